@@ -1,0 +1,77 @@
+// The narrow interface to the compute manager: PowerVM through an HMC, or the simulator.
+// Every operation is idempotent: asking for a state the object is already in succeeds as a
+// no-op (restarting an LPAR that already runs on the target returns `alreadyDone: true`).
+// Failures are AdapterErrors whose `failure` says whether to retry.
+
+import type { Hmc, LparState, ManagedSystemState, ResolvedLpar, ResolvedManagedSystem } from "../model";
+
+export interface ComputeInventory {
+  readonly hmcs: readonly Hmc[];
+  readonly managedSystems: readonly ResolvedManagedSystem[];
+  readonly lpars: readonly ResolvedLpar[];
+}
+
+/** What an operation did: `alreadyDone` when the object was already in the asked-for state. */
+export interface OperationResult {
+  readonly alreadyDone: boolean;
+}
+
+export interface FenceResult extends OperationResult {
+  /** The state that proves the LPAR cannot run at its source: the source system's or the LPAR's. */
+  readonly evidence: ManagedSystemState | LparState;
+}
+
+export interface RemoteRestartRequest {
+  readonly lparId: string;
+  readonly targetSystemId: string;
+  /** Volumes the LPAR uses at the target; each must already be mapped to the target and writable. */
+  readonly volumeIds: readonly string[];
+}
+
+export interface DrillLparRequest {
+  /** The protected LPAR this drill LPAR copies. */
+  readonly sourceLparId: string;
+  readonly targetSystemId: string;
+  /** FlashCopy targets mapped to the target system. */
+  readonly volumeIds: readonly string[];
+  /** The isolated network the copy is attached to. */
+  readonly network: string;
+}
+
+/** Concurrency limits the adapter knows of, keyed as plan resources ("hmc:NAME", "system:ID"). */
+export type ConcurrencyLimits = Readonly<Record<string, number>>;
+
+export interface ComputeAdapter {
+  /** "simulator" or "hmc". */
+  readonly kind: string;
+  inventory(): Promise<ComputeInventory>;
+  getLpar(lparId: string): Promise<ResolvedLpar>;
+  /** Marks an LPAR remote-restart capable or not (simplified_remote_restart_capable). */
+  setRemoteRestartCapable(lparId: string, capable: boolean): Promise<OperationResult>;
+  /**
+   * Makes sure the LPAR cannot run at its source: succeeds when its system is down, or powers
+   * the LPAR off. Throws a conflict when that cannot be confirmed (system answers but refuses):
+   * never restart a VM whose source might still be running.
+   */
+  fenceLpar(lparId: string): Promise<FenceResult>;
+  /** Checks that a remote restart onto the target would be accepted (rrstartlpar -o validate). */
+  validateRemoteRestart(request: RemoteRestartRequest): Promise<void>;
+  /** Restarts the LPAR on the target system (rrstartlpar -o restart); returns once it is activated. */
+  remoteRestart(request: RemoteRestartRequest): Promise<OperationResult>;
+  /** Waits until the LPAR's OS is up (state Running), or throws after the adapter's timeout. */
+  waitUntilRunning(lparId: string): Promise<OperationResult>;
+  powerOn(lparId: string): Promise<OperationResult>;
+  /** Graceful shutdown unless `immediate`. */
+  powerOff(lparId: string, immediate: boolean): Promise<OperationResult>;
+  /** Removes what a remote restart left on the source system once it is back (rrstartlpar -o cleanup). */
+  cleanupSource(lparId: string): Promise<OperationResult>;
+  /** Moves a powered-off LPAR's definition to another system (planned migration and failback). */
+  moveLpar(request: RemoteRestartRequest): Promise<OperationResult>;
+  /** Creates and starts an LPAR for a drill; returns its id. Idempotent per (sourceLparId, network). */
+  createDrillLpar(request: DrillLparRequest): Promise<{ lparId: string; alreadyDone: boolean }>;
+  /** Powers off and deletes an LPAR created by createDrillLpar. */
+  deleteDrillLpar(lparId: string): Promise<OperationResult>;
+  /** Limits known to the adapter (defaults from the hardware, overridable by the user). */
+  limits(): Promise<ConcurrencyLimits>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,75 @@
+// The typed errors of the project. Each carries a discriminator (`kind`) so callers can branch
+// without string matching, and names the object it concerns.
+
+/** One failed rule: the field path (`managedSystems[3].memoryGb`) and a message that says what is
+ * allowed, what was given and how to fix it. */
+export interface ValidationIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+export abstract class VmrError extends Error {
+  abstract readonly kind: "validation" | "adapter" | "execution" | "lock";
+}
+
+/** Input that breaks a schema or a cross-field rule. Lists every failure, not just the first. */
+export class ValidationError extends VmrError {
+  readonly kind = "validation" as const;
+  constructor(
+    readonly what: string,
+    readonly issues: readonly ValidationIssue[],
+  ) {
+    super(`invalid ${what}:\n${issues.map((i) => `  - ${i.message}`).join("\n")}`);
+    this.name = "ValidationError";
+  }
+}
+
+/**
+ * How an adapter operation failed, which decides what the executor does next:
+ * - transient: try again later (busy, timeout, HTTP 5xx, expired session);
+ * - conflict: the object is not in a state that allows the operation;
+ * - notFound: the object does not exist;
+ * - fatal: anything else; do not retry.
+ */
+export type AdapterFailure = "transient" | "conflict" | "notFound" | "fatal";
+
+export class AdapterError extends VmrError {
+  readonly kind = "adapter" as const;
+  constructor(
+    readonly failure: AdapterFailure,
+    readonly operation: string,
+    readonly objectId: string,
+    message: string,
+  ) {
+    super(`${operation} ${objectId}: ${message}`);
+    this.name = "AdapterError";
+  }
+
+  static isTransient(err: unknown): boolean {
+    return err instanceof AdapterError && err.failure === "transient";
+  }
+}
+
+/** A failure of a failover, drill or failback run, with the LPARs it concerns. */
+export class ExecutionError extends VmrError {
+  readonly kind = "execution" as const;
+  constructor(
+    message: string,
+    readonly lpars: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = "ExecutionError";
+  }
+}
+
+/** Someone else holds a lock (a failover of the same stack, the simulator state). */
+export class LockHeldError extends VmrError {
+  readonly kind = "lock" as const;
+  constructor(
+    readonly resource: string,
+    readonly holder: string,
+  ) {
+    super(`${resource} is locked by ${holder}`);
+    this.name = "LockHeldError";
+  }
+}

@@ -1,0 +1,281 @@
+/* Generated from schemas/ by scripts/gen-types.js: do not edit. Run `npm run gen`. */
+
+/**
+ * An identifier: letters, digits, '.', '_' and '-', starting with a letter or digit.
+ *
+ * This interface was referenced by `Topology`'s JSON-Schema
+ * via the `definition` "Id".
+ */
+export type Id = string;
+/**
+ * This interface was referenced by `Topology`'s JSON-Schema
+ * via the `definition` "ManagedSystemState".
+ */
+export type ManagedSystemState = "Operating" | "Error" | "Power Off" | "No Connection";
+/**
+ * This interface was referenced by `Topology`'s JSON-Schema
+ * via the `definition` "LparState".
+ */
+export type LparState = "Running" | "Not Activated" | "Starting" | "Shutting Down" | "Error";
+/**
+ * This interface was referenced by `Topology`'s JSON-Schema
+ * via the `definition` "ConsistencyGroupState".
+ */
+export type ConsistencyGroupState =
+  | "consistent_synchronized"
+  | "inconsistent_copying"
+  | "consistent_stopped"
+  | "idling"
+  | "idling_disconnected";
+
+/**
+ * A datacenter as the simulator holds it, and as adapters report it: sites, HMCs, POWER managed systems, LPARs, SAN storage systems, volumes, host mappings, remote-copy consistency groups and FlashCopy groups.
+ */
+export interface Topology {
+  sites: Site[];
+  hmcs: Hmc[];
+  managedSystems: ManagedSystem[];
+  lpars: Lpar[];
+  storageSystems: StorageSystem[];
+  volumes: Volume[];
+  hostMappings: HostMapping[];
+  consistencyGroups: ConsistencyGroup[];
+  flashCopyGroups?: FlashCopyGroup[];
+  simulation?: SimulationSettings;
+}
+/**
+ * This interface was referenced by `Topology`'s JSON-Schema
+ * via the `definition` "Site".
+ */
+export interface Site {
+  name: Id;
+  description?: string;
+}
+/**
+ * A Hardware Management Console: it runs the remote-restart, power-on and power-off jobs of the managed systems it manages.
+ *
+ * This interface was referenced by `Topology`'s JSON-Schema
+ * via the `definition` "Hmc".
+ */
+export interface Hmc {
+  name: Id;
+  site: Id;
+  /**
+   * Jobs the HMC runs at once; more wait in its queue. Assumption: IBM publishes no figure.
+   */
+  maxConcurrentJobs?: number;
+}
+/**
+ * A POWER server.
+ *
+ * This interface was referenced by `Topology`'s JSON-Schema
+ * via the `definition` "ManagedSystem".
+ */
+export interface ManagedSystem {
+  id: Id;
+  name: string;
+  site: Id;
+  /**
+   * An identifier: letters, digits, '.', '_' and '-', starting with a letter or digit.
+   */
+  hmc: string;
+  /**
+   * Processor units available to LPARs.
+   */
+  processorUnits: number;
+  /**
+   * Memory available to LPARs, in GiB.
+   */
+  memoryGb: number;
+  state?: "Operating" | "Error" | "Power Off" | "No Connection";
+  /**
+   * Remote restarts the system accepts at once as a target (MAX_NUM_RR; unconfirmed as an IBM limit).
+   */
+  maxRemoteRestarts?: number;
+  /**
+   * Virtual I/O Servers of this system; each applies one mapping change at a time.
+   *
+   * @minItems 1
+   */
+  vioses?: [Id, ...Id[]];
+}
+/**
+ * A logical partition: the virtual machine of PowerVM.
+ *
+ * This interface was referenced by `Topology`'s JSON-Schema
+ * via the `definition` "Lpar".
+ */
+export interface Lpar {
+  id: Id;
+  name: string;
+  /**
+   * An identifier: letters, digits, '.', '_' and '-', starting with a letter or digit.
+   */
+  host: string;
+  processorUnits: number;
+  memoryGb: number;
+  /**
+   * Higher restarts first.
+   */
+  slaLevel?: number;
+  remoteRestartCapable?: boolean;
+  /**
+   * Ids of the volumes the LPAR uses.
+   */
+  volumes?: Id[];
+  state?: "Running" | "Not Activated" | "Starting" | "Shutting Down" | "Error";
+  /**
+   * Network the LPAR is attached to; drills use an isolated one.
+   */
+  network?: string;
+  /**
+   * An identifier: letters, digits, '.', '_' and '-', starting with a letter or digit.
+   */
+  drillOf?: string;
+}
+/**
+ * A SAN storage cluster such as IBM FlashSystem or SAN Volume Controller.
+ *
+ * This interface was referenced by `Topology`'s JSON-Schema
+ * via the `definition` "StorageSystem".
+ */
+export interface StorageSystem {
+  id: Id;
+  name: string;
+  site: Id;
+  /**
+   * Configuration commands applied at once: the configuration node serialises them (unconfirmed).
+   */
+  maxConcurrentConfigOps?: number;
+}
+/**
+ * This interface was referenced by `Topology`'s JSON-Schema
+ * via the `definition` "Volume".
+ */
+export interface Volume {
+  id: Id;
+  name: string;
+  storageSystem: Id;
+  capacityGb: number;
+}
+/**
+ * A volume presented to a managed system, through a VIOS (vSCSI) or to the LPAR's virtual Fibre Channel ports (NPIV).
+ *
+ * This interface was referenced by `Topology`'s JSON-Schema
+ * via the `definition` "HostMapping".
+ */
+export interface HostMapping {
+  volume: Id;
+  /**
+   * An identifier: letters, digits, '.', '_' and '-', starting with a letter or digit.
+   */
+  host: string;
+  via: "vscsi" | "npiv";
+  /**
+   * An identifier: letters, digits, '.', '_' and '-', starting with a letter or digit.
+   */
+  vios?: string;
+}
+/**
+ * A remote-copy (Metro / Global Mirror) consistency group: volume pairs replicated together from the master to the auxiliary storage system.
+ *
+ * This interface was referenced by `Topology`'s JSON-Schema
+ * via the `definition` "ConsistencyGroup".
+ */
+export interface ConsistencyGroup {
+  id: Id;
+  name: string;
+  masterSystem: Id;
+  auxSystem: Id;
+  mode?: "sync" | "async";
+  state?:
+    | "consistent_synchronized"
+    | "inconsistent_copying"
+    | "consistent_stopped"
+    | "idling"
+    | "idling_disconnected";
+  /**
+   * Which side is the copy source now.
+   */
+  primary?: "master" | "aux";
+  /**
+   * True after a failover (stoprcconsistgrp -access) made the secondaries writable.
+   */
+  auxWritable?: boolean;
+  lagSeconds?: number;
+  pairs: {
+    master: Id;
+    aux: Id;
+  }[];
+}
+/**
+ * A FlashCopy consistency group: point-in-time copies used by drills.
+ *
+ * This interface was referenced by `Topology`'s JSON-Schema
+ * via the `definition` "FlashCopyGroup".
+ */
+export interface FlashCopyGroup {
+  id: Id;
+  name: string;
+  storageSystem: Id;
+  state?: "idle_or_copied" | "prepared" | "copying" | "stopped";
+  maps: {
+    source: Id;
+    target: Id;
+  }[];
+}
+/**
+ * How the embedded simulator behaves: latencies, time scale, limits and injected faults.
+ *
+ * This interface was referenced by `Topology`'s JSON-Schema
+ * via the `definition` "SimulationSettings".
+ */
+export interface SimulationSettings {
+  seed?: number;
+  /**
+   * Wall-clock milliseconds per simulated millisecond: 0.001 runs a 120 s restart in 120 ms.
+   */
+  timeScale?: number;
+  /**
+   * Overrides of the default latency of each operation (see provider/adapters/simulator/latency.ts for the defaults and their sources).
+   */
+  latencies?: {
+    [k: string]: Duration;
+  };
+  /**
+   * What a component at its concurrency limit does with one more request: queue it, or refuse it with a transient 'busy' error.
+   */
+  whenBusy?: "queue" | "refuse";
+  faults?: Faults;
+}
+/**
+ * A lognormal duration in seconds: median, and the 95th percentile (its spread).
+ *
+ * This interface was referenced by `Topology`'s JSON-Schema
+ * via the `definition` "Duration".
+ */
+export interface Duration {
+  medianSeconds: number;
+  p95Seconds?: number;
+}
+/**
+ * This interface was referenced by `Topology`'s JSON-Schema
+ * via the `definition` "Faults".
+ */
+export interface Faults {
+  /**
+   * Probability that an operation fails with a transient error (seeded).
+   */
+  transientProbability?: number;
+  /**
+   * Operations that always fail, as 'operation:objectId' (for example 'remoteRestart:lpar-00017').
+   */
+  permanent?: string[];
+  /**
+   * Managed systems that crash at a given simulated time after initialisation.
+   */
+  hostCrashes?: {
+    host: Id;
+    atSeconds: number;
+  }[];
+}

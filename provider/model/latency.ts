@@ -1,0 +1,126 @@
+// How long each hardware operation takes, and where each figure comes from. One table, read by
+// the simulator (to behave as the hardware does) and by the planner (to estimate a plan), so the
+// estimate and the simulation can never disagree about a default.
+//
+// Figures marked "assumption" have no published source; every one is configurable through the
+// topology's `simulation.latencies` or the planner's latency overrides.
+
+import type { Duration } from "./index";
+
+export const OPERATIONS = [
+  "fenceLpar",
+  "shutdownLpar",
+  "powerOnLpar",
+  "remoteRestart",
+  "bootLpar",
+  "cleanupSourceLpar",
+  "createLpar",
+  "deleteLpar",
+  "mapVolume",
+  "viosMapping",
+  "unmapVolume",
+  "failoverConsistencyGroup",
+  "switchConsistencyGroup",
+  "startConsistencyGroup",
+  "createFlashCopyGroup",
+  "prepareFlashCopyGroup",
+  "startFlashCopyGroup",
+  "deleteFlashCopyGroup",
+] as const;
+
+export type Operation = (typeof OPERATIONS)[number];
+
+export interface LatencyDefault extends Duration {
+  p95Seconds: number;
+  basis: string;
+}
+
+export const DEFAULT_LATENCIES: Readonly<Record<Operation, LatencyDefault>> = {
+  fenceLpar: { medianSeconds: 2, p95Seconds: 10, basis: "assumption: an HMC state query plus an immediate power-off when the LPAR still answers" },
+  shutdownLpar: { medianSeconds: 60, p95Seconds: 180, basis: "assumption: OS shutdown then PowerOff job" },
+  powerOnLpar: { medianSeconds: 30, p95Seconds: 90, basis: "assumption: PowerOn job, excluding OS boot" },
+  remoteRestart: {
+    medianSeconds: 120,
+    p95Seconds: 300,
+    basis: "assumption (no published timing): remote restart job excluding OS boot; p5-p95 60-300 s",
+  },
+  bootLpar: { medianSeconds: 180, p95Seconds: 600, basis: "assumption: LPAR activation to OS up; 90-600 s" },
+  cleanupSourceLpar: { medianSeconds: 30, p95Seconds: 120, basis: "assumption: rrstartlpar -o cleanup" },
+  createLpar: { medianSeconds: 20, p95Seconds: 60, basis: "assumption: partition creation from a profile" },
+  deleteLpar: { medianSeconds: 10, p95Seconds: 30, basis: "assumption" },
+  mapVolume: {
+    medianSeconds: 1,
+    p95Seconds: 10,
+    basis: "assumption: mkvdiskhostmap; serial per storage cluster (unconfirmed)",
+  },
+  viosMapping: {
+    medianSeconds: 5,
+    p95Seconds: 30,
+    basis: "duration assumption; one change at a time per VIOS (pypowervm helpers/vios_busy.py)",
+  },
+  unmapVolume: { medianSeconds: 1, p95Seconds: 10, basis: "assumption: rmvdiskhostmap" },
+  failoverConsistencyGroup: { medianSeconds: 2, p95Seconds: 10, basis: "assumption: stoprcconsistgrp -access" },
+  switchConsistencyGroup: { medianSeconds: 5, p95Seconds: 20, basis: "assumption: switchrcconsistgrp" },
+  startConsistencyGroup: { medianSeconds: 5, p95Seconds: 20, basis: "assumption: startrcconsistgrp" },
+  createFlashCopyGroup: { medianSeconds: 2, p95Seconds: 10, basis: "assumption: mkfcconsistgrp + mkfcmap" },
+  prepareFlashCopyGroup: {
+    medianSeconds: 10,
+    p95Seconds: 120,
+    basis: "median assumption; 120 s ceiling from the OpenStack cinder storwize driver",
+  },
+  startFlashCopyGroup: { medianSeconds: 1, p95Seconds: 3, basis: "assumption: startfcconsistgrp" },
+  deleteFlashCopyGroup: { medianSeconds: 2, p95Seconds: 10, basis: "assumption: rmfcconsistgrp -force" },
+};
+
+export type LatencyTable = Record<Operation, Duration>;
+
+/** The defaults with a topology's or user's overrides applied; unknown names are rejected. */
+export function resolveLatencies(overrides: Record<string, Duration> = {}): LatencyTable {
+  const table = {} as LatencyTable;
+  for (const op of OPERATIONS) {
+    const { medianSeconds: median, p95Seconds } = DEFAULT_LATENCIES[op];
+    const override = overrides[op];
+    table[op] = override ? { p95Seconds: override.medianSeconds, ...override } : { medianSeconds: median, p95Seconds };
+  }
+  return table;
+}
+
+/** The median duration of `op`, in seconds: what the planner uses to estimate. */
+export function medianSeconds(table: LatencyTable, op: Operation): number {
+  return table[op].medianSeconds;
+}
+
+// z-score of the 95th percentile of a standard normal distribution.
+const Z95 = 1.6448536269514722;
+
+/**
+ * A lognormal draw for `op` from a uniform number u in (0, 1): median * exp(sigma * z), with
+ * sigma chosen so that the 95th percentile is p95. Deterministic for a given u.
+ */
+export function sampleSeconds(table: LatencyTable, op: Operation, u: number): number {
+  const { medianSeconds: median, p95Seconds } = table[op];
+  if (median === 0) return 0;
+  const p95 = p95Seconds ?? median;
+  const sigma = p95 > median ? Math.log(p95 / median) / Z95 : 0;
+  return median * Math.exp(sigma * inverseNormal(Math.min(Math.max(u, 1e-9), 1 - 1e-9)));
+}
+
+/** Acklam's rational approximation of the standard normal quantile (|error| < 1.2e-9). */
+function inverseNormal(p: number): number {
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const low = 0.02425;
+  if (p < low) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  if (p > 1 - low) {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}
