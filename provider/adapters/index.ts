@@ -1,0 +1,24 @@
+// Opens the adapters named by a connection setting. The simulator is one implementation among
+// others, not a special case elsewhere.
+
+import type { AdapterSettings } from "../generated/adapter-settings";
+import type { ComputeAdapter } from "./compute";
+import type { StorageAdapter } from "./storage";
+
+export type { ComputeAdapter } from "./compute";
+export type { StorageAdapter } from "./storage";
+
+export interface Adapters {
+  readonly compute: ComputeAdapter;
+  readonly storage: StorageAdapter;
+}
+
+/** Opens the compute and storage adapters for `settings`. Implementations register below. */
+export async function openAdapters(settings: AdapterSettings): Promise<Adapters> {
+  switch (settings.type) {
+    case "simulator":
+      throw new Error("simulator adapter: not built yet (issue 2)");
+    case "hardware":
+      throw new Error("hardware adapters: not built yet (issue 7)");
+  }
+}

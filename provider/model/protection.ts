@@ -1,0 +1,69 @@
+// What the user declared in Pulumi: the protection model. The resources (provider/resources/)
+// write it into stack state; the state loader (provider/stack/) reads it back; the planner plans
+// from it plus live discovery. Plain data, no behaviour.
+
+import type { AdapterSettings } from "../generated/adapter-settings";
+
+export interface HookSpec {
+  /** Executable and arguments (spawned with an argument array, never through a shell). */
+  readonly command: readonly string[];
+  /** @default 300 */
+  readonly timeoutSeconds?: number;
+}
+
+export interface ProtectedVm {
+  /** LPAR id. */
+  readonly lpar: string;
+  /** Overrides the group's SLA level. */
+  readonly slaLevel?: number;
+  /** LPAR ids that must be running before this one starts. */
+  readonly after?: readonly string[];
+}
+
+export interface ProtectionGroupSpec {
+  readonly name: string;
+  /** Higher restarts first. */
+  readonly slaLevel: number;
+  readonly vms: readonly ProtectedVm[];
+  /** Sets of LPAR ids that must not restart on the same managed system. */
+  readonly antiAffinity: readonly (readonly string[])[];
+  readonly rtoBudgetSeconds?: number;
+  /** Name of the RecoveryTarget. */
+  readonly recoveryTarget: string;
+  /** Names of the StorageMappings that carry the group's volumes. */
+  readonly storageMappings: readonly string[];
+  readonly hooks?: { readonly pre?: readonly HookSpec[]; readonly post?: readonly HookSpec[] };
+}
+
+export interface RecoveryTargetSpec {
+  readonly name: string;
+  /** Site the target's systems are at. */
+  readonly site: string;
+  /** Managed system ids that may receive VMs. */
+  readonly systems: readonly string[];
+  /** Capacity each system keeps free, never used by recovery. */
+  readonly reserve: { readonly processorUnits: number; readonly memoryGb: number };
+  /** Overrides the adapter's concurrent remote-restart limit per system. */
+  readonly maxConcurrentRestarts?: number;
+  /** Connection settings; secrets are decoded by the state loader. */
+  readonly adapter: AdapterSettings;
+}
+
+export interface StorageMappingSpec {
+  readonly name: string;
+  /** Remote-copy consistency group id. */
+  readonly consistencyGroup: string;
+  /** Source volume id -> replica volume id. */
+  readonly pairs: readonly { readonly source: string; readonly replica: string }[];
+  /** How replicas are presented at the target. */
+  readonly presentation: { readonly via: "vscsi" | "npiv" };
+  readonly mode: "sync" | "async";
+  readonly rpoSeconds?: number;
+}
+
+export interface ProtectionModel {
+  readonly stack?: string;
+  readonly groups: readonly ProtectionGroupSpec[];
+  readonly targets: readonly RecoveryTargetSpec[];
+  readonly storageMappings: readonly StorageMappingSpec[];
+}
