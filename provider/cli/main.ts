@@ -17,7 +17,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) });
   const dir = path.join(__dirname, "commands");
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".js")).sort()) {
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+  for (const file of files.filter((f) => f.endsWith(".js")).sort()) {
     const mod = require(path.join(dir, file)) as Partial<CommandModule>;
     if (typeof mod.register === "function") mod.register(program);
   }
