@@ -1,0 +1,175 @@
+/* Generated from schemas/ by scripts/gen-types.js: do not edit. Run `npm run gen`. */
+
+/**
+ * What a failover, planned move, failback or drill did, built from its journal: the plan it ran, every step's timing and attempts, every VM's outcome, each protection group's RTO against its budget, and (for drills) the assertions and the cleanup. Times are seconds since the run started.
+ */
+export interface RunReport {
+  version: 1;
+  runId: string;
+  kind: "failover" | "planned" | "failback" | "drill";
+  stack?: string;
+  /**
+   * succeeded: every step ended well. failed: at least one step failed or a VM could not be placed. incomplete: the journal ends before every step ended (the run was interrupted or is still going).
+   */
+  status: "succeeded" | "failed" | "incomplete";
+  startedAt: string;
+  endedAt?: string;
+  /**
+   * The options the run was made with (mode, SLA ordering, concurrency overrides...), as given.
+   */
+  options: {
+    [k: string]: string | number | boolean;
+  };
+  failure?: {
+    failedHosts: string[];
+    failedSite?: string;
+    detected?: boolean;
+  };
+  plan: PlanSummary;
+  /**
+   * From the first step's start to the last step's end.
+   */
+  makespanSeconds: number;
+  vms: VmOutcome[];
+  steps: StepRecord[];
+  groups: GroupRto[];
+  slaLevels: SlaLevelRecord[];
+  assertions?: AssertionResult[];
+  cleanup?: CleanupRecord;
+}
+/**
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "PlanSummary".
+ */
+export interface PlanSummary {
+  steps: number;
+  vms: number;
+  placed: number;
+  unplaced: number;
+  groups: number;
+  estimatedMakespanSeconds: number;
+  /**
+   * max(critical path, max over resources of work / limit): no schedule can be faster.
+   */
+  lowerBoundSeconds: number;
+  criticalPathSeconds: number;
+  bottleneck?: string;
+  /**
+   * Concurrency-limited resources the plan uses.
+   */
+  resources: number;
+  stepsByKind?: {
+    [k: string]: number;
+  };
+}
+/**
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "VmOutcome".
+ */
+export interface VmOutcome {
+  lpar: string;
+  name: string;
+  group: string;
+  slaLevel: number;
+  source: string;
+  /**
+   * Managed system the VM (or its drill copy) started on; null when it was not placed.
+   */
+  target: string | null;
+  /**
+   * restarted: every step of the VM ended well (for a drill: its copy started and verified). failed: one of its steps failed. unplaced: the planner found no target. notFinished: the journal ends before its steps did.
+   */
+  outcome: "restarted" | "failed" | "unplaced" | "notFinished";
+  /**
+   * When the VM was up (its last recovery step ended), since the run started.
+   */
+  restartSeconds?: number;
+  /**
+   * Why it failed or was not placed.
+   */
+  reason?: string;
+}
+/**
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "StepRecord".
+ */
+export interface StepRecord {
+  id: string;
+  kind: string;
+  lpar?: string;
+  group?: string;
+  slaLevel: number;
+  /**
+   * Where the step ran (target system, storage system...): the Gantt lane.
+   */
+  lane?: string;
+  status: "succeeded" | "failed" | "skipped" | "running" | "notStarted";
+  startSeconds?: number;
+  endSeconds?: number;
+  attempts: number;
+  estimateSeconds?: number;
+  error?: string;
+}
+/**
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "GroupRto".
+ */
+export interface GroupRto {
+  name: string;
+  slaLevel?: number;
+  vms: number;
+  rtoBudgetSeconds?: number;
+  estimatedRtoSeconds: number;
+  /**
+   * When the group's last VM was up, since the run started; absent when a VM of the group did not come up.
+   */
+  rtoSeconds?: number;
+  /**
+   * within / over the budget; failed: a VM of the group failed or was not placed; no-budget: the group declares none; incomplete: the run did not finish.
+   */
+  verdict: "within" | "over" | "failed" | "no-budget" | "incomplete";
+}
+/**
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "SlaLevelRecord".
+ */
+export interface SlaLevelRecord {
+  slaLevel: number;
+  vms: number;
+  /**
+   * VMs of the level that came up.
+   */
+  up: number;
+  /**
+   * When the last VM of the level that came up was up.
+   */
+  lastUpSeconds?: number;
+  /**
+   * When every VM of the level was up; absent when one did not come up.
+   */
+  doneSeconds?: number;
+}
+/**
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "AssertionResult".
+ */
+export interface AssertionResult {
+  type: string;
+  passed: boolean;
+  message: string;
+}
+/**
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "CleanupRecord".
+ */
+export interface CleanupRecord {
+  complete: boolean;
+  /**
+   * Drill LPARs and FlashCopy groups removed.
+   */
+  removed: string[];
+  /**
+   * What is still there, with why.
+   */
+  leftovers: string[];
+}

@@ -1,0 +1,194 @@
+// Turns a run (plan + step events) into the report document of schemas/report.schema.json.
+// Pure: the same run always gives the same report.
+
+import type { GroupEstimate, Placement, Step } from "../generated/plan";
+import type { GroupRto, RunReport, SlaLevelRecord, StepRecord, VmOutcome } from "../generated/report";
+import groupBy from "lodash/groupBy";
+import { laneKey, laneOf } from "./lanes";
+import type { RunRecord, StepEvent } from "./run";
+
+/** Steps that run after a VM is up (they tidy up or re-protect): they do not count towards its RTO. */
+export const AFTER_RECOVERY_KINDS: ReadonlySet<string> = new Set([
+  "CleanupSourceLpar",
+  "DeleteDrillLpar",
+  "DeleteFlashCopyGroup",
+  "ReverseReplication",
+]);
+
+function isAfterRecovery(step: Step): boolean {
+  return AFTER_RECOVERY_KINDS.has(step.kind) || (step.kind === "RunHook" && step.params?.phase === "post");
+}
+
+function seconds(ms: number): number {
+  return Math.round(ms) / 1000;
+}
+
+function stepRecord(step: Step, events: readonly StepEvent[], origin: number, lane: string): StepRecord {
+  const record: StepRecord = {
+    id: step.id,
+    kind: step.kind,
+    slaLevel: step.slaLevel,
+    lane,
+    status: "notStarted",
+    attempts: 0,
+    estimateSeconds: step.estimateSeconds,
+  };
+  if (step.lpar) record.lpar = step.lpar;
+  if (step.group) record.group = step.group;
+  let lastError: string | undefined;
+  for (const e of events) {
+    switch (e.type) {
+      case "started":
+        record.attempts = Math.max(record.attempts + 1, e.attempt ?? 0);
+        if (record.startSeconds === undefined) record.startSeconds = seconds(e.at - origin);
+        record.status = "running";
+        break;
+      case "succeeded":
+        record.endSeconds = seconds(e.at - origin);
+        record.status = "succeeded";
+        break;
+      case "failed":
+        lastError = e.error ?? "failed";
+        record.endSeconds = seconds(e.at - origin);
+        // A failure the executor will retry leaves the step running until it says otherwise.
+        record.status = e.final === false ? "running" : "failed";
+        break;
+      case "skipped":
+        record.status = "skipped";
+        if (e.error) lastError = e.error;
+        break;
+    }
+  }
+  if (record.status === "running") delete record.endSeconds;
+  if (lastError && record.status !== "succeeded") record.error = lastError;
+  return record;
+}
+
+function vmOutcome(p: Placement, steps: readonly StepRecord[]): VmOutcome {
+  const vm: VmOutcome = {
+    lpar: p.lpar,
+    name: p.name,
+    group: p.group,
+    slaLevel: p.slaLevel,
+    source: p.source,
+    target: p.target,
+    outcome: "notFinished",
+  };
+  if (p.target === null) {
+    vm.outcome = "unplaced";
+    vm.reason = p.reason ?? "no target system has room for it";
+    return vm;
+  }
+  const failed = steps.find((s) => s.status === "failed");
+  const skipped = steps.find((s) => s.status === "skipped");
+  if (failed) {
+    vm.outcome = "failed";
+    vm.reason = `${failed.kind} failed after ${failed.attempts} attempt(s): ${failed.error ?? "no reason given"}`;
+  } else if (skipped) {
+    vm.outcome = "failed";
+    vm.reason = `${skipped.kind} did not run: ${skipped.error ?? "a step it depends on failed"}`;
+  } else if (steps.length > 0 && steps.every((s) => s.status === "succeeded")) {
+    vm.outcome = "restarted";
+    vm.restartSeconds = Math.max(...steps.map((s) => s.endSeconds ?? 0));
+  }
+  return vm;
+}
+
+function groupRto(name: string, vms: readonly VmOutcome[], estimate?: GroupEstimate): GroupRto {
+  const g: GroupRto = {
+    name,
+    vms: vms.length,
+    estimatedRtoSeconds: estimate?.estimatedRtoSeconds ?? 0,
+    verdict: "incomplete",
+  };
+  if (vms.length > 0) g.slaLevel = Math.max(...vms.map((v) => v.slaLevel));
+  if (estimate?.rtoBudgetSeconds !== undefined) g.rtoBudgetSeconds = estimate.rtoBudgetSeconds;
+  if (vms.some((v) => v.outcome === "failed" || v.outcome === "unplaced")) g.verdict = "failed";
+  else if (vms.every((v) => v.outcome === "restarted")) {
+    g.rtoSeconds = vms.length > 0 ? Math.max(...vms.map((v) => v.restartSeconds ?? 0)) : 0;
+    if (g.rtoBudgetSeconds === undefined) g.verdict = "no-budget";
+    else g.verdict = g.rtoSeconds <= g.rtoBudgetSeconds ? "within" : "over";
+  }
+  return g;
+}
+
+function slaLevels(vms: readonly VmOutcome[]): SlaLevelRecord[] {
+  return Object.entries(groupBy(vms, (v) => v.slaLevel))
+    .map(([level, list]) => [Number(level), list] as const)
+    .sort((a, b) => b[0] - a[0])
+    .map(([slaLevel, list]) => {
+      const up = list.filter((v) => v.outcome === "restarted");
+      const rec: SlaLevelRecord = { slaLevel, vms: list.length, up: up.length };
+      if (up.length > 0) rec.lastUpSeconds = Math.max(...up.map((v) => v.restartSeconds ?? 0));
+      if (up.length === list.length && rec.lastUpSeconds !== undefined) rec.doneSeconds = rec.lastUpSeconds;
+      return rec;
+    });
+}
+
+export function buildReport(run: RunRecord): RunReport {
+  const { plan } = run;
+  const placements = new Map(plan.placements.map((p) => [p.lpar, p]));
+  const eventsByStep = new Map<string, StepEvent[]>();
+  for (const e of [...run.events].sort((a, b) => a.at - b.at)) {
+    const list = eventsByStep.get(e.step);
+    if (list) list.push(e);
+    else eventsByStep.set(e.step, [e]);
+  }
+  const steps = plan.steps.map((s) => stepRecord(s, eventsByStep.get(s.id) ?? [], run.startedAtMs, laneKey(laneOf(s, placements))));
+
+  const recoverySteps = steps.filter((_, i) => plan.steps[i].lpar && !isAfterRecovery(plan.steps[i]));
+  const recoveryStepsByLpar = groupBy(recoverySteps, (s) => s.lpar);
+  const vms = plan.placements.map((p) => vmOutcome(p, recoveryStepsByLpar[p.lpar] ?? []));
+
+  const vmsByGroup = groupBy(vms, (v) => v.group);
+  const groupNames = [...new Set([...plan.groups.map((g) => g.name), ...Object.keys(vmsByGroup)])];
+  const estimates = new Map(plan.groups.map((g) => [g.name, g]));
+  const groups = groupNames.map((name) => groupRto(name, vmsByGroup[name] ?? [], estimates.get(name)));
+
+  const starts = steps.flatMap((s) => (s.startSeconds === undefined ? [] : [s.startSeconds]));
+  const ends = steps.flatMap((s) => (s.endSeconds === undefined ? [] : [s.endSeconds]));
+  const makespan = starts.length > 0 && ends.length > 0 ? Math.max(0, Math.max(...ends) - Math.min(...starts)) : 0;
+
+  const stepsByKind: Record<string, number> = {};
+  for (const s of plan.steps) stepsByKind[s.kind] = (stepsByKind[s.kind] ?? 0) + 1;
+
+  const anyFailed =
+    steps.some((s) => s.status === "failed" || s.status === "skipped") ||
+    vms.some((v) => v.outcome === "unplaced" || v.outcome === "failed") ||
+    (run.assertions ?? []).some((a) => !a.passed);
+  const anyOpen = steps.some((s) => s.status === "running" || s.status === "notStarted");
+
+  const report: RunReport = {
+    version: 1,
+    runId: run.runId,
+    kind: run.kind,
+    status: anyFailed ? "failed" : anyOpen ? "incomplete" : "succeeded",
+    startedAt: run.startedAt,
+    options: { ...(run.options ?? {}) },
+    failure: { ...plan.failure, failedHosts: [...plan.failure.failedHosts] },
+    plan: {
+      steps: plan.steps.length,
+      vms: plan.placements.length,
+      placed: plan.placements.filter((p) => p.target !== null).length,
+      unplaced: plan.placements.filter((p) => p.target === null).length,
+      groups: groupNames.length,
+      estimatedMakespanSeconds: plan.estimate.makespanSeconds,
+      lowerBoundSeconds: plan.estimate.lowerBoundSeconds,
+      criticalPathSeconds: plan.estimate.criticalPathSeconds,
+      resources: Object.keys(plan.resources).length,
+      stepsByKind,
+    },
+    makespanSeconds: makespan,
+    vms,
+    steps,
+    groups,
+    slaLevels: slaLevels(vms),
+  };
+  const stack = run.stack ?? plan.stack;
+  if (stack) report.stack = stack;
+  if (run.endedAt) report.endedAt = run.endedAt;
+  if (plan.estimate.bottleneck) report.plan.bottleneck = plan.estimate.bottleneck;
+  if (run.assertions) report.assertions = run.assertions.map((a) => ({ ...a }));
+  if (run.cleanup) report.cleanup = { ...run.cleanup, removed: [...run.cleanup.removed], leftovers: [...run.cleanup.leftovers] };
+  return report;
+}

@@ -1,0 +1,116 @@
+// The Markdown summary of a run: what an operator pastes into a ticket or a change record.
+// Short by design: totals, groups, SLA levels, what failed; the per-step detail is in the JSON.
+
+import type { RunReport } from "../generated/report";
+import { duration, escapeCell, plural, VERDICT_TEXT } from "./format";
+import { statsByKind } from "./stats";
+
+/** VMs listed by name in the "did not come up" section before it only counts the rest. */
+const MAX_LISTED_PROBLEMS = 50;
+
+const KIND_TITLE: Readonly<Record<RunReport["kind"], string>> = {
+  failover: "Failover",
+  planned: "Planned move",
+  failback: "Failback",
+  drill: "Drill",
+};
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(escapeCell).join(" | ")} |`)];
+}
+
+export function renderMarkdown(report: RunReport): string {
+  const out: string[] = [];
+  const stack = report.stack ? ` of stack \`${report.stack}\`` : "";
+  out.push(`# ${KIND_TITLE[report.kind]} ${report.runId}${stack}: ${report.status}`, "");
+  const failure = report.failure;
+  if (failure && (failure.failedSite || failure.failedHosts.length > 0)) {
+    const what = failure.failedSite ? `site \`${failure.failedSite}\`` : failure.failedHosts.map((h) => `\`${h}\``).join(", ");
+    out.push(`${report.kind === "drill" ? "Rehearsed failure" : "Failure"}: ${what}.`, "");
+  }
+  const p = report.plan;
+  out.push(
+    ...table(
+      ["", ""],
+      [
+        ["Started", report.startedAt],
+        ["Ended", report.endedAt ?? "not recorded"],
+        ["VMs", `${p.vms} (${p.placed} placed, ${p.unplaced} unplaced)`],
+        ["Steps", String(p.steps)],
+        ["Makespan", duration(report.makespanSeconds)],
+        ["Plan estimate", duration(p.estimatedMakespanSeconds)],
+        ["Lower bound", `${duration(p.lowerBoundSeconds)}${p.bottleneck ? ` (set by ${p.bottleneck})` : ""}`],
+        ...Object.entries(report.options).map(([k, v]) => [`Option \`${k}\``, String(v)]),
+      ],
+    ),
+    "",
+  );
+
+  const outcomes = { restarted: 0, failed: 0, unplaced: 0, notFinished: 0 };
+  for (const vm of report.vms) outcomes[vm.outcome]++;
+  const upWord = report.kind === "drill" ? "copies up" : "up";
+  out.push(
+    `**VMs:** ${outcomes.restarted} ${upWord}, ${outcomes.failed} failed, ${outcomes.unplaced} unplaced${outcomes.notFinished ? `, ${outcomes.notFinished} not finished` : ""}.`,
+    "",
+  );
+
+  if (report.groups.length > 0) {
+    out.push("## Protection groups", "");
+    out.push(
+      ...table(
+        ["Group", "SLA", "VMs", "RTO", "Budget", "Estimate", "Verdict"],
+        report.groups.map((g) => [
+          g.name,
+          g.slaLevel === undefined ? "–" : String(g.slaLevel),
+          String(g.vms),
+          duration(g.rtoSeconds),
+          duration(g.rtoBudgetSeconds),
+          duration(g.estimatedRtoSeconds),
+          VERDICT_TEXT[g.verdict] ?? g.verdict,
+        ]),
+      ),
+      "",
+    );
+  }
+
+  if (report.slaLevels.length > 0) {
+    out.push("## SLA levels", "");
+    out.push(...table(["SLA level", "VMs", "Up", "All up at"], report.slaLevels.map((l) => [String(l.slaLevel), String(l.vms), String(l.up), l.doneSeconds === undefined ? "not all up" : duration(l.doneSeconds)])), "");
+  }
+
+  const problems = report.vms.filter((v) => v.outcome !== "restarted");
+  if (problems.length > 0) {
+    out.push("## VMs that did not come up", "");
+    out.push(
+      ...table(
+        ["LPAR", "Group", "Target", "Outcome", "Reason"],
+        problems.slice(0, MAX_LISTED_PROBLEMS).map((v) => [v.name === v.lpar ? v.lpar : `${v.name} (${v.lpar})`, v.group, v.target ?? "–", v.outcome, v.reason ?? ""]),
+      ),
+    );
+    if (problems.length > MAX_LISTED_PROBLEMS) out.push("", `…and ${plural(problems.length - MAX_LISTED_PROBLEMS, "more VM")}; see the JSON report.`);
+    out.push("");
+  }
+
+  out.push("## Steps by kind", "");
+  out.push(
+    ...table(
+      ["Kind", "Steps", "Succeeded", "Failed", "Retried", "Median", "Longest"],
+      statsByKind(report.steps).map((k) => [k.kind, String(k.count), String(k.succeeded), String(k.failed), String(k.retried), duration(k.medianSeconds), duration(k.maxSeconds)]),
+    ),
+    "",
+  );
+
+  if (report.assertions && report.assertions.length > 0) {
+    out.push("## Assertions", "");
+    for (const a of report.assertions) out.push(`- ${a.passed ? "PASS" : "FAIL"} \`${a.type}\`: ${a.message}`);
+    out.push("");
+  }
+  if (report.cleanup) {
+    out.push("## Cleanup", "");
+    out.push(report.cleanup.complete ? `Complete: removed ${plural(report.cleanup.removed.length, "object")}.` : "**Incomplete.** Left behind:");
+    for (const l of report.cleanup.leftovers) out.push(`- ${l}`);
+    if (!report.cleanup.complete) out.push("", "Run `vmr drill --cleanup` to remove them.");
+    out.push("");
+  }
+  return out.join("\n");
+}
