@@ -117,7 +117,11 @@ function schedule(plan: Plan, shape: RunShape, random: () => number): StepEvent[
   const ends: { at: number; step: Step; ok: boolean }[] = [];
   const skip = (id: string, at: number): void => {
     events.push({ at, step: id, type: "skipped", error: "a step it depends on failed" });
-    for (const d of dependents.get(id) ?? []) if (waitingOn.get(d)! >= 0) (waitingOn.set(d, -1), skip(d, at));
+    for (const d of dependents.get(id) ?? []) {
+      if (waitingOn.get(d)! < 0) continue;
+      waitingOn.set(d, -1);
+      skip(d, at);
+    }
   };
   let now = origin;
   for (;;) {
