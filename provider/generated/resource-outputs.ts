@@ -1,0 +1,186 @@
+/* Generated from schemas/ by scripts/gen-types.js: do not edit. Run `npm run gen`. */
+
+/**
+ * What each protection resource observes and returns besides its inputs (with defaults applied). The package schema of the provider plugin declares these as output properties.
+ */
+export interface ResourceOutputs {
+  RecoveryTarget?: RecoveryTargetOutputs;
+  StorageMapping?: StorageMappingOutputs;
+  ProtectionGroup?: ProtectionGroupOutputs;
+}
+/**
+ * This interface was referenced by `ResourceOutputs`'s JSON-Schema
+ * via the `definition` "RecoveryTargetOutputs".
+ */
+export interface RecoveryTargetOutputs {
+  capacity: ObservedCapacity;
+  free: ObservedCapacity1;
+  /**
+   * healthy: every system operating; degraded: some; down: none; unverified: not contacted.
+   */
+  health: "healthy" | "degraded" | "down" | "unverified";
+  /**
+   * Per system: state, capacity and free capacity.
+   */
+  systemStatus: SystemStatus[];
+}
+/**
+ * Processor units and memory of the target's operating systems, as discovered.
+ */
+export interface ObservedCapacity {
+  processorUnits: number;
+  /**
+   * Memory in GiB.
+   */
+  memoryGb: number;
+}
+/**
+ * What recovered VMs may still use: capacity minus active LPARs minus the reserve.
+ */
+export interface ObservedCapacity1 {
+  processorUnits: number;
+  /**
+   * Memory in GiB.
+   */
+  memoryGb: number;
+}
+/**
+ * This interface was referenced by `ResourceOutputs`'s JSON-Schema
+ * via the `definition` "SystemStatus".
+ */
+export interface SystemStatus {
+  id: string;
+  /**
+   * Managed-system state as discovered, or "Unknown" when discovery does not list it.
+   */
+  state: string;
+  processorUnits: number;
+  memoryGb: number;
+  /**
+   * Capacity minus active LPARs minus the reserve (never below 0).
+   */
+  freeProcessorUnits: number;
+  /**
+   * Capacity minus active LPARs minus the reserve (never below 0).
+   */
+  freeMemoryGb: number;
+}
+/**
+ * This interface was referenced by `ResourceOutputs`'s JSON-Schema
+ * via the `definition` "StorageMappingOutputs".
+ */
+export interface StorageMappingOutputs {
+  /**
+   * The consistency group's state as the storage reports it, "missing" when it is gone, "unverified" when not contacted.
+   */
+  replicationState: string;
+  /**
+   * Which side is the copy source now: "aux" after a failover or a switch.
+   */
+  primary: "master" | "aux" | "unknown";
+  /**
+   * True when the replicas accept writes (after a failover).
+   */
+  auxWritable: boolean;
+  /**
+   * Replication lag as the storage reports it.
+   */
+  lagSeconds: number;
+  /**
+   * False when the lag exceeds `rpoSeconds` or replication is not running.
+   */
+  withinRpo: boolean;
+  /**
+   * Differences between the declaration and the storage, found at create or refresh.
+   */
+  drift: string[];
+}
+/**
+ * This interface was referenced by `ResourceOutputs`'s JSON-Schema
+ * via the `definition` "ProtectionGroupOutputs".
+ */
+export interface ProtectionGroupOutputs {
+  /**
+   * What discovery says about each protected VM now.
+   */
+  members: MemberStatus[];
+  readiness: Readiness;
+  /**
+   * Sites the group's VMs run at now, sorted.
+   */
+  currentSites: string[];
+  /**
+   * What differs from the declaration and the next `pulumi up` repairs.
+   */
+  drift: string[];
+}
+/**
+ * What discovery says about one protected VM now.
+ *
+ * This interface was referenced by `ResourceOutputs`'s JSON-Schema
+ * via the `definition` "MemberStatus".
+ */
+export interface MemberStatus {
+  lpar: string;
+  /**
+   * False when discovery no longer lists the LPAR.
+   */
+  present: boolean;
+  /**
+   * Managed system the LPAR is defined on now: after a failover, one at the recovery site.
+   */
+  host?: string;
+  /**
+   * Site the LPAR is defined at now.
+   */
+  site?: string;
+  state?: string;
+  processorUnits: number;
+  memoryGb: number;
+  volumes: string[];
+  remoteRestartCapable: boolean;
+}
+/**
+ * Whether the group could be recovered now, and what stands in the way.
+ */
+export interface Readiness {
+  /**
+   * ready: the target could hold every VM and every volume replicates; unverified: not contacted.
+   */
+  status: "ready" | "notReady" | "unverified";
+  issues: ReadinessIssue[];
+}
+/**
+ * This interface was referenced by `ResourceOutputs`'s JSON-Schema
+ * via the `definition` "ReadinessIssue".
+ */
+export interface ReadinessIssue {
+  code: "capacity" | "replication" | "lpar" | "remoteRestart" | "target";
+  message: string;
+  lpars?: string[];
+  volume?: string;
+  missingProcessorUnits?: number;
+  missingMemoryGb?: number;
+}
+/**
+ * This interface was referenced by `ResourceOutputs`'s JSON-Schema
+ * via the `definition` "ObservedCapacity".
+ */
+export interface ObservedCapacity2 {
+  processorUnits: number;
+  /**
+   * Memory in GiB.
+   */
+  memoryGb: number;
+}
+/**
+ * This interface was referenced by `ResourceOutputs`'s JSON-Schema
+ * via the `definition` "Readiness".
+ */
+export interface Readiness1 {
+  /**
+   * ready: the target could hold every VM and every volume replicates; unverified: not contacted.
+   */
+  status: "ready" | "notReady" | "unverified";
+  issues: ReadinessIssue[];
+}
