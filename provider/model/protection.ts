@@ -59,6 +59,8 @@ export interface StorageMappingSpec {
   readonly presentation: { readonly via: "vscsi" | "npiv" };
   readonly mode: "sync" | "async";
   readonly rpoSeconds?: number;
+  /** Managed systems the replicas may be presented to (empty: any system of the recovery target). */
+  readonly targetHosts?: readonly string[];
 }
 
 export interface ProtectionModel {

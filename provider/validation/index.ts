@@ -37,6 +37,10 @@ function validatorFor(schemaName: string): ValidateFunction {
     if (!ajv) {
       ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, discriminator: true });
       addFormats(ajv);
+      // Every schema is registered up front so one schema can $ref another by file name.
+      for (const f of fs.readdirSync(schemaDir()).filter((n) => n.endsWith(".schema.json"))) {
+        ajv.addSchema(JSON.parse(fs.readFileSync(path.join(schemaDir(), f), "utf8")));
+      }
     }
     const file = path.join(schemaDir(), `${schemaName}.schema.json`);
     const schema = JSON.parse(fs.readFileSync(file, "utf8"));

@@ -1,0 +1,292 @@
+// The ProtectionGroup provider's logic, loaded at run time by the serialized provider. Create
+// marks the group's LPARs remote-restart capable and runs the survivability check; a readiness
+// problem is reported in the `readiness` output and never fails `pulumi up`, invalid input does.
+
+import type { ComputeInventory } from "../../adapters/compute";
+import type { StorageInventory } from "../../adapters/storage";
+import { AdapterError } from "../../errors";
+import type { ProtectionGroupInputs, ProtectedVm } from "../../generated/protection-group";
+import type { AdapterSettings } from "../../generated/adapter-settings";
+import type { Adapters } from "../../adapters";
+import type { ResolvedLpar } from "../../model";
+import { validate } from "../../validation";
+import { placeOnto, round, systemStatuses, type Capacity } from "./capacity";
+import {
+  changedFields,
+  defaultOpener,
+  describeError,
+  forEachLimited,
+  pick,
+  SIMULATOR_DEFAULT,
+  toFailures,
+  unknownPaths,
+  withAdapters,
+  withoutUnknowns,
+  type AdapterOpener,
+  type CheckFailure,
+} from "./common";
+import { discoveryIssues, RULES } from "./group-rules";
+
+export interface GroupTarget {
+  site: string;
+  systems: string[];
+  reserve: Capacity;
+  adapter: AdapterSettings;
+  verify: boolean;
+}
+
+/** Inputs after check: every default present. */
+export interface GroupInputs extends ProtectionGroupInputs {
+  slaLevel: number;
+  vms: [ProtectedVm, ...ProtectedVm[]];
+  antiAffinity: [string, string, ...string[]][];
+  storageMappings: string[];
+  context: {
+    target?: GroupTarget;
+    consistencyGroups: string[];
+    claimedElsewhere: { lpar: string; group: string }[];
+  };
+}
+
+/** What discovery says about one protected VM now. */
+export interface MemberStatus {
+  readonly lpar: string;
+  /** False when discovery no longer lists the LPAR. */
+  readonly present: boolean;
+  /** Managed system and site the LPAR is defined on now: after a failover, the recovery site. */
+  readonly host?: string;
+  readonly site?: string;
+  readonly state?: string;
+  readonly processorUnits: number;
+  readonly memoryGb: number;
+  readonly volumes: string[];
+  readonly remoteRestartCapable: boolean;
+}
+
+export type ReadinessCode = "capacity" | "replication" | "lpar" | "remoteRestart" | "target";
+
+export interface ReadinessIssue {
+  readonly code: ReadinessCode;
+  readonly message: string;
+  readonly lpars?: string[];
+  readonly volume?: string;
+  readonly missingProcessorUnits?: number;
+  readonly missingMemoryGb?: number;
+}
+
+export interface Readiness {
+  /** ready: the target could hold every VM and every volume replicates; unverified: not contacted. */
+  readonly status: "ready" | "notReady" | "unverified";
+  readonly issues: ReadinessIssue[];
+}
+
+export interface GroupOutputs extends GroupInputs {
+  readonly members: MemberStatus[];
+  readonly readiness: Readiness;
+  /** Sites the group's VMs run at now, sorted. */
+  readonly currentSites: string[];
+  /** What differs from the declaration and the next `pulumi up` repairs (an LPAR no longer remote-restart capable). */
+  readonly drift: string[];
+}
+
+export const DECLARED_FIELDS = ["name", "slaLevel", "vms", "antiAffinity", "rtoBudgetSeconds", "recoveryTarget", "storageMappings", "hooks", "context"] as const;
+/** Only the group's name is its identity: priorities, membership and targets change in place. */
+export const IDENTITY_FIELDS: readonly string[] = ["name"];
+
+/** Remote-copy states in which a replica follows its source. */
+const REPLICATING = new Set(["consistent_synchronized", "inconsistent_copying"]);
+/** LPARs marked or unmarked at once. */
+const MARK_CONCURRENCY = 8;
+
+export function normalize(news: Record<string, unknown>): GroupInputs {
+  const inputs = structuredClone(pick<Record<string, unknown>>(news, DECLARED_FIELDS));
+  const context = (inputs.context ??= {}) as Record<string, unknown>;
+  const target = context.target as Record<string, unknown> | undefined;
+  if (target) {
+    target.adapter ??= { ...SIMULATOR_DEFAULT };
+    target.reserve ??= {};
+  }
+  return inputs as unknown as GroupInputs;
+}
+
+function lpars(g: { vms: readonly ProtectedVm[] }): string[] {
+  return g.vms.map((v) => v.lpar);
+}
+
+function verifies(g: GroupInputs): boolean {
+  return g.context.target?.verify !== false;
+}
+
+/** The survivability and replication check of a group against the live inventory. */
+export function assess(g: GroupInputs, compute: ComputeInventory, storage: StorageInventory): Omit<GroupOutputs, keyof GroupInputs> {
+  const byId = new Map(compute.lpars.map((l) => [l.id, l]));
+  const siteOf = new Map(compute.managedSystems.map((s) => [s.id, s.site]));
+  const issues: ReadinessIssue[] = [];
+  const drift: string[] = [];
+  const members: MemberStatus[] = g.vms.map((v) => {
+    const l = byId.get(v.lpar);
+    if (!l) return { lpar: v.lpar, present: false, processorUnits: 0, memoryGb: 0, volumes: [], remoteRestartCapable: false };
+    return {
+      lpar: l.id,
+      present: true,
+      host: l.host,
+      site: siteOf.get(l.host),
+      state: l.state,
+      processorUnits: l.processorUnits,
+      memoryGb: l.memoryGb,
+      volumes: [...l.volumes],
+      remoteRestartCapable: l.remoteRestartCapable,
+    };
+  });
+
+  const missing = members.filter((m) => !m.present).map((m) => m.lpar);
+  if (missing.length > 0) {
+    issues.push({ code: "lpar", lpars: missing, message: `LPAR(s) ${missing.join(", ")} no longer exist: remove them from \`vms\` or restore them` });
+  }
+  const notCapable = members.filter((m) => m.present && !m.remoteRestartCapable).map((m) => m.lpar);
+  if (notCapable.length > 0) {
+    issues.push({ code: "remoteRestart", lpars: notCapable, message: `LPAR(s) ${notCapable.join(", ")} are not remote-restart capable: the next \`pulumi up\` marks them again` });
+    drift.push(...notCapable.map((l) => `LPAR ${l} is no longer remote-restart capable`));
+  }
+
+  const target = g.context.target;
+  if (!target) {
+    issues.push({ code: "target", message: `recovery target ${g.recoveryTarget} is not known to this group: pass the RecoveryTarget resource` });
+  } else {
+    // VMs already on a target system (after a failover) need no room there.
+    const onTarget = new Set(target.systems);
+    const toPlace = g.vms
+      .map((v) => byId.get(v.lpar))
+      .filter((l): l is ResolvedLpar => l !== undefined && !onTarget.has(l.host));
+    const statuses = systemStatuses(target.systems, compute.managedSystems, compute.lpars, target.reserve);
+    const placement = placeOnto(toPlace, statuses);
+    if (placement.unplaced.length > 0) {
+      const ids = placement.unplaced.map((l) => l.id);
+      const { processorUnits, memoryGb } = placement.missing;
+      const how =
+        processorUnits > 0 || memoryGb > 0
+          ? `missing ${round(processorUnits)} processor units and ${round(memoryGb)} GB of memory after the reserve`
+          : "enough capacity in total, but no single system has room for each of them";
+      issues.push({
+        code: "capacity",
+        lpars: ids,
+        missingProcessorUnits: processorUnits,
+        missingMemoryGb: memoryGb,
+        message: `recovery target ${g.recoveryTarget} (${target.systems.join(", ")}) cannot hold ${ids.length} VM(s) (${ids.join(", ")}): ${how}; add systems, lower the reserve or free capacity`,
+      });
+    }
+  }
+
+  const cgOf = new Map<string, (typeof storage.consistencyGroups)[number]>();
+  for (const cg of storage.consistencyGroups) for (const p of cg.pairs) {
+    cgOf.set(p.master, cg);
+    cgOf.set(p.aux, cg);
+  }
+  const declared = new Set(g.context.consistencyGroups);
+  const reported = new Set<string>();
+  for (const m of members) {
+    for (const vol of m.volumes) {
+      const cg = cgOf.get(vol);
+      if (!cg) {
+        issues.push({ code: "replication", lpars: [m.lpar], volume: vol, message: `volume ${vol} of LPAR ${m.lpar} is not replicated: add it to a consistency group and a StorageMapping` });
+      } else if (!declared.has(cg.id)) {
+        issues.push({ code: "replication", lpars: [m.lpar], volume: vol, message: `volume ${vol} of LPAR ${m.lpar} replicates in ${cg.id}, which none of the group's \`storageMappings\` covers: add its StorageMapping` });
+      } else if (!REPLICATING.has(cg.state) && !reported.has(cg.id)) {
+        reported.add(cg.id);
+        issues.push({ code: "replication", volume: vol, message: `consistency group ${cg.id} is ${cg.state}: its replicas do not follow their sources; restart replication` });
+      }
+    }
+  }
+  const currentSites = [...new Set(members.map((m) => m.site).filter((s): s is string => s !== undefined))].sort();
+  return { members, readiness: { status: issues.length === 0 ? "ready" : "notReady", issues }, currentSites, drift };
+}
+
+function unverified(g: GroupInputs): Omit<GroupOutputs, keyof GroupInputs> {
+  return {
+    members: g.vms.map((v) => ({ lpar: v.lpar, present: true, processorUnits: 0, memoryGb: 0, volumes: [], remoteRestartCapable: false })),
+    readiness: { status: "unverified", issues: [] },
+    currentSites: [],
+    drift: [],
+  };
+}
+
+async function setCapable(a: Adapters, ids: readonly string[], capable: boolean): Promise<void> {
+  await forEachLimited(ids, MARK_CONCURRENCY, async (id) => {
+    try {
+      await a.compute.setRemoteRestartCapable(id, capable);
+    } catch (err) {
+      // An LPAR that is gone cannot be marked; readiness reports it. Anything else fails the step.
+      if (!(err instanceof AdapterError && err.failure === "notFound")) throw err;
+    }
+  });
+}
+
+export function protectionGroupOps(open: AdapterOpener = defaultOpener) {
+  async function observe(g: GroupInputs, a: Adapters): Promise<GroupOutputs> {
+    const [compute, storage] = await Promise.all([a.compute.inventory(), a.storage.inventory()]);
+    return { ...g, ...assess(g, compute, storage) };
+  }
+
+  async function apply(g: GroupInputs, unprotect: readonly string[]): Promise<GroupOutputs> {
+    if (!verifies(g)) return { ...g, ...unverified(g) };
+    return withAdapters(open, g.context.target?.adapter, async (a) => {
+      await setCapable(a, unprotect, false);
+      await setCapable(a, lpars(g), true);
+      return observe(g, a);
+    });
+  }
+
+  return {
+    async check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: GroupInputs; failures: CheckFailure[] }> {
+      const inputs = normalize(news);
+      const unknown = unknownPaths(inputs);
+      let issues = validate<GroupInputs>("protection-group", inputs, RULES);
+      const adapterKnown = !unknown.some((u) => u.startsWith("context"));
+      if (issues.length === 0 && verifies(inputs) && adapterKnown && inputs.context.target) {
+        try {
+          issues = discoveryIssues(inputs, await withAdapters(open, inputs.context.target.adapter, (a) => a.compute.inventory()));
+        } catch (err) {
+          issues = [{ path: "recoveryTarget", message: `the adapter of \`recoveryTarget\` could not be reached to check \`vms\` (${describeError(err)}): fix the target's connection settings, or set its \`verify: false\`` }];
+        }
+      }
+      return { inputs, failures: toFailures(withoutUnknowns(issues, unknown)) };
+    },
+
+    async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+      const changed = changedFields(olds, news, DECLARED_FIELDS);
+      const drift = Array.isArray(olds.drift) && olds.drift.length > 0;
+      const replaces = changed.filter((f) => IDENTITY_FIELDS.includes(f));
+      // Delete first on replace: the old group's delete unmarks LPARs the new one just marked.
+      return { changes: changed.length > 0 || drift, replaces, deleteBeforeReplace: replaces.length > 0 };
+    },
+
+    async create(inputs: Record<string, unknown>): Promise<{ id: string; outs: GroupOutputs }> {
+      const g = normalize(inputs);
+      return { id: g.name, outs: await apply(g, []) };
+    },
+
+    /** Reports drift (an LPAR gone, no longer capable, replication broken) and where VMs run now; keeps the id. */
+    async read(id: string, props: Record<string, unknown>): Promise<{ id: string; props: GroupOutputs }> {
+      const g = normalize(props);
+      if (!verifies(g)) return { id, props: { ...g, ...unverified(g) } };
+      return { id, props: await withAdapters(open, g.context.target?.adapter, (a) => observe(g, a)) };
+    },
+
+    /** Unprotects the VMs that left the group, (re)protects the others, returns full outputs. */
+    async update(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ outs: GroupOutputs }> {
+      const g = normalize(news);
+      const kept = new Set(lpars(g));
+      const removed = lpars(normalize(olds)).filter((l) => !kept.has(l));
+      return { outs: await apply(g, removed) };
+    },
+
+    /** Unprotects the VMs (clears remote-restart capability); their data and definitions stay as they are. */
+    async delete(_id: string, props: Record<string, unknown>): Promise<void> {
+      const g = normalize(props);
+      if (!verifies(g)) return;
+      await withAdapters(open, g.context.target?.adapter, (a) => setCapable(a, lpars(g), false));
+    },
+  };
+}
+
+export const ops = protectionGroupOps();

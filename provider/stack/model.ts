@@ -1,0 +1,166 @@
+// Stack state -> ProtectionModel: finds the three resource types in an exported deployment and
+// maps their outputs (which hold the declaration, with defaults filled in by check) to the specs
+// the planner reads. One mapping, here, so resources and planner never disagree about it.
+
+import { ValidationError } from "../errors";
+import type {
+  HookSpec,
+  ProtectionGroupSpec,
+  ProtectionModel,
+  RecoveryTargetSpec,
+  StorageMappingSpec,
+} from "../model/protection";
+import type { AdapterSettings } from "../generated/adapter-settings";
+import { TYPE_TOKENS } from "../resources/tokens";
+import { revealSecrets } from "./secrets";
+
+/** One resource as `pulumi stack export` writes it (the fields we read). */
+export interface ExportedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly id?: string;
+  readonly custom?: boolean;
+  readonly delete?: boolean;
+  readonly inputs?: Record<string, unknown>;
+  readonly outputs?: Record<string, unknown>;
+}
+
+export interface ExportedDeployment {
+  readonly resources?: readonly ExportedResource[];
+}
+
+/** A protection resource found in the stack, outputs decoded, `__provider` dropped. */
+export interface LoadedResource {
+  readonly urn: string;
+  readonly type: "ProtectionGroup" | "RecoveryTarget" | "StorageMapping";
+  readonly id: string;
+  /** Name in the model (the resource's `name` output). */
+  readonly name: string;
+  /** Every output: the declaration plus what discovery observed (members, readiness, capacity, replication). */
+  readonly outputs: Record<string, unknown>;
+}
+
+export interface LoadedProtection {
+  readonly model: ProtectionModel;
+  /** Stack and project, from the resources' URNs (undefined for an empty stack). */
+  readonly stack?: string;
+  readonly project?: string;
+  readonly resources: readonly LoadedResource[];
+}
+
+const KIND_BY_TOKEN: Record<string, LoadedResource["type"]> = {
+  [TYPE_TOKENS.protectionGroup]: "ProtectionGroup",
+  [TYPE_TOKENS.recoveryTarget]: "RecoveryTarget",
+  [TYPE_TOKENS.storageMapping]: "StorageMapping",
+};
+
+type Props = Record<string, unknown>;
+
+function str(p: Props, key: string, urn: string): string {
+  const v = p[key];
+  if (typeof v !== "string") {
+    throw new ValidationError("stack state", [{ path: `${urn}.${key}`, message: `\`${key}\` of ${urn} is ${JSON.stringify(v)}, not a string: the state was not written by this package; refresh or re-create the resource` }]);
+  }
+  return v;
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((s): s is string => typeof s === "string") : [];
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === "number" ? v : undefined;
+}
+
+function hooks(v: unknown): HookSpec[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  return v.map((h: Props) => ({ command: strings(h.command), ...(num(h.timeoutSeconds) !== undefined ? { timeoutSeconds: num(h.timeoutSeconds) } : {}) }));
+}
+
+export function groupSpec(p: Props, urn: string): ProtectionGroupSpec {
+  const vms = (Array.isArray(p.vms) ? p.vms : []).map((v: Props) => ({
+    lpar: str(v, "lpar", urn),
+    ...(num(v.slaLevel) !== undefined ? { slaLevel: num(v.slaLevel) } : {}),
+    after: strings(v.after),
+  }));
+  const h = p.hooks as Props | undefined;
+  return {
+    name: str(p, "name", urn),
+    slaLevel: num(p.slaLevel) ?? 1,
+    vms,
+    antiAffinity: (Array.isArray(p.antiAffinity) ? p.antiAffinity : []).map(strings),
+    ...(num(p.rtoBudgetSeconds) !== undefined ? { rtoBudgetSeconds: num(p.rtoBudgetSeconds) } : {}),
+    recoveryTarget: str(p, "recoveryTarget", urn),
+    storageMappings: strings(p.storageMappings),
+    ...(h ? { hooks: { pre: hooks(h.pre) ?? [], post: hooks(h.post) ?? [] } } : {}),
+  };
+}
+
+export function targetSpec(p: Props, urn: string): RecoveryTargetSpec {
+  const reserve = (p.reserve ?? {}) as Props;
+  return {
+    name: str(p, "name", urn),
+    site: str(p, "site", urn),
+    systems: strings(p.systems),
+    reserve: { processorUnits: num(reserve.processorUnits) ?? 0, memoryGb: num(reserve.memoryGb) ?? 0 },
+    ...(num(p.maxConcurrentRestarts) !== undefined ? { maxConcurrentRestarts: num(p.maxConcurrentRestarts) } : {}),
+    adapter: (p.adapter as AdapterSettings | undefined) ?? { type: "simulator" },
+  };
+}
+
+export function mappingSpec(p: Props, urn: string): StorageMappingSpec {
+  const presentation = (p.presentation ?? {}) as Props;
+  return {
+    name: str(p, "name", urn),
+    consistencyGroup: str(p, "consistencyGroup", urn),
+    pairs: (Array.isArray(p.pairs) ? p.pairs : []).map((x: Props) => ({ source: str(x, "source", urn), replica: str(x, "replica", urn) })),
+    presentation: { via: presentation.via === "npiv" ? "npiv" : "vscsi" },
+    mode: p.mode === "async" ? "async" : "sync",
+    ...(num(p.rpoSeconds) !== undefined ? { rpoSeconds: num(p.rpoSeconds) } : {}),
+    targetHosts: strings(p.targetHosts),
+  };
+}
+
+/** `urn:pulumi:<stack>::<project>::<type>::<name>` -> stack and project. */
+export function parseUrn(urn: string): { stack: string; project: string } | undefined {
+  const m = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(urn);
+  return m ? { stack: m[1], project: m[2] } : undefined;
+}
+
+/** Builds the model from a deployment (`exportStack().deployment`, or a file's `deployment`). */
+export function protectionModelFromDeployment(deployment: ExportedDeployment): LoadedProtection {
+  const groups: ProtectionGroupSpec[] = [];
+  const targets: RecoveryTargetSpec[] = [];
+  const storageMappings: StorageMappingSpec[] = [];
+  const resources: LoadedResource[] = [];
+  let where: { stack: string; project: string } | undefined;
+  for (const r of deployment.resources ?? []) {
+    where ??= parseUrn(r.urn);
+    const kind = KIND_BY_TOKEN[r.type];
+    // A resource marked `delete` is an old copy awaiting deletion after a replacement.
+    if (!kind || r.delete) continue;
+    const outputs = revealSecrets({ ...(r.outputs ?? r.inputs ?? {}) }, r.urn) as Props;
+    delete outputs.__provider;
+    let name: string;
+    if (kind === "ProtectionGroup") {
+      const spec = groupSpec(outputs, r.urn);
+      groups.push(spec);
+      name = spec.name;
+    } else if (kind === "RecoveryTarget") {
+      const spec = targetSpec(outputs, r.urn);
+      targets.push(spec);
+      name = spec.name;
+    } else {
+      const spec = mappingSpec(outputs, r.urn);
+      storageMappings.push(spec);
+      name = spec.name;
+    }
+    resources.push({ urn: r.urn, type: kind, id: r.id ?? name, name, outputs });
+  }
+  return {
+    model: { stack: where?.stack, groups, targets, storageMappings },
+    stack: where?.stack,
+    project: where?.project,
+    resources,
+  };
+}
