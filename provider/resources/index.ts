@@ -4,4 +4,4 @@ export { RecoveryTarget, type RecoveryTargetArgs, type RecoveryTargetDeclaration
 export { StorageMapping, type StorageMappingArgs, type StorageMappingDeclaration, type VolumePairArgs } from "./storage-mapping";
 export type { MemberStatus, Readiness, ReadinessIssue } from "./runtime/protection-group";
 export type { Capacity, SystemStatus } from "./runtime/capacity";
-export { RESOURCE_TYPES, TYPE_TOKENS } from "./tokens";
+export { dynamicToken, packageToken, resourceKindOf, type ResourceKind } from "../tokens";

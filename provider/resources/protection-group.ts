@@ -8,7 +8,7 @@ import type { Hook } from "../generated/protection-group";
 import type { MemberStatus, Readiness } from "./runtime/protection-group";
 import type { RecoveryTarget } from "./recovery-target";
 import type { StorageMapping } from "./storage-mapping";
-import { RESOURCE_TYPES, TOKEN_MODULE } from "./tokens";
+import { DYNAMIC_MODULE } from "../tokens";
 
 type Runtime = typeof import("./runtime/protection-group");
 
@@ -170,8 +170,8 @@ export class ProtectionGroup extends pulumi.dynamic.Resource {
         drift: undefined,
       },
       { ...opts, dependsOn: dependencies(opts?.dependsOn, [args.recoveryTarget, ...mappings]) },
-      TOKEN_MODULE,
-      RESOURCE_TYPES.protectionGroup,
+      DYNAMIC_MODULE,
+      "ProtectionGroup",
     );
     // A readiness problem is a warning in `pulumi up`, never a failure.
     this.readiness.apply((r) => {

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AdapterSettings } from "../generated/adapter-settings";
 import type { Capacity, SystemStatus } from "./runtime/capacity";
 import type { TargetHealth } from "./runtime/recovery-target";
-import { RESOURCE_TYPES, TOKEN_MODULE } from "./tokens";
+import { DYNAMIC_MODULE } from "../tokens";
 
 type Runtime = typeof import("./runtime/recovery-target");
 
@@ -120,8 +120,8 @@ export class RecoveryTarget extends pulumi.dynamic.Resource {
         systemStatus: undefined,
       },
       opts,
-      TOKEN_MODULE,
-      RESOURCE_TYPES.recoveryTarget,
+      DYNAMIC_MODULE,
+      "RecoveryTarget",
     );
     this.declaration = pulumi.output({
       name: targetName,

@@ -3,7 +3,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import type { AdapterSettings } from "../generated/adapter-settings";
-import { RESOURCE_TYPES, TOKEN_MODULE } from "./tokens";
+import { DYNAMIC_MODULE } from "../tokens";
 
 type Runtime = typeof import("./runtime/storage-mapping");
 
@@ -139,8 +139,8 @@ export class StorageMapping extends pulumi.dynamic.Resource {
         drift: undefined,
       },
       opts,
-      TOKEN_MODULE,
-      RESOURCE_TYPES.storageMapping,
+      DYNAMIC_MODULE,
+      "StorageMapping",
     );
     this.declaration = pulumi.output({ name: mappingName, consistencyGroup: args.consistencyGroup });
   }

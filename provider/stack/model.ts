@@ -11,7 +11,7 @@ import type {
   StorageMappingSpec,
 } from "../model/protection";
 import type { AdapterSettings } from "../generated/adapter-settings";
-import { TYPE_TOKENS } from "../resources/tokens";
+import { resourceKindOf, type ResourceKind } from "../tokens";
 import { revealSecrets } from "./secrets";
 
 /** One resource as `pulumi stack export` writes it (the fields we read). */
@@ -32,7 +32,7 @@ export interface ExportedDeployment {
 /** A protection resource found in the stack, outputs decoded, `__provider` dropped. */
 export interface LoadedResource {
   readonly urn: string;
-  readonly type: "ProtectionGroup" | "RecoveryTarget" | "StorageMapping";
+  readonly type: ResourceKind;
   readonly id: string;
   /** Name in the model (the resource's `name` output). */
   readonly name: string;
@@ -47,12 +47,6 @@ export interface LoadedProtection {
   readonly project?: string;
   readonly resources: readonly LoadedResource[];
 }
-
-const KIND_BY_TOKEN: Record<string, LoadedResource["type"]> = {
-  [TYPE_TOKENS.protectionGroup]: "ProtectionGroup",
-  [TYPE_TOKENS.recoveryTarget]: "RecoveryTarget",
-  [TYPE_TOKENS.storageMapping]: "StorageMapping",
-};
 
 type Props = Record<string, unknown>;
 
@@ -136,7 +130,8 @@ export function protectionModelFromDeployment(deployment: ExportedDeployment): L
   let where: { stack: string; project: string } | undefined;
   for (const r of deployment.resources ?? []) {
     where ??= parseUrn(r.urn);
-    const kind = KIND_BY_TOKEN[r.type];
+    // Both token families: dynamic resources of TypeScript programs and the provider plugin's.
+    const kind = resourceKindOf(r.type);
     // A resource marked `delete` is an old copy awaiting deletion after a replacement.
     if (!kind || r.delete) continue;
     const outputs = revealSecrets({ ...(r.outputs ?? r.inputs ?? {}) }, r.urn) as Props;

@@ -32,7 +32,8 @@ function deployment() {
       },
       {
         urn: urn("StorageMapping", "db-volumes"),
-        type: "pulumi-nodejs:dynamic/vmr:StorageMapping",
+        // The provider plugin's token family loads the same way.
+        type: "vmr:index:StorageMapping",
         id: "db-volumes",
         custom: true,
         outputs: { name: "db-volumes", consistencyGroup: "cg-db", pairs: [{ source: "v1", replica: "v1r" }], presentation: { via: "npiv" }, mode: "async", rpoSeconds: 30, targetHosts: [] },
