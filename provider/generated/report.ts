@@ -109,6 +109,10 @@ export interface StepRecord {
   attempts: number;
   estimateSeconds?: number;
   error?: string;
+  /**
+   * A failure of this step is recorded but fails neither its VM nor the run.
+   */
+  bestEffort?: boolean;
 }
 /**
  * This interface was referenced by `RunReport`'s JSON-Schema

@@ -7,7 +7,8 @@ import groupBy from "lodash/groupBy";
 import { laneKey, laneOf } from "./lanes";
 import type { RunRecord, StepEvent } from "./run";
 
-/** Steps that run after a VM is up (they tidy up or re-protect): they do not count towards its RTO. */
+/** Steps that run after a VM is up (they tidy up or re-protect): they do not count towards its RTO.
+ * The plan's `phase` says so; the kinds cover plans that leave it out. */
 export const AFTER_RECOVERY_KINDS: ReadonlySet<string> = new Set([
   "CleanupSourceLpar",
   "DeleteDrillLpar",
@@ -16,7 +17,7 @@ export const AFTER_RECOVERY_KINDS: ReadonlySet<string> = new Set([
 ]);
 
 function isAfterRecovery(step: Step): boolean {
-  return AFTER_RECOVERY_KINDS.has(step.kind) || (step.kind === "RunHook" && step.params?.phase === "post");
+  return step.phase === "post" || step.phase === "cleanup" || AFTER_RECOVERY_KINDS.has(step.kind) || (step.kind === "RunHook" && step.params?.hook === "post");
 }
 
 function seconds(ms: number): number {
@@ -34,6 +35,7 @@ function stepRecord(step: Step, events: readonly StepEvent[], origin: number, la
     estimateSeconds: step.estimateSeconds,
   };
   if (step.lpar) record.lpar = step.lpar;
+  if (step.bestEffort) record.bestEffort = true;
   if (step.group) record.group = step.group;
   let lastError: string | undefined;
   for (const e of events) {
@@ -79,7 +81,7 @@ function vmOutcome(p: Placement, steps: readonly StepRecord[]): VmOutcome {
     vm.reason = p.reason ?? "no target system has room for it";
     return vm;
   }
-  const failed = steps.find((s) => s.status === "failed");
+  const failed = steps.find((s) => s.status === "failed" && !s.bestEffort);
   const skipped = steps.find((s) => s.status === "skipped");
   if (failed) {
     vm.outcome = "failed";
@@ -87,7 +89,7 @@ function vmOutcome(p: Placement, steps: readonly StepRecord[]): VmOutcome {
   } else if (skipped) {
     vm.outcome = "failed";
     vm.reason = `${skipped.kind} did not run: ${skipped.error ?? "a step it depends on failed"}`;
-  } else if (steps.length > 0 && steps.every((s) => s.status === "succeeded")) {
+  } else if (steps.length > 0 && steps.every((s) => s.status === "succeeded" || (s.status === "failed" && s.bestEffort))) {
     vm.outcome = "restarted";
     vm.restartSeconds = Math.max(...steps.map((s) => s.endSeconds ?? 0));
   }
@@ -153,7 +155,7 @@ export function buildReport(run: RunRecord): RunReport {
   for (const s of plan.steps) stepsByKind[s.kind] = (stepsByKind[s.kind] ?? 0) + 1;
 
   const anyFailed =
-    steps.some((s) => s.status === "failed" || s.status === "skipped") ||
+    steps.some((s) => (s.status === "failed" && !s.bestEffort) || s.status === "skipped") ||
     vms.some((v) => v.outcome === "unplaced" || v.outcome === "failed") ||
     (run.assertions ?? []).some((a) => !a.passed);
   const anyOpen = steps.some((s) => s.status === "running" || s.status === "notStarted");

@@ -3,7 +3,7 @@
 // FlashCopy step ran on. Per-target lanes keep a 1,000-VM failover to a few dozen lanes while still
 // showing what the paper's method is about: parallel work across targets and storage.
 
-import type { Placement, Step } from "../generated/plan";
+import type { Placement, Step, StepParams } from "../generated/plan";
 
 /** Order of lane families, top to bottom: storage work comes first in a failover. */
 export const LANE_FAMILIES = ["storage", "replication", "system", "hooks", "other"] as const;
@@ -14,10 +14,11 @@ export interface Lane {
   readonly name: string;
 }
 
-const STORAGE_RESOURCE = /^(storage|svc|cluster)[:/](.+)$/;
-const SYSTEM_RESOURCE = /^(system|ms|target)[:/](.+)$/;
+// Resource keys as the plan names them: storage:<id>, system:<id>, vios:<system>/<vios>, hmc:<name>.
+const STORAGE_RESOURCE = /^(storage):(.+)$/;
+const SYSTEM_RESOURCE = /^(system|vios):([^/]+)/;
 
-function stringParam(step: Step, key: string): string | undefined {
+function stringParam(step: Step, key: keyof StepParams): string | undefined {
   const v = step.params?.[key];
   return typeof v === "string" && v.length > 0 ? v : undefined;
 }
@@ -26,7 +27,7 @@ export function laneOf(step: Step, placements: ReadonlyMap<string, Placement>): 
   if (step.kind === "RunHook") return { family: "hooks", name: step.group ? `hooks ${step.group}` : "hooks" };
   const placement = step.lpar ? placements.get(step.lpar) : undefined;
   if (placement?.target) return { family: "system", name: placement.target };
-  const target = stringParam(step, "target") ?? stringParam(step, "host") ?? stringParam(step, "targetSystem");
+  const target = stringParam(step, "target") ?? stringParam(step, "host");
   if (target && step.lpar) return { family: "system", name: target };
   const storage = stringParam(step, "storageSystem");
   if (storage) return { family: "storage", name: storage };
