@@ -35,7 +35,7 @@ function validatorFor(schemaName: string): ValidateFunction {
   let fn = compiled.get(schemaName);
   if (!fn) {
     if (!ajv) {
-      ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, discriminator: true });
+      ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, discriminator: true, verbose: true });
       addFormats(ajv);
       // Every schema is registered up front so one schema can $ref another by file name.
       for (const f of fs.readdirSync(schemaDir()).filter((n) => n.endsWith(".schema.json"))) {

@@ -1,0 +1,54 @@
+// Drill assertions: each type in schemas/drill.schema.json has one evaluator here. Adding an
+// assertion is a schema entry plus a row in this table.
+
+import type { AssertionResult, RunReport } from "../generated/report";
+import type { DrillAssertion } from "./file";
+import { duration } from "../report/format";
+
+type Evaluator<T extends DrillAssertion> = (assertion: T, report: RunReport) => AssertionResult;
+type Table = { [K in DrillAssertion["type"]]: Evaluator<Extract<DrillAssertion, { type: K }>> };
+
+const EVALUATORS: Table = {
+  rtoWithinBudget: (a, report) => {
+    const groups = report.groups.filter((g) => !a.groups || a.groups.includes(g.name));
+    const budgeted = groups.filter((g) => g.rtoBudgetSeconds !== undefined);
+    const bad = budgeted.filter((g) => g.verdict !== "within");
+    const unbudgeted = groups.filter((g) => g.rtoBudgetSeconds === undefined).map((g) => g.name);
+    const missing = (a.groups ?? []).filter((name) => !groups.some((g) => g.name === name));
+    const note = unbudgeted.length > 0 ? ` (no budget declared: ${unbudgeted.join(", ")})` : "";
+    if (missing.length > 0) return { type: a.type, passed: false, message: `groups not in the drill: ${missing.join(", ")}` };
+    if (bad.length === 0) return { type: a.type, passed: true, message: `${budgeted.length} group(s) within their RTO budget${note}` };
+    return {
+      type: a.type,
+      passed: false,
+      message: bad.map((g) => (g.rtoSeconds === undefined ? `${g.name}: ${g.verdict === "failed" ? "a VM did not come up" : "did not finish"}` : `${g.name}: ${duration(g.rtoSeconds)} > budget ${duration(g.rtoBudgetSeconds)}`)).join("; ") + note,
+    };
+  },
+  allVmsPlaced: (a, report) => {
+    const bad = report.vms.filter((v) => v.outcome !== "restarted");
+    if (bad.length === 0) return { type: a.type, passed: true, message: `all ${report.vms.length} VM copies placed and up` };
+    const shown = bad.slice(0, 10).map((v) => `${v.lpar} (${v.outcome}${v.reason ? `: ${v.reason}` : ""})`);
+    return { type: a.type, passed: false, message: `${bad.length} of ${report.vms.length} VMs not up: ${shown.join("; ")}${bad.length > 10 ? "; ..." : ""}` };
+  },
+  cleanupComplete: (a, report) => {
+    if (!report.cleanup) return { type: a.type, passed: false, message: "cleanup did not run" };
+    if (report.cleanup.complete) return { type: a.type, passed: true, message: `removed ${report.cleanup.removed.length} drill object(s), nothing left` };
+    return { type: a.type, passed: false, message: `left behind: ${report.cleanup.leftovers.join("; ")}` };
+  },
+  maxMakespan: (a, report) => {
+    const up = report.groups.map((g) => g.rtoSeconds);
+    if (up.some((s) => s === undefined) || up.length === 0) return { type: a.type, passed: false, message: "not every group came up" };
+    const last = Math.max(...(up as number[]));
+    return { type: a.type, passed: last <= a.seconds, message: `every group up at ${duration(last)}, limit ${duration(a.seconds)}` };
+  },
+  maxGroupRto: (a, report) => {
+    const g = report.groups.find((x) => x.name === a.group);
+    if (!g) return { type: a.type, passed: false, message: `group ${a.group} was not rehearsed` };
+    if (g.rtoSeconds === undefined) return { type: a.type, passed: false, message: `group ${a.group} did not come up (${g.verdict})` };
+    return { type: a.type, passed: g.rtoSeconds <= a.seconds, message: `group ${a.group} up at ${duration(g.rtoSeconds)}, limit ${duration(a.seconds)}` };
+  },
+};
+
+export function evaluateAssertions(assertions: readonly DrillAssertion[], report: RunReport): AssertionResult[] {
+  return assertions.map((a) => (EVALUATORS[a.type] as Evaluator<DrillAssertion>)(a, report));
+}
