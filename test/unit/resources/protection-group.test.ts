@@ -1,0 +1,253 @@
+// ProtectionGroup provider: check, diff and CRUD against fake adapters with injected faults.
+import { strict as assert } from "assert";
+import * as sinon from "sinon";
+import { AdapterError } from "../../../provider/errors";
+import { protectionGroupOps, type GroupOutputs } from "../../../provider/resources/runtime/protection-group";
+import { UNKNOWN } from "../../../provider/resources/runtime/common";
+import { fakeAdapters, lpar, smallWorld, type Fakes } from "./fakes";
+
+function inputs(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    __provider: "exports.handler = ...",
+    name: "web",
+    slaLevel: 3,
+    vms: [{ lpar: "app1" }, { lpar: "app2", after: ["app1"] }],
+    recoveryTarget: "dr",
+    storageMappings: ["apps"],
+    context: {
+      target: { site: "dr", systems: ["dr-a", "dr-b"], reserve: { processorUnits: 0, memoryGb: 0 }, adapter: { type: "simulator", stateDir: "sim" } },
+      consistencyGroups: ["cg1"],
+      claimedElsewhere: [],
+    },
+    ...overrides,
+  };
+}
+
+function paths(failures: { property: string }[]): string[] {
+  return failures.map((f) => f.property);
+}
+
+describe("ProtectionGroup provider", () => {
+  let sandbox: sinon.SinonSandbox;
+  let fakes: Fakes;
+  let ops: ReturnType<typeof protectionGroupOps>;
+
+  beforeEach(() => {
+    sandbox = sinon.createSandbox();
+    fakes = fakeAdapters(sandbox, smallWorld());
+    ops = protectionGroupOps(fakes.open);
+  });
+  afterEach(() => sandbox.restore());
+
+  describe("check", () => {
+    it("accepts a valid group and fills in defaults", async () => {
+      // GIVEN a valid group WHEN checked
+      const { inputs: checked, failures } = await ops.check({}, inputs());
+      // THEN nothing fails, defaults are present and __provider is not part of the inputs
+      assert.deepEqual(failures, []);
+      assert.deepEqual(checked.vms[0], { lpar: "app1", after: [] });
+      assert.deepEqual(checked.antiAffinity, []);
+      assert.equal("__provider" in checked, false);
+      // AND discovery was asked through the target's adapter settings
+      assert.deepEqual(fakes.open.firstCall.args[0], { type: "simulator", stateDir: "sim" });
+    });
+
+    it("reports every invalid field together, each naming its path", async () => {
+      // GIVEN an SLA level out of range, a dependency cycle and an anti-affinity set naming a stranger
+      const bad = inputs({
+        slaLevel: 12,
+        vms: [{ lpar: "app1", after: ["app2"] }, { lpar: "app2", after: ["app1"] }],
+        antiAffinity: [["app1", "nobody"]],
+      });
+      // WHEN checked
+      const { failures } = await ops.check({}, bad);
+      // THEN the schema failure comes first (rules need a valid shape)
+      assert.deepEqual(paths(failures), ["slaLevel"]);
+      assert.match(failures[0].reason, /`slaLevel` must be <= 9, got 12/);
+      // AND with the shape fixed, every rule failure is reported at once
+      const { failures: ruleFailures } = await ops.check({}, { ...bad, slaLevel: 3 });
+      assert.deepEqual(paths(ruleFailures).sort(), ["antiAffinity[0][1]", "vms[0].after"]);
+      assert.match(ruleFailures.find((f) => f.property === "vms[0].after")!.reason, /dependency cycle app1 -> app2 -> app1/);
+    });
+
+    it("rejects a VM that another group of the program protects, naming the field", async () => {
+      // GIVEN the class found app2 in the earlier group "db"
+      const claimed = inputs();
+      (claimed.context as Record<string, unknown>).claimedElsewhere = [{ lpar: "app2", group: "db" }];
+      // WHEN checked THEN the failure names `vms[1].lpar` and the other group
+      const { failures } = await ops.check({}, claimed);
+      assert.deepEqual(paths(failures), ["vms[1].lpar"]);
+      assert.match(failures[0].reason, /`vms\[1\]\.lpar` is "app2", which protection group "db" also protects/);
+    });
+
+    it("rejects an LPAR discovery does not know", async () => {
+      const { failures } = await ops.check({}, inputs({ vms: [{ lpar: "app1" }, { lpar: "ghost" }] }));
+      assert.deepEqual(paths(failures), ["vms[1].lpar"]);
+      assert.match(failures[0].reason, /"ghost", which discovery does not know/);
+    });
+
+    it("rejects a dependency on a VM with a lower SLA level: it could never run first", async () => {
+      const { failures } = await ops.check({}, inputs({ vms: [{ lpar: "app1", slaLevel: 1 }, { lpar: "app2", slaLevel: 5, after: ["app1"] }] }));
+      assert.deepEqual(paths(failures), ["vms[1].after[0]"]);
+    });
+
+    it("says nothing yet about values unknown during a preview", async () => {
+      // GIVEN the second VM's id is not known yet
+      const { failures } = await ops.check({}, inputs({ vms: [{ lpar: "app1" }, { lpar: UNKNOWN }] }));
+      // THEN no failure is reported for it
+      assert.deepEqual(failures, []);
+    });
+
+    it("names the target when its adapter cannot be reached", async () => {
+      fakes.open.rejects(new Error("state directory sim not found"));
+      const { failures } = await ops.check({}, inputs());
+      assert.deepEqual(paths(failures), ["recoveryTarget"]);
+      assert.match(failures[0].reason, /state directory sim not found/);
+    });
+  });
+
+  describe("diff", () => {
+    it("updates in place for SLA level and membership changes, ignoring __provider", async () => {
+      const olds = (await ops.create(inputs())).outs as unknown as Record<string, unknown>;
+      // WHEN only the serialized provider changed THEN there is nothing to do
+      assert.deepEqual(await ops.diff("web", olds, { ...inputs(), __provider: "other code" }), { changes: false, replaces: [], deleteBeforeReplace: false });
+      // WHEN the SLA level or the members change THEN it is an update, never a replacement
+      const sla = await ops.diff("web", olds, (await ops.check({}, inputs({ slaLevel: 7 }))).inputs as never);
+      assert.deepEqual(sla, { changes: true, replaces: [], deleteBeforeReplace: false });
+      const members = await ops.diff("web", olds, (await ops.check({}, inputs({ vms: [{ lpar: "app1" }] }))).inputs as never);
+      assert.deepEqual(members.replaces, []);
+      assert.equal(members.changes, true);
+    });
+
+    it("replaces on a new name, deleting first so the old group cannot unprotect the new one's VMs", async () => {
+      const olds = (await ops.create(inputs())).outs as unknown as Record<string, unknown>;
+      const renamed = (await ops.check({}, inputs({ name: "web2" }))).inputs as never;
+      assert.deepEqual(await ops.diff("web", olds, renamed), { changes: true, replaces: ["name"], deleteBeforeReplace: true });
+    });
+  });
+
+  describe("create", () => {
+    it("marks every LPAR remote-restart capable and reports ready", async () => {
+      const { id, outs } = await ops.create(inputs());
+      assert.equal(id, "web");
+      assert.deepEqual(fakes.compute.setRemoteRestartCapable.args.map((a) => a.join(":")).sort(), ["app1:true", "app2:true"]);
+      assert.deepEqual(outs.readiness, { status: "ready", issues: [] });
+      assert.deepEqual(outs.currentSites, ["prod"]);
+      assert.deepEqual(outs.members.map((m) => [m.lpar, m.host, m.remoteRestartCapable]), [["app1", "prod-a", true], ["app2", "prod-a", true]]);
+      // AND the outputs carry the declaration, so the state loader can rebuild the model
+      assert.equal(outs.slaLevel, 3);
+      assert.equal(outs.recoveryTarget, "dr");
+    });
+
+    it("reports missing capacity, and how much, without failing", async () => {
+      // GIVEN the target systems hold 16 PU / 256 GB each, and the reserve leaves 2 PU / 20 GB
+      const g = inputs();
+      (g.context as { target: { reserve: object } }).target.reserve = { processorUnits: 14, memoryGb: 236 };
+      fakes.world.lpars.find((l) => l.id === "app1")!.memoryGb = 48;
+      // WHEN created
+      const { outs } = await ops.create(g);
+      // THEN readiness names the VM that does not fit and the shortfall
+      assert.equal(outs.readiness.status, "notReady");
+      const issue = outs.readiness.issues.find((i) => i.code === "capacity")!;
+      assert.deepEqual(issue.lpars, ["app1"]);
+      assert.equal(issue.missingMemoryGb, 48 + 16 - 40);
+      assert.match(issue.message, /missing 0 processor units and 24 GB of memory/);
+    });
+
+    it("reports a volume that is not replicated, or not covered by the group's mappings", async () => {
+      fakes.world.lpars.find((l) => l.id === "app1")!.volumes.push("scratch");
+      const { outs } = await ops.create(inputs({ storageMappings: [], context: { ...(inputs().context as object), consistencyGroups: [] } }));
+      const messages = outs.readiness.issues.filter((i) => i.code === "replication").map((i) => i.message);
+      assert.ok(messages.some((m) => /volume scratch of LPAR app1 is not replicated/.test(m)), messages.join("\n"));
+      assert.ok(messages.some((m) => /app2-vol of LPAR app2 replicates in cg1, which none of the group's `storageMappings` covers/.test(m)));
+    });
+
+    it("fails when marking an LPAR fails for good", async () => {
+      fakes.compute.setRemoteRestartCapable.rejects(new AdapterError("fatal", "setRemoteRestartCapable", "app1", "HMC refused"));
+      await assert.rejects(ops.create(inputs()), /HMC refused/);
+    });
+
+    it("does not contact the adapter when the target is not verified", async () => {
+      const g = inputs();
+      (g.context as { target: { verify: boolean } }).target.verify = false;
+      const { outs } = await ops.create(g);
+      assert.equal(outs.readiness.status, "unverified");
+      sinon.assert.notCalled(fakes.open);
+    });
+  });
+
+  describe("update", () => {
+    it("unprotects only the VM that left the group and returns full outputs", async () => {
+      // GIVEN a group of app1, app2 and app3
+      const three = inputs({ vms: [{ lpar: "app1" }, { lpar: "app2" }, { lpar: "app3" }] });
+      const olds = (await ops.create(three)).outs as unknown as Record<string, unknown>;
+      // WHEN app2 is removed
+      const { outs } = await ops.update("web", olds, inputs({ vms: [{ lpar: "app1" }, { lpar: "app3" }] }));
+      // THEN app2 is no longer capable, the others still are, and outputs are complete
+      const capable = Object.fromEntries(fakes.world.lpars.map((l) => [l.id, l.remoteRestartCapable]));
+      assert.deepEqual(capable, { app1: true, app2: false, app3: true, app4: false });
+      assert.deepEqual(outs.members.map((m) => m.lpar), ["app1", "app3"]);
+      assert.equal(outs.readiness.status, "ready");
+    });
+  });
+
+  describe("read", () => {
+    it("reports an LPAR gone and one no longer capable as drift, keeping the id", async () => {
+      const olds = (await ops.create(inputs())).outs as unknown as Record<string, unknown>;
+      // GIVEN app1 deleted and app2 unmarked outside Pulumi
+      fakes.world.lpars = fakes.world.lpars.filter((l) => l.id !== "app1");
+      fakes.world.lpars.find((l) => l.id === "app2")!.remoteRestartCapable = false;
+      // WHEN read
+      const { id, props } = await ops.read("web", olds);
+      // THEN the id stays, readiness names both, and drift asks the next up to re-mark app2
+      assert.equal(id, "web");
+      assert.deepEqual(props.members.map((m) => [m.lpar, m.present]), [["app1", false], ["app2", true]]);
+      assert.deepEqual(props.readiness.issues.map((i) => i.code), ["lpar", "remoteRestart"]);
+      assert.deepEqual(props.drift, ["LPAR app2 is no longer remote-restart capable"]);
+      assert.equal((await ops.diff("web", props as unknown as Record<string, unknown>, (await ops.check({}, inputs({ vms: [{ lpar: "app2" }] }))).inputs as never)).changes, true);
+    });
+
+    it("after a failover shows the recovery site, and the unchanged program changes nothing", async () => {
+      // (the engine creates from checked inputs)
+      const olds = (await ops.create((await ops.check({}, inputs())).inputs as never)).outs as unknown as Record<string, unknown>;
+      // GIVEN both VMs were restarted on dr-a
+      for (const l of fakes.world.lpars) if (l.id === "app1" || l.id === "app2") l.host = "dr-a";
+      // WHEN refreshed
+      const { props } = await ops.read("web", olds);
+      // THEN the outputs show where they run now, and they need no room on the target they are on
+      assert.deepEqual(props.currentSites, ["dr"]);
+      assert.equal(props.readiness.issues.filter((i) => i.code === "capacity").length, 0);
+      // AND the same program's inputs diff to no changes (nothing moves them back)
+      const again = (await ops.check({}, inputs())).inputs;
+      assert.deepEqual(await ops.diff("web", props as unknown as Record<string, unknown>, again as never), { changes: false, replaces: [], deleteBeforeReplace: false });
+    });
+  });
+
+  describe("delete", () => {
+    it("unprotects every VM and ignores one that is already gone", async () => {
+      const olds: GroupOutputs = (await ops.create(inputs())).outs;
+      fakes.world.lpars = fakes.world.lpars.filter((l) => l.id !== "app1");
+      await ops.delete("web", olds as unknown as Record<string, unknown>);
+      assert.equal(fakes.world.lpars.find((l) => l.id === "app2")!.remoteRestartCapable, false);
+      // AND VM data is untouched: only the capability calls were made
+      assert.deepEqual(fakes.compute.setRemoteRestartCapable.args.slice(-2).map((a) => a[1]), [false, false]);
+      sinon.assert.notCalled(fakes.compute.powerOff);
+      sinon.assert.notCalled(fakes.storage.unmapVolume);
+    });
+
+    it("propagates a transient failure so the engine can retry the delete", async () => {
+      const olds = (await ops.create(inputs())).outs as unknown as Record<string, unknown>;
+      fakes.compute.setRemoteRestartCapable.rejects(new AdapterError("transient", "setRemoteRestartCapable", "app1", "HMC busy"));
+      await assert.rejects(ops.delete("web", olds), (err: unknown) => AdapterError.isTransient(err));
+    });
+  });
+
+  it("places a group onto a target as big as its VMs exactly", async () => {
+    // GIVEN one 16 PU / 256 GB LPAR and a target system of that size
+    fakes.world.lpars.push(lpar("big", "prod-b", 16, 256, []));
+    const g = inputs({ vms: [{ lpar: "big" }] });
+    (g.context as { target: { systems: string[] } }).target.systems = ["dr-a"];
+    const { outs } = await ops.create(g);
+    assert.equal(outs.readiness.status, "ready");
+  });
+});
