@@ -4,16 +4,28 @@
 export interface Clock {
   /** Milliseconds since an arbitrary origin. */
   now(): number;
-  /** Resolves after `ms` milliseconds of this clock's time. */
-  sleep(ms: number): Promise<void>;
+  /**
+   * Resolves after `ms` milliseconds of this clock's time, or as soon as `signal` aborts (then the
+   * timer is dropped: a cancelled timeout neither keeps the process alive nor moves virtual time).
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export class WallClock implements Clock {
   now(): number {
     return Date.now();
   }
-  sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      signal?.addEventListener("abort", done, { once: true });
+    });
   }
 }
 
@@ -21,6 +33,7 @@ interface Timer {
   at: number;
   seq: number;
   resolve: () => void;
+  cancelled?: boolean;
 }
 
 /**
@@ -43,9 +56,22 @@ export class VirtualClock implements Clock {
     return this.current;
   }
 
-  sleep(ms: number): Promise<void> {
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
-      this.insert({ at: this.current + Math.max(0, ms), seq: this.seq++, resolve });
+      if (signal?.aborted) return resolve();
+      const timer: Timer = { at: this.current + Math.max(0, ms), seq: this.seq++, resolve };
+      if (signal) {
+        const cancel = () => {
+          timer.cancelled = true;
+          resolve();
+        };
+        signal.addEventListener("abort", cancel, { once: true });
+        timer.resolve = () => {
+          signal.removeEventListener("abort", cancel);
+          resolve();
+        };
+      }
+      this.insert(timer);
       this.pump();
     });
   }
@@ -95,13 +121,15 @@ export class VirtualClock implements Clock {
     this.pumping = true;
     setImmediate(() => {
       this.pumping = false;
-      const next = this.popEarliest();
+      // Cancelled timers are dropped without moving time.
+      let next = this.popEarliest();
+      while (next?.cancelled) next = this.popEarliest();
       if (!next) return;
       this.current = Math.max(this.current, next.at);
       // Wake every timer due at the same instant together, then let their callbacks run.
       const due = [next];
       while (this.timers.length > 0 && this.timers[0].at <= this.current) due.push(this.popEarliest()!);
-      for (const t of due) t.resolve();
+      for (const t of due) if (!t.cancelled) t.resolve();
       if (this.timers.length > 0) this.pump();
     });
   }

@@ -1,0 +1,160 @@
+// From the state of every step to the run's result: per LPAR, recovered where and when, or
+// failed and why. Used by a live run and, through resultFromJournal, by reports of past runs.
+
+import { ExecutionError } from "../errors";
+import type { Plan, Step } from "../generated/plan";
+import type { RunSettings, StepError } from "../generated/journal";
+import type { JournalRecord, RunResult, StepOutcome, StepStatus, VmOutcome } from "./types";
+import { readJournal, replayJournal, type JournalState } from "./journal/read-journal";
+
+/** What is known of one step at the end of a session. */
+export interface StepState {
+  status: StepStatus;
+  startedMs?: number;
+  finishedMs?: number;
+  attempts: number;
+  alreadyDone?: boolean;
+  error?: StepError;
+  blockedBy?: string;
+  output?: Record<string, unknown>;
+}
+
+export interface RunFacts {
+  readonly runId: string;
+  readonly plan: Plan;
+  readonly settings: RunSettings;
+  readonly steps: readonly StepState[];
+  readonly startedMs: number;
+  readonly finishedMs: number;
+  readonly resumes: number;
+  readonly warnings: readonly string[];
+}
+
+export function buildRunResult(facts: RunFacts): RunResult {
+  const { plan, steps: states, startedMs } = facts;
+  const steps: StepOutcome[] = plan.steps.map((step, i) => stepOutcome(step, states[i]));
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  const stepsOfLpar = new Map<string, StepOutcome[]>();
+  for (const s of steps) {
+    if (s.lpar === undefined) continue;
+    const list = stepsOfLpar.get(s.lpar);
+    if (list) list.push(s);
+    else stepsOfLpar.set(s.lpar, [s]);
+  }
+
+  const vms: VmOutcome[] = plan.placements.map((p) => {
+    const base = { lpar: p.lpar, name: p.name, group: p.group, slaLevel: p.slaLevel, source: p.source, target: p.target };
+    if (p.target === null) return { ...base, status: "unplaced", reason: p.reason ?? "no target system has room for it" };
+    const own = stepsOfLpar.get(p.lpar) ?? [];
+    if (own.length === 0) return { ...base, status: "pending", reason: "the plan has no steps for this LPAR" };
+    const failed = own.find((s) => s.status === "failed");
+    if (failed) return { ...base, status: "failed", failedStep: failed.id, reason: `${failed.kind} failed: ${failed.error?.message ?? "unknown error"}` };
+    const skipped = own.find((s) => s.status === "skipped");
+    if (skipped) {
+      const blocker = skipped.blockedBy !== undefined ? byId.get(skipped.blockedBy) : undefined;
+      return {
+        ...base,
+        status: "failed",
+        failedStep: blocker?.id ?? skipped.id,
+        reason: blocker
+          ? `${skipped.kind} did not run: ${blocker.kind} ${blocker.id} failed: ${blocker.error?.message ?? "unknown error"}`
+          : `${skipped.kind} did not run`,
+      };
+    }
+    if (own.some((s) => s.status !== "done")) return { ...base, status: "pending", reason: "the run stopped before this LPAR's steps ended" };
+    const at = Math.max(...own.map((s) => s.finishedMs ?? startedMs));
+    return { ...base, status: "recovered", atSeconds: (at - startedMs) / 1000 };
+  });
+
+  const allDone = steps.every((s) => s.status === "done");
+  const status = allDone && vms.every((v) => v.status === "recovered") ? "succeeded" : "failed";
+  return {
+    runId: facts.runId,
+    kind: plan.kind,
+    ...(plan.stack !== undefined ? { stack: plan.stack } : {}),
+    settings: facts.settings,
+    status,
+    startedMs,
+    finishedMs: facts.finishedMs,
+    makespanSeconds: (facts.finishedMs - startedMs) / 1000,
+    vms,
+    steps,
+    resumes: facts.resumes,
+    warnings: facts.warnings,
+  };
+}
+
+function stepOutcome(step: Step, state: StepState): StepOutcome {
+  return {
+    id: step.id,
+    kind: step.kind,
+    ...(step.lpar !== undefined ? { lpar: step.lpar } : {}),
+    slaLevel: step.slaLevel,
+    status: state.status,
+    attempts: state.attempts,
+    ...(state.startedMs !== undefined ? { startedMs: state.startedMs } : {}),
+    ...(state.finishedMs !== undefined ? { finishedMs: state.finishedMs } : {}),
+    ...(state.alreadyDone !== undefined ? { alreadyDone: state.alreadyDone } : {}),
+    ...(state.error ? { error: state.error } : {}),
+    ...(state.blockedBy !== undefined ? { blockedBy: state.blockedBy } : {}),
+  };
+}
+
+/** Step states as a journal left them: a step started but not ended is pending. */
+export function stepStatesFromJournal(state: JournalState): StepState[] {
+  return state.started.plan.steps.map((step) => {
+    const j = state.steps.get(step.id);
+    if (!j || j.status === "started") return { status: "pending", attempts: 0 };
+    return {
+      status: j.status,
+      attempts: j.attempts,
+      ...(j.startedMs !== undefined ? { startedMs: j.startedMs } : {}),
+      ...(j.finishedMs !== undefined ? { finishedMs: j.finishedMs } : {}),
+      ...(j.alreadyDone !== undefined ? { alreadyDone: j.alreadyDone } : {}),
+      ...(j.error ? { error: j.error } : {}),
+      ...(j.blockedBy !== undefined ? { blockedBy: j.blockedBy } : {}),
+      ...(j.output ? { output: j.output } : {}),
+    };
+  });
+}
+
+/** The result of a run as its journal tells it (finished or not): what `vmr report` shows. */
+export function resultFromJournal(records: readonly JournalRecord[]): RunResult {
+  const state = replayJournal(records);
+  return buildRunResult({
+    runId: state.started.runId,
+    plan: state.started.plan,
+    settings: state.started.settings,
+    steps: stepStatesFromJournal(state),
+    startedMs: state.started.timeMs,
+    finishedMs: state.finished?.timeMs ?? state.lastTimeMs,
+    resumes: state.resumes.length,
+    warnings: [],
+  });
+}
+
+/** Reads `journal.jsonl` and returns its result. */
+export function resultFromJournalFile(file: string): RunResult {
+  return resultFromJournal(readJournal(file).records);
+}
+
+/** One ExecutionError listing every LPAR that did not recover, for callers that want to throw. */
+export function failureOf(result: RunResult): ExecutionError | undefined {
+  const bad = result.vms.filter((v) => v.status !== "recovered");
+  const badSteps = result.steps.filter((s) => s.status === "failed" && s.lpar === undefined);
+  if (bad.length === 0 && badSteps.length === 0) return undefined;
+  const lines = [
+    ...bad.map((v) => `  - ${v.name} (${v.lpar}, SLA ${v.slaLevel}): ${v.status}: ${v.reason ?? ""}`),
+    ...badSteps.map((s) => `  - step ${s.id} (${s.kind}) failed: ${s.error?.message ?? ""}`),
+  ];
+  return new ExecutionError(
+    `run ${result.runId}: ${bad.length} of ${result.vms.length} LPARs did not recover${badSteps.length ? `, ${badSteps.length} shared steps failed` : ""}:\n${lines.join("\n")}`,
+    bad.map((v) => v.lpar),
+  );
+}
+
+/** Throws failureOf(result) when there is one. */
+export function assertRunSucceeded(result: RunResult): void {
+  const err = failureOf(result);
+  if (err) throw err;
+}

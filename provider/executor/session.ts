@@ -1,0 +1,97 @@
+// A recorded run: take the stack's lock, create the run directory and its journal, run the plan,
+// release. Resume finds the run's journal, takes the lock again and continues from what the
+// journal says ended. This is what `vmr failover`, `vmr failback` and `vmr drill` call.
+
+import type { Adapters } from "../adapters";
+import { ValidationError } from "../errors";
+import type { Plan } from "../generated/plan";
+import { FileJournal } from "./journal/file-journal";
+import { readJournal, replayJournal } from "./journal/read-journal";
+import { acquireStackLock } from "./lock";
+import { continueRun, runPlan, type RunPlanOptions } from "./run";
+import { newRunId } from "./run-id";
+import { createRunDir, defaultRunsDir, journalFileOf, latestUnfinishedRun, readRunHeader, runDirOf } from "./run-store";
+import type { RunResult } from "./types";
+
+export interface RecordedRunOptions extends Omit<RunPlanOptions, "journal"> {
+  /** @default ./.vmr/runs */
+  readonly runsDir?: string;
+  /** Lock scope: one run at a time per stack. @default plan.stack, else "default" */
+  readonly stack?: string;
+  /** What the lock says the holder is doing. @default the plan's kind */
+  readonly purpose?: string;
+  /** Stale time of the stack lock (ms). @default 10000 */
+  readonly lockStaleMs?: number;
+  /** fsync the journal. Turn off only for throwaway runs. @default true */
+  readonly fsync?: boolean;
+}
+
+export interface RecordedRunResult extends RunResult {
+  readonly runDir: string;
+  readonly journalFile: string;
+}
+
+/** Runs `plan` with a journal under the runs directory, holding the stack's lock. */
+export async function startRun(plan: Plan, adapters: Adapters, options: RecordedRunOptions = {}): Promise<RecordedRunResult> {
+  const runsDir = options.runsDir ?? defaultRunsDir();
+  const stack = options.stack ?? plan.stack ?? "default";
+  const runId = options.runId ?? newRunId(new Date());
+  const lock = await acquireStackLock(runsDir, stack, { runId, purpose: options.purpose ?? plan.kind }, { staleMs: options.lockStaleMs });
+  try {
+    const runDir = createRunDir(runsDir, runId);
+    const journalFile = journalFileOf(runDir);
+    const journal = new FileJournal(journalFile, { fsync: options.fsync });
+    try {
+      const result = await runPlan(plan, adapters, { ...options, runId, journal });
+      return { ...result, runDir, journalFile };
+    } finally {
+      await journal.close();
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+export interface ResumeOptions extends RecordedRunOptions {
+  /** The run to continue; the newest unfinished run of the stack when absent. */
+  readonly runId?: string;
+  /** Run again the steps that failed (after the cause was fixed). @default false */
+  readonly retryFailed?: boolean;
+}
+
+/** Continues an interrupted run without repeating a step whose completion was journaled. */
+export async function resumeRun(adapters: Adapters, options: ResumeOptions = {}): Promise<RecordedRunResult> {
+  const runsDir = options.runsDir ?? defaultRunsDir();
+  let runId = options.runId;
+  if (runId === undefined) {
+    const latest = latestUnfinishedRun(runsDir, options.stack);
+    if (!latest) {
+      throw new ValidationError("resume", [
+        {
+          path: "runId",
+          message: `no unfinished run${options.stack ? ` of stack ${options.stack}` : ""} under \`${runsDir}\`; give the run id to resume (\`--resume RUN\`)`,
+        },
+      ]);
+    }
+    runId = latest.runId;
+  }
+  const runDir = runDirOf(runsDir, runId);
+  const journalFile = journalFileOf(runDir);
+  // The stack (the lock's scope) comes from the journal's first line; the whole journal is read
+  // under the lock, since a live holder may still be appending.
+  const header = readRunHeader(journalFile);
+  const stack = options.stack ?? header.stack ?? header.plan.stack ?? "default";
+  const lock = await acquireStackLock(runsDir, stack, { runId, purpose: `resume of ${options.purpose ?? "run"}` }, { staleMs: options.lockStaleMs });
+  try {
+    const state = replayJournal(readJournal(journalFile).records);
+    const journal = new FileJournal(journalFile, { fsync: options.fsync });
+    try {
+      const result = await continueRun(state, adapters, { ...options, runId, journal });
+      return { ...result, runDir, journalFile };
+    } finally {
+      await journal.close();
+    }
+  } finally {
+    await lock.release();
+  }
+}

@@ -1,0 +1,86 @@
+// Steps on the storage side (SAN through the StorageAdapter): replication direction and host
+// mappings. In `parallel-restart` mode these run one at a time, as in the paper's middle setup.
+
+import type { Plan, Step, VolumeAction } from "../../generated/plan";
+import type { MapRequest } from "../../adapters/storage";
+import { booleanParam, enumParam, optionalStringParam, stringParam } from "../params";
+import { defineStep, placementOf } from "../registry";
+
+/** Makes the replicas of a remote-copy group writable (stoprcconsistgrp -access). */
+export const FailoverConsistencyGroup = defineStep({
+  kind: "FailoverConsistencyGroup",
+  touches: "storage",
+  defaultTimeoutSeconds: 600,
+  resolve: (step) => ({ group: stringParam(step, "consistencyGroup") }),
+  async run({ group }, { adapters }) {
+    return { alreadyDone: (await adapters.storage.failoverConsistencyGroup(group)).alreadyDone };
+  },
+});
+
+/** Planned switch of a synchronized group's direction (switchrcconsistgrp). */
+export const SwitchConsistencyGroup = defineStep({
+  kind: "SwitchConsistencyGroup",
+  touches: "storage",
+  defaultTimeoutSeconds: 600,
+  resolve: (step, plan) => ({
+    group: stringParam(step, "consistencyGroup"),
+    // A planned failover makes the auxiliary side primary; failback gives it back to the master.
+    primary: enumParam(step, "primary", ["master", "aux"] as const, plan.kind === "failback" ? "master" : "aux"),
+  }),
+  async run({ group, primary }, { adapters }) {
+    return { alreadyDone: (await adapters.storage.switchConsistencyGroup(group, primary)).alreadyDone };
+  },
+});
+
+/** Reprotect: restart replication from the side that now runs the LPARs (startrcconsistgrp). */
+export const ReverseReplication = defineStep({
+  kind: "ReverseReplication",
+  touches: "storage",
+  defaultTimeoutSeconds: 600,
+  resolve: (step) => ({
+    group: stringParam(step, "consistencyGroup"),
+    primary: enumParam(step, "primary", ["master", "aux"] as const, "aux"),
+    force: booleanParam(step, "force", false),
+  }),
+  async run({ group, primary, force }, { adapters }) {
+    return { alreadyDone: (await adapters.storage.startConsistencyGroup(group, primary, force)).alreadyDone };
+  },
+});
+
+/** The placement's action for `volume` (by the volume at the source or the one attached at the target). */
+function volumeAction(step: Step, plan: Plan, volume: string): VolumeAction | undefined {
+  return placementOf(plan, step.lpar)?.volumes.find((v) => v.source === volume || v.attach === volume);
+}
+
+function resolveMapping(step: Step, plan: Plan, side: "source" | "target"): MapRequest {
+  const placement = placementOf(plan, step.lpar);
+  const volumeId = stringParam(step, "volume");
+  const action = volumeAction(step, plan, volumeId);
+  const hostId = stringParam(step, "host", side === "source" ? placement?.source : placement?.target);
+  const via = enumParam(step, "via", ["vscsi", "npiv"] as const, action?.via ?? "vscsi");
+  // The placement names the VIOS at the target; the one at the source comes only from params.
+  const vios = optionalStringParam(step, "vios") ?? (side === "target" ? action?.vios : undefined);
+  return { volumeId, hostId, via, ...(vios ? { vios } : {}) };
+}
+
+/** Removes the failed system's mapping of a volume: the split-brain guard before mapping elsewhere. */
+export const UnmapSourceVolume = defineStep({
+  kind: "UnmapSourceVolume",
+  touches: "storage",
+  defaultTimeoutSeconds: 600,
+  resolve: (step, plan) => resolveMapping(step, plan, "source"),
+  async run(request, { adapters }) {
+    return { alreadyDone: (await adapters.storage.unmapVolume(request)).alreadyDone };
+  },
+});
+
+/** Presents a volume (the replica, or the same LUN on a shared SAN) to the target system. */
+export const MapReplicaVolume = defineStep({
+  kind: "MapReplicaVolume",
+  touches: "storage",
+  defaultTimeoutSeconds: 600,
+  resolve: (step, plan) => resolveMapping(step, plan, "target"),
+  async run(request, { adapters }) {
+    return { alreadyDone: (await adapters.storage.mapVolume(request)).alreadyDone };
+  },
+});
