@@ -42,10 +42,18 @@ export function buildRunResult(facts: RunFacts): RunResult {
     else stepsOfLpar.set(s.lpar, [s]);
   }
 
+  // What decides an LPAR's fate: its main steps. Best-effort steps never fail it; hooks after
+  // recovery and teardown fail the run but not the LPAR, and do not count towards its time.
+  const decisive = (s: StepOutcome) => {
+    const step = plan.steps[indexOfStep.get(s.id)!];
+    return !step.bestEffort && (step.phase === undefined || step.phase === "main" || step.phase === "pre");
+  };
+  const indexOfStep = new Map(plan.steps.map((s, i) => [s.id, i]));
+
   const vms: VmOutcome[] = plan.placements.map((p) => {
     const base = { lpar: p.lpar, name: p.name, group: p.group, slaLevel: p.slaLevel, source: p.source, target: p.target };
     if (p.target === null) return { ...base, status: "unplaced", reason: p.reason ?? "no target system has room for it" };
-    const own = stepsOfLpar.get(p.lpar) ?? [];
+    const own = (stepsOfLpar.get(p.lpar) ?? []).filter(decisive);
     if (own.length === 0) return { ...base, status: "pending", reason: "the plan has no steps for this LPAR" };
     const failed = own.find((s) => s.status === "failed");
     if (failed) return { ...base, status: "failed", failedStep: failed.id, reason: `${failed.kind} failed: ${failed.error?.message ?? "unknown error"}` };
@@ -66,7 +74,7 @@ export function buildRunResult(facts: RunFacts): RunResult {
     return { ...base, status: "recovered", atSeconds: (at - startedMs) / 1000 };
   });
 
-  const allDone = steps.every((s) => s.status === "done");
+  const allDone = steps.every((s, i) => s.status === "done" || (s.status === "failed" && plan.steps[i].bestEffort === true));
   const status = allDone && vms.every((v) => v.status === "recovered") ? "succeeded" : "failed";
   return {
     runId: facts.runId,
@@ -97,6 +105,8 @@ function stepOutcome(step: Step, state: StepState): StepOutcome {
     ...(state.alreadyDone !== undefined ? { alreadyDone: state.alreadyDone } : {}),
     ...(state.error ? { error: state.error } : {}),
     ...(state.blockedBy !== undefined ? { blockedBy: state.blockedBy } : {}),
+    ...(step.bestEffort ? { bestEffort: true } : {}),
+    ...(step.phase !== undefined ? { phase: step.phase } : {}),
   };
 }
 
@@ -141,14 +151,15 @@ export function resultFromJournalFile(file: string): RunResult {
 /** One ExecutionError listing every LPAR that did not recover, for callers that want to throw. */
 export function failureOf(result: RunResult): ExecutionError | undefined {
   const bad = result.vms.filter((v) => v.status !== "recovered");
-  const badSteps = result.steps.filter((s) => s.status === "failed" && s.lpar === undefined);
+  const failedLpars = new Set(bad.map((v) => v.lpar));
+  const badSteps = result.steps.filter((s) => s.status === "failed" && !s.bestEffort && (s.lpar === undefined || !failedLpars.has(s.lpar)));
   if (bad.length === 0 && badSteps.length === 0) return undefined;
   const lines = [
     ...bad.map((v) => `  - ${v.name} (${v.lpar}, SLA ${v.slaLevel}): ${v.status}: ${v.reason ?? ""}`),
     ...badSteps.map((s) => `  - step ${s.id} (${s.kind}) failed: ${s.error?.message ?? ""}`),
   ];
   return new ExecutionError(
-    `run ${result.runId}: ${bad.length} of ${result.vms.length} LPARs did not recover${badSteps.length ? `, ${badSteps.length} shared steps failed` : ""}:\n${lines.join("\n")}`,
+    `run ${result.runId}: ${bad.length} of ${result.vms.length} LPARs did not recover${badSteps.length ? `, ${badSteps.length} other steps failed` : ""}:\n${lines.join("\n")}`,
     bad.map((v) => v.lpar),
   );
 }

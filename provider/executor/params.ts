@@ -11,7 +11,7 @@ function fail(step: Step, name: string, problem: string, fix: string): never {
 }
 
 function raw(step: Step, name: string): unknown {
-  return step.params?.[name];
+  return (step.params as Record<string, unknown> | undefined)?.[name];
 }
 
 /** A non-empty string param, else `fallback`, else a ValidationError. */
@@ -69,8 +69,10 @@ export function stringArrayParam(step: Step, name: string, fallback?: readonly s
   return value as string[];
 }
 
-/** The LPAR a step concerns: `step.lpar`, else `params.lpar`. */
+/** The LPAR a step concerns (`step.lpar`), which LPAR steps must name. */
 export function lparOf(step: Step): string {
   if (step.lpar) return step.lpar;
-  return stringParam(step, "lpar");
+  throw new ValidationError(`plan step ${step.id}`, [
+    { path: `steps[${step.id}].lpar`, message: `\`steps[${JSON.stringify(step.id)}].lpar\` is missing: ${step.kind} acts on one LPAR; the planner must name it` },
+  ]);
 }

@@ -99,7 +99,9 @@ async function execute(plan: Plan, adapters: Adapters, options: RunPlanOptions, 
         done.push(i);
       } else if (j.status === "failed" && !resumption.retryFailed) {
         states[i] = { status: "failed", attempts: j.attempts, startedMs: j.startedMs, finishedMs: j.finishedMs, error: j.error };
-        failed.push(i);
+        // A best-effort step's failure does not hold back the steps after it.
+        if (step.bestEffort) done.push(i);
+        else failed.push(i);
       } else if (j.status === "started") {
         interrupted.push(step.id);
       }
@@ -271,7 +273,8 @@ class StepRunner {
         states[i] = { status: "failed", attempts: attempt, startedMs, finishedMs: timeMs, error };
         this.record({ type: "step-failed", stepId: step.id, startedMs, timeMs, attempts: attempt, error });
         options.onEvent?.({ type: "step-failed", step, timeMs, error });
-        for (const skip of scheduler.fail(i)) this.markSkipped(skip.index, skip.blockedBy);
+        if (step.bestEffort) scheduler.complete(i);
+        else for (const skip of scheduler.fail(i)) this.markSkipped(skip.index, skip.blockedBy);
         break;
       }
     }
@@ -334,12 +337,14 @@ function resolveStepArguments(plan: Plan, registry: StepRegistry): unknown[] {
  * from its source unless a FenceSourceLpar (unplanned) or ShutdownLpar (planned) of that LPAR
  * comes before it. Searches ancestors through the LPAR's own steps and shared steps only.
  */
+const STARTS_AWAY_FROM_SOURCE: ReadonlySet<string> = new Set(["RestartLpar", "MoveLpar", "StartLpar"]);
+
 function checkFencing(plan: Plan, graph: PlanGraph): void {
   if (plan.kind === "drill") return;
   const issues: ValidationIssue[] = [];
   graph.steps.forEach((step, i) => {
-    if (step.kind !== "RestartLpar") return;
-    const lpar = step.lpar ?? (step.params?.lpar as string | undefined);
+    if (!STARTS_AWAY_FROM_SOURCE.has(step.kind)) return;
+    const lpar = step.lpar;
     const seen = new Set<number>([i]);
     const stack = [...graph.dependencies[i]];
     let fenced = false;
@@ -348,14 +353,14 @@ function checkFencing(plan: Plan, graph: PlanGraph): void {
       if (seen.has(j)) continue;
       seen.add(j);
       const s = graph.steps[j];
-      const sLpar = s.lpar ?? (s.params?.lpar as string | undefined);
+      const sLpar = s.lpar;
       if ((s.kind === "FenceSourceLpar" || s.kind === "ShutdownLpar") && sLpar === lpar) fenced = true;
       else if (sLpar === undefined || sLpar === lpar) stack.push(...graph.dependencies[j]);
     }
     if (!fenced) {
       issues.push({
         path: `steps[${i}].dependsOn`,
-        message: `\`steps[${i}]\` (${step.id}) restarts LPAR ${JSON.stringify(lpar)} without a FenceSourceLpar or ShutdownLpar of it before; a VM whose source may still run must never start elsewhere: make the restart depend on the fence`,
+        message: `\`steps[${i}]\` (${step.kind} ${step.id}) starts LPAR ${JSON.stringify(lpar)} away from its source without a FenceSourceLpar or ShutdownLpar of it before; a VM whose source may still run must never start elsewhere: make the step depend on the fence`,
       });
     }
   });

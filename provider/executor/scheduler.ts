@@ -59,6 +59,9 @@ export class Scheduler {
   private unendedCount: number;
   /** Skips found while restoring an earlier session, handed out once. */
   readonly restoredSkips: readonly Skip[];
+  /** Cleanup steps (a drill's teardown) run once their dependencies ended, failed or not. */
+  private readonly runsAfterFailure: Uint8Array;
+  private restoring = true;
 
   constructor(
     private readonly graph: PlanGraph,
@@ -70,6 +73,7 @@ export class Scheduler {
       level[a] !== level[b] ? level[a] > level[b] : criticalPath[a] !== criticalPath[b] ? criticalPath[a] > criticalPath[b] : a < b;
     this.ready = new Heap(before);
     this.status = new Uint8Array(n);
+    this.runsAfterFailure = Uint8Array.from(graph.steps, (s) => (s.phase === "cleanup" ? 1 : 0));
     this.pendingDeps = Int32Array.from(graph.dependencies, (d) => d.length);
 
     const resourceIndex = new Map<string, number>();
@@ -108,9 +112,12 @@ export class Scheduler {
       this.unendedCount++;
       this.unended.set(level[i], (this.unended.get(level[i]) ?? 0) + 1);
       let pending = 0;
-      for (const d of graph.dependencies[i]) if (this.status[d] !== Status.Done) pending++;
+      for (const d of graph.dependencies[i]) {
+        if (this.runsAfterFailure[i] ? this.status[d] < Status.Done : this.status[d] !== Status.Done) pending++;
+      }
       this.pendingDeps[i] = pending;
     }
+    this.restoring = false;
     this.levels = [...this.unended.keys()].sort((a, b) => b - a);
     for (let i = 0; i < n; i++) {
       if (this.status[i] === Status.Waiting && this.pendingDeps[i] === 0) this.enqueue(i);
@@ -196,6 +203,11 @@ export class Scheduler {
     while (stack.length > 0) {
       const i = stack.pop()!;
       for (const d of this.graph.dependents[i]) {
+        if (this.runsAfterFailure[d]) {
+          // While restoring, pending counts are computed afterwards from the statuses.
+          if (!this.restoring && this.status[d] === Status.Waiting && --this.pendingDeps[d] === 0) this.enqueue(d);
+          continue;
+        }
         if (this.status[d] === Status.Waiting || this.status[d] === Status.Queued) {
           this.status[d] = Status.Skipped;
           skips.push({ index: d, blockedBy: root });

@@ -97,6 +97,9 @@ export interface StepOutcome {
   readonly error?: StepError;
   /** For a skipped step: the failed step it depended on. */
   readonly blockedBy?: string;
+  /** Its failure does not fail the LPAR nor hold back later steps. */
+  readonly bestEffort?: boolean;
+  readonly phase?: Step["phase"];
 }
 
 /**

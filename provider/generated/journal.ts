@@ -69,8 +69,14 @@ export interface Plan {
   };
   groups: GroupEstimate[];
   estimate: Estimate;
+  /**
+   * Things the planner noticed that do not stop the plan (a protected LPAR missing from the inventory, a consistency group shared with LPARs that stay behind).
+   */
+  warnings?: string[];
 }
 /**
+ * What the plan recovers from (failover) or acts on (planned move, failback, drill).
+ *
  * This interface was referenced by `Plan`'s JSON-Schema
  * via the `definition` "Failure".
  */
@@ -84,6 +90,10 @@ export interface Failure {
    * True when the failure was read from the adapters rather than given.
    */
   detected?: boolean;
+  /**
+   * Only these protection groups (all when absent).
+   */
+  groups?: string[];
 }
 /**
  * This interface was referenced by `Plan`'s JSON-Schema
@@ -150,11 +160,14 @@ export interface Step {
    */
   id: string;
   /**
+   * What a step does, and the adapter operation it calls. FenceSourceLpar: compute.fenceLpar. ShutdownLpar: compute.powerOff(graceful). FailoverConsistencyGroup: storage.failoverConsistencyGroup. SwitchConsistencyGroup: storage.switchConsistencyGroup(params.primary). ReverseReplication: storage.startConsistencyGroup(params.primary, params.force). UnmapSourceVolume: storage.unmapVolume. MapReplicaVolume: storage.mapVolume (with params.flashCopyGroup: the FlashCopy target of params.volume in that group). CreateFlashCopyGroup / DeleteFlashCopyGroup: storage.createFlashCopyGroup / deleteFlashCopyGroup. RestartLpar: compute.remoteRestart. MoveLpar: compute.moveLpar. StartLpar: compute.powerOn. StartDrillLpar / DeleteDrillLpar: compute.createDrillLpar / deleteDrillLpar. VerifyLpar: compute.waitUntilRunning (of the drill copy for a drill). CleanupSourceLpar: compute.cleanupSource. RunHook: spawn params.command.
+   *
    * This interface was referenced by `Plan`'s JSON-Schema
    * via the `definition` "StepKind".
    */
   kind:
     | "FenceSourceLpar"
+    | "ShutdownLpar"
     | "FailoverConsistencyGroup"
     | "SwitchConsistencyGroup"
     | "ReverseReplication"
@@ -162,8 +175,9 @@ export interface Step {
     | "MapReplicaVolume"
     | "CreateFlashCopyGroup"
     | "DeleteFlashCopyGroup"
-    | "ShutdownLpar"
     | "RestartLpar"
+    | "MoveLpar"
+    | "StartLpar"
     | "StartDrillLpar"
     | "DeleteDrillLpar"
     | "VerifyLpar"
@@ -172,21 +186,72 @@ export interface Step {
   lpar?: string;
   group?: string;
   /**
-   * SLA level the step serves (the highest of the LPARs it serves).
+   * SLA level the step serves: the highest of the LPARs it serves, raised so that a step is never of a lower level than a step that depends on it (strict SLA barriers can then never deadlock).
    */
   slaLevel: number;
-  /**
-   * Operation arguments: volume, host, vios, consistencyGroup, target, hook command...
-   */
-  params?: {
-    [k: string]: unknown;
-  };
+  params?: StepParams;
   dependsOn: string[];
   /**
-   * Keys of the resources the step holds a slot of while it runs.
+   * Keys of the resources the step holds a slot of while it runs: hmc:<name>, system:<managedSystemId>, vios:<managedSystemId>/<vios>, storage:<storageSystemId>.
    */
   resources: string[];
   estimateSeconds: number;
+  /**
+   * pre: hooks before the group's restarts; main: fencing, storage and restarts; post: hooks after; cleanup: drill teardown.
+   */
+  phase?: "pre" | "main" | "post" | "cleanup";
+  /**
+   * A failure is recorded but does not fail the LPAR (unmapping a source volume on a storage system at a lost site).
+   */
+  bestEffort?: boolean;
+}
+/**
+ * Operation arguments; which ones a kind uses is said in StepKind.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "StepParams".
+ */
+export interface StepParams {
+  /**
+   * Managed system acted on: the source for FenceSourceLpar, ShutdownLpar, UnmapSourceVolume, CleanupSourceLpar; the target for MapReplicaVolume.
+   */
+  host?: string;
+  /**
+   * Managed system the LPAR runs or ran on (RestartLpar, MoveLpar).
+   */
+  source?: string;
+  /**
+   * Managed system the LPAR (or its drill copy) starts on.
+   */
+  target?: string;
+  volume?: string;
+  via?: "vscsi" | "npiv";
+  /**
+   * VIOS serving a vSCSI mapping.
+   */
+  vios?: string;
+  /**
+   * Volumes the LPAR uses at the target (RestartLpar, MoveLpar); the FlashCopy sources for CreateFlashCopyGroup and StartDrillLpar.
+   */
+  volumes?: string[];
+  consistencyGroup?: string;
+  primary?: "master" | "aux";
+  force?: boolean;
+  storageSystem?: string;
+  /**
+   * Name of the drill's FlashCopy group (the idempotency key of createFlashCopyGroup).
+   */
+  flashCopyGroup?: string;
+  /**
+   * Isolated network of a drill.
+   */
+  network?: string;
+  /**
+   * Hook executable and arguments.
+   */
+  command?: string[];
+  timeoutSeconds?: number;
+  hook?: "pre" | "post";
 }
 /**
  * This interface was referenced by `Plan`'s JSON-Schema
@@ -217,6 +282,14 @@ export interface Estimate {
    * The resource (or 'critical-path') that sets the lower bound.
    */
   bottleneck?: string;
+  /**
+   * SLA mode the makespan and RTO estimates assume. strict: a step of level L starts only after every step of a higher level has finished; pipelined: levels only order the queue.
+   */
+  slaMode?: "strict" | "pipelined";
+  /**
+   * Sum of every step's duration: the time of a fully serial failover.
+   */
+  serialSeconds?: number;
 }
 export interface RunResumed {
   type: "run-resumed";

@@ -2,8 +2,10 @@
 // the adapter operations are: re-running a step after a crash finds the work done and says so.
 
 import type { Plan, Step } from "../../generated/plan";
-import { booleanParam, enumParam, lparOf, stringArrayParam, stringParam } from "../params";
+import type { RemoteRestartRequest } from "../../adapters/compute";
+import { booleanParam, lparOf, stringArrayParam, stringParam } from "../params";
 import { defineStep, placementOf } from "../registry";
+import { drillLparOf } from "./drill";
 
 /** Makes sure the LPAR cannot run at its source: the precondition of every restart elsewhere. */
 export const FenceSourceLpar = defineStep({
@@ -17,7 +19,7 @@ export const FenceSourceLpar = defineStep({
   },
 });
 
-/** Graceful (or, with params.immediate, immediate) power-off at the source: planned moves. */
+/** Graceful power-off at the source: a planned move or failback stops the LPAR cleanly first. */
 export const ShutdownLpar = defineStep({
   kind: "ShutdownLpar",
   touches: "compute",
@@ -28,53 +30,62 @@ export const ShutdownLpar = defineStep({
   },
 });
 
-type RestartMethod = "remoteRestart" | "move";
-
-interface RestartArgs {
-  readonly lpar: string;
-  readonly target: string;
-  readonly volumes: string[];
-  readonly method: RestartMethod;
-}
-
-/** Where the LPAR restarts and which volumes it sees there: params first, else its placement. */
-function resolveRestart(step: Step, plan: Plan): RestartArgs {
+/** Where the LPAR goes and which volumes it sees there: params first, else its placement. */
+function resolveMove(step: Step, plan: Plan): RemoteRestartRequest {
   const lpar = lparOf(step);
   const placement = placementOf(plan, lpar);
-  const target = stringParam(step, "target", placement?.target);
-  const volumes = stringArrayParam(step, "volumes", placement?.volumes.map((v) => v.attach));
-  // An unplanned failover restarts from a dead source (remote restart); planned moves and
-  // failback move a cleanly stopped LPAR and power it on.
-  const method = enumParam<RestartMethod>(step, "method", ["remoteRestart", "move"], plan.kind === "failover" ? "remoteRestart" : "move");
-  return { lpar, target, volumes, method };
+  return {
+    lparId: lpar,
+    targetSystemId: stringParam(step, "target", placement?.target),
+    volumeIds: stringArrayParam(step, "volumes", placement?.volumes.map((v) => v.attach)),
+  };
 }
 
-/** Starts the LPAR on its target system once its volumes are mapped there. */
+/** Remote restart from a failed source onto the target, once the volumes are mapped there. */
 export const RestartLpar = defineStep({
   kind: "RestartLpar",
   touches: "compute",
   defaultTimeoutSeconds: 1800,
-  resolve: resolveRestart,
-  async run({ lpar, target, volumes, method }, { adapters }) {
-    const request = { lparId: lpar, targetSystemId: target, volumeIds: volumes };
-    if (method === "remoteRestart") {
-      const result = await adapters.compute.remoteRestart(request);
-      return { alreadyDone: result.alreadyDone, output: { target } };
-    }
-    const moved = await adapters.compute.moveLpar(request);
-    const started = await adapters.compute.powerOn(lpar);
-    return { alreadyDone: moved.alreadyDone && started.alreadyDone, output: { target } };
+  resolve: resolveMove,
+  async run(request, { adapters }) {
+    const result = await adapters.compute.remoteRestart(request);
+    return { alreadyDone: result.alreadyDone, output: { target: request.targetSystemId } };
   },
 });
 
-/** Waits until the LPAR's OS is up at its target. */
+/** Moves a cleanly stopped LPAR's definition to the target (planned failover, failback). */
+export const MoveLpar = defineStep({
+  kind: "MoveLpar",
+  touches: "compute",
+  defaultTimeoutSeconds: 1800,
+  resolve: resolveMove,
+  async run(request, { adapters }) {
+    const result = await adapters.compute.moveLpar(request);
+    return { alreadyDone: result.alreadyDone, output: { target: request.targetSystemId } };
+  },
+});
+
+/** Powers the LPAR on where it is defined now (after MoveLpar). */
+export const StartLpar = defineStep({
+  kind: "StartLpar",
+  touches: "compute",
+  defaultTimeoutSeconds: 1800,
+  resolve: (step) => ({ lpar: lparOf(step) }),
+  async run({ lpar }, { adapters }) {
+    return { alreadyDone: (await adapters.compute.powerOn(lpar)).alreadyDone };
+  },
+});
+
+/** Waits until the LPAR's OS is up at its target; in a drill, the drill copy's. */
 export const VerifyLpar = defineStep({
   kind: "VerifyLpar",
   touches: "compute",
   defaultTimeoutSeconds: 3600,
   resolve: (step) => ({ lpar: lparOf(step) }),
-  async run({ lpar }, { adapters }) {
-    return { alreadyDone: (await adapters.compute.waitUntilRunning(lpar)).alreadyDone };
+  async run({ lpar }, context) {
+    const id = context.plan.kind === "drill" ? await drillLparOf(lpar, context) : lpar;
+    if (id === undefined) throw new Error(`no drill copy of LPAR ${lpar} was started: nothing to verify`);
+    return { alreadyDone: (await context.adapters.compute.waitUntilRunning(id)).alreadyDone };
   },
 });
 

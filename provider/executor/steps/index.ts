@@ -1,19 +1,24 @@
-// The built-in step implementations. A new step kind: write it next to these (or in its own
-// module) with defineStep, then `registerStep(impl)` or pass a registry to the run.
+// The built-in step implementations, one per StepKind of schemas/plan.schema.json. A new kind:
+// add it to the schema, write it with defineStep, register it here (or, from another module,
+// `registerStep(impl)`, or pass a registry to the run).
 
 import { StepRegistry, type StepImplementation } from "../registry";
-import { CleanupSourceLpar, FenceSourceLpar, RestartLpar, ShutdownLpar, VerifyLpar } from "./compute";
+import { CleanupSourceLpar, FenceSourceLpar, MoveLpar, RestartLpar, ShutdownLpar, StartLpar, VerifyLpar } from "./compute";
+import { CreateFlashCopyGroup, DeleteDrillLpar, DeleteFlashCopyGroup, StartDrillLpar } from "./drill";
 import { RunHook } from "./hook";
 import { FailoverConsistencyGroup, MapReplicaVolume, ReverseReplication, SwitchConsistencyGroup, UnmapSourceVolume } from "./storage";
 
 export * from "./compute";
 export * from "./storage";
 export * from "./hook";
+export * from "./drill";
 
 const defaultRegistry = new StepRegistry()
   .register(FenceSourceLpar)
   .register(ShutdownLpar)
   .register(RestartLpar)
+  .register(MoveLpar)
+  .register(StartLpar)
   .register(VerifyLpar)
   .register(CleanupSourceLpar)
   .register(FailoverConsistencyGroup)
@@ -21,7 +26,11 @@ const defaultRegistry = new StepRegistry()
   .register(ReverseReplication)
   .register(UnmapSourceVolume)
   .register(MapReplicaVolume)
-  .register(RunHook);
+  .register(RunHook)
+  .register(CreateFlashCopyGroup)
+  .register(DeleteFlashCopyGroup)
+  .register(StartDrillLpar)
+  .register(DeleteDrillLpar);
 
 /** The registry runs use unless given another: the built-ins plus whatever was registered. */
 export function builtInSteps(): StepRegistry {

@@ -4,7 +4,8 @@
 import type { Plan, Step, VolumeAction } from "../../generated/plan";
 import type { MapRequest } from "../../adapters/storage";
 import { booleanParam, enumParam, optionalStringParam, stringParam } from "../params";
-import { defineStep, placementOf } from "../registry";
+import { defineStep, placementOf, type StepContext } from "../registry";
+import { flashCopyGroupOf } from "./drill";
 
 /** Makes the replicas of a remote-copy group writable (stoprcconsistgrp -access). */
 export const FailoverConsistencyGroup = defineStep({
@@ -52,7 +53,13 @@ function volumeAction(step: Step, plan: Plan, volume: string): VolumeAction | un
   return placementOf(plan, step.lpar)?.volumes.find((v) => v.source === volume || v.attach === volume);
 }
 
-function resolveMapping(step: Step, plan: Plan, side: "source" | "target"): MapRequest {
+interface MappingArgs {
+  readonly request: MapRequest;
+  /** In a drill, `request.volumeId` is a FlashCopy source: the copy in this group is mapped. */
+  readonly flashCopyGroup?: string;
+}
+
+function resolveMapping(step: Step, plan: Plan, side: "source" | "target"): MappingArgs {
   const placement = placementOf(plan, step.lpar);
   const volumeId = stringParam(step, "volume");
   const action = volumeAction(step, plan, volumeId);
@@ -60,7 +67,16 @@ function resolveMapping(step: Step, plan: Plan, side: "source" | "target"): MapR
   const via = enumParam(step, "via", ["vscsi", "npiv"] as const, action?.via ?? "vscsi");
   // The placement names the VIOS at the target; the one at the source comes only from params.
   const vios = optionalStringParam(step, "vios") ?? (side === "target" ? action?.vios : undefined);
-  return { volumeId, hostId, via, ...(vios ? { vios } : {}) };
+  const flashCopyGroup = optionalStringParam(step, "flashCopyGroup");
+  return { request: { volumeId, hostId, via, ...(vios ? { vios } : {}) }, ...(flashCopyGroup ? { flashCopyGroup } : {}) };
+}
+
+async function mappedVolume({ request, flashCopyGroup }: MappingArgs, context: StepContext): Promise<MapRequest> {
+  if (!flashCopyGroup) return request;
+  const group = await flashCopyGroupOf(flashCopyGroup, context);
+  const copy = group?.targets[request.volumeId];
+  if (!copy) throw new Error(`FlashCopy group ${flashCopyGroup} has no copy of volume ${request.volumeId}: its CreateFlashCopyGroup step must come first`);
+  return { ...request, volumeId: copy };
 }
 
 /** Removes the failed system's mapping of a volume: the split-brain guard before mapping elsewhere. */
@@ -69,8 +85,8 @@ export const UnmapSourceVolume = defineStep({
   touches: "storage",
   defaultTimeoutSeconds: 600,
   resolve: (step, plan) => resolveMapping(step, plan, "source"),
-  async run(request, { adapters }) {
-    return { alreadyDone: (await adapters.storage.unmapVolume(request)).alreadyDone };
+  async run(args, context) {
+    return { alreadyDone: (await context.adapters.storage.unmapVolume(await mappedVolume(args, context))).alreadyDone };
   },
 });
 
@@ -80,7 +96,7 @@ export const MapReplicaVolume = defineStep({
   touches: "storage",
   defaultTimeoutSeconds: 600,
   resolve: (step, plan) => resolveMapping(step, plan, "target"),
-  async run(request, { adapters }) {
-    return { alreadyDone: (await adapters.storage.mapVolume(request)).alreadyDone };
+  async run(args, context) {
+    return { alreadyDone: (await context.adapters.storage.mapVolume(await mappedVolume(args, context))).alreadyDone };
   },
 });

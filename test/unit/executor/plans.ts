@@ -1,0 +1,50 @@
+// Small hand-made plans for executor tests: a step builder and a plan wrapper, so each test states
+// only what it is about.
+
+import type { Placement, Plan, Step } from "../../../provider/generated/plan";
+
+export function step(id: string, fields: Partial<Step> = {}): Step {
+  return { id, kind: "RunHook", dependsOn: [], resources: [], estimateSeconds: 1, slaLevel: 1, ...fields };
+}
+
+export function plan(steps: Step[], fields: Partial<Plan> = {}): Plan {
+  return {
+    version: 1,
+    kind: "failover",
+    failure: { failedHosts: [] },
+    placements: [],
+    steps,
+    resources: {},
+    groups: [],
+    estimate: { makespanSeconds: 0, lowerBoundSeconds: 0, criticalPathSeconds: 0 },
+    ...fields,
+  };
+}
+
+/** The steps of one LPAR's unplanned failover, in the order the planner makes them. */
+export function lparFailoverSteps(p: Placement, options: { slaLevel?: number; viosLimitKey?: boolean } = {}): Step[] {
+  const level = options.slaLevel ?? p.slaLevel;
+  const base = { lpar: p.lpar, group: p.group, slaLevel: level };
+  const fence = step(`fence:${p.lpar}`, { ...base, kind: "FenceSourceLpar", resources: [`system:${p.source}`] });
+  const unmaps = p.volumes.map((v) =>
+    step(`unmap:${p.lpar}:${v.source}`, { ...base, kind: "UnmapSourceVolume", params: { volume: v.source, host: p.source }, dependsOn: [fence.id] }),
+  );
+  const maps = p.volumes.map((v, i) =>
+    step(`map:${p.lpar}:${v.attach}`, {
+      ...base,
+      kind: "MapReplicaVolume",
+      params: { volume: v.attach, host: p.target!, via: v.via, ...(v.vios ? { vios: v.vios } : {}) },
+      dependsOn: [unmaps[i].id],
+      resources: v.vios && options.viosLimitKey !== false ? [`vios:${p.target}/${v.vios}`] : [],
+    }),
+  );
+  const restart = step(`restart:${p.lpar}`, {
+    ...base,
+    kind: "RestartLpar",
+    params: { target: p.target!, volumes: p.volumes.map((v) => v.attach) },
+    dependsOn: [fence.id, ...maps.map((m) => m.id)],
+    resources: [`system:${p.target}`],
+  });
+  const verify = step(`verify:${p.lpar}`, { ...base, kind: "VerifyLpar", dependsOn: [restart.id] });
+  return [fence, ...unmaps, ...maps, restart, verify];
+}
