@@ -16,8 +16,11 @@ export interface Adapters {
 /** Opens the compute and storage adapters for `settings`. Implementations register below. */
 export async function openAdapters(settings: AdapterSettings): Promise<Adapters> {
   switch (settings.type) {
-    case "simulator":
-      throw new Error("simulator adapter: not built yet (issue 2)");
+    case "simulator": {
+      const { openSimulator } = await import("./simulator");
+      const sim = await openSimulator({ stateDir: settings.stateDir });
+      return { compute: sim.compute, storage: sim.storage };
+    }
     case "hardware":
       throw new Error("hardware adapters: not built yet (issue 7)");
   }

@@ -25,6 +25,7 @@ export type ConsistencyGroupState =
   | "consistent_synchronized"
   | "inconsistent_copying"
   | "consistent_stopped"
+  | "consistent_disconnected"
   | "idling"
   | "idling_disconnected";
 
@@ -132,6 +133,10 @@ export interface Lpar {
    * An identifier: letters, digits, '.', '_' and '-', starting with a letter or digit.
    */
   drillOf?: string;
+  /**
+   * An identifier: letters, digits, '.', '_' and '-', starting with a letter or digit.
+   */
+  pendingCleanupOn?: string;
 }
 /**
  * A SAN storage cluster such as IBM FlashSystem or SAN Volume Controller.
@@ -147,6 +152,10 @@ export interface StorageSystem {
    * Configuration commands applied at once: the configuration node serialises them (unconfirmed).
    */
   maxConcurrentConfigOps?: number;
+  /**
+   * offline after a site loss: the cluster answers no command and its remote-copy partners see it disconnected.
+   */
+  state?: "online" | "offline";
 }
 /**
  * This interface was referenced by `Topology`'s JSON-Schema
@@ -192,6 +201,7 @@ export interface ConsistencyGroup {
     | "consistent_synchronized"
     | "inconsistent_copying"
     | "consistent_stopped"
+    | "consistent_disconnected"
     | "idling"
     | "idling_disconnected";
   /**

@@ -1,0 +1,323 @@
+// The compute operations' decisions: preconditions as an HMC checks them, then the job to run.
+// Each returns a Decision for the store (never changes the state itself).
+
+import type { RemoteRestartRequest, DrillLparRequest } from "../compute";
+import type { LparState, ManagedSystemState, ResolvedLpar } from "../../model";
+import { RESTARTABLE_SOURCE_STATES } from "../../model";
+import { AdapterError } from "../../errors";
+import { drawDurationMs } from "./draw";
+import { checkCapacity, checkStartVolumes, refuse, Refusal, requireLpar, requireOperating, requireSystem, requireVolume, isMappedTo } from "./checks";
+import { decideJob, inFlight, type JobTicket } from "./jobs";
+import { hmcResource, systemResource } from "./resources";
+import type { Decision } from "./store";
+import { ACTIVE_LPAR_STATES, type SimState } from "./state";
+
+/** A job to wait for, or `done` when the object already was as asked. */
+export type Accepted = { readonly done: true; readonly evidence?: ManagedSystemState | LparState } | { readonly done: false; readonly ticket: JobTicket; readonly evidence?: ManagedSystemState | LparState };
+
+/** Runs preconditions that throw Refusals; turns them into a Decision. */
+export function decided<T>(fn: () => Decision<T>): Decision<T> {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof Refusal) return { error: err.error };
+    throw err;
+  }
+}
+
+function accepted(d: Decision<JobTicket>): Decision<Accepted> {
+  if (d.error || !d.result) return { entries: d.entries, error: d.error };
+  return { entries: d.entries, result: { done: false, ticket: d.result } };
+}
+
+const DONE: Decision<Accepted> = { result: { done: true } };
+
+function hmcOf(state: SimState, systemId: string): string {
+  return hmcResource(state.systems.get(systemId)!.hmc);
+}
+
+function restartSignature(r: RemoteRestartRequest): string {
+  return `${r.targetSystemId}|${[...r.volumeIds].sort().join(",")}`;
+}
+
+/** The checks of rrstartlpar -o validate, shared by validate and restart. */
+function checkRemoteRestart(state: SimState, op: string, r: RemoteRestartRequest): ResolvedLpar {
+  const lpar = requireLpar(state, op, r.lparId);
+  requireSystem(state, op, r.lparId, r.targetSystemId);
+  if (!lpar.remoteRestartCapable) {
+    refuse("conflict", op, lpar.id, "the LPAR is not remote-restart capable (simplified_remote_restart_capable=0): enable it with setRemoteRestartCapable");
+  }
+  const source = requireSystem(state, op, lpar.id, lpar.host);
+  if (lpar.host === r.targetSystemId) refuse("conflict", op, lpar.id, `the LPAR is already defined on ${r.targetSystemId} but ${lpar.state}: power it on instead`);
+  if (!RESTARTABLE_SOURCE_STATES.has(source.state)) {
+    refuse("conflict", op, lpar.id, `source system ${source.id} is ${source.state}; a remote restart needs it in ${[...RESTARTABLE_SOURCE_STATES].join(", ")}`);
+  }
+  requireOperating(state, op, lpar.id, r.targetSystemId, "target");
+  checkStartVolumes(state, op, lpar, r.targetSystemId, r.volumeIds);
+  checkCapacity(state, op, lpar, r.targetSystemId);
+  return lpar;
+}
+
+export function decideValidateRemoteRestart(state: SimState, r: RemoteRestartRequest): Decision<void> {
+  return decided(() => {
+    const lpar = state.lpars.get(r.lparId);
+    if (lpar && lpar.host === r.targetSystemId && ACTIVE_LPAR_STATES.has(lpar.state)) return {};
+    checkRemoteRestart(state, "validateRemoteRestart", r);
+    return {};
+  });
+}
+
+export function decideRemoteRestart(state: SimState, now: number, r: RemoteRestartRequest): Decision<Accepted> {
+  const op = "remoteRestart";
+  return decided(() => {
+    const lpar = requireLpar(state, op, r.lparId);
+    if (lpar.host === r.targetSystemId && ACTIVE_LPAR_STATES.has(lpar.state)) return DONE;
+    const joined = inFlight(state, `lpar:${lpar.id}`, restartSignature(r), op, lpar.id);
+    if (joined) return accepted(joined);
+    checkRemoteRestart(state, op, r);
+    return accepted(
+      decideJob(state, now, {
+        op,
+        objectId: lpar.id,
+        objectKey: `lpar:${lpar.id}`,
+        signature: restartSignature(r),
+        phases: [{ op: "remoteRestart", resources: [hmcOf(state, r.targetSystemId), systemResource(r.targetSystemId)] }],
+        reserve: { host: r.targetSystemId, processorUnits: lpar.processorUnits, memoryGb: lpar.memoryGb },
+        claims: r.volumeIds,
+        effect: (attempt) => ({
+          type: "restart",
+          lparId: lpar.id,
+          target: r.targetSystemId,
+          volumes: [...r.volumeIds],
+          bootMs: drawDurationMs(state, "bootLpar", lpar.id, attempt),
+        }),
+      }),
+    );
+  });
+}
+
+export function decidePowerOn(state: SimState, now: number, lparId: string): Decision<Accepted> {
+  const op = "powerOn";
+  return decided(() => {
+    const lpar = requireLpar(state, op, lparId);
+    if (ACTIVE_LPAR_STATES.has(lpar.state) && lpar.state !== "Shutting Down") return DONE;
+    const joined = inFlight(state, `lpar:${lpar.id}`, "on", op, lpar.id);
+    if (joined) return accepted(joined);
+    requireOperating(state, op, lpar.id, lpar.host, "the LPAR's");
+    if (lpar.state === "Shutting Down") refuse("transient", op, lpar.id, "the LPAR is shutting down: try again once it is Not Activated");
+    checkStartVolumes(state, op, lpar, lpar.host, lpar.volumes);
+    checkCapacity(state, op, lpar, lpar.host);
+    return accepted(
+      decideJob(state, now, {
+        op,
+        objectId: lpar.id,
+        objectKey: `lpar:${lpar.id}`,
+        signature: "on",
+        phases: [{ op: "powerOnLpar", resources: [hmcOf(state, lpar.host)] }],
+        reserve: { host: lpar.host, processorUnits: lpar.processorUnits, memoryGb: lpar.memoryGb },
+        claims: lpar.volumes,
+        effect: (attempt) => ({ type: "powerOn", lparId: lpar.id, bootMs: drawDurationMs(state, "bootLpar", lpar.id, attempt) }),
+      }),
+    );
+  });
+}
+
+export function decidePowerOff(state: SimState, now: number, lparId: string, immediate: boolean): Decision<Accepted> {
+  const op = "powerOff";
+  return decided(() => {
+    const lpar = requireLpar(state, op, lparId);
+    if (lpar.state === "Not Activated") return DONE;
+    const joined = inFlight(state, `lpar:${lpar.id}`, "off", op, lpar.id);
+    if (joined) return accepted(joined);
+    requireOperating(state, op, lpar.id, lpar.host, "the LPAR's");
+    return accepted(
+      decideJob(state, now, {
+        op,
+        objectId: lpar.id,
+        objectKey: `lpar:${lpar.id}`,
+        signature: "off",
+        phases: [{ op: immediate ? "fenceLpar" : "shutdownLpar", resources: [hmcOf(state, lpar.host)] }],
+        effect: () => ({ type: "powerOff", lparId: lpar.id }),
+      }),
+    );
+  });
+}
+
+/** Fencing: proof that the LPAR cannot run at its source, powering it off if its system answers. */
+export function decideFence(state: SimState, now: number, lparId: string): Decision<Accepted> {
+  const op = "fenceLpar";
+  return decided(() => {
+    const lpar = requireLpar(state, op, lparId);
+    const system = requireSystem(state, op, lpar.id, lpar.host);
+    if (system.state !== "Operating") {
+      if (RESTARTABLE_SOURCE_STATES.has(system.state)) return { result: { done: true, evidence: system.state } };
+      refuse("conflict", op, lpar.id, `system ${system.id} is ${system.state}: cannot confirm the LPAR is down`);
+    }
+    if (lpar.state === "Not Activated") return { result: { done: true, evidence: lpar.state } };
+    const d = accepted(
+      decideJob(state, now, {
+        op,
+        objectId: lpar.id,
+        objectKey: `lpar:${lpar.id}`,
+        signature: "off",
+        phases: [{ op: "fenceLpar", resources: [hmcOf(state, lpar.host)] }],
+        effect: () => ({ type: "powerOff", lparId: lpar.id }),
+      }),
+    );
+    if (d.error instanceof AdapterError && d.error.failure === "fatal") {
+      // An HMC that answers but will not power the LPAR off leaves it possibly running: a conflict, never "fenced".
+      return { entries: d.entries, error: new AdapterError("conflict", op, lpar.id, `${d.error.message}; the LPAR may still run: not fenced`) };
+    }
+    return d.result && !d.result.done ? { entries: d.entries, result: { ...d.result, evidence: "Not Activated" } } : d;
+  });
+}
+
+export function decideCleanupSource(state: SimState, now: number, lparId: string): Decision<Accepted> {
+  const op = "cleanupSource";
+  return decided(() => {
+    const lpar = requireLpar(state, op, lparId);
+    const source = lpar.pendingCleanupOn;
+    if (!source) return DONE;
+    const joined = inFlight(state, `lpar:${lpar.id}`, `cleanup|${source}`, op, lpar.id);
+    if (joined) return accepted(joined);
+    requireOperating(state, op, lpar.id, source, "source");
+    return accepted(
+      decideJob(state, now, {
+        op,
+        objectId: lpar.id,
+        objectKey: `lpar:${lpar.id}`,
+        signature: `cleanup|${source}`,
+        phases: [{ op: "cleanupSourceLpar", resources: [hmcOf(state, source)] }],
+        effect: () => ({ type: "cleanup", lparId: lpar.id }),
+      }),
+    );
+  });
+}
+
+export function decideMoveLpar(state: SimState, now: number, r: RemoteRestartRequest): Decision<Accepted> {
+  const op = "moveLpar";
+  return decided(() => {
+    const lpar = requireLpar(state, op, r.lparId);
+    const sameVolumes = [...lpar.volumes].sort().join(",") === [...r.volumeIds].sort().join(",");
+    if (lpar.host === r.targetSystemId && sameVolumes) return DONE;
+    const joined = inFlight(state, `lpar:${lpar.id}`, `move|${restartSignature(r)}`, op, lpar.id);
+    if (joined) return accepted(joined);
+    if (lpar.state !== "Not Activated" && lpar.state !== "Error") {
+      refuse("conflict", op, lpar.id, `the LPAR is ${lpar.state}: only a powered-off LPAR moves (power it off first)`);
+    }
+    requireOperating(state, op, lpar.id, r.targetSystemId, "target");
+    for (const v of r.volumeIds) {
+      requireVolume(state, op, lpar.id, v);
+      if (!isMappedTo(state, v, r.targetSystemId)) refuse("conflict", op, lpar.id, `volume ${v} is not mapped to ${r.targetSystemId}: map it first`);
+    }
+    return accepted(
+      decideJob(state, now, {
+        op,
+        objectId: lpar.id,
+        objectKey: `lpar:${lpar.id}`,
+        signature: `move|${restartSignature(r)}`,
+        phases: [{ op: "createLpar", resources: [hmcOf(state, r.targetSystemId)] }],
+        effect: () => ({ type: "move", lparId: lpar.id, target: r.targetSystemId, volumes: [...r.volumeIds] }),
+      }),
+    );
+  });
+}
+
+/** The id of the drill copy of `sourceLparId` on `network`: one per (source, network). */
+export function drillLparId(sourceLparId: string, network: string): string {
+  return `${sourceLparId}-drill-${network.replace(/[^A-Za-z0-9._-]/g, "_")}`.slice(0, 128);
+}
+
+export function decideCreateDrillLpar(state: SimState, now: number, r: DrillLparRequest): Decision<{ lparId: string; accepted: Accepted }> {
+  const op = "createDrillLpar";
+  const id = drillLparId(r.sourceLparId, r.network);
+  const wrap = (d: Decision<Accepted>): Decision<{ lparId: string; accepted: Accepted }> =>
+    d.result ? { entries: d.entries, result: { lparId: id, accepted: d.result } } : { entries: d.entries, error: d.error };
+  return decided(() => {
+    const source = requireLpar(state, op, r.sourceLparId);
+    const existing = state.lpars.get(id);
+    if (existing) {
+      if (existing.drillOf !== source.id) refuse("conflict", op, id, `an LPAR ${id} exists and is not a drill copy of ${source.id}`);
+      return wrap(DONE);
+    }
+    const signature = `drill|${r.targetSystemId}|${[...r.volumeIds].sort().join(",")}`;
+    const joined = inFlight(state, `lpar:${id}`, signature, op, id);
+    if (joined) return wrap(accepted(joined));
+    if (r.network === source.network) {
+      refuse("conflict", op, id, `network ${JSON.stringify(r.network)} is the protected LPAR's own network: a drill runs on an isolated network`);
+    }
+    requireOperating(state, op, id, r.targetSystemId, "target");
+    const copy: ResolvedLpar = {
+      id,
+      name: `${source.name} (drill)`,
+      host: r.targetSystemId,
+      processorUnits: source.processorUnits,
+      memoryGb: source.memoryGb,
+      slaLevel: source.slaLevel,
+      remoteRestartCapable: false,
+      volumes: [...r.volumeIds],
+      state: "Not Activated",
+      network: r.network,
+      drillOf: source.id,
+    };
+    for (const v of r.volumeIds) {
+      requireVolume(state, op, id, v);
+      if (!isMappedTo(state, v, r.targetSystemId)) refuse("conflict", op, id, `volume ${v} is not mapped to ${r.targetSystemId}: map it first`);
+    }
+    checkStartVolumes(state, op, copy, r.targetSystemId, r.volumeIds);
+    checkCapacity(state, op, copy, r.targetSystemId);
+    const hmc = hmcOf(state, r.targetSystemId);
+    return wrap(
+      accepted(
+        decideJob(state, now, {
+          op,
+          objectId: id,
+          objectKey: `lpar:${id}`,
+          signature,
+          phases: [
+            { op: "createLpar", resources: [hmc] },
+            { op: "powerOnLpar", resources: [hmc] },
+          ],
+          reserve: { host: r.targetSystemId, processorUnits: copy.processorUnits, memoryGb: copy.memoryGb },
+          claims: r.volumeIds,
+          effect: (attempt) => ({ type: "createLpar", lpar: copy, bootMs: drawDurationMs(state, "bootLpar", id, attempt) }),
+        }),
+      ),
+    );
+  });
+}
+
+export function decideDeleteDrillLpar(state: SimState, now: number, lparId: string): Decision<Accepted> {
+  const op = "deleteDrillLpar";
+  return decided(() => {
+    const lpar = state.lpars.get(lparId);
+    if (!lpar) return DONE;
+    if (!lpar.drillOf) refuse("conflict", op, lparId, "not an LPAR created by a drill (no drillOf): refusing to delete it");
+    const joined = inFlight(state, `lpar:${lpar.id}`, "delete", op, lpar.id);
+    if (joined) return accepted(joined);
+    const hmc = hmcOf(state, lpar.host);
+    const phases = lpar.state === "Not Activated" ? [{ op: "deleteLpar" as const, resources: [hmc] }] : [
+      { op: "fenceLpar" as const, resources: [hmc] },
+      { op: "deleteLpar" as const, resources: [hmc] },
+    ];
+    requireOperating(state, op, lpar.id, lpar.host, "the LPAR's");
+    return accepted(
+      decideJob(state, now, {
+        op,
+        objectId: lpar.id,
+        objectKey: `lpar:${lpar.id}`,
+        signature: "delete",
+        phases,
+        effect: () => ({ type: "deleteLpar", lparId: lpar.id }),
+      }),
+    );
+  });
+}
+
+export function decideSetCapable(state: SimState, lparId: string, capable: boolean): Decision<{ alreadyDone: boolean }> {
+  return decided<{ alreadyDone: boolean }>(() => {
+    const lpar = requireLpar(state, "setRemoteRestartCapable", lparId);
+    if (lpar.remoteRestartCapable === capable) return { result: { alreadyDone: true } };
+    return { entries: [{ k: "capable", at: 0, lparId, capable }], result: { alreadyDone: false } };
+  });
+}

@@ -1,0 +1,71 @@
+// `vmr sim ...`: create and drive the embedded PowerVM/SAN simulator. Thin: parses flags, calls
+// the functions of adapters/simulator/control.ts, prints.
+
+import { InvalidArgumentError, type Command } from "commander";
+import { formatStatus, simFailHost, simFailSite, simInit, simRepair, simStatus } from "../../adapters/simulator/control";
+
+function parseSeed(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`--seed must be an integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+const STATE_HELP = "simulator state directory (default: $VMR_SIM_STATE, then ./.vmr/sim)";
+
+export function register(program: Command): void {
+  const sim = program.command("sim").description("Create and drive the embedded PowerVM/SAN simulator.");
+
+  sim
+    .command("init")
+    .description("Create a simulated datacenter from a topology file (YAML or JSON) or a preset.")
+    .requiredOption("--topology <file|preset:NAME>", "topology file, or preset:small | preset:paper | preset:large")
+    .option("--state <dir>", STATE_HELP)
+    .option("--seed <n>", "seed of the latency and fault draws (and of a preset's generator)", parseSeed)
+    .option("--force", "replace an existing state directory", false)
+    .addHelpText("after", "\nExamples:\n  vmr sim init --topology preset:small\n  vmr sim init --topology datacenter.yaml --state ./dc --seed 7 --force")
+    .action(async (opts: { topology: string; state?: string; seed?: number; force: boolean }) => {
+      const started = Date.now();
+      const r = await simInit({ topology: opts.topology, stateDir: opts.state, seed: opts.seed, force: opts.force });
+      process.stdout.write(
+        `created ${r.stateDir}: ${r.sites} sites, ${r.managedSystems} managed systems, ${r.lpars} LPARs, ${r.volumes} volumes, ` +
+          `${r.hostMappings} host mappings, ${r.consistencyGroups} consistency groups (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+      );
+    });
+
+  sim
+    .command("status")
+    .description("Summarise the simulated datacenter: systems, LPARs, volumes, groups, jobs in flight.")
+    .option("--state <dir>", STATE_HELP)
+    .option("--json", "print JSON", false)
+    .action(async (opts: { state?: string; json: boolean }) => {
+      const st = await simStatus({ stateDir: opts.state });
+      process.stdout.write(opts.json ? `${JSON.stringify(st, null, 2)}\n` : `${formatStatus(st)}\n`);
+    });
+
+  sim
+    .command("fail-host <name>")
+    .description("Crash a managed system (id or name): state Error, its LPARs in Error.")
+    .option("--state <dir>", STATE_HELP)
+    .action(async (name: string, opts: { state?: string }) => {
+      const r = await simFailHost(name, { stateDir: opts.state });
+      process.stdout.write(`failed ${r.managedSystems.join(", ")}\n`);
+    });
+
+  sim
+    .command("fail-site <name>")
+    .description("Lose a site: every managed system crashes and its storage goes offline.")
+    .option("--state <dir>", STATE_HELP)
+    .action(async (name: string, opts: { state?: string }) => {
+      const r = await simFailSite(name, { stateDir: opts.state });
+      process.stdout.write(`failed ${r.managedSystems.length} managed systems and ${r.storageSystems.length} storage systems of ${name}\n`);
+    });
+
+  sim
+    .command("repair <name>")
+    .description("Bring a managed system, or every system and storage of a site, back in service.")
+    .option("--state <dir>", STATE_HELP)
+    .action(async (name: string, opts: { state?: string }) => {
+      const r = await simRepair(name, { stateDir: opts.state });
+      process.stdout.write(`repaired ${r.managedSystems.length} managed systems and ${r.storageSystems.length} storage systems\n`);
+    });
+}
