@@ -2,3 +2,8 @@
 // `vmr` command. Each part appends its exports here.
 export * from "./resources";
 export * from "./stack";
+export { simInit, simStatus, simFailHost, simFailSite, simRepair, simSetFaults, loadTopology, formatStatus } from "./adapters/simulator/control";
+export type { SimInitOptions, SimInitResult, SimStatus, SimTarget, SimChange } from "./adapters/simulator/control";
+export { openSimulator, createInMemorySimulator, generateTopology, presetTopology, PRESETS, PAPER_FAILED_HOST, resolveStateDir } from "./adapters/simulator";
+export type { Simulator, GeneratorOptions, OpenSimulatorOptions, InMemorySimulatorOptions } from "./adapters/simulator";
+export { validateTopology, topologyIssues, TOPOLOGY_RULES } from "./validation/topology-rules";

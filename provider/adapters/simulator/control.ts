@@ -14,6 +14,7 @@ import { scheduleCrashes } from "./apply";
 import { FileStateStore, writeStateDir } from "./file-store";
 import { resolveStateDir } from "./index";
 import { presetTopology, PRESETS } from "./presets";
+import type { StateStore } from "./store";
 import { newPersistedState, persistedFromState, stateFromPersisted, type SimState } from "./state";
 
 export interface SimInitOptions {
@@ -143,19 +144,22 @@ export function statusOf(stateDir: string, s: SimState, now: number): SimStatus 
   };
 }
 
+/** Which simulated datacenter: a state directory (default), or the store of an open simulator (in memory). */
 export interface SimTarget {
   stateDir?: string;
   clock?: Clock;
+  store?: StateStore;
 }
 
-function storeFor(options: SimTarget): FileStateStore {
-  return new FileStateStore(resolveStateDir(options.stateDir), options.clock ?? new WallClock());
+function storeFor(options: SimTarget): StateStore {
+  return options.store ?? new FileStateStore(resolveStateDir(options.stateDir), options.clock ?? new WallClock());
 }
 
 /** `vmr sim status`: a summary of the simulated datacenter. */
 export async function simStatus(options: SimTarget = {}): Promise<SimStatus> {
   const store = storeFor(options);
-  return store.read((s, now) => statusOf(store.dir, s, now));
+  const where = store instanceof FileStateStore ? store.dir : "(in memory)";
+  return store.read((s, now) => statusOf(where, s, now));
 }
 
 function formatCounts(counts: Record<string, number>): string {
