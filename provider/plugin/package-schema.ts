@@ -76,6 +76,8 @@ export interface PackageSpec {
   license: string;
   keywords: string[];
   meta: { moduleFormat: string };
+  /** The provider takes no configuration (the CLI adds an empty one when it reads the schema). */
+  config: Record<string, never>;
   provider: { description: string };
   resources: Record<string, ResourceSpec>;
   types: Record<string, ObjectTypeSpec | EnumTypeSpec>;
@@ -264,6 +266,7 @@ export function buildPackageSchema(load: (schemaName: string) => JsonSchema = lo
     license: "Apache-2.0",
     keywords: ["pulumi", "powervm", "disaster-recovery", "kind/native"],
     meta: { moduleFormat: "(.*)" },
+    config: {},
     provider: { description: "The vmr provider. It takes no configuration: each resource says how to reach its adapter." },
     resources,
     types: t.types,

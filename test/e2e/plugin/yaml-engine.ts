@@ -1,0 +1,88 @@
+// The real Pulumi engine, set up to run Pulumi YAML programs that use the vmr provider plugin:
+// the CLI and the YAML language host built from Go modules (test/engine/build-pulumi*.sh), a
+// local file backend and a private PULUMI_HOME in a temporary directory, and nothing downloaded.
+
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..", "..");
+
+export interface EngineRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface YamlProject {
+  /** The program's directory (a copy of the example, plugin path pointing at this repo). */
+  readonly dir: string;
+  /** Temporary root holding the backend, PULUMI_HOME and the program. */
+  readonly root: string;
+  readonly env: NodeJS.ProcessEnv;
+  pulumi(args: readonly string[], extraEnv?: NodeJS.ProcessEnv): EngineRun;
+  /** `pulumi ...` that must succeed; throws with the output otherwise. */
+  ok(args: readonly string[]): string;
+  remove(): void;
+}
+
+function buildRoot(script: string): string {
+  const run = spawnSync("bash", [path.join(REPO_ROOT, "test", "engine", script)], { encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`${script} failed:\n${run.stderr}`);
+  return run.stdout.trim().split("\n").pop() as string;
+}
+
+/** The directories holding bin/pulumi (+ Node.js host) and bin/pulumi-language-yaml. */
+export function buildToolchain(): { cli: string; yaml: string } {
+  return { cli: buildRoot("build-pulumi.sh"), yaml: buildRoot("build-pulumi-yaml.sh") };
+}
+
+/** An example under examples/ by directory name, or a program given as a Pulumi.yaml document. */
+export type ProgramSource = { readonly example: string } | { readonly program: Record<string, unknown> };
+
+/**
+ * Copies a YAML program into a temporary directory, pointing its `vmr` plugin path at this
+ * repository, and returns an engine bound to it.
+ */
+export function yamlProject(source: ProgramSource, toolchain = buildToolchain()): YamlProject {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "vmr-plugin-e2e-"));
+  const dir = path.join(root, "program");
+  fs.mkdirSync(dir);
+  fs.mkdirSync(path.join(root, "backend"));
+  fs.mkdirSync(path.join(root, "home"));
+  const project =
+    "example" in source ? parse(fs.readFileSync(path.join(REPO_ROOT, "examples", source.example, "Pulumi.yaml"), "utf8")) : structuredClone(source.program);
+  project.plugins ??= { providers: [{ name: "vmr", path: REPO_ROOT }] };
+  for (const p of project.plugins?.providers ?? []) if (p.name === "vmr") p.path = REPO_ROOT;
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), stringify(project));
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: [path.join(toolchain.yaml, "bin"), path.join(toolchain.cli, "bin"), process.env.PATH].join(path.delimiter),
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_BACKEND_URL: `file://${path.join(root, "backend")}`,
+    PULUMI_CONFIG_PASSPHRASE: "",
+    PULUMI_HOME: path.join(root, "home"),
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+  };
+  const pulumi = (args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): EngineRun => {
+    const run = spawnSync("pulumi", [...args, "--non-interactive"], { cwd: dir, env: { ...env, ...extraEnv }, encoding: "utf8", timeout: 240_000 });
+    return { status: run.status, stdout: run.stdout ?? "", stderr: run.stderr ?? "" };
+  };
+  return {
+    dir,
+    root,
+    env,
+    pulumi,
+    ok(args) {
+      const run = pulumi(args);
+      if (run.status !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${run.status}:\n${run.stdout}\n${run.stderr}`);
+      return run.stdout;
+    },
+    remove() {
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
