@@ -48,3 +48,33 @@ export function lparFailoverSteps(p: Placement, options: { slaLevel?: number; vi
   const verify = step(`verify:${p.lpar}`, { ...base, kind: "VerifyLpar", dependsOn: [restart.id] });
   return [fence, ...unmaps, ...maps, restart, verify];
 }
+
+/**
+ * A hand-made unplanned failover of every LPAR of `failedHost` onto the systems `targets` (round
+ * robin), shared SAN (the same volumes are unmapped then mapped), in the planner's step shapes.
+ */
+export function hostFailoverPlan(
+  topology: { lpars: readonly { id: string; name: string; host: string; slaLevel: number; volumes: readonly string[] }[] },
+  failedHost: string,
+  targets: readonly string[],
+  fields: Partial<Plan> = {},
+): Plan {
+  const lpars = topology.lpars.filter((l) => l.host === failedHost);
+  const placements: Placement[] = lpars.map((l, i) => ({
+    lpar: l.id,
+    name: l.name,
+    group: "g1",
+    slaLevel: l.slaLevel,
+    source: failedHost,
+    target: targets[i % targets.length],
+    volumes: l.volumes.map((v) => ({ source: v, attach: v, via: "vscsi" as const, vios: "vios1" })),
+  }));
+  const steps = placements.flatMap((p) => lparFailoverSteps(p));
+  const resources: Record<string, number> = {};
+  for (const t of targets) {
+    resources[`system:${t}`] = 32;
+    resources[`vios:${t}/vios1`] = 1;
+  }
+  resources[`system:${failedHost}`] = 32;
+  return plan(steps, { placements, resources, failure: { failedHosts: [failedHost] }, ...fields });
+}
