@@ -4,7 +4,9 @@
 // The tests of each describe run in order against one stack.
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { simInit } from "../../provider/adapters/simulator/control";
 import { loadProtectionModel } from "../../provider/stack";
 import { SECRET_SIG, SIG_KEY } from "../../provider/plugin/wire";
 import { buildToolchain, REPO_ROOT, yamlProject, type YamlProject } from "./plugin/yaml-engine";
@@ -26,15 +28,22 @@ const ours = (list: StateResource[]) => list.filter((r) => r.type.startsWith("vm
 describe("plugin: a Pulumi YAML program through the real engine", function () {
   let toolchain: ReturnType<typeof buildToolchain>;
   let project: YamlProject;
+  let simDir: string | undefined;
 
-  before(() => {
+  before(async () => {
     toolchain = buildToolchain();
-    project = yamlProject({ example: "yaml" }, toolchain);
+    // The example's ids are those of the small preset; the plugin finds the simulator through
+    // $VMR_SIM_STATE, inherited from the engine.
+    const simState = fs.mkdtempSync(path.join(os.tmpdir(), "vmr-plugin-sim-"));
+    await simInit({ topology: "preset:small", stateDir: simState, seed: 1, force: true });
+    project = yamlProject({ example: "yaml" }, toolchain, { VMR_SIM_STATE: simState });
+    simDir = simState;
     project.ok(["stack", "init", "dev"]);
-    // No simulator state here: the resources record their declaration without contacting it.
-    project.ok(["config", "set", "verify", "false"]);
   });
-  after(() => project?.remove());
+  after(() => {
+    project?.remove();
+    if (simDir) fs.rmSync(simDir, { recursive: true, force: true });
+  });
 
   it("the engine loads the plugin and gets the package schema, equal to schema.json", () => {
     // GIVEN the plugin launcher WHEN the CLI asks it for its schema THEN it is schema.json
@@ -42,25 +51,33 @@ describe("plugin: a Pulumi YAML program through the real engine", function () {
     assert.deepEqual(served, JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "schema.json"), "utf8")));
   });
 
-  it("up creates the three resources as vmr:index:* with the checked declaration as outputs", () => {
+  it("up creates the resources as vmr:index:*, checked and observed against the simulator", () => {
     // WHEN the program is deployed
     project.ok(["up", "--yes", "--skip-preview"]);
-    // THEN the stack holds the three resources, served by the vmr plugin
+    // THEN the stack holds the four resources, served by the vmr plugin
     const state = resources(project);
     assert.ok(state.some((r) => r.type === "pulumi:providers:vmr"));
-    const byType = new Map(ours(state).map((r) => [r.type, r]));
-    assert.deepEqual([...byType.keys()].sort(), ["vmr:index:ProtectionGroup", "vmr:index:RecoveryTarget", "vmr:index:StorageMapping"]);
-    const target = byType.get("vmr:index:RecoveryTarget")!;
-    // AND the name defaulted to the resource name, the check filled in defaults, the logic observed
-    assert.equal(target.id, "drTarget");
+    const byName = new Map(ours(state).map((r) => [r.id, r]));
+    assert.deepEqual(ours(state).map((r) => `${r.type} ${r.id}`).sort(), [
+      "vmr:index:ProtectionGroup app",
+      "vmr:index:RecoveryTarget drTarget",
+      "vmr:index:StorageMapping appVolumes",
+      "vmr:index:StorageMapping dbVolumes",
+    ]);
+    // AND the names defaulted to the resource names, check filled in defaults, and the shared
+    // resource logic observed the simulated datacenter
+    const target = byName.get("drTarget")!;
     assert.equal(target.outputs?.name, "drTarget");
     assert.deepEqual(target.outputs?.adapter, { type: "simulator" });
-    assert.equal(target.outputs?.health, "unverified");
-    const group = byType.get("vmr:index:ProtectionGroup")!;
+    assert.equal(target.outputs?.health, "healthy");
+    assert.equal((target.outputs?.systemStatus as unknown[]).length, 3);
+    assert.equal(byName.get("appVolumes")!.outputs?.replicationState, "consistent_synchronized");
+    const group = byName.get("app")!;
     assert.equal(group.outputs?.slaLevel, 5);
-    assert.equal(group.outputs?.recoveryTarget, "drTarget");
-    assert.deepEqual(group.outputs?.storageMappings, ["appVolumes"]);
-    assert.equal((group.outputs?.readiness as { status: string }).status, "unverified");
+    assert.deepEqual(group.outputs?.storageMappings, ["dbVolumes", "appVolumes"]);
+    const members = group.outputs?.members as { lpar: string; present: boolean; site: string }[];
+    assert.deepEqual(members.map((m) => [m.lpar, m.present, m.site]), [["lpar-00001", true, "site-a"], ["lpar-00002", true, "site-a"]]);
+    assert.equal((group.outputs?.readiness as { status: string }).status, "ready");
   });
 
   it("a preview after up shows no changes", () => {
@@ -69,7 +86,7 @@ describe("plugin: a Pulumi YAML program through the real engine", function () {
 
   it("refresh keeps every resource, and a preview after it shows no changes", () => {
     project.ok(["refresh", "--yes"]);
-    assert.equal(ours(resources(project)).length, 3);
+    assert.equal(ours(resources(project)).length, 4);
     project.ok(["preview", "--expect-no-changes"]);
   });
 
@@ -81,14 +98,19 @@ describe("plugin: a Pulumi YAML program through the real engine", function () {
     const loaded = await loadProtectionModel({ stackFile: file });
     // THEN the model holds the declaration
     const { groups, targets, storageMappings } = loaded.model;
-    assert.deepEqual(targets.map((t) => [t.name, t.site, [...t.systems]]), [["drTarget", "site-b", ["site-b-sys-1", "site-b-sys-2"]]]);
+    assert.deepEqual(targets.map((t) => [t.name, t.site, [...t.systems]]), [["drTarget", "site-b", ["sys-b-01", "sys-b-02", "sys-b-03"]]]);
     assert.deepEqual(targets[0].reserve, { processorUnits: 0.5, memoryGb: 8 });
-    assert.deepEqual(storageMappings.map((m) => [m.name, m.consistencyGroup, m.pairs.length, m.mode]), [["appVolumes", "cg-app", 2, "sync"]]);
+    assert.equal(targets[0].maxConcurrentRestarts, 8);
+    assert.deepEqual(
+      storageMappings.map((m) => [m.name, m.consistencyGroup, m.pairs.length, m.mode]).sort(),
+      [["appVolumes", "cg-00002", 2, "sync"], ["dbVolumes", "cg-00001", 2, "sync"]],
+    );
     assert.equal(groups.length, 1);
     assert.equal(groups[0].slaLevel, 5);
     assert.equal(groups[0].recoveryTarget, "drTarget");
-    assert.deepEqual(groups[0].vms.map((v) => [v.lpar, [...(v.after ?? [])]]), [["db-1", []], ["app-1", ["db-1"]], ["app-2", ["db-1"]]]);
-    assert.deepEqual(groups[0].antiAffinity.map((s) => [...s]), [["app-1", "app-2"]]);
+    assert.deepEqual([...groups[0].storageMappings], ["dbVolumes", "appVolumes"]);
+    assert.deepEqual(groups[0].vms.map((v) => [v.lpar, [...(v.after ?? [])]]), [["lpar-00001", []], ["lpar-00002", ["lpar-00001"]]]);
+    assert.equal(groups[0].rtoBudgetSeconds, 900);
     assert.equal(loaded.stack, "dev");
   });
 
@@ -138,5 +160,48 @@ describe("plugin: passwords given in plain text in a YAML program", function () 
       assert.equal(hmc.password[SIG_KEY], SECRET_SIG);
     }
     project.ok(["destroy", "--yes"]);
+  });
+});
+
+describe("plugin: bad input in a YAML program", function () {
+  let project: YamlProject;
+  let simDir: string;
+
+  before(async () => {
+    simDir = fs.mkdtempSync(path.join(os.tmpdir(), "vmr-plugin-sim-"));
+    await simInit({ topology: "preset:small", stateDir: simDir, seed: 1, force: true });
+    project = yamlProject(
+      {
+        program: {
+          name: "vmr-bad-input",
+          runtime: "yaml",
+          resources: {
+            target: { type: "vmr:index:RecoveryTarget", properties: { site: "site-b", systems: ["sys-a-01", "sys-b-01"], reserve: { memoryGb: -1 } } },
+          },
+        },
+      },
+      undefined,
+      { VMR_SIM_STATE: simDir },
+    );
+    project.ok(["stack", "init", "dev"]);
+  });
+  after(() => {
+    project?.remove();
+    fs.rmSync(simDir, { recursive: true, force: true });
+  });
+
+  it("fails the preview with the resource logic's field errors, and creates nothing", () => {
+    // GIVEN a reserve below 0 WHEN previewed THEN the check failure names the field and the fix
+    const run = project.pulumi(["preview"]);
+    assert.notEqual(run.status, 0);
+    const text = run.stdout + run.stderr;
+    assert.match(text, /`reserve\.memoryGb` must be >= 0, got -1/);
+    // AND with the shape fixed, the discovery rule names the system at the wrong site
+    const fixed = project.dir + "/Pulumi.yaml";
+    fs.writeFileSync(fixed, fs.readFileSync(fixed, "utf8").replace("memoryGb: -1", "memoryGb: 1"));
+    const again = project.pulumi(["up", "--yes", "--skip-preview"]);
+    assert.notEqual(again.status, 0);
+    assert.match(again.stdout + again.stderr, /`systems\[0\]` is "sys-a-01", which is at site "site-a", not at `site` "site-b"/);
+    assert.deepEqual(ours(resources(project)), []);
   });
 });

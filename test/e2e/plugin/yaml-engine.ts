@@ -46,7 +46,7 @@ export type ProgramSource = { readonly example: string } | { readonly program: R
  * Copies a YAML program into a temporary directory, pointing its `vmr` plugin path at this
  * repository, and returns an engine bound to it.
  */
-export function yamlProject(source: ProgramSource, toolchain = buildToolchain()): YamlProject {
+export function yamlProject(source: ProgramSource, toolchain = buildToolchain(), extraEnv: NodeJS.ProcessEnv = {}): YamlProject {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "vmr-plugin-e2e-"));
   const dir = path.join(root, "program");
   fs.mkdirSync(dir);
@@ -66,6 +66,7 @@ export function yamlProject(source: ProgramSource, toolchain = buildToolchain())
     PULUMI_CONFIG_PASSPHRASE: "",
     PULUMI_HOME: path.join(root, "home"),
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    ...extraEnv,
   };
   const pulumi = (args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): EngineRun => {
     const run = spawnSync("pulumi", [...args, "--non-interactive"], { cwd: dir, env: { ...env, ...extraEnv }, encoding: "utf8", timeout: 240_000 });
