@@ -1,0 +1,95 @@
+// Which protected LPARs the plan moves, and the SLA level each one is served at.
+//
+// A VM's level is raised to the level of any VM that waits for it (`after`): B waits for A, so
+// A must be up before B starts, and with strict SLA barriers A could otherwise never start
+// before B's level is done. The raised level is the one placement and ordering use.
+
+import type { ResolvedLpar } from "../model";
+import type { PlanningContext, ProtectedEntry } from "./context";
+import type { PlanKind } from "./types";
+
+export interface AffectedVm {
+  readonly entry: ProtectedEntry;
+  readonly lpar: ResolvedLpar;
+  /** Managed system the LPAR is on now. */
+  readonly source: string;
+  /** Effective SLA level (own level raised by the VMs that wait for it). */
+  readonly slaLevel: number;
+}
+
+export interface AffectedResult {
+  /** In model order (group, then VM). */
+  readonly vms: readonly AffectedVm[];
+  readonly warnings: readonly string[];
+}
+
+export interface Scope {
+  readonly kind: PlanKind;
+  readonly failedHosts: ReadonlySet<string>;
+  readonly groups?: readonly string[];
+}
+
+/** Is the LPAR running away from home: on a volume that is the replica side of its group's mappings? */
+function runsOnReplicas(ctx: PlanningContext, entry: ProtectedEntry, lpar: ResolvedLpar): boolean {
+  const mappings = entry.group.storageMappings.map((n) => ctx.storageMappings.get(n));
+  return lpar.volumes.some((v) => mappings.some((m) => m?.pairs.some((p) => p.replica === v)));
+}
+
+function inScope(ctx: PlanningContext, scope: Scope, entry: ProtectedEntry, lpar: ResolvedLpar): boolean {
+  const onFailed = scope.failedHosts.has(lpar.host);
+  switch (scope.kind) {
+    case "failover":
+    case "planned":
+      return onFailed;
+    case "failback":
+      return (scope.failedHosts.size === 0 || onFailed) && runsOnReplicas(ctx, entry, lpar);
+    case "drill":
+      return (scope.failedHosts.size === 0 || onFailed) && lpar.drillOf === undefined;
+  }
+}
+
+export function findAffected(ctx: PlanningContext, scope: Scope): AffectedResult {
+  const groups = scope.groups ? new Set(scope.groups) : undefined;
+  const warnings: string[] = [];
+  const chosen: { entry: ProtectedEntry; lpar: ResolvedLpar }[] = [];
+  for (const entry of ctx.protectedVms) {
+    if (groups && !groups.has(entry.group.name)) continue;
+    const lpar = ctx.lpars.get(entry.lpar);
+    if (!lpar) {
+      warnings.push(`LPAR ${JSON.stringify(entry.lpar)} of group ${JSON.stringify(entry.group.name)} is not in the inventory: it is left out of the plan`);
+      continue;
+    }
+    if (inScope(ctx, scope, entry, lpar)) chosen.push({ entry, lpar });
+  }
+  const levels = effectiveLevels(chosen.map((c) => c.entry));
+  return {
+    vms: chosen.map(({ entry, lpar }) => ({ entry, lpar, source: lpar.host, slaLevel: levels.get(entry.lpar) as number })),
+    warnings,
+  };
+}
+
+/**
+ * Levels raised along `after` edges among the given VMs: level(A) >= level(B) whenever B waits for
+ * A. The model was checked for cycles, so Kahn's order from the VMs nobody waits for visits all.
+ */
+function effectiveLevels(entries: readonly ProtectedEntry[]): Map<string, number> {
+  const present = new Set(entries.map((e) => e.lpar));
+  const level = new Map(entries.map((e) => [e.lpar, e.slaLevel]));
+  const waiters = new Map<string, number>();
+  for (const e of entries) {
+    for (const dep of e.vm.after ?? []) if (present.has(dep)) waiters.set(dep, (waiters.get(dep) ?? 0) + 1);
+  }
+  const byLpar = new Map(entries.map((e) => [e.lpar, e]));
+  const queue = entries.filter((e) => !waiters.has(e.lpar)).map((e) => e.lpar);
+  for (let i = 0; i < queue.length; i++) {
+    const b = queue[i];
+    for (const a of byLpar.get(b)?.vm.after ?? []) {
+      if (!present.has(a)) continue;
+      level.set(a, Math.max(level.get(a) as number, level.get(b) as number));
+      const left = (waiters.get(a) as number) - 1;
+      waiters.set(a, left);
+      if (left === 0) queue.push(a);
+    }
+  }
+  return level;
+}

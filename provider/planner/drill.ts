@@ -1,0 +1,97 @@
+// Steps of a drill: the protected LPARs keep running and replication keeps going. The replicas
+// are copied with FlashCopy at the target site, the copies are mapped to the target systems and
+// started in an isolated network, verified, and then removed.
+//   CreateFlashCopyGroup -> MapReplicaVolume (its FlashCopy target) -> StartDrillLpar -> VerifyLpar
+//   cleanup phase: VerifyLpar -> DeleteDrillLpar -> DeleteFlashCopyGroup
+// Cleanup steps carry the plan's lowest SLA level, so with strict barriers they run once every
+// copy is up. Hooks do not run in a drill: they act on production (DNS, load balancers).
+
+import type { PlanningContext } from "./context";
+import { afterDependencies, hmcOf, stepId, type PlacedVm } from "./placed";
+import { hmcKey, storageKey, systemKey, viosKey, type StepGraph } from "./steps";
+
+/** Name of the FlashCopy group a drill makes of a consistency group's replicas. */
+export const drillFlashCopyName = (consistencyGroup: string): string => `vmr-drill-${consistencyGroup}`;
+
+export function addDrillSteps(ctx: PlanningContext, g: StepGraph, placed: readonly PlacedVm[]): void {
+  const network = ctx.options.drillNetwork;
+  const placedIds = new Set(placed.map((p) => p.vm.lpar.id));
+  const verifyId = (lpar: string): string => stepId("VerifyLpar", lpar);
+  const lowest = Math.min(...placed.map((p) => p.vm.slaLevel));
+
+  const copies = new Map<string, { level: number; system: string; volumes: Set<string>; users: string[] }>();
+  for (const p of placed) {
+    for (const c of p.choices) {
+      const name = drillFlashCopyName(c.consistencyGroup as string);
+      const copy = copies.get(name) ?? { level: -Infinity, system: c.attachSystem, volumes: new Set<string>(), users: [] };
+      copy.level = Math.max(copy.level, p.vm.slaLevel);
+      copy.volumes.add(c.attach);
+      if (copy.users[copy.users.length - 1] !== p.vm.lpar.id) copy.users.push(p.vm.lpar.id);
+      copies.set(name, copy);
+    }
+  }
+  for (const name of [...copies.keys()].sort()) {
+    const copy = copies.get(name) as { level: number; system: string; volumes: Set<string> };
+    g.add({
+      id: stepId("CreateFlashCopyGroup", name),
+      kind: "CreateFlashCopyGroup",
+      slaLevel: copy.level,
+      params: { flashCopyGroup: name, storageSystem: copy.system, volumes: [...copy.volumes].sort() },
+      resources: [storageKey(copy.system)],
+    });
+  }
+  for (const p of placed) {
+    const lpar = p.vm.lpar.id;
+    const group = p.vm.entry.group.name;
+    const level = p.vm.slaLevel;
+    const hmc = hmcKey(hmcOf(ctx, p.target));
+    const maps = p.choices.map((c, i) => {
+      const action = p.actions[i];
+      const flashCopyGroup = drillFlashCopyName(c.consistencyGroup as string);
+      return g.add({
+        id: stepId("MapReplicaVolume", lpar, c.attach),
+        kind: "MapReplicaVolume",
+        slaLevel: level,
+        lpar,
+        group,
+        params: { volume: c.attach, flashCopyGroup, host: p.target, via: c.via, ...(action.vios !== undefined ? { vios: action.vios } : {}) },
+        resources: [storageKey(c.attachSystem), ...(action.vios !== undefined ? [viosKey(p.target, action.vios)] : [])],
+        dependsOn: [stepId("CreateFlashCopyGroup", flashCopyGroup)],
+      });
+    });
+    const start = g.add({
+      id: stepId("StartDrillLpar", lpar),
+      kind: "StartDrillLpar",
+      slaLevel: level,
+      lpar,
+      group,
+      params: { target: p.target, volumes: p.actions.map((a) => a.attach), network },
+      resources: [hmc, systemKey(p.target)],
+      dependsOn: [...maps, ...afterDependencies(p.vm, placedIds, verifyId)],
+    });
+    g.add({ id: verifyId(lpar), kind: "VerifyLpar", slaLevel: level, lpar, group, params: { target: p.target, network }, dependsOn: [start] });
+    g.add({
+      id: stepId("DeleteDrillLpar", lpar),
+      kind: "DeleteDrillLpar",
+      slaLevel: lowest,
+      lpar,
+      group,
+      phase: "cleanup",
+      params: { target: p.target, network },
+      resources: [hmc],
+      dependsOn: [verifyId(lpar)],
+    });
+  }
+  for (const name of [...copies.keys()].sort()) {
+    const copy = copies.get(name) as { system: string; users: string[] };
+    g.add({
+      id: stepId("DeleteFlashCopyGroup", name),
+      kind: "DeleteFlashCopyGroup",
+      slaLevel: lowest,
+      phase: "cleanup",
+      params: { flashCopyGroup: name, storageSystem: copy.system },
+      resources: [storageKey(copy.system)],
+      dependsOn: [...new Set(copy.users)].map((l) => stepId("DeleteDrillLpar", l)),
+    });
+  }
+}

@@ -1,0 +1,257 @@
+// How long a plan takes. Two independent figures:
+// - makespan: list scheduling of the DAG under the resource limits, ready steps taken by SLA
+//   level (highest first), then by the longest path they head. A valid schedule, so an
+//   achievable time under the median durations.
+// - lower bound: max(critical path, max over resources of total work / limit), computed without
+//   any scheduler, so no schedule (the executor's included) can beat it. With strict SLA
+//   barriers the levels run one after another and the bounds of the levels add up.
+// Both take a concurrency mode, to compare with the paper's serial and partly parallel failovers:
+// serial: one step at a time in total; parallel-restart: restarts in parallel but storage steps
+// one at a time in total; parallel: only the resource limits.
+
+import type { Plan, Step } from "../generated/plan";
+import { MinHeap } from "./order";
+import { STORAGE_KINDS } from "./steps";
+
+export type ConcurrencyMode = "serial" | "parallel-restart" | "parallel";
+
+export interface BoundOptions {
+  /** Strict SLA barriers: a step of level L starts after every step of a higher level finished. @default false */
+  readonly strictSla?: boolean;
+  /** @default "parallel" */
+  readonly mode?: ConcurrencyMode;
+}
+
+export interface LowerBound {
+  readonly seconds: number;
+  readonly criticalPathSeconds: number;
+  /** The resource (or "critical-path") that sets the bound (of the level that weighs most, when strict). */
+  readonly bottleneck: string;
+}
+
+export interface Schedule {
+  readonly makespanSeconds: number;
+  /** Finish time of every step, by id. */
+  readonly finish: ReadonlyMap<string, number>;
+}
+
+type PlanLike = Pick<Plan, "steps" | "resources">;
+
+/** Pseudo-resources that impose the serial modes. */
+const ALL_STEPS = "(one step at a time)";
+const ALL_STORAGE = "(one storage step at a time)";
+
+interface Compiled {
+  readonly steps: readonly Step[];
+  readonly dur: Float64Array;
+  readonly level: Float64Array;
+  readonly children: readonly number[][];
+  readonly parents: readonly number[][];
+  readonly holds: readonly number[][];
+  readonly resourceNames: readonly string[];
+  readonly limits: Int32Array;
+  /** A topological order. */
+  readonly topo: readonly number[];
+}
+
+function compile(plan: PlanLike, mode: ConcurrencyMode): Compiled {
+  const steps = plan.steps;
+  const index = new Map(steps.map((s, i) => [s.id, i]));
+  const resourceIndex = new Map<string, number>();
+  const resourceNames: string[] = [];
+  const limitList: number[] = [];
+  const resource = (key: string): number => {
+    let r = resourceIndex.get(key);
+    if (r === undefined) {
+      r = resourceNames.length;
+      resourceIndex.set(key, r);
+      resourceNames.push(key);
+      const limit = key === ALL_STEPS || key === ALL_STORAGE ? 1 : plan.resources[key];
+      limitList.push(Math.max(1, limit ?? 1));
+    }
+    return r;
+  };
+  const children: number[][] = steps.map(() => []);
+  const parents: number[][] = steps.map(() => []);
+  const holds: number[][] = steps.map((s) => {
+    const keys = [...s.resources];
+    if (mode === "serial") keys.push(ALL_STEPS);
+    if (mode === "parallel-restart" && STORAGE_KINDS.has(s.kind)) keys.push(ALL_STORAGE);
+    return keys.map(resource);
+  });
+  steps.forEach((s, i) => {
+    for (const d of s.dependsOn) {
+      const j = index.get(d);
+      if (j === undefined) throw new Error(`step ${JSON.stringify(s.id)} depends on unknown step ${JSON.stringify(d)}`);
+      children[j].push(i);
+      parents[i].push(j);
+    }
+  });
+  const indeg = Int32Array.from(parents.map((p) => p.length));
+  const topo: number[] = [];
+  for (let i = 0; i < steps.length; i++) if (indeg[i] === 0) topo.push(i);
+  for (let k = 0; k < topo.length; k++) for (const c of children[topo[k]]) if (--indeg[c] === 0) topo.push(c);
+  if (topo.length < steps.length) throw new Error("the plan's steps depend on each other in a cycle");
+  return {
+    steps,
+    dur: Float64Array.from(steps.map((s) => s.estimateSeconds)),
+    level: Float64Array.from(steps.map((s) => s.slaLevel)),
+    children,
+    parents,
+    holds,
+    resourceNames,
+    limits: Int32Array.from(limitList),
+    topo,
+  };
+}
+
+/** The longest chain of durations, following only edges between steps `inside` admits. */
+function criticalPath(c: Compiled, inside: (i: number) => boolean): number {
+  const finish = new Float64Array(c.steps.length);
+  let best = 0;
+  for (const i of c.topo) {
+    if (!inside(i)) continue;
+    let start = 0;
+    for (const p of c.parents[i]) if (inside(p) && finish[p] > start) start = finish[p];
+    finish[i] = start + c.dur[i];
+    if (finish[i] > best) best = finish[i];
+  }
+  return best;
+}
+
+export function lowerBound(plan: PlanLike, options: BoundOptions = {}): LowerBound {
+  const mode = options.mode ?? "parallel";
+  const c = compile(plan, mode);
+  const levels = options.strictSla ? [...new Set(c.level)].sort((a, b) => b - a) : [undefined];
+  let total = 0;
+  let weightiest = -1;
+  let bottleneck = "critical-path";
+  let wholePath = 0;
+  for (const level of levels) {
+    const inside = level === undefined ? () => true : (i: number) => c.level[i] === level;
+    const path = criticalPath(c, inside);
+    const work = new Float64Array(c.resourceNames.length);
+    for (let i = 0; i < c.steps.length; i++) if (inside(i)) for (const r of c.holds[i]) work[r] += c.dur[i];
+    let bound = path;
+    let name = "critical-path";
+    for (let r = 0; r < work.length; r++) {
+      const load = work[r] / c.limits[r];
+      if (load > bound) {
+        bound = load;
+        name = c.resourceNames[r];
+      }
+    }
+    total += bound;
+    wholePath += path;
+    if (bound > weightiest) {
+      weightiest = bound;
+      bottleneck = name;
+    }
+  }
+  return { seconds: total, criticalPathSeconds: options.strictSla ? wholePath : criticalPath(c, () => true), bottleneck };
+}
+
+/** Longest path from each step to the end, its own duration included: the list-scheduling rank. */
+function ranks(c: Compiled): Float64Array {
+  const rank = new Float64Array(c.steps.length);
+  for (let k = c.topo.length - 1; k >= 0; k--) {
+    const i = c.topo[k];
+    let tail = 0;
+    for (const ch of c.children[i]) if (rank[ch] > tail) tail = rank[ch];
+    rank[i] = c.dur[i] + tail;
+  }
+  return rank;
+}
+
+export function listSchedule(plan: PlanLike, options: BoundOptions = {}): Schedule {
+  const c = compile(plan, options.mode ?? "parallel");
+  const n = c.steps.length;
+  const rank = ranks(c);
+  const before = (a: number, b: number): number => c.level[b] - c.level[a] || rank[b] - rank[a] || a - b;
+  const ready = new MinHeap<number>(before);
+  const parked = c.resourceNames.map(() => new MinHeap<number>(before));
+  const inUse = new Int32Array(c.resourceNames.length);
+  const running = new MinHeap<{ step: number; at: number }>((a, b) => a.at - b.at || a.step - b.step);
+  const waitingFor = Int32Array.from(c.parents.map((p) => p.length));
+  const finish = new Float64Array(n);
+  let now = 0;
+
+  // Strict barriers: only the highest level with unfinished steps may run.
+  const strict = options.strictSla === true;
+  const leftAtLevel = new Map<number, number>();
+  for (let i = 0; i < n; i++) leftAtLevel.set(c.level[i], (leftAtLevel.get(c.level[i]) ?? 0) + 1);
+  const levels = [...leftAtLevel.keys()].sort((a, b) => b - a);
+  let active = 0;
+  const held = new Map<number, number[]>();
+  const admit = (i: number): void => {
+    if (strict && c.level[i] < levels[active]) {
+      const list = held.get(c.level[i]);
+      if (list) list.push(i);
+      else held.set(c.level[i], [i]);
+    } else ready.push(i);
+  };
+
+  const fullResource = (i: number): number => {
+    for (const r of c.holds[i]) if (inUse[r] >= c.limits[r]) return r;
+    return -1;
+  };
+  const start = (i: number): void => {
+    for (const r of c.holds[i]) inUse[r]++;
+    running.push({ step: i, at: now + c.dur[i] });
+  };
+  const tryStart = (i: number): void => {
+    const r = fullResource(i);
+    if (r < 0) start(i);
+    else parked[r].push(i);
+  };
+
+  for (let i = 0; i < n; i++) if (waitingFor[i] === 0) admit(i);
+  let done = 0;
+  for (;;) {
+    while (ready.size > 0) tryStart(ready.pop() as number);
+    const next = running.pop();
+    if (!next) break;
+    now = next.at;
+    const finished = [next.step];
+    while (running.size > 0 && (running.peek() as { at: number }).at <= now) finished.push((running.pop() as { step: number }).step);
+    for (const i of finished) {
+      finish[i] = now;
+      done++;
+      for (const r of c.holds[i]) inUse[r]--;
+    }
+    for (const i of finished) {
+      for (const r of c.holds[i]) {
+        // Hand the freed slot to the best parked step that can now run; others move on to
+        // the next resource they lack.
+        while (inUse[r] < c.limits[r] && parked[r].size > 0) {
+          const s = parked[r].pop() as number;
+          const blocker = fullResource(s);
+          if (blocker < 0) start(s);
+          else parked[blocker].push(s);
+        }
+      }
+      for (const ch of c.children[i]) if (--waitingFor[ch] === 0) admit(ch);
+      const left = (leftAtLevel.get(c.level[i]) as number) - 1;
+      leftAtLevel.set(c.level[i], left);
+    }
+    if (strict) {
+      while (active < levels.length && leftAtLevel.get(levels[active]) === 0) {
+        active++;
+        if (active < levels.length) for (const s of held.get(levels[active]) ?? []) ready.push(s);
+      }
+    }
+  }
+  if (done < n) throw new Error(`list scheduling stalled with ${n - done} of ${n} steps unscheduled: a step of a higher SLA level depends on one of a lower level`);
+  const byId = new Map<string, number>();
+  let makespan = 0;
+  for (let i = 0; i < n; i++) {
+    byId.set(c.steps[i].id, finish[i]);
+    if (finish[i] > makespan) makespan = finish[i];
+  }
+  return { makespanSeconds: makespan, finish: byId };
+}
+
+/** Sum of every step's duration: the time of a fully serial run. */
+export function serialSeconds(plan: Pick<Plan, "steps">): number {
+  return plan.steps.reduce((sum, s) => sum + s.estimateSeconds, 0);
+}

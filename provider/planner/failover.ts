@@ -1,0 +1,109 @@
+// Steps of an unplanned failover: the sources are down.
+//   FenceSourceLpar -> UnmapSourceVolume -> MapReplicaVolume -> RestartLpar -> VerifyLpar
+//   FenceSourceLpar(s) -> FailoverConsistencyGroup -> MapReplicaVolume   (replica at another site)
+// The same volume is unmapped from the failed host before it is mapped to the target (the
+// split-brain guard of PowerVC). A replica is mapped once its consistency group failed over,
+// which happens after every LPAR writing to it is fenced; unmapping the old volume is then best
+// effort (its storage may be lost with the site).
+
+import type { PlanningContext } from "./context";
+import { addPostHooks, addPreHooks, afterDependencies, hmcOf, stepId, type PlacedVm } from "./placed";
+import { bystandersOf } from "./storage";
+import { hmcKey, storageKey, systemKey, viosKey, type StepGraph } from "./steps";
+
+export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: readonly PlacedVm[], failedHosts: ReadonlySet<string>, warnings: string[]): void {
+  const hooks = addPreHooks(g, placed);
+  const placedIds = new Set(placed.map((p) => p.vm.lpar.id));
+  const verifyId = (lpar: string): string => stepId("VerifyLpar", lpar);
+  const fenceId = (lpar: string): string => stepId("FenceSourceLpar", lpar);
+
+  // Consistency groups to fail over, each once, after all their writers are fenced.
+  const writers = new Map<string, { level: number; lpars: Set<string>; system: string }>();
+  for (const p of placed) {
+    for (const c of p.choices) {
+      if (c.consistencyGroup === undefined) continue;
+      const w = writers.get(c.consistencyGroup) ?? { level: -Infinity, lpars: new Set<string>(), system: c.attachSystem };
+      w.level = Math.max(w.level, p.vm.slaLevel);
+      w.lpars.add(p.vm.lpar.id);
+      writers.set(c.consistencyGroup, w);
+    }
+  }
+  for (const p of placed) {
+    const lpar = p.vm.lpar.id;
+    g.add({ id: fenceId(lpar), kind: "FenceSourceLpar", slaLevel: p.vm.slaLevel, lpar, group: p.vm.entry.group.name, params: { host: p.vm.source } });
+  }
+  for (const cg of [...writers.keys()].sort()) {
+    const w = writers.get(cg) as { level: number; lpars: Set<string>; system: string };
+    g.add({
+      id: stepId("FailoverConsistencyGroup", cg),
+      kind: "FailoverConsistencyGroup",
+      slaLevel: w.level,
+      params: { consistencyGroup: cg, storageSystem: w.system },
+      resources: [storageKey(w.system)],
+      dependsOn: [...w.lpars].map(fenceId),
+    });
+    const stillRunning = bystandersOf(ctx, cg, placedIds).filter((l) => {
+      const at = ctx.lpars.get(l);
+      return at !== undefined && !failedHosts.has(at.host) && at.state === "Running";
+    });
+    if (stillRunning.length > 0) {
+      warnings.push(
+        `failing over consistency group ${JSON.stringify(cg)} stops its replication for LPARs that keep running at the source: ${stillRunning.slice(0, 5).join(", ")}${stillRunning.length > 5 ? ", ..." : ""}`,
+      );
+    }
+  }
+  for (const p of placed) {
+    const lpar = p.vm.lpar.id;
+    const group = p.vm.entry.group.name;
+    const level = p.vm.slaLevel;
+    const maps: string[] = [];
+    p.choices.forEach((c, i) => {
+      const action = p.actions[i];
+      const replica = c.consistencyGroup !== undefined;
+      let unmap: string | undefined;
+      if (c.sourceMapping) {
+        const m = c.sourceMapping;
+        const sourceSystem = ctx.volumes.get(c.source)?.storageSystem ?? c.attachSystem;
+        unmap = g.add({
+          id: stepId("UnmapSourceVolume", lpar, c.source),
+          kind: "UnmapSourceVolume",
+          slaLevel: level,
+          lpar,
+          group,
+          bestEffort: replica,
+          params: { volume: c.source, host: p.vm.source, via: m.via, ...(m.vios !== undefined ? { vios: m.vios } : {}) },
+          resources: [storageKey(sourceSystem), ...(m.via === "vscsi" && m.vios !== undefined ? [viosKey(p.vm.source, m.vios)] : [])],
+          dependsOn: [fenceId(lpar)],
+        });
+      }
+      const dependsOn = [fenceId(lpar)];
+      if (replica) dependsOn.push(stepId("FailoverConsistencyGroup", c.consistencyGroup as string));
+      else if (unmap) dependsOn.push(unmap);
+      maps.push(
+        g.add({
+          id: stepId("MapReplicaVolume", lpar, c.attach),
+          kind: "MapReplicaVolume",
+          slaLevel: level,
+          lpar,
+          group,
+          params: { volume: c.attach, host: p.target, via: c.via, ...(action.vios !== undefined ? { vios: action.vios } : {}) },
+          resources: [storageKey(c.attachSystem), ...(action.vios !== undefined ? [viosKey(p.target, action.vios)] : [])],
+          dependsOn,
+        }),
+      );
+    });
+    const pre = hooks.lastPre.get(group);
+    g.add({
+      id: stepId("RestartLpar", lpar),
+      kind: "RestartLpar",
+      slaLevel: level,
+      lpar,
+      group,
+      params: { source: p.vm.source, target: p.target, volumes: p.actions.map((a) => a.attach) },
+      resources: [hmcKey(hmcOf(ctx, p.target)), systemKey(p.target)],
+      dependsOn: [fenceId(lpar), ...maps, ...(pre ? [pre] : []), ...afterDependencies(p.vm, placedIds, verifyId)],
+    });
+    g.add({ id: verifyId(lpar), kind: "VerifyLpar", slaLevel: level, lpar, group, params: { target: p.target }, dependsOn: [stepId("RestartLpar", lpar)] });
+  }
+  addPostHooks(g, placed, verifyId);
+}

@@ -1,0 +1,146 @@
+// Steps of a planned move and of a failback: the sources are up, so LPARs are shut down
+// gracefully and nothing is lost.
+//   ShutdownLpar -> UnmapSourceVolume -> MapReplicaVolume -> MoveLpar -> StartLpar -> VerifyLpar
+//   ShutdownLpar(s) -> SwitchConsistencyGroup -> MapReplicaVolume      (other side of the pair)
+// Switching a consistency group's direction needs it synchronized, and the writers stopped:
+// that is the final sync. A failback first restarts replication towards home when it is not
+// running (ReverseReplication; the switch then waits for the copy to catch up).
+
+import type { ResolvedConsistencyGroup } from "../model";
+import type { PlanningContext } from "./context";
+import { addPostHooks, addPreHooks, afterDependencies, hmcOf, stepId, type PlacedVm } from "./placed";
+import { bystandersOf } from "./storage";
+import { hmcKey, storageKey, systemKey, viosKey, type StepGraph } from "./steps";
+
+/** The side of a consistency group a volume is on. */
+function sideOf(cg: ResolvedConsistencyGroup, volume: string): "master" | "aux" {
+  return cg.pairs.some((p) => p.aux === volume) ? "aux" : "master";
+}
+
+const REPLICATING: ReadonlySet<string> = new Set(["consistent_synchronized", "inconsistent_copying"]);
+
+export function addMoveSteps(ctx: PlanningContext, g: StepGraph, placed: readonly PlacedVm[], failback: boolean, warnings: string[]): void {
+  const hooks = addPreHooks(g, placed);
+  const placedIds = new Set(placed.map((p) => p.vm.lpar.id));
+  const verifyId = (lpar: string): string => stepId("VerifyLpar", lpar);
+  const shutdownId = (lpar: string): string => stepId("ShutdownLpar", lpar);
+
+  for (const p of placed) {
+    const lpar = p.vm.lpar.id;
+    const group = p.vm.entry.group.name;
+    const pre = hooks.lastPre.get(group);
+    g.add({
+      id: shutdownId(lpar),
+      kind: "ShutdownLpar",
+      slaLevel: p.vm.slaLevel,
+      lpar,
+      group,
+      params: { host: p.vm.source },
+      resources: [hmcKey(hmcOf(ctx, p.vm.source))],
+      dependsOn: pre ? [pre] : [],
+    });
+  }
+  const switches = new Map<string, { level: number; lpars: Set<string>; system: string; primary: "master" | "aux" }>();
+  for (const p of placed) {
+    for (const c of p.choices) {
+      if (c.consistencyGroup === undefined) continue;
+      const cg = ctx.consistencyGroups.get(c.consistencyGroup) as ResolvedConsistencyGroup;
+      const s = switches.get(cg.id) ?? { level: -Infinity, lpars: new Set<string>(), system: c.attachSystem, primary: sideOf(cg, c.attach) };
+      s.level = Math.max(s.level, p.vm.slaLevel);
+      s.lpars.add(p.vm.lpar.id);
+      switches.set(cg.id, s);
+    }
+  }
+  for (const id of [...switches.keys()].sort()) {
+    const s = switches.get(id) as { level: number; lpars: Set<string>; system: string; primary: "master" | "aux" };
+    const cg = ctx.consistencyGroups.get(id) as ResolvedConsistencyGroup;
+    const dependsOn = [...s.lpars].map(shutdownId);
+    const current = s.primary === "aux" ? "master" : "aux";
+    if (failback && (!REPLICATING.has(cg.state) || cg.primary !== current)) {
+      dependsOn.push(
+        g.add({
+          id: stepId("ReverseReplication", id),
+          kind: "ReverseReplication",
+          slaLevel: s.level,
+          params: { consistencyGroup: id, primary: current, force: true },
+          resources: [storageKey(current === "master" ? cg.masterSystem : cg.auxSystem)],
+        }),
+      );
+      warnings.push(`consistency group ${JSON.stringify(id)} does not replicate towards home now: replication restarts from ${current}, and switching it back waits until it is synchronized`);
+    }
+    g.add({
+      id: stepId("SwitchConsistencyGroup", id),
+      kind: "SwitchConsistencyGroup",
+      slaLevel: s.level,
+      params: { consistencyGroup: id, primary: s.primary, storageSystem: s.system },
+      resources: [storageKey(s.system)],
+      dependsOn,
+    });
+    const left = bystandersOf(ctx, id, placedIds).filter((l) => ctx.lpars.get(l)?.state === "Running");
+    if (left.length > 0) {
+      warnings.push(`switching consistency group ${JSON.stringify(id)} reverses replication under LPARs that are not moved: ${left.slice(0, 5).join(", ")}${left.length > 5 ? ", ..." : ""}`);
+    }
+  }
+  for (const p of placed) {
+    const lpar = p.vm.lpar.id;
+    const group = p.vm.entry.group.name;
+    const level = p.vm.slaLevel;
+    const storageSteps: string[] = [];
+    p.choices.forEach((c, i) => {
+      const action = p.actions[i];
+      let unmap: string | undefined;
+      if (c.sourceMapping) {
+        const m = c.sourceMapping;
+        const sourceSystem = ctx.volumes.get(c.source)?.storageSystem ?? c.attachSystem;
+        unmap = g.add({
+          id: stepId("UnmapSourceVolume", lpar, c.source),
+          kind: "UnmapSourceVolume",
+          slaLevel: level,
+          lpar,
+          group,
+          params: { volume: c.source, host: p.vm.source, via: m.via, ...(m.vios !== undefined ? { vios: m.vios } : {}) },
+          resources: [storageKey(sourceSystem), ...(m.via === "vscsi" && m.vios !== undefined ? [viosKey(p.vm.source, m.vios)] : [])],
+          dependsOn: [shutdownId(lpar)],
+        });
+        storageSteps.push(unmap);
+      }
+      const dependsOn = [shutdownId(lpar)];
+      if (c.consistencyGroup !== undefined) dependsOn.push(stepId("SwitchConsistencyGroup", c.consistencyGroup));
+      else if (unmap) dependsOn.push(unmap);
+      storageSteps.push(
+        g.add({
+          id: stepId("MapReplicaVolume", lpar, c.attach),
+          kind: "MapReplicaVolume",
+          slaLevel: level,
+          lpar,
+          group,
+          params: { volume: c.attach, host: p.target, via: c.via, ...(action.vios !== undefined ? { vios: action.vios } : {}) },
+          resources: [storageKey(c.attachSystem), ...(action.vios !== undefined ? [viosKey(p.target, action.vios)] : [])],
+          dependsOn,
+        }),
+      );
+    });
+    const move = g.add({
+      id: stepId("MoveLpar", lpar),
+      kind: "MoveLpar",
+      slaLevel: level,
+      lpar,
+      group,
+      params: { source: p.vm.source, target: p.target, volumes: p.actions.map((a) => a.attach) },
+      resources: [hmcKey(hmcOf(ctx, p.target)), systemKey(p.target)],
+      dependsOn: [shutdownId(lpar), ...storageSteps, ...afterDependencies(p.vm, placedIds, verifyId)],
+    });
+    const start = g.add({
+      id: stepId("StartLpar", lpar),
+      kind: "StartLpar",
+      slaLevel: level,
+      lpar,
+      group,
+      params: { target: p.target },
+      resources: [hmcKey(hmcOf(ctx, p.target))],
+      dependsOn: [move],
+    });
+    g.add({ id: verifyId(lpar), kind: "VerifyLpar", slaLevel: level, lpar, group, params: { target: p.target }, dependsOn: [start] });
+  }
+  addPostHooks(g, placed, verifyId);
+}

@@ -1,0 +1,99 @@
+// Finishing the DAG: SLA levels raised so that no step is of a lower level than a step that
+// depends on it (strict SLA barriers can then never deadlock), and a deterministic topological
+// order (higher levels first, then the order the builder added them).
+
+import type { Step } from "../generated/plan";
+
+export class DependencyCycleError extends Error {
+  constructor(readonly stepIds: readonly string[]) {
+    super(`the plan's steps depend on each other in a cycle: ${stepIds.slice(0, 10).join(", ")}${stepIds.length > 10 ? ", ..." : ""}`);
+    this.name = "DependencyCycleError";
+  }
+}
+
+/** Raises levels along dependencies, then sorts; throws DependencyCycleError on a cycle. */
+export function orderSteps(steps: readonly Step[]): Step[] {
+  const index = new Map(steps.map((s, i) => [s.id, i]));
+  const n = steps.length;
+  const children: number[][] = steps.map(() => []);
+  const indeg = new Int32Array(n);
+  steps.forEach((s, i) => {
+    for (const d of s.dependsOn) {
+      const j = index.get(d);
+      if (j === undefined) throw new Error(`step ${s.id} depends on unknown step ${d}`);
+      children[j].push(i);
+      indeg[i]++;
+    }
+  });
+  // Kahn's algorithm in insertion order gives one topological order to raise levels along.
+  const topo: number[] = [];
+  const left = Int32Array.from(indeg);
+  for (let i = 0; i < n; i++) if (left[i] === 0) topo.push(i);
+  for (let k = 0; k < topo.length; k++) {
+    for (const c of children[topo[k]]) if (--left[c] === 0) topo.push(c);
+  }
+  if (topo.length < n) throw new DependencyCycleError(steps.filter((_, i) => left[i] > 0).map((s) => s.id));
+  for (let k = n - 1; k >= 0; k--) {
+    const s = steps[topo[k]];
+    for (const c of children[topo[k]]) s.slaLevel = Math.max(s.slaLevel, steps[c].slaLevel);
+  }
+  // The final order: ready steps by level (highest first), then insertion order.
+  const heap = new MinHeap<number>((a, b) => steps[b].slaLevel - steps[a].slaLevel || a - b);
+  const remaining = Int32Array.from(indeg);
+  for (let i = 0; i < n; i++) if (remaining[i] === 0) heap.push(i);
+  const out: Step[] = [];
+  while (heap.size > 0) {
+    const i = heap.pop() as number;
+    out.push(steps[i]);
+    for (const c of children[i]) if (--remaining[c] === 0) heap.push(c);
+  }
+  return out;
+}
+
+/** A binary heap ordered by `less` (negative: a before b). */
+export class MinHeap<T> {
+  private readonly items: T[] = [];
+  constructor(private readonly compare: (a: T, b: T) => number) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  peek(): T | undefined {
+    return this.items[0];
+  }
+
+  push(item: T): void {
+    const a = this.items;
+    a.push(item);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.compare(a[i], a[p]) >= 0) break;
+      [a[i], a[p]] = [a[p], a[i]];
+      i = p;
+    }
+  }
+
+  pop(): T | undefined {
+    const a = this.items;
+    if (a.length === 0) return undefined;
+    const top = a[0];
+    const last = a.pop() as T;
+    if (a.length > 0) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && this.compare(a[l], a[m]) < 0) m = l;
+        if (r < a.length && this.compare(a[r], a[m]) < 0) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m], a[i]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}

@@ -1,0 +1,84 @@
+// A placed LPAR as the step builders see it, and the pieces every plan kind shares: hooks and
+// the `after` dependencies between LPARs.
+
+import type { VolumeAction } from "../generated/plan";
+import type { AffectedVm } from "./affected";
+import type { PlanningContext } from "./context";
+import type { StepGraph } from "./steps";
+import type { VolumeChoice } from "./storage";
+
+export interface PlacedVm {
+  readonly vm: AffectedVm;
+  readonly target: string;
+  readonly choices: readonly VolumeChoice[];
+  /** The same volumes, with the VIOS chosen for each vSCSI mapping. */
+  readonly actions: readonly VolumeAction[];
+}
+
+export const stepId = (kind: string, ...subject: string[]): string => `${kind}:${subject.join(":")}`;
+
+export function hmcOf(ctx: PlanningContext, system: string): string {
+  return ctx.systems.get(system)?.hmc ?? "unknown";
+}
+
+export interface Hooks {
+  /** The last pre hook of each group, which the group's first steps wait for. */
+  readonly lastPre: ReadonlyMap<string, string>;
+}
+
+/** Pre hooks of every group with placed LPARs, one after another. */
+export function addPreHooks(g: StepGraph, placed: readonly PlacedVm[]): Hooks {
+  const lastPre = new Map<string, string>();
+  for (const [name, { group, level }] of groupsOf(placed)) {
+    let previous: string | undefined;
+    (group.hooks?.pre ?? []).forEach((hook, i) => {
+      previous = g.add({
+        id: stepId("RunHook", name, "pre", String(i)),
+        kind: "RunHook",
+        slaLevel: level,
+        group: name,
+        phase: "pre",
+        params: { hook: "pre", command: [...hook.command], timeoutSeconds: hook.timeoutSeconds ?? 300 },
+        dependsOn: previous ? [previous] : [],
+      });
+    });
+    if (previous) lastPre.set(name, previous);
+  }
+  return { lastPre };
+}
+
+/** Post hooks of every group, after all of the group's LPARs are verified. */
+export function addPostHooks(g: StepGraph, placed: readonly PlacedVm[], verifyId: (lpar: string) => string): void {
+  for (const [name, { group, level, lpars }] of groupsOf(placed)) {
+    let previous: string | undefined;
+    (group.hooks?.post ?? []).forEach((hook, i) => {
+      previous = g.add({
+        id: stepId("RunHook", name, "post", String(i)),
+        kind: "RunHook",
+        slaLevel: level,
+        group: name,
+        phase: "post",
+        params: { hook: "post", command: [...hook.command], timeoutSeconds: hook.timeoutSeconds ?? 300 },
+        dependsOn: previous ? [previous] : lpars.map(verifyId),
+      });
+    });
+  }
+}
+
+/** The Verify steps of the LPARs this one waits for, among those the plan starts. */
+export function afterDependencies(vm: AffectedVm, placedIds: ReadonlySet<string>, verifyId: (lpar: string) => string): string[] {
+  return (vm.entry.vm.after ?? []).filter((l) => placedIds.has(l)).map(verifyId);
+}
+
+function groupsOf(placed: readonly PlacedVm[]) {
+  const out = new Map<string, { group: AffectedVm["entry"]["group"]; level: number; lpars: string[] }>();
+  for (const p of placed) {
+    const name = p.vm.entry.group.name;
+    const g = out.get(name);
+    if (g) {
+      g.level = Math.max(g.level, p.vm.slaLevel);
+      g.lpars.push(p.vm.lpar.id);
+    } else out.set(name, { group: p.vm.entry.group, level: p.vm.slaLevel, lpars: [p.vm.lpar.id] });
+  }
+  return out;
+}

@@ -1,0 +1,175 @@
+// The pipeline: failure -> affected -> destinations -> place -> storage -> steps -> order ->
+// estimate. Pure: the same context and request give the same plan, to the byte.
+
+import type { GroupEstimate, Placement, Plan } from "../generated/plan";
+import { findAffected, type AffectedVm } from "./affected";
+import type { PlanningContext } from "./context";
+import { addDrillSteps } from "./drill";
+import { listSchedule, lowerBound, serialSeconds } from "./estimate";
+import { addFailoverSteps } from "./failover";
+import { resolveFailure } from "./failure";
+import { addMoveSteps } from "./move";
+import { orderSteps } from "./order";
+import { placeAll, type PlacementRequest } from "./place";
+import type { PlacedVm } from "./placed";
+import { StepGraph } from "./steps";
+import { ViosRotation, volumeActions, volumesAt } from "./storage";
+import { destinationsOf, SystemsBySite } from "./targets";
+import type { FailureSpec, PlanKind } from "./types";
+
+export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec = {}): Plan {
+  const { failure, failedHosts } = resolveFailure(ctx, spec, kind === "failover");
+  const affected = findAffected(ctx, { kind, failedHosts, groups: spec.groups });
+  const warnings = [...affected.warnings];
+  const sites = new SystemsBySite(ctx, failedHosts);
+
+  const requests: PlacementRequest[] = affected.vms.map((vm) => {
+    const dest = destinationsOf(ctx, kind, vm, sites);
+    const unplaceable =
+      kind === "failover" && ctx.options.requireRemoteRestartCapable && !vm.lpar.remoteRestartCapable
+        ? "it is not remote-restart capable (simplified_remote_restart_capable=0): enable it on the LPAR"
+        : undefined;
+    return {
+      lpar: vm.lpar.id,
+      slaLevel: vm.slaLevel,
+      processorUnits: vm.lpar.processorUnits,
+      memoryGb: vm.lpar.memoryGb,
+      pools: dest.pools,
+      noPoolReason: dest.reason,
+      unplaceable,
+      antiAffinity: antiAffinityOf(ctx, vm),
+      waitsFor: vm.entry.vm.after ?? [],
+    };
+  });
+  const outcomes = placeAll({
+    requests,
+    capacity: (system) => {
+      const s = ctx.systems.get(system);
+      const used = ctx.used.get(system) ?? { pu: 0, mem: 0 };
+      return {
+        pu: (s?.processorUnits ?? 0) - used.pu,
+        mem: (s?.memoryGb ?? 0) - used.mem,
+        restartLimit: ctx.restartLimits.get(system) ?? 32,
+      };
+    },
+    locationOf: (lpar) => {
+      const l = ctx.lpars.get(lpar);
+      return l && !failedHosts.has(l.host) ? l.host : undefined;
+    },
+  });
+
+  const ordered = [...affected.vms].sort((a, b) => b.slaLevel - a.slaLevel || compare(a.lpar.id, b.lpar.id));
+  const rotation = new ViosRotation(ctx);
+  const placements: Placement[] = [];
+  const placed: PlacedVm[] = [];
+  for (const vm of ordered) {
+    const outcome = outcomes.get(vm.lpar.id) as { system: string | null; waiting: boolean; reason?: string };
+    const placement: Placement = {
+      lpar: vm.lpar.id,
+      name: vm.lpar.name,
+      group: vm.entry.group.name,
+      slaLevel: vm.slaLevel,
+      source: vm.source,
+      target: outcome.system,
+      processorUnits: vm.lpar.processorUnits,
+      memoryGb: vm.lpar.memoryGb,
+      volumes: [],
+    };
+    if (outcome.system !== null) {
+      const site = ctx.systems.get(outcome.system)?.site as string;
+      const storage = volumesAt(ctx, vm, site, kind);
+      if (!storage.ok) throw new Error(`internal: ${vm.lpar.id} placed at ${site} where ${storage.reason}`);
+      placement.volumes = volumeActions(storage.volumes, outcome.system, rotation);
+      placed.push({ vm, target: outcome.system, choices: storage.volumes, actions: placement.volumes });
+    } else {
+      placement.reason = outcome.reason;
+      if (outcome.waiting) placement.waiting = true;
+    }
+    placements.push(placement);
+  }
+
+  const graph = new StepGraph(ctx);
+  if (placed.length > 0) {
+    if (kind === "failover") addFailoverSteps(ctx, graph, placed, failedHosts, warnings);
+    else if (kind === "drill") addDrillSteps(ctx, graph, placed);
+    else addMoveSteps(ctx, graph, placed, kind === "failback", warnings);
+  }
+  const steps = orderSteps(graph.build());
+  const resources: Record<string, number> = {};
+  for (const key of [...graph.limits.keys()].sort()) resources[key] = graph.limits.get(key) as number;
+
+  const strictSla = ctx.options.slaMode === "strict";
+  const schedule = listSchedule({ steps, resources }, { strictSla });
+  const bound = lowerBound({ steps, resources }, { strictSla });
+  const plan: Plan = {
+    version: 1,
+    kind,
+    failure,
+    placements,
+    steps,
+    resources,
+    groups: groupEstimates(ctx, affected.vms, placements, steps, schedule.finish),
+    estimate: {
+      makespanSeconds: schedule.makespanSeconds,
+      lowerBoundSeconds: bound.seconds,
+      criticalPathSeconds: bound.criticalPathSeconds,
+      bottleneck: bound.bottleneck,
+      slaMode: ctx.options.slaMode,
+      serialSeconds: serialSeconds({ steps }),
+    },
+  };
+  if (ctx.model.stack !== undefined) plan.stack = ctx.model.stack;
+  if (warnings.length > 0) plan.warnings = warnings;
+  return plan;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function antiAffinityOf(ctx: PlanningContext, vm: AffectedVm): string[] {
+  const out = new Set<string>();
+  for (const set of vm.entry.antiAffinity) for (const l of ctx.antiAffinitySets[set]) if (l !== vm.lpar.id) out.add(l);
+  return [...out];
+}
+
+/** Per group: its affected LPARs, when the last of them is up (in the estimate's schedule) and the verdict. */
+function groupEstimates(
+  ctx: PlanningContext,
+  vms: readonly AffectedVm[],
+  placements: readonly Placement[],
+  steps: Plan["steps"],
+  finish: ReadonlyMap<string, number>,
+): GroupEstimate[] {
+  const unplaced = new Set(placements.filter((p) => p.target === null).map((p) => p.group));
+  const lpars = new Map<string, string[]>();
+  for (const vm of vms) {
+    const list = lpars.get(vm.entry.group.name);
+    if (list) list.push(vm.lpar.id);
+    else lpars.set(vm.entry.group.name, [vm.lpar.id]);
+  }
+  const done = new Map<string, number>();
+  for (const s of steps) {
+    if (s.group === undefined || s.phase === "cleanup") continue;
+    done.set(s.group, Math.max(done.get(s.group) ?? 0, finish.get(s.id) ?? 0));
+  }
+  return ctx.model.groups
+    .filter((g) => lpars.has(g.name))
+    .map((g) => {
+      const estimatedRtoSeconds = done.get(g.name) ?? 0;
+      const out: GroupEstimate = {
+        name: g.name,
+        lpars: [...(lpars.get(g.name) as string[])].sort(),
+        estimatedRtoSeconds,
+        verdict: unplaced.has(g.name)
+          ? "unplaceable"
+          : g.rtoBudgetSeconds === undefined
+            ? "no-budget"
+            : estimatedRtoSeconds <= g.rtoBudgetSeconds
+              ? "within"
+              : "over",
+      };
+      if (g.rtoBudgetSeconds !== undefined) out.rtoBudgetSeconds = g.rtoBudgetSeconds;
+      return out;
+    });
+}

@@ -1,0 +1,155 @@
+// Building the step DAG: ids, durations from the shared latency table, and the
+// concurrency-limited resources each step holds. The resource keys are a contract with the
+// executor and the simulator:
+//   hmc:<name>                     the HMC's maxConcurrentJobs
+//   system:<managedSystemId>       remote restarts a target accepts at once
+//   vios:<managedSystemId>/<vios>  1: a VIOS applies one mapping change at a time
+//   storage:<storageSystemId>      the storage system's maxConcurrentConfigOps
+
+import type { Step, StepKind, StepParams } from "../generated/plan";
+import { medianSeconds, type LatencyTable } from "../model/latency";
+import type { PlanningContext } from "./context";
+
+export const hmcKey = (name: string): string => `hmc:${name}`;
+export const systemKey = (id: string): string => `system:${id}`;
+export const viosKey = (system: string, vios: string): string => `vios:${system}/${vios}`;
+export const storageKey = (id: string): string => `storage:${id}`;
+
+/** Steps that change storage configuration (serialised in the "parallel-restart" mode). */
+export const STORAGE_KINDS: ReadonlySet<StepKind> = new Set<StepKind>([
+  "FailoverConsistencyGroup",
+  "SwitchConsistencyGroup",
+  "ReverseReplication",
+  "UnmapSourceVolume",
+  "MapReplicaVolume",
+  "CreateFlashCopyGroup",
+  "DeleteFlashCopyGroup",
+]);
+
+/** Median seconds of a step, from the latency table; vSCSI changes add the VIOS mapping update. */
+export function stepSeconds(table: LatencyTable, kind: StepKind, params: StepParams, hookSeconds: number): number {
+  const m = (op: Parameters<typeof medianSeconds>[1]): number => medianSeconds(table, op);
+  const vios = params.via === "vscsi" ? m("viosMapping") : 0;
+  switch (kind) {
+    case "FenceSourceLpar":
+      return m("fenceLpar");
+    case "ShutdownLpar":
+      return m("shutdownLpar");
+    case "FailoverConsistencyGroup":
+      return m("failoverConsistencyGroup");
+    case "SwitchConsistencyGroup":
+      return m("switchConsistencyGroup");
+    case "ReverseReplication":
+      return m("startConsistencyGroup");
+    case "UnmapSourceVolume":
+      return m("unmapVolume") + vios;
+    case "MapReplicaVolume":
+      return m("mapVolume") + vios;
+    case "CreateFlashCopyGroup":
+      return m("createFlashCopyGroup") + m("prepareFlashCopyGroup") + m("startFlashCopyGroup");
+    case "DeleteFlashCopyGroup":
+      return m("deleteFlashCopyGroup");
+    case "RestartLpar":
+      return m("remoteRestart");
+    case "MoveLpar":
+      // Moving a powered-off partition's definition is the same HMC job as a remote restart.
+      return m("remoteRestart");
+    case "StartLpar":
+      return m("powerOnLpar");
+    case "StartDrillLpar":
+      return m("createLpar") + m("powerOnLpar");
+    case "DeleteDrillLpar":
+      return m("deleteLpar");
+    case "VerifyLpar":
+      return m("bootLpar");
+    case "CleanupSourceLpar":
+      return m("cleanupSourceLpar");
+    case "RunHook":
+      return hookSeconds;
+  }
+}
+
+export interface StepSpec {
+  readonly id: string;
+  readonly kind: StepKind;
+  readonly slaLevel: number;
+  readonly lpar?: string;
+  readonly group?: string;
+  readonly phase?: Step["phase"];
+  readonly bestEffort?: boolean;
+  readonly params?: StepParams;
+  readonly resources?: readonly string[];
+  readonly dependsOn?: readonly string[];
+}
+
+/** Accumulates steps; a step added twice (a consistency group two LPARs need) is merged. */
+export class StepGraph {
+  private readonly steps = new Map<string, Step>();
+  private readonly deps = new Map<string, Set<string>>();
+  readonly limits = new Map<string, number>();
+
+  constructor(private readonly ctx: PlanningContext) {}
+
+  has(id: string): boolean {
+    return this.steps.has(id);
+  }
+
+  add(spec: StepSpec): string {
+    const existing = this.steps.get(spec.id);
+    if (existing) {
+      existing.slaLevel = Math.max(existing.slaLevel, spec.slaLevel);
+      if (existing.group !== spec.group) delete existing.group;
+      for (const d of spec.dependsOn ?? []) this.dependOn(spec.id, d);
+      return spec.id;
+    }
+    const params = spec.params ?? {};
+    const step: Step = {
+      id: spec.id,
+      kind: spec.kind,
+      slaLevel: spec.slaLevel,
+      dependsOn: [],
+      resources: [...new Set(spec.resources ?? [])].sort(),
+      estimateSeconds: stepSeconds(this.ctx.options.latencies, spec.kind, params, this.ctx.options.hookEstimateSeconds),
+    };
+    if (spec.lpar !== undefined) step.lpar = spec.lpar;
+    if (spec.group !== undefined) step.group = spec.group;
+    if (spec.phase !== undefined && spec.phase !== "main") step.phase = spec.phase;
+    if (spec.bestEffort) step.bestEffort = true;
+    if (Object.keys(params).length > 0) step.params = params;
+    this.steps.set(spec.id, step);
+    this.deps.set(spec.id, new Set(spec.dependsOn ?? []));
+    for (const key of step.resources) this.limits.set(key, this.limitOf(key));
+    return spec.id;
+  }
+
+  dependOn(id: string, on: string): void {
+    this.deps.get(id)?.add(on);
+  }
+
+  /** The steps with their dependencies, in insertion order. */
+  build(): Step[] {
+    const out: Step[] = [];
+    for (const [id, step] of this.steps) {
+      step.dependsOn = [...(this.deps.get(id) as Set<string>)].filter((d) => d !== id).sort();
+      out.push(step);
+    }
+    return out;
+  }
+
+  /** The concurrency limit of a resource: user overrides first, then the inventory. */
+  private limitOf(key: string): number {
+    const override = this.ctx.options.limits[key];
+    if (override !== undefined) return Math.max(1, Math.floor(override));
+    const [type, rest] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
+    switch (type) {
+      case "hmc":
+        return this.ctx.hmcs.get(rest)?.maxConcurrentJobs ?? 64;
+      case "system":
+        return this.ctx.restartLimits.get(rest) ?? 32;
+      case "storage":
+        return this.ctx.storageSystems.get(rest)?.maxConcurrentConfigOps ?? 1;
+      default:
+        return 1;
+    }
+  }
+}

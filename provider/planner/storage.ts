@@ -1,0 +1,95 @@
+// Storage decisions: which volume an LPAR uses at a site (the same volume when the site shares
+// the SAN it is on, the other side of its replicated pair otherwise), which consistency groups
+// must change direction, and which VIOS of the target serves each vSCSI mapping.
+
+import type { HostMapping } from "../model";
+import type { VolumeAction } from "../generated/plan";
+import type { AffectedVm } from "./affected";
+import type { PlanningContext } from "./context";
+import type { PlanKind } from "./types";
+
+export interface VolumeChoice {
+  /** Volume the LPAR uses now. */
+  readonly source: string;
+  /** Volume presented at the destination. */
+  readonly attach: string;
+  /** Storage system holding `attach`. */
+  readonly attachSystem: string;
+  readonly via: "vscsi" | "npiv";
+  /** Set when `attach` is the other side of a replicated pair. */
+  readonly consistencyGroup?: string;
+  /** The mapping of `source` to the LPAR's current system, to remove. */
+  readonly sourceMapping?: HostMapping;
+}
+
+export type VolumePlan = { readonly ok: true; readonly volumes: readonly VolumeChoice[] } | { readonly ok: false; readonly reason: string };
+
+function siteOfStorage(ctx: PlanningContext, storageSystem: string): string | undefined {
+  return ctx.storageSystems.get(storageSystem)?.site;
+}
+
+/** How each of the VM's volumes reaches `site`, or why one cannot. */
+export function volumesAt(ctx: PlanningContext, vm: AffectedVm, site: string, kind: PlanKind): VolumePlan {
+  const sides = ctx.counterparts.get(vm.entry.group.name);
+  const out: VolumeChoice[] = [];
+  for (const v of vm.lpar.volumes) {
+    const volume = ctx.volumes.get(v);
+    if (!volume) return { ok: false, reason: `its volume ${JSON.stringify(v)} is not in the storage inventory` };
+    const sourceMapping = (ctx.mappingsByVolume.get(v) ?? []).find((m) => m.host === vm.source);
+    const other = sides?.get(v);
+    if (kind !== "drill" && siteOfStorage(ctx, volume.storageSystem) === site) {
+      out.push({ source: v, attach: v, attachSystem: volume.storageSystem, via: sourceMapping?.via ?? other?.via ?? "vscsi", sourceMapping });
+      continue;
+    }
+    if (!other) {
+      return {
+        ok: false,
+        reason: `its volume ${JSON.stringify(v)} is on storage at site ${JSON.stringify(siteOfStorage(ctx, volume.storageSystem) ?? "?")} and none of the group's storage mappings replicates it to site ${JSON.stringify(site)}`,
+      };
+    }
+    const replica = ctx.volumes.get(other.volume);
+    if (!replica) return { ok: false, reason: `the replica ${JSON.stringify(other.volume)} of volume ${JSON.stringify(v)} is not in the storage inventory` };
+    if (siteOfStorage(ctx, replica.storageSystem) !== site) {
+      return { ok: false, reason: `the replica ${JSON.stringify(other.volume)} of volume ${JSON.stringify(v)} is not at site ${JSON.stringify(site)}` };
+    }
+    if (!ctx.consistencyGroups.has(other.consistencyGroup)) {
+      return { ok: false, reason: `consistency group ${JSON.stringify(other.consistencyGroup)} of volume ${JSON.stringify(v)} is not in the storage inventory` };
+    }
+    out.push({ source: v, attach: other.volume, attachSystem: replica.storageSystem, via: other.via, consistencyGroup: other.consistencyGroup, sourceMapping });
+  }
+  return { ok: true, volumes: out };
+}
+
+/** Hands out the VIOSes of each target system in turn, so that mapping changes run in parallel. */
+export class ViosRotation {
+  private readonly next = new Map<string, number>();
+  constructor(private readonly ctx: PlanningContext) {}
+
+  take(system: string): string {
+    const vioses = this.ctx.systems.get(system)?.vioses ?? ["vios1"];
+    const i = this.next.get(system) ?? 0;
+    this.next.set(system, i + 1);
+    return vioses[i % vioses.length];
+  }
+}
+
+/** The volume actions of a placement, with a VIOS chosen for every vSCSI mapping. */
+export function volumeActions(choices: readonly VolumeChoice[], target: string, rotation: ViosRotation): VolumeAction[] {
+  return choices.map((c) => {
+    const action: VolumeAction = { source: c.source, attach: c.attach, via: c.via };
+    if (c.via === "vscsi") action.vios = rotation.take(target);
+    if (c.consistencyGroup !== undefined) action.consistencyGroup = c.consistencyGroup;
+    return action;
+  });
+}
+
+/** LPARs outside `moving` that use a volume of consistency group `cg`: they lose replication when it fails over. */
+export function bystandersOf(ctx: PlanningContext, cg: string, moving: ReadonlySet<string>): string[] {
+  const group = ctx.consistencyGroups.get(cg);
+  if (!group) return [];
+  const out = new Set<string>();
+  for (const pair of group.pairs) {
+    for (const v of [pair.master, pair.aux]) for (const l of ctx.lparsByVolume.get(v) ?? []) if (!moving.has(l)) out.add(l);
+  }
+  return [...out].sort();
+}
