@@ -120,8 +120,10 @@ function criticalPath(c: Compiled, inside: (i: number) => boolean): number {
 }
 
 export function lowerBound(plan: PlanLike, options: BoundOptions = {}): LowerBound {
-  const mode = options.mode ?? "parallel";
-  const c = compile(plan, mode);
+  return boundOf(compile(plan, options.mode ?? "parallel"), options);
+}
+
+function boundOf(c: Compiled, options: BoundOptions): LowerBound {
   const levels = options.strictSla ? [...new Set(c.level)].sort((a, b) => b - a) : [undefined];
   let total = 0;
   let weightiest = -1;
@@ -164,7 +166,16 @@ function ranks(c: Compiled): Float64Array {
 }
 
 export function listSchedule(plan: PlanLike, options: BoundOptions = {}): Schedule {
+  return scheduleOf(compile(plan, options.mode ?? "parallel"), options);
+}
+
+/** Both figures from one pass over the plan. */
+export function estimateBoth(plan: PlanLike, options: BoundOptions = {}): { schedule: Schedule; bound: LowerBound } {
   const c = compile(plan, options.mode ?? "parallel");
+  return { schedule: scheduleOf(c, options), bound: boundOf(c, options) };
+}
+
+function scheduleOf(c: Compiled, options: BoundOptions): Schedule {
   const n = c.steps.length;
   const rank = ranks(c);
   const before = (a: number, b: number): number => c.level[b] - c.level[a] || rank[b] - rank[a] || a - b;

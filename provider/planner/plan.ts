@@ -5,7 +5,7 @@ import type { GroupEstimate, Placement, Plan } from "../generated/plan";
 import { findAffected, type AffectedVm } from "./affected";
 import type { PlanningContext } from "./context";
 import { addDrillSteps } from "./drill";
-import { listSchedule, lowerBound, serialSeconds } from "./estimate";
+import { estimateBoth, serialSeconds } from "./estimate";
 import { addFailoverSteps } from "./failover";
 import { resolveFailure } from "./failure";
 import { addMoveSteps } from "./move";
@@ -99,8 +99,7 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
   for (const key of [...graph.limits.keys()].sort()) resources[key] = graph.limits.get(key) as number;
 
   const strictSla = ctx.options.slaMode === "strict";
-  const schedule = listSchedule({ steps, resources }, { strictSla });
-  const bound = lowerBound({ steps, resources }, { strictSla });
+  const { schedule, bound } = estimateBoth({ steps, resources }, { strictSla });
   const plan: Plan = {
     version: 1,
     kind,

@@ -85,7 +85,7 @@ export interface StepSpec {
 /** Accumulates steps; a step added twice (a consistency group two LPARs need) is merged. */
 export class StepGraph {
   private readonly steps = new Map<string, Step>();
-  private readonly deps = new Map<string, Set<string>>();
+  private readonly deps = new Map<string, string[]>();
   readonly limits = new Map<string, number>();
 
   constructor(private readonly ctx: PlanningContext) {}
@@ -99,7 +99,7 @@ export class StepGraph {
     if (existing) {
       existing.slaLevel = Math.max(existing.slaLevel, spec.slaLevel);
       if (existing.group !== spec.group) delete existing.group;
-      for (const d of spec.dependsOn ?? []) this.dependOn(spec.id, d);
+      if (spec.dependsOn) (this.deps.get(spec.id) as string[]).push(...spec.dependsOn);
       return spec.id;
     }
     const params = spec.params ?? {};
@@ -108,7 +108,7 @@ export class StepGraph {
       kind: spec.kind,
       slaLevel: spec.slaLevel,
       dependsOn: [],
-      resources: [...new Set(spec.resources ?? [])].sort(),
+      resources: uniqueSorted(spec.resources ?? []),
       estimateSeconds: stepSeconds(this.ctx.options.latencies, spec.kind, params, this.ctx.options.hookEstimateSeconds),
     };
     if (spec.lpar !== undefined) step.lpar = spec.lpar;
@@ -117,20 +117,16 @@ export class StepGraph {
     if (spec.bestEffort) step.bestEffort = true;
     if (Object.keys(params).length > 0) step.params = params;
     this.steps.set(spec.id, step);
-    this.deps.set(spec.id, new Set(spec.dependsOn ?? []));
-    for (const key of step.resources) this.limits.set(key, this.limitOf(key));
+    this.deps.set(spec.id, spec.dependsOn ? [...spec.dependsOn] : []);
+    for (const key of step.resources) if (!this.limits.has(key)) this.limits.set(key, this.limitOf(key));
     return spec.id;
-  }
-
-  dependOn(id: string, on: string): void {
-    this.deps.get(id)?.add(on);
   }
 
   /** The steps with their dependencies, in insertion order. */
   build(): Step[] {
     const out: Step[] = [];
     for (const [id, step] of this.steps) {
-      step.dependsOn = [...(this.deps.get(id) as Set<string>)].filter((d) => d !== id).sort();
+      step.dependsOn = uniqueSorted((this.deps.get(id) as string[]).filter((d) => d !== id));
       out.push(step);
     }
     return out;
@@ -152,4 +148,9 @@ export class StepGraph {
         return 1;
     }
   }
+}
+
+function uniqueSorted(items: readonly string[]): string[] {
+  if (items.length <= 1) return [...items];
+  return [...new Set(items)].sort();
 }

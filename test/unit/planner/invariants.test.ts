@@ -1,0 +1,229 @@
+// Property-based tests of the planner's invariants over random small datacenters.
+import { strict as assert } from "assert";
+import * as fc from "fast-check";
+import * as sinon from "sinon";
+import type { Plan } from "../../../provider/generated/plan";
+import { lowerBound, listSchedule, planFailover, serialSeconds } from "../../../provider/planner";
+import { validate } from "../../../provider/validation";
+import { buildWorld, hostId, lparId, type WorldSpec } from "./world";
+
+const EPS = 1e-6;
+
+const worldArb: fc.Arbitrary<{ spec: WorldSpec; failed: { host: number } | { site: "A" | "B" } }> = fc
+  .record({
+    hosts: fc.array(
+      fc.record({ site: fc.constantFrom<"A" | "B">("A", "B"), pu: fc.integer({ min: 2, max: 24 }), mem: fc.integer({ min: 16, max: 256 }), vioses: fc.constantFrom(["vios1"], ["vios1", "vios2"], ["v1", "v2", "v3"]).map((v) => [...v]) }),
+      { minLength: 2, maxLength: 7 },
+    ),
+    vms: fc.array(
+      fc.record({
+        hostPick: fc.nat(),
+        pu: fc.constantFrom(0.5, 1, 1.5, 2, 4, 8),
+        mem: fc.constantFrom(4, 8, 16, 32, 64),
+        level: fc.integer({ min: 0, max: 3 }),
+        group: fc.integer({ min: 0, max: 2 }),
+        afterPick: fc.option(fc.nat(), { nil: undefined }),
+        volumes: fc.integer({ min: 1, max: 4 }),
+        via: fc.constantFrom<"vscsi" | "npiv">("vscsi", "vscsi", "npiv"),
+      }),
+      { minLength: 1, maxLength: 24 },
+    ),
+    aaPairs: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 3 }),
+    reserve: fc.record({ processorUnits: fc.constantFrom(0, 1, 2), memoryGb: fc.constantFrom(0, 8, 16) }),
+    maxConcurrentRestarts: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
+    failPick: fc.nat(),
+    failSite: fc.boolean(),
+  })
+  .map((r) => {
+    const vms = r.vms.map((v, i) => {
+      // Dependencies only point to earlier VMs of the same group: acyclic by construction.
+      const earlier = r.vms.slice(0, i).map((_, j) => j).filter((j) => r.vms[j].group === v.group);
+      const after = v.afterPick !== undefined && earlier.length > 0 ? [earlier[v.afterPick % earlier.length]] : [];
+      return { host: v.hostPick % r.hosts.length, pu: v.pu, mem: v.mem, level: v.level, group: v.group, after, volumes: v.volumes, via: v.via };
+    });
+    const antiAffinity = r.aaPairs
+      .map(([a, b]) => [a % vms.length, b % vms.length])
+      .filter(([a, b]) => a !== b && vms[a].group === vms[b].group);
+    const spec: WorldSpec = { hosts: r.hosts, vms, antiAffinity, reserve: r.reserve, maxConcurrentRestarts: r.maxConcurrentRestarts, groups: 3 };
+    const failed = r.failSite ? { site: r.hosts[r.failPick % r.hosts.length].site } : { host: r.failPick % r.hosts.length };
+    return { spec, failed };
+  });
+
+function planOf(spec: WorldSpec, failed: { host: number } | { site: "A" | "B" }): Plan {
+  const { model, inventory } = buildWorld(spec);
+  return planFailover({ model, inventory, failure: "host" in failed ? { failedHosts: [hostId(failed.host)] } : { failedSite: failed.site } });
+}
+
+function failedSet(spec: WorldSpec, failed: { host: number } | { site: "A" | "B" }): Set<string> {
+  return new Set("host" in failed ? [hostId(failed.host)] : spec.hosts.map((h, i) => (h.site === failed.site ? hostId(i) : "")).filter(Boolean));
+}
+
+/** Free capacity of each system after the plan: size minus LPARs that stay minus LPARs placed there. */
+function freeAfter(spec: WorldSpec, plan: Plan, failed: Set<string>): Map<string, { pu: number; mem: number }> {
+  const free = new Map(spec.hosts.map((h, i) => [hostId(i), { pu: h.pu, mem: h.mem }]));
+  spec.vms.forEach((vm, i) => {
+    if (failed.has(hostId(vm.host))) return;
+    const f = free.get(hostId(vm.host)) as { pu: number; mem: number };
+    f.pu -= vm.pu;
+    f.mem -= vm.mem;
+    void i;
+  });
+  for (const p of plan.placements) {
+    if (p.target === null) continue;
+    const f = free.get(p.target) as { pu: number; mem: number };
+    f.pu -= p.processorUnits as number;
+    f.mem -= p.memoryGb as number;
+  }
+  return free;
+}
+
+describe("planner invariants (property-based)", () => {
+  const sandbox = sinon.createSandbox();
+  afterEach(() => sandbox.restore());
+  const runs = { numRuns: 150 };
+
+  it("produces a plan valid against schemas/plan.schema.json", () => {
+    fc.assert(
+      fc.property(worldArb, ({ spec, failed }) => {
+        // GIVEN a random datacenter and failure WHEN planned THEN the plan matches its schema
+        const plan = planOf(spec, failed);
+        assert.deepEqual(validate("plan", JSON.parse(JSON.stringify(plan))), []);
+      }),
+      runs,
+    );
+  });
+
+  it("places every affected VM or says why, and never fills a system beyond its capacity minus the reserve", () => {
+    fc.assert(
+      fc.property(worldArb, ({ spec, failed }) => {
+        const plan = planOf(spec, failed);
+        const down = failedSet(spec, failed);
+        const affected = spec.vms.map((vm, i) => ({ vm, i })).filter(({ vm }) => down.has(hostId(vm.host))).map(({ i }) => lparId(i)).sort();
+        assert.deepEqual(plan.placements.map((p) => p.lpar).sort(), affected);
+        for (const p of plan.placements) {
+          if (p.target === null) assert.ok(p.reason && p.reason.length > 10, `${p.lpar} has no reason`);
+          else assert.ok(!down.has(p.target), `${p.lpar} placed on failed ${p.target}`);
+        }
+        const free = freeAfter(spec, plan, down);
+        const reserve = spec.reserve ?? { processorUnits: 0, memoryGb: 0 };
+        const targets = new Set(plan.placements.map((p) => p.target).filter((t): t is string => t !== null));
+        for (const t of targets) {
+          const f = free.get(t) as { pu: number; mem: number };
+          assert.ok(f.pu >= reserve.processorUnits - EPS && f.mem >= reserve.memoryGb - EPS, `${t} over capacity: ${JSON.stringify(f)}`);
+        }
+      }),
+      runs,
+    );
+  });
+
+  it("never lets a higher SLA level wait for capacity that a lower level got", () => {
+    fc.assert(
+      fc.property(worldArb, ({ spec, failed }) => {
+        const plan = planOf(spec, failed);
+        const down = failedSet(spec, failed);
+        const free = freeAfter(spec, plan, down);
+        const reserve = spec.reserve ?? { processorUnits: 0, memoryGb: 0 };
+        const where = new Map(plan.placements.filter((p) => p.target).map((p) => [p.lpar, p.target as string]));
+        spec.vms.forEach((vm, i) => {
+          if (!down.has(hostId(vm.host))) where.set(lparId(i), hostId(vm.host));
+        });
+        for (const w of plan.placements.filter((p) => p.waiting && p.reason?.startsWith("waits for capacity"))) {
+          const banned = new Set(
+            (spec.antiAffinity ?? []).filter((s) => s.map(lparId).includes(w.lpar)).flatMap((s) => s.map(lparId)).filter((l) => l !== w.lpar).map((l) => where.get(l)),
+          );
+          for (const p of plan.placements) {
+            if (p.target === null || p.slaLevel >= w.slaLevel || banned.has(p.target)) continue;
+            const f = free.get(p.target) as { pu: number; mem: number };
+            const fits =
+              f.pu + (p.processorUnits as number) - reserve.processorUnits >= (w.processorUnits as number) - EPS &&
+              f.mem + (p.memoryGb as number) - reserve.memoryGb >= (w.memoryGb as number) - EPS;
+            assert.ok(!fits, `${w.lpar} (level ${w.slaLevel}) waits while ${p.lpar} (level ${p.slaLevel}) took room it fits in on ${p.target}`);
+          }
+        }
+      }),
+      runs,
+    );
+  });
+
+  it("honours anti-affinity, dependencies, fencing and storage order, and SLA levels along every edge", () => {
+    fc.assert(
+      fc.property(worldArb, ({ spec, failed }) => {
+        const plan = planOf(spec, failed);
+        const down = failedSet(spec, failed);
+        const where = new Map(plan.placements.filter((p) => p.target).map((p) => [p.lpar, p.target as string]));
+        spec.vms.forEach((vm, i) => {
+          if (!down.has(hostId(vm.host))) where.set(lparId(i), hostId(vm.host));
+        });
+        for (const set of spec.antiAffinity ?? []) {
+          // The generated starting point may already break a set; the plan must not add to it.
+          for (const moved of set.map(lparId).filter((l) => plan.placements.some((p) => p.lpar === l && p.target))) {
+            const others = set.map(lparId).filter((l) => l !== moved).map((l) => where.get(l));
+            assert.ok(!others.includes(where.get(moved)), `anti-affinity ${set.map(lparId)}: ${moved} placed next to a member on ${where.get(moved)}`);
+          }
+        }
+        const byId = new Map(plan.steps.map((s, i) => [s.id, { s, i }]));
+        plan.steps.forEach((s, i) => {
+          for (const d of s.dependsOn) {
+            const dep = byId.get(d);
+            assert.ok(dep && dep.i < i, `${s.id} depends on ${d}, which is missing or later`);
+            assert.ok(dep.s.slaLevel >= s.slaLevel, `${s.id} (level ${s.slaLevel}) depends on lower-level ${d}`);
+          }
+        });
+        for (const p of plan.placements.filter((x) => x.target)) {
+          const restart = byId.get(`RestartLpar:${p.lpar}`)?.s;
+          assert.ok(restart, `no restart for placed ${p.lpar}`);
+          assert.ok(restart.dependsOn.includes(`FenceSourceLpar:${p.lpar}`));
+          for (const v of p.volumes) assert.ok(restart.dependsOn.includes(`MapReplicaVolume:${p.lpar}:${v.attach}`), `${p.lpar} restarts before ${v.attach} is mapped`);
+          const i = Number(p.lpar.slice(4));
+          for (const a of spec.vms[i].after ?? []) {
+            const other = plan.placements.find((x) => x.lpar === lparId(a));
+            if (!other) continue; // not affected: it already runs
+            if (other.target === null) assert.equal(p.target, null);
+            else {
+              assert.ok(restart.dependsOn.includes(`VerifyLpar:${lparId(a)}`), `${p.lpar} does not wait for ${lparId(a)}`);
+              assert.ok(other.slaLevel >= p.slaLevel);
+            }
+          }
+        }
+      }),
+      runs,
+    );
+  });
+
+  it("is deterministic, also when the inventory lists things in another order", () => {
+    fc.assert(
+      fc.property(worldArb, ({ spec, failed }) => {
+        const { model, inventory } = buildWorld(spec);
+        const failure = "host" in failed ? { failedHosts: [hostId(failed.host)] } : { failedSite: failed.site };
+        const a = planFailover({ model, inventory, failure });
+        const reversed = {
+          compute: { ...inventory.compute, lpars: [...inventory.compute.lpars].reverse(), managedSystems: [...inventory.compute.managedSystems].reverse() },
+          storage: { ...inventory.storage, volumes: [...inventory.storage.volumes].reverse(), hostMappings: [...inventory.storage.hostMappings].reverse() },
+        };
+        const b = planFailover({ model, inventory: reversed, failure });
+        assert.equal(JSON.stringify(b), JSON.stringify(a));
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it("keeps every lower bound at or below the list-scheduled makespan of the same mode", () => {
+    fc.assert(
+      fc.property(worldArb, ({ spec, failed }) => {
+        const plan = planOf(spec, failed);
+        assert.ok(plan.estimate.lowerBoundSeconds <= plan.estimate.makespanSeconds + EPS);
+        for (const strictSla of [false, true]) {
+          const bounds = (["parallel", "parallel-restart", "serial"] as const).map((mode) => {
+            const lb = lowerBound(plan, { strictSla, mode }).seconds;
+            const ms = listSchedule(plan, { strictSla, mode }).makespanSeconds;
+            assert.ok(lb <= ms + EPS, `${mode} strict=${strictSla}: bound ${lb} > makespan ${ms}`);
+            return lb;
+          });
+          assert.ok(bounds[0] <= bounds[1] + EPS && bounds[1] <= bounds[2] + EPS, `bounds not ordered: ${bounds}`);
+          assert.ok(Math.abs(bounds[2] - serialSeconds(plan)) < EPS);
+        }
+      }),
+      runs,
+    );
+  });
+});
