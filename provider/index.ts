@@ -7,3 +7,7 @@ export type { SimInitOptions, SimInitResult, SimStatus, SimTarget, SimChange } f
 export { openSimulator, createInMemorySimulator, generateTopology, presetTopology, PRESETS, PAPER_FAILED_HOST, resolveStateDir } from "./adapters/simulator";
 export type { Simulator, GeneratorOptions, OpenSimulatorOptions, InMemorySimulatorOptions } from "./adapters/simulator";
 export { validateTopology, topologyIssues, TOPOLOGY_RULES } from "./validation/topology-rules";
+export { planFailover, planPlanned, planFailback, planDrill, makePlan, checkSurvivability, lowerBound, listSchedule, serialSeconds } from "./planner";
+export type { PlanKind, PlanOptions, PlanRequest, FailureSpec, Inventory, SlaMode, SurvivabilityReport, ScenarioResult, BoundOptions, ConcurrencyMode, LowerBound } from "./planner";
+export { formatPlan, formatSurvivability } from "./planner/format";
+export { planStack, checkStack, gatherPlanningInputs, type StackPlanningOptions } from "./live/planning";

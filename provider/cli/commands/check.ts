@@ -1,0 +1,19 @@
+// `vmr check`: the paper's daily N-1 check. For every host and every site in turn, could all
+// of its protected LPARs restart elsewhere within their RTO budgets? Prints the matrix and exits
+// 1 when some single failure is not survivable.
+
+import type { Command } from "commander";
+import { checkStack, notSurvivable } from "../../live/planning";
+import { formatSurvivability } from "../../planner/format";
+import { addStackFlags, type StackFlags } from "./plan";
+
+export function register(program: Command): void {
+  addStackFlags(program.command("check").description("N-1 check: can every single host or site failure be recovered within the RTO budgets?"))
+    .option("--json", "print the matrix as JSON", false)
+    .addHelpText("after", "\nExamples:\n  vmr check --stack dev\n  vmr check --stack-file state.json --json")
+    .action(async (opts: StackFlags & { json: boolean }) => {
+      const report = await checkStack({ stack: opts.stack, cwd: opts.cwd, stackFile: opts.stackFile, options: { slaMode: opts.sla } });
+      process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatSurvivability(report)}\n`);
+      if (!report.survivable) throw notSurvivable(report);
+    });
+}

@@ -1,0 +1,53 @@
+// `vmr plan`: plan a failover (or a planned move, failback, drill) from the stack's protection and
+// the live inventory, and print it. Thin: parses flags, calls planStack, prints.
+
+import { InvalidArgumentError, Option, type Command } from "commander";
+import { planStack } from "../../live/planning";
+import { formatPlan } from "../../planner/format";
+import type { PlanKind, SlaMode } from "../../planner";
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export interface StackFlags {
+  stack?: string;
+  cwd?: string;
+  stackFile?: string;
+  sla: SlaMode;
+}
+
+/** The flags `plan` and `check` share. */
+export function addStackFlags(command: Command): Command {
+  return command
+    .option("--stack <name>", "stack whose protection to plan (read live through Pulumi)")
+    .option("--cwd <dir>", "directory of the Pulumi program (default: the current directory)")
+    .option("--stack-file <file>", "a `pulumi stack export --show-secrets` file instead of a live stack")
+    .addOption(new Option("--sla <mode>", "SLA mode the estimate assumes").choices(["strict", "pipelined"]).default("strict"));
+}
+
+export function register(program: Command): void {
+  addStackFlags(
+    program
+      .command("plan")
+      .description("Plan the recovery of failed hosts or a site: targets, storage actions, ordered steps and estimated RTO per group."),
+  )
+    .option("--failed-host <id>", "a managed system treated as failed (repeatable; default: read failures from the inventory)", collect)
+    .option("--failed-site <site>", "every managed system of this site is treated as failed")
+    .option("--group <name>", "only this protection group (repeatable)", collect)
+    .addOption(new Option("--kind <kind>", "what to plan").choices(["failover", "planned", "failback", "drill"]).default("failover"))
+    .option("--json", "print the plan as JSON (schemas/plan.schema.json)", false)
+    .addHelpText(
+      "after",
+      "\nExamples:\n  vmr plan --stack dev --failed-host sys-A-00001\n  vmr plan --stack-file state.json --failed-site A --json > plan.json\n  vmr plan --stack dev --kind drill --group payments",
+    )
+    .action(async (opts: StackFlags & { failedHost?: string[]; failedSite?: string; group?: string[]; kind: PlanKind; json: boolean }) => {
+      if (opts.failedHost && opts.failedSite) throw new InvalidArgumentError("give --failed-host or --failed-site, not both");
+      const plan = await planStack(opts.kind, {
+        stack: opts.stack,
+        cwd: opts.cwd,
+        stackFile: opts.stackFile,
+        failure: { failedHosts: opts.failedHost, failedSite: opts.failedSite, groups: opts.group },
+        options: { slaMode: opts.sla },
+      });
+      process.stdout.write(opts.json ? `${JSON.stringify(plan, null, 2)}\n` : `${formatPlan(plan)}\n`);
+    });
+}

@@ -1,0 +1,71 @@
+// Gathers the planner's inputs for a stack: the protection model from its state, the live
+// inventory from the adapters its RecoveryTarget names. The I/O the planner itself never does.
+
+import { openAdapters } from "../adapters";
+import { ExecutionError, ValidationError } from "../errors";
+import type { Plan } from "../generated/plan";
+import type { ProtectionModel } from "../model/protection";
+import { checkSurvivability, makePlan, type FailureSpec, type Inventory, type PlanKind, type PlanOptions, type SurvivabilityReport } from "../planner";
+import { loadProtectionModel, type PulumiAccess, type StackSource } from "../stack";
+
+export interface StackPlanningOptions {
+  /** Stack name; with `cwd` (default: the current directory) read live through Pulumi. */
+  readonly stack?: string;
+  readonly cwd?: string;
+  /** A `pulumi stack export --show-secrets` file instead of a live stack. */
+  readonly stackFile?: string;
+  readonly failure?: FailureSpec;
+  readonly options?: PlanOptions;
+  readonly access?: PulumiAccess;
+}
+
+function sourceOf(o: StackPlanningOptions): StackSource {
+  if (o.stackFile !== undefined) return { stackFile: o.stackFile };
+  if (o.stack === undefined) {
+    throw new ValidationError("stack", [{ path: "stack", message: "`--stack` or `--stack-file` is required: name the stack whose protection to plan" }]);
+  }
+  return { stack: o.stack, cwd: o.cwd ?? process.cwd() };
+}
+
+/** The protection model of the stack and the live inventory of its adapters. */
+export async function gatherPlanningInputs(o: StackPlanningOptions): Promise<{ model: ProtectionModel; inventory: Inventory }> {
+  const loaded = await loadProtectionModel(sourceOf(o), o.access);
+  const model: ProtectionModel = { ...loaded.model, stack: loaded.model.stack ?? loaded.stack };
+  if (model.targets.length === 0) {
+    throw new ValidationError("stack", [{ path: "targets", message: "the stack declares no RecoveryTarget: declare one, with its adapter settings, before planning" }]);
+  }
+  const distinct = new Map(model.targets.map((t) => [JSON.stringify(t.adapter), t.name]));
+  if (distinct.size > 1) {
+    throw new ValidationError("stack", [
+      { path: "targets[*].adapter", message: `RecoveryTargets ${[...distinct.values()].join(", ")} use different adapter settings: planning across several HMC/storage connections is not supported; give them the same \`adapter\`` },
+    ]);
+  }
+  const adapters = await openAdapters(model.targets[0].adapter);
+  try {
+    const [compute, storage] = await Promise.all([adapters.compute.inventory(), adapters.storage.inventory()]);
+    return { model, inventory: { compute, storage } };
+  } finally {
+    await Promise.all([adapters.compute.close(), adapters.storage.close()]);
+  }
+}
+
+/** `vmr plan`: a plan of `kind` for the stack, from live state. */
+export async function planStack(kind: PlanKind, o: StackPlanningOptions): Promise<Plan> {
+  const { model, inventory } = await gatherPlanningInputs(o);
+  return makePlan(kind, { model, inventory, failure: o.failure, options: o.options });
+}
+
+/** `vmr check`: the N-1 survivability check of the stack (see `notSurvivable` for the error it ends with). */
+export async function checkStack(o: StackPlanningOptions): Promise<SurvivabilityReport> {
+  const { model, inventory } = await gatherPlanningInputs(o);
+  return checkSurvivability({ model, inventory, options: o.options });
+}
+
+/** The error `vmr check` ends with when some single failure is not survivable. */
+export function notSurvivable(report: SurvivabilityReport): ExecutionError {
+  const failing = report.scenarios.filter((s) => !s.survivable);
+  return new ExecutionError(
+    `${failing.length} single failure(s) are not survivable: ${failing.slice(0, 10).map((s) => `${s.scope} ${s.name}`).join(", ")}${failing.length > 10 ? ", ..." : ""}`,
+    [...new Set(failing.flatMap((s) => s.unplaced.map((u) => u.lpar)))],
+  );
+}
