@@ -5,3 +5,4 @@ export { StorageMapping, type StorageMappingArgs, type StorageMappingDeclaration
 export type { MemberStatus, Readiness, ReadinessIssue } from "./runtime/protection-group";
 export type { Capacity, SystemStatus } from "./runtime/capacity";
 export { dynamicToken, packageToken, resourceKindOf, type ResourceKind } from "../tokens";
+export type { AdapterSettings, HardwareSettings, SimulatorSettings } from "../generated/adapter-settings";
