@@ -85,6 +85,25 @@ const reporting = new ProtectionGroup("reporting", {
   storageMappings: [reportingVolumes],
 });
 
+// A site reached through its HMC and storage instead of the simulator. Passwords are Pulumi
+// secrets, encrypted in the state. `verify: false` records it without contacting the HMC:
+//   pulumi config set hmcUrl https://hmc-c.example.com:12443
+//   pulumi config set svcUrl https://svc-c.example.com:7443
+//   pulumi config set --secret hmcPassword ...   and   --secret svcPassword ...
+const hmcUrl = config.get("hmcUrl");
+if (hmcUrl) {
+  new RecoveryTarget("site-c", {
+    site: "site-c",
+    systems: ["c-01", "c-02"],
+    verify: false,
+    adapter: {
+      type: "hardware",
+      hmc: { url: hmcUrl, username: config.get("hmcUser") ?? "hscroot", password: config.requireSecret("hmcPassword") },
+      storage: { url: config.require("svcUrl"), username: config.get("svcUser") ?? "superuser", password: config.requireSecret("svcPassword") },
+    } as pulumi.Input<AdapterSettings>,
+  });
+}
+
 export const readiness = { db: db.readiness.status, app: app.readiness.status, reporting: reporting.readiness.status };
 export const runningAt = { db: db.currentSites, app: app.currentSites, reporting: reporting.currentSites };
 export const freeAtSiteB = siteB.free;
