@@ -95,11 +95,16 @@ async function lockDir(dir: string): Promise<() => Promise<void>> {
 export class FileStateStore implements StateStore {
   readonly dir: string;
 
+  private readonly minCompactBytes: number;
+
   constructor(
     dir: string,
     readonly clock: Clock,
+    /** Fold the log into a snapshot once it exceeds this many bytes and the snapshot's size. @default 1 MiB */
+    options: { minCompactBytes?: number } = {},
   ) {
     this.dir = path.resolve(dir);
+    this.minCompactBytes = options.minCompactBytes ?? MIN_COMPACT_BYTES;
   }
 
   async update<T>(decide: (state: SimState, now: number) => Decision<T>): Promise<T> {
@@ -146,7 +151,7 @@ export class FileStateStore implements StateStore {
       if (size > cached.logBytes) fs.truncateSync(log, cached.logBytes);
       fs.appendFileSync(log, text);
       cached.logBytes += Buffer.byteLength(text);
-      if (cached.logBytes > Math.max(MIN_COMPACT_BYTES, cached.snapshotBytes)) this.compact(cached);
+      if (cached.logBytes > Math.max(this.minCompactBytes, cached.snapshotBytes)) this.compact(cached);
     }
     return decision;
   }

@@ -38,7 +38,12 @@ export interface JobTicket {
   readonly endAt: number;
   /** True when the request joined a job accepted earlier (a retry after a client crash). */
   readonly joined: boolean;
+  /** Whether the job can still fail when it ends (a target that crashes meanwhile): then its outcome is read back. */
+  readonly mayFail: boolean;
 }
+
+/** Effects that check the hardware again when the job ends, and so may fail after acceptance (see apply.ts). */
+const FALLIBLE_EFFECTS: ReadonlySet<Effect["type"]> = new Set(["restart", "powerOn", "move", "createLpar"]);
 
 export function attemptKey(op: string, objectId: string): string {
   return `${op}:${objectId}`;
@@ -62,7 +67,7 @@ export function inFlight(state: SimState, objectKey: string, signature: string, 
   const id = state.jobByObject.get(objectKey);
   if (!id) return undefined;
   const job = state.jobs.get(id)!;
-  if (job.signature === signature) return { result: { jobId: job.id, op, objectId, endAt: job.endAt, joined: true } };
+  if (job.signature === signature) return { result: { jobId: job.id, op, objectId, endAt: job.endAt, joined: true, mayFail: FALLIBLE_EFFECTS.has(job.effect.type) } };
   return {
     error: new AdapterError("conflict", op, objectId, `${job.op} (${job.signature}) is in progress on it until its end; wait for it, or ask for the same thing`),
   };
@@ -118,7 +123,7 @@ export function decideJob(state: SimState, now: number, req: JobRequest): Decisi
   };
   return {
     entries: [{ k: "job", at: now, job, attemptKey: key }],
-    result: { jobId: job.id, op: req.op, objectId: req.objectId, endAt: job.endAt, joined: false },
+    result: { jobId: job.id, op: req.op, objectId: req.objectId, endAt: job.endAt, joined: false, mayFail: FALLIBLE_EFFECTS.has(job.effect.type) },
   };
 }
 
@@ -127,6 +132,8 @@ export async function awaitJob(store: StateStore, ticket: JobTicket): Promise<vo
   for (;;) {
     const wait = ticket.endAt - store.clock.now();
     if (wait > 0) await store.clock.sleep(wait);
+    // The job is recorded server-side and nothing can stop it: no need to look.
+    if (!ticket.mayFail) return;
     const status = await store.read((s) => (s.jobs.has(ticket.jobId) ? "running" : (s.failures.get(ticket.jobId) ?? "done")));
     if (status === "done") return;
     if (status !== "running") throw new AdapterError(status.failure, ticket.op, ticket.objectId, status.message);
