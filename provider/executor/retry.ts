@@ -46,27 +46,91 @@ export class StepTimeoutError extends ExecutionError {
 }
 
 /**
+ * Time limits of many attempts. Attempts that start at the same instant with the same limit share
+ * one timer (in a zero-latency run that is all of them), which is cancelled once every one of
+ * them ended: 60,000 steps do not need 60,000 timers, and no timer outlives the run.
+ */
+export class Deadlines {
+  private readonly groups = new Map<number, DeadlineGroup>();
+
+  constructor(private readonly clock: Clock) {}
+
+  /** Starts watching an attempt; `expired` resolves if it is still running at the deadline. */
+  watch(ms: number): { readonly expired: Promise<void>; end(): void } {
+    const at = this.clock.now() + ms;
+    let group = this.groups.get(at);
+    if (!group) {
+      const cancel = new AbortController();
+      const created: DeadlineGroup = { members: 0, cancel, expired: undefined as unknown as Promise<void> };
+      created.expired = this.clock.sleep(ms, cancel.signal).then(() => {
+        if (this.groups.get(at) === created) this.groups.delete(at);
+        if (cancel.signal.aborted) return new Promise<void>(() => {});
+      });
+      this.groups.set(at, created);
+      group = created;
+    }
+    const g = group;
+    g.members++;
+    let ended = false;
+    return {
+      expired: g.expired,
+      end: () => {
+        if (ended) return;
+        ended = true;
+        if (--g.members === 0) {
+          if (this.groups.get(at) === g) this.groups.delete(at);
+          g.cancel.abort(CANCELLED);
+        }
+      },
+    };
+  }
+}
+
+interface DeadlineGroup {
+  members: number;
+  readonly cancel: AbortController;
+  expired: Promise<void>;
+}
+
+/** Abort reason of a cancelled timer (a constant: building an AbortError per abort is costly). */
+const CANCELLED = Symbol("cancelled");
+
+/**
  * Runs `work` with a time limit of the clock's time. On expiry the work's signal aborts (so it can
- * stop waiting) and the attempt fails with StepTimeoutError; a late result is ignored.
+ * stop waiting) and the attempt fails with `onTimeout()`; a late result is ignored.
  */
 export async function withTimeLimit<T>(
-  clock: Clock,
+  deadlines: Deadlines,
   ms: number,
-  work: (signal: AbortSignal) => Promise<T>,
+  work: (signal: () => AbortSignal) => Promise<T>,
   onTimeout: () => Error,
 ): Promise<T> {
-  const workAbort = new AbortController();
-  const timerAbort = new AbortController();
-  const running = work(workAbort.signal);
-  running.catch(() => {}); // a late failure after the timeout has nobody to report to
-  const expired = clock.sleep(ms, timerAbort.signal).then(() => {
-    if (timerAbort.signal.aborted) return undefined as never;
-    workAbort.abort();
-    throw onTimeout();
+  // The work's signal is made only if the step asks for it (hooks do; adapter calls do not).
+  let workAbort: AbortController | undefined;
+  const signal = () => (workAbort ??= new AbortController()).signal;
+  const watch = deadlines.watch(ms);
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    work(signal).then(
+      (value) => {
+        if (settled) return;
+        settled = true;
+        watch.end();
+        resolve(value);
+      },
+      (err) => {
+        if (settled) return; // a late failure after the timeout has nobody to report to
+        settled = true;
+        watch.end();
+        reject(err);
+      },
+    );
+    void watch.expired.then(() => {
+      if (settled) return;
+      settled = true;
+      const err = onTimeout();
+      workAbort?.abort(err);
+      reject(err);
+    });
   });
-  try {
-    return await Promise.race([running, expired]);
-  } finally {
-    timerAbort.abort();
-  }
 }

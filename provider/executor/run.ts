@@ -16,7 +16,7 @@ import { resolveLimits } from "./limits";
 import { buildRunResult, type StepState } from "./outcome";
 import { redact } from "./redact";
 import type { StepContext, StepImplementation, StepRegistry } from "./registry";
-import { backoffDelayMs, hashString, seededRandom, StepTimeoutError, withTimeLimit } from "./retry";
+import { backoffDelayMs, Deadlines, hashString, seededRandom, StepTimeoutError, withTimeLimit } from "./retry";
 import { Scheduler } from "./scheduler";
 import { newRunId } from "./run-id";
 import {
@@ -178,10 +178,13 @@ interface StepRunnerParts {
 /** Drives the scheduler until every step has ended, running each step with retries. */
 class StepRunner {
   private journalFailure: unknown;
+  private readonly deadlines: Deadlines;
   private finish!: () => void;
   private fail!: (err: unknown) => void;
 
-  constructor(private readonly parts: StepRunnerParts) {}
+  constructor(private readonly parts: StepRunnerParts) {
+    this.deadlines = new Deadlines(parts.clock);
+  }
 
   runToEnd(): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -285,10 +288,20 @@ class StepRunner {
     const { plan, adapters, clock, runId, outputs, options } = this.parts;
     const seconds = options.stepTimeoutSeconds?.[step.kind] ?? options.stepTimeoutSeconds?.default ?? impl.defaultTimeoutSeconds;
     return withTimeLimit(
-      clock,
+      this.deadlines,
       seconds * 1000,
       (signal) => {
-        const context: StepContext = { step, plan, adapters, clock, runId, signal, outputOf: (id) => outputs.get(id) };
+        const context: StepContext = {
+          step,
+          plan,
+          adapters,
+          clock,
+          runId,
+          get signal() {
+            return signal();
+          },
+          outputOf: (id) => outputs.get(id),
+        };
         return impl.run(args, context);
       },
       () => new StepTimeoutError(step.id, seconds, step.lpar ? [step.lpar] : []),

@@ -68,11 +68,21 @@ export class FileJournal implements JournalSink {
 
 /** Keeps records in memory: for dry runs, tests and virtual-time benchmarks. */
 export class MemoryJournal implements JournalSink {
-  readonly records: JournalRecord[] = [];
+  // Kept as JSON text, as a file would hold them: later changes to an object must not rewrite
+  // history, and text is cheaper to keep than a deep copy.
+  private readonly lines: string[] = [];
 
   async append(record: JournalRecord): Promise<void> {
-    // A copy, as a file would hold: later changes to the object must not rewrite history.
-    this.records.push(JSON.parse(JSON.stringify(record)) as JournalRecord);
+    this.lines.push(JSON.stringify(record));
+  }
+
+  /** The records appended so far, parsed afresh on each call. */
+  get records(): JournalRecord[] {
+    return this.lines.map((line) => JSON.parse(line) as JournalRecord);
+  }
+
+  get size(): number {
+    return this.lines.length;
   }
 
   async close(): Promise<void> {}
