@@ -13,29 +13,42 @@ export class DependencyCycleError extends Error {
 
 /** Raises levels along dependencies, then sorts; throws DependencyCycleError on a cycle. */
 export function orderSteps(steps: readonly Step[]): Step[] {
-  const index = new Map(steps.map((s, i) => [s.id, i]));
   const n = steps.length;
-  const children: number[][] = steps.map(() => []);
+  const index = new Map<string, number>();
+  for (let i = 0; i < n; i++) index.set(steps[i].id, i);
+  // Children in compressed rows: half a million small arrays cost more in GC than the sort.
   const indeg = new Int32Array(n);
-  steps.forEach((s, i) => {
-    for (const d of s.dependsOn) {
+  const parentOf: number[] = [];
+  const childOf: number[] = [];
+  const outdeg = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    for (const d of steps[i].dependsOn) {
       const j = index.get(d);
-      if (j === undefined) throw new Error(`step ${s.id} depends on unknown step ${d}`);
-      children[j].push(i);
+      if (j === undefined) throw new Error(`step ${steps[i].id} depends on unknown step ${d}`);
+      parentOf.push(j);
+      childOf.push(i);
+      outdeg[j]++;
       indeg[i]++;
     }
-  });
-  // Kahn's algorithm in insertion order gives one topological order to raise levels along.
-  const topo: number[] = [];
-  const left = Int32Array.from(indeg);
-  for (let i = 0; i < n; i++) if (left[i] === 0) topo.push(i);
-  for (let k = 0; k < topo.length; k++) {
-    for (const c of children[topo[k]]) if (--left[c] === 0) topo.push(c);
   }
-  if (topo.length < n) throw new DependencyCycleError(steps.filter((_, i) => left[i] > 0).map((s) => s.id));
+  const first = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) first[i + 1] = first[i] + outdeg[i];
+  const fill = first.slice(0, n);
+  const children = new Int32Array(childOf.length);
+  for (let e = 0; e < childOf.length; e++) children[fill[parentOf[e]]++] = childOf[e];
+
+  // Kahn's algorithm in insertion order gives one topological order to raise levels along.
+  const topo = new Int32Array(n);
+  let size = 0;
+  const left = Int32Array.from(indeg);
+  for (let i = 0; i < n; i++) if (left[i] === 0) topo[size++] = i;
+  for (let k = 0; k < size; k++) {
+    for (let e = first[topo[k]]; e < first[topo[k] + 1]; e++) if (--left[children[e]] === 0) topo[size++] = children[e];
+  }
+  if (size < n) throw new DependencyCycleError(steps.filter((_, i) => left[i] > 0).map((s) => s.id));
   for (let k = n - 1; k >= 0; k--) {
     const s = steps[topo[k]];
-    for (const c of children[topo[k]]) s.slaLevel = Math.max(s.slaLevel, steps[c].slaLevel);
+    for (let e = first[topo[k]]; e < first[topo[k] + 1]; e++) if (steps[children[e]].slaLevel > s.slaLevel) s.slaLevel = steps[children[e]].slaLevel;
   }
   // The final order: ready steps by level (highest first), then insertion order.
   const heap = new MinHeap<number>((a, b) => steps[b].slaLevel - steps[a].slaLevel || a - b);
@@ -45,7 +58,7 @@ export function orderSteps(steps: readonly Step[]): Step[] {
   while (heap.size > 0) {
     const i = heap.pop() as number;
     out.push(steps[i]);
-    for (const c of children[i]) if (--remaining[c] === 0) heap.push(c);
+    for (let e = first[i]; e < first[i + 1]; e++) if (--remaining[children[e]] === 0) heap.push(children[e]);
   }
   return out;
 }
@@ -70,7 +83,9 @@ export class MinHeap<T> {
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (this.compare(a[i], a[p]) >= 0) break;
-      [a[i], a[p]] = [a[p], a[i]];
+      const t = a[i];
+      a[i] = a[p];
+      a[p] = t;
       i = p;
     }
   }
@@ -90,7 +105,9 @@ export class MinHeap<T> {
         if (l < a.length && this.compare(a[l], a[m]) < 0) m = l;
         if (r < a.length && this.compare(a[r], a[m]) < 0) m = r;
         if (m === i) break;
-        [a[i], a[m]] = [a[m], a[i]];
+        const t = a[i];
+        a[i] = a[m];
+        a[m] = t;
         i = m;
       }
     }

@@ -115,9 +115,10 @@ export class StepGraph {
     if (spec.group !== undefined) step.group = spec.group;
     if (spec.phase !== undefined && spec.phase !== "main") step.phase = spec.phase;
     if (spec.bestEffort) step.bestEffort = true;
-    if (Object.keys(params).length > 0) step.params = params;
+    if (spec.params !== undefined && hasKeys(params)) step.params = params;
     this.steps.set(spec.id, step);
-    this.deps.set(spec.id, spec.dependsOn ? [...spec.dependsOn] : []);
+    // Builders hand over fresh arrays: keep them rather than copy half a million of them.
+    this.deps.set(spec.id, (spec.dependsOn as string[] | undefined) ?? []);
     for (const key of step.resources) if (!this.limits.has(key)) this.limits.set(key, this.limitOf(key));
     return spec.id;
   }
@@ -126,7 +127,7 @@ export class StepGraph {
   build(): Step[] {
     const out: Step[] = [];
     for (const [id, step] of this.steps) {
-      step.dependsOn = uniqueSorted((this.deps.get(id) as string[]).filter((d) => d !== id));
+      step.dependsOn = uniqueSorted(this.deps.get(id) as string[]);
       out.push(step);
     }
     return out;
@@ -151,6 +152,12 @@ export class StepGraph {
 }
 
 function uniqueSorted(items: readonly string[]): string[] {
-  if (items.length <= 1) return [...items];
+  if (items.length <= 1) return items as string[];
+  if (items.length === 2) return items[0] === items[1] ? [items[0]] : items[0] < items[1] ? [items[0], items[1]] : [items[1], items[0]];
   return [...new Set(items)].sort();
+}
+
+function hasKeys(o: object): boolean {
+  for (const key in o) if (Object.prototype.hasOwnProperty.call(o, key)) return true;
+  return false;
 }
