@@ -92,6 +92,81 @@ async function lockDir(dir: string): Promise<() => Promise<void>> {
   }
 }
 
+/** One read or update waiting for the directory's lock. */
+interface Task {
+  readonly clock: Clock;
+  readonly minCompactBytes: number;
+  readonly decide: (state: SimState, now: number) => Decision<unknown>;
+  resolve(decision: Decision<unknown>): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * The calls of this process on one directory, served in batches: one lock, one log read and one
+ * append for every call queued meanwhile (group commit). An executor with hundreds of operations
+ * in flight thus takes the lock once per batch instead of polling for it once per call.
+ */
+class DirectoryQueue {
+  private tasks: Task[] = [];
+  private draining = false;
+
+  constructor(private readonly dir: string) {}
+
+  submit(task: Task): void {
+    this.tasks.push(task);
+    if (!this.draining) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.tasks.length > 0) await this.runBatch(this.tasks.splice(0));
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async runBatch(batch: Task[]): Promise<void> {
+    let release: (() => Promise<void>) | undefined;
+    try {
+      if (!fs.existsSync(path.join(this.dir, MANIFEST))) throw notInitialised(this.dir);
+      release = await lockDir(this.dir);
+      const decisions = this.runLocked(batch);
+      batch.forEach((task, i) => task.resolve(decisions[i]));
+    } catch (err) {
+      // The cache may hold work that never reached the log: read the directory afresh next time.
+      caches.delete(this.dir);
+      for (const task of batch) task.reject(err);
+    } finally {
+      if (release) await release();
+    }
+  }
+
+  private runLocked(batch: Task[]): Decision<unknown>[] {
+    const state = load(this.dir);
+    const cached = caches.get(this.dir)!;
+    const lines: string[] = [];
+    const decisions = batch.map((task) => {
+      const { decision, entries } = decideAndApply(state, task.clock.now(), task.decide);
+      for (const e of entries) lines.push(JSON.stringify(e));
+      return decision;
+    });
+    if (lines.length > 0) {
+      const log = logFile(this.dir, cached.generation);
+      const text = lines.join("\n") + "\n";
+      // Cut a torn line left by a writer that died mid-append before adding ours.
+      if (fs.statSync(log).size > cached.logBytes) fs.truncateSync(log, cached.logBytes);
+      fs.appendFileSync(log, text);
+      cached.logBytes += Buffer.byteLength(text);
+      const threshold = Math.min(...batch.map((t) => t.minCompactBytes));
+      if (cached.logBytes > Math.max(threshold, cached.snapshotBytes)) compact(this.dir, cached);
+    }
+    return decisions;
+  }
+}
+
+const queues = new Map<string, DirectoryQueue>();
+
 export class FileStateStore implements StateStore {
   readonly dir: string;
 
@@ -108,14 +183,11 @@ export class FileStateStore implements StateStore {
   }
 
   async update<T>(decide: (state: SimState, now: number) => Decision<T>): Promise<T> {
-    return outcome(await this.locked(() => this.updateLocked(decide)));
+    return outcome(await this.submit(decide));
   }
 
   async read<T>(view: (state: SimState, now: number) => T): Promise<T> {
-    return this.locked(() => {
-      const { decision } = decideAndApply(this.load(), this.clock.now(), (s, now) => ({ result: view(s, now) }));
-      return decision.result as T;
-    });
+    return outcome(await this.submit((s, now) => ({ result: view(s, now) })));
   }
 
   async close(): Promise<void> {}
@@ -125,87 +197,65 @@ export class FileStateStore implements StateStore {
     caches.delete(this.dir);
   }
 
-  private async locked<T>(fn: () => T): Promise<T> {
-    if (!fs.existsSync(path.join(this.dir, MANIFEST))) throw notInitialised(this.dir);
-    const release = await lockDir(this.dir);
-    try {
-      return fn();
-    } catch (err) {
-      // The cache may hold half-applied work: read the directory afresh next time.
-      caches.delete(this.dir);
-      throw err;
-    } finally {
-      await release();
-    }
+  private submit<T>(decide: (state: SimState, now: number) => Decision<T>): Promise<Decision<T>> {
+    let queue = queues.get(this.dir);
+    if (!queue) queues.set(this.dir, (queue = new DirectoryQueue(this.dir)));
+    const q = queue;
+    return new Promise((resolve, reject) => {
+      q.submit({ clock: this.clock, minCompactBytes: this.minCompactBytes, decide, resolve: resolve as (d: Decision<unknown>) => void, reject });
+    });
   }
+}
 
-  private updateLocked<T>(decide: (state: SimState, now: number) => Decision<T>): Decision<T> {
-    const state = this.load();
-    const cached = caches.get(this.dir)!;
-    const { decision, entries } = decideAndApply(state, this.clock.now(), decide);
-    if (entries.length > 0) {
-      const log = logFile(this.dir, cached.generation);
-      const text = entries.map((e) => JSON.stringify(e)).join("\n") + "\n";
-      const size = fs.statSync(log).size;
-      // Cut a torn line left by a writer that died mid-append before adding ours.
-      if (size > cached.logBytes) fs.truncateSync(log, cached.logBytes);
-      fs.appendFileSync(log, text);
-      cached.logBytes += Buffer.byteLength(text);
-      if (cached.logBytes > Math.max(this.minCompactBytes, cached.snapshotBytes)) this.compact(cached);
-    }
-    return decision;
+/** The state as of the last complete log line, from the cache when it is current. Call under the lock. */
+function load(dir: string): SimState {
+  const manifest = readManifest(dir);
+  if (!manifest) throw notInitialised(dir);
+  let cached = caches.get(dir);
+  if (!cached || cached.instance !== manifest.instance || cached.generation !== manifest.generation) {
+    const text = fs.readFileSync(snapshotFile(dir, manifest.generation), "utf8");
+    const persisted = JSON.parse(text) as PersistedState;
+    cached = {
+      instance: manifest.instance,
+      generation: manifest.generation,
+      logBytes: 0,
+      snapshotBytes: Buffer.byteLength(text),
+      state: stateFromPersisted(persisted),
+    };
+    caches.set(dir, cached);
   }
-
-  /** The state as of the last complete log line, from the cache when it is current. */
-  private load(): SimState {
-    const manifest = readManifest(this.dir);
-    if (!manifest) throw notInitialised(this.dir);
-    let cached = caches.get(this.dir);
-    if (!cached || cached.instance !== manifest.instance || cached.generation !== manifest.generation) {
-      const text = fs.readFileSync(snapshotFile(this.dir, manifest.generation), "utf8");
-      const persisted = JSON.parse(text) as PersistedState;
-      cached = {
-        instance: manifest.instance,
-        generation: manifest.generation,
-        logBytes: 0,
-        snapshotBytes: Buffer.byteLength(text),
-        state: stateFromPersisted(persisted),
-      };
-      caches.set(this.dir, cached);
-    }
-    const log = logFile(this.dir, cached.generation);
-    const fd = fs.openSync(log, "r");
-    try {
-      const size = fs.fstatSync(fd).size;
-      if (size > cached.logBytes) {
-        const buf = Buffer.alloc(size - cached.logBytes);
-        fs.readSync(fd, buf, 0, buf.length, cached.logBytes);
-        const complete = buf.lastIndexOf(10) + 1;
-        if (complete > 0) {
-          for (const line of buf.subarray(0, complete).toString("utf8").split("\n")) {
-            if (line.length > 0) applyEntry(cached.state, JSON.parse(line) as Entry);
-          }
-          cached.logBytes += complete;
+  const log = logFile(dir, cached.generation);
+  const fd = fs.openSync(log, "r");
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size > cached.logBytes) {
+      const buf = Buffer.alloc(size - cached.logBytes);
+      fs.readSync(fd, buf, 0, buf.length, cached.logBytes);
+      const complete = buf.lastIndexOf(10) + 1;
+      if (complete > 0) {
+        for (const line of buf.subarray(0, complete).toString("utf8").split("\n")) {
+          if (line.length > 0) applyEntry(cached.state, JSON.parse(line) as Entry);
         }
+        cached.logBytes += complete;
       }
-    } finally {
-      fs.closeSync(fd);
     }
-    return cached.state;
+  } finally {
+    fs.closeSync(fd);
   }
+  return cached.state;
+}
 
-  private compact(cached: Cached): void {
-    const next = cached.generation + 1;
-    const text = JSON.stringify(persistedFromState(cached.state));
-    writeFileAtomic.sync(snapshotFile(this.dir, next), text);
-    fs.writeFileSync(logFile(this.dir, next), "");
-    const manifest: Manifest = { formatVersion: STATE_FORMAT_VERSION, instance: cached.instance, generation: next };
-    writeFileAtomic.sync(path.join(this.dir, MANIFEST), JSON.stringify(manifest) + "\n");
-    for (const old of [snapshotFile(this.dir, cached.generation), logFile(this.dir, cached.generation)]) fs.rmSync(old, { force: true });
-    cached.generation = next;
-    cached.logBytes = 0;
-    cached.snapshotBytes = Buffer.byteLength(text);
-  }
+function compact(dir: string, cached: Cached): void {
+  const next = cached.generation + 1;
+  const text = JSON.stringify(persistedFromState(cached.state));
+  writeFileAtomic.sync(snapshotFile(dir, next), text);
+  fs.writeFileSync(logFile(dir, next), "");
+  const manifest: Manifest = { formatVersion: STATE_FORMAT_VERSION, instance: cached.instance, generation: next };
+  writeFileAtomic.sync(path.join(dir, MANIFEST), JSON.stringify(manifest) + "\n");
+  for (const old of [snapshotFile(dir, cached.generation), logFile(dir, cached.generation)]) fs.rmSync(old, { force: true });
+  cached.generation = next;
+  cached.logBytes = 0;
+  cached.snapshotBytes = Buffer.byteLength(text);
 }
 
 /**
