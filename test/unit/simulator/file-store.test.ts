@@ -8,7 +8,7 @@ import * as path from "path";
 import * as sinon from "sinon";
 import { ValidationError } from "../../../provider/errors";
 import { openSimulator } from "../../../provider/adapters/simulator";
-import { simFailHost, simInit, simStatus } from "../../../provider/adapters/simulator/control";
+import { simFailHost, simFailSite, simInit, simRepair, simStatus } from "../../../provider/adapters/simulator/control";
 import { FileStateStore } from "../../../provider/adapters/simulator/file-store";
 import { WallClock } from "../../../provider/clock";
 import { smallTopology, volumesOf } from "./fixture";
@@ -146,6 +146,21 @@ describe("simulator state directory", function () {
       return true;
     });
     assert.equal(fs.existsSync(target), false);
+  });
+
+  it("fails a site and repairs it: systems, LPARs, storage and replication", async () => {
+    await simInit({ topology: smallTopology(), stateDir: dir });
+    await simFailHost("sys-a-01", { stateDir: dir });
+    const lost = await simFailSite("site-b", { stateDir: dir });
+    assert.deepEqual(lost, { managedSystems: ["sys-b-01", "sys-b-02"], storageSystems: ["svc-b1"] });
+    let st = await simStatus({ stateDir: dir });
+    assert.deepEqual([st.managedSystemsByState, st.storageSystemsOffline, st.consistencyGroupsByState], [{ Error: 3, Operating: 1 }, ["svc-b1"], { consistent_disconnected: 8 }]);
+    await simRepair("site-b", { stateDir: dir });
+    await simRepair("sys-a-01", { stateDir: dir });
+    st = await simStatus({ stateDir: dir });
+    assert.deepEqual([st.managedSystemsByState, st.lparsByState, st.consistencyGroupsByState], [{ Operating: 4 }, { "Not Activated": 6, Running: 2 }, { consistent_synchronized: 8 }]);
+    await assert.rejects(simFailHost("sys-nope", { stateDir: dir }), /"sys-nope" is not a managed system: use one of sys-a-01/);
+    await assert.rejects(simRepair("nowhere", { stateDir: dir }), /is not a managed system or site/);
   });
 
   it("refuses to replace existing state without force, and reports an uninitialised directory", async () => {
