@@ -9,7 +9,7 @@ import * as path from "path";
 import { simInit } from "../../provider/adapters/simulator/control";
 import { loadProtectionModel } from "../../provider/stack";
 import { SECRET_SIG, SIG_KEY } from "../../provider/plugin/wire";
-import { buildToolchain, REPO_ROOT, yamlProject, type YamlProject } from "./plugin/yaml-engine";
+import { buildToolchain, consumerProject, REPO_ROOT, type ConsumerProject } from "./plugin/consumer-engine";
 
 interface StateResource {
   type: string;
@@ -18,7 +18,7 @@ interface StateResource {
   outputs?: Record<string, unknown>;
 }
 
-function resources(project: YamlProject): StateResource[] {
+function resources(project: ConsumerProject): StateResource[] {
   const exported = JSON.parse(project.ok(["stack", "export"]));
   return exported.deployment.resources ?? [];
 }
@@ -27,7 +27,7 @@ const ours = (list: StateResource[]) => list.filter((r) => r.type.startsWith("vm
 
 describe("plugin: a Pulumi YAML program through the real engine", function () {
   let toolchain: ReturnType<typeof buildToolchain>;
-  let project: YamlProject;
+  let project: ConsumerProject;
   let simDir: string | undefined;
 
   before(async () => {
@@ -36,7 +36,7 @@ describe("plugin: a Pulumi YAML program through the real engine", function () {
     // $VMR_SIM_STATE, inherited from the engine.
     const simState = fs.mkdtempSync(path.join(os.tmpdir(), "vmr-plugin-sim-"));
     await simInit({ topology: "preset:small", stateDir: simState, seed: 1, force: true });
-    project = yamlProject({ example: "yaml" }, toolchain, { VMR_SIM_STATE: simState });
+    project = consumerProject({ example: "yaml" }, toolchain, { VMR_SIM_STATE: simState });
     simDir = simState;
     project.ok(["stack", "init", "dev"]);
   });
@@ -121,11 +121,11 @@ describe("plugin: a Pulumi YAML program through the real engine", function () {
 });
 
 describe("plugin: passwords given in plain text in a YAML program", function () {
-  let project: YamlProject;
+  let project: ConsumerProject;
   const password = "plain-text-hmc-password-1234";
 
   before(() => {
-    project = yamlProject({
+    project = consumerProject({
       program: {
         name: "vmr-secret-check",
         runtime: "yaml",
@@ -164,13 +164,13 @@ describe("plugin: passwords given in plain text in a YAML program", function () 
 });
 
 describe("plugin: bad input in a YAML program", function () {
-  let project: YamlProject;
+  let project: ConsumerProject;
   let simDir: string;
 
   before(async () => {
     simDir = fs.mkdtempSync(path.join(os.tmpdir(), "vmr-plugin-sim-"));
     await simInit({ topology: "preset:small", stateDir: simDir, seed: 1, force: true });
-    project = yamlProject(
+    project = consumerProject(
       {
         program: {
           name: "vmr-bad-input",

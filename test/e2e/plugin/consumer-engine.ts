@@ -1,6 +1,7 @@
-// The real Pulumi engine, set up to run Pulumi YAML programs that use the vmr provider plugin:
-// the CLI and the YAML language host built from Go modules (test/engine/build-pulumi*.sh), a
-// local file backend and a private PULUMI_HOME in a temporary directory, and nothing downloaded.
+// The real Pulumi engine, set up to run programs in other languages (Pulumi YAML, Go) that use the
+// vmr provider plugin: the CLI and the language hosts built from Go modules
+// (test/engine/build-pulumi*.sh), a local file backend and a private PULUMI_HOME in a temporary
+// directory, and nothing downloaded.
 
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -16,7 +17,7 @@ export interface EngineRun {
   readonly stderr: string;
 }
 
-export interface YamlProject {
+export interface ConsumerProject {
   /** The program's directory (a copy of the example, plugin path pointing at this repo). */
   readonly dir: string;
   /** Temporary root holding the backend, PULUMI_HOME and the program. */
@@ -34,33 +35,43 @@ function buildRoot(script: string): string {
   return run.stdout.trim().split("\n").pop() as string;
 }
 
-/** The directories holding bin/pulumi (+ Node.js host) and bin/pulumi-language-yaml. */
-export function buildToolchain(): { cli: string; yaml: string } {
-  return { cli: buildRoot("build-pulumi.sh"), yaml: buildRoot("build-pulumi-yaml.sh") };
+export interface Toolchain {
+  /** Holds bin/pulumi and bin/pulumi-language-nodejs. */
+  readonly cli: string;
+  /** Each holds bin/pulumi-language-<language>. */
+  readonly hosts: readonly string[];
+}
+
+/** The CLI and the language hosts of the given languages, built once and cached. */
+export function buildToolchain(languages: readonly ("yaml" | "go")[] = ["yaml"]): Toolchain {
+  return { cli: buildRoot("build-pulumi.sh"), hosts: languages.map((l) => buildRoot(`build-pulumi-${l}.sh`)) };
 }
 
 /** An example under examples/ by directory name, or a program given as a Pulumi.yaml document. */
 export type ProgramSource = { readonly example: string } | { readonly program: Record<string, unknown> };
 
 /**
- * Copies a YAML program into a temporary directory, pointing its `vmr` plugin path at this
+ * Copies a program into a temporary directory, pointing its `vmr` plugin path at this
  * repository, and returns an engine bound to it.
  */
-export function yamlProject(source: ProgramSource, toolchain = buildToolchain(), extraEnv: NodeJS.ProcessEnv = {}): YamlProject {
+export function consumerProject(source: ProgramSource, toolchain = buildToolchain(), extraEnv: NodeJS.ProcessEnv = {}): ConsumerProject {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "vmr-plugin-e2e-"));
   const dir = path.join(root, "program");
   fs.mkdirSync(dir);
   fs.mkdirSync(path.join(root, "backend"));
   fs.mkdirSync(path.join(root, "home"));
-  const project =
-    "example" in source ? parse(fs.readFileSync(path.join(REPO_ROOT, "examples", source.example, "Pulumi.yaml"), "utf8")) : structuredClone(source.program);
+  if ("example" in source) {
+    const from = path.join(REPO_ROOT, "examples", source.example);
+    fs.cpSync(from, dir, { recursive: true, filter: (f) => !/Pulumi\.[^.]+\.yaml$/.test(path.basename(f)) });
+  }
+  const project = "example" in source ? parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) : structuredClone(source.program);
   project.plugins ??= { providers: [{ name: "vmr", path: REPO_ROOT }] };
   for (const p of project.plugins?.providers ?? []) if (p.name === "vmr") p.path = REPO_ROOT;
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), stringify(project));
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    PATH: [path.join(toolchain.yaml, "bin"), path.join(toolchain.cli, "bin"), process.env.PATH].join(path.delimiter),
+    PATH: [...toolchain.hosts.map((h) => path.join(h, "bin")), path.join(toolchain.cli, "bin"), process.env.PATH].join(path.delimiter),
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_BACKEND_URL: `file://${path.join(root, "backend")}`,
     PULUMI_CONFIG_PASSPHRASE: "",
@@ -68,8 +79,8 @@ export function yamlProject(source: ProgramSource, toolchain = buildToolchain(),
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     ...extraEnv,
   };
-  const pulumi = (args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): EngineRun => {
-    const run = spawnSync("pulumi", [...args, "--non-interactive"], { cwd: dir, env: { ...env, ...extraEnv }, encoding: "utf8", timeout: 240_000 });
+  const pulumi = (args: readonly string[], moreEnv: NodeJS.ProcessEnv = {}): EngineRun => {
+    const run = spawnSync("pulumi", [...args, "--non-interactive"], { cwd: dir, env: { ...env, ...moreEnv }, encoding: "utf8", timeout: 480_000 });
     return { status: run.status, stdout: run.stdout ?? "", stderr: run.stderr ?? "" };
   };
   return {
