@@ -1,0 +1,60 @@
+// After a failover: refreshing the stack shows where the VMs run now, and `pulumi up` of the
+// unchanged program neither moves them back nor fails.
+import { strict as assert } from "assert";
+import * as path from "path";
+import { openAdapters } from "../../provider/adapters";
+import { simFailHost, simInit } from "../../provider/adapters/simulator/control";
+import { runPlan } from "../../provider/executor";
+import { planStack } from "../../provider/live/planning";
+import { refreshStack } from "../../provider/stack";
+import { REPO_ROOT, startEngine, stateFile, type Engine } from "./engine";
+import { simLpars, stateResource } from "./helpers";
+
+const FAILED_HOST_VMS = ["app-01", "app-04", "app-07", "app-10", "db-1"];
+
+describe("examples/basic after a failover", function () {
+  let engine: Engine;
+  let dir: string;
+  let simDir: string;
+
+  before(async function () {
+    engine = startEngine();
+    simDir = path.join(engine.dir, "sim");
+    await simInit({ topology: path.join(REPO_ROOT, "examples", "basic", "topology.yaml"), stateDir: simDir });
+    dir = engine.program(path.join(REPO_ROOT, "examples", "basic"));
+    await engine.pulumiOk(["stack", "init", "dev"], dir);
+    await engine.pulumiOk(["config", "set", "simStateDir", simDir], dir);
+    await engine.pulumiOk(["up", "--yes", "--skip-preview"], dir);
+  });
+  after(() => engine?.dispose());
+
+  it("shows the VMs at the recovery site after refresh, and a later up keeps them there", async () => {
+    // GIVEN server a-01 fails and its VMs are restarted at site-b
+    await simFailHost("a-01", { stateDir: simDir });
+    const access = { pulumiCommand: await engine.command(), envVars: engine.env };
+    const plan = await planStack("failover", { stack: "dev", cwd: dir, failure: { failedHosts: ["a-01"] }, access });
+    const adapters = await openAdapters({ type: "simulator", stateDir: simDir });
+    try {
+      const run = await runPlan(plan, adapters);
+      const failed = run.steps.filter((s) => s.status !== "done");
+      assert.equal(run.status, "succeeded", JSON.stringify(failed, null, 1));
+    } finally {
+      await Promise.all([adapters.compute.close(), adapters.storage.close()]);
+    }
+    const hostsNow = await simLpars(simDir);
+    for (const vm of FAILED_HOST_VMS) assert.match(hostsNow.get(vm)!.host, /^b-0\d$/, `${vm} did not restart at site-b`);
+    // WHEN the failover command's refresh runs
+    await refreshStack({ stack: "dev", cwd: dir }, access);
+    // THEN the groups' outputs in the state show where the VMs run now (stack outputs follow at the next up)
+    const state = stateFile(engine, "vmr-basic", "dev");
+    assert.deepEqual(stateResource(state, "db").outputs.currentSites, ["site-a", "site-b"]);
+    const db1 = (stateResource(state, "db").outputs.members as { lpar: string; site: string }[]).find((m) => m.lpar === "db-1")!;
+    assert.equal(db1.site, "site-b");
+    assert.deepEqual(stateResource(state, "app").outputs.currentSites, ["site-a", "site-b"]);
+    // AND `pulumi up` of the unchanged program succeeds without moving any VM back
+    await engine.pulumiOk(["up", "--yes", "--skip-preview"], dir);
+    const hostsAfterUp = await simLpars(simDir);
+    for (const vm of FAILED_HOST_VMS) assert.equal(hostsAfterUp.get(vm)!.host, hostsNow.get(vm)!.host);
+    assert.deepEqual(JSON.parse((await engine.pulumiOk(["stack", "output", "--json"], dir)).stdout).runningAt.db, ["site-a", "site-b"]);
+  });
+});
