@@ -11,3 +11,14 @@ export { planFailover, planPlanned, planFailback, planDrill, makePlan, checkSurv
 export type { PlanKind, PlanOptions, PlanRequest, FailureSpec, Inventory, SlaMode, SurvivabilityReport, ScenarioResult, BoundOptions, ConcurrencyMode, LowerBound } from "./planner";
 export { formatPlan, formatSurvivability } from "./planner/format";
 export { planStack, checkStack, gatherPlanningInputs, type StackPlanningOptions } from "./live/planning";
+export { failover, plannedFailover, failback, resumeRecovery, type RecoveryOptions, type ResumeRecoveryOptions, type RecoveryOutcome, type StackTarget, type ExecutionChoices } from "./recovery/recover";
+export { rehearsePlan, topologyFromInventory } from "./recovery/rehearse";
+export {
+  runPlan, continueRun, startRun, resumeRun, readJournal, replayJournal, resultFromJournal, resultFromJournalFile, failureOf, assertRunSucceeded,
+  listRuns, latestUnfinishedRun, defaultRunsDir, acquireStackLock, lockHolder, registerStep, defineStep, builtInSteps, StepRegistry, FileJournal, MemoryJournal,
+  EXECUTION_MODES, SLA_POLICIES, DEFAULT_RETRY,
+} from "./executor";
+export type {
+  RunOptions, RunPlanOptions, RunResult, RunEvent, VmOutcome, VmStatus, StepOutcome, StepStatus, ExecutionMode, SlaPolicy, RetryPolicy, JournalRecord, JournalSink,
+  RecordedRunOptions, RecordedRunResult, ResumeOptions, RunSummary, StepContext, StepImplementation, StepResult, LockHolder, JournalState,
+} from "./executor";

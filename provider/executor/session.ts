@@ -7,7 +7,7 @@ import { ValidationError } from "../errors";
 import type { Plan } from "../generated/plan";
 import { FileJournal } from "./journal/file-journal";
 import { readJournal, replayJournal } from "./journal/read-journal";
-import { acquireStackLock } from "./lock";
+import { acquireStackLock, type StackLock } from "./lock";
 import { continueRun, runPlan, type RunPlanOptions } from "./run";
 import { newRunId } from "./run-id";
 import { createRunDir, defaultRunsDir, journalFileOf, latestUnfinishedRun, readRunHeader, runDirOf } from "./run-store";
@@ -24,6 +24,8 @@ export interface RecordedRunOptions extends Omit<RunPlanOptions, "journal"> {
   readonly lockStaleMs?: number;
   /** fsync the journal. Turn off only for throwaway runs. @default true */
   readonly fsync?: boolean;
+  /** The stack's lock, already taken by the caller (who planned under it); it stays held. */
+  readonly heldLock?: StackLock;
 }
 
 export interface RecordedRunResult extends RunResult {
@@ -36,7 +38,7 @@ export async function startRun(plan: Plan, adapters: Adapters, options: Recorded
   const runsDir = options.runsDir ?? defaultRunsDir();
   const stack = options.stack ?? plan.stack ?? "default";
   const runId = options.runId ?? newRunId(new Date());
-  const lock = await acquireStackLock(runsDir, stack, { runId, purpose: options.purpose ?? plan.kind }, { staleMs: options.lockStaleMs });
+  const lock = options.heldLock ?? (await acquireStackLock(runsDir, stack, { runId, purpose: options.purpose ?? plan.kind }, { staleMs: options.lockStaleMs }));
   try {
     const runDir = createRunDir(runsDir, runId);
     const journalFile = journalFileOf(runDir);
@@ -48,7 +50,7 @@ export async function startRun(plan: Plan, adapters: Adapters, options: Recorded
       await journal.close();
     }
   } finally {
-    await lock.release();
+    if (!options.heldLock) await lock.release();
   }
 }
 
@@ -81,7 +83,7 @@ export async function resumeRun(adapters: Adapters, options: ResumeOptions = {})
   // under the lock, since a live holder may still be appending.
   const header = readRunHeader(journalFile);
   const stack = options.stack ?? header.stack ?? header.plan.stack ?? "default";
-  const lock = await acquireStackLock(runsDir, stack, { runId, purpose: `resume of ${options.purpose ?? "run"}` }, { staleMs: options.lockStaleMs });
+  const lock = options.heldLock ?? (await acquireStackLock(runsDir, stack, { runId, purpose: `resume of ${options.purpose ?? header.plan.kind}` }, { staleMs: options.lockStaleMs }));
   try {
     const state = replayJournal(readJournal(journalFile).records);
     const journal = new FileJournal(journalFile, { fsync: options.fsync });
@@ -92,6 +94,6 @@ export async function resumeRun(adapters: Adapters, options: ResumeOptions = {})
       await journal.close();
     }
   } finally {
-    await lock.release();
+    if (!options.heldLock) await lock.release();
   }
 }

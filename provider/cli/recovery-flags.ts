@@ -1,0 +1,96 @@
+// Flags shared by `vmr failover` and `vmr failback`, and the code that turns a finished recovery
+// into output and an exit status. No domain logic: that is in recovery/recover.ts.
+
+import { InvalidArgumentError, Option, type Command } from "commander";
+import { failureOf } from "../executor/outcome";
+import type { ExecutionMode, SlaPolicy } from "../executor/types";
+import { formatPlan } from "../planner/format";
+import type { Plan } from "../generated/plan";
+import type { RecoveryOutcome, RecoveryOptions } from "../recovery/recover";
+import { confirmOnTerminal } from "./confirm";
+import { createProgress, type Progress } from "./progress";
+import { formatRunResult } from "./run-summary";
+
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function collectLimit(value: string, previous: Record<string, number> = {}): Record<string, number> {
+  const m = /^(.+)=(\d+)$/.exec(value);
+  if (!m || Number(m[2]) < 1) throw new InvalidArgumentError(`--limit takes RESOURCE=N with N >= 1 (e.g. system:sys-a-02=16 or 'vios:*=2'), got ${JSON.stringify(value)}`);
+  return { ...previous, [m[1]]: Number(m[2]) };
+}
+
+export interface RecoveryFlags {
+  stack?: string;
+  cwd?: string;
+  stackFile?: string;
+  group?: string[];
+  dryRun: boolean;
+  yes: boolean;
+  mode: ExecutionMode;
+  sla: SlaPolicy;
+  limit?: Record<string, number>;
+  runsDir?: string;
+  refresh: boolean;
+  json: boolean;
+  lockStale?: number;
+}
+
+export function addRecoveryFlags(command: Command): Command {
+  return command
+    .option("--stack <name>", "stack whose VMs to recover (read live through Pulumi)")
+    .option("--cwd <dir>", "directory of the Pulumi program (default: the current directory)")
+    .option("--stack-file <file>", "a `pulumi stack export --show-secrets` file instead of a live stack (no refresh afterwards)")
+    .option("--group <name>", "only this protection group (repeatable)", collect)
+    .option("--dry-run", "plan, then rehearse the plan on a simulated copy of the live inventory in virtual time; change nothing", false)
+    .option("--yes", "do not ask for confirmation (required without a terminal)", false)
+    .addOption(new Option("--mode <mode>", "concurrency: serial, parallel-restart (storage one at a time) or parallel").choices(["serial", "parallel-restart", "parallel"]).default("parallel"))
+    .addOption(new Option("--sla <policy>", "strict: a level starts when the higher ones are up; pipelined: only dependencies order steps").choices(["strict", "pipelined"]).default("strict"))
+    .option("--limit <resource=n>", "override a concurrency limit (repeatable; a trailing * matches a prefix)", collectLimit)
+    .option("--runs-dir <dir>", "where run journals go (default: <cwd>/.vmr/runs)")
+    .option("--no-refresh", "do not refresh the stack after the run")
+    .option("--json", "print the outcome as JSON", false)
+    .addOption(new Option("--lock-stale <ms>", "stale time of the stack lock").argParser(Number).hideHelp());
+}
+
+/** Recovery options from the flags: the terminal confirmation and progress display wired in. */
+export function recoveryOptionsOf(flags: RecoveryFlags, verb: string, progress: { current?: Progress }): RecoveryOptions {
+  return {
+    stack: flags.stack,
+    cwd: flags.cwd,
+    stackFile: flags.stackFile,
+    groups: flags.group,
+    dryRun: flags.dryRun,
+    mode: flags.mode,
+    sla: flags.sla,
+    limits: flags.limit,
+    runsDir: flags.runsDir,
+    refresh: flags.refresh,
+    ...(flags.lockStale !== undefined ? { lockStaleMs: flags.lockStale } : {}),
+    confirm: async (plan: Plan) => {
+      if (!flags.json) process.stdout.write(`${formatPlan(plan)}\n\n`);
+      const placed = plan.placements.filter((p) => p.target !== null).length;
+      return flags.yes || (await confirmOnTerminal(`${flags.dryRun ? "Rehearse" : "Run"} ${verb} of ${placed} LPARs (${plan.steps.length} steps)?`));
+    },
+    onPlan: (plan: Plan) => {
+      if (!flags.json) progress.current = createProgress(plan);
+    },
+    onEvent: (event) => progress.current?.onEvent(event),
+  };
+}
+
+/** Prints the outcome; throws the aggregated ExecutionError when an LPAR did not recover (exit 1). */
+export function reportOutcome(outcome: RecoveryOutcome, flags: { json: boolean }): void {
+  const result = outcome.run ?? outcome.rehearsal;
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ plan: outcome.plan, result, cancelled: outcome.cancelled ?? false, refresh: outcome.refresh, refreshError: outcome.refreshError }, null, 2)}\n`);
+  } else if (outcome.cancelled) {
+    process.stdout.write("cancelled: nothing was changed\n");
+  } else if (result) {
+    if (outcome.rehearsal) process.stdout.write("dry run: rehearsed on a simulated copy of the live inventory, in virtual time; nothing was changed\n");
+    process.stdout.write(`${formatRunResult(result, outcome.run?.journalFile)}\n`);
+    if (outcome.refresh) process.stdout.write(`stack refreshed: ${Object.entries(outcome.refresh.changes).map(([k, v]) => `${v} ${k}`).join(", ") || "no changes"}\n`);
+    if (outcome.refreshError) process.stderr.write(`warning: the stack was not refreshed (${outcome.refreshError}); run \`pulumi refresh\` so its state shows where the VMs run now\n`);
+  }
+  const failure = result && failureOf(result);
+  if (failure) throw failure;
+}

@@ -1,0 +1,24 @@
+// A run's outcome for the terminal: every LPAR, recovered where and when, or failed and why.
+
+import type { RunResult } from "../executor/types";
+
+const MAX_LISTED = 200;
+
+export function formatRunResult(result: RunResult, journalFile?: string): string {
+  const recovered = result.vms.filter((v) => v.status === "recovered");
+  const others = result.vms.filter((v) => v.status !== "recovered");
+  const lines = [
+    `run ${result.runId} (${result.kind}, ${result.settings.mode}, ${result.settings.sla} SLA): ${result.status}, ` +
+      `${recovered.length} of ${result.vms.length} LPARs recovered in ${result.makespanSeconds.toFixed(1)} s${result.resumes ? ` (resumed ${result.resumes}x)` : ""}`,
+  ];
+  // Failures first: they are what the operator has to act on.
+  for (const v of others.slice(0, MAX_LISTED)) lines.push(`  ${v.status.toUpperCase().padEnd(9)} ${v.name} (${v.lpar}, SLA ${v.slaLevel}): ${v.reason ?? ""}`);
+  const room = Math.max(0, MAX_LISTED - others.length);
+  for (const v of recovered.slice(0, room)) lines.push(`  recovered ${v.name} (${v.lpar}, SLA ${v.slaLevel}) on ${v.target} at ${v.atSeconds?.toFixed(1)} s`);
+  if (result.vms.length > MAX_LISTED) lines.push(`  ... ${result.vms.length - MAX_LISTED} more (see the report)`);
+  const failedSteps = result.steps.filter((s) => s.status === "failed" && (s.bestEffort || s.lpar === undefined));
+  for (const s of failedSteps.slice(0, 20)) lines.push(`  step ${s.id} failed${s.bestEffort ? " (best effort)" : ""}: ${s.error?.message ?? ""}`);
+  for (const w of result.warnings) lines.push(`  warning: ${w}`);
+  if (journalFile) lines.push(`journal: ${journalFile}`);
+  return lines.join("\n");
+}

@@ -1,0 +1,211 @@
+// The recovery commands as typed functions: failover (unplanned or planned), failback, resume.
+// Each one reads the stack's protection and the live inventory, plans under the stack's lock,
+// asks for confirmation, runs the plan with a journal, then refreshes the stack so that Pulumi
+// state shows where the VMs run now. The CLI commands are thin wrappers around these.
+
+import * as path from "path";
+import { openAdapters, type Adapters } from "../adapters";
+import type { Clock } from "../clock";
+import { ValidationError } from "../errors";
+import type { Plan } from "../generated/plan";
+import { makePlan, type PlanKind } from "../planner";
+import { gatherPlanningInputs } from "../live/planning";
+import { loadProtectionModel, refreshStack, type PulumiAccess, type RefreshResult, type StackSource } from "../stack";
+import { acquireStackLock } from "../executor/lock";
+import { newRunId } from "../executor/run-id";
+import { defaultRunsDir, readRunHeader, journalFileOf, runDirOf, latestUnfinishedRun } from "../executor/run-store";
+import { resumeRun, startRun, type RecordedRunResult } from "../executor/session";
+import type { ExecutionMode, RetryPolicy, RunEvent, RunResult, SlaPolicy } from "../executor/types";
+import { rehearsePlan } from "./rehearse";
+
+export interface StackTarget {
+  /** Stack name; read live through Pulumi from `cwd`. */
+  readonly stack?: string;
+  /** Directory of the Pulumi program. @default the current directory */
+  readonly cwd?: string;
+  /** A `pulumi stack export --show-secrets` file instead of a live stack (no refresh afterwards). */
+  readonly stackFile?: string;
+  readonly access?: PulumiAccess;
+}
+
+export interface ExecutionChoices {
+  /** @default "parallel" */
+  readonly mode?: ExecutionMode;
+  /** @default "strict" */
+  readonly sla?: SlaPolicy;
+  /** Resource limit overrides (`system:ID`, `vios:*`...). */
+  readonly limits?: Readonly<Record<string, number>>;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly seed?: number;
+  readonly stepTimeoutSeconds?: Readonly<Record<string, number>>;
+  /** Where runs are journaled. @default <cwd>/.vmr/runs */
+  readonly runsDir?: string;
+  /** Stale time of the stack lock (ms). @default 10000 */
+  readonly lockStaleMs?: number;
+  /** Called with the plan just before it runs (after confirmation): set up a progress display. */
+  readonly onPlan?: (plan: Plan) => void;
+  /** Called with every step event (progress display). */
+  readonly onEvent?: (event: RunEvent) => void;
+  /** Adapters to use instead of those the stack's RecoveryTarget names (tests, embedding). */
+  readonly adapters?: Adapters;
+  readonly clock?: Clock;
+  /** Refresh the stack after the run. @default true for a live stack, false for a stack file */
+  readonly refresh?: boolean;
+}
+
+export interface RecoveryOptions extends StackTarget, ExecutionChoices {
+  /** Managed systems treated as failed (failover) or to evacuate (planned). Default: read from the inventory. */
+  readonly failedHosts?: readonly string[];
+  /** Every managed system of this site. */
+  readonly failedSite?: string;
+  /** Only these protection groups. */
+  readonly groups?: readonly string[];
+  /** Plan and rehearse on a simulated copy of the inventory; change nothing. */
+  readonly dryRun?: boolean;
+  /**
+   * Shown the plan before anything runs; resolve false to cancel. Absent: proceed (the CLI
+   * always passes one unless --yes).
+   */
+  readonly confirm?: (plan: Plan) => Promise<boolean>;
+}
+
+export interface RecoveryOutcome {
+  readonly plan: Plan;
+  /** The recorded run; absent for a dry run or when cancelled. */
+  readonly run?: RecordedRunResult;
+  /** A dry run's rehearsal in virtual time. */
+  readonly rehearsal?: RunResult;
+  readonly cancelled?: boolean;
+  readonly refresh?: RefreshResult;
+  /** Why the refresh after the run failed (the run itself is not undone). */
+  readonly refreshError?: string;
+}
+
+/** `vmr failover`: recovers the LPARs of failed hosts or a failed site (unplanned). */
+export function failover(options: RecoveryOptions): Promise<RecoveryOutcome> {
+  return recover("failover", options);
+}
+
+/** `vmr failover --planned`: graceful shutdown at the source, final sync, switch replication, start at the target. */
+export function plannedFailover(options: RecoveryOptions): Promise<RecoveryOutcome> {
+  return recover("planned", options);
+}
+
+/** `vmr failback`: reprotect (reverse replication), then move the LPARs back to their home systems. */
+export function failback(options: RecoveryOptions): Promise<RecoveryOutcome> {
+  return recover("failback", options);
+}
+
+function sourceOf(t: StackTarget): StackSource {
+  if (t.stackFile !== undefined) return { stackFile: t.stackFile };
+  if (t.stack === undefined) {
+    throw new ValidationError("stack", [{ path: "stack", message: "`--stack` or `--stack-file` is required: name the stack whose VMs to recover" }]);
+  }
+  return { stack: t.stack, cwd: t.cwd ?? process.cwd() };
+}
+
+function runsDirOf(t: StackTarget & ExecutionChoices): string {
+  return t.runsDir ?? defaultRunsDir(t.cwd ?? process.cwd());
+}
+
+async function recover(kind: PlanKind, o: RecoveryOptions): Promise<RecoveryOutcome> {
+  if (o.failedHosts?.length && o.failedSite !== undefined) {
+    throw new ValidationError("failure", [{ path: "failedSite", message: "give `--failed-host` or `--failed-site`, not both" }]);
+  }
+  const source = sourceOf(o);
+  const { model, inventory } = await gatherPlanningInputs({ ...source, access: o.access });
+  const failure = { failedHosts: o.failedHosts, failedSite: o.failedSite, groups: o.groups };
+  const plan = makePlan(kind, { model, inventory, failure, options: { slaMode: o.sla ?? "strict", ...(o.limits ? { limits: o.limits } : {}) } });
+  if (plan.placements.length === 0) {
+    throw new ValidationError("failure", [
+      {
+        path: "failure",
+        message: `nothing to ${kind}: no protected LPAR is affected${o.failedHosts?.length ? ` by ${o.failedHosts.join(", ")}` : o.failedSite ? ` by site ${o.failedSite}` : " (no managed system is down; name one with --failed-host or --failed-site)"}`,
+      },
+    ]);
+  }
+  if (o.dryRun) {
+    if (o.confirm && !(await o.confirm(plan))) return { plan, cancelled: true };
+    o.onPlan?.(plan);
+    const rehearsal = await rehearsePlan(plan, inventory, { mode: o.mode, sla: o.sla, limits: o.limits, seed: o.seed, onEvent: o.onEvent });
+    return { plan, rehearsal };
+  }
+
+  const runsDir = runsDirOf(o);
+  const stack = plan.stack ?? model.stack ?? o.stack ?? path.basename(o.stackFile ?? "default");
+  const runId = newRunId(new Date());
+  // Plan and run under the lock, so two operators cannot both act on the same failure.
+  const lock = await acquireStackLock(runsDir, stack, { runId, purpose: kind }, { staleMs: o.lockStaleMs });
+  let run: RecordedRunResult;
+  try {
+    if (o.confirm && !(await o.confirm(plan))) return { plan, cancelled: true };
+    o.onPlan?.(plan);
+    const adapters = o.adapters ?? (await openAdapters(model.targets[0].adapter));
+    try {
+      run = await startRun(plan, adapters, { ...executionOf(o), runsDir, runId, stack, heldLock: lock });
+    } finally {
+      if (!o.adapters) await Promise.all([adapters.compute.close(), adapters.storage.close()]);
+    }
+  } finally {
+    await lock.release();
+  }
+  return { plan, run, ...(await refreshAfter(source, o)) };
+}
+
+export interface ResumeRecoveryOptions extends StackTarget, ExecutionChoices {
+  /** The run to finish. @default the newest unfinished run of the stack */
+  readonly runId?: string;
+  /** Run again the steps that failed, once their cause is fixed. @default false */
+  readonly retryFailed?: boolean;
+}
+
+/** `vmr failover --resume [RUN]`: finishes an interrupted run without repeating completed steps. */
+export async function resumeRecovery(o: ResumeRecoveryOptions): Promise<RecoveryOutcome> {
+  const source = sourceOf(o);
+  const runsDir = runsDirOf(o);
+  const loaded = await loadProtectionModel(source, o.access);
+  const stackName = loaded.model.stack ?? loaded.stack ?? o.stack;
+  const runId = o.runId ?? latestUnfinishedRun(runsDir, stackName)?.runId;
+  if (runId === undefined) {
+    throw new ValidationError("resume", [
+      { path: "runId", message: `no unfinished run${stackName ? ` of stack ${stackName}` : ""} under \`${runsDir}\`: give the run id (\`--resume RUN\`)` },
+    ]);
+  }
+  const header = readRunHeader(journalFileOf(runDirOf(runsDir, runId)));
+  if (loaded.model.targets.length === 0 && !o.adapters) {
+    throw new ValidationError("stack", [{ path: "targets", message: "the stack declares no RecoveryTarget: its adapter settings are needed to resume" }]);
+  }
+  o.onPlan?.(header.plan);
+  const adapters = o.adapters ?? (await openAdapters(loaded.model.targets[0].adapter));
+  let run: RecordedRunResult;
+  try {
+    run = await resumeRun(adapters, { ...executionOf(o), runsDir, runId, retryFailed: o.retryFailed, stack: header.stack, purpose: header.plan.kind });
+  } finally {
+    if (!o.adapters) await Promise.all([adapters.compute.close(), adapters.storage.close()]);
+  }
+  return { plan: header.plan, run, ...(await refreshAfter(source, o)) };
+}
+
+function executionOf(o: ExecutionChoices) {
+  return {
+    mode: o.mode,
+    sla: o.sla,
+    limits: o.limits,
+    retry: o.retry,
+    seed: o.seed,
+    stepTimeoutSeconds: o.stepTimeoutSeconds,
+    onEvent: o.onEvent,
+    clock: o.clock,
+    lockStaleMs: o.lockStaleMs,
+  };
+}
+
+/** Refreshes a live stack; a failure is reported, not thrown: the VMs have moved either way. */
+async function refreshAfter(source: StackSource, o: ExecutionChoices & StackTarget): Promise<Pick<RecoveryOutcome, "refresh" | "refreshError">> {
+  if ("stackFile" in source || o.refresh === false) return {};
+  try {
+    return { refresh: await refreshStack(source, o.access ?? {}) };
+  } catch (err) {
+    return { refreshError: err instanceof Error ? err.message : String(err) };
+  }
+}
