@@ -6,6 +6,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { spawnSync } from "child_process";
 import { simInit } from "../../provider/adapters/simulator/control";
 import { loadProtectionModel } from "../../provider/stack";
 import { SECRET_SIG, SIG_KEY } from "../../provider/plugin/wire";
@@ -112,6 +113,27 @@ describe("plugin: a Pulumi YAML program through the real engine", function () {
     assert.deepEqual(groups[0].vms.map((v) => [v.lpar, [...(v.after ?? [])]]), [["lpar-00001", []], ["lpar-00002", ["lpar-00001"]]]);
     assert.equal(groups[0].rtoBudgetSeconds, 900);
     assert.equal(loaded.stack, "dev");
+  });
+
+  it("`vmr plan` plans a site failover from the YAML stack, honouring its declaration", () => {
+    // GIVEN the stack declared in YAML WHEN `vmr plan` reads it live and plans the loss of site A
+    const run = spawnSync(
+      process.execPath,
+      [path.join(REPO_ROOT, "bin", "provider", "cli", "main.js"), "plan", "--stack", "dev", "--cwd", project.dir, "--failed-site", "site-a", "--json"],
+      { env: project.env, encoding: "utf8" },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const plan = JSON.parse(run.stdout);
+    // THEN both protected VMs restart on the declared target's systems, from the declared replicas
+    const placements = plan.placements as { lpar: string; group: string; target: string; volumes: { attach: string; consistencyGroup: string }[] }[];
+    assert.deepEqual(placements.map((p) => [p.lpar, p.group]).sort(), [["lpar-00001", "app"], ["lpar-00002", "app"]]);
+    for (const p of placements) assert.ok(["sys-b-01", "sys-b-02", "sys-b-03"].includes(p.target), p.target);
+    assert.deepEqual(placements.flatMap((p) => p.volumes.map((v) => v.attach)).sort(), ["vol-00001-1-r", "vol-00001-2-r", "vol-00002-1-r", "vol-00002-2-r"]);
+    // AND the group's budget, the declared restart limit and the start order are the YAML's
+    assert.deepEqual(plan.groups.map((g: { name: string; rtoBudgetSeconds: number }) => [g.name, g.rtoBudgetSeconds]), [["app", 900]]);
+    for (const system of new Set(placements.map((p) => p.target))) assert.equal(plan.resources[`system:${system}`], 8);
+    const restartApp = (plan.steps as { id: string; dependsOn: string[] }[]).find((st) => st.id === "RestartLpar:lpar-00002");
+    assert.ok(restartApp?.dependsOn.includes("VerifyLpar:lpar-00001"), "lpar-00002 starts after lpar-00001 is up");
   });
 
   it("destroy removes the resources", () => {
