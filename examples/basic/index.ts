@@ -90,9 +90,10 @@ const reporting = new ProtectionGroup("reporting", {
 //   pulumi config set hmcUrl https://hmc-c.example.com:12443
 //   pulumi config set svcUrl https://svc-c.example.com:7443
 //   pulumi config set --secret hmcPassword ...   and   --secret svcPassword ...
+//   pulumi config set --path 'siteCVms[0]' c-vm-1
 const hmcUrl = config.get("hmcUrl");
 if (hmcUrl) {
-  new RecoveryTarget("site-c", {
+  const siteC = new RecoveryTarget("site-c", {
     site: "site-c",
     systems: ["c-01", "c-02"],
     verify: false,
@@ -102,6 +103,8 @@ if (hmcUrl) {
       storage: { url: config.require("svcUrl"), username: config.get("svcUser") ?? "superuser", password: config.requireSecret("svcPassword") },
     } as pulumi.Input<AdapterSettings>,
   });
+  // Its groups carry the connection too, as secrets: unverified until the HMC is reachable.
+  new ProtectionGroup("site-c-batch", { vms: config.requireObject<string[]>("siteCVms"), recoveryTarget: siteC });
 }
 
 export const readiness = { db: db.readiness.status, app: app.readiness.status, reporting: reporting.readiness.status };

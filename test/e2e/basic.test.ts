@@ -37,6 +37,7 @@ describe("examples/basic on the real engine", function () {
     await engine.pulumiOk(["config", "set", "svcUrl", "https://svc-c.example.com:7443"], dir);
     await engine.pulumiOk(["config", "set", "--secret", "hmcPassword", HMC_PASSWORD], dir);
     await engine.pulumiOk(["config", "set", "--secret", "svcPassword", SVC_PASSWORD], dir);
+    await engine.pulumiOk(["config", "set", "--path", "siteCVms[0]", "c-vm-1"], dir);
   });
   after(() => engine?.dispose());
 
@@ -60,7 +61,7 @@ describe("examples/basic on the real engine", function () {
   it("the state loader rebuilds the protection model from the live stack, secrets decoded", async () => {
     const loaded = await loadProtectionModel({ stack: "dev", cwd: dir }, { pulumiCommand: await engine.command(), envVars: engine.env });
     const groups = Object.fromEntries(loaded.model.groups.map((g) => [g.name, g]));
-    assert.deepEqual(Object.keys(groups).sort(), ["app", "db", "reporting"]);
+    assert.deepEqual(Object.keys(groups).sort(), ["app", "db", "reporting", "site-c-batch"]);
     assert.equal(groups.db.slaLevel, 3);
     assert.deepEqual(groups.db.antiAffinity, [["db-1", "db-2"], ["db-3", "db-4"]]);
     assert.deepEqual(groups.app.vms.find((v) => v.lpar === "app-05")!.after, ["app-01"]);
@@ -68,11 +69,13 @@ describe("examples/basic on the real engine", function () {
     assert.deepEqual(loaded.model.storageMappings.map((m) => m.name).sort(), ["app-volumes", "db-volumes", "reporting-volumes"]);
     const siteC = loaded.model.targets.find((t) => t.name === "site-c")!;
     assert.equal(siteC.adapter.type === "hardware" && siteC.adapter.hmc?.password, HMC_PASSWORD);
+    assert.equal(siteC.adapter.type === "hardware" && siteC.adapter.storage?.password, SVC_PASSWORD);
+    assert.equal(groups["site-c-batch"].recoveryTarget, "site-c");
   });
 
   it("no HMC or SAN password appears in plain text in the state", async () => {
     const text = fs.readFileSync(state, "utf8");
-    assert.ok(text.includes("site-c"), "the hardware target is in the state");
+    assert.ok(text.includes("site-c-batch"), "the hardware target and its group are in the state");
     assert.ok(!text.includes(HMC_PASSWORD), "HMC password in plain text in the state file");
     assert.ok(!text.includes(SVC_PASSWORD), "SAN password in plain text in the state file");
     const exported = (await engine.pulumiOk(["stack", "export"], dir)).stdout;
