@@ -44,6 +44,12 @@ export type ConcurrencyLimits = Readonly<Record<string, number>>;
 export interface ComputeAdapter {
   /** "simulator" or "hmc". */
   readonly kind: string;
+  /**
+   * Wall-clock milliseconds per simulated millisecond, for an adapter whose time runs scaled (the
+   * simulator: 0.001 by default, 1 under a VirtualClock): divide measured durations by it to report
+   * simulated seconds. Absent (meaning 1) for hardware.
+   */
+  readonly timeScale?: number;
   inventory(): Promise<ComputeInventory>;
   getLpar(lparId: string): Promise<ResolvedLpar>;
   /** Marks an LPAR remote-restart capable or not (simplified_remote_restart_capable). */

@@ -37,6 +37,8 @@ export interface FlashCopyRequest {
 
 export interface StorageAdapter {
   readonly kind: string;
+  /** Wall-clock ms per simulated ms (see ComputeAdapter.timeScale); absent for hardware. */
+  readonly timeScale?: number;
   inventory(): Promise<StorageInventory>;
   /** Makes the auxiliary volumes writable (stoprcconsistgrp -access). */
   failoverConsistencyGroup(groupId: string): Promise<OperationResult>;

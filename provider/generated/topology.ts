@@ -247,7 +247,7 @@ export interface SimulationSettings {
    */
   timeScale?: number;
   /**
-   * Overrides of the default latency of each operation (see provider/adapters/simulator/latency.ts for the defaults and their sources).
+   * Overrides of the default latency of each operation (see provider/model/latency.ts for the defaults and their sources).
    */
   latencies?: {
     [k: string]: Duration;
