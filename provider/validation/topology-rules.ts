@@ -73,11 +73,12 @@ export const TOPOLOGY_RULES: readonly CrossFieldRule<ResolvedTopology>[] = [
     check: (t) => {
       const storage = idSet(t.storageSystems, (s) => s.id);
       const systems = new Map(t.managedSystems.map((m) => [m.id, m]));
+      const systemIds = new Set(systems.keys());
       const volumes = idSet(t.volumes, (v) => v.id);
       const issues = t.volumes.flatMap((v, i) => missingRef(`volumes[${i}].storageSystem`, v.storageSystem, storage, "storage system", "storageSystems"));
       t.hostMappings.forEach((m, i) => {
         issues.push(...missingRef(`hostMappings[${i}].volume`, m.volume, volumes, "volume", "volumes"));
-        issues.push(...missingRef(`hostMappings[${i}].host`, m.host, new Set(systems.keys()), "managed system", "managedSystems"));
+        issues.push(...missingRef(`hostMappings[${i}].host`, m.host, systemIds, "managed system", "managedSystems"));
         const host = systems.get(m.host);
         if (m.via === "vscsi" && !m.vios) {
           issues.push({ path: `hostMappings[${i}].vios`, message: `\`hostMappings[${i}].vios\` is required for a vscsi mapping: name the VIOS that serves it` });

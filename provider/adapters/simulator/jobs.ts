@@ -130,8 +130,10 @@ export function decideJob(state: SimState, now: number, req: JobRequest): Decisi
 /** Waits on the store's clock until the job has ended; throws how it failed, if it did. */
 export async function awaitJob(store: StateStore, ticket: JobTicket): Promise<void> {
   for (;;) {
-    const wait = ticket.endAt - store.clock.now();
-    if (wait > 0) await store.clock.sleep(wait);
+    // Sleep until the end time itself: `now + (end - now)` may round to a hair before it.
+    for (let wait = ticket.endAt - store.clock.now(); wait > 0; wait = ticket.endAt - store.clock.now()) {
+      await store.clock.sleep(Math.max(wait, 0.001));
+    }
     // The job is recorded server-side and nothing can stop it: no need to look.
     if (!ticket.mayFail) return;
     const status = await store.read((s) => (s.jobs.has(ticket.jobId) ? "running" : (s.failures.get(ticket.jobId) ?? "done")));
