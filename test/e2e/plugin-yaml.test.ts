@@ -53,6 +53,8 @@ describe("plugin: a Pulumi YAML program through the real engine", function () {
   });
 
   it("up creates the resources as vmr:index:*, checked and observed against the simulator", () => {
+    // GIVEN a preview of the new stack, with the group's context still unknown, goes through
+    project.ok(["preview"]);
     // WHEN the program is deployed
     project.ok(["up", "--yes", "--skip-preview"]);
     // THEN the stack holds the four resources, served by the vmr plugin
@@ -88,6 +90,31 @@ describe("plugin: a Pulumi YAML program through the real engine", function () {
   it("refresh keeps every resource, and a preview after it shows no changes", () => {
     project.ok(["refresh", "--yes"]);
     assert.equal(ours(resources(project)).length, 4);
+    project.ok(["preview", "--expect-no-changes"]);
+  });
+
+  it("a changed SLA level updates the group in place, and a changed target name replaces the target", () => {
+    const file = path.join(project.dir, "Pulumi.yaml");
+    const original = fs.readFileSync(file, "utf8");
+    const plannedOps = (text: string) => {
+      fs.writeFileSync(file, text);
+      const preview = JSON.parse(project.ok(["preview", "--json"]));
+      return (preview.steps as { op: string; urn: string }[]).filter((st) => st.op !== "same").map((st) => `${st.op} ${st.urn.split("::").pop()}`);
+    };
+    try {
+      // WHEN the SLA level changes THEN the shared diff asks for an update, not a replacement
+      assert.deepEqual(plannedOps(original.replace("slaLevel: 5", "slaLevel: 6")), ["update app"]);
+      project.ok(["up", "--yes", "--skip-preview"]);
+      const group = ours(resources(project)).find((r) => r.id === "app")!;
+      assert.equal(group.outputs?.slaLevel, 6);
+      // AND a new name is a different target: replaced (and the group that refers to it updated)
+      const renamed = original.replace("      site: site-b\n", "      name: dr-site-b\n      site: site-b\n");
+      assert.notEqual(renamed, original);
+      assert.deepEqual(plannedOps(renamed).sort(), ["replace drTarget", "update app"]);
+    } finally {
+      fs.writeFileSync(file, original);
+    }
+    project.ok(["up", "--yes", "--skip-preview"]);
     project.ok(["preview", "--expect-no-changes"]);
   });
 
