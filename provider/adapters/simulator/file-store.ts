@@ -20,6 +20,7 @@ import * as crypto from "crypto";
 import * as lockfile from "proper-lockfile";
 import writeFileAtomic from "write-file-atomic";
 import type { Clock } from "../../clock";
+import type { SimulatorManifest } from "../../generated/sim-state";
 import { LockHeldError, ValidationError } from "../../errors";
 import { applyEntry, type Entry } from "./apply";
 import { decideAndApply, outcome, type Decision, type StateStore } from "./store";
@@ -30,12 +31,8 @@ const LOCK = ".lock";
 /** Fold the log into a new snapshot once it is larger than this and than the snapshot. */
 const MIN_COMPACT_BYTES = 1 << 20;
 
-export interface Manifest {
-  formatVersion: number;
-  /** Random id of this initialisation: a re-initialised directory never matches an old cache. */
-  instance: string;
-  generation: number;
-}
+/** sim.json (schemas/sim-state.schema.json, SimulatorManifest). */
+export type Manifest = SimulatorManifest;
 
 interface Cached {
   instance: string;
@@ -97,6 +94,8 @@ interface Task {
   readonly clock: Clock;
   readonly minCompactBytes: number;
   readonly decide: (state: SimState, now: number) => Decision<unknown>;
+  /** Fold the log into a new snapshot after this task, whatever its size. */
+  readonly compact?: boolean;
   resolve(decision: Decision<unknown>): void;
   reject(err: unknown): void;
 }
@@ -158,9 +157,10 @@ class DirectoryQueue {
       if (fs.statSync(log).size > cached.logBytes) fs.truncateSync(log, cached.logBytes);
       fs.appendFileSync(log, text);
       cached.logBytes += Buffer.byteLength(text);
-      const threshold = Math.min(...batch.map((t) => t.minCompactBytes));
-      if (cached.logBytes > Math.max(threshold, cached.snapshotBytes)) compact(this.dir, cached);
     }
+    const threshold = Math.min(...batch.map((t) => t.minCompactBytes));
+    const forced = batch.some((t) => t.compact) && cached.logBytes > 0;
+    if (forced || cached.logBytes > Math.max(threshold, cached.snapshotBytes)) compact(this.dir, cached);
     return decisions;
   }
 }
@@ -192,17 +192,22 @@ export class FileStateStore implements StateStore {
 
   async close(): Promise<void> {}
 
+  /** Folds the log into a new snapshot now (normally done once the log outgrows the snapshot). */
+  async compact(): Promise<void> {
+    await this.submit(() => ({}), true);
+  }
+
   /** Drops this process's cached state (tests use it to force a cold read). */
   forget(): void {
     caches.delete(this.dir);
   }
 
-  private submit<T>(decide: (state: SimState, now: number) => Decision<T>): Promise<Decision<T>> {
+  private submit<T>(decide: (state: SimState, now: number) => Decision<T>, compact = false): Promise<Decision<T>> {
     let queue = queues.get(this.dir);
     if (!queue) queues.set(this.dir, (queue = new DirectoryQueue(this.dir)));
     const q = queue;
     return new Promise((resolve, reject) => {
-      q.submit({ clock: this.clock, minCompactBytes: this.minCompactBytes, decide, resolve: resolve as (d: Decision<unknown>) => void, reject });
+      q.submit({ clock: this.clock, minCompactBytes: this.minCompactBytes, decide, compact, resolve: resolve as (d: Decision<unknown>) => void, reject });
     });
   }
 }

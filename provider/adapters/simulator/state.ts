@@ -107,7 +107,7 @@ export interface SimState {
 /** LPAR states in which the partition holds its processors and memory and writes to its volumes. */
 export const ACTIVE_LPAR_STATES: ReadonlySet<LparState> = new Set<LparState>(["Running", "Starting", "Shutting Down"]);
 
-/** The on-disk form: the topology as the schema describes it, plus the runtime part. */
+/** The on-disk snapshot (schemas/sim-state.schema.json): the topology as its schema describes it, plus the runtime part. */
 export interface PersistedState {
   formatVersion: number;
   originAt: number;

@@ -6,7 +6,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as sinon from "sinon";
+import Ajv from "ajv";
 import { ValidationError } from "../../../provider/errors";
+import { loadSchema } from "../../../provider/validation";
+import { topologyIssues } from "../../../provider/validation/topology-rules";
 import { openSimulator } from "../../../provider/adapters/simulator";
 import { simFailHost, simFailSite, simInit, simRepair, simStatus } from "../../../provider/adapters/simulator/control";
 import { FileStateStore } from "../../../provider/adapters/simulator/file-store";
@@ -107,6 +110,34 @@ describe("simulator state directory", function () {
     const cold = await coldStore.read((s) => [s.lpars.get("lpar-00001")!.remoteRestartCapable, s.attempts.get("mapVolume:vol-00001-1")]);
     assert.deepEqual(cold, [false, 100]);
     assert.equal((await simStatus({ stateDir: dir })).hostMappings, warm.hostMappings);
+  });
+
+  it("writes files that follow schemas/sim-state.schema.json", async () => {
+    // GIVEN a restart in flight (a job, its slots, an attempt) and a few log lines
+    await simInit({ topology: smallTopology({ simulation: { latencies: { remoteRestart: { medianSeconds: 200 } } } }), stateDir: dir });
+    await simFailHost("sys-a-01", { stateDir: dir });
+    const sim = await openSimulator({ stateDir: dir });
+    for (const volumeId of volumesOf(1)) await sim.storage.mapVolume({ volumeId, hostId: "sys-a-02", via: "vscsi", vios: "vios1" });
+    const restart = sim.compute.remoteRestart({ lparId: "lpar-00001", targetSystemId: "sys-a-02", volumeIds: volumesOf(1) });
+    while ((await simStatus({ stateDir: dir })).jobsInFlight.total === 0) await new Promise((r) => setTimeout(r, 5));
+    const logLines = fs.readFileSync(path.join(dir, "log-1.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    // WHEN the log is folded into a snapshot while the job runs
+    await new FileStateStore(dir, new WallClock()).compact();
+    // THEN manifest, snapshot (with its topology) and log lines all validate
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    const schema = loadSchema("sim-state");
+    ajv.addSchema(schema);
+    const id = schema.$id as string;
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "sim.json"), "utf8"));
+    assert.ok(ajv.validate(`${id}#/definitions/SimulatorManifest`, manifest), ajv.errorsText());
+    assert.equal(manifest.generation, 2);
+    const snapshot = JSON.parse(fs.readFileSync(path.join(dir, "state-2.json"), "utf8"));
+    assert.ok(ajv.validate(id, snapshot), ajv.errorsText());
+    assert.equal(snapshot.runtime.jobs.length, 1);
+    assert.deepEqual(topologyIssues(snapshot.topology), []);
+    for (const line of logLines) assert.ok(ajv.validate(`${id}#/definitions/SimulatorLogEntry`, line), ajv.errorsText());
+    assert.deepEqual([...new Set(logLines.map((l) => l.k))].sort(), ["crash", "job"]);
+    await restart;
   });
 
   it("ignores a torn last log line and cuts it off before the next write", async () => {
