@@ -54,9 +54,10 @@ interface Compiled {
   readonly topo: readonly number[];
 }
 
-function compile(plan: PlanLike, mode: ConcurrencyMode): Compiled {
+/** `parentsByIndex`, when the caller has them, saves looking every dependency up by id. */
+function compile(plan: PlanLike, mode: ConcurrencyMode, parentsByIndex?: readonly (readonly number[])[]): Compiled {
   const steps = plan.steps;
-  const index = new Map(steps.map((s, i) => [s.id, i]));
+  const index = parentsByIndex ? undefined : new Map(steps.map((s, i) => [s.id, i]));
   const resourceIndex = new Map<string, number>();
   const resourceNames: string[] = [];
   const limitList: number[] = [];
@@ -80,8 +81,15 @@ function compile(plan: PlanLike, mode: ConcurrencyMode): Compiled {
     return keys.map(resource);
   });
   steps.forEach((s, i) => {
+    if (parentsByIndex) {
+      for (const j of parentsByIndex[i]) {
+        children[j].push(i);
+        parents[i].push(j);
+      }
+      return;
+    }
     for (const d of s.dependsOn) {
-      const j = index.get(d);
+      const j = index?.get(d);
       if (j === undefined) throw new Error(`step ${JSON.stringify(s.id)} depends on unknown step ${JSON.stringify(d)}`);
       children[j].push(i);
       parents[i].push(j);
@@ -166,16 +174,22 @@ function ranks(c: Compiled): Float64Array {
 }
 
 export function listSchedule(plan: PlanLike, options: BoundOptions = {}): Schedule {
-  return scheduleOf(compile(plan, options.mode ?? "parallel"), options);
-}
-
-/** Both figures from one pass over the plan. */
-export function estimateBoth(plan: PlanLike, options: BoundOptions = {}): { schedule: Schedule; bound: LowerBound } {
   const c = compile(plan, options.mode ?? "parallel");
-  return { schedule: scheduleOf(c, options), bound: boundOf(c, options) };
+  const { makespanSeconds, finish } = scheduleOf(c, options);
+  return { makespanSeconds, finish: new Map(c.steps.map((s, i) => [s.id, finish[i]])) };
 }
 
-function scheduleOf(c: Compiled, options: BoundOptions): Schedule {
+/** Both figures from one pass over the plan; finish times by step index. */
+export function estimateBoth(
+  plan: PlanLike,
+  options: BoundOptions = {},
+  parentsByIndex?: readonly (readonly number[])[],
+): { makespanSeconds: number; finish: Float64Array; bound: LowerBound } {
+  const c = compile(plan, options.mode ?? "parallel", parentsByIndex);
+  return { ...scheduleOf(c, options), bound: boundOf(c, options) };
+}
+
+function scheduleOf(c: Compiled, options: BoundOptions): { makespanSeconds: number; finish: Float64Array } {
   const n = c.steps.length;
   const rank = ranks(c);
   const before = (a: number, b: number): number => c.level[b] - c.level[a] || rank[b] - rank[a] || a - b;
@@ -253,13 +267,9 @@ function scheduleOf(c: Compiled, options: BoundOptions): Schedule {
     }
   }
   if (done < n) throw new Error(`list scheduling stalled with ${n - done} of ${n} steps unscheduled: a step of a higher SLA level depends on one of a lower level`);
-  const byId = new Map<string, number>();
   let makespan = 0;
-  for (let i = 0; i < n; i++) {
-    byId.set(c.steps[i].id, finish[i]);
-    if (finish[i] > makespan) makespan = finish[i];
-  }
-  return { makespanSeconds: makespan, finish: byId };
+  for (let i = 0; i < n; i++) if (finish[i] > makespan) makespan = finish[i];
+  return { makespanSeconds: makespan, finish };
 }
 
 /** Sum of every step's duration: the time of a fully serial run. */

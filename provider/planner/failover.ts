@@ -7,9 +7,9 @@
 // effort (its storage may be lost with the site).
 
 import type { PlanningContext } from "./context";
-import { addPostHooks, addPreHooks, afterDependencies, hmcOf, stepId, type PlacedVm } from "./placed";
+import { addPostHooks, addPreHooks, afterDependencies, hmcOf, stepId, volumeParams, volumeResources, type PlacedVm } from "./placed";
 import { bystandersOf } from "./storage";
-import { hmcKey, storageKey, systemKey, viosKey, type StepGraph } from "./steps";
+import { hmcKey, storageKey, systemKey, type StepGraph } from "./steps";
 
 export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: readonly PlacedVm[], failedHosts: ReadonlySet<string>, warnings: string[]): void {
   const hooks = addPreHooks(g, placed);
@@ -71,8 +71,8 @@ export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: rea
           lpar,
           group,
           bestEffort: replica,
-          params: { volume: c.source, host: p.vm.source, via: m.via, ...(m.vios !== undefined ? { vios: m.vios } : {}) },
-          resources: [storageKey(sourceSystem), ...(m.via === "vscsi" && m.vios !== undefined ? [viosKey(p.vm.source, m.vios)] : [])],
+          params: volumeParams(c.source, p.vm.source, m.via, m.vios),
+          resources: volumeResources(sourceSystem, p.vm.source, m.via, m.vios),
           dependsOn: [fenceId(lpar)],
         });
       }
@@ -86,8 +86,8 @@ export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: rea
           slaLevel: level,
           lpar,
           group,
-          params: { volume: c.attach, host: p.target, via: c.via, ...(action.vios !== undefined ? { vios: action.vios } : {}) },
-          resources: [storageKey(c.attachSystem), ...(action.vios !== undefined ? [viosKey(p.target, action.vios)] : [])],
+          params: volumeParams(c.attach, p.target, c.via, action.vios),
+          resources: volumeResources(c.attachSystem, p.target, c.via, action.vios),
           dependsOn,
         }),
       );

@@ -11,20 +11,20 @@ export class DependencyCycleError extends Error {
   }
 }
 
-/** Raises levels along dependencies, then sorts; throws DependencyCycleError on a cycle. */
-export function orderSteps(steps: readonly Step[]): Step[] {
+/**
+ * Raises levels along dependencies, then sorts; throws DependencyCycleError on a cycle.
+ * `parents[i]` are the indexes of the steps `steps[i]` depends on; the result carries them
+ * renumbered in the new order.
+ */
+export function orderSteps(steps: readonly Step[], parents: readonly (readonly number[])[]): { steps: Step[]; parents: number[][] } {
   const n = steps.length;
-  const index = new Map<string, number>();
-  for (let i = 0; i < n; i++) index.set(steps[i].id, i);
   // Children in compressed rows: half a million small arrays cost more in GC than the sort.
   const indeg = new Int32Array(n);
   const parentOf: number[] = [];
   const childOf: number[] = [];
   const outdeg = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    for (const d of steps[i].dependsOn) {
-      const j = index.get(d);
-      if (j === undefined) throw new Error(`step ${steps[i].id} depends on unknown step ${d}`);
+    for (const j of parents[i]) {
       parentOf.push(j);
       childOf.push(i);
       outdeg[j]++;
@@ -51,16 +51,21 @@ export function orderSteps(steps: readonly Step[]): Step[] {
     for (let e = first[topo[k]]; e < first[topo[k] + 1]; e++) if (steps[children[e]].slaLevel > s.slaLevel) s.slaLevel = steps[children[e]].slaLevel;
   }
   // The final order: ready steps by level (highest first), then insertion order.
-  const heap = new MinHeap<number>((a, b) => steps[b].slaLevel - steps[a].slaLevel || a - b);
+  const level = Float64Array.from(steps, (s) => s.slaLevel);
+  const heap = new MinHeap<number>((a, b) => level[b] - level[a] || a - b);
   const remaining = Int32Array.from(indeg);
   for (let i = 0; i < n; i++) if (remaining[i] === 0) heap.push(i);
   const out: Step[] = [];
+  const position = new Int32Array(n);
   while (heap.size > 0) {
     const i = heap.pop() as number;
+    position[i] = out.length;
     out.push(steps[i]);
     for (let e = first[i]; e < first[i + 1]; e++) if (--remaining[children[e]] === 0) heap.push(children[e]);
   }
-  return out;
+  const renumbered: number[][] = new Array(n);
+  for (let i = 0; i < n; i++) renumbered[position[i]] = parents[i].map((j) => position[j]);
+  return { steps: out, parents: renumbered };
 }
 
 /** A binary heap ordered by `less` (negative: a before b). */

@@ -4,7 +4,8 @@
 import type { VolumeAction } from "../generated/plan";
 import type { AffectedVm } from "./affected";
 import type { PlanningContext } from "./context";
-import type { StepGraph } from "./steps";
+import { storageKey, viosKey, type StepGraph } from "./steps";
+import type { StepParams } from "../generated/plan";
 import type { VolumeChoice } from "./storage";
 
 export interface PlacedVm {
@@ -15,7 +16,13 @@ export interface PlacedVm {
   readonly actions: readonly VolumeAction[];
 }
 
-export const stepId = (kind: string, ...subject: string[]): string => `${kind}:${subject.join(":")}`;
+export function stepId(kind: string, a: string, b?: string, c?: string, d?: string): string {
+  let id = `${kind}:${a}`;
+  if (b !== undefined) id += `:${b}`;
+  if (c !== undefined) id += `:${c}`;
+  if (d !== undefined) id += `:${d}`;
+  return id;
+}
 
 export function hmcOf(ctx: PlanningContext, system: string): string {
   return ctx.systems.get(system)?.hmc ?? "unknown";
@@ -81,4 +88,16 @@ function groupsOf(placed: readonly PlacedVm[]) {
     } else out.set(name, { group: p.vm.entry.group, level: p.vm.slaLevel, lpars: [p.vm.lpar.id] });
   }
   return out;
+}
+
+/** Parameters of a map or unmap step. */
+export function volumeParams(volume: string, host: string, via: "vscsi" | "npiv", vios: string | undefined): StepParams {
+  const params: StepParams = { volume, host, via };
+  if (vios !== undefined) params.vios = vios;
+  return params;
+}
+
+/** A map or unmap holds its storage system and, for vSCSI, the VIOS that applies it. */
+export function volumeResources(storageSystem: string, host: string, via: "vscsi" | "npiv", vios: string | undefined): string[] {
+  return via === "vscsi" && vios !== undefined ? [storageKey(storageSystem), viosKey(host, vios)] : [storageKey(storageSystem)];
 }

@@ -94,12 +94,14 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
     else if (kind === "drill") addDrillSteps(ctx, graph, placed);
     else addMoveSteps(ctx, graph, placed, kind === "failback", warnings);
   }
-  const steps = orderSteps(graph.build());
+  const built = graph.build();
+  const { steps, parents } = orderSteps(built.steps, built.parents);
   const resources: Record<string, number> = {};
   for (const key of [...graph.limits.keys()].sort()) resources[key] = graph.limits.get(key) as number;
 
   const strictSla = ctx.options.slaMode === "strict";
-  const { schedule, bound } = estimateBoth({ steps, resources }, { strictSla });
+  const schedule = estimateBoth({ steps, resources }, { strictSla }, parents);
+  const bound = schedule.bound;
   const plan: Plan = {
     version: 1,
     kind,
@@ -138,7 +140,7 @@ function groupEstimates(
   vms: readonly AffectedVm[],
   placements: readonly Placement[],
   steps: Plan["steps"],
-  finish: ReadonlyMap<string, number>,
+  finish: Float64Array,
 ): GroupEstimate[] {
   const unplaced = new Set(placements.filter((p) => p.target === null).map((p) => p.group));
   const lpars = new Map<string, string[]>();
@@ -148,10 +150,11 @@ function groupEstimates(
     else lpars.set(vm.entry.group.name, [vm.lpar.id]);
   }
   const done = new Map<string, number>();
-  for (const s of steps) {
-    if (s.group === undefined || s.phase === "cleanup") continue;
-    done.set(s.group, Math.max(done.get(s.group) ?? 0, finish.get(s.id) ?? 0));
-  }
+  steps.forEach((s, i) => {
+    if (s.group === undefined || s.phase === "cleanup") return;
+    const at = done.get(s.group);
+    if (at === undefined || finish[i] > at) done.set(s.group, finish[i]);
+  });
   return ctx.model.groups
     .filter((g) => lpars.has(g.name))
     .map((g) => {

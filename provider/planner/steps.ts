@@ -84,22 +84,24 @@ export interface StepSpec {
 
 /** Accumulates steps; a step added twice (a consistency group two LPARs need) is merged. */
 export class StepGraph {
-  private readonly steps = new Map<string, Step>();
-  private readonly deps = new Map<string, string[]>();
+  private readonly index = new Map<string, number>();
+  private readonly steps: Step[] = [];
+  private readonly deps: string[][] = [];
   readonly limits = new Map<string, number>();
 
   constructor(private readonly ctx: PlanningContext) {}
 
   has(id: string): boolean {
-    return this.steps.has(id);
+    return this.index.has(id);
   }
 
   add(spec: StepSpec): string {
-    const existing = this.steps.get(spec.id);
-    if (existing) {
+    const at = this.index.get(spec.id);
+    if (at !== undefined) {
+      const existing = this.steps[at];
       existing.slaLevel = Math.max(existing.slaLevel, spec.slaLevel);
       if (existing.group !== spec.group) delete existing.group;
-      if (spec.dependsOn) (this.deps.get(spec.id) as string[]).push(...spec.dependsOn);
+      if (spec.dependsOn) this.deps[at].push(...spec.dependsOn);
       return spec.id;
     }
     const params = spec.params ?? {};
@@ -116,21 +118,29 @@ export class StepGraph {
     if (spec.phase !== undefined && spec.phase !== "main") step.phase = spec.phase;
     if (spec.bestEffort) step.bestEffort = true;
     if (spec.params !== undefined && hasKeys(params)) step.params = params;
-    this.steps.set(spec.id, step);
+    this.index.set(spec.id, this.steps.length);
+    this.steps.push(step);
     // Builders hand over fresh arrays: keep them rather than copy half a million of them.
-    this.deps.set(spec.id, (spec.dependsOn as string[] | undefined) ?? []);
+    this.deps.push((spec.dependsOn as string[] | undefined) ?? []);
     for (const key of step.resources) if (!this.limits.has(key)) this.limits.set(key, this.limitOf(key));
     return spec.id;
   }
 
-  /** The steps with their dependencies, in insertion order. */
-  build(): Step[] {
-    const out: Step[] = [];
-    for (const [id, step] of this.steps) {
-      step.dependsOn = uniqueSorted(this.deps.get(id) as string[]);
-      out.push(step);
+  /** The steps with their dependencies, in insertion order, and each step's parents by index. */
+  build(): { steps: Step[]; parents: number[][] } {
+    const parents: number[][] = [];
+    for (let i = 0; i < this.steps.length; i++) {
+      const step = this.steps[i];
+      step.dependsOn = uniqueSorted(this.deps[i]);
+      parents.push(
+        step.dependsOn.map((d) => {
+          const j = this.index.get(d);
+          if (j === undefined) throw new Error(`internal: step ${step.id} depends on unknown step ${d}`);
+          return j;
+        }),
+      );
     }
-    return out;
+    return { steps: this.steps, parents };
   }
 
   /** The concurrency limit of a resource: user overrides first, then the inventory. */
@@ -153,7 +163,7 @@ export class StepGraph {
 
 function uniqueSorted(items: readonly string[]): string[] {
   if (items.length <= 1) return items as string[];
-  if (items.length === 2) return items[0] === items[1] ? [items[0]] : items[0] < items[1] ? [items[0], items[1]] : [items[1], items[0]];
+  if (items.length === 2) return items[0] < items[1] ? (items as string[]) : items[0] === items[1] ? [items[0]] : [items[1], items[0]];
   return [...new Set(items)].sort();
 }
 
