@@ -65,7 +65,7 @@ export function addDrillSteps(ctx: PlanningContext, g: StepGraph, placed: readon
       slaLevel: level,
       lpar,
       group,
-      params: { target: p.target, volumes: p.actions.map((a) => a.attach), network },
+      params: { target: p.target, volumes: p.actions.map((a) => a.attach), flashCopyGroup: drillFlashCopyName(p.choices[0]?.consistencyGroup as string), network },
       resources: [hmc, systemKey(p.target)],
       dependsOn: [...maps, ...afterDependencies(p.vm, placedIds, verifyId)],
     });

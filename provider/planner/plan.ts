@@ -28,7 +28,9 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
     const unplaceable =
       kind === "failover" && ctx.options.requireRemoteRestartCapable && !vm.lpar.remoteRestartCapable
         ? "it is not remote-restart capable (simplified_remote_restart_capable=0): enable it on the LPAR"
-        : undefined;
+        : kind === "drill"
+          ? drillRefusal(ctx, vm)
+          : undefined;
     return {
       lpar: vm.lpar.id,
       slaLevel: vm.slaLevel,
@@ -122,6 +124,14 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
   if (ctx.model.stack !== undefined) plan.stack = ctx.model.stack;
   if (warnings.length > 0) plan.warnings = warnings;
   return plan;
+}
+
+/** A drill copy is started from one FlashCopy group: its volumes must replicate in one consistency group. */
+function drillRefusal(ctx: PlanningContext, vm: AffectedVm): string | undefined {
+  if (vm.lpar.volumes.length === 0) return "it has no volumes to copy";
+  const sides = ctx.counterparts.get(vm.entry.group.name);
+  const groups = [...new Set(vm.lpar.volumes.map((v) => sides?.get(v)?.consistencyGroup).filter((g): g is string => g !== undefined))].sort();
+  return groups.length > 1 ? `its volumes replicate in several consistency groups (${groups.join(", ")}): a drill copies one group per LPAR` : undefined;
 }
 
 function compare(a: string, b: string): number {
