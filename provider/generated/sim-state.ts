@@ -27,7 +27,9 @@ export interface SimulatorSnapshot {
   /**
    * The datacenter now, as schemas/topology.schema.json describes it (defaults filled in).
    */
-  topology: {};
+  topology: {
+    [k: string]: unknown;
+  };
   runtime: {
     /**
      * Jobs accepted and not ended yet.
@@ -94,7 +96,14 @@ export interface SimulatorJob {
     start: number;
     end: number;
   }[];
-  reserve?: {};
+  /**
+   * Capacity the job takes on a system once done.
+   */
+  reserve?: {
+    host: string;
+    processorUnits: number;
+    memoryGb: number;
+  };
   claims?: string[];
   effect: {
     type: string;
