@@ -1,0 +1,183 @@
+// The ComputeAdapter for PowerVM through the HMC REST API. It owns the session, the concurrency
+// limits (`hmc:<name>` for jobs on the HMC, `system:<id>` for remote restarts onto one managed
+// system) and retries of transient failures; each operation lives in operations/.
+
+import { WallClock, type Clock } from "../../clock";
+import { AdapterError } from "../../errors";
+import type { HmcConnection } from "../../generated/adapter-settings";
+import type { Hmc, ResolvedLpar } from "../../model";
+import type {
+  ComputeAdapter,
+  ComputeInventory,
+  ConcurrencyLimits,
+  DrillLparRequest,
+  FenceResult,
+  OperationResult,
+  RemoteRestartRequest,
+} from "../compute";
+import { KeyedLimiter, Semaphore } from "../http/limiter";
+import { stderrLog, type AdapterLog } from "../http/log";
+import { Secrets } from "../http/secrets";
+import { createDispatcher } from "../http/tls";
+import { Transport } from "../http/transport";
+import { HmcContext, hmcKey, systemKey, type HmcSettings } from "./context";
+import { HmcDirectory } from "./directory";
+import { systemId, toLpar, toManagedSystem, type ModelContext } from "./inventory";
+import { JobRunner } from "./jobs";
+import { setRemoteRestartCapable } from "./operations/capable";
+import { fenceLpar, powerOff, powerOn, waitUntilRunning } from "./operations/power";
+import { cleanupSource, moveLpar, remoteRestart, validateRemoteRestart } from "./operations/restart";
+import { HmcSession } from "./session";
+
+export interface HardwareAdapterOptions {
+  readonly clock?: Clock;
+  readonly log?: AdapterLog;
+  /** Delay before the first retry of a transient failure (doubles each time). @default 1000 */
+  readonly retryBaseDelayMs?: number;
+}
+
+export function resolveHmcSettings(c: HmcConnection): HmcSettings {
+  return {
+    url: c.url,
+    name: c.name ?? hostName(c.url),
+    site: c.site ?? "default",
+    username: c.username,
+    maxConcurrentJobs: c.maxConcurrentJobs ?? 16,
+    maxRemoteRestartsPerSystem: c.maxRemoteRestartsPerSystem ?? 32,
+    jobTimeoutSeconds: c.jobTimeoutSeconds ?? 1800,
+    pollIntervalSeconds: c.pollIntervalSeconds ?? 1,
+    bootTimeoutSeconds: c.bootTimeoutSeconds ?? 900,
+    requestTimeoutSeconds: c.requestTimeoutSeconds ?? 60,
+    retries: c.retries ?? 3,
+    identifyBy: c.identifyBy ?? "name",
+  };
+}
+
+/** The host part of a URL, made into an id (dots kept): hmc1.example.com. */
+export function hostName(url: string): string {
+  return new URL(url).hostname.replace(/[^A-Za-z0-9._-]/g, "-").replace(/^[^A-Za-z0-9]+/, "") || "hmc";
+}
+
+export class HmcComputeAdapter implements ComputeAdapter {
+  readonly kind = "hmc";
+  private readonly ctx: HmcContext;
+  private readonly transport: Transport;
+
+  constructor(connection: HmcConnection, options: HardwareAdapterOptions = {}) {
+    const settings = resolveHmcSettings(connection);
+    const clock = options.clock ?? new WallClock();
+    const log = options.log ?? stderrLog;
+    const secrets = new Secrets();
+    secrets.add(connection.password);
+    const dispatcher = createDispatcher({ tls: connection.tls, settingsPath: "hmc.tls", connections: settings.maxConcurrentJobs + 4, log });
+    this.transport = new Transport(settings.url, dispatcher, settings.requestTimeoutSeconds * 1000, secrets, `HMC ${settings.name}`);
+    const session = new HmcSession(this.transport, settings.username, connection.password, secrets, log);
+    const jobs = new JobRunner(session, clock, { pollIntervalMs: settings.pollIntervalSeconds * 1000, timeoutMs: settings.jobTimeoutSeconds * 1000 }, log);
+    const retry = { retries: settings.retries, baseDelayMs: options.retryBaseDelayMs ?? 1000, maxDelayMs: 30_000, clock };
+    this.ctx = new HmcContext(
+      settings,
+      session,
+      new HmcDirectory(session, settings.identifyBy),
+      jobs,
+      new Semaphore(settings.maxConcurrentJobs),
+      new KeyedLimiter(() => settings.maxRemoteRestartsPerSystem),
+      retry,
+      clock,
+      log,
+    );
+  }
+
+  private get model(): ModelContext {
+    const s = this.ctx.settings;
+    const hmc: Hmc = { name: s.name, site: s.site, maxConcurrentJobs: s.maxConcurrentJobs };
+    return { hmc, identifyBy: s.identifyBy, maxRemoteRestarts: s.maxRemoteRestartsPerSystem };
+  }
+
+  async inventory(): Promise<ComputeInventory> {
+    const { systems, lpars } = await this.ctx.directory.readAll();
+    const model = this.model;
+    const byUuid = new Map(systems.map((s) => [s.uuid, s]));
+    return {
+      hmcs: [model.hmc],
+      managedSystems: systems.map((s) => toManagedSystem(s, model)),
+      lpars: lpars.map((l) => toLpar(l, byUuid.get(l.systemUuid), model)),
+    };
+  }
+
+  async getLpar(lparId: string): Promise<ResolvedLpar> {
+    const lpar = await this.ctx.directory.lpar(lparId, "getLpar");
+    const host = await this.ctx.directory.systemByUuid(lpar.systemUuid, "getLpar", lparId);
+    return toLpar(lpar, host, this.model);
+  }
+
+  setRemoteRestartCapable(lparId: string, capable: boolean): Promise<OperationResult> {
+    return setRemoteRestartCapable(this.ctx, lparId, capable);
+  }
+
+  fenceLpar(lparId: string): Promise<FenceResult> {
+    return fenceLpar(this.ctx, lparId);
+  }
+
+  validateRemoteRestart(request: RemoteRestartRequest): Promise<void> {
+    return validateRemoteRestart(this.ctx, request);
+  }
+
+  remoteRestart(request: RemoteRestartRequest): Promise<OperationResult> {
+    return remoteRestart(this.ctx, request);
+  }
+
+  waitUntilRunning(lparId: string): Promise<OperationResult> {
+    return waitUntilRunning(this.ctx, lparId);
+  }
+
+  powerOn(lparId: string): Promise<OperationResult> {
+    return powerOn(this.ctx, lparId);
+  }
+
+  powerOff(lparId: string, immediate: boolean): Promise<OperationResult> {
+    return powerOff(this.ctx, lparId, immediate);
+  }
+
+  cleanupSource(lparId: string): Promise<OperationResult> {
+    return cleanupSource(this.ctx, lparId);
+  }
+
+  moveLpar(request: RemoteRestartRequest): Promise<OperationResult> {
+    return moveLpar(this.ctx, request);
+  }
+
+  async createDrillLpar(request: DrillLparRequest): Promise<{ lparId: string; alreadyDone: boolean }> {
+    throw unsupported("createDrillLpar", request.sourceLparId);
+  }
+
+  async deleteDrillLpar(lparId: string): Promise<OperationResult> {
+    throw unsupported("deleteDrillLpar", lparId);
+  }
+
+  async limits(): Promise<ConcurrencyLimits> {
+    const s = this.ctx.settings;
+    const systems = await this.ctx.directory.readSystems();
+    const limits: Record<string, number> = { [hmcKey(s.name)]: s.maxConcurrentJobs };
+    for (const system of systems) limits[systemKey(systemId(system, s.identifyBy))] = s.maxRemoteRestartsPerSystem;
+    return limits;
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.ctx.session.logoff();
+    } catch (err) {
+      this.ctx.log.debug(`logoff failed: ${(err as Error).message}`);
+    } finally {
+      await this.transport.close();
+    }
+  }
+}
+
+function unsupported(operation: string, objectId: string): AdapterError {
+  return new AdapterError(
+    "fatal",
+    operation,
+    objectId,
+    "drill partitions are not created on real hardware yet: the HMC adapter cannot build a LogicalPartition from a copy. Run drills against the simulator, or create the drill LPAR by hand",
+  );
+}

@@ -1,0 +1,129 @@
+// Finds HMC objects by the ids the model uses (names or UUIDs) and reads them fresh. Operations
+// always act on a current read of the object: the cache only maps ids to UUIDs.
+
+import { AdapterError } from "../../errors";
+import type { HmcSession } from "./session";
+import { lparId, parseLpar, parseSystem, systemId, type HmcLpar, type HmcSystem, type IdentifyBy } from "./inventory";
+import { feedEntries, MalformedAnswer, parseXml, type XmlNode } from "./xml";
+
+export const UOM = "/rest/api/uom";
+
+export class HmcDirectory {
+  private lparUuids = new Map<string, string>();
+  private systemUuids = new Map<string, string>();
+  private systemsByUuid = new Map<string, HmcSystem>();
+
+  constructor(
+    private readonly session: HmcSession,
+    private readonly identifyBy: IdentifyBy,
+  ) {}
+
+  /** Every managed system and every LPAR defined on them, read now. */
+  async readAll(): Promise<{ systems: HmcSystem[]; lpars: HmcLpar[] }> {
+    const systems = await this.readSystems();
+    const perSystem = await Promise.all(systems.map((s) => this.readLparsOf(s)));
+    const lpars = perSystem.flat();
+    this.remember(systems, lpars);
+    return { systems, lpars };
+  }
+
+  async readSystems(): Promise<HmcSystem[]> {
+    const entries = await this.readEntries(`${UOM}/ManagedSystem`, "inventory", "ManagedSystem");
+    return this.parse("inventory", "ManagedSystem", () => entries.map((e) => parseSystem(e)));
+  }
+
+  async readLparsOf(system: HmcSystem): Promise<HmcLpar[]> {
+    const entries = await this.readEntries(`${UOM}/ManagedSystem/${system.uuid}/LogicalPartition`, "inventory", system.name);
+    return this.parse("inventory", system.name, () => entries.map((e) => parseLpar(e, system.uuid)));
+  }
+
+  /** The LPAR with model id `id`, read now. */
+  async lpar(id: string, operation: string): Promise<HmcLpar> {
+    const uuid = await this.lparUuid(id, operation);
+    const entries = await this.readEntries(`${UOM}/LogicalPartition/${uuid}`, operation, id);
+    return this.parse(operation, id, () => parseLpar(single(entries, "LogicalPartition")));
+  }
+
+  /** The managed system with model id `id`, read now. */
+  async system(id: string, operation: string): Promise<HmcSystem> {
+    const uuid = await this.systemUuid(id, operation);
+    return this.systemByUuid(uuid, operation, id);
+  }
+
+  async systemByUuid(uuid: string, operation: string, objectId: string): Promise<HmcSystem> {
+    const entries = await this.readEntries(`${UOM}/ManagedSystem/${uuid}`, operation, objectId);
+    const system = this.parse(operation, objectId, () => parseSystem(single(entries, "ManagedSystem")));
+    this.systemsByUuid.set(system.uuid, system);
+    return system;
+  }
+
+  /** The model id of a system known by UUID (read if not seen yet). */
+  async systemIdOf(uuid: string, operation: string, objectId: string): Promise<string> {
+    if (this.identifyBy === "uuid") return uuid;
+    const known = this.systemsByUuid.get(uuid) ?? (await this.systemByUuid(uuid, operation, objectId));
+    return systemId(known, this.identifyBy);
+  }
+
+  async lparUuid(id: string, operation: string): Promise<string> {
+    if (this.identifyBy === "uuid") return id;
+    if (!this.lparUuids.has(id)) await this.readAll();
+    return this.lookup(this.lparUuids, id, "LPAR", operation);
+  }
+
+  async systemUuid(id: string, operation: string): Promise<string> {
+    if (this.identifyBy === "uuid") return id;
+    if (!this.systemUuids.has(id)) {
+      const systems = await this.readSystems();
+      this.remember(systems, []);
+    }
+    return this.lookup(this.systemUuids, id, "managed system", operation);
+  }
+
+  private lookup(map: Map<string, string>, id: string, what: string, operation: string): string {
+    const uuid = map.get(id);
+    if (uuid === undefined) throw new AdapterError("notFound", operation, id, `no ${what} named ${JSON.stringify(id)} on the HMC`);
+    if (uuid === AMBIGUOUS) {
+      throw new AdapterError("fatal", operation, id, `more than one ${what} is named ${JSON.stringify(id)}: set \`hmc.identifyBy\` to "uuid" and name them by UUID`);
+    }
+    return uuid;
+  }
+
+  private remember(systems: readonly HmcSystem[], lpars: readonly HmcLpar[]): void {
+    for (const s of systems) {
+      this.systemsByUuid.set(s.uuid, s);
+      note(this.systemUuids, systemId(s, this.identifyBy), s.uuid);
+    }
+    if (lpars.length > 0) {
+      this.lparUuids = new Map();
+      for (const l of lpars) note(this.lparUuids, lparId(l, this.identifyBy), l.uuid);
+    }
+  }
+
+  private async readEntries(path: string, operation: string, objectId: string): Promise<XmlNode[]> {
+    const res = await this.session.send({ method: "GET", path, operation, objectId });
+    // 204 No Content is how the HMC answers an empty feed.
+    if (res.status === 204 || res.body.trim() === "") return [];
+    return this.parse(operation, objectId, () => feedEntries(parseXml(res.body), path));
+  }
+
+  private parse<T>(operation: string, objectId: string, read: () => T): T {
+    try {
+      return read();
+    } catch (err) {
+      if (!(err instanceof MalformedAnswer)) throw err;
+      throw new AdapterError("fatal", operation, objectId, `malformed answer from the HMC: ${err.message}`);
+    }
+  }
+}
+
+const AMBIGUOUS = "\u0000ambiguous";
+
+function note(map: Map<string, string>, id: string, uuid: string): void {
+  const seen = map.get(id);
+  map.set(id, seen === undefined || seen === uuid ? uuid : AMBIGUOUS);
+}
+
+function single(entries: readonly XmlNode[], type: string): XmlNode {
+  if (entries.length !== 1) throw new MalformedAnswer(`expected one ${type} entry, got ${entries.length}`);
+  return entries[0];
+}

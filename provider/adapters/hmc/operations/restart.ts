@@ -1,0 +1,98 @@
+// Simplified remote restart through the RemoteRestart job of a LogicalPartition
+// (Operation=validate|restart|cleanup, targetManagedSystemUUID), and the inactive migration of a
+// powered-off LPAR (Migrate job) used by planned moves and failback.
+
+import { AdapterError } from "../../../errors";
+import type { OperationResult, RemoteRestartRequest } from "../../compute";
+import { withRetries } from "../../http/retry";
+import type { HmcContext } from "../context";
+import { isActive, lparPath } from "./power";
+
+/** RemoteRestartState values after which the source still holds what the restart left behind. */
+const CLEANUP_PENDING = new Set(["Remote_Restarted", "Source_Side_Cleanup_Failed", "Forced_Source_Side_Restart", "Destination_Remote_Restarted"]);
+
+export function validateRemoteRestart(ctx: HmcContext, req: RemoteRestartRequest): Promise<void> {
+  return withRetries(ctx.retry, async () => {
+    const lpar = await ctx.directory.lpar(req.lparId, "validateRemoteRestart");
+    const target = await ctx.directory.systemUuid(req.targetSystemId, "validateRemoteRestart");
+    if (lpar.systemUuid === target) return;
+    if (!lpar.srrCapable) throw notCapable("validateRemoteRestart", req.lparId);
+    await ctx.runJob({
+      objectPath: lparPath(lpar),
+      operation: "RemoteRestart",
+      group: "LogicalPartition",
+      parameters: { Operation: "validate", targetManagedSystemUUID: target },
+      label: "validateRemoteRestart",
+      objectId: req.lparId,
+    });
+  });
+}
+
+export function remoteRestart(ctx: HmcContext, req: RemoteRestartRequest): Promise<OperationResult> {
+  return withRetries(ctx.retry, async () => {
+    const lpar = await ctx.directory.lpar(req.lparId, "remoteRestart");
+    const target = await ctx.directory.systemUuid(req.targetSystemId, "remoteRestart");
+    if (lpar.systemUuid === target) {
+      if (isActive(lpar)) return { alreadyDone: true };
+      // An earlier attempt moved the partition but it did not come up: activate it there.
+      await ctx.runJob({ objectPath: lparPath(lpar), operation: "PowerOn", group: "LogicalPartition", parameters: {}, label: "remoteRestart", objectId: req.lparId });
+      return { alreadyDone: false };
+    }
+    if (!lpar.srrCapable) throw notCapable("remoteRestart", req.lparId);
+    await ctx.runJob(
+      {
+        objectPath: lparPath(lpar),
+        operation: "RemoteRestart",
+        group: "LogicalPartition",
+        parameters: { Operation: "restart", targetManagedSystemUUID: target },
+        label: "remoteRestart",
+        objectId: req.lparId,
+      },
+      req.targetSystemId,
+    );
+    return { alreadyDone: false };
+  });
+}
+
+export function cleanupSource(ctx: HmcContext, lparId: string): Promise<OperationResult> {
+  return withRetries(ctx.retry, async () => {
+    const lpar = await ctx.directory.lpar(lparId, "cleanupSource");
+    if (!CLEANUP_PENDING.has(lpar.remoteRestartState)) return { alreadyDone: true };
+    await ctx.runJob({
+      objectPath: lparPath(lpar),
+      operation: "RemoteRestart",
+      group: "LogicalPartition",
+      parameters: { Operation: "cleanup" },
+      label: "cleanupSource",
+      objectId: lparId,
+    });
+    return { alreadyDone: false };
+  });
+}
+
+export function moveLpar(ctx: HmcContext, req: RemoteRestartRequest): Promise<OperationResult> {
+  return withRetries(ctx.retry, async () => {
+    const lpar = await ctx.directory.lpar(req.lparId, "moveLpar");
+    const target = await ctx.directory.system(req.targetSystemId, "moveLpar");
+    if (lpar.systemUuid === target.uuid) return { alreadyDone: true };
+    if (lpar.state !== "not activated") {
+      throw new AdapterError("conflict", "moveLpar", req.lparId, `only a powered-off LPAR is moved (inactive migration); it is ${lpar.state}: power it off first`);
+    }
+    await ctx.runJob(
+      {
+        objectPath: lparPath(lpar),
+        operation: "Migrate",
+        group: "LogicalPartition",
+        parameters: { TargetManagedSystemName: target.name },
+        label: "moveLpar",
+        objectId: req.lparId,
+      },
+      req.targetSystemId,
+    );
+    return { alreadyDone: false };
+  });
+}
+
+function notCapable(operation: string, lparId: string): AdapterError {
+  return new AdapterError("conflict", operation, lparId, "the LPAR is not simplified-remote-restart capable: enable it (setRemoteRestartCapable, or chsyscfg simplified_remote_restart_capable=1) while it is powered off");
+}
