@@ -4,6 +4,7 @@
 import type { AdapterSettings } from "../generated/adapter-settings";
 import type { ComputeAdapter } from "./compute";
 import type { StorageAdapter } from "./storage";
+import { openHardwareAdapters } from "./hardware";
 
 export type { ComputeAdapter } from "./compute";
 export type { StorageAdapter } from "./storage";
@@ -22,6 +23,6 @@ export async function openAdapters(settings: AdapterSettings): Promise<Adapters>
       return { compute: sim.compute, storage: sim.storage };
     }
     case "hardware":
-      throw new Error("hardware adapters: not built yet (issue 7)");
+      return openHardwareAdapters(settings);
   }
 }

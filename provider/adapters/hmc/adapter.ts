@@ -2,7 +2,7 @@
 // limits (`hmc:<name>` for jobs on the HMC, `system:<id>` for remote restarts onto one managed
 // system) and retries of transient failures; each operation lives in operations/.
 
-import { WallClock, type Clock } from "../../clock";
+import { WallClock } from "../../clock";
 import { AdapterError } from "../../errors";
 import type { HmcConnection } from "../../generated/adapter-settings";
 import type { Hmc, ResolvedLpar } from "../../model";
@@ -16,7 +16,8 @@ import type {
   RemoteRestartRequest,
 } from "../compute";
 import { KeyedLimiter, Semaphore } from "../http/limiter";
-import { stderrLog, type AdapterLog } from "../http/log";
+import { stderrLog } from "../http/log";
+import type { HardwareAdapterOptions } from "../http/options";
 import { Secrets } from "../http/secrets";
 import { createDispatcher } from "../http/tls";
 import { Transport } from "../http/transport";
@@ -28,13 +29,6 @@ import { setRemoteRestartCapable } from "./operations/capable";
 import { fenceLpar, powerOff, powerOn, waitUntilRunning } from "./operations/power";
 import { cleanupSource, moveLpar, remoteRestart, validateRemoteRestart } from "./operations/restart";
 import { HmcSession } from "./session";
-
-export interface HardwareAdapterOptions {
-  readonly clock?: Clock;
-  readonly log?: AdapterLog;
-  /** Delay before the first retry of a transient failure (doubles each time). @default 1000 */
-  readonly retryBaseDelayMs?: number;
-}
 
 export function resolveHmcSettings(c: HmcConnection): HmcSettings {
   return {

@@ -1,0 +1,17 @@
+// Opens the real-hardware adapters: PowerVM through an HMC, storage through Spectrum Virtualize.
+// Nothing connects here: each adapter logs on at its first call.
+
+import { ValidationError, type ValidationIssue } from "../errors";
+import type { HardwareSettings } from "../generated/adapter-settings";
+import { HmcComputeAdapter } from "./hmc/adapter";
+import type { HardwareAdapterOptions } from "./http/options";
+import type { Adapters } from "./index";
+import { SvcStorageAdapter } from "./svc/adapter";
+
+export function openHardwareAdapters(settings: HardwareSettings, options: HardwareAdapterOptions = {}): Adapters {
+  const issues: ValidationIssue[] = [];
+  if (!settings.hmc) issues.push({ path: "hmc", message: "`hmc` is required when `type` is \"hardware\": add the HMC's url, username and password" });
+  if (!settings.storage) issues.push({ path: "storage", message: "`storage` is required when `type` is \"hardware\": add the storage system's url, username and password" });
+  if (!settings.hmc || !settings.storage) throw new ValidationError("adapter settings", issues);
+  return { compute: new HmcComputeAdapter(settings.hmc, options), storage: new SvcStorageAdapter(settings.storage, options) };
+}

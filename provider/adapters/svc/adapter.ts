@@ -1,0 +1,120 @@
+// The StorageAdapter for IBM Spectrum Virtualize (SVC, FlashSystem, Storwize) through its REST
+// API. It owns the token session, the limit `storage:<id>` on parallel commands, retries of
+// transient failures and the host naming convention; each operation lives in operations/.
+
+import { WallClock } from "../../clock";
+import type { SvcConnection } from "../../generated/adapter-settings";
+import type { ResolvedFlashCopyGroup } from "../../model";
+import type { ConcurrencyLimits, OperationResult } from "../compute";
+import type { HardwareAdapterOptions } from "../http/options";
+import { Semaphore } from "../http/limiter";
+import { stderrLog } from "../http/log";
+import { Secrets } from "../http/secrets";
+import { createDispatcher } from "../http/tls";
+import { Transport } from "../http/transport";
+import type { FlashCopyRequest, MapRequest, StorageAdapter, StorageInventory } from "../storage";
+import { storageKey, SvcContext, type SvcSettings } from "./context";
+import { HostNaming } from "./hostnames";
+import { toConsistencyGroup, toFlashCopyGroup, toHostMappings, toStorageSystem, toVolume } from "./inventory";
+import { createFlashCopyGroup, deleteFlashCopyGroup } from "./operations/flashcopy";
+import { mapVolume, unmapVolume } from "./operations/mapping";
+import { failoverConsistencyGroup, startConsistencyGroup, switchConsistencyGroup } from "./operations/remotecopy";
+import { SvcQueries } from "./queries";
+import { SvcSession } from "./session";
+
+export function resolveSvcSettings(c: SvcConnection): SvcSettings {
+  return {
+    url: c.url,
+    site: c.site ?? "default",
+    username: c.username,
+    maxConcurrentRequests: c.maxConcurrentRequests ?? 4,
+    hostNameTemplate: c.hostNameTemplate ?? "{system}",
+    presentation: c.presentation ?? "vscsi",
+    volumeFilters: c.volumeFilters ?? [],
+    maxObjectsPerQuery: c.maxObjectsPerQuery ?? 2000,
+    flashCopyTargetSuffix: c.flashCopyTargetSuffix ?? "_drill",
+    requestTimeoutSeconds: c.requestTimeoutSeconds ?? 60,
+    retries: c.retries ?? 3,
+  };
+}
+
+export class SvcStorageAdapter implements StorageAdapter {
+  readonly kind = "svc";
+  private readonly ctx: SvcContext;
+  private readonly transport: Transport;
+
+  constructor(connection: SvcConnection, options: HardwareAdapterOptions = {}) {
+    const settings = resolveSvcSettings(connection);
+    const clock = options.clock ?? new WallClock();
+    const log = options.log ?? stderrLog;
+    const secrets = new Secrets();
+    secrets.add(connection.password);
+    const dispatcher = createDispatcher({ tls: connection.tls, settingsPath: "storage.tls", connections: settings.maxConcurrentRequests, log });
+    this.transport = new Transport(settings.url, dispatcher, settings.requestTimeoutSeconds * 1000, secrets, `storage ${new URL(settings.url).host}`);
+    const session = new SvcSession(this.transport, settings.username, connection.password, secrets, new Semaphore(settings.maxConcurrentRequests), log);
+    const retry = { retries: settings.retries, baseDelayMs: options.retryBaseDelayMs ?? 1000, maxDelayMs: 30_000, clock };
+    this.ctx = new SvcContext(settings, session, new SvcQueries(session, settings.maxObjectsPerQuery, log), new HostNaming(settings.hostNameTemplate), retry, clock, log);
+  }
+
+  async inventory(): Promise<StorageInventory> {
+    const { ctx } = this;
+    const q = ctx.queries;
+    const op = "inventory";
+    const system = await ctx.storageSystemId(op);
+    const vdisks = ctx.settings.volumeFilters.length > 0 ? await q.byFilters("lsvdisk", ctx.settings.volumeFilters, op, { bytes: true }) : await q.sliced("lsvdisk", op, { bytes: true });
+    const hosts = (await q.list("lshost", op, system)).filter((h) => ctx.naming.parse(h.name) !== undefined);
+    const mapRows = (await Promise.all(hosts.map((h) => q.list("lshostvdiskmap", op, h.name, {}, h.name)))).flat();
+    const rcGroups = await q.list("lsrcconsistgrp", op, system);
+    const consistencyGroups = await Promise.all(
+      rcGroups.map(async (g) => toConsistencyGroup(g, await q.filtered("lsrcrelationship", `consistency_group_name=${g.name}`, op, g.name), new Date(ctx.clock.now()))),
+    );
+    const fcGroups = await q.list("lsfcconsistgrp", op, system);
+    const flashCopyGroups: ResolvedFlashCopyGroup[] = await Promise.all(
+      fcGroups.map(async (g) => toFlashCopyGroup(g, await q.filtered("lsfcmap", `group_name=${g.name}`, op, g.name), system)),
+    );
+    return {
+      storageSystems: [toStorageSystem({ name: system }, ctx.settings.site, ctx.settings.maxConcurrentRequests)],
+      volumes: vdisks.map((v) => toVolume(v, system)),
+      hostMappings: toHostMappings(mapRows, ctx.naming, ctx.settings.presentation),
+      consistencyGroups,
+      flashCopyGroups,
+    };
+  }
+
+  failoverConsistencyGroup(groupId: string): Promise<OperationResult> {
+    return failoverConsistencyGroup(this.ctx, groupId);
+  }
+
+  switchConsistencyGroup(groupId: string, primary: "master" | "aux"): Promise<OperationResult> {
+    return switchConsistencyGroup(this.ctx, groupId, primary);
+  }
+
+  startConsistencyGroup(groupId: string, primary: "master" | "aux", force: boolean): Promise<OperationResult> {
+    return startConsistencyGroup(this.ctx, groupId, primary, force);
+  }
+
+  mapVolume(request: MapRequest): Promise<OperationResult> {
+    return mapVolume(this.ctx, request);
+  }
+
+  unmapVolume(request: MapRequest): Promise<OperationResult> {
+    return unmapVolume(this.ctx, request);
+  }
+
+  createFlashCopyGroup(request: FlashCopyRequest): Promise<{ group: ResolvedFlashCopyGroup; alreadyDone: boolean }> {
+    return createFlashCopyGroup(this.ctx, request);
+  }
+
+  deleteFlashCopyGroup(groupId: string): Promise<OperationResult> {
+    return deleteFlashCopyGroup(this.ctx, groupId);
+  }
+
+  async limits(): Promise<ConcurrencyLimits> {
+    return { [storageKey(await this.ctx.storageSystemId("limits"))]: this.ctx.settings.maxConcurrentRequests };
+  }
+
+  close(): Promise<void> {
+    // Tokens simply expire: the REST API has no logout.
+    return this.transport.close();
+  }
+}
