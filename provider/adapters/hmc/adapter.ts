@@ -19,6 +19,7 @@ import { KeyedLimiter, Semaphore } from "../http/limiter";
 import { stderrLog } from "../http/log";
 import type { HardwareAdapterOptions } from "../http/options";
 import { Secrets } from "../http/secrets";
+import { withRetries } from "../http/retry";
 import { createDispatcher } from "../http/tls";
 import { Transport } from "../http/transport";
 import { HmcContext, hmcKey, systemKey, type HmcSettings } from "./context";
@@ -88,7 +89,7 @@ export class HmcComputeAdapter implements ComputeAdapter {
   }
 
   async inventory(): Promise<ComputeInventory> {
-    const { systems, lpars } = await this.ctx.directory.readAll();
+    const { systems, lpars } = await withRetries(this.ctx.retry, () => this.ctx.directory.readAll());
     const model = this.model;
     const byUuid = new Map(systems.map((s) => [s.uuid, s]));
     return {
@@ -99,9 +100,11 @@ export class HmcComputeAdapter implements ComputeAdapter {
   }
 
   async getLpar(lparId: string): Promise<ResolvedLpar> {
-    const lpar = await this.ctx.directory.lpar(lparId, "getLpar");
-    const host = await this.ctx.directory.systemByUuid(lpar.systemUuid, "getLpar", lparId);
-    return toLpar(lpar, host, this.model);
+    return withRetries(this.ctx.retry, async () => {
+      const lpar = await this.ctx.directory.lpar(lparId, "getLpar");
+      const host = await this.ctx.directory.systemByUuid(lpar.systemUuid, "getLpar", lparId);
+      return toLpar(lpar, host, this.model);
+    });
   }
 
   setRemoteRestartCapable(lparId: string, capable: boolean): Promise<OperationResult> {
@@ -150,13 +153,14 @@ export class HmcComputeAdapter implements ComputeAdapter {
 
   async limits(): Promise<ConcurrencyLimits> {
     const s = this.ctx.settings;
-    const systems = await this.ctx.directory.readSystems();
+    const systems = await withRetries(this.ctx.retry, () => this.ctx.directory.readSystems());
     const limits: Record<string, number> = { [hmcKey(s.name)]: s.maxConcurrentJobs };
     for (const system of systems) limits[systemKey(systemId(system, s.identifyBy))] = s.maxRemoteRestartsPerSystem;
     return limits;
   }
 
   async close(): Promise<void> {
+    if (this.transport.isClosed) return;
     try {
       await this.ctx.session.logoff();
     } catch (err) {

@@ -52,6 +52,7 @@ const TLS_CODES = new Set([
 
 export class Transport {
   private readonly origin: string;
+  private closed = false;
 
   constructor(
     baseUrl: string,
@@ -71,8 +72,8 @@ export class Transport {
         headers: req.headers,
         body: req.body,
         dispatcher: this.dispatcher,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
+        // One deadline for the whole exchange (undici's own headers/body time-outs are coarse).
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
       const body = await res.body.text();
       return { status: res.statusCode, headers: res.headers, body };
@@ -86,8 +87,15 @@ export class Transport {
     return new AdapterError(failure, req.operation, req.objectId, this.secrets.redact(`${this.what}: ${message}`));
   }
 
-  close(): Promise<void> {
-    return this.dispatcher.close();
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Closes the connections; closing twice is harmless. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.dispatcher.close();
   }
 
   private networkError(req: HttpRequest, err: unknown): AdapterError {
@@ -99,6 +107,9 @@ export class Transport {
         req,
         `TLS verification of ${this.origin} failed (${code}: ${detail}). Trust the server's CA with \`tls.caBundle\` (a PEM file), or check the host name in \`url\`.`,
       );
+    }
+    if (err instanceof Error && err.name === "TimeoutError") {
+      return this.fail("transient", req, `${req.method} ${req.path} failed: no answer within ${this.timeoutMs} ms`);
     }
     if ((code && TRANSIENT_CODES.has(code)) || err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
       const timedOut = code?.includes("TIMEOUT") ? ` (no answer within ${this.timeoutMs} ms)` : "";

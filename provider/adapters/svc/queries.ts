@@ -59,7 +59,9 @@ export class SvcQueries {
       const prefix = pending.shift()!;
       const part = await this.filtered(command, `name=${prefix}*`, operation, command, extra);
       if (part.length >= this.maxObjects && prefix.length < MAX_PREFIX) {
+        // Narrower slices, plus the object named exactly `prefix`, which none of them holds.
         pending.push(...[...NAME_CHARS].map((c) => prefix + c));
+        for (const r of await this.filtered(command, `name=${prefix}`, operation, command, extra)) byId.set(r.id ?? r.name, r);
         continue;
       }
       if (part.length >= this.maxObjects) this.log.warn(`${command} name=${prefix}*: ${part.length} objects in one answer (limit ${this.maxObjects})`);

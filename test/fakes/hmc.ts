@@ -1,0 +1,341 @@
+// A small, stateful fake of the HMC REST API, written from IBM's public documentation of the
+// Logon, ManagedSystem, LogicalPartition and Jobs resources: XML in, Atom/XML out, sessions
+// (X-API-Session), ETags on LogicalPartition updates, and jobs that run for `jobMs` and change
+// the fake's state as the real operation would (PowerOn, PowerOff, RemoteRestart, Migrate).
+
+import { randomUUID } from "crypto";
+import { XMLParser } from "fast-xml-parser";
+import { FakeServer, type FakeRequest, type FakeResponse } from "./server";
+
+const UOM_NS = "http://www.ibm.com/xmlns/systems/power/firmware/uom/mc/2012_10/";
+const WEB_NS = "http://www.ibm.com/xmlns/systems/power/firmware/web/mc/2012_10/";
+const DOWN = new Set(["power off", "error", "no connection", "error - terminated"]);
+
+export interface FakeSystem {
+  uuid: string;
+  name: string;
+  state: string;
+  processorUnits: number;
+  memoryMb: number;
+  vioses: string[];
+}
+
+export interface FakeLpar {
+  uuid: string;
+  name: string;
+  partitionId: number;
+  state: string;
+  remoteRestartState: string;
+  srrCapable: boolean;
+  systemUuid: string;
+  processorUnits: number;
+  memoryMb: number;
+  etag: number;
+}
+
+interface FakeJob {
+  id: string;
+  operation: string;
+  lparUuid: string;
+  params: Record<string, string>;
+  status: string;
+  message: string;
+}
+
+const parser = new XMLParser({ removeNSPrefix: true, parseTagValue: false, ignoreAttributes: true, isArray: (n) => n === "JobParameter" });
+
+export class FakeHmc extends FakeServer {
+  readonly systems = new Map<string, FakeSystem>();
+  readonly lpars = new Map<string, FakeLpar>();
+  readonly sessions = new Set<string>();
+  /** Every session token ever handed out (for secrecy checks). */
+  readonly issuedTokens: string[] = [];
+  readonly jobs = new Map<string, FakeJob>();
+  /** Jobs failing with COMPLETED_WITH_ERROR, as "Operation:lparName". */
+  readonly failingJobs = new Set<string>();
+  jobMs = 20;
+  bootMs = 10;
+  logons = 0;
+  jobsDeleted = 0;
+  runningJobs = 0;
+  maxRunningJobs = 0;
+  private readonly restartsOnto = new Map<string, number>();
+  maxRestartsOntoOneSystem = 0;
+
+  constructor(
+    readonly username = "hscroot",
+    readonly password = "abc123-Pa$$w0rd<&>",
+  ) {
+    super();
+  }
+
+  addSystem(name: string, state = "operating", processorUnits = 16, memoryMb = 262144): FakeSystem {
+    const s: FakeSystem = { uuid: randomUUID().toUpperCase(), name, state, processorUnits, memoryMb, vioses: [randomUUID().toUpperCase(), randomUUID().toUpperCase()] };
+    this.systems.set(s.uuid, s);
+    return s;
+  }
+
+  addLpar(name: string, system: string, opts: Partial<Pick<FakeLpar, "state" | "srrCapable" | "processorUnits" | "memoryMb">> = {}): FakeLpar {
+    const l: FakeLpar = {
+      uuid: randomUUID().toUpperCase(),
+      name,
+      partitionId: this.lpars.size + 1,
+      state: opts.state ?? "running",
+      remoteRestartState: opts.srrCapable === false ? "Invalid" : "Remote_Restartable",
+      srrCapable: opts.srrCapable ?? true,
+      systemUuid: this.system(system).uuid,
+      processorUnits: opts.processorUnits ?? 0.5,
+      memoryMb: opts.memoryMb ?? 8192,
+      etag: 1,
+    };
+    this.lpars.set(l.uuid, l);
+    return l;
+  }
+
+  system(name: string): FakeSystem {
+    const s = [...this.systems.values()].find((x) => x.name === name);
+    if (!s) throw new Error(`fake HMC: no system ${name}`);
+    return s;
+  }
+
+  lpar(name: string): FakeLpar {
+    const l = [...this.lpars.values()].find((x) => x.name === name);
+    if (!l) throw new Error(`fake HMC: no LPAR ${name}`);
+    return l;
+  }
+
+  /** Drops every session, as an HMC does when sessions time out. */
+  expireSessions(): void {
+    this.sessions.clear();
+  }
+
+  protected exempt(req: FakeRequest): boolean {
+    return req.path.startsWith("/rest/api/web/Logon");
+  }
+
+  protected handle(req: FakeRequest): FakeResponse {
+    if (req.path === "/rest/api/web/Logon") return req.method === "PUT" ? this.logon(req) : this.logoff(req);
+    const session = req.headers["x-api-session"];
+    if (typeof session !== "string" || !this.sessions.has(session)) return httpError(401, req.path, "Unauthorized: the session is not valid or has expired");
+    const path = req.path.split("?")[0];
+    let m: RegExpExecArray | null;
+    if (req.method === "GET" && path === "/rest/api/uom/ManagedSystem") return atom(feed([...this.systems.values()].map((s) => this.systemEntry(s))));
+    if (req.method === "GET" && (m = /^\/rest\/api\/uom\/ManagedSystem\/([^/]+)$/.exec(path))) {
+      const s = this.systems.get(m[1]);
+      return s ? atom(this.systemEntry(s)) : httpError(404, path, "ManagedSystem not found");
+    }
+    if (req.method === "GET" && (m = /^\/rest\/api\/uom\/ManagedSystem\/([^/]+)\/LogicalPartition$/.exec(path))) {
+      if (!this.systems.has(m[1])) return httpError(404, path, "ManagedSystem not found");
+      return atom(feed([...this.lpars.values()].filter((l) => l.systemUuid === m![1]).map((l) => this.lparEntry(l))));
+    }
+    if (req.method === "GET" && path === "/rest/api/uom/LogicalPartition") return atom(feed([...this.lpars.values()].map((l) => this.lparEntry(l))));
+    if ((m = /^\/rest\/api\/uom\/LogicalPartition\/([^/]+)$/.exec(path))) {
+      const l = this.lpars.get(m[1]);
+      if (!l) return httpError(404, path, "LogicalPartition not found");
+      if (req.method === "GET") return { ...atom(this.lparEntry(l)), headers: { "Content-Type": "application/atom+xml", ETag: String(l.etag) } };
+      if (req.method === "POST") return this.updateLpar(req, l);
+    }
+    if (req.method === "PUT" && (m = /^\/rest\/api\/uom\/LogicalPartition\/([^/]+)\/do\/(\w+)$/.exec(path))) return this.startJob(req, m[1], m[2]);
+    if ((m = /^\/rest\/api\/uom\/jobs\/([^/]+)(\/cancel)?$/.exec(path))) {
+      const job = this.jobs.get(m[1]);
+      if (!job) return httpError(404, path, "Job not found");
+      if (req.method === "GET") return jobResponse(job);
+      if (req.method === "DELETE") {
+        this.jobs.delete(job.id);
+        this.jobsDeleted++;
+        return { status: 204 };
+      }
+      if (req.method === "PUT" && m[2]) {
+        job.status = "COMPLETED_WITH_ERROR";
+        job.message = "cancelled";
+        return { status: 200 };
+      }
+    }
+    return httpError(404, path, `no resource ${req.method} ${path}`);
+  }
+
+  private logon(req: FakeRequest): FakeResponse {
+    if (!String(req.headers["content-type"]).includes("type=LogonRequest")) return httpError(415, req.path, "expected a LogonRequest");
+    const doc = parser.parse(req.body) as { LogonRequest?: { UserID?: string; Password?: string } };
+    if (doc.LogonRequest?.UserID !== this.username || doc.LogonRequest?.Password !== this.password) return httpError(401, req.path, "Logon failed: invalid user or password");
+    const token = `${randomUUID()}${randomUUID()}`.replace(/-/g, "");
+    this.sessions.add(token);
+    this.issuedTokens.push(token);
+    this.logons++;
+    return {
+      status: 200,
+      headers: { "Content-Type": "application/vnd.ibm.powervm.web+xml; type=LogonResponse" },
+      body: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<LogonResponse xmlns="${WEB_NS}" schemaVersion="V1_1_0"><Metadata><Atom/></Metadata><X-API-Session kxe="false" kb="ROR">\n${token}\n</X-API-Session></LogonResponse>`,
+    };
+  }
+
+  private logoff(req: FakeRequest): FakeResponse {
+    this.sessions.delete(String(req.headers["x-api-session"]));
+    return { status: 204 };
+  }
+
+  private updateLpar(req: FakeRequest, l: FakeLpar): FakeResponse {
+    if (req.headers["if-match"] !== String(l.etag)) return httpError(412, req.path, "Precondition Failed: the object was changed (ETag mismatch)");
+    const doc = parser.parse(req.body) as { LogicalPartition?: { SimplifiedRemoteRestartCapable?: string } };
+    const value = doc.LogicalPartition?.SimplifiedRemoteRestartCapable;
+    if (value === undefined) return httpError(400, req.path, "expected a LogicalPartition");
+    l.srrCapable = value === "true";
+    l.remoteRestartState = l.srrCapable ? "Remote_Restartable" : "Invalid";
+    l.etag++;
+    return { ...atom(this.lparEntry(l)), headers: { "Content-Type": "application/atom+xml", ETag: String(l.etag) } };
+  }
+
+  private startJob(req: FakeRequest, uuid: string, operation: string): FakeResponse {
+    const lpar = this.lpars.get(uuid);
+    if (!lpar) return httpError(404, req.path, "LogicalPartition not found");
+    if (!String(req.headers["content-type"]).includes("type=JobRequest")) return httpError(415, req.path, "expected a JobRequest");
+    const doc = parser.parse(req.body) as { JobRequest?: { RequestedOperation?: { OperationName?: string }; JobParameters?: { JobParameter?: { ParameterName: string; ParameterValue: string }[] } } };
+    if (doc.JobRequest?.RequestedOperation?.OperationName !== operation) return httpError(400, req.path, "OperationName does not match the URL");
+    const params: Record<string, string> = {};
+    for (const p of doc.JobRequest.JobParameters?.JobParameter ?? []) params[p.ParameterName] = p.ParameterValue;
+    const job: FakeJob = { id: String(1000 + this.jobs.size + this.jobsDeleted), operation, lparUuid: uuid, params, status: "RUNNING", message: "" };
+    this.jobs.set(job.id, job);
+    const target = operation === "RemoteRestart" && params.Operation === "restart" ? params.targetManagedSystemUUID : undefined;
+    this.runningJobs++;
+    this.maxRunningJobs = Math.max(this.maxRunningJobs, this.runningJobs);
+    if (target) {
+      const n = (this.restartsOnto.get(target) ?? 0) + 1;
+      this.restartsOnto.set(target, n);
+      this.maxRestartsOntoOneSystem = Math.max(this.maxRestartsOntoOneSystem, n);
+      lpar.remoteRestartState = "Source_Remote_Restarting";
+    }
+    setTimeout(() => {
+      this.runningJobs--;
+      if (target) this.restartsOnto.set(target, this.restartsOnto.get(target)! - 1);
+      const error = this.failingJobs.has(`${operation}:${lpar.name}`) ? `HSCLA27C The operation failed on partition ${lpar.name}` : this.apply(job, lpar);
+      job.status = error ? "COMPLETED_WITH_ERROR" : "COMPLETED_OK";
+      job.message = error ?? "";
+      if (error && target) lpar.remoteRestartState = "Remote_Restartable";
+    }, this.jobMs);
+    return jobResponse(job);
+  }
+
+  /** The effect of a finished job; returns an error message when the HMC would refuse it. */
+  private apply(job: FakeJob, lpar: FakeLpar): string | undefined {
+    const system = this.systems.get(lpar.systemUuid)!;
+    switch (job.operation) {
+      case "PowerOn":
+        if (system.state !== "operating") return `HSCL0001 the managed system is ${system.state}`;
+        if (lpar.state !== "not activated") return `HSCL0002 the partition is ${lpar.state}`;
+        this.boot(lpar);
+        return undefined;
+      case "PowerOff":
+        if (DOWN.has(system.state)) return `HSCL0003 the managed system is ${system.state}`;
+        lpar.state = "not activated";
+        return undefined;
+      case "Migrate": {
+        const target = [...this.systems.values()].find((s) => s.name === job.params.TargetManagedSystemName);
+        if (!target || target.state !== "operating") return "HSCL0004 the target system cannot receive the partition";
+        if (lpar.state !== "not activated") return "HSCL0005 only inactive partitions are migrated by this fake";
+        lpar.systemUuid = target.uuid;
+        return undefined;
+      }
+      case "RemoteRestart":
+        return this.remoteRestart(job, lpar, system);
+      default:
+        return `HSCL0000 unknown job ${job.operation}`;
+    }
+  }
+
+  private remoteRestart(job: FakeJob, lpar: FakeLpar, source: FakeSystem): string | undefined {
+    const op = job.params.Operation;
+    if (op === "cleanup") {
+      if (lpar.remoteRestartState !== "Remote_Restarted") return "HSCLB001 nothing to clean up";
+      lpar.remoteRestartState = "Remote_Restartable";
+      return undefined;
+    }
+    const target = this.systems.get(job.params.targetManagedSystemUUID ?? "");
+    if (!target) return "HSCLB002 targetManagedSystemUUID names no managed system";
+    if (!lpar.srrCapable) return "HSCLB003 the partition is not simplified remote restart capable";
+    if (!DOWN.has(source.state)) return `HSCLB004 the source managed system is ${source.state}: remote restart needs it down`;
+    if (target.state !== "operating") return `HSCLB005 the target managed system is ${target.state}`;
+    if (op === "validate") return undefined;
+    if (op !== "restart") return `HSCLB006 unknown Operation ${op}`;
+    lpar.systemUuid = target.uuid;
+    lpar.remoteRestartState = "Remote_Restarted";
+    this.boot(lpar);
+    return undefined;
+  }
+
+  private boot(lpar: FakeLpar): void {
+    lpar.state = "starting";
+    setTimeout(() => {
+      if (lpar.state === "starting") lpar.state = "running";
+    }, this.bootMs);
+  }
+
+  private systemEntry(s: FakeSystem): string {
+    const vios = s.vioses.map((v) => `<link href="${this.url}/rest/api/uom/ManagedSystem/${s.uuid}/VirtualIOServer/${v}" rel="related"/>`).join("");
+    return entry(
+      s.uuid,
+      "ManagedSystem",
+      1,
+      `<ManagedSystem:ManagedSystem xmlns:ManagedSystem="${UOM_NS}" xmlns="${UOM_NS}" schemaVersion="V1_0"><Metadata><Atom><AtomID>${s.uuid}</AtomID></Atom></Metadata>` +
+        `<AssociatedSystemMemoryConfiguration kb="CUD" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata><ConfigurableSystemMemory kb="CUD" kxe="false">${s.memoryMb}</ConfigurableSystemMemory></AssociatedSystemMemoryConfiguration>` +
+        `<AssociatedSystemProcessorConfiguration kb="CUD" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata><ConfigurableSystemProcessorUnits kb="CUD" kxe="false">${s.processorUnits}</ConfigurableSystemProcessorUnits></AssociatedSystemProcessorConfiguration>` +
+        `<AssociatedVirtualIOServers kb="CUD" kxe="false">${vios}</AssociatedVirtualIOServers>` +
+        `<State kb="ROO" kxe="false">${s.state}</State><SystemName kb="CUR" kxe="false">${s.name}</SystemName></ManagedSystem:ManagedSystem>`,
+    );
+  }
+
+  private lparEntry(l: FakeLpar): string {
+    return entry(
+      l.uuid,
+      "LogicalPartition",
+      l.etag,
+      `<LogicalPartition:LogicalPartition xmlns:LogicalPartition="${UOM_NS}" xmlns="${UOM_NS}" schemaVersion="V1_0"><Metadata><Atom><AtomID>${l.uuid}</AtomID></Atom></Metadata>` +
+        `<PartitionID kb="COD" kxe="false">${l.partitionId}</PartitionID>` +
+        `<PartitionMemoryConfiguration kb="CUD" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata><CurrentMemory kb="ROR" kxe="false">${l.memoryMb}</CurrentMemory><DesiredMemory kb="CUD" kxe="false">${l.memoryMb}</DesiredMemory></PartitionMemoryConfiguration>` +
+        `<PartitionName kb="CUR" kxe="false">${l.name}</PartitionName>` +
+        `<PartitionProcessorConfiguration kb="CUD" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata><HasDedicatedProcessors kb="CUD" kxe="false">false</HasDedicatedProcessors>` +
+        `<CurrentSharedProcessorConfiguration kb="ROO" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata><CurrentProcessingUnits kb="ROO" kxe="false">${l.processorUnits}</CurrentProcessingUnits></CurrentSharedProcessorConfiguration></PartitionProcessorConfiguration>` +
+        `<PartitionState kb="ROO" kxe="false">${l.state}</PartitionState><PartitionUUID kb="ROO" kxe="false">${l.uuid}</PartitionUUID>` +
+        `<AssociatedManagedSystem kb="CUD" kxe="false" href="${this.url}/rest/api/uom/ManagedSystem/${l.systemUuid}" rel="related"/>` +
+        `<RemoteRestartState kb="ROO" kxe="false">${l.remoteRestartState}</RemoteRestartState>` +
+        `<SimplifiedRemoteRestartCapable kb="CUD" kxe="false">${l.srrCapable}</SimplifiedRemoteRestartCapable></LogicalPartition:LogicalPartition>`,
+    );
+  }
+}
+
+function entry(uuid: string, type: string, etag: number, content: string): string {
+  return (
+    `<entry><id>${uuid}</id><title>${type}</title><published>2026-01-01T00:00:00.000Z</published>` +
+    `<etag:etag xmlns:etag="${UOM_NS}" xmlns="${UOM_NS}">${etag}</etag:etag>` +
+    `<content type="application/vnd.ibm.powervm.uom+xml; type=${type}">${content}</content></entry>`
+  );
+}
+
+function feed(entries: string[]): string {
+  return `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:ns2="http://a9.com/-/spec/opensearch/1.1/"><id>${randomUUID()}</id><updated>2026-01-01T00:00:00.000Z</updated><generator>IBM Power Systems Management Console</generator>${entries.join("")}</feed>`;
+}
+
+function atom(body: string): FakeResponse {
+  // A single entry is an Atom document on its own, with the Atom namespace on <entry>.
+  const doc = body.startsWith("<entry>") ? body.replace("<entry>", `<entry xmlns="http://www.w3.org/2005/Atom">`) : body;
+  return { status: 200, headers: { "Content-Type": "application/atom+xml" }, body: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n${doc}` };
+}
+
+function jobResponse(job: FakeJob): FakeResponse {
+  const exception = job.message ? `<ResponseException kb="ROR" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata><Message kb="ROR" kxe="false">${job.message}</Message></ResponseException>` : "";
+  return {
+    status: 200,
+    headers: { "Content-Type": "application/vnd.ibm.powervm.web+xml; type=JobResponse" },
+    body:
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<JobResponse:JobResponse xmlns:JobResponse="${WEB_NS}" xmlns="${WEB_NS}" schemaVersion="V1_0"><Metadata><Atom/></Metadata>` +
+      `<TargetUuid kb="ROR" kxe="false">${job.lparUuid}</TargetUuid><JobID kb="ROR" kxe="false">${job.id}</JobID><Status kb="ROR" kxe="false">${job.status}</Status>` +
+      `<Results kb="ROR" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata></Results>${exception}</JobResponse:JobResponse>`,
+  };
+}
+
+function httpError(status: number, uri: string, message: string): FakeResponse {
+  return {
+    status,
+    headers: { "Content-Type": "application/vnd.ibm.powervm.web+xml; type=HttpErrorResponse" },
+    body: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<HttpErrorResponse xmlns="${WEB_NS}" schemaVersion="V1_0"><Metadata><Atom/></Metadata><HTTPStatus>${status}</HTTPStatus><URI>${uri}</URI><ReasonCode>${status}</ReasonCode><Message>${message}</Message></HttpErrorResponse>`,
+  };
+}

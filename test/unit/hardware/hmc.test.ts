@@ -1,0 +1,254 @@
+// The HMC compute adapter against a fake HMC on loopback HTTPS.
+import { strict as assert } from "assert";
+import * as sinon from "sinon";
+import { HmcComputeAdapter } from "../../../provider/adapters/hmc/adapter";
+import { AdapterError } from "../../../provider/errors";
+import type { HmcConnection } from "../../../provider/generated/adapter-settings";
+import { FakeHmc } from "../../fakes/hmc";
+import { assertNoSecrets, hmcSettings, MemoryLog, rejection } from "./helpers";
+
+describe("HMC compute adapter", function () {
+  this.timeout(10_000);
+  const sandbox = sinon.createSandbox();
+  let hmc: FakeHmc;
+  let log: MemoryLog;
+  let adapter: HmcComputeAdapter;
+  const errors: string[] = [];
+
+  function open(extra: Partial<HmcConnection> = {}): HmcComputeAdapter {
+    adapter = new HmcComputeAdapter(hmcSettings(hmc, extra), { log, retryBaseDelayMs: 5 });
+    return adapter;
+  }
+
+  async function failure(promise: Promise<unknown>): Promise<AdapterError> {
+    const err = await rejection(promise);
+    assert.ok(err instanceof AdapterError, `expected an AdapterError, got ${err}`);
+    errors.push(err.message);
+    return err;
+  }
+
+  beforeEach(async () => {
+    hmc = new FakeHmc();
+    hmc.addSystem("sys-a");
+    hmc.addSystem("sys-b");
+    for (const name of ["lpar1", "lpar2", "lpar3"]) hmc.addLpar(name, "sys-a");
+    hmc.addLpar("db1", "sys-b", { srrCapable: false, state: "not activated" });
+    await hmc.start();
+    log = new MemoryLog();
+    open();
+  });
+
+  afterEach(async () => {
+    await adapter.close();
+    await hmc.stop();
+    sandbox.restore();
+    // THEN, whatever the test did: no password or session token in any message or log line
+    assertNoSecrets([...errors, ...log.warnings, ...log.debugs], [hmc.password, ...hmc.issuedTokens]);
+    errors.length = 0;
+  });
+
+  it("logs on with a LogonRequest, sends X-API-Session afterwards and logs off on close", async () => {
+    // WHEN the adapter reads the inventory and is closed
+    await adapter.inventory();
+    await adapter.close();
+    // THEN the first request was the logon, later ones carried the session, the last logged off
+    const [logon, ...rest] = hmc.requests;
+    assert.equal(logon.method, "PUT");
+    assert.equal(logon.path, "/rest/api/web/Logon");
+    assert.match(String(logon.headers["content-type"]), /application\/vnd\.ibm\.powervm\.web\+xml; type=LogonRequest/);
+    assert.match(logon.body, /<UserID[^>]*>hscroot<\/UserID>/);
+    assert.ok(rest.every((r) => r.headers["x-api-session"] === hmc.issuedTokens[0]));
+    assert.equal(rest[rest.length - 1].method, "DELETE");
+    assert.equal(hmc.sessions.size, 0);
+  });
+
+  it("maps managed systems and LPARs into the model", async () => {
+    // GIVEN sys-b powered off and db1 not activated
+    hmc.system("sys-b").state = "power off";
+    // WHEN the inventory is read
+    const inv = await adapter.inventory();
+    // THEN states, capacities, hosts and the HMC are in the model's terms
+    assert.deepEqual(inv.hmcs, [{ name: "hmc1", site: "dc1", maxConcurrentJobs: 16 }]);
+    const sysA = inv.managedSystems.find((s) => s.id === "sys-a")!;
+    assert.equal(sysA.state, "Operating");
+    assert.equal(sysA.memoryGb, 256);
+    assert.equal(sysA.vioses.length, 2);
+    assert.equal(inv.managedSystems.find((s) => s.id === "sys-b")!.state, "Power Off");
+    const db1 = inv.lpars.find((l) => l.id === "db1")!;
+    assert.deepEqual([db1.host, db1.state, db1.remoteRestartCapable, db1.memoryGb], ["sys-b", "Not Activated", false, 8]);
+    assert.deepEqual(inv.lpars.filter((l) => l.host === "sys-a").map((l) => l.state), ["Running", "Running", "Running"]);
+  });
+
+  it("names objects by UUID when identifyBy is uuid", async () => {
+    open({ identifyBy: "uuid" });
+    const inv = await adapter.inventory();
+    assert.equal(inv.lpars.find((l) => l.name === "lpar1")!.id, hmc.lpar("lpar1").uuid);
+    assert.equal(inv.lpars.find((l) => l.name === "lpar1")!.host, hmc.system("sys-a").uuid);
+  });
+
+  it("fences, validates, restarts on the target, waits for it and cleans up the source", async () => {
+    // GIVEN sys-a failed
+    hmc.system("sys-a").state = "error";
+    const request = { lparId: "lpar1", targetSystemId: "sys-b", volumeIds: [] };
+    // WHEN the failover steps run
+    const fence = await adapter.fenceLpar("lpar1");
+    await adapter.validateRemoteRestart(request);
+    const restart = await adapter.remoteRestart(request);
+    const running = await adapter.waitUntilRunning("lpar1");
+    // THEN the source's state is the evidence, the LPAR runs on sys-b, and jobs were cleaned up
+    assert.deepEqual(fence, { alreadyDone: true, evidence: "Error" });
+    assert.deepEqual(restart, { alreadyDone: false });
+    assert.equal(running.alreadyDone, false);
+    assert.equal(hmc.lpar("lpar1").systemUuid, hmc.system("sys-b").uuid);
+    assert.equal((await adapter.getLpar("lpar1")).host, "sys-b");
+    assert.equal(hmc.jobs.size, 0);
+    assert.equal(hmc.jobsDeleted, 2);
+    const job = hmc.requests.find((r) => r.path.endsWith("/do/RemoteRestart"))!;
+    assert.match(String(job.headers["content-type"]), /type=JobRequest/);
+    assert.match(job.body, /<ParameterName[^>]*>targetManagedSystemUUID<\/ParameterName><ParameterValue[^>]*>[0-9A-F-]{36}<\/ParameterValue>/);
+    // AND restarting again is a no-op
+    assert.deepEqual(await adapter.remoteRestart(request), { alreadyDone: true });
+    // AND once sys-a is back, its leftovers are cleaned up, once
+    hmc.system("sys-a").state = "operating";
+    assert.deepEqual(await adapter.cleanupSource("lpar1"), { alreadyDone: false });
+    assert.deepEqual(await adapter.cleanupSource("lpar1"), { alreadyDone: true });
+  });
+
+  it("logs on again when the session expires mid-run", async () => {
+    // GIVEN a session in use
+    hmc.system("sys-a").state = "error";
+    await adapter.inventory();
+    // WHEN the HMC drops it
+    hmc.expireSessions();
+    await adapter.remoteRestart({ lparId: "lpar1", targetSystemId: "sys-b", volumeIds: [] });
+    // THEN the adapter logged on a second time and carried on
+    assert.equal(hmc.logons, 2);
+    assert.equal(hmc.lpar("lpar1").systemUuid, hmc.system("sys-b").uuid);
+  });
+
+  it("reports a failed job as a conflict with the HMC's message, and deletes the job", async () => {
+    hmc.system("sys-a").state = "error";
+    hmc.failingJobs.add("RemoteRestart:lpar2");
+    const err = await failure(adapter.remoteRestart({ lparId: "lpar2", targetSystemId: "sys-b", volumeIds: [] }));
+    assert.equal(err.failure, "conflict");
+    assert.match(err.message, /COMPLETED_WITH_ERROR: HSCLA27C/);
+    assert.equal(hmc.jobs.size, 0);
+    assert.equal(hmc.lpar("lpar2").systemUuid, hmc.system("sys-a").uuid);
+  });
+
+  it("refuses to restart an LPAR that is not remote-restart capable", async () => {
+    hmc.system("sys-b").state = "error";
+    const err = await failure(adapter.remoteRestart({ lparId: "db1", targetSystemId: "sys-a", volumeIds: [] }));
+    assert.equal(err.failure, "conflict");
+    assert.match(err.message, /not simplified-remote-restart capable/);
+  });
+
+  it("retries HTTP 5xx as transient and gives up after the configured retries", async () => {
+    // GIVEN two 503 answers WHEN the inventory is read THEN it succeeds after retrying
+    await adapter.inventory();
+    hmc.failNext(2, 503, "Service Unavailable");
+    assert.equal((await adapter.inventory()).lpars.length, 4);
+    // GIVEN more failures than retries THEN the error is transient and names the status
+    open({ retries: 1 });
+    await adapter.inventory();
+    hmc.failNext(5, 500, "Internal Server Error");
+    const err = await failure(adapter.inventory());
+    assert.equal(err.failure, "transient");
+    assert.match(err.message, /HTTP 500/);
+  });
+
+  it("treats an answer that does not come in time as transient, and retries it", async () => {
+    open({ requestTimeoutSeconds: 0.2, retries: 1 });
+    await adapter.inventory();
+    // GIVEN one hanging request WHEN read THEN the retry succeeds
+    hmc.hangNext(1, 600);
+    assert.equal((await adapter.inventory()).managedSystems.length, 2);
+    // GIVEN every request hangs THEN a transient time-out
+    hmc.hangNext(4, 600);
+    const err = await failure(adapter.inventory());
+    assert.equal(err.failure, "transient");
+    assert.match(err.message, /no answer within 200 ms/);
+  });
+
+  it("retries an ETag mismatch (HTTP 412) as transient", async () => {
+    // GIVEN db1 not capable, and the HMC refusing the first request with 412
+    await adapter.inventory();
+    hmc.failNext(1, 412, "Precondition Failed");
+    // WHEN it is made capable THEN the retry succeeds and the second call is a no-op
+    assert.deepEqual(await adapter.setRemoteRestartCapable("db1", true), { alreadyDone: false });
+    assert.equal(hmc.lpar("db1").srrCapable, true);
+    assert.equal(hmc.lpar("db1").etag, 2);
+    assert.deepEqual(await adapter.setRemoteRestartCapable("db1", true), { alreadyDone: true });
+  });
+
+  it("fails a job that outlives its time-out as transient, after cancelling it", async () => {
+    open({ jobTimeoutSeconds: 0.05, retries: 0 });
+    hmc.jobMs = 400;
+    const err = await failure(adapter.powerOff("lpar1", true));
+    assert.equal(err.failure, "transient");
+    assert.match(err.message, /still RUNNING after 0 s: cancelled|still RUNNING after \d+ s: cancelled/);
+    assert.ok(hmc.requests.some((r) => r.method === "PUT" && /\/jobs\/\d+\/cancel$/.test(r.path)));
+  });
+
+  it("runs no more jobs at once than maxConcurrentJobs", async () => {
+    // GIVEN a slow HMC and a limit of 2
+    open({ maxConcurrentJobs: 2 });
+    hmc.jobMs = 60;
+    for (let i = 0; i < 6; i++) hmc.addLpar(`off${i}`, "sys-b", { state: "not activated" });
+    // WHEN six LPARs are powered on at once
+    await Promise.all([0, 1, 2, 3, 4, 5].map((i) => adapter.powerOn(`off${i}`)));
+    // THEN the fake never saw more than two running jobs, and did see two
+    assert.equal(hmc.maxRunningJobs, 2);
+    assert.equal(hmc.lpar("off5").state === "starting" || hmc.lpar("off5").state === "running", true);
+  });
+
+  it("runs no more remote restarts onto one system than maxRemoteRestartsPerSystem", async () => {
+    open({ maxConcurrentJobs: 10, maxRemoteRestartsPerSystem: 2 });
+    hmc.jobMs = 60;
+    for (let i = 0; i < 3; i++) hmc.addLpar(`app${i}`, "sys-a");
+    hmc.system("sys-a").state = "no connection";
+    const names = ["lpar1", "lpar2", "lpar3", "app0", "app1", "app2"];
+    await Promise.all(names.map((lparId) => adapter.remoteRestart({ lparId, targetSystemId: "sys-b", volumeIds: [] })));
+    assert.equal(hmc.maxRestartsOntoOneSystem, 2);
+    assert.ok(names.every((n) => hmc.lpar(n).systemUuid === hmc.system("sys-b").uuid));
+    const limits = await adapter.limits();
+    assert.deepEqual(limits, { "hmc:hmc1": 10, "system:sys-a": 2, "system:sys-b": 2 });
+  });
+
+  it("gives a clear fatal error for answers that are not the expected XML", async () => {
+    await adapter.inventory();
+    hmc.garbleNext("<feed><entry><content>");
+    const broken = await failure(adapter.inventory());
+    assert.equal(broken.failure, "fatal");
+    assert.match(broken.message, /malformed answer from the HMC: not well-formed XML/);
+    hmc.garbleNext("<html><body>maintenance</body></html>");
+    const wrong = await failure(adapter.inventory());
+    assert.match(wrong.message, /expected an Atom <feed>, got <html>/);
+  });
+
+  it("fences a running LPAR on a live system by an immediate power-off, and refuses when that fails", async () => {
+    const fenced = await adapter.fenceLpar("lpar1");
+    assert.deepEqual(fenced, { alreadyDone: false, evidence: "Not Activated" });
+    const off = hmc.requests.find((r) => r.path.endsWith("/do/PowerOff"))!;
+    assert.match(off.body, /<ParameterName[^>]*>immediate<\/ParameterName><ParameterValue[^>]*>true</);
+    assert.deepEqual(await adapter.fenceLpar("lpar1"), { alreadyDone: true, evidence: "Not Activated" });
+    hmc.failingJobs.add("PowerOff:lpar2");
+    const err = await failure(adapter.fenceLpar("lpar2"));
+    assert.equal(err.failure, "conflict");
+    assert.match(err.message, /cannot confirm the LPAR is stopped/);
+  });
+
+  it("fails fast with a fatal error when the HMC refuses the credentials, naming no password", async () => {
+    open({ password: "wrong-Secret-42" });
+    const err = await failure(adapter.inventory());
+    assert.equal(err.failure, "fatal");
+    assert.match(err.message, /refused the logon of user "hscroot".*check `hmc.username` and `hmc.password`/);
+    assert.ok(!err.message.includes("wrong-Secret-42"));
+    assert.ok(!JSON.stringify(err).includes("wrong-Secret-42"));
+  });
+
+  it("reports an unknown LPAR as notFound", async () => {
+    const err = await failure(adapter.powerOn("nosuch"));
+    assert.equal(err.failure, "notFound");
+  });
+});
