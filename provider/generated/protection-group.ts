@@ -143,19 +143,56 @@ export interface HmcConnection {
    * Base address of the HMC REST API, e.g. https://hmc1.example.com:12443.
    */
   url: string;
+  /**
+   * Name of the HMC in the inventory and in concurrency limits (`hmc:<name>`). Defaults to the host name of `url`.
+   */
+  name?: string;
+  /**
+   * Site of the HMC and of the managed systems it manages.
+   */
+  site?: string;
   username: string;
   /**
    * Kept as a Pulumi secret.
    */
   password: string;
   tls?: TlsSettings;
+  /**
+   * Jobs this plugin runs on the HMC at once (limit `hmc:<name>`); more wait in the plugin. Assumption: IBM publishes no figure.
+   */
   maxConcurrentJobs?: number;
+  /**
+   * How long a job may run before the plugin cancels it and fails (pypowervm's default: 1800).
+   */
   jobTimeoutSeconds?: number;
+  /**
+   * How often a running job's status is read (pypowervm: 1 s).
+   */
   pollIntervalSeconds?: number;
+  /**
+   * Remote restarts run at once onto one managed system (limit `system:<id>`; MAX_NUM_RR, unconfirmed as an IBM limit).
+   */
+  maxRemoteRestartsPerSystem?: number;
+  /**
+   * How managed systems and LPARs are named in the protection model: by their HMC names (SystemName, PartitionName) or by their UUIDs. Names must match the id pattern of the topology schema.
+   */
+  identifyBy?: "name" | "uuid";
+  /**
+   * Time allowed for one HTTP request; a request that takes longer fails as transient.
+   */
+  requestTimeoutSeconds?: number;
+  /**
+   * Retries of an operation that failed transiently (HTTP 5xx, time-out, connection reset, ETag mismatch), with exponential back-off.
+   */
+  retries?: number;
+  /**
+   * How long waitUntilRunning waits for an LPAR to reach the running state.
+   */
+  bootTimeoutSeconds?: number;
 }
 export interface TlsSettings {
   /**
-   * PEM file of the CAs to trust, for HMCs and storage with certificates from a private CA.
+   * PEM file of the CAs to trust, for HMCs and storage with certificates from a private CA. Without it the system's default CAs are trusted.
    */
   caBundle?: string;
   /**
@@ -168,13 +205,48 @@ export interface SvcConnection {
    * Base address of the Spectrum Virtualize REST API, e.g. https://svc1.example.com:7443.
    */
   url: string;
+  /**
+   * Site of the storage system.
+   */
+  site?: string;
   username: string;
   /**
    * Kept as a Pulumi secret.
    */
   password: string;
   tls?: TlsSettings;
+  /**
+   * Configuration commands this plugin sends to the storage system at once (limit `storage:<id>`); the configuration node serialises them anyway (unconfirmed).
+   */
   maxConcurrentRequests?: number;
+  /**
+   * How a managed system's SVC host object is named: `{system}` is the managed system id, `{vios}` (optional) the VIOS id, for host objects per VIOS (vSCSI). Host objects whose names do not match are left out of the inventory.
+   */
+  hostNameTemplate?: string;
+  /**
+   * How mapped volumes reach the LPARs, reported in the inventory's host mappings (the storage system cannot tell).
+   */
+  presentation?: "vscsi" | "npiv";
+  /**
+   * `filtervalue` expressions (e.g. `name=prod_*`) selecting the volumes to inventory. Without them volumes are read in slices by the first letter of their names, so that no answer lists more than `maxObjectsPerQuery` objects.
+   */
+  volumeFilters?: string[];
+  /**
+   * A query answer at least this long is split into narrower queries (IBM advises against answers of more than 2,000 objects).
+   */
+  maxObjectsPerQuery?: number;
+  /**
+   * Appended to a source volume's name to name its FlashCopy target volume in a drill.
+   */
+  flashCopyTargetSuffix?: string;
+  /**
+   * Time allowed for one HTTP request; a request that takes longer fails as transient.
+   */
+  requestTimeoutSeconds?: number;
+  /**
+   * Retries of an operation that failed transiently (HTTP 5xx, time-out, connection reset), with exponential back-off.
+   */
+  retries?: number;
 }
 /**
  * This interface was referenced by `ProtectionGroupInputs`'s JSON-Schema
