@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { simInit } from "../../provider/adapters/simulator/control";
+import { simFailHost, simInit } from "../../provider/adapters/simulator/control";
 import { loadProtectionModel } from "../../provider/stack";
 import { SECRET_SIG, SIG_KEY } from "../../provider/plugin/wire";
 import { buildToolchain, consumerProject, REPO_ROOT, type ConsumerProject } from "./plugin/consumer-engine";
@@ -161,6 +161,29 @@ describe("plugin: a Pulumi YAML program through the real engine", function () {
     for (const system of new Set(placements.map((p) => p.target))) assert.equal(plan.resources[`system:${system}`], 8);
     const restartApp = (plan.steps as { id: string; dependsOn: string[] }[]).find((st) => st.id === "RestartLpar:lpar-00002");
     assert.ok(restartApp?.dependsOn.includes("VerifyLpar:lpar-00001"), "lpar-00002 starts after lpar-00001 is up");
+  });
+
+  it("`vmr failover` recovers the YAML stack's VMs from a failed host and refreshes the stack", async () => {
+    // GIVEN the server running both protected VMs crashes
+    await simFailHost("sys-a-01", { stateDir: simDir });
+    // WHEN `vmr failover` runs against the live YAML stack
+    const run = spawnSync(
+      process.execPath,
+      [path.join(REPO_ROOT, "bin", "provider", "cli", "main.js"), "failover", "--stack", "dev", "--cwd", project.dir, "--failed-host", "sys-a-01", "--yes", "--json"],
+      { env: project.env, encoding: "utf8" },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const outcome = JSON.parse(run.stdout);
+    // THEN both VMs were recovered on the declared target's systems
+    assert.equal(outcome.result.status, "succeeded");
+    const vms = outcome.result.vms as { lpar: string; status: string; target: string }[];
+    assert.deepEqual(vms.map((v) => [v.lpar, v.status]).sort(), [["lpar-00001", "recovered"], ["lpar-00002", "recovered"]]);
+    // AND the refreshed stack shows them at the recovery site, with nothing for `pulumi up` to change
+    assert.equal(outcome.refreshError, undefined);
+    const group = ours(resources(project)).find((r) => r.id === "app")!;
+    const members = group.outputs?.members as { lpar: string; site: string; host: string }[];
+    assert.deepEqual(members.map((m) => [m.lpar, m.site, m.host]), vms.map((v) => [v.lpar, "site-b", v.target]).sort());
+    project.ok(["preview", "--expect-no-changes"]);
   });
 
   it("destroy removes the resources", () => {
