@@ -50,7 +50,10 @@ export function formatSurvivability(report: SurvivabilityReport): string {
       String(s.unplaced.length),
       s.affectedLpars === 0 ? "-" : secs(s.makespanSeconds),
       s.survivable ? "ok" : "NOT SURVIVABLE",
-      bad.map((g) => `${g.name} (${g.verdict === "over" ? `${secs(g.estimatedRtoSeconds)} > ${secs(g.rtoBudgetSeconds ?? 0)}` : "unplaceable"})`).join(", "),
+      bad
+        .slice(0, 4)
+        .map((g) => `${g.name} (${g.verdict === "over" ? `${secs(g.estimatedRtoSeconds)} > ${secs(g.rtoBudgetSeconds ?? 0)}` : "unplaceable"})`)
+        .join(", ") + (bad.length > 4 ? ` and ${bad.length - 4} more` : ""),
     ]);
   }
   const failing = report.scenarios.filter((s) => !s.survivable);
