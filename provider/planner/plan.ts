@@ -13,7 +13,7 @@ import { orderSteps } from "./order";
 import { placeAll, type PlacementRequest } from "./place";
 import type { PlacedVm } from "./placed";
 import { StepGraph } from "./steps";
-import { ViosRotation, volumeActions, volumesAt } from "./storage";
+import { ViosRotation, volumeActions, type VolumeChoice } from "./storage";
 import { destinationsOf, SystemsBySite } from "./targets";
 import type { FailureSpec, PlanKind } from "./types";
 
@@ -23,8 +23,10 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
   const warnings = [...affected.warnings];
   const sites = new SystemsBySite(ctx, failedHosts);
 
+  const volumesBySite = new Map<string, ReadonlyMap<string, readonly VolumeChoice[]>>();
   const requests: PlacementRequest[] = affected.vms.map((vm) => {
     const dest = destinationsOf(ctx, kind, vm, sites);
+    volumesBySite.set(vm.lpar.id, dest.volumesBySite);
     const unplaceable =
       kind === "failover" && ctx.options.requireRemoteRestartCapable && !vm.lpar.remoteRestartCapable
         ? "it is not remote-restart capable (simplified_remote_restart_capable=0): enable it on the LPAR"
@@ -79,10 +81,10 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
     };
     if (outcome.system !== null) {
       const site = ctx.systems.get(outcome.system)?.site as string;
-      const storage = volumesAt(ctx, vm, site, kind);
-      if (!storage.ok) throw new Error(`internal: ${vm.lpar.id} placed at ${site} where ${storage.reason}`);
-      placement.volumes = volumeActions(storage.volumes, outcome.system, rotation);
-      placed.push({ vm, target: outcome.system, choices: storage.volumes, actions: placement.volumes });
+      const choices = volumesBySite.get(vm.lpar.id)?.get(site);
+      if (!choices) throw new Error(`internal: ${vm.lpar.id} placed at site ${site}, which its volumes do not reach`);
+      placement.volumes = volumeActions(choices, outcome.system, rotation);
+      placed.push({ vm, target: outcome.system, choices, actions: placement.volumes });
     } else {
       placement.reason = outcome.reason;
       if (outcome.waiting) placement.waiting = true;
