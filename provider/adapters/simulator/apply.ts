@@ -97,14 +97,25 @@ function occupySlot(state: SimState, resource: string, end: number): void {
   slots[best] = end;
 }
 
-/** Schedules the injected crashes of the topology's faults that are not scheduled yet. */
+/**
+ * Schedules the injected crashes of the topology's faults that are not scheduled yet, and drops
+ * pending ones the faults no longer list. A crash that already happened is not repeated.
+ */
 export function scheduleCrashes(state: SimState, now: number): void {
+  const wanted = new Map<string, string>();
   for (const c of state.topology.simulation?.faults?.hostCrashes ?? []) {
-    const at = state.originAt + c.atSeconds * 1000 * state.timeScale;
-    const key = `${c.host}@${at}`;
+    wanted.set(`${c.host}@${state.originAt + c.atSeconds * 1000 * state.timeScale}`, c.host);
+  }
+  state.events.removeWhere((e) => {
+    if (e.transition.type !== "crash" || e.transition.key === undefined || wanted.has(e.transition.key)) return false;
+    state.scheduledCrashes.delete(e.transition.key);
+    return true;
+  });
+  for (const [key, host] of wanted) {
     if (state.scheduledCrashes.has(key)) continue;
     state.scheduledCrashes.add(key);
-    schedule(state, Math.max(at, now), { type: "crash", host: c.host });
+    const at = Number(key.slice(key.lastIndexOf("@") + 1));
+    schedule(state, Math.max(at, now), { type: "crash", host, key });
   }
 }
 

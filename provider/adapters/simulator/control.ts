@@ -110,6 +110,8 @@ export interface SimStatus {
   flashCopyGroups: number;
   storageSystemsOffline: string[];
   jobsInFlight: { total: number; byOperation: Record<string, number> };
+  /** Injected faults in force (simulation.faults). */
+  faults: Faults;
 }
 
 function countBy<T>(items: Iterable<T>, key: (t: T) => string): Record<string, number> {
@@ -141,6 +143,7 @@ export function statusOf(stateDir: string, s: SimState, now: number): SimStatus 
     flashCopyGroups: s.flashCopyGroups.size,
     storageSystemsOffline: [...s.storageSystems.values()].filter((x) => x.state === "offline").map((x) => x.id),
     jobsInFlight: { total: s.jobs.size, byOperation: countBy(s.jobs.values(), (j) => j.op) },
+    faults: s.topology.simulation?.faults ?? {},
   };
 }
 
@@ -181,7 +184,16 @@ export function formatStatus(st: SimStatus): string {
     `FlashCopy groups:   ${st.flashCopyGroups}`,
     `storage offline:    ${st.storageSystemsOffline.length > 0 ? st.storageSystemsOffline.join(", ") : "none"}`,
     `jobs in flight:     ${st.jobsInFlight.total}${st.jobsInFlight.total > 0 ? ` (${formatCounts(st.jobsInFlight.byOperation)})` : ""}`,
+    `injected faults:    ${formatFaults(st.faults)}`,
   ].join("\n");
+}
+
+function formatFaults(f: Faults): string {
+  const parts: string[] = [];
+  if (f.transientProbability) parts.push(`transient p=${f.transientProbability}`);
+  if (f.permanent?.length) parts.push(`permanent ${f.permanent.join(" ")}`);
+  if (f.hostCrashes?.length) parts.push(`crashes ${f.hostCrashes.map((c) => `${c.host}@${c.atSeconds}s`).join(" ")}`);
+  return parts.length > 0 ? parts.join("; ") : "none";
 }
 
 function unknownName(what: string, name: string, known: string[]): ValidationError {
@@ -239,6 +251,28 @@ export async function simRepair(name: string, options: SimTarget = {}): Promise<
     ];
     return { entries, result: { managedSystems: systems, storageSystems: storage } };
   });
+}
+
+/** The Faults of `vmr sim faults` flags; throws a ValidationError naming a malformed flag. */
+export function parseFaultFlags(flags: { transient?: string; permanent?: string[]; crash?: string[] }): Faults {
+  const faults: Faults = {};
+  const issues: { path: string; message: string }[] = [];
+  if (flags.transient !== undefined) {
+    const p = Number(flags.transient);
+    if (Number.isFinite(p)) faults.transientProbability = p;
+    else issues.push({ path: "--transient", message: `\`--transient\` must be a probability between 0 and 1, got ${JSON.stringify(flags.transient)}` });
+  }
+  if (flags.permanent?.length) faults.permanent = flags.permanent;
+  if (flags.crash?.length) {
+    faults.hostCrashes = flags.crash.map((c) => {
+      const at = c.lastIndexOf("@");
+      const seconds = Number(c.slice(at + 1));
+      if (at <= 0 || !Number.isFinite(seconds)) issues.push({ path: "--crash", message: `\`--crash\` must be HOST@SECONDS, e.g. sys-a-01@600, got ${JSON.stringify(c)}` });
+      return { host: c.slice(0, at), atSeconds: seconds };
+    });
+  }
+  if (issues.length > 0) throw new ValidationError("faults", issues);
+  return faults;
 }
 
 /**

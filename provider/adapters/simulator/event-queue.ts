@@ -4,7 +4,8 @@
 export type TimedTransition =
   | { readonly type: "jobEnd"; readonly jobId: string }
   | { readonly type: "booted"; readonly lparId: string; readonly host: string }
-  | { readonly type: "crash"; readonly host: string };
+  /** An injected crash; `key` ("host@clockMs") ties it to its entry in simulation.faults.hostCrashes. */
+  | { readonly type: "crash"; readonly host: string; readonly key?: string };
 
 export interface TimedEvent {
   readonly at: number;
@@ -64,6 +65,13 @@ export class EventQueue {
       }
     }
     return top;
+  }
+
+  /** Drops the events `drop` selects. */
+  removeWhere(drop: (e: TimedEvent) => boolean): void {
+    const kept = this.heap.filter((e) => !drop(e));
+    this.heap.length = 0;
+    for (const e of kept) this.push(e);
   }
 
   /** The events in time order (for persisting and for tests). */

@@ -2,7 +2,7 @@
 // the functions of adapters/simulator/control.ts, prints.
 
 import { InvalidArgumentError, type Command } from "commander";
-import { formatStatus, simFailHost, simFailSite, simInit, simRepair, simStatus } from "../../adapters/simulator/control";
+import { formatStatus, parseFaultFlags, simFailHost, simFailSite, simInit, simRepair, simSetFaults, simStatus } from "../../adapters/simulator/control";
 
 function parseSeed(value: string): number {
   const n = Number(value);
@@ -67,5 +67,19 @@ export function register(program: Command): void {
     .action(async (name: string, opts: { state?: string }) => {
       const r = await simRepair(name, { stateDir: opts.state });
       process.stdout.write(`repaired ${r.managedSystems.length} managed systems and ${r.storageSystems.length} storage systems\n`);
+    });
+
+  sim
+    .command("faults")
+    .description("Replace the injected faults of a live simulator (the flags given are the new set; none clears them).")
+    .option("--state <dir>", STATE_HELP)
+    .option("--transient <probability>", "probability that an operation fails with a transient error (seeded)")
+    .option("--permanent <op:objectId...>", "operations that always fail, e.g. remoteRestart:lpar-00017")
+    .option("--crash <host@seconds...>", "a managed system crashes this many simulated seconds after init, e.g. sys-a-01@600")
+    .addHelpText("after", "\nExamples:\n  vmr sim faults --transient 0.05 --permanent remoteRestart:lpar-00017\n  vmr sim faults   (clears them)")
+    .action(async (opts: { state?: string; transient?: string; permanent?: string[]; crash?: string[] }) => {
+      const faults = parseFaultFlags(opts);
+      await simSetFaults(faults, { stateDir: opts.state });
+      process.stdout.write(`faults now: ${JSON.stringify(faults)}\n`);
     });
 }

@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as sinon from "sinon";
 import { AdapterError } from "../../../provider/errors";
-import { simFailHost, simSetFaults, simStatus } from "../../../provider/adapters/simulator/control";
+import { parseFaultFlags, simFailHost, simRepair, simSetFaults, simStatus } from "../../../provider/adapters/simulator/control";
 import type { SimulationSettings } from "../../../provider/model";
 import { smallTopology, virtualSimulator, volumesOf } from "./fixture";
 
@@ -158,12 +158,25 @@ describe("simulator timing", () => {
 
     it("changes faults on a live simulator", async () => {
       const { sim, clock } = virtualSimulator();
-      await simSetFaults({ permanent: ["mapVolume:vol-00001-1"], hostCrashes: [{ host: "sys-b-02", atSeconds: 10 }] }, { store: sim.store });
+      await simSetFaults({ permanent: ["mapVolume:vol-00001-1"], hostCrashes: [{ host: "sys-b-02", atSeconds: 10 }, { host: "sys-b-01", atSeconds: 20 }] }, { store: sim.store });
       await assert.rejects(sim.storage.mapVolume({ volumeId: "vol-00001-1", hostId: "sys-a-02", via: "npiv" }), /injected permanent failure/);
       await clock.sleep(10_000);
-      assert.equal((await simStatus({ store: sim.store })).managedSystemsByState.Error, 1);
+      assert.deepEqual((await simStatus({ store: sim.store })).managedSystemsByState, { Operating: 3, Error: 1 });
+      // WHEN the later crash is withdrawn before its time THEN it never happens, and the past one is not repeated
+      await simSetFaults({ hostCrashes: [{ host: "sys-b-02", atSeconds: 10 }] }, { store: sim.store });
+      await simRepair("sys-b-02", { store: sim.store });
+      await clock.sleep(20_000);
+      assert.deepEqual((await simStatus({ store: sim.store })).managedSystemsByState, { Operating: 4 });
+      assert.equal((await sim.storage.mapVolume({ volumeId: "vol-00001-1", hostId: "sys-a-02", via: "npiv" })).alreadyDone, false);
       await assert.rejects(simSetFaults({ hostCrashes: [{ host: "nope", atSeconds: 1 }] }, { store: sim.store }), /`simulation.faults.hostCrashes\[0\].host` "nope" is not a managed system/);
       await assert.rejects(simSetFaults({ transientProbability: 2 }, { store: sim.store }), /`simulation.faults.transientProbability` must be <= 1, got 2/);
+      // AND `vmr sim faults` flags translate to the same faults, or name the bad flag
+      assert.deepEqual(parseFaultFlags({ transient: "0.5", permanent: ["powerOn:lpar-00002"], crash: ["sys-a-01@60"] }), {
+        transientProbability: 0.5,
+        permanent: ["powerOn:lpar-00002"],
+        hostCrashes: [{ host: "sys-a-01", atSeconds: 60 }],
+      });
+      assert.throws(() => parseFaultFlags({ crash: ["sys-a-01"] }), /`--crash` must be HOST@SECONDS/);
     });
   });
 });
