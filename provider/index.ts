@@ -22,3 +22,4 @@ export type {
   RunOptions, RunPlanOptions, RunResult, RunEvent, VmOutcome, VmStatus, StepOutcome, StepStatus, ExecutionMode, SlaPolicy, RetryPolicy, JournalRecord, JournalSink,
   RecordedRunOptions, RecordedRunResult, ResumeOptions, RunSummary, StepContext, StepImplementation, StepResult, LockHolder, JournalState,
 } from "./executor";
+export { measureMakespan, measureModes, type MeasureOptions, type MakespanMeasurement } from "./recovery/measure";

@@ -34,26 +34,20 @@ export function buildRunResult(facts: RunFacts): RunResult {
   const { plan, steps: states, startedMs } = facts;
   const steps: StepOutcome[] = plan.steps.map((step, i) => stepOutcome(step, states[i]));
   const byId = new Map(steps.map((s) => [s.id, s]));
-  const stepsOfLpar = new Map<string, StepOutcome[]>();
-  for (const s of steps) {
-    if (s.lpar === undefined) continue;
-    const list = stepsOfLpar.get(s.lpar);
-    if (list) list.push(s);
-    else stepsOfLpar.set(s.lpar, [s]);
-  }
-
   // What decides an LPAR's fate: its main steps. Best-effort steps never fail it; hooks after
   // recovery and teardown fail the run but not the LPAR, and do not count towards its time.
-  const decisive = (s: StepOutcome) => {
-    const step = plan.steps[indexOfStep.get(s.id)!];
-    return !step.bestEffort && (step.phase === undefined || step.phase === "main" || step.phase === "pre");
-  };
-  const indexOfStep = new Map(plan.steps.map((s, i) => [s.id, i]));
+  const stepsOfLpar = new Map<string, StepOutcome[]>();
+  plan.steps.forEach((step, i) => {
+    if (step.lpar === undefined || step.bestEffort || (step.phase !== undefined && step.phase !== "main" && step.phase !== "pre")) return;
+    const list = stepsOfLpar.get(step.lpar);
+    if (list) list.push(steps[i]);
+    else stepsOfLpar.set(step.lpar, [steps[i]]);
+  });
 
   const vms: VmOutcome[] = plan.placements.map((p) => {
     const base = { lpar: p.lpar, name: p.name, group: p.group, slaLevel: p.slaLevel, source: p.source, target: p.target };
     if (p.target === null) return { ...base, status: "unplaced", reason: p.reason ?? "no target system has room for it" };
-    const own = (stepsOfLpar.get(p.lpar) ?? []).filter(decisive);
+    const own = stepsOfLpar.get(p.lpar) ?? [];
     if (own.length === 0) return { ...base, status: "pending", reason: "the plan has no steps for this LPAR" };
     const failed = own.find((s) => s.status === "failed");
     if (failed) return { ...base, status: "failed", failedStep: failed.id, reason: `${failed.kind} failed: ${failed.error?.message ?? "unknown error"}` };
@@ -70,7 +64,8 @@ export function buildRunResult(facts: RunFacts): RunResult {
       };
     }
     if (own.some((s) => s.status !== "done")) return { ...base, status: "pending", reason: "the run stopped before this LPAR's steps ended" };
-    const at = Math.max(...own.map((s) => s.finishedMs ?? startedMs));
+    let at = startedMs;
+    for (const s of own) if (s.finishedMs !== undefined && s.finishedMs > at) at = s.finishedMs;
     return { ...base, status: "recovered", atSeconds: (at - startedMs) / 1000 };
   });
 
@@ -93,21 +88,17 @@ export function buildRunResult(facts: RunFacts): RunResult {
 }
 
 function stepOutcome(step: Step, state: StepState): StepOutcome {
-  return {
-    id: step.id,
-    kind: step.kind,
-    ...(step.lpar !== undefined ? { lpar: step.lpar } : {}),
-    slaLevel: step.slaLevel,
-    status: state.status,
-    attempts: state.attempts,
-    ...(state.startedMs !== undefined ? { startedMs: state.startedMs } : {}),
-    ...(state.finishedMs !== undefined ? { finishedMs: state.finishedMs } : {}),
-    ...(state.alreadyDone !== undefined ? { alreadyDone: state.alreadyDone } : {}),
-    ...(state.error ? { error: state.error } : {}),
-    ...(state.blockedBy !== undefined ? { blockedBy: state.blockedBy } : {}),
-    ...(step.bestEffort ? { bestEffort: true } : {}),
-    ...(step.phase !== undefined ? { phase: step.phase } : {}),
-  };
+  // Plain assignments: this runs for every step of 60,000-step plans.
+  const out: { -readonly [K in keyof StepOutcome]: StepOutcome[K] } = { id: step.id, kind: step.kind, slaLevel: step.slaLevel, status: state.status, attempts: state.attempts };
+  if (step.lpar !== undefined) out.lpar = step.lpar;
+  if (state.startedMs !== undefined) out.startedMs = state.startedMs;
+  if (state.finishedMs !== undefined) out.finishedMs = state.finishedMs;
+  if (state.alreadyDone !== undefined) out.alreadyDone = state.alreadyDone;
+  if (state.error) out.error = state.error;
+  if (state.blockedBy !== undefined) out.blockedBy = state.blockedBy;
+  if (step.bestEffort) out.bestEffort = true;
+  if (step.phase !== undefined) out.phase = step.phase;
+  return out;
 }
 
 /** Step states as a journal left them: a step started but not ended is pending. */

@@ -3,6 +3,7 @@
 
 import type { Clock } from "../clock";
 import { ExecutionError } from "../errors";
+import { Heap } from "./heap";
 import type { RetryPolicy } from "./types";
 
 /** mulberry32: a small, fast, well-distributed 32-bit PRNG. Returns numbers in [0, 1). */
@@ -46,60 +47,66 @@ export class StepTimeoutError extends ExecutionError {
 }
 
 /**
- * Time limits of many attempts. Attempts that start at the same instant with the same limit share
- * one timer (in a zero-latency run that is all of them), which is cancelled once every one of
- * them ended: 60,000 steps do not need 60,000 timers, and no timer outlives the run.
+ * Time limits of many attempts with one timer: deadlines wait in a heap and a single watchdog
+ * sleeps until the earliest. Creating a timer (and an AbortController to cancel it) per attempt
+ * costs more than the rest of a zero-latency step; ended attempts are dropped lazily.
  */
 export class Deadlines {
-  private readonly groups = new Map<number, DeadlineGroup>();
+  private readonly heap = new Heap<Deadline>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
+  private seq = 0;
+  private armedAt = Infinity;
+  private readonly stopped = new AbortController();
 
   constructor(private readonly clock: Clock) {}
 
-  /** Starts watching an attempt; `expired` resolves if it is still running at the deadline. */
-  watch(ms: number): { readonly expired: Promise<void>; end(): void } {
-    const at = this.clock.now() + ms;
-    let group = this.groups.get(at);
-    if (!group) {
-      const cancel = new AbortController();
-      const created: DeadlineGroup = { members: 0, cancel, expired: undefined as unknown as Promise<void> };
-      created.expired = this.clock.sleep(ms, cancel.signal).then(() => {
-        if (this.groups.get(at) === created) this.groups.delete(at);
-        if (cancel.signal.aborted) return new Promise<void>(() => {});
-      });
-      this.groups.set(at, created);
-      group = created;
-    }
-    const g = group;
-    g.members++;
-    let ended = false;
-    return {
-      expired: g.expired,
-      end: () => {
-        if (ended) return;
-        ended = true;
-        if (--g.members === 0) {
-          if (this.groups.get(at) === g) this.groups.delete(at);
-          g.cancel.abort(CANCELLED);
-        }
-      },
+  /** Calls `onExpire` if the returned `end` has not been called `ms` from now. */
+  watch(ms: number, onExpire: () => void): () => void {
+    const deadline: Deadline = { at: this.clock.now() + ms, seq: this.seq++, onExpire, ended: false };
+    this.heap.push(deadline);
+    if (deadline.at < this.armedAt) this.arm(deadline.at);
+    return () => {
+      deadline.ended = true;
     };
+  }
+
+  /** Cancels the watchdog: no timer outlives the run. */
+  stop(): void {
+    this.stopped.abort(CANCELLED);
+  }
+
+  private arm(at: number): void {
+    this.armedAt = at;
+    void this.clock.sleep(Math.max(0, at - this.clock.now()), this.stopped.signal).then(() => this.fire(at));
+  }
+
+  private fire(armedFor: number): void {
+    if (this.stopped.signal.aborted) return;
+    if (armedFor === this.armedAt) this.armedAt = Infinity;
+    const now = this.clock.now();
+    for (let top = this.heap.peek(); top && (top.ended || top.at <= now); top = this.heap.peek()) {
+      this.heap.pop();
+      if (!top.ended) top.onExpire();
+    }
+    const next = this.heap.peek();
+    if (next && next.at < this.armedAt) this.arm(next.at);
   }
 }
 
-interface DeadlineGroup {
-  members: number;
-  readonly cancel: AbortController;
-  expired: Promise<void>;
+interface Deadline {
+  readonly at: number;
+  readonly seq: number;
+  readonly onExpire: () => void;
+  ended: boolean;
 }
 
-/** Abort reason of a cancelled timer (a constant: building an AbortError per abort is costly). */
+/** Abort reason of the cancelled watchdog (a constant: building an AbortError per abort is costly). */
 const CANCELLED = Symbol("cancelled");
 
 /**
  * Runs `work` with a time limit of the clock's time. On expiry the work's signal aborts (so it can
  * stop waiting) and the attempt fails with `onTimeout()`; a late result is ignored.
  */
-export async function withTimeLimit<T>(
+export function withTimeLimit<T>(
   deadlines: Deadlines,
   ms: number,
   work: (signal: () => AbortSignal) => Promise<T>,
@@ -108,29 +115,28 @@ export async function withTimeLimit<T>(
   // The work's signal is made only if the step asks for it (hooks do; adapter calls do not).
   let workAbort: AbortController | undefined;
   const signal = () => (workAbort ??= new AbortController()).signal;
-  const watch = deadlines.watch(ms);
   return new Promise<T>((resolve, reject) => {
     let settled = false;
-    work(signal).then(
-      (value) => {
-        if (settled) return;
-        settled = true;
-        watch.end();
-        resolve(value);
-      },
-      (err) => {
-        if (settled) return; // a late failure after the timeout has nobody to report to
-        settled = true;
-        watch.end();
-        reject(err);
-      },
-    );
-    void watch.expired.then(() => {
+    const end = deadlines.watch(ms, () => {
       if (settled) return;
       settled = true;
       const err = onTimeout();
       workAbort?.abort(err);
       reject(err);
     });
+    work(signal).then(
+      (value) => {
+        if (settled) return;
+        settled = true;
+        end();
+        resolve(value);
+      },
+      (err) => {
+        if (settled) return; // a late failure after the timeout has nobody to report to
+        settled = true;
+        end();
+        reject(err);
+      },
+    );
   });
 }

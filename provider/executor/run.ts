@@ -187,11 +187,11 @@ class StepRunner {
   }
 
   runToEnd(): Promise<void> {
-    return new Promise((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       this.finish = resolve;
       this.fail = reject;
       this.dispatch();
-    });
+    }).finally(() => this.deadlines.stop());
   }
 
   markSkipped(index: number, blockedBy: number, previous?: JournalState): void {
@@ -264,7 +264,9 @@ class StepRunner {
         break;
       } catch (err) {
         const error = toStepError(err);
-        if (error.failure === "transient" && attempt < this.parts.retry.attempts) {
+        // A best-effort step (unmapping at a lost site) gets one retry: its failure blocks nothing.
+        const attempts = step.bestEffort ? Math.min(2, this.parts.retry.attempts) : this.parts.retry.attempts;
+        if (error.failure === "transient" && attempt < attempts) {
           const random = seededRandom(this.parts.seed ^ hashString(step.id) ^ Math.imul(attempt, 0x9e3779b1));
           const delayMs = backoffDelayMs(this.parts.retry, attempt, random);
           this.record({ type: "step-retrying", stepId: step.id, attempt, timeMs: clock.now(), delayMs, error });
