@@ -13,5 +13,8 @@ export function openHardwareAdapters(settings: HardwareSettings, options: Hardwa
   if (!settings.hmc) issues.push({ path: "hmc", message: "`hmc` is required when `type` is \"hardware\": add the HMC's url, username and password" });
   if (!settings.storage) issues.push({ path: "storage", message: "`storage` is required when `type` is \"hardware\": add the storage system's url, username and password" });
   if (!settings.hmc || !settings.storage) throw new ValidationError("adapter settings", issues);
-  return { compute: new HmcComputeAdapter(settings.hmc, options), storage: new SvcStorageAdapter(settings.storage, options) };
+  const storage = new SvcStorageAdapter(settings.storage, options);
+  // The storage side knows which volumes an LPAR uses (by naming convention); the compute inventory carries them.
+  const compute = new HmcComputeAdapter(settings.hmc, { ...options, lparVolumes: (ids) => storage.volumesOfLpars(ids) });
+  return { compute, storage };
 }

@@ -201,6 +201,10 @@ export interface SvcConnection {
    * Retries of an operation that failed transiently (HTTP 5xx, time-out, connection reset), with exponential back-off.
    */
   retries?: number;
+  /**
+   * Which volumes each LPAR uses, by volume name: `{lpar}` stands for the LPAR id, `*` for any characters (e.g. `{lpar}_*`). Without it the inventory lists no volumes per LPAR and plans remap none, which is right only when every candidate system already sees the LPARs' volumes.
+   */
+  lparVolumePattern?: string;
 }
 /**
  * This interface was referenced by `StorageMappingInputs`'s JSON-Schema

@@ -17,7 +17,7 @@ import type {
 } from "../compute";
 import { KeyedLimiter, Semaphore } from "../http/limiter";
 import { stderrLog } from "../http/log";
-import type { HardwareAdapterOptions } from "../http/options";
+import type { HardwareAdapterOptions, LparVolumes } from "../http/options";
 import { Secrets } from "../http/secrets";
 import { withRetries } from "../http/retry";
 import { createDispatcher } from "../http/tls";
@@ -57,8 +57,11 @@ export class HmcComputeAdapter implements ComputeAdapter {
   readonly kind = "hmc";
   private readonly ctx: HmcContext;
   private readonly transport: Transport;
+  private readonly lparVolumes: LparVolumes | undefined;
 
-  constructor(connection: HmcConnection, options: HardwareAdapterOptions = {}) {
+  /** `lparVolumes` fills each LPAR's `volumes` (the HMC itself is not asked: see docs/hardware.md). */
+  constructor(connection: HmcConnection, options: HardwareAdapterOptions & { lparVolumes?: LparVolumes } = {}) {
+    this.lparVolumes = options.lparVolumes;
     const settings = resolveHmcSettings(connection);
     const clock = options.clock ?? new WallClock();
     const log = options.log ?? stderrLog;
@@ -92,19 +95,27 @@ export class HmcComputeAdapter implements ComputeAdapter {
     const { systems, lpars } = await withRetries(this.ctx.retry, () => this.ctx.directory.readAll());
     const model = this.model;
     const byUuid = new Map(systems.map((s) => [s.uuid, s]));
+    const mapped = lpars.map((l) => toLpar(l, byUuid.get(l.systemUuid), model));
     return {
       hmcs: [model.hmc],
       managedSystems: systems.map((s) => toManagedSystem(s, model)),
-      lpars: lpars.map((l) => toLpar(l, byUuid.get(l.systemUuid), model)),
+      lpars: await this.withVolumes(mapped),
     };
   }
 
   async getLpar(lparId: string): Promise<ResolvedLpar> {
-    return withRetries(this.ctx.retry, async () => {
-      const lpar = await this.ctx.directory.lpar(lparId, "getLpar");
-      const host = await this.ctx.directory.systemByUuid(lpar.systemUuid, "getLpar", lparId);
-      return toLpar(lpar, host, this.model);
+    const lpar = await withRetries(this.ctx.retry, async () => {
+      const found = await this.ctx.directory.lpar(lparId, "getLpar");
+      const host = await this.ctx.directory.systemByUuid(found.systemUuid, "getLpar", lparId);
+      return toLpar(found, host, this.model);
     });
+    return (await this.withVolumes([lpar]))[0];
+  }
+
+  private async withVolumes(lpars: ResolvedLpar[]): Promise<ResolvedLpar[]> {
+    if (!this.lparVolumes || lpars.length === 0) return lpars;
+    const volumes = await this.lparVolumes(lpars.map((l) => l.id));
+    return lpars.map((l) => ({ ...l, volumes: [...(volumes.get(l.id) ?? [])] }));
   }
 
   setRemoteRestartCapable(lparId: string, capable: boolean): Promise<OperationResult> {

@@ -11,3 +11,6 @@ export interface HardwareAdapterOptions {
   /** Delay before the first retry of a transient failure (doubles each time). @default 1000 */
   readonly retryBaseDelayMs?: number;
 }
+
+/** The volumes each LPAR uses, by LPAR id: the storage side's knowledge, joined into the compute inventory. */
+export type LparVolumes = (lparIds: readonly string[]) => Promise<ReadonlyMap<string, readonly string[]>>;

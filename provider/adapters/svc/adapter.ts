@@ -10,6 +10,7 @@ import type { HardwareAdapterOptions } from "../http/options";
 import { Semaphore } from "../http/limiter";
 import { stderrLog } from "../http/log";
 import { Secrets } from "../http/secrets";
+import { withRetries } from "../http/retry";
 import { createDispatcher } from "../http/tls";
 import { Transport } from "../http/transport";
 import type { FlashCopyRequest, MapRequest, StorageAdapter, StorageInventory } from "../storage";
@@ -19,7 +20,8 @@ import { toConsistencyGroup, toFlashCopyGroup, toHostMappings, toStorageSystem, 
 import { createFlashCopyGroup, deleteFlashCopyGroup } from "./operations/flashcopy";
 import { mapVolume, unmapVolume } from "./operations/mapping";
 import { failoverConsistencyGroup, startConsistencyGroup, switchConsistencyGroup } from "./operations/remotecopy";
-import { SvcQueries } from "./queries";
+import { VolumeOwnership } from "./ownership";
+import { SvcQueries, type SvcRecord } from "./queries";
 import { SvcSession } from "./session";
 
 export function resolveSvcSettings(c: SvcConnection): SvcSettings {
@@ -42,6 +44,7 @@ export class SvcStorageAdapter implements StorageAdapter {
   readonly kind = "svc";
   private readonly ctx: SvcContext;
   private readonly transport: Transport;
+  private readonly ownership: VolumeOwnership | undefined;
 
   constructor(connection: SvcConnection, options: HardwareAdapterOptions = {}) {
     const settings = resolveSvcSettings(connection);
@@ -53,15 +56,20 @@ export class SvcStorageAdapter implements StorageAdapter {
     this.transport = new Transport(settings.url, dispatcher, settings.requestTimeoutSeconds * 1000, secrets, `storage ${new URL(settings.url).host}`);
     const session = new SvcSession(this.transport, settings.username, connection.password, secrets, new Semaphore(settings.maxConcurrentRequests), log);
     const retry = { retries: settings.retries, baseDelayMs: options.retryBaseDelayMs ?? 1000, maxDelayMs: 30_000, clock };
+    this.ownership = connection.lparVolumePattern ? new VolumeOwnership(connection.lparVolumePattern) : undefined;
     this.ctx = new SvcContext(settings, session, new SvcQueries(session, settings.maxObjectsPerQuery, log), new HostNaming(settings.hostNameTemplate), retry, clock, log);
   }
 
-  async inventory(): Promise<StorageInventory> {
+  inventory(): Promise<StorageInventory> {
+    return withRetries(this.ctx.retry, () => this.readInventory());
+  }
+
+  private async readInventory(): Promise<StorageInventory> {
     const { ctx } = this;
     const q = ctx.queries;
     const op = "inventory";
     const system = await ctx.storageSystemId(op);
-    const vdisks = ctx.settings.volumeFilters.length > 0 ? await q.byFilters("lsvdisk", ctx.settings.volumeFilters, op, { bytes: true }) : await q.sliced("lsvdisk", op, { bytes: true });
+    const vdisks = await this.readVolumes(op);
     const hosts = (await q.list("lshost", op, system)).filter((h) => ctx.naming.parse(h.name) !== undefined);
     const mapRows = (await Promise.all(hosts.map((h) => q.list("lshostvdiskmap", op, h.name, {}, h.name)))).flat();
     const rcGroups = await q.list("lsrcconsistgrp", op, system);
@@ -79,6 +87,22 @@ export class SvcStorageAdapter implements StorageAdapter {
       consistencyGroups,
       flashCopyGroups,
     };
+  }
+
+  /**
+   * The volumes each LPAR uses, by the naming convention `storage.lparVolumePattern`; every list
+   * is empty without one. The HMC adapter fills its LPARs' `volumes` from this.
+   */
+  async volumesOfLpars(lparIds: readonly string[]): Promise<Map<string, string[]>> {
+    if (!this.ownership) return new Map(lparIds.map((id) => [id, []]));
+    const ownership = this.ownership;
+    const vdisks = await withRetries(this.ctx.retry, () => this.readVolumes("volumesOfLpars"));
+    return ownership.assign(lparIds, vdisks.map((v) => v.name));
+  }
+
+  private readVolumes(op: string): Promise<SvcRecord[]> {
+    const { queries, settings } = this.ctx;
+    return settings.volumeFilters.length > 0 ? queries.byFilters("lsvdisk", settings.volumeFilters, op, { bytes: true }) : queries.sliced("lsvdisk", op, { bytes: true });
   }
 
   failoverConsistencyGroup(groupId: string): Promise<OperationResult> {
