@@ -96,6 +96,19 @@ export function failback(options: RecoveryOptions): Promise<RecoveryOutcome> {
   return recover("failback", options);
 }
 
+function nothingTo(kind: PlanKind, o: RecoveryOptions): string {
+  const scope = o.failedHosts?.length ? ` on ${o.failedHosts.join(", ")}` : o.failedSite !== undefined ? ` at site ${o.failedSite}` : "";
+  const groups = o.groups?.length ? ` in groups ${o.groups.join(", ")}` : "";
+  switch (kind) {
+    case "failover":
+      return `nothing to fail over: no protected LPAR${groups} is affected${scope}${scope ? "" : " (no managed system is down: name the failed ones with --failed-host or --failed-site)"}`;
+    case "planned":
+      return `nothing to move: no protected LPAR${groups} runs${scope}${scope ? "" : " (name the hosts to evacuate with --failed-host or --failed-site)"}`;
+    default:
+      return `nothing to ${kind}: no protected LPAR${groups} runs away from its home site${scope}`;
+  }
+}
+
 function sourceOf(t: StackTarget): StackSource {
   if (t.stackFile !== undefined) return { stackFile: t.stackFile };
   if (t.stack === undefined) {
@@ -116,14 +129,7 @@ async function recover(kind: PlanKind, o: RecoveryOptions): Promise<RecoveryOutc
   const { model, inventory } = await gatherPlanningInputs({ ...source, access: o.access });
   const failure = { failedHosts: o.failedHosts, failedSite: o.failedSite, groups: o.groups };
   const plan = makePlan(kind, { model, inventory, failure, options: { slaMode: o.sla ?? "strict", ...(o.limits ? { limits: o.limits } : {}) } });
-  if (plan.placements.length === 0) {
-    throw new ValidationError("failure", [
-      {
-        path: "failure",
-        message: `nothing to ${kind}: no protected LPAR is affected${o.failedHosts?.length ? ` by ${o.failedHosts.join(", ")}` : o.failedSite ? ` by site ${o.failedSite}` : " (no managed system is down; name one with --failed-host or --failed-site)"}`,
-      },
-    ]);
-  }
+  if (plan.placements.length === 0) throw new ValidationError("failure", [{ path: "failure", message: nothingTo(kind, o) }]);
   if (o.dryRun) {
     if (o.confirm && !(await o.confirm(plan))) return { plan, cancelled: true };
     o.onPlan?.(plan);
