@@ -13,8 +13,8 @@ export class VolumeOwnership {
         .split(/(\{lpar\}|\*)/)
         .map((part) => (part === "{lpar}" ? lpar : part === "*" ? ".*" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
         .join("");
-    // An LPAR id may itself contain the separator ("app_1" in "app_1_rootvg"): try the shortest
-    // and the longest reading, and keep the one that names a known LPAR.
+    // An LPAR id may itself contain the separator ("app_1" in "app_1_rootvg"): try the longest
+    // and the shortest reading, and keep the first that names a known LPAR (the longest wins).
     this.lazy = new RegExp(`^${source("(?<lpar>.+?)")}$`);
     this.greedy = new RegExp(`^${source("(?<lpar>.+)")}$`);
   }
@@ -24,7 +24,7 @@ export class VolumeOwnership {
     const wanted = new Set(lparIds);
     const out = new Map<string, string[]>(lparIds.map((id) => [id, []]));
     for (const name of [...volumeNames].sort()) {
-      const readings = [this.lazy.exec(name)?.groups?.lpar, this.greedy.exec(name)?.groups?.lpar];
+      const readings = [this.greedy.exec(name)?.groups?.lpar, this.lazy.exec(name)?.groups?.lpar];
       const lpar = readings.find((r): r is string => r !== undefined && wanted.has(r));
       if (lpar !== undefined) out.get(lpar)!.push(name);
     }
