@@ -8,7 +8,7 @@ const PATTERNS: readonly [RegExp, string][] = [
   // https://user:password@host
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, `$1${MASK}@`],
   // "password": "x", 'token': 'x'
-  [/(["']?(?:password|passwd|pwd|secret|token|api[_-]?key|authorization|x-auth-token|x-api-session|x-auth-password)["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;&}]+)/gi, `$1${MASK}`],
+  [/(["']?(?:password|passwd|pwd|secret|token|api[_-]?key|authorization|x-auth-token|x-api-session|x-auth-password)["']?\s*[:=]\s*)("[^"]*"|'[^']*'|(?:(?:bearer|basic)\s+)?[^\s,;&}]+)/gi, `$1${MASK}`],
   // Authorization: Bearer abc
   [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${MASK}`],
 ];
