@@ -1,7 +1,9 @@
 // The Pulumi package schema of the `vmr` provider plugin, derived from schemas/*.schema.json (the one
 // source of truth for every input): each resource's JSON Schema becomes its input and output
-// properties, named object definitions become object types, string enums become enum types, and
-// `oneOf` with a discriminator stays a union. Descriptions, primitive defaults and the secret
+// properties, named object definitions become object types, and `oneOf` with a discriminator
+// stays a union. String enums stay strings whose description lists the allowed values: Pulumi
+// YAML (v1.25) refuses to pass an enum-typed output into an input of the same enum type, and the
+// resource logic checks the values anyway. Descriptions, primitive defaults and the secret
 // marking (`"x-pulumi-secret": true` in the JSON Schema) carry over.
 //
 //   node bin/provider/plugin/package-schema.js --write   rewrites schema.json at the repo root
@@ -54,12 +56,6 @@ interface ObjectTypeSpec {
   required?: string[];
 }
 
-interface EnumTypeSpec {
-  type: "string";
-  description?: string;
-  enum: { value: string }[];
-}
-
 export interface ResourceSpec {
   description?: string;
   inputProperties: Record<string, PropertySpec>;
@@ -80,7 +76,7 @@ export interface PackageSpec {
   config: Record<string, never>;
   provider: { description: string };
   resources: Record<string, ResourceSpec>;
-  types: Record<string, ObjectTypeSpec | EnumTypeSpec>;
+  types: Record<string, ObjectTypeSpec>;
 }
 
 /**
@@ -110,7 +106,7 @@ interface Located {
 }
 
 class Translator {
-  readonly types: Record<string, ObjectTypeSpec | EnumTypeSpec> = {};
+  readonly types: Record<string, ObjectTypeSpec> = {};
   private readonly documents = new Map<string, JsonSchema>();
 
   constructor(private readonly load: (schemaName: string) => JsonSchema) {}
@@ -148,6 +144,8 @@ class Translator {
       dflt ??= located.node.default;
     }
     Object.assign(spec, this.type(located.node, located.file, located.name ?? hint));
+    const allowed = located.node.enum ?? located.node.items?.enum;
+    if (allowed) description = `${description ? `${description}\n` : ""}Allowed values: ${allowed.map((v) => JSON.stringify(v)).join(", ")}.`;
     if (description) spec.description = description;
     if (isPrimitive(dflt)) spec.default = dflt;
     if (isPrimitive(located.node.const)) spec.const = located.node.const;
@@ -161,7 +159,10 @@ class Translator {
       return this.type(located.node, located.file, located.name ?? name);
     }
     if (node.oneOf) return this.union(node, file, name);
-    if (node.enum) return this.enumeration(node, name);
+    if (node.enum) {
+      if (!node.enum.every((v) => typeof v === "string")) throw new Error(`${file}: ${name}: only string enums are supported`);
+      return { type: "string" };
+    }
     switch (node.type) {
       case "string":
       case "number":
@@ -198,14 +199,6 @@ class Translator {
     return spec;
   }
 
-  private enumeration(node: JsonSchema, name: string): TypeSpec {
-    const values = node.enum ?? [];
-    if (!values.every((v): v is string => typeof v === "string")) throw new Error(`${name}: only string enums are supported`);
-    const spec: EnumTypeSpec = { type: "string", enum: values.map((value) => ({ value })) };
-    if (node.description) spec.description = node.description;
-    return { type: "string", $ref: this.register(name, spec) };
-  }
-
   private object(node: JsonSchema, file: string, name: string): TypeSpec {
     const spec: ObjectTypeSpec = { type: "object", properties: this.properties(node, file, name) };
     if (node.description) spec.description = node.description;
@@ -220,7 +213,7 @@ class Translator {
   }
 
   /** Adds a named type; two different shapes under one name are a schema authoring error. */
-  private register(name: string, spec: ObjectTypeSpec | EnumTypeSpec): string {
+  private register(name: string, spec: ObjectTypeSpec): string {
     const token = TYPE_PREFIX + name;
     const existing = this.types[token];
     if (existing && JSON.stringify(existing) !== JSON.stringify(spec)) {

@@ -74,14 +74,15 @@ describe("package schema derivation", () => {
     assert.deepEqual(target.requiredInputs, ["site"]);
     assert.deepEqual(target.required.sort(), ["health", "name", "site"]);
     // AND observed outputs are added to the output properties only
-    assert.ok(target.properties.health.$ref?.endsWith("RecoveryTargetHealth"));
+    assert.deepEqual(target.properties.health, { type: "string", description: "Allowed values: \"healthy\", \"down\"." });
     assert.equal(target.inputProperties.health, undefined);
   });
 
-  it("names object and enum types after their definition or their place, and keeps unions discriminated", () => {
+  it("names object types after their definition or their place, keeps unions discriminated, and lists enum values", () => {
     const pkg = buildPackageSchema(load);
     assert.deepEqual(pkg.types["vmr:index:Pair"], { type: "object", properties: { source: { type: "string", description: "An identifier." } }, required: ["source"] });
-    assert.deepEqual(pkg.types["vmr:index:RecoveryTargetMode"], { type: "string", enum: [{ value: "sync" }, { value: "async" }] });
+    assert.deepEqual(pkg.resources["vmr:index:RecoveryTarget"].inputProperties.mode, { type: "string", default: "sync", description: "Allowed values: \"sync\", \"async\"." });
+    assert.equal(Object.keys(pkg.types).some((t) => t.endsWith("Mode")), false, "no enum types");
     assert.ok(pkg.types["vmr:index:RecoveryTargetReserve"]);
     const adapter = pkg.resources["vmr:index:StorageMapping"].inputProperties.adapter;
     assert.deepEqual(adapter.oneOf, [{ $ref: "#/types/vmr:index:Sim" }, { $ref: "#/types/vmr:index:Hw" }]);
