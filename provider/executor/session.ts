@@ -86,6 +86,14 @@ export async function resumeRun(adapters: Adapters, options: ResumeOptions = {})
   const lock = options.heldLock ?? (await acquireStackLock(runsDir, stack, { runId, purpose: `resume of ${options.purpose ?? header.plan.kind}` }, { staleMs: options.lockStaleMs }));
   try {
     const state = replayJournal(readJournal(journalFile).records);
+    if (state.finished && !options.retryFailed) {
+      throw new ValidationError("resume", [
+        {
+          path: "runId",
+          message: `run ${runId} already finished (${state.finished.status}): nothing to resume${state.finished.status === "failed" ? "; to run its failed steps again once their cause is fixed, add --retry-failed" : ""}`,
+        },
+      ]);
+    }
     const journal = new FileJournal(journalFile, { fsync: options.fsync });
     try {
       const result = await continueRun(state, adapters, { ...options, runId, journal });

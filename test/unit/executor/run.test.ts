@@ -214,3 +214,33 @@ describe("executor run (in-memory simulator, virtual time)", () => {
     for (const call of restart.getCalls()) assert.ok(!completed.includes(`restart:${call.args[0].lparId}`));
   });
 });
+
+describe("executor resume of failed steps", () => {
+  let sandbox: sinon.SinonSandbox;
+  beforeEach(() => {
+    sandbox = sinon.createSandbox();
+  });
+  afterEach(() => sandbox.restore());
+
+  it("runs the failed steps and the steps they blocked again with retryFailed, and only those", async () => {
+    // GIVEN a finished run in which one LPAR's restart failed for good
+    const { sim, clock, topology } = await scenario();
+    const p = hostFailoverPlan(topology, "sys-a-01", TARGETS);
+    const victim = p.placements[1].lpar;
+    const real = sim.compute.remoteRestart.bind(sim.compute);
+    const restart = sandbox.stub(sim.compute, "remoteRestart").callsFake(async (r) => {
+      if (r.lparId === victim) throw new AdapterError("conflict", "remoteRestart", victim, "target busy with a firmware update");
+      return real(r);
+    });
+    const first = new MemoryJournal();
+    assert.equal((await runPlan(p, sim, { clock, journal: first })).status, "failed");
+    // WHEN the cause is gone and the run is resumed with retryFailed
+    restart.callsFake(real);
+    const second = new MemoryJournal();
+    const result = await continueRun(replayJournal(first.records), sim, { clock, journal: second, retryFailed: true });
+    // THEN every LPAR is recovered, and only the victim's restart and verification ran again
+    assert.equal(result.status, "succeeded");
+    const rerun = second.records.filter((r) => r.type === "step-started").map((r) => (r as { stepId: string }).stepId);
+    assert.deepEqual(rerun.sort(), [`restart:${victim}`, `verify:${victim}`]);
+  });
+});

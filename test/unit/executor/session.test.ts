@@ -42,6 +42,8 @@ describe("executor recorded runs and the stack lock", () => {
     assert.deepEqual(fromFile.vms, result.vms);
     assert.equal(fromFile.status, "succeeded");
     assert.equal(latestUnfinishedRun(dir, "dev"), undefined);
+    // AND it cannot be resumed: there is nothing left to do
+    await assert.rejects(resumeRun(sim, { clock, runsDir: dir, runId: result.runId }), /run .* already finished \(succeeded\): nothing to resume/);
     // AND the lock is released
     const again = await acquireStackLock(dir, "dev", { runId: "x", purpose: "test" });
     await again.release();
