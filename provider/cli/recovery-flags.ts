@@ -71,8 +71,13 @@ export function recoveryOptionsOf(flags: RecoveryFlags, verb: string, progress: 
       const placed = plan.placements.filter((p) => p.target !== null).length;
       return flags.yes || (await confirmOnTerminal(`${flags.dryRun ? "Rehearse" : "Run"} ${verb} of ${placed} LPARs (${plan.steps.length} steps)?`));
     },
-    onPlan: (plan: Plan) => {
-      if (!flags.json) progress.current = createProgress(plan);
+    onPlan: (plan: Plan, runId?: string) => {
+      if (flags.json) return;
+      if (runId) {
+        const target = flags.stackFile ? `--stack-file ${flags.stackFile}` : `--stack ${flags.stack}`;
+        process.stderr.write(`run ${runId}: if it is interrupted, finish it with \`vmr failover ${target} --resume ${runId}${flags.runsDir ? ` --runs-dir ${flags.runsDir}` : ""}\`\n`);
+      }
+      progress.current = createProgress(plan);
     },
     onEvent: (event) => progress.current?.onEvent(event),
   };

@@ -42,8 +42,11 @@ export interface ExecutionChoices {
   readonly runsDir?: string;
   /** Stale time of the stack lock (ms). @default 10000 */
   readonly lockStaleMs?: number;
-  /** Called with the plan just before it runs (after confirmation): set up a progress display. */
-  readonly onPlan?: (plan: Plan) => void;
+  /**
+   * Called with the plan just before it runs (after confirmation): set up a progress display.
+   * `runId` names the journaled run (absent for a dry run): what `--resume` takes if it is interrupted.
+   */
+  readonly onPlan?: (plan: Plan, runId?: string) => void;
   /** Called with every step event (progress display). */
   readonly onEvent?: (event: RunEvent) => void;
   /** Adapters to use instead of those the stack's RecoveryTarget names (tests, embedding). */
@@ -145,7 +148,7 @@ async function recover(kind: PlanKind, o: RecoveryOptions): Promise<RecoveryOutc
   let run: RecordedRunResult;
   try {
     if (o.confirm && !(await o.confirm(plan))) return { plan, cancelled: true };
-    o.onPlan?.(plan);
+    o.onPlan?.(plan, runId);
     const adapters = o.adapters ?? (await openAdapters(model.targets[0].adapter));
     try {
       run = await startRun(plan, adapters, { ...executionOf(o), runsDir, runId, stack, heldLock: lock });
@@ -181,7 +184,7 @@ export async function resumeRecovery(o: ResumeRecoveryOptions): Promise<Recovery
   if (loaded.model.targets.length === 0 && !o.adapters) {
     throw new ValidationError("stack", [{ path: "targets", message: "the stack declares no RecoveryTarget: its adapter settings are needed to resume" }]);
   }
-  o.onPlan?.(header.plan);
+  o.onPlan?.(header.plan, runId);
   const adapters = o.adapters ?? (await openAdapters(loaded.model.targets[0].adapter));
   let run: RecordedRunResult;
   try {
