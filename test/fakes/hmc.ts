@@ -31,6 +31,8 @@ export interface FakeLpar {
   processorUnits: number;
   memoryMb: number;
   etag: number;
+  /** UniqueDeviceIDs of the disks its VIOS maps to it (vSCSI). */
+  disks: string[];
 }
 
 interface FakeJob {
@@ -87,6 +89,7 @@ export class FakeHmc extends FakeServer {
       processorUnits: opts.processorUnits ?? 0.5,
       memoryMb: opts.memoryMb ?? 8192,
       etag: 1,
+      disks: [],
     };
     this.lpars.set(l.uuid, l);
     return l;
@@ -127,6 +130,13 @@ export class FakeHmc extends FakeServer {
     if (req.method === "GET" && (m = /^\/rest\/api\/uom\/ManagedSystem\/([^/]+)\/LogicalPartition$/.exec(path))) {
       if (!this.systems.has(m[1])) return httpError(404, path, "ManagedSystem not found");
       return atom(feed([...this.lpars.values()].filter((l) => l.systemUuid === m![1]).map((l) => this.lparEntry(l))));
+    }
+    if (req.method === "GET" && (m = /^\/rest\/api\/uom\/ManagedSystem\/([^/]+)\/VirtualIOServer$/.exec(path))) {
+      const s = this.systems.get(m[1]);
+      if (!s) return httpError(404, path, "ManagedSystem not found");
+      // Mappings are only in the answer when the ViosSCSIMapping group is asked for.
+      const withMappings = /[?&]group=[^&]*ViosSCSIMapping/.test(req.path);
+      return atom(feed(s.vioses.map((v, i) => this.viosEntry(s, v, withMappings && i === 0))));
     }
     if (req.method === "GET" && path === "/rest/api/uom/LogicalPartition") return atom(feed([...this.lpars.values()].map((l) => this.lparEntry(l))));
     if ((m = /^\/rest\/api\/uom\/LogicalPartition\/([^/]+)$/.exec(path))) {
@@ -280,6 +290,32 @@ export class FakeHmc extends FakeServer {
         `<AssociatedSystemProcessorConfiguration kb="CUD" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata><ConfigurableSystemProcessorUnits kb="CUD" kxe="false">${s.processorUnits}</ConfigurableSystemProcessorUnits></AssociatedSystemProcessorConfiguration>` +
         `<AssociatedVirtualIOServers kb="CUD" kxe="false">${vios}</AssociatedVirtualIOServers>` +
         `<State kb="ROO" kxe="false">${s.state}</State><SystemName kb="CUR" kxe="false">${s.name}</SystemName></ManagedSystem:ManagedSystem>`,
+    );
+  }
+
+  /** A VIOS whose vSCSI mappings (when `mappings`) serve every disk of the system's LPARs. */
+  private viosEntry(s: FakeSystem, uuid: string, mappings: boolean): string {
+    const maps = mappings
+      ? [...this.lpars.values()]
+          .filter((l) => l.systemUuid === s.uuid)
+          .flatMap((l) =>
+            l.disks.map(
+              (udid, i) =>
+                `<VirtualSCSIMapping schemaVersion="V1_0"><Metadata><Atom/></Metadata>` +
+                `<AssociatedLogicalPartition kb="CUR" kxe="false" href="${this.url}/rest/api/uom/ManagedSystem/${s.uuid}/LogicalPartition/${l.uuid}" rel="related"/>` +
+                `<Storage kxe="false" kb="CUR"><PhysicalVolume schemaVersion="V1_0"><Metadata><Atom/></Metadata><VolumeName kb="CUR" kxe="false">hdisk${i + 2}</VolumeName>` +
+                `<UniqueDeviceID kb="ROR" kxe="false">${udid}</UniqueDeviceID></PhysicalVolume></Storage></VirtualSCSIMapping>`,
+            ),
+          )
+          .join("")
+      : "";
+    return entry(
+      uuid,
+      "VirtualIOServer",
+      1,
+      `<VirtualIOServer:VirtualIOServer xmlns:VirtualIOServer="${UOM_NS}" xmlns="${UOM_NS}" schemaVersion="V1_0"><Metadata><Atom><AtomID>${uuid}</AtomID></Atom></Metadata>` +
+        `<PartitionName kb="CUR" kxe="false">${s.name}-vios</PartitionName><PartitionState kb="ROO" kxe="false">running</PartitionState>` +
+        `<VirtualSCSIMappings kb="CUD" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata>${maps}</VirtualSCSIMappings></VirtualIOServer:VirtualIOServer>`,
     );
   }
 

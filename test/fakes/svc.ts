@@ -10,6 +10,8 @@ import { FakeServer, type FakeRequest, type FakeResponse } from "./server";
 export interface FakeVdisk {
   id: string;
   name: string;
+  /** vdisk_UID: 32 hex digits. */
+  uid: string;
   capacity: number;
   pool: string;
 }
@@ -93,7 +95,8 @@ export class FakeSvc extends FakeServer {
   }
 
   addVdisk(name: string, capacityGb = 100, pool = "Pool0"): FakeVdisk {
-    const v = { id: this.id(), name, capacity: capacityGb * 1024 ** 3, pool };
+    const id = this.id();
+    const v = { id, name, uid: `6005076801${Number(id).toString(16).toUpperCase().padStart(22, "0")}`, capacity: capacityGb * 1024 ** 3, pool };
     this.vdisks.set(name, v);
     return v;
   }
@@ -331,6 +334,7 @@ export class FakeSvc extends FakeServer {
       capacity: bytes ? String(v.capacity) : `${(v.capacity / 1024 ** 3).toFixed(2)}GB`,
       type: "striped",
       RC_name: rc?.name ?? "",
+      vdisk_UID: v.uid,
       fc_map_count: String(this.fcMaps.filter((m) => m.source === v.name || m.target === v.name).length),
       copy_count: "1",
     };
@@ -356,6 +360,11 @@ export class FakeSvc extends FakeServer {
   private fcRow(g: FakeFcGroup): Record<string, string> {
     return { id: g.id, name: g.name, status: g.status, autodelete: "off", start_time: "" };
   }
+}
+
+/** The UniqueDeviceID AIX gives a Spectrum Virtualize disk under MPIO: the volume UID inside. */
+export function udidOf(vdisk: FakeVdisk): string {
+  return `33213${vdisk.uid}04214503IBMfcp`;
 }
 
 /** Applies a -filtervalue "attr=value" (value may end with "*"), as the CLI does. */

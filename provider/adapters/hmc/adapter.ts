@@ -24,12 +24,14 @@ import { createDispatcher } from "../http/tls";
 import { Transport } from "../http/transport";
 import { HmcContext, hmcKey, systemKey, type HmcSettings } from "./context";
 import { HmcDirectory } from "./directory";
-import { systemId, toLpar, toManagedSystem, type ModelContext } from "./inventory";
+import { lparId, systemId, toLpar, toManagedSystem, type ModelContext } from "./inventory";
 import { JobRunner } from "./jobs";
 import { setRemoteRestartCapable } from "./operations/capable";
 import { fenceLpar, powerOff, powerOn, waitUntilRunning } from "./operations/power";
 import { cleanupSource, moveLpar, remoteRestart, validateRemoteRestart } from "./operations/restart";
 import { HmcSession } from "./session";
+import { readVscsiDisks } from "./vios";
+import { MalformedAnswer } from "./xml";
 
 export function resolveHmcSettings(c: HmcConnection): HmcSettings {
   return {
@@ -59,7 +61,7 @@ export class HmcComputeAdapter implements ComputeAdapter {
   private readonly transport: Transport;
   private readonly lparVolumes: LparVolumes | undefined;
 
-  /** `lparVolumes` fills each LPAR's `volumes` (the HMC itself is not asked: see docs/hardware.md). */
+  /** `lparVolumes` fills each LPAR's `volumes` (see docs/hardware.md, "Which volumes an LPAR uses"). */
   constructor(connection: HmcConnection, options: HardwareAdapterOptions & { lparVolumes?: LparVolumes } = {}) {
     this.lparVolumes = options.lparVolumes;
     const settings = resolveHmcSettings(connection);
@@ -114,8 +116,26 @@ export class HmcComputeAdapter implements ComputeAdapter {
 
   private async withVolumes(lpars: ResolvedLpar[]): Promise<ResolvedLpar[]> {
     if (!this.lparVolumes || lpars.length === 0) return lpars;
-    const volumes = await this.lparVolumes(lpars.map((l) => l.id));
+    const volumes = await this.lparVolumes(
+      lpars.map((l) => l.id),
+      () => this.deviceIds(),
+    );
     return lpars.map((l) => ({ ...l, volumes: [...(volumes.get(l.id) ?? [])] }));
+  }
+
+  /** The device ids of the disks each LPAR sees through vSCSI, keyed by model LPAR id. */
+  private deviceIds(): Promise<Map<string, string[]>> {
+    return withRetries(this.ctx.retry, async () => {
+      const { systems, lpars } = await this.ctx.directory.readAll();
+      let byUuid: Map<string, string[]>;
+      try {
+        byUuid = await readVscsiDisks(this.ctx.session, systems.map((s) => s.uuid));
+      } catch (err) {
+        if (!(err instanceof MalformedAnswer)) throw err;
+        throw new AdapterError("fatal", "inventory", "VirtualIOServer", `malformed answer from the HMC: ${err.message}`);
+      }
+      return new Map(lpars.map((l) => [lparId(l, this.ctx.settings.identifyBy), byUuid.get(l.uuid) ?? []]));
+    });
   }
 
   setRemoteRestartCapable(lparId: string, capable: boolean): Promise<OperationResult> {

@@ -12,5 +12,11 @@ export interface HardwareAdapterOptions {
   readonly retryBaseDelayMs?: number;
 }
 
-/** The volumes each LPAR uses, by LPAR id: the storage side's knowledge, joined into the compute inventory. */
-export type LparVolumes = (lparIds: readonly string[]) => Promise<ReadonlyMap<string, readonly string[]>>;
+/**
+ * The volumes each LPAR uses, by LPAR id, joined into the compute inventory. `deviceIds` reads,
+ * on demand, the ids of the disks each LPAR sees through its VIOSes (by LPAR id).
+ */
+export type LparVolumes = (
+  lparIds: readonly string[],
+  deviceIds: () => Promise<ReadonlyMap<string, readonly string[]>>,
+) => Promise<ReadonlyMap<string, readonly string[]>>;

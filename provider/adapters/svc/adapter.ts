@@ -100,6 +100,17 @@ export class SvcStorageAdapter implements StorageAdapter {
     return ownership.assign(lparIds, vdisks.map((v) => v.name));
   }
 
+  /** Volume names by vdisk_UID (upper case), to recognise the disks VIOSes map. */
+  async volumesByUid(): Promise<Map<string, string>> {
+    const vdisks = await withRetries(this.ctx.retry, () => this.readVolumes("volumesByUid"));
+    return new Map(vdisks.filter((v) => v.vdisk_UID).map((v) => [v.vdisk_UID.toUpperCase(), v.name]));
+  }
+
+  /** Whether LPAR volumes come from a naming convention rather than from VIOS mappings. */
+  get ownsVolumesByName(): boolean {
+    return this.ownership !== undefined;
+  }
+
   private readVolumes(op: string): Promise<SvcRecord[]> {
     const { queries, settings } = this.ctx;
     return settings.volumeFilters.length > 0 ? queries.byFilters("lsvdisk", settings.volumeFilters, op, { bytes: true }) : queries.sliced("lsvdisk", op, { bytes: true });

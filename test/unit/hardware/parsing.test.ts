@@ -3,6 +3,7 @@ import { strict as assert } from "assert";
 import * as sinon from "sinon";
 import { jobRequestXml, parseJobResponse } from "../../../provider/adapters/hmc/jobs";
 import { isSystemDown, lparState, systemState } from "../../../provider/adapters/hmc/states";
+import { volumesByUid } from "../../../provider/adapters/hmc/vios";
 import { MalformedAnswer } from "../../../provider/adapters/hmc/xml";
 import { Secrets } from "../../../provider/adapters/http/secrets";
 import { HostNaming } from "../../../provider/adapters/svc/hostnames";
@@ -68,6 +69,16 @@ describe("hardware adapters: parsing and conventions", () => {
     const own = new VolumeOwnership("{lpar}_*");
     const got = own.assign(["app", "app_1", "db"], ["app_1_rootvg", "app_rootvg", "db_data", "db_rootvg", "other"]);
     assert.deepEqual(Object.fromEntries(got), { app: ["app_rootvg"], app_1: ["app_1_rootvg"], db: ["db_data", "db_rootvg"] });
+  });
+
+  it("recognises SAN volumes by the UID embedded in a VIOS disk's device id", () => {
+    const uids = new Map([
+      ["600507680C8080A1A000000000000012", "lpar1_rootvg"],
+      ["600507680C8080A1A000000000000013", "lpar1_data"],
+    ]);
+    const ids = ["33213600507680c8080a1a00000000000001304214503IBMfcp", "01M0lCTTIxNDUxMjQ2MDA1MDc2ODBDODA4MEExQTAwMDAwMDAwMDAwMDEy", "33213600507680C8080A1A00000000000001204214503IBMfcp"];
+    assert.deepEqual(volumesByUid(ids, uids), ["lpar1_data", "lpar1_rootvg"]);
+    assert.deepEqual(volumesByUid(["3E213600A0B80000FFFF04214503IBMfcp"], uids), []);
   });
 
   it("masks a secret in plain, XML, URL and JSON forms", () => {
