@@ -15,7 +15,7 @@ export { failover, plannedFailover, failback, resumeRecovery, type RecoveryOptio
 export { rehearsePlan, topologyFromInventory } from "./recovery/rehearse";
 export {
   runPlan, continueRun, startRun, resumeRun, readJournal, replayJournal, resultFromJournal, resultFromJournalFile, failureOf, assertRunSucceeded,
-  listRuns, latestUnfinishedRun, defaultRunsDir, acquireStackLock, lockHolder, registerStep, defineStep, builtInSteps, StepRegistry, FileJournal, MemoryJournal,
+  RunStoppedError, listRuns, latestUnfinishedRun, defaultRunsDir, acquireStackLock, lockHolder, registerStep, defineStep, builtInSteps, StepRegistry, FileJournal, MemoryJournal,
   EXECUTION_MODES, SLA_POLICIES, DEFAULT_RETRY,
 } from "./executor";
 export type {

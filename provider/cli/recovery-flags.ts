@@ -99,3 +99,17 @@ export function reportOutcome(outcome: RecoveryOutcome, flags: { json: boolean }
   const failure = result && failureOf(result);
   if (failure) throw failure;
 }
+
+/**
+ * The first Ctrl-C stops the run gracefully (running steps end, nothing new starts, the journal
+ * stays resumable); a second one kills the process as usual.
+ */
+export function stopOnInterrupt(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    process.stderr.write("\nstopping: waiting for the running steps to end (Ctrl-C again to kill; the run can be resumed either way)\n");
+    controller.abort("interrupted by the operator");
+  };
+  process.once("SIGINT", onInterrupt);
+  return { signal: controller.signal, dispose: () => process.removeListener("SIGINT", onInterrupt) };
+}

@@ -2,8 +2,8 @@
 // fencing, an fsync'd journal and resume. Knows nothing about Pulumi.
 
 export * from "./types";
-export { runPlan, continueRun, toStepError, type RunPlanOptions } from "./run";
-export { startRun, resumeRun, type RecordedRunOptions, type RecordedRunResult, type ResumeOptions } from "./session";
+export { runPlan, continueRun, toStepError, RunStoppedError, type RunPlanOptions } from "./run";
+export { startRun, resumeRun, stopper, type RecordedRunOptions, type RecordedRunResult, type ResumeOptions } from "./session";
 export { buildRunResult, resultFromJournal, resultFromJournalFile, failureOf, assertRunSucceeded, type StepState } from "./outcome";
 export { readJournal, replayJournal, type JournalState, type JournaledStep, type ReadJournalResult } from "./journal/read-journal";
 export { FileJournal, MemoryJournal, type FileJournalOptions } from "./journal/file-journal";

@@ -31,6 +31,8 @@ export interface StackLock {
 export interface LockOptions {
   /** A lock not refreshed for this long is stale (min 2000). @default 10000 */
   readonly staleMs?: number;
+  /** Called if another process takes the lock over (this one stalled past the stale time). */
+  readonly onCompromised?: (err: Error) => void;
 }
 
 /** Where the lock of `stack` lives under `dir` (a runs directory). */
@@ -55,6 +57,7 @@ export async function acquireStackLock(
     realpath: false,
     onCompromised: (err: Error) => {
       compromised = err;
+      options.onCompromised?.(err);
     },
   };
 

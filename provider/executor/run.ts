@@ -6,7 +6,7 @@
 import * as os from "os";
 import type { Adapters } from "../adapters";
 import { WallClock, type Clock } from "../clock";
-import { AdapterError, ValidationError, VmrError, type ValidationIssue } from "../errors";
+import { AdapterError, ExecutionError, ValidationError, VmrError, type ValidationIssue } from "../errors";
 import type { Plan, Step } from "../generated/plan";
 import type { RunSettings, StepError } from "../generated/journal";
 import { buildGraph, type PlanGraph } from "./graph";
@@ -206,13 +206,15 @@ class StepRunner {
   }
 
   private dispatch(): void {
-    const { scheduler } = this.parts;
-    if (this.journalFailure === undefined) {
+    const { scheduler, options, runId } = this.parts;
+    const stopped = options.signal?.aborted === true;
+    if (this.journalFailure === undefined && !stopped) {
       for (const i of scheduler.next()) void this.runStep(i);
     }
     if (scheduler.running === 0) {
       if (this.journalFailure !== undefined) this.fail(this.journalFailure);
       else if (scheduler.unfinished === 0) this.finish();
+      else if (stopped) this.fail(new RunStoppedError(runId, scheduler.unfinished, reasonOf(options.signal!)));
       else this.fail(new Error(`scheduler stalled with ${scheduler.unfinished} steps unfinished (a bug)`));
     }
   }
@@ -309,6 +311,26 @@ class StepRunner {
       () => new StepTimeoutError(step.id, seconds, step.lpar ? [step.lpar] : []),
     );
   }
+}
+
+/**
+ * The run was asked to stop (Ctrl-C, the stack lock lost): the steps that were running ended, no
+ * other started. The journal has no `run-finished`: resume finishes the run.
+ */
+export class RunStoppedError extends ExecutionError {
+  constructor(
+    readonly runId: string,
+    readonly unfinishedSteps: number,
+    readonly reason: string,
+  ) {
+    super(`run ${runId} stopped (${reason}) with ${unfinishedSteps} steps not run; resume it to finish (vmr failover --resume ${runId})`);
+    this.name = "RunStoppedError";
+  }
+}
+
+function reasonOf(signal: AbortSignal): string {
+  const r: unknown = signal.reason;
+  return r instanceof Error ? r.message : typeof r === "string" ? r : "interrupted";
 }
 
 /** The journaled form of an error: its kind, the adapter's failure class, a redacted message. */

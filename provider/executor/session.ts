@@ -38,13 +38,14 @@ export async function startRun(plan: Plan, adapters: Adapters, options: Recorded
   const runsDir = options.runsDir ?? defaultRunsDir();
   const stack = options.stack ?? plan.stack ?? "default";
   const runId = options.runId ?? newRunId(new Date());
-  const lock = options.heldLock ?? (await acquireStackLock(runsDir, stack, { runId, purpose: options.purpose ?? plan.kind }, { staleMs: options.lockStaleMs }));
+  const stop = stopper(options.signal);
+  const lock = options.heldLock ?? (await acquireStackLock(runsDir, stack, { runId, purpose: options.purpose ?? plan.kind }, { staleMs: options.lockStaleMs, onCompromised: stop.lockLost }));
   try {
     const runDir = createRunDir(runsDir, runId);
     const journalFile = journalFileOf(runDir);
     const journal = new FileJournal(journalFile, { fsync: options.fsync });
     try {
-      const result = await runPlan(plan, adapters, { ...options, runId, journal });
+      const result = await runPlan(plan, adapters, { ...options, runId, journal, signal: stop.signal });
       return { ...result, runDir, journalFile };
     } finally {
       await journal.close();
@@ -83,7 +84,10 @@ export async function resumeRun(adapters: Adapters, options: ResumeOptions = {})
   // under the lock, since a live holder may still be appending.
   const header = readRunHeader(journalFile);
   const stack = options.stack ?? header.stack ?? header.plan.stack ?? "default";
-  const lock = options.heldLock ?? (await acquireStackLock(runsDir, stack, { runId, purpose: `resume of ${options.purpose ?? header.plan.kind}` }, { staleMs: options.lockStaleMs }));
+  const stop = stopper(options.signal);
+  const lock =
+    options.heldLock ??
+    (await acquireStackLock(runsDir, stack, { runId, purpose: `resume of ${options.purpose ?? header.plan.kind}` }, { staleMs: options.lockStaleMs, onCompromised: stop.lockLost }));
   try {
     const state = replayJournal(readJournal(journalFile).records);
     if (state.finished && !options.retryFailed) {
@@ -96,7 +100,7 @@ export async function resumeRun(adapters: Adapters, options: ResumeOptions = {})
     }
     const journal = new FileJournal(journalFile, { fsync: options.fsync });
     try {
-      const result = await continueRun(state, adapters, { ...options, runId, journal });
+      const result = await continueRun(state, adapters, { ...options, runId, journal, signal: stop.signal });
       return { ...result, runDir, journalFile };
     } finally {
       await journal.close();
@@ -104,4 +108,17 @@ export async function resumeRun(adapters: Adapters, options: ResumeOptions = {})
   } finally {
     if (!options.heldLock) await lock.release();
   }
+}
+
+/**
+ * The run's stop signal: the caller's (Ctrl-C), or the loss of the stack lock, since another
+ * process that took it over may be running the same steps.
+ */
+export function stopper(outer: AbortSignal | undefined): { signal: AbortSignal; lockLost: (err: Error) => void } {
+  const controller = new AbortController();
+  if (outer) {
+    if (outer.aborted) controller.abort(outer.reason);
+    else outer.addEventListener("abort", () => controller.abort(outer.reason), { once: true });
+  }
+  return { signal: controller.signal, lockLost: (err) => controller.abort(new Error(`the stack lock was lost: ${err.message}`)) };
 }

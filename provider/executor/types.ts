@@ -78,6 +78,11 @@ export interface RunOptions {
   readonly runId?: string;
   /** Progress callback. */
   readonly onEvent?: (event: RunEvent) => void;
+  /**
+   * Stops the run gracefully once aborted: running steps end, no new one starts, and runPlan
+   * rejects with RunStoppedError; the journal stays resumable.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export type StepStatus = "pending" | "done" | "failed" | "skipped";

@@ -14,7 +14,7 @@ import { loadProtectionModel, refreshStack, type PulumiAccess, type RefreshResul
 import { acquireStackLock } from "../executor/lock";
 import { newRunId } from "../executor/run-id";
 import { defaultRunsDir, readRunHeader, journalFileOf, runDirOf, latestUnfinishedRun } from "../executor/run-store";
-import { resumeRun, startRun, type RecordedRunResult } from "../executor/session";
+import { resumeRun, startRun, stopper, type RecordedRunResult } from "../executor/session";
 import type { ExecutionMode, RetryPolicy, RunEvent, RunResult, SlaPolicy } from "../executor/types";
 import { rehearsePlan } from "./rehearse";
 
@@ -49,6 +49,8 @@ export interface ExecutionChoices {
   readonly onPlan?: (plan: Plan, runId?: string) => void;
   /** Called with every step event (progress display). */
   readonly onEvent?: (event: RunEvent) => void;
+  /** Stops the run gracefully (running steps end, no new one starts; resumable). */
+  readonly signal?: AbortSignal;
   /** Adapters to use instead of those the stack's RecoveryTarget names (tests, embedding). */
   readonly adapters?: Adapters;
   readonly clock?: Clock;
@@ -144,14 +146,15 @@ async function recover(kind: PlanKind, o: RecoveryOptions): Promise<RecoveryOutc
   const stack = plan.stack ?? model.stack ?? o.stack ?? path.basename(o.stackFile ?? "default");
   const runId = newRunId(new Date());
   // Plan and run under the lock, so two operators cannot both act on the same failure.
-  const lock = await acquireStackLock(runsDir, stack, { runId, purpose: kind }, { staleMs: o.lockStaleMs });
+  const stop = stopper(o.signal);
+  const lock = await acquireStackLock(runsDir, stack, { runId, purpose: kind }, { staleMs: o.lockStaleMs, onCompromised: stop.lockLost });
   let run: RecordedRunResult;
   try {
     if (o.confirm && !(await o.confirm(plan))) return { plan, cancelled: true };
     o.onPlan?.(plan, runId);
     const adapters = o.adapters ?? (await openAdapters(model.targets[0].adapter));
     try {
-      run = await startRun(plan, adapters, { ...executionOf(o), runsDir, runId, stack, heldLock: lock });
+      run = await startRun(plan, adapters, { ...executionOf(o), runsDir, runId, stack, heldLock: lock, signal: stop.signal });
     } finally {
       if (!o.adapters) await Promise.all([adapters.compute.close(), adapters.storage.close()]);
     }
@@ -206,6 +209,7 @@ function executionOf(o: ExecutionChoices) {
     onEvent: o.onEvent,
     clock: o.clock,
     lockStaleMs: o.lockStaleMs,
+    signal: o.signal,
   };
 }
 

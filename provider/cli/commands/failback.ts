@@ -3,7 +3,7 @@
 
 import type { Command } from "commander";
 import { failback } from "../../recovery/recover";
-import { addRecoveryFlags, recoveryOptionsOf, reportOutcome, type RecoveryFlags } from "../recovery-flags";
+import { addRecoveryFlags, stopOnInterrupt, recoveryOptionsOf, reportOutcome, type RecoveryFlags } from "../recovery-flags";
 import type { Progress } from "../progress";
 
 export function register(program: Command): void {
@@ -15,12 +15,14 @@ export function register(program: Command): void {
     .addHelpText("after", "\nExamples:\n  vmr failback --stack dev --dry-run\n  vmr failback --stack dev --group payments --yes")
     .action(async (flags: RecoveryFlags) => {
       const progress: { current?: Progress } = {};
+      const interrupt = stopOnInterrupt();
       try {
-        const outcome = await failback(recoveryOptionsOf(flags, "failback", progress));
+        const outcome = await failback({ ...recoveryOptionsOf(flags, "failback", progress), signal: interrupt.signal });
         progress.current?.stop();
         reportOutcome(outcome, flags);
       } finally {
         progress.current?.stop();
+        interrupt.dispose();
       }
     });
 }

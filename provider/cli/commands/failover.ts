@@ -3,7 +3,7 @@
 
 import { InvalidArgumentError, type Command } from "commander";
 import { failover, plannedFailover, resumeRecovery } from "../../recovery/recover";
-import { addRecoveryFlags, collect, recoveryOptionsOf, reportOutcome, type RecoveryFlags } from "../recovery-flags";
+import { addRecoveryFlags, stopOnInterrupt, collect, recoveryOptionsOf, reportOutcome, type RecoveryFlags } from "../recovery-flags";
 import type { Progress } from "../progress";
 
 interface FailoverFlags extends RecoveryFlags {
@@ -32,7 +32,8 @@ export function register(program: Command): void {
     .action(async (flags: FailoverFlags) => {
       if (flags.failedHost && flags.failedSite) throw new InvalidArgumentError("give --failed-host or --failed-site, not both");
       const progress: { current?: Progress } = {};
-      const options = recoveryOptionsOf(flags, flags.planned ? "planned failover" : "failover", progress);
+      const interrupt = stopOnInterrupt();
+      const options = { ...recoveryOptionsOf(flags, flags.planned ? "planned failover" : "failover", progress), signal: interrupt.signal };
       try {
         if (flags.resume !== undefined && flags.resume !== false) {
           const outcome = await resumeRecovery({ ...options, runId: typeof flags.resume === "string" ? flags.resume : undefined, retryFailed: flags.retryFailed });
@@ -46,6 +47,7 @@ export function register(program: Command): void {
         reportOutcome(outcome, flags);
       } finally {
         progress.current?.stop();
+        interrupt.dispose();
       }
     });
 }

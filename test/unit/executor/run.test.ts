@@ -4,7 +4,7 @@ import { VirtualClock } from "../../../provider/clock";
 import { AdapterError, ExecutionError, ValidationError } from "../../../provider/errors";
 import { createInMemorySimulator, generateTopology, type Simulator } from "../../../provider/adapters/simulator";
 import { simFailHost } from "../../../provider/adapters/simulator/control";
-import { continueRun, runPlan } from "../../../provider/executor/run";
+import { continueRun, runPlan, RunStoppedError } from "../../../provider/executor/run";
 import { MemoryJournal } from "../../../provider/executor/journal/file-journal";
 import { replayJournal } from "../../../provider/executor/journal/read-journal";
 import { failureOf } from "../../../provider/executor/outcome";
@@ -242,5 +242,31 @@ describe("executor resume of failed steps", () => {
     assert.equal(result.status, "succeeded");
     const rerun = second.records.filter((r) => r.type === "step-started").map((r) => (r as { stepId: string }).stepId);
     assert.deepEqual(rerun.sort(), [`restart:${victim}`, `verify:${victim}`]);
+  });
+});
+
+describe("executor graceful stop", () => {
+  it("stops starting steps once its signal aborts, ends the running ones, and resumes from there", async () => {
+    // GIVEN a run whose signal aborts after the first restart completes
+    const { sim, clock, topology } = await scenario();
+    const p = hostFailoverPlan(topology, "sys-a-01", TARGETS);
+    const controller = new AbortController();
+    const journal = new MemoryJournal();
+    const onEvent = (e: RunEvent) => {
+      if (e.type === "step-completed" && e.step.kind === "RestartLpar") controller.abort("interrupted by the operator");
+    };
+    // WHEN it runs THEN it rejects with RunStoppedError, leaving steps for a resume
+    await assert.rejects(runPlan(p, sim, { clock, journal, onEvent, signal: controller.signal }), (err: unknown) => {
+      assert.ok(err instanceof RunStoppedError);
+      assert.match(err.message, /stopped \(interrupted by the operator\) with \d+ steps not run/);
+      assert.ok(err.unfinishedSteps > 0);
+      return true;
+    });
+    const state = replayJournal(journal.records);
+    assert.equal(state.finished, undefined);
+    assert.ok(![...state.steps.values()].some((s) => s.status === "started"), "no step was left half-done");
+    // AND a resume finishes it
+    const result = await continueRun(state, sim, { clock, journal: new MemoryJournal() });
+    assert.equal(result.status, "succeeded");
   });
 });

@@ -1,7 +1,7 @@
 // `vmr failover` as an operator runs it: the real CLI as a child process, a simulated datacenter
 // in a state directory, and a stack export declaring its protection.
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -86,4 +86,32 @@ describe("vmr failover (CLI)", function () {
     assert.equal(run.finished?.status, "succeeded");
     assert.equal(run.kind, "failover");
   });
+
+  it("stops gracefully on Ctrl-C, exit 1 with the way to resume, and --resume finishes the run", async () => {
+    // GIVEN a failover running in its own process, on a datacenter of its own
+    const own = await smallDatacenter(fs.mkdtempSync(path.join(os.tmpdir(), "vmr-failover-int-")));
+    await simFailHost("sys-a-01", { stateDir: own.stateDir });
+    const ownRuns = path.join(own.dir, "runs");
+    const args = ["failover", "--stack-file", own.stackFile, "--failed-host", "sys-a-01", "--runs-dir", ownRuns];
+    const child = spawn(process.execPath, [main, ...args, "--yes"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d;
+      // WHEN the operator presses Ctrl-C as soon as the run is under way
+      if (/run \S+: if it is interrupted/.test(stderr) && !child.killed) child.kill("SIGINT");
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    // THEN it stops with exit 1, says how to resume, and the run is unfinished
+    assert.equal(code, 1, stderr);
+    assert.match(stderr, /stopped \(interrupted by the operator\) with \d+ steps not run/);
+    const [run] = listRuns(ownRuns);
+    assert.equal(run.finished, undefined);
+    // WHEN it is resumed THEN it finishes
+    const resumed = vmr(["failover", "--stack-file", own.stackFile, "--runs-dir", ownRuns, "--resume", run.runId, "--yes"]);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.match(resumed.stdout, /succeeded, 4 of 4 LPARs recovered in [\d.]+ s \(resumed 1x\)/);
+    assert.equal(listRuns(ownRuns)[0].finished?.status, "succeeded");
+    fs.rmSync(own.dir, { recursive: true, force: true });
+  });
+
 });
