@@ -143,6 +143,10 @@ export interface HmcConnection {
    * How long waitUntilRunning waits for an LPAR to reach the running state.
    */
   bootTimeoutSeconds?: number;
+  /**
+   * waitUntilRunning also waits for the LPAR's RMC connection (ResourceMonitoringControlState `active`): the sign that its OS is up and talks to the HMC. Needs RSCT in the LPAR (standard on AIX and IBM i, an extra package on Linux).
+   */
+  waitForRmc?: boolean;
 }
 export interface TlsSettings {
   /**

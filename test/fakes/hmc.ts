@@ -33,6 +33,8 @@ export interface FakeLpar {
   etag: number;
   /** UniqueDeviceIDs of the disks its VIOS maps to it (vSCSI). */
   disks: string[];
+  /** ResourceMonitoringControlState. */
+  rmc: string;
 }
 
 interface FakeJob {
@@ -57,6 +59,8 @@ export class FakeHmc extends FakeServer {
   readonly failingJobs = new Set<string>();
   jobMs = 20;
   bootMs = 10;
+  /** After the partition runs, until its RMC connection is active. */
+  rmcMs = 10;
   logons = 0;
   jobsDeleted = 0;
   runningJobs = 0;
@@ -90,6 +94,7 @@ export class FakeHmc extends FakeServer {
       memoryMb: opts.memoryMb ?? 8192,
       etag: 1,
       disks: [],
+      rmc: opts.state === "not activated" ? "inactive" : "active",
     };
     this.lpars.set(l.uuid, l);
     return l;
@@ -237,6 +242,7 @@ export class FakeHmc extends FakeServer {
       case "PowerOff":
         if (DOWN.has(system.state)) return `HSCL0003 the managed system is ${system.state}`;
         lpar.state = "not activated";
+        lpar.rmc = "inactive";
         return undefined;
       case "Migrate": {
         const target = [...this.systems.values()].find((s) => s.name === job.params.TargetManagedSystemName);
@@ -274,8 +280,13 @@ export class FakeHmc extends FakeServer {
 
   private boot(lpar: FakeLpar): void {
     lpar.state = "starting";
+    lpar.rmc = "inactive";
     setTimeout(() => {
-      if (lpar.state === "starting") lpar.state = "running";
+      if (lpar.state !== "starting") return;
+      lpar.state = "running";
+      setTimeout(() => {
+        if (lpar.state === "running") lpar.rmc = "active";
+      }, this.rmcMs);
     }, this.bootMs);
   }
 
@@ -333,6 +344,7 @@ export class FakeHmc extends FakeServer {
         `<PartitionState kb="ROO" kxe="false">${l.state}</PartitionState><PartitionUUID kb="ROO" kxe="false">${l.uuid}</PartitionUUID>` +
         `<AssociatedManagedSystem kb="CUD" kxe="false" href="${this.url}/rest/api/uom/ManagedSystem/${l.systemUuid}" rel="related"/>` +
         `<RemoteRestartState kb="ROO" kxe="false">${l.remoteRestartState}</RemoteRestartState>` +
+        `<ResourceMonitoringControlState kb="ROO" kxe="false">${l.rmc}</ResourceMonitoringControlState>` +
         `<SimplifiedRemoteRestartCapable kb="CUD" kxe="false">${l.srrCapable}</SimplifiedRemoteRestartCapable></LogicalPartition:LogicalPartition>`,
     );
   }

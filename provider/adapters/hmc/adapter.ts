@@ -44,6 +44,7 @@ export function resolveHmcSettings(c: HmcConnection): HmcSettings {
     jobTimeoutSeconds: c.jobTimeoutSeconds ?? 1800,
     pollIntervalSeconds: c.pollIntervalSeconds ?? 1,
     bootTimeoutSeconds: c.bootTimeoutSeconds ?? 900,
+    waitForRmc: c.waitForRmc ?? false,
     requestTimeoutSeconds: c.requestTimeoutSeconds ?? 60,
     retries: c.retries ?? 3,
     identifyBy: c.identifyBy ?? "name",

@@ -21,6 +21,7 @@ export interface HmcSettings {
   readonly jobTimeoutSeconds: number;
   readonly pollIntervalSeconds: number;
   readonly bootTimeoutSeconds: number;
+  readonly waitForRmc: boolean;
   readonly requestTimeoutSeconds: number;
   readonly retries: number;
   readonly identifyBy: IdentifyBy;

@@ -24,6 +24,8 @@ export interface HmcLpar {
   /** RemoteRestartState: Invalid, Remote_Restartable, Source_Remote_Restarting... */
   readonly remoteRestartState: string;
   readonly srrCapable: boolean;
+  /** ResourceMonitoringControlState: active, inactive, none, unknown, busy. */
+  readonly rmcState: string;
   /** UUID of the managed system the partition is defined on now. */
   readonly systemUuid: string;
   readonly processorUnits: number;
@@ -78,6 +80,7 @@ export function parseLpar(entry: XmlNode, systemUuid?: string): HmcLpar {
     state: requireText(lp, what, "PartitionState").toLowerCase(),
     remoteRestartState: textAt(lp, "RemoteRestartState") ?? "Invalid",
     srrCapable: (textAt(lp, "SimplifiedRemoteRestartCapable") ?? textAt(lp, "RemoteRestartCapable")) === "true",
+    rmcState: (textAt(lp, "ResourceMonitoringControlState") ?? "unknown").toLowerCase(),
     systemUuid: host,
     processorUnits,
     memoryMb: firstNumber(lp, [

@@ -247,6 +247,20 @@ describe("HMC compute adapter", function () {
     assert.ok(!JSON.stringify(err).includes("wrong-Secret-42"));
   });
 
+  it("waits for the RMC connection as well when waitForRmc is set", async () => {
+    // GIVEN an LPAR whose RMC comes up 300 ms after the partition runs
+    hmc.rmcMs = 300;
+    hmc.addLpar("aix1", "sys-b", { state: "not activated" });
+    await adapter.powerOn("aix1");
+    // WHEN waited for without RMC THEN it returns while RMC is still down
+    await adapter.waitUntilRunning("aix1");
+    assert.equal(hmc.lpar("aix1").rmc, "inactive");
+    // WHEN waited for with RMC THEN it returns once RMC is active
+    open({ waitForRmc: true });
+    await adapter.waitUntilRunning("aix1");
+    assert.equal(hmc.lpar("aix1").rmc, "active");
+  });
+
   it("reports an unknown LPAR as notFound", async () => {
     const err = await failure(adapter.powerOn("nosuch"));
     assert.equal(err.failure, "notFound");

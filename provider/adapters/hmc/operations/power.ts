@@ -69,16 +69,20 @@ export function fenceLpar(ctx: HmcContext, lparId: string): Promise<FenceResult>
   });
 }
 
-/** Polls the LPAR until it runs; a partition in error fails at once, a slow one after bootTimeoutSeconds. */
+/**
+ * Polls the LPAR until it runs (and, with `waitForRmc`, until its RMC connection is active); a
+ * partition in error fails at once, a slow one after bootTimeoutSeconds.
+ */
 export async function waitUntilRunning(ctx: HmcContext, lparId: string): Promise<OperationResult> {
   const deadline = ctx.clock.now() + ctx.settings.bootTimeoutSeconds * 1000;
   for (let first = true; ; first = false) {
     const lpar = await withRetries(ctx.retry, () => ctx.directory.lpar(lparId, "waitUntilRunning"));
     const state = lparState(lpar.state);
-    if (state === "Running") return { alreadyDone: first };
+    if (state === "Running" && (!ctx.settings.waitForRmc || lpar.rmcState === "active")) return { alreadyDone: first };
     if (state === "Error") throw new AdapterError("conflict", "waitUntilRunning", lparId, `the LPAR is in state ${lpar.state}`);
     if (ctx.clock.now() >= deadline) {
-      throw new AdapterError("transient", "waitUntilRunning", lparId, `the LPAR is still ${lpar.state} after ${ctx.settings.bootTimeoutSeconds} s`);
+      const rmc = ctx.settings.waitForRmc ? ` (RMC ${lpar.rmcState})` : "";
+      throw new AdapterError("transient", "waitUntilRunning", lparId, `the LPAR is still ${lpar.state}${rmc} after ${ctx.settings.bootTimeoutSeconds} s`);
     }
     await ctx.clock.sleep(ctx.settings.pollIntervalSeconds * 1000);
   }
