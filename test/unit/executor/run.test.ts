@@ -270,3 +270,22 @@ describe("executor graceful stop", () => {
     assert.equal(result.status, "succeeded");
   });
 });
+
+describe("executor against the simulator's injected faults", () => {
+  it("retries the simulator's transient faults and isolates its permanent ones", async () => {
+    // GIVEN a datacenter where 30 % of operations fail transiently and one LPAR's restart always fails
+    const base = generateTopology({ sites: 2, hostsPerSite: 3, lparsPerHost: 4, lunsPerLpar: 2 });
+    const victim = base.lpars.find((l) => l.host === "sys-a-01")!.id;
+    const topology = { ...base, simulation: { ...base.simulation, faults: { transientProbability: 0.3, permanent: [`remoteRestart:${victim}`] } } };
+    const clock = new VirtualClock();
+    const sim = createInMemorySimulator(topology, { clock });
+    await simFailHost("sys-a-01", { store: sim.store });
+    const p = hostFailoverPlan(base, "sys-a-01", TARGETS);
+    // WHEN the plan runs with up to 8 attempts per step
+    const result = await runPlan(p, sim, { clock, retry: { attempts: 8 } });
+    // THEN transient faults were retried away, and only the victim failed
+    assert.ok(result.steps.some((s) => s.attempts > 1), "no step needed a retry");
+    assert.deepEqual(result.vms.filter((v) => v.status !== "recovered").map((v) => v.lpar), [victim]);
+    assert.match(result.vms.find((v) => v.lpar === victim)!.reason!, /RestartLpar failed/);
+  });
+});
