@@ -11,7 +11,6 @@ export const UOM = "/rest/api/uom";
 export class HmcDirectory {
   private lparUuids = new Map<string, string>();
   private systemUuids = new Map<string, string>();
-  private systemsByUuid = new Map<string, HmcSystem>();
 
   constructor(
     private readonly session: HmcSession,
@@ -52,16 +51,7 @@ export class HmcDirectory {
 
   async systemByUuid(uuid: string, operation: string, objectId: string): Promise<HmcSystem> {
     const entries = await this.readEntries(`${UOM}/ManagedSystem/${uuid}`, operation, objectId);
-    const system = this.parse(operation, objectId, () => parseSystem(single(entries, "ManagedSystem")));
-    this.systemsByUuid.set(system.uuid, system);
-    return system;
-  }
-
-  /** The model id of a system known by UUID (read if not seen yet). */
-  async systemIdOf(uuid: string, operation: string, objectId: string): Promise<string> {
-    if (this.identifyBy === "uuid") return uuid;
-    const known = this.systemsByUuid.get(uuid) ?? (await this.systemByUuid(uuid, operation, objectId));
-    return systemId(known, this.identifyBy);
+    return this.parse(operation, objectId, () => parseSystem(single(entries, "ManagedSystem")));
   }
 
   async lparUuid(id: string, operation: string): Promise<string> {
@@ -89,10 +79,7 @@ export class HmcDirectory {
   }
 
   private remember(systems: readonly HmcSystem[], lpars: readonly HmcLpar[]): void {
-    for (const s of systems) {
-      this.systemsByUuid.set(s.uuid, s);
-      note(this.systemUuids, systemId(s, this.identifyBy), s.uuid);
-    }
+    for (const s of systems) note(this.systemUuids, systemId(s, this.identifyBy), s.uuid);
     if (lpars.length > 0) {
       this.lparUuids = new Map();
       for (const l of lpars) note(this.lparUuids, lparId(l, this.identifyBy), l.uuid);
