@@ -261,6 +261,28 @@ describe("HMC compute adapter", function () {
     assert.equal(hmc.lpar("aix1").rmc, "active");
   });
 
+  it("moves a cleanly stopped LPAR by an inactive migration, and refuses a running one", async () => {
+    // GIVEN lpar3 running WHEN moved THEN conflict: it must be stopped first
+    const running = await failure(adapter.moveLpar({ lparId: "lpar3", targetSystemId: "sys-b", volumeIds: [] }));
+    assert.equal(running.failure, "conflict");
+    // WHEN it is shut down gracefully and moved
+    assert.deepEqual(await adapter.powerOff("lpar3", false), { alreadyDone: false });
+    assert.match(hmc.requests.find((r) => r.path.endsWith("/do/PowerOff"))!.body, /<ParameterValue[^>]*>osshutdown</);
+    assert.deepEqual(await adapter.powerOff("lpar3", false), { alreadyDone: true });
+    assert.deepEqual(await adapter.moveLpar({ lparId: "lpar3", targetSystemId: "sys-b", volumeIds: [] }), { alreadyDone: false });
+    // THEN it is defined on sys-b, once, and starts there
+    assert.match(hmc.requests.find((r) => r.path.endsWith("/do/Migrate"))!.body, /<ParameterName[^>]*>TargetManagedSystemName<\/ParameterName><ParameterValue[^>]*>sys-b</);
+    assert.deepEqual(await adapter.moveLpar({ lparId: "lpar3", targetSystemId: "sys-b", volumeIds: [] }), { alreadyDone: true });
+    assert.deepEqual(await adapter.powerOn("lpar3"), { alreadyDone: false });
+    assert.equal((await adapter.getLpar("lpar3")).host, "sys-b");
+  });
+
+  it("refuses drill partitions on hardware with a fatal error that says what to do", async () => {
+    const err = await failure(adapter.createDrillLpar({ sourceLparId: "lpar1", targetSystemId: "sys-b", volumeIds: [], network: "drill" }));
+    assert.equal(err.failure, "fatal");
+    assert.match(err.message, /Run drills against the simulator/);
+  });
+
   it("reports an unknown LPAR as notFound", async () => {
     const err = await failure(adapter.powerOn("nosuch"));
     assert.equal(err.failure, "notFound");
