@@ -124,7 +124,16 @@ export function withTimeLimit<T>(
       workAbort?.abort(err);
       reject(err);
     });
-    work(signal).then(
+    let running: Promise<T>;
+    try {
+      running = work(signal);
+    } catch (err) {
+      settled = true;
+      end();
+      reject(err);
+      return;
+    }
+    running.then(
       (value) => {
         if (settled) return;
         settled = true;

@@ -27,6 +27,7 @@ import {
   type JournalSink,
   type RetryPolicy,
   type RunOptions,
+  type RunEvent,
   type RunResult,
 } from "./types";
 import type { JournalState } from "./journal/read-journal";
@@ -195,14 +196,25 @@ class StepRunner {
   }
 
   markSkipped(index: number, blockedBy: number, previous?: JournalState): void {
-    const { plan, states, clock, options } = this.parts;
+    const { plan, states, clock } = this.parts;
     const step = plan.steps[index];
     const blocker = plan.steps[blockedBy].id;
     states[index] = { status: "skipped", attempts: 0, blockedBy: blocker };
     const known = previous?.steps.get(step.id);
     if (known?.status === "skipped" && known.blockedBy === blocker) return;
     this.record({ type: "step-skipped", stepId: step.id, timeMs: clock.now(), blockedBy: blocker });
-    options.onEvent?.({ type: "step-skipped", step, blockedBy: blocker });
+    this.emit({ type: "step-skipped", step, blockedBy: blocker });
+  }
+
+  /** A progress display that throws must not fail or repeat a step: its errors are dropped. */
+  private emit(event: RunEvent): void {
+    const handler = this.parts.options.onEvent;
+    if (!handler) return;
+    try {
+      handler(event);
+    } catch {
+      // ignored on purpose, see above
+    }
   }
 
   private dispatch(): void {
@@ -229,7 +241,7 @@ class StepRunner {
   }
 
   private async runStep(i: number): Promise<void> {
-    const { plan, registry, args, clock, states, scheduler, options } = this.parts;
+    const { plan, registry, args, clock, states, scheduler } = this.parts;
     const step = plan.steps[i];
     const impl = registry.get(step.kind)!;
     const startedMs = clock.now();
@@ -246,7 +258,7 @@ class StepRunner {
         this.dispatch();
         return;
       }
-      options.onEvent?.({ type: "step-started", step, attempt, timeMs: clock.now() });
+      this.emit({ type: "step-started", step, attempt, timeMs: clock.now() });
       try {
         const result = await this.attempt(step, impl, args[i]);
         const timeMs = clock.now();
@@ -261,7 +273,7 @@ class StepRunner {
           alreadyDone: result.alreadyDone,
           ...(result.output ? { output: result.output } : {}),
         });
-        options.onEvent?.({ type: "step-completed", step, timeMs, alreadyDone: result.alreadyDone });
+        this.emit({ type: "step-completed", step, timeMs, alreadyDone: result.alreadyDone });
         scheduler.complete(i);
         break;
       } catch (err) {
@@ -272,14 +284,14 @@ class StepRunner {
           const random = seededRandom(this.parts.seed ^ hashString(step.id) ^ Math.imul(attempt, 0x9e3779b1));
           const delayMs = backoffDelayMs(this.parts.retry, attempt, random);
           this.record({ type: "step-retrying", stepId: step.id, attempt, timeMs: clock.now(), delayMs, error });
-          options.onEvent?.({ type: "step-retrying", step, attempt, delayMs, error });
+          this.emit({ type: "step-retrying", step, attempt, delayMs, error });
           await clock.sleep(delayMs);
           continue;
         }
         const timeMs = clock.now();
         states[i] = { status: "failed", attempts: attempt, startedMs, finishedMs: timeMs, error };
         this.record({ type: "step-failed", stepId: step.id, startedMs, timeMs, attempts: attempt, error });
-        options.onEvent?.({ type: "step-failed", step, timeMs, error });
+        this.emit({ type: "step-failed", step, timeMs, error });
         if (step.bestEffort) scheduler.complete(i);
         else for (const skip of scheduler.fail(i)) this.markSkipped(skip.index, skip.blockedBy);
         break;

@@ -289,3 +289,18 @@ describe("executor against the simulator's injected faults", () => {
     assert.match(result.vms.find((v) => v.lpar === victim)!.reason!, /RestartLpar failed/);
   });
 });
+
+describe("executor robustness", () => {
+  it("is not disturbed by a progress handler that throws", async () => {
+    const { sim, clock, topology } = await scenario();
+    const p = hostFailoverPlan(topology, "sys-a-01", TARGETS);
+    const result = await runPlan(p, sim, {
+      clock,
+      onEvent: () => {
+        throw new Error("terminal gone");
+      },
+    });
+    assert.equal(result.status, "succeeded");
+    assert.ok(result.steps.every((s) => s.attempts === 1));
+  });
+});
