@@ -26,8 +26,8 @@ export interface RecoveryFlags {
   group?: string[];
   dryRun: boolean;
   yes: boolean;
-  mode: ExecutionMode;
-  sla: SlaPolicy;
+  mode?: ExecutionMode;
+  sla?: SlaPolicy;
   limit?: Record<string, number>;
   runsDir?: string;
   refresh: boolean;
@@ -43,8 +43,9 @@ export function addRecoveryFlags(command: Command): Command {
     .option("--group <name>", "only this protection group (repeatable)", collect)
     .option("--dry-run", "plan, then rehearse the plan on a simulated copy of the live inventory in virtual time; change nothing", false)
     .option("--yes", "do not ask for confirmation (required without a terminal)", false)
-    .addOption(new Option("--mode <mode>", "concurrency: serial, parallel-restart (storage one at a time) or parallel").choices(["serial", "parallel-restart", "parallel"]).default("parallel"))
-    .addOption(new Option("--sla <policy>", "strict: a level starts when the higher ones are up; pipelined: only dependencies order steps").choices(["strict", "pipelined"]).default("strict"))
+    // No commander defaults: a resumed run keeps the mode and SLA policy it was started with.
+    .addOption(new Option("--mode <mode>", "concurrency: serial, parallel-restart (storage one at a time) or parallel (default)").choices(["serial", "parallel-restart", "parallel"]))
+    .addOption(new Option("--sla <policy>", "strict (default): a level starts when the higher ones are up; pipelined: only dependencies order steps").choices(["strict", "pipelined"]))
     .option("--limit <resource=n>", "override a concurrency limit (repeatable; a trailing * matches a prefix)", collectLimit)
     .option("--runs-dir <dir>", "where run journals go (default: <cwd>/.vmr/runs)")
     .option("--no-refresh", "do not refresh the stack after the run")

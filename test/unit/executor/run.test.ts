@@ -304,3 +304,22 @@ describe("executor robustness", () => {
     assert.ok(result.steps.every((s) => s.attempts === 1));
   });
 });
+
+describe("executor resume settings", () => {
+  it("keeps the interrupted run's mode, SLA policy, limits and seed unless told otherwise", async () => {
+    const { sim, clock, topology } = await scenario();
+    const p = hostFailoverPlan(topology, "sys-a-01", TARGETS);
+    const kept: JournalRecord[] = [];
+    const dying: JournalSink = {
+      async append(record) {
+        if (kept.length >= 8) throw new Error("process killed");
+        kept.push(JSON.parse(JSON.stringify(record)));
+      },
+      async close() {},
+    };
+    await assert.rejects(runPlan(p, sim, { clock, journal: dying, mode: "serial", sla: "pipelined", seed: 42, limits: { "vios:*": 1 } }), /killed/);
+    const result = await continueRun(replayJournal(kept), sim, { clock });
+    assert.deepEqual([result.settings.mode, result.settings.sla, result.settings.seed], ["serial", "pipelined", 42]);
+    assert.equal(result.status, "succeeded");
+  });
+});
