@@ -8,7 +8,7 @@ import { openAdapters, type Adapters } from "../adapters";
 import type { Clock } from "../clock";
 import { ValidationError } from "../errors";
 import type { Plan } from "../generated/plan";
-import { makePlan, type PlanKind } from "../planner";
+import { makePlan, type Inventory, type PlanKind } from "../planner";
 import { gatherPlanningInputs } from "../live/planning";
 import { loadProtectionModel, refreshStack, type PulumiAccess, type RefreshResult, type StackSource } from "../stack";
 import { acquireStackLock } from "../executor/lock";
@@ -131,29 +131,36 @@ async function recover(kind: PlanKind, o: RecoveryOptions): Promise<RecoveryOutc
     throw new ValidationError("failure", [{ path: "failedSite", message: "give `--failed-host` or `--failed-site`, not both" }]);
   }
   const source = sourceOf(o);
-  const { model, inventory } = await gatherPlanningInputs({ ...source, access: o.access });
+  const { model, inventory: firstLook } = await gatherPlanningInputs({ ...source, access: o.access });
   const failure = { failedHosts: o.failedHosts, failedSite: o.failedSite, groups: o.groups };
-  const plan = makePlan(kind, { model, inventory, failure, options: { slaMode: o.sla ?? "strict", ...(o.limits ? { limits: o.limits } : {}) } });
-  if (plan.placements.length === 0) throw new ValidationError("failure", [{ path: "failure", message: nothingTo(kind, o) }]);
+  const planFrom = (inventory: Inventory): Plan => {
+    const plan = makePlan(kind, { model, inventory, failure, options: { slaMode: o.sla ?? "strict", ...(o.limits ? { limits: o.limits } : {}) } });
+    if (plan.placements.length === 0) throw new ValidationError("failure", [{ path: "failure", message: nothingTo(kind, o) }]);
+    return plan;
+  };
   if (o.dryRun) {
+    const plan = planFrom(firstLook);
     if (o.confirm && !(await o.confirm(plan))) return { plan, cancelled: true };
     o.onPlan?.(plan);
-    const rehearsal = await rehearsePlan(plan, inventory, { mode: o.mode, sla: o.sla, limits: o.limits, seed: o.seed, onEvent: o.onEvent });
+    const rehearsal = await rehearsePlan(plan, firstLook, { mode: o.mode, sla: o.sla, limits: o.limits, seed: o.seed, onEvent: o.onEvent });
     return { plan, rehearsal };
   }
 
   const runsDir = runsDirOf(o);
-  const stack = plan.stack ?? model.stack ?? o.stack ?? path.basename(o.stackFile ?? "default");
+  const stack = model.stack ?? o.stack ?? path.basename(o.stackFile ?? "default");
   const runId = newRunId(new Date());
-  // Plan and run under the lock, so two operators cannot both act on the same failure.
   const stop = stopper(o.signal);
   const lock = await acquireStackLock(runsDir, stack, { runId, purpose: kind }, { staleMs: o.lockStaleMs, onCompromised: stop.lockLost });
+  let plan: Plan;
   let run: RecordedRunResult;
   try {
-    if (o.confirm && !(await o.confirm(plan))) return { plan, cancelled: true };
-    o.onPlan?.(plan, runId);
     const adapters = o.adapters ?? (await openAdapters(model.targets[0].adapter));
     try {
+      // Plan under the lock from an inventory read under it: a failover that held the lock
+      // before us may have moved the very VMs the first look saw.
+      plan = planFrom({ compute: await adapters.compute.inventory(), storage: await adapters.storage.inventory() });
+      if (o.confirm && !(await o.confirm(plan))) return { plan, cancelled: true };
+      o.onPlan?.(plan, runId);
       run = await startRun(plan, adapters, { ...executionOf(o), runsDir, runId, stack, heldLock: lock, signal: stop.signal });
     } finally {
       if (!o.adapters) await Promise.all([adapters.compute.close(), adapters.storage.close()]);
