@@ -62,6 +62,15 @@ export function parseDrill(value: unknown, source = "drill file"): ResolvedDrill
   return value as ResolvedDrillFile;
 }
 
+/** The drill run without a file: every group of the stack (or those given), no scenario (the
+ * planner rehearses every protected LPAR), the default network and assertions. */
+export function defaultDrill(name = "drill"): ResolvedDrillFile {
+  const value = { version: 1, name, scenario: {} };
+  const issues = validate<DrillFile>("drill", value);
+  if (issues.length > 0) throw new ValidationError("default drill", issues);
+  return value as ResolvedDrillFile;
+}
+
 /** Reads and validates a YAML (or JSON) drill file. */
 export function loadDrillFile(file: string): ResolvedDrillFile {
   let text: string;

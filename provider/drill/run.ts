@@ -1,0 +1,223 @@
+// `vmr drill`: a non-disruptive rehearsal. The planner makes a drill plan (FlashCopy the replicas
+// at the target site, start the copies in an isolated network, verify, delete), the executor runs
+// it with its journal, and then a sweep makes sure nothing of the drill is left, even after an
+// interruption. Production LPARs, their volumes, mappings and replication are never acted on.
+
+import * as fs from "fs";
+import * as path from "path";
+import writeFileAtomic from "write-file-atomic";
+import { openAdapters as openAdaptersDefault, type Adapters } from "../adapters";
+import type { Clock } from "../clock";
+import { ValidationError } from "../errors";
+import { defaultRunsDir, startRun, type ExecutionMode, type RunEvent, type SlaPolicy } from "../executor";
+import type { AdapterSettings } from "../generated/adapter-settings";
+import type { Plan } from "../generated/plan";
+import type { CleanupRecord, RunReport } from "../generated/report";
+import type { ProtectionModel } from "../model/protection";
+import { drillFlashCopyName, planDrill, type Inventory } from "../planner";
+import { buildReport } from "../report/build";
+import { DRILL_OUTCOME_FILE, readRun, type DrillOutcomeFile } from "../report/journal";
+import { writeReport, type ReportFormat } from "../report/write";
+import { loadProtectionModel, type PulumiAccess, type StackSource } from "../stack";
+import { evaluateAssertions } from "./assertions";
+import { sweepDrillLeftovers, type LeftoverScope } from "./cleanup";
+import { checkDrillAgainstModel, defaultDrill, loadDrillFile, type ResolvedDrillFile } from "./file";
+import { AdapterGate } from "./gate";
+
+export type OpenAdapters = (settings: AdapterSettings) => Promise<Adapters>;
+
+export interface DrillOptions {
+  /** Where the protection is declared: a live stack ({stack, cwd}) or an export file ({stackFile}). */
+  readonly source: StackSource;
+  readonly access?: PulumiAccess;
+  /** A drill file (path or parsed); without one, every group (or `groups`) is rehearsed with the default assertions. */
+  readonly drillFile?: string | ResolvedDrillFile;
+  /** Only these groups (overrides the drill file's). */
+  readonly groups?: readonly string[];
+  /** @default ./.vmr/runs */
+  readonly runsDir?: string;
+  /** Where the report goes. @default the run's directory */
+  readonly reportDir?: string;
+  /** @default json, md, html */
+  readonly formats?: readonly ReportFormat[];
+  readonly mode?: ExecutionMode;
+  readonly sla?: SlaPolicy;
+  /** Aborting it interrupts the drill: nothing new starts, then everything is cleaned up. */
+  readonly signal?: AbortSignal;
+  readonly clock?: Clock;
+  /** How to reach the adapters named in the stack. @default adapters/index.ts openAdapters */
+  readonly openAdapters?: OpenAdapters;
+  /** A line per phase of the drill. */
+  readonly onPhase?: (message: string) => void;
+  /** Every step event of the executor. */
+  readonly onEvent?: (event: RunEvent) => void;
+  /** Seconds to wait, after an interruption, for the steps under way to end before cleaning up. @default 60 */
+  readonly drainSeconds?: number;
+}
+
+export interface DrillResult {
+  readonly drill: ResolvedDrillFile;
+  readonly runId: string;
+  readonly runDir: string;
+  readonly report: RunReport;
+  readonly reportFiles: Partial<Record<ReportFormat, string>>;
+  readonly cleanup: CleanupRecord;
+  /** Every assertion held and the drill was not interrupted. */
+  readonly passed: boolean;
+  readonly interrupted: boolean;
+}
+
+/** A drill without a file: the whole stack (or the given groups), default assertions. */
+function defaultDrill(): ResolvedDrillFile {
+  return parseDrill({ version: 1, name: "drill", scenario: { failedSite: "-" } }, "default drill");
+}
+
+/** The adapter settings of the rehearsed groups' targets: one datacenter per drill. */
+export function adapterSettingsFor(model: ProtectionModel, groups: readonly string[]): AdapterSettings {
+  const targets = new Set(model.groups.filter((g) => groups.includes(g.name)).map((g) => g.recoveryTarget));
+  const settings = [...new Map(model.targets.filter((t) => targets.has(t.name)).map((t) => [JSON.stringify(t.adapter), t.adapter])).values()];
+  if (settings.length === 1) return settings[0];
+  throw new ValidationError("drill", [
+    settings.length === 0
+      ? { path: "groups", message: `\`groups\` ${groups.join(", ") || "(none)"} have no RecoveryTarget in the stack: declare one, or check the stack name` }
+      : { path: "groups", message: `\`groups\` ${groups.join(", ")} use ${settings.length} different adapter settings: rehearse the groups of one datacenter at a time with --group` },
+  ]);
+}
+
+/** Drill objects that belong to this stack: copies of its LPARs, FlashCopy groups of its consistency groups. */
+export function leftoverScope(model: ProtectionModel, extraFlashCopyNames: Iterable<string> = []): LeftoverScope {
+  const protectedLpars = new Set(model.groups.flatMap((g) => g.vms.map((v) => v.lpar)));
+  const names = new Set([...model.storageMappings.map((m) => drillFlashCopyName(m.consistencyGroup)), ...extraFlashCopyNames]);
+  return {
+    isDrillLpar: (l) => l.drillOf !== undefined && protectedLpars.has(l.drillOf),
+    isDrillFlashCopy: (g) => names.has(g.name),
+  };
+}
+
+export async function readInventory(adapters: Adapters): Promise<Inventory> {
+  const [compute, storage] = await Promise.all([adapters.compute.inventory(), adapters.storage.inventory()]);
+  return { compute, storage };
+}
+
+export async function adapterLimits(adapters: Adapters): Promise<Record<string, number>> {
+  const [c, s] = await Promise.all([adapters.compute.limits(), adapters.storage.limits()]);
+  return { ...c, ...s };
+}
+
+function sleep(ms: number, clock?: Clock): Promise<void> {
+  return clock ? clock.sleep(ms) : new Promise((r) => setTimeout(r, ms));
+}
+
+export async function drill(options: DrillOptions): Promise<DrillResult> {
+  const phase = options.onPhase ?? (() => undefined);
+  const spec = options.drillFile === undefined ? defaultDrill() : typeof options.drillFile === "string" ? loadDrillFile(options.drillFile) : options.drillFile;
+
+  phase("reading the stack");
+  const loaded = await loadProtectionModel(options.source, options.access);
+  const model = loaded.model;
+  const groups = options.groups && options.groups.length > 0 ? [...options.groups] : spec.groups ? [...spec.groups] : model.groups.map((g) => g.name);
+  if (model.groups.length === 0)
+    throw new ValidationError("drill", [{ path: "stack", message: "the stack declares no ProtectionGroup: run `pulumi up` on a program that declares protection first, or check --stack / --stack-file" }]);
+  const drillSpec: ResolvedDrillFile = { ...spec, groups: groups as [string, ...string[]] };
+
+  const open = options.openAdapters ?? openAdaptersDefault;
+  const raw = await open(adapterSettingsFor(model, groups));
+  try {
+    const inventory = await readInventory(raw);
+    const issues = checkDrillAgainstModel(
+      drillSpec,
+      model,
+      new Set(inventory.compute.managedSystems.map((m) => m.id)),
+      new Set(inventory.compute.managedSystems.map((m) => m.site)),
+    );
+    if (issues.length > 0) throw new ValidationError(typeof options.drillFile === "string" ? `drill file ${options.drillFile}` : "drill", issues);
+
+    phase(`planning drill ${spec.name}: ${groups.length} group(s), isolated network ${spec.network}`);
+    const plan: Plan = planDrill({
+      model,
+      inventory,
+      failure: {
+        ...(spec.scenario.failedSite ? { failedSite: spec.scenario.failedSite } : {}),
+        ...(spec.scenario.failedHosts ? { failedHosts: spec.scenario.failedHosts } : {}),
+        groups,
+      },
+      options: { drillNetwork: spec.network, limits: await adapterLimits(raw) },
+    });
+    if (loaded.stack) plan.stack = loaded.stack;
+    const placed = plan.placements.filter((p) => p.target !== null).length;
+    phase(`plan: ${plan.placements.length} VM(s), ${placed} placed, ${plan.steps.length} steps, estimated ${Math.round(plan.estimate.makespanSeconds)} s`);
+
+    const gate = new AdapterGate();
+    const onAbort = (): void => {
+      gate.close("the drill was interrupted");
+      phase("interrupted: starting nothing more, then cleaning up");
+    };
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    const runsDir = options.runsDir ?? defaultRunsDir();
+    let runDir: string | undefined;
+    let runId: string | undefined;
+    try {
+      const run = startRun(plan, gate.wrap(raw), {
+        runsDir,
+        stack: plan.stack,
+        purpose: `drill ${spec.name}`,
+        mode: options.mode,
+        sla: options.sla,
+        clock: options.clock,
+        onEvent: options.onEvent,
+      });
+      // After an interruption, wait a bounded time for the steps under way, then clean up anyway.
+      const drained = new Promise<"drained">((resolve) => {
+        const wait = (): void => void sleep((options.drainSeconds ?? 60) * 1000, options.clock).then(() => resolve("drained"));
+        if (options.signal?.aborted) wait();
+        else options.signal?.addEventListener("abort", wait, { once: true });
+      });
+      const result = await Promise.race([run, drained]);
+      if (result !== "drained") {
+        runDir = result.runDir;
+        runId = result.runId;
+      } else run.catch(() => undefined);
+    } finally {
+      options.signal?.removeEventListener("abort", onAbort);
+    }
+
+    phase("cleaning up drill LPARs and FlashCopy groups");
+    const flashCopyNames = plan.steps.flatMap((s) => (s.kind === "CreateFlashCopyGroup" && s.params?.flashCopyGroup ? [s.params.flashCopyGroup] : []));
+    const cleanup = await sweepDrillLeftovers(raw, leftoverScope(model, flashCopyNames), { clock: options.clock });
+    const interrupted = gate.closed;
+
+    if (!runDir || !runId) {
+      // The run did not end in time: its journal is the newest under runsDir for this plan.
+      const latest = fs.readdirSync(runsDir).sort().pop();
+      if (!latest) throw new Error("the drill's run directory is missing");
+      runDir = path.join(runsDir, latest);
+      runId = latest;
+    }
+    return await finishDrill(drillSpec, runDir, cleanup, interrupted, options);
+  } finally {
+    await raw.close();
+  }
+}
+
+/** Evaluates the assertions on the run's report, writes drill.json and the report. */
+async function finishDrill(spec: ResolvedDrillFile, runDir: string, cleanup: CleanupRecord, interrupted: boolean, options: DrillOptions): Promise<DrillResult> {
+  const journalFile = path.join(runDir, "journal.jsonl");
+  const base = readRun(journalFile);
+  const preliminary = buildReport({ ...base, cleanup });
+  const assertions = evaluateAssertions(spec.assertions, preliminary);
+  if (interrupted) assertions.push({ type: "notInterrupted", passed: false, message: "the drill was interrupted before it finished" });
+  const outcome: DrillOutcomeFile = { drill: spec.name, assertions, cleanup, options: { drill: spec.name, network: spec.network } };
+  await writeFileAtomic(path.join(runDir, DRILL_OUTCOME_FILE), `${JSON.stringify(outcome, null, 2)}\n`);
+  const written = await writeReport(readRun(journalFile), options.reportDir ?? runDir, options.formats);
+  return {
+    drill: spec,
+    runId: written.report.runId,
+    runDir,
+    report: written.report,
+    reportFiles: written.files,
+    cleanup,
+    passed: !interrupted && assertions.every((a) => a.passed),
+    interrupted,
+  };
+}
