@@ -26,9 +26,18 @@ import { AdapterGate } from "./gate";
 
 export type OpenAdapters = (settings: AdapterSettings) => Promise<Adapters>;
 
+/** Where the protection is declared: a live stack, a stack export file, or a model in hand. */
+export type DrillSource = StackSource | { readonly model: ProtectionModel; readonly stack?: string };
+
+export async function loadSource(source: DrillSource, access?: PulumiAccess): Promise<{ model: ProtectionModel; stack?: string }> {
+  if ("model" in source) return { model: source.model, stack: source.stack ?? source.model.stack };
+  const loaded = await loadProtectionModel(source, access);
+  return { model: loaded.model, stack: loaded.stack ?? loaded.model.stack };
+}
+
 export interface DrillOptions {
-  /** Where the protection is declared: a live stack ({stack, cwd}) or an export file ({stackFile}). */
-  readonly source: StackSource;
+  /** Where the protection is declared: a live stack ({stack, cwd}), an export file ({stackFile}) or a model. */
+  readonly source: DrillSource;
   readonly access?: PulumiAccess;
   /** A drill file (path or parsed); without one, every group (or `groups`) is rehearsed with the default assertions. */
   readonly drillFile?: string | ResolvedDrillFile;
@@ -49,6 +58,8 @@ export interface DrillOptions {
   readonly openAdapters?: OpenAdapters;
   /** A line per phase of the drill. */
   readonly onPhase?: (message: string) => void;
+  /** The plan, once made. */
+  readonly onPlan?: (plan: Plan) => void;
   /** Every step event of the executor. */
   readonly onEvent?: (event: RunEvent) => void;
   /** Seconds to wait, after an interruption, for the steps under way to end before cleaning up. @default 60 */
@@ -65,11 +76,6 @@ export interface DrillResult {
   /** Every assertion held and the drill was not interrupted. */
   readonly passed: boolean;
   readonly interrupted: boolean;
-}
-
-/** A drill without a file: the whole stack (or the given groups), default assertions. */
-function defaultDrill(): ResolvedDrillFile {
-  return parseDrill({ version: 1, name: "drill", scenario: { failedSite: "-" } }, "default drill");
 }
 
 /** The adapter settings of the rehearsed groups' targets: one datacenter per drill. */
@@ -113,7 +119,7 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
   const spec = options.drillFile === undefined ? defaultDrill() : typeof options.drillFile === "string" ? loadDrillFile(options.drillFile) : options.drillFile;
 
   phase("reading the stack");
-  const loaded = await loadProtectionModel(options.source, options.access);
+  const loaded = await loadSource(options.source, options.access);
   const model = loaded.model;
   const groups = options.groups && options.groups.length > 0 ? [...options.groups] : spec.groups ? [...spec.groups] : model.groups.map((g) => g.name);
   if (model.groups.length === 0)
@@ -146,6 +152,7 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     if (loaded.stack) plan.stack = loaded.stack;
     const placed = plan.placements.filter((p) => p.target !== null).length;
     phase(`plan: ${plan.placements.length} VM(s), ${placed} placed, ${plan.steps.length} steps, estimated ${Math.round(plan.estimate.makespanSeconds)} s`);
+    options.onPlan?.(plan);
 
     const gate = new AdapterGate();
     const onAbort = (): void => {
@@ -196,7 +203,7 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     }
     return await finishDrill(drillSpec, runDir, cleanup, interrupted, options);
   } finally {
-    await raw.close();
+    await Promise.all([raw.compute.close(), raw.storage.close()]);
   }
 }
 

@@ -6,3 +6,5 @@ export { renderHtml, type HtmlOptions } from "./html";
 export { renderGantt, renderRtoChart, type GanttOptions } from "./gantt";
 export { writeReport, renderReport, REPORT_FORMATS, type ReportFormat, type WrittenReport } from "./write";
 export type { RunRecord, StepEvent, RunKind } from "./run";
+export { report, type ReportOptions } from "./report";
+export { readRun, locateJournal, runRecordFromJournal, DRILL_OUTCOME_FILE, type DrillOutcomeFile } from "./journal";

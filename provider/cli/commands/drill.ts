@@ -1,0 +1,102 @@
+// `vmr drill`: a non-disruptive drill of a stack's protection groups, or `--cleanup` of what an
+// interrupted drill left. Exit code 0 when every assertion held, 1 otherwise.
+
+import { Option, type Command } from "commander";
+import { ValidationError } from "../../errors";
+import { EXECUTION_MODES, SLA_POLICIES, type ExecutionMode, type SlaPolicy } from "../../executor/types";
+import { drillCleanup } from "../../drill/cleanup-command";
+import { drill } from "../../drill/run";
+import type { StackSource } from "../../stack";
+import { drillProgress } from "../progress";
+
+interface DrillFlags {
+  stack?: string;
+  cwd?: string;
+  stackFile?: string;
+  group?: string[];
+  drillFile?: string;
+  cleanup: boolean;
+  runsDir?: string;
+  out?: string;
+  mode?: ExecutionMode;
+  sla?: SlaPolicy;
+}
+
+function sourceOf(opts: DrillFlags): StackSource {
+  if (opts.stackFile) return { stackFile: opts.stackFile };
+  if (opts.stack) return { stack: opts.stack, cwd: opts.cwd ?? process.cwd() };
+  throw new ValidationError("flags", [{ path: "--stack", message: "`--stack` is required (or `--stack-file F` with a `pulumi stack export --show-secrets` file): name the stack that declares the protection" }]);
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function register(program: Command): void {
+  program
+    .command("drill")
+    .description("Rehearse a failover without disruption: FlashCopy the replicas, start copies in an isolated network, verify, measure RTO, clean up.")
+    .option("--stack <name>", "stack that declares the protection")
+    .option("--cwd <dir>", "directory of the Pulumi program (default: the current directory)")
+    .option("--stack-file <file>", "read the stack from a `pulumi stack export --show-secrets` file instead")
+    .option("--group <name>", "rehearse only this group (repeatable)", collect)
+    .option("--drill-file <file>", "scripted drill: scenario, groups and assertions (YAML)")
+    .option("--cleanup", "remove what an interrupted or crashed drill left, then exit", false)
+    .option("--runs-dir <dir>", "where runs are recorded (default: ./.vmr/runs)")
+    .option("--out <dir>", "where the report goes (default: the run's directory)")
+    .addOption(new Option("--mode <mode>", "execution mode").choices(EXECUTION_MODES as string[]))
+    .addOption(new Option("--sla <policy>", "SLA ordering").choices(SLA_POLICIES as string[]))
+    .addHelpText(
+      "after",
+      "\nExamples:\n  vmr drill --stack dev --cwd examples/basic\n  vmr drill --stack dev --drill-file examples/drills/site-loss.yaml\n  vmr drill --stack dev --group databases --group web\n  vmr drill --stack dev --cleanup",
+    )
+    .action(async (opts: DrillFlags) => {
+      const source = sourceOf(opts);
+      const out = process.stdout;
+      if (opts.cleanup) {
+        const r = await drillCleanup({ source, runsDir: opts.runsDir, onRemoved: (what) => out.write(`removed ${what}\n`) });
+        if (r.runs.length > 0) out.write(`looked at unfinished drill run(s): ${r.runs.join(", ")}\n`);
+        if (r.complete) out.write(r.removed.length === 0 ? "nothing left to clean up\n" : `cleanup complete: ${r.removed.length} object(s) removed\n`);
+        else {
+          out.write(`cleanup incomplete; still there:\n${r.leftovers.map((l) => `  - ${l}\n`).join("")}`);
+          process.exitCode = 1;
+        }
+        return;
+      }
+      const controller = new AbortController();
+      let interrupts = 0;
+      const onSigint = (): void => {
+        interrupts++;
+        if (interrupts === 1) {
+          process.stderr.write("\ninterrupted: cleaning up the drill (Ctrl-C again to quit at once; then run `vmr drill --cleanup`)\n");
+          controller.abort();
+        } else process.exit(130);
+      };
+      process.on("SIGINT", onSigint);
+      process.on("SIGTERM", onSigint);
+      const progress = drillProgress(out);
+      try {
+        const r = await drill({
+          source,
+          drillFile: opts.drillFile,
+          groups: opts.group,
+          runsDir: opts.runsDir,
+          reportDir: opts.out,
+          mode: opts.mode,
+          sla: opts.sla,
+          signal: controller.signal,
+          onPhase: progress.phase,
+          onPlan: progress.plan,
+          onEvent: progress.event,
+        });
+        progress.stop();
+        out.write(`\n${r.drill.name}: ${r.passed ? "PASSED" : r.interrupted ? "INTERRUPTED" : "FAILED"} (run ${r.runId})\n`);
+        for (const a of r.report.assertions ?? []) out.write(`  ${a.passed ? "pass" : "FAIL"}  ${a.type}: ${a.message}\n`);
+        for (const g of r.report.groups) out.write(`  group ${g.name}: ${g.rtoSeconds === undefined ? g.verdict : `up at ${g.rtoSeconds.toFixed(1)} s`}${g.rtoBudgetSeconds !== undefined ? ` (budget ${g.rtoBudgetSeconds} s)` : ""}\n`);
+        out.write(`report: ${r.reportFiles.html ?? r.reportFiles.md ?? r.reportFiles.json}\n`);
+        if (!r.passed) process.exitCode = 1;
+      } finally {
+        progress.stop();
+        process.off("SIGINT", onSigint);
+        process.off("SIGTERM", onSigint);
+      }
+    });
+}

@@ -1,0 +1,23 @@
+// `vmr report RUN`: the report of a recorded run, from its journal.
+
+import * as path from "path";
+import { defaultRunsDir } from "../executor/run-store";
+import { locateJournal, readRun } from "./journal";
+import { REPORT_FORMATS, writeReport, type ReportFormat, type WrittenReport } from "./write";
+
+export interface ReportOptions {
+  /** A run id (under `runsDir`), a run directory or a journal file. */
+  readonly run: string;
+  /** @default ./.vmr/runs */
+  readonly runsDir?: string;
+  /** @default the run's directory */
+  readonly outDir?: string;
+  /** @default json, md, html */
+  readonly formats?: readonly ReportFormat[];
+}
+
+/** Builds a run's report from its journal and writes it. */
+export async function report(options: ReportOptions): Promise<WrittenReport> {
+  const journal = locateJournal(options.run, options.runsDir ?? defaultRunsDir());
+  return writeReport(readRun(journal), options.outDir ?? path.dirname(journal), options.formats ?? REPORT_FORMATS);
+}
