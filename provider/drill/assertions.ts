@@ -32,7 +32,11 @@ const EVALUATORS: Table = {
   },
   cleanupComplete: (a, report) => {
     if (!report.cleanup) return { type: a.type, passed: false, message: "cleanup did not run" };
-    if (report.cleanup.complete) return { type: a.type, passed: true, message: `removed ${report.cleanup.removed.length} drill object(s), nothing left` };
+    if (report.cleanup.complete) {
+      const byPlan = report.steps.filter((s) => (s.kind === "DeleteDrillLpar" || s.kind === "DeleteFlashCopyGroup") && s.status === "succeeded").length;
+      const swept = report.cleanup.removed.length;
+      return { type: a.type, passed: true, message: `nothing left: the drill's cleanup steps removed ${byPlan} object(s)${swept > 0 ? `, the final sweep ${swept} more` : ", the final sweep found nothing"}` };
+    }
     return { type: a.type, passed: false, message: `left behind: ${report.cleanup.leftovers.join("; ")}` };
   },
   maxMakespan: (a, report) => {

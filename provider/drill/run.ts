@@ -100,6 +100,12 @@ export function leftoverScope(model: ProtectionModel, extraFlashCopyNames: Itera
   };
 }
 
+/** The simulator runs faster than real time: its adapters say by how much (clock ms per simulated ms). */
+export function timeScaleOf(adapters: Adapters): number | undefined {
+  const scale = (adapters.compute as { timeScale?: unknown }).timeScale;
+  return typeof scale === "number" && scale > 0 && scale !== 1 ? scale : undefined;
+}
+
 export async function readInventory(adapters: Adapters): Promise<Inventory> {
   const [compute, storage] = await Promise.all([adapters.compute.inventory(), adapters.storage.inventory()]);
   return { compute, storage };
@@ -201,20 +207,20 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
       runDir = path.join(runsDir, latest);
       runId = latest;
     }
-    return await finishDrill(drillSpec, runDir, cleanup, interrupted, options);
+    return await finishDrill(drillSpec, runDir, cleanup, interrupted, timeScaleOf(raw), options);
   } finally {
     await Promise.all([raw.compute.close(), raw.storage.close()]);
   }
 }
 
 /** Evaluates the assertions on the run's report, writes drill.json and the report. */
-async function finishDrill(spec: ResolvedDrillFile, runDir: string, cleanup: CleanupRecord, interrupted: boolean, options: DrillOptions): Promise<DrillResult> {
+async function finishDrill(spec: ResolvedDrillFile, runDir: string, cleanup: CleanupRecord, interrupted: boolean, timeScale: number | undefined, options: DrillOptions): Promise<DrillResult> {
   const journalFile = path.join(runDir, "journal.jsonl");
   const base = readRun(journalFile);
-  const preliminary = buildReport({ ...base, cleanup });
+  const preliminary = buildReport({ ...base, cleanup, timeScale });
   const assertions = evaluateAssertions(spec.assertions, preliminary);
   if (interrupted) assertions.push({ type: "notInterrupted", passed: false, message: "the drill was interrupted before it finished" });
-  const outcome: DrillOutcomeFile = { drill: spec.name, assertions, cleanup, options: { drill: spec.name, network: spec.network } };
+  const outcome: DrillOutcomeFile = { drill: spec.name, assertions, cleanup, options: { drill: spec.name, network: spec.network }, ...(timeScale !== undefined ? { timeScale } : {}) };
   await writeFileAtomic(path.join(runDir, DRILL_OUTCOME_FILE), `${JSON.stringify(outcome, null, 2)}\n`);
   const written = await writeReport(readRun(journalFile), options.reportDir ?? runDir, options.formats);
   return {

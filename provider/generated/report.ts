@@ -20,10 +20,18 @@ export interface RunReport {
   options: {
     [k: string]: string | number | boolean;
   };
+  /**
+   * Set when the run was on the simulator: clock milliseconds per simulated millisecond. Every time in the report is simulated (measured clock time divided by it).
+   */
+  timeScale?: number;
   failure?: {
     failedHosts: string[];
     failedSite?: string;
     detected?: boolean;
+    /**
+     * Only these protection groups (all when absent).
+     */
+    groups?: string[];
   };
   plan: PlanSummary;
   /**

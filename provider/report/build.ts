@@ -20,11 +20,14 @@ function isAfterRecovery(step: Step): boolean {
   return step.phase === "post" || step.phase === "cleanup" || AFTER_RECOVERY_KINDS.has(step.kind) || (step.kind === "RunHook" && step.params?.hook === "post");
 }
 
-function seconds(ms: number): number {
-  return Math.round(ms) / 1000;
+/** Converts the run's clock readings into seconds since the start (simulated, when scaled). */
+type Timeline = (at: number) => number;
+
+function timeline(origin: number, timeScale = 1): Timeline {
+  return (at) => Math.round((at - origin) / timeScale) / 1000;
 }
 
-function stepRecord(step: Step, events: readonly StepEvent[], origin: number, lane: string): StepRecord {
+function stepRecord(step: Step, events: readonly StepEvent[], seconds: Timeline, lane: string): StepRecord {
   const record: StepRecord = {
     id: step.id,
     kind: step.kind,
@@ -42,16 +45,16 @@ function stepRecord(step: Step, events: readonly StepEvent[], origin: number, la
     switch (e.type) {
       case "started":
         record.attempts = Math.max(record.attempts + 1, e.attempt ?? 0);
-        if (record.startSeconds === undefined) record.startSeconds = seconds(e.at - origin);
+        if (record.startSeconds === undefined) record.startSeconds = seconds(e.at);
         record.status = "running";
         break;
       case "succeeded":
-        record.endSeconds = seconds(e.at - origin);
+        record.endSeconds = seconds(e.at);
         record.status = "succeeded";
         break;
       case "failed":
         lastError = e.error ?? "failed";
-        record.endSeconds = seconds(e.at - origin);
+        record.endSeconds = seconds(e.at);
         // A failure the executor will retry leaves the step running until it says otherwise.
         record.status = e.final === false ? "running" : "failed";
         break;
@@ -130,13 +133,14 @@ function slaLevels(vms: readonly VmOutcome[]): SlaLevelRecord[] {
 export function buildReport(run: RunRecord): RunReport {
   const { plan } = run;
   const placements = new Map(plan.placements.map((p) => [p.lpar, p]));
+  const clock = timeline(run.startedAtMs, run.timeScale);
   const eventsByStep = new Map<string, StepEvent[]>();
   for (const e of [...run.events].sort((a, b) => a.at - b.at)) {
     const list = eventsByStep.get(e.step);
     if (list) list.push(e);
     else eventsByStep.set(e.step, [e]);
   }
-  const steps = plan.steps.map((s) => stepRecord(s, eventsByStep.get(s.id) ?? [], run.startedAtMs, laneKey(laneOf(s, placements))));
+  const steps = plan.steps.map((s) => stepRecord(s, eventsByStep.get(s.id) ?? [], clock, laneKey(laneOf(s, placements))));
 
   const recoverySteps = steps.filter((_, i) => plan.steps[i].lpar && !isAfterRecovery(plan.steps[i]));
   const recoveryStepsByLpar = groupBy(recoverySteps, (s) => s.lpar);
@@ -145,7 +149,9 @@ export function buildReport(run: RunRecord): RunReport {
   const vmsByGroup = groupBy(vms, (v) => v.group);
   const groupNames = [...new Set([...plan.groups.map((g) => g.name), ...Object.keys(vmsByGroup)])];
   const estimates = new Map(plan.groups.map((g) => [g.name, g]));
-  const groups = groupNames.map((name) => groupRto(name, vmsByGroup[name] ?? [], estimates.get(name)));
+  const groups = groupNames
+    .map((name) => groupRto(name, vmsByGroup[name] ?? [], estimates.get(name)))
+    .sort((a, b) => (b.slaLevel ?? 0) - (a.slaLevel ?? 0) || a.name.localeCompare(b.name));
 
   const starts = steps.flatMap((s) => (s.startSeconds === undefined ? [] : [s.startSeconds]));
   const ends = steps.flatMap((s) => (s.endSeconds === undefined ? [] : [s.endSeconds]));
@@ -167,7 +173,7 @@ export function buildReport(run: RunRecord): RunReport {
     status: anyFailed ? "failed" : anyOpen ? "incomplete" : "succeeded",
     startedAt: run.startedAt,
     options: { ...(run.options ?? {}) },
-    failure: { ...plan.failure, failedHosts: [...plan.failure.failedHosts] },
+    failure: { ...plan.failure, failedHosts: [...plan.failure.failedHosts], ...(plan.failure.groups ? { groups: [...plan.failure.groups] } : {}) },
     plan: {
       steps: plan.steps.length,
       vms: plan.placements.length,
@@ -189,6 +195,7 @@ export function buildReport(run: RunRecord): RunReport {
   const stack = run.stack ?? plan.stack;
   if (stack) report.stack = stack;
   if (run.endedAt) report.endedAt = run.endedAt;
+  if (run.timeScale !== undefined && run.timeScale !== 1) report.timeScale = run.timeScale;
   if (plan.estimate.bottleneck) report.plan.bottleneck = plan.estimate.bottleneck;
   if (run.assertions) report.assertions = run.assertions.map((a) => ({ ...a }));
   if (run.cleanup) report.cleanup = { ...run.cleanup, removed: [...run.cleanup.removed], leftovers: [...run.cleanup.leftovers] };

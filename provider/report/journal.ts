@@ -16,6 +16,8 @@ export interface DrillOutcomeFile {
   readonly assertions: readonly AssertionResult[];
   readonly cleanup: CleanupRecord;
   readonly options?: Readonly<Record<string, string | number | boolean>>;
+  /** On the simulator: clock ms per simulated ms. */
+  readonly timeScale?: number;
 }
 
 export const DRILL_OUTCOME_FILE = "drill.json";
@@ -77,6 +79,7 @@ export function runRecordFromJournal(records: readonly JournalRecord[], drillOut
     endedAt,
     startedAtMs: started.timeMs,
     events,
+    timeScale: drillOutcome?.timeScale,
     assertions: drillOutcome?.assertions,
     cleanup: drillOutcome?.cleanup,
   };

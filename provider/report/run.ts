@@ -34,6 +34,8 @@ export interface RunRecord {
   /** The run's clock (milliseconds) when it started: step times are measured from it. */
   readonly startedAtMs: number;
   readonly events: readonly StepEvent[];
+  /** On the simulator: clock ms per simulated ms; step times are divided by it. @default 1 */
+  readonly timeScale?: number;
   /** A drill's assertions, evaluated after the run. */
   readonly assertions?: readonly AssertionResult[];
   /** A drill's cleanup. */

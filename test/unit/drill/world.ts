@@ -4,11 +4,12 @@
 
 import { presetTopology } from "../../../provider/adapters/simulator/presets";
 import type { ResolvedTopology } from "../../../provider/model";
+import { dynamicToken } from "../../../provider/tokens";
 import type { ProtectionGroupSpec, ProtectionModel, StorageMappingSpec } from "../../../provider/model/protection";
 
 export const GROUPS: Readonly<Record<number, string>> = { 3: "databases", 2: "apps", 1: "web" };
 
-export function smallWorld(budgets: Partial<Record<string, number>> = { databases: 900, apps: 1200, web: 1800 }): { topology: ResolvedTopology; model: ProtectionModel } {
+export function smallWorld(budgets: Partial<Record<string, number>> = { databases: 3600, apps: 5400, web: 7200 }): { topology: ResolvedTopology; model: ProtectionModel } {
   const topology = presetTopology("small");
   const siteA = new Set(topology.managedSystems.filter((m) => m.site === "site-a").map((m) => m.id));
   const protectedLpars = topology.lpars.filter((l) => siteA.has(l.host));
@@ -52,4 +53,25 @@ export function smallWorld(budgets: Partial<Record<string, number>> = { database
     storageMappings,
   };
   return { topology, model };
+}
+
+/** The model as `pulumi stack export --show-secrets` would hold it (dynamic-resource tokens). */
+export function stackExportOf(model: ProtectionModel, stack = "drill-test", project = "basic"): object {
+  const resource = (kind: "ProtectionGroup" | "RecoveryTarget" | "StorageMapping", name: string, outputs: object) => ({
+    urn: `urn:pulumi:${stack}::${project}::${dynamicToken(kind)}::${name}`,
+    custom: true,
+    id: name,
+    type: dynamicToken(kind),
+    outputs,
+  });
+  return {
+    version: 3,
+    deployment: {
+      resources: [
+        ...model.targets.map((t) => resource("RecoveryTarget", t.name, t)),
+        ...model.storageMappings.map((m) => resource("StorageMapping", m.name, m)),
+        ...model.groups.map((g) => resource("ProtectionGroup", g.name, g)),
+      ],
+    },
+  };
 }
