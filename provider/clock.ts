@@ -23,7 +23,9 @@ export class WallClock implements Clock {
         signal?.removeEventListener("abort", done);
         resolve();
       };
-      const timer = setTimeout(done, Math.max(0, ms));
+      // setTimeout truncates a fractional delay and may then fire before `ms` have passed by
+      // Date.now(): round up, so a sleeper never wakes before the time it waited for.
+      const timer = setTimeout(done, Math.max(0, Math.ceil(ms)));
       signal?.addEventListener("abort", done, { once: true });
     });
   }
