@@ -7,7 +7,7 @@ import { EXECUTION_MODES, SLA_POLICIES, type ExecutionMode, type SlaPolicy } fro
 import { drillCleanup } from "../../drill/cleanup-command";
 import { drill } from "../../drill/run";
 import type { StackSource } from "../../stack";
-import { drillProgress } from "../progress";
+import { createProgress, type Progress } from "../progress";
 
 interface DrillFlags {
   stack?: string;
@@ -72,7 +72,14 @@ export function register(program: Command): void {
       };
       process.on("SIGINT", onSigint);
       process.on("SIGTERM", onSigint);
-      const progress = drillProgress(out);
+      // Phase lines on stdout; the per-SLA-level step bars (stderr) while the plan runs.
+      const started = Date.now();
+      let bars: Progress | undefined;
+      const phase = (message: string): void => {
+        bars?.stop();
+        bars = undefined;
+        out.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${message}\n`);
+      };
       try {
         const r = await drill({
           source,
@@ -83,18 +90,18 @@ export function register(program: Command): void {
           mode: opts.mode,
           sla: opts.sla,
           signal: controller.signal,
-          onPhase: progress.phase,
-          onPlan: progress.plan,
-          onEvent: progress.event,
+          onPhase: phase,
+          onPlan: (plan) => (bars = createProgress(plan)),
+          onEvent: (event) => bars?.onEvent(event),
         });
-        progress.stop();
+        bars?.stop();
         out.write(`\n${r.drill.name}: ${r.passed ? "PASSED" : r.interrupted ? "INTERRUPTED" : "FAILED"} (run ${r.runId})\n`);
         for (const a of r.report.assertions ?? []) out.write(`  ${a.passed ? "pass" : "FAIL"}  ${a.type}: ${a.message}\n`);
         for (const g of r.report.groups) out.write(`  group ${g.name}: ${g.rtoSeconds === undefined ? g.verdict : `up at ${g.rtoSeconds.toFixed(1)} s`}${g.rtoBudgetSeconds !== undefined ? ` (budget ${g.rtoBudgetSeconds} s)` : ""}\n`);
         out.write(`report: ${r.reportFiles.html ?? r.reportFiles.md ?? r.reportFiles.json}\n`);
         if (!r.passed) process.exitCode = 1;
       } finally {
-        progress.stop();
+        bars?.stop();
         process.off("SIGINT", onSigint);
         process.off("SIGTERM", onSigint);
       }
