@@ -18,15 +18,24 @@ export class WallClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       if (signal?.aborted) return resolve();
+      // setTimeout truncates a fractional delay and measures from the event loop's cached time,
+      // so it can fire before `ms` have passed by Date.now(): re-arm until the deadline is reached,
+      // so a sleeper never wakes before the time it waited for.
+      const deadline = Date.now() + Math.max(0, ms);
+      let timer: NodeJS.Timeout;
       const done = () => {
         clearTimeout(timer);
         signal?.removeEventListener("abort", done);
         resolve();
       };
-      // setTimeout truncates a fractional delay and may then fire before `ms` have passed by
-      // Date.now(): round up, so a sleeper never wakes before the time it waited for.
-      const timer = setTimeout(done, Math.max(0, Math.ceil(ms)));
+      const arm = (): void => {
+        const left = deadline - Date.now();
+        if (left <= 0 || signal?.aborted) return done();
+        timer = setTimeout(arm, Math.ceil(left));
+      };
       signal?.addEventListener("abort", done, { once: true });
+      // Even a zero delay waits for the timers phase, as setTimeout callers expect.
+      timer = setTimeout(arm, Math.ceil(Math.max(0, ms)));
     });
   }
 }
