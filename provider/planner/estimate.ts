@@ -11,6 +11,7 @@
 
 import type { Plan, Step } from "../generated/plan";
 import { MinHeap } from "./order";
+import { rowsOf, type Rows } from "./rows";
 import { STORAGE_KINDS } from "./steps";
 
 export type ConcurrencyMode = "serial" | "parallel-restart" | "parallel";
@@ -45,19 +46,20 @@ interface Compiled {
   readonly steps: readonly Step[];
   readonly dur: Float64Array;
   readonly level: Float64Array;
-  readonly children: readonly number[][];
-  readonly parents: readonly number[][];
-  readonly holds: readonly number[][];
+  readonly children: Rows;
+  readonly parents: Rows;
+  /** The resources each step holds, by index. */
+  readonly holds: Rows;
   readonly resourceNames: readonly string[];
   readonly limits: Int32Array;
   /** A topological order. */
-  readonly topo: readonly number[];
+  readonly topo: Int32Array;
 }
 
 /** `parentsByIndex`, when the caller has them, saves looking every dependency up by id. */
-function compile(plan: PlanLike, mode: ConcurrencyMode, parentsByIndex?: readonly (readonly number[])[]): Compiled {
+function compile(plan: PlanLike, mode: ConcurrencyMode, parentsByIndex?: Rows): Compiled {
   const steps = plan.steps;
-  const index = parentsByIndex ? undefined : new Map(steps.map((s, i) => [s.id, i]));
+  const n = steps.length;
   const resourceIndex = new Map<string, number>();
   const resourceNames: string[] = [];
   const limitList: number[] = [];
@@ -72,41 +74,60 @@ function compile(plan: PlanLike, mode: ConcurrencyMode, parentsByIndex?: readonl
     }
     return r;
   };
-  const children: number[][] = steps.map(() => []);
-  const parents: number[][] = steps.map(() => []);
-  const holds: number[][] = steps.map((s) => {
-    const keys = [...s.resources];
-    if (mode === "serial") keys.push(ALL_STEPS);
-    if (mode === "parallel-restart" && STORAGE_KINDS.has(s.kind)) keys.push(ALL_STORAGE);
-    return keys.map(resource);
-  });
-  steps.forEach((s, i) => {
-    if (parentsByIndex) {
-      for (const j of parentsByIndex[i]) {
-        children[j].push(i);
-        parents[i].push(j);
+  const holdStep: number[] = [];
+  const holdResource: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (const key of steps[i].resources) {
+      holdStep.push(i);
+      holdResource.push(resource(key));
+    }
+    if (mode === "serial" || (mode === "parallel-restart" && STORAGE_KINDS.has(steps[i].kind))) {
+      holdStep.push(i);
+      holdResource.push(resource(mode === "serial" ? ALL_STEPS : ALL_STORAGE));
+    }
+  }
+  let parents = parentsByIndex;
+  if (!parents) {
+    const index = new Map<string, number>();
+    for (let i = 0; i < n; i++) index.set(steps[i].id, i);
+    const child: number[] = [];
+    const parent: number[] = [];
+    for (let i = 0; i < n; i++) {
+      for (const d of steps[i].dependsOn) {
+        const j = index.get(d);
+        if (j === undefined) throw new Error(`step ${JSON.stringify(steps[i].id)} depends on unknown step ${JSON.stringify(d)}`);
+        child.push(i);
+        parent.push(j);
       }
-      return;
     }
-    for (const d of s.dependsOn) {
-      const j = index?.get(d);
-      if (j === undefined) throw new Error(`step ${JSON.stringify(s.id)} depends on unknown step ${JSON.stringify(d)}`);
-      children[j].push(i);
-      parents[i].push(j);
+    parents = rowsOf(n, child, parent);
+  }
+  const childRow: number[] = [];
+  const childItem: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let e = parents.first[i]; e < parents.first[i + 1]; e++) {
+      childRow.push(parents.items[e]);
+      childItem.push(i);
     }
-  });
-  const indeg = Int32Array.from(parents.map((p) => p.length));
-  const topo: number[] = [];
-  for (let i = 0; i < steps.length; i++) if (indeg[i] === 0) topo.push(i);
-  for (let k = 0; k < topo.length; k++) for (const c of children[topo[k]]) if (--indeg[c] === 0) topo.push(c);
-  if (topo.length < steps.length) throw new Error("the plan's steps depend on each other in a cycle");
+  }
+  const children = rowsOf(n, childRow, childItem);
+  const indeg = new Int32Array(n);
+  for (let i = 0; i < n; i++) indeg[i] = parents.first[i + 1] - parents.first[i];
+  const topo = new Int32Array(n);
+  let size = 0;
+  for (let i = 0; i < n; i++) if (indeg[i] === 0) topo[size++] = i;
+  for (let k = 0; k < size; k++) {
+    const i = topo[k];
+    for (let e = children.first[i]; e < children.first[i + 1]; e++) if (--indeg[children.items[e]] === 0) topo[size++] = children.items[e];
+  }
+  if (size < n) throw new Error("the plan's steps depend on each other in a cycle");
   return {
     steps,
-    dur: Float64Array.from(steps.map((s) => s.estimateSeconds)),
-    level: Float64Array.from(steps.map((s) => s.slaLevel)),
+    dur: Float64Array.from(steps, (s) => s.estimateSeconds),
+    level: Float64Array.from(steps, (s) => s.slaLevel),
     children,
     parents,
-    holds,
+    holds: rowsOf(n, holdStep, holdResource),
     resourceNames,
     limits: Int32Array.from(limitList),
     topo,
@@ -120,7 +141,10 @@ function criticalPath(c: Compiled, inside: (i: number) => boolean): number {
   for (const i of c.topo) {
     if (!inside(i)) continue;
     let start = 0;
-    for (const p of c.parents[i]) if (inside(p) && finish[p] > start) start = finish[p];
+    for (let e = c.parents.first[i]; e < c.parents.first[i + 1]; e++) {
+      const p = c.parents.items[e];
+      if (inside(p) && finish[p] > start) start = finish[p];
+    }
     finish[i] = start + c.dur[i];
     if (finish[i] > best) best = finish[i];
   }
@@ -141,7 +165,10 @@ function boundOf(c: Compiled, options: BoundOptions): LowerBound {
     const inside = level === undefined ? () => true : (i: number) => c.level[i] === level;
     const path = criticalPath(c, inside);
     const work = new Float64Array(c.resourceNames.length);
-    for (let i = 0; i < c.steps.length; i++) if (inside(i)) for (const r of c.holds[i]) work[r] += c.dur[i];
+    for (let i = 0; i < c.steps.length; i++) {
+      if (!inside(i)) continue;
+      for (let e = c.holds.first[i]; e < c.holds.first[i + 1]; e++) work[c.holds.items[e]] += c.dur[i];
+    }
     let bound = path;
     let name = "critical-path";
     for (let r = 0; r < work.length; r++) {
@@ -167,7 +194,7 @@ function ranks(c: Compiled): Float64Array {
   for (let k = c.topo.length - 1; k >= 0; k--) {
     const i = c.topo[k];
     let tail = 0;
-    for (const ch of c.children[i]) if (rank[ch] > tail) tail = rank[ch];
+    for (let e = c.children.first[i]; e < c.children.first[i + 1]; e++) if (rank[c.children.items[e]] > tail) tail = rank[c.children.items[e]];
     rank[i] = c.dur[i] + tail;
   }
   return rank;
@@ -183,7 +210,7 @@ export function listSchedule(plan: PlanLike, options: BoundOptions = {}): Schedu
 export function estimateBoth(
   plan: PlanLike,
   options: BoundOptions = {},
-  parentsByIndex?: readonly (readonly number[])[],
+  parentsByIndex?: Rows,
 ): { makespanSeconds: number; finish: Float64Array; bound: LowerBound } {
   const c = compile(plan, options.mode ?? "parallel", parentsByIndex);
   return { ...scheduleOf(c, options), bound: boundOf(c, options) };
@@ -196,9 +223,12 @@ function scheduleOf(c: Compiled, options: BoundOptions): { makespanSeconds: numb
   const ready = new MinHeap<number>(before);
   const parked = c.resourceNames.map(() => new MinHeap<number>(before));
   const inUse = new Int32Array(c.resourceNames.length);
-  const running = new MinHeap<{ step: number; at: number }>((a, b) => a.at - b.at || a.step - b.step);
-  const waitingFor = Int32Array.from(c.parents.map((p) => p.length));
   const finish = new Float64Array(n);
+  // Running steps by the time they end (finish[i] is set when they start).
+  const running = new MinHeap<number>((a, b) => finish[a] - finish[b] || a - b);
+  const waitingFor = new Int32Array(n);
+  for (let i = 0; i < n; i++) waitingFor[i] = c.parents.first[i + 1] - c.parents.first[i];
+  const { holds } = c;
   let now = 0;
 
   // Strict barriers: only the highest level with unfinished steps may run.
@@ -217,12 +247,13 @@ function scheduleOf(c: Compiled, options: BoundOptions): { makespanSeconds: numb
   };
 
   const fullResource = (i: number): number => {
-    for (const r of c.holds[i]) if (inUse[r] >= c.limits[r]) return r;
+    for (let e = holds.first[i]; e < holds.first[i + 1]; e++) if (inUse[holds.items[e]] >= c.limits[holds.items[e]]) return holds.items[e];
     return -1;
   };
   const start = (i: number): void => {
-    for (const r of c.holds[i]) inUse[r]++;
-    running.push({ step: i, at: now + c.dur[i] });
+    for (let e = holds.first[i]; e < holds.first[i + 1]; e++) inUse[holds.items[e]]++;
+    finish[i] = now + c.dur[i];
+    running.push(i);
   };
   const tryStart = (i: number): void => {
     const r = fullResource(i);
@@ -235,17 +266,17 @@ function scheduleOf(c: Compiled, options: BoundOptions): { makespanSeconds: numb
   for (;;) {
     while (ready.size > 0) tryStart(ready.pop() as number);
     const next = running.pop();
-    if (!next) break;
-    now = next.at;
-    const finished = [next.step];
-    while (running.size > 0 && (running.peek() as { at: number }).at <= now) finished.push((running.pop() as { step: number }).step);
+    if (next === undefined) break;
+    now = finish[next];
+    const finished = [next];
+    while (running.size > 0 && finish[running.peek() as number] <= now) finished.push(running.pop() as number);
     for (const i of finished) {
-      finish[i] = now;
       done++;
-      for (const r of c.holds[i]) inUse[r]--;
+      for (let e = holds.first[i]; e < holds.first[i + 1]; e++) inUse[holds.items[e]]--;
     }
     for (const i of finished) {
-      for (const r of c.holds[i]) {
+      for (let e = holds.first[i]; e < holds.first[i + 1]; e++) {
+        const r = holds.items[e];
         // Hand the freed slot to the best parked step that can now run; others move on to
         // the next resource they lack.
         while (inUse[r] < c.limits[r] && parked[r].size > 0) {
@@ -255,7 +286,7 @@ function scheduleOf(c: Compiled, options: BoundOptions): { makespanSeconds: numb
           else parked[blocker].push(s);
         }
       }
-      for (const ch of c.children[i]) if (--waitingFor[ch] === 0) admit(ch);
+      for (let e = c.children.first[i]; e < c.children.first[i + 1]; e++) if (--waitingFor[c.children.items[e]] === 0) admit(c.children.items[e]);
       const left = (leftAtLevel.get(c.level[i]) as number) - 1;
       leftAtLevel.set(c.level[i], left);
     }

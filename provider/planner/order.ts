@@ -3,6 +3,7 @@
 // order (higher levels first, then the order the builder added them).
 
 import type { Step } from "../generated/plan";
+import { rowsOf, type Rows } from "./rows";
 
 export class DependencyCycleError extends Error {
   constructor(readonly stepIds: readonly string[]) {
@@ -13,29 +14,23 @@ export class DependencyCycleError extends Error {
 
 /**
  * Raises levels along dependencies, then sorts; throws DependencyCycleError on a cycle.
- * `parents[i]` are the indexes of the steps `steps[i]` depends on; the result carries them
- * renumbered in the new order.
+ * `parents` row i lists the steps `steps[i]` depends on; the result carries them renumbered in
+ * the new order.
  */
-export function orderSteps(steps: readonly Step[], parents: readonly (readonly number[])[]): { steps: Step[]; parents: number[][] } {
+export function orderSteps(steps: readonly Step[], parents: Rows): { steps: Step[]; parents: Rows } {
   const n = steps.length;
-  // Children in compressed rows: half a million small arrays cost more in GC than the sort.
   const indeg = new Int32Array(n);
   const parentOf: number[] = [];
   const childOf: number[] = [];
-  const outdeg = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    for (const j of parents[i]) {
-      parentOf.push(j);
+    for (let e = parents.first[i]; e < parents.first[i + 1]; e++) {
+      parentOf.push(parents.items[e]);
       childOf.push(i);
-      outdeg[j]++;
       indeg[i]++;
     }
   }
-  const first = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) first[i + 1] = first[i] + outdeg[i];
-  const fill = first.slice(0, n);
-  const children = new Int32Array(childOf.length);
-  for (let e = 0; e < childOf.length; e++) children[fill[parentOf[e]]++] = childOf[e];
+  const children = rowsOf(n, parentOf, childOf);
+  const { first } = children;
 
   // Kahn's algorithm in insertion order gives one topological order to raise levels along.
   const topo = new Int32Array(n);
@@ -43,15 +38,16 @@ export function orderSteps(steps: readonly Step[], parents: readonly (readonly n
   const left = Int32Array.from(indeg);
   for (let i = 0; i < n; i++) if (left[i] === 0) topo[size++] = i;
   for (let k = 0; k < size; k++) {
-    for (let e = first[topo[k]]; e < first[topo[k] + 1]; e++) if (--left[children[e]] === 0) topo[size++] = children[e];
+    for (let e = first[topo[k]]; e < first[topo[k] + 1]; e++) if (--left[children.items[e]] === 0) topo[size++] = children.items[e];
   }
   if (size < n) throw new DependencyCycleError(steps.filter((_, i) => left[i] > 0).map((s) => s.id));
+  const level = Float64Array.from(steps, (s) => s.slaLevel);
   for (let k = n - 1; k >= 0; k--) {
-    const s = steps[topo[k]];
-    for (let e = first[topo[k]]; e < first[topo[k] + 1]; e++) if (steps[children[e]].slaLevel > s.slaLevel) s.slaLevel = steps[children[e]].slaLevel;
+    const i = topo[k];
+    for (let e = first[i]; e < first[i + 1]; e++) if (level[children.items[e]] > level[i]) level[i] = level[children.items[e]];
+    steps[i].slaLevel = level[i];
   }
   // The final order: ready steps by level (highest first), then insertion order.
-  const level = Float64Array.from(steps, (s) => s.slaLevel);
   const heap = new MinHeap<number>((a, b) => level[b] - level[a] || a - b);
   const remaining = Int32Array.from(indeg);
   for (let i = 0; i < n; i++) if (remaining[i] === 0) heap.push(i);
@@ -61,11 +57,15 @@ export function orderSteps(steps: readonly Step[], parents: readonly (readonly n
     const i = heap.pop() as number;
     position[i] = out.length;
     out.push(steps[i]);
-    for (let e = first[i]; e < first[i + 1]; e++) if (--remaining[children[e]] === 0) heap.push(children[e]);
+    for (let e = first[i]; e < first[i + 1]; e++) if (--remaining[children.items[e]] === 0) heap.push(children.items[e]);
   }
-  const renumbered: number[][] = new Array(n);
-  for (let i = 0; i < n; i++) renumbered[position[i]] = parents[i].map((j) => position[j]);
-  return { steps: out, parents: renumbered };
+  const row = new Int32Array(parentOf.length);
+  const item = new Int32Array(parentOf.length);
+  for (let e = 0; e < parentOf.length; e++) {
+    row[e] = position[childOf[e]];
+    item[e] = position[parentOf[e]];
+  }
+  return { steps: out, parents: rowsOf(n, row, item) };
 }
 
 /** A binary heap ordered by `less` (negative: a before b). */

@@ -9,6 +9,7 @@
 import type { Step, StepKind, StepParams } from "../generated/plan";
 import { medianSeconds, type LatencyTable } from "../model/latency";
 import type { PlanningContext } from "./context";
+import { rowsOf, type Rows } from "./rows";
 
 export const hmcKey = (name: string): string => `hmc:${name}`;
 export const systemKey = (id: string): string => `system:${id}`;
@@ -127,20 +128,20 @@ export class StepGraph {
   }
 
   /** The steps with their dependencies, in insertion order, and each step's parents by index. */
-  build(): { steps: Step[]; parents: number[][] } {
-    const parents: number[][] = [];
+  build(): { steps: Step[]; parents: Rows } {
+    const child: number[] = [];
+    const parent: number[] = [];
     for (let i = 0; i < this.steps.length; i++) {
       const step = this.steps[i];
       step.dependsOn = uniqueSorted(this.deps[i]);
-      parents.push(
-        step.dependsOn.map((d) => {
-          const j = this.index.get(d);
-          if (j === undefined) throw new Error(`internal: step ${step.id} depends on unknown step ${d}`);
-          return j;
-        }),
-      );
+      for (const d of step.dependsOn) {
+        const j = this.index.get(d);
+        if (j === undefined) throw new Error(`internal: step ${step.id} depends on unknown step ${d}`);
+        child.push(i);
+        parent.push(j);
+      }
     }
-    return { steps: this.steps, parents };
+    return { steps: this.steps, parents: rowsOf(this.steps.length, child, parent) };
   }
 
   /** The concurrency limit of a resource: user overrides first, then the inventory. */

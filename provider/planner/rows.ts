@@ -1,0 +1,23 @@
+// Adjacency lists in compressed rows: two typed arrays instead of one small array per step.
+// Plans of half a million steps spend more time collecting half a million arrays than using them.
+
+export interface Rows {
+  /** Row i is items[first[i] .. first[i + 1]). */
+  readonly first: Int32Array;
+  readonly items: Int32Array;
+}
+
+/** Rows of `count` rows from the pairs (row[k], item[k]), items kept in the order given. */
+export function rowsOf(count: number, row: ArrayLike<number>, item: ArrayLike<number>): Rows {
+  const first = new Int32Array(count + 1);
+  for (let k = 0; k < row.length; k++) first[row[k] + 1]++;
+  for (let i = 0; i < count; i++) first[i + 1] += first[i];
+  const fill = first.slice(0, count);
+  const items = new Int32Array(row.length);
+  for (let k = 0; k < row.length; k++) items[fill[row[k]]++] = item[k];
+  return { first, items };
+}
+
+export function rowLength(rows: Rows, i: number): number {
+  return rows.first[i + 1] - rows.first[i];
+}
