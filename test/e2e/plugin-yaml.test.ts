@@ -163,6 +163,28 @@ describe("plugin: a Pulumi YAML program through the real engine", function () {
     assert.ok(restartApp?.dependsOn.includes("VerifyLpar:lpar-00001"), "lpar-00002 starts after lpar-00001 is up");
   });
 
+  it("`vmr drill` rehearses a site loss of the YAML stack and passes its assertions", () => {
+    // GIVEN the example site-loss drill WHEN `vmr drill` runs against the live YAML stack
+    const runsDir = path.join(project.root, "runs");
+    const run = spawnSync(
+      process.execPath,
+      [
+        path.join(REPO_ROOT, "bin", "provider", "cli", "main.js"),
+        ...["drill", "--stack", "dev", "--cwd", project.dir, "--drill-file", path.join(REPO_ROOT, "examples", "drills", "site-loss.yaml"), "--runs-dir", runsDir],
+      ],
+      { env: project.env, encoding: "utf8" },
+    );
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    // THEN the report shows the YAML-declared group up within its declared budget, and every assertion passed
+    const [runDir] = fs.readdirSync(runsDir).filter((d) => d !== "locks");
+    const report = JSON.parse(fs.readFileSync(path.join(runsDir, runDir, "report.json"), "utf8"));
+    assert.deepEqual(report.groups.map((g: { name: string; vms: number; rtoBudgetSeconds: number }) => [g.name, g.vms, g.rtoBudgetSeconds]), [["app", 2, 900]]);
+    assert.ok(report.assertions.length > 0);
+    for (const a of report.assertions as { type: string; passed: boolean; message: string }[]) assert.ok(a.passed, `${a.type}: ${a.message}`);
+    // AND production is untouched: nothing for `pulumi up` to change
+    project.ok(["preview", "--expect-no-changes"]);
+  });
+
   it("`vmr failover` recovers the YAML stack's VMs from a failed host and refreshes the stack", async () => {
     // GIVEN the server running both protected VMs crashes
     await simFailHost("sys-a-01", { stateDir: simDir });
