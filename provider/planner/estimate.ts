@@ -2,9 +2,12 @@
 // - makespan: list scheduling of the DAG under the resource limits, ready steps taken by SLA
 //   level (highest first), then by the longest path they head. A valid schedule, so an
 //   achievable time under the median durations.
-// - lower bound: max(critical path, max over resources of total work / limit), computed without
-//   any scheduler, so no schedule (the executor's included) can beat it. With strict SLA
-//   barriers the levels run one after another and the bounds of the levels add up.
+// - lower bound: max(critical path, max over resources r of head(r) + work(r) / limit(r) +
+//   tail(r)), computed without any scheduler, so no schedule (the executor's included) can beat
+//   it. head(r) is the shortest time before any step holding r can start (its longest chain of
+//   predecessors) and tail(r) the shortest time after any of them ends: the last step to leave r
+//   ends no earlier than head + work / limit, and something of its tail still follows. With
+//   strict SLA barriers the levels run one after another and the bounds of the levels add up.
 // Both take a concurrency mode, to compare with the paper's serial and partly parallel failovers:
 // serial: one step at a time in total; parallel-restart: restarts in parallel but storage steps
 // one at a time in total; parallel: only the resource limits.
@@ -136,19 +139,40 @@ function compile(plan: PlanLike, mode: ConcurrencyMode, parentsByIndex?: Rows): 
 
 /** The longest chain of durations, following only edges between steps `inside` admits. */
 function criticalPath(c: Compiled, inside: (i: number) => boolean): number {
-  const finish = new Float64Array(c.steps.length);
-  let best = 0;
+  return headsAndTails(c, inside).path;
+}
+
+/**
+ * For each step `inside`: its head (longest chain of predecessors' durations before it can
+ * start) and its tail (longest chain of successors' durations after it ends), following only
+ * edges between steps `inside` admits; and the longest chain overall.
+ */
+function headsAndTails(c: Compiled, inside: (i: number) => boolean): { head: Float64Array; tail: Float64Array; path: number } {
+  const n = c.steps.length;
+  const head = new Float64Array(n);
+  const tail = new Float64Array(n);
+  let path = 0;
   for (const i of c.topo) {
     if (!inside(i)) continue;
     let start = 0;
     for (let e = c.parents.first[i]; e < c.parents.first[i + 1]; e++) {
       const p = c.parents.items[e];
-      if (inside(p) && finish[p] > start) start = finish[p];
+      if (inside(p) && head[p] + c.dur[p] > start) start = head[p] + c.dur[p];
     }
-    finish[i] = start + c.dur[i];
-    if (finish[i] > best) best = finish[i];
+    head[i] = start;
+    if (start + c.dur[i] > path) path = start + c.dur[i];
   }
-  return best;
+  for (let k = c.topo.length - 1; k >= 0; k--) {
+    const i = c.topo[k];
+    if (!inside(i)) continue;
+    let after = 0;
+    for (let e = c.children.first[i]; e < c.children.first[i + 1]; e++) {
+      const ch = c.children.items[e];
+      if (inside(ch) && c.dur[ch] + tail[ch] > after) after = c.dur[ch] + tail[ch];
+    }
+    tail[i] = after;
+  }
+  return { head, tail, path };
 }
 
 export function lowerBound(plan: PlanLike, options: BoundOptions = {}): LowerBound {
@@ -163,16 +187,24 @@ function boundOf(c: Compiled, options: BoundOptions): LowerBound {
   let wholePath = 0;
   for (const level of levels) {
     const inside = level === undefined ? () => true : (i: number) => c.level[i] === level;
-    const path = criticalPath(c, inside);
+    const { head, tail, path } = headsAndTails(c, inside);
     const work = new Float64Array(c.resourceNames.length);
+    const minHead = new Float64Array(c.resourceNames.length).fill(Infinity);
+    const minTail = new Float64Array(c.resourceNames.length).fill(Infinity);
     for (let i = 0; i < c.steps.length; i++) {
       if (!inside(i)) continue;
-      for (let e = c.holds.first[i]; e < c.holds.first[i + 1]; e++) work[c.holds.items[e]] += c.dur[i];
+      for (let e = c.holds.first[i]; e < c.holds.first[i + 1]; e++) {
+        const r = c.holds.items[e];
+        work[r] += c.dur[i];
+        if (head[i] < minHead[r]) minHead[r] = head[i];
+        if (tail[i] < minTail[r]) minTail[r] = tail[i];
+      }
     }
     let bound = path;
     let name = "critical-path";
     for (let r = 0; r < work.length; r++) {
-      const load = work[r] / c.limits[r];
+      if (work[r] === 0) continue;
+      const load = minHead[r] + work[r] / c.limits[r] + minTail[r];
       if (load > bound) {
         bound = load;
         name = c.resourceNames[r];
