@@ -112,7 +112,7 @@ function limitBasis(): Record<string, string> {
 }
 
 function printAssumptions(context: BenchContext, figures: ScenarioFigures): void {
-  const { topology, plan } = figures.prepared;
+  const { plan } = figures.prepared;
   const o = { ...PRESETS.paper.options };
   context.print(`Preset \`paper\`: ${PRESETS.paper.description}.`);
   context.print("The papers publish no sizes; every size below is an assumption (provider/adapters/simulator/presets.ts):");
@@ -127,15 +127,14 @@ function printAssumptions(context: BenchContext, figures: ScenarioFigures): void
   context.print(`| failed server | ${PAPER_FAILED_HOST}; its LPARs restart on the ${o.hostsPerSite! - 1} survivors of its site, same LUNs (shared SAN) |`);
   context.print();
   const basis = limitBasis();
-  const hmc = topology.hmcs[0];
-  const system = topology.managedSystems[0];
-  const storage = topology.storageSystems[0];
+  // The limits the plan carries (the inventory's, with the schema's defaults filled in).
+  const limit = (prefix: string): string => String(Object.entries(plan.resources).find(([key]) => key.startsWith(prefix))?.[1] ?? "-");
   context.print("| concurrency limit | value | basis (schemas/topology.schema.json) |");
   context.print("|---|---|---|");
-  context.print(`| remote restarts per target server (system:*) | ${system.maxRemoteRestarts} | ${basis.system} |`);
-  context.print(`| jobs per HMC (hmc:*) | ${hmc.maxConcurrentJobs} | ${basis.hmc} |`);
-  context.print(`| configuration commands per storage cluster (storage:*) | ${storage.maxConcurrentConfigOps} | ${basis.storage} |`);
-  context.print(`| mapping changes per VIOS (vios:*) | 1 | ${basis.vios} |`);
+  context.print(`| remote restarts per target server (system:*) | ${limit("system:")} | ${basis.system} |`);
+  context.print(`| jobs per HMC (hmc:*) | ${limit("hmc:")} | ${basis.hmc} |`);
+  context.print(`| configuration commands per storage cluster (storage:*) | ${limit("storage:")} | ${basis.storage} |`);
+  context.print(`| mapping changes per VIOS (vios:*) | ${limit("vios:")} | ${basis.vios} |`);
   context.print();
   context.print("| operation | median (s) | p95 by default (s) | basis (provider/model/latency.ts) |");
   context.print("|---|---|---|---|");

@@ -18,12 +18,14 @@ export interface LineChart {
   readonly references?: readonly { readonly label: string; readonly value: number }[];
 }
 
-const WIDTH = 720;
+const WIDTH = 920;
 const HEIGHT = 440;
-const MARGIN = { left: 70, right: 190, top: 50, bottom: 60 };
+const MARGIN = { left: 70, right: 340, top: 50, bottom: 60 };
 // Colour-blind-safe (Okabe-Ito), distinguishable in greyscale by their markers too.
 const COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"];
 const MARKERS = ["circle", "square", "diamond", "triangle"] as const;
+// Dashes keep lines that coincide visible: a later, dashed line leaves gaps onto the earlier one.
+const DASHES = ["", "10 5", "3 4", "12 4 3 4"];
 
 function escape(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -106,7 +108,8 @@ export function lineChartSvg(chart: LineChart): string {
     const colour = COLOURS[k % COLOURS.length];
     const points = s.values.map((v, i) => `${xAt(i).toFixed(1)},${yAt(v).toFixed(1)}`).join(" ");
     out.push(`<g class="series" data-name="${escape(s.name)}">`);
-    out.push(`<polyline points="${points}" fill="none" stroke="${colour}" stroke-width="2.5"/>`);
+    const dash = DASHES[k % DASHES.length];
+    out.push(`<polyline points="${points}" fill="none" stroke="${colour}" stroke-width="2.5"${dash ? ` stroke-dasharray="${dash}"` : ""}/>`);
     s.values.forEach((v, i) => out.push(marker(MARKERS[k % MARKERS.length], xAt(i), yAt(v), colour)));
     out.push(`</g>`);
   });
@@ -116,9 +119,10 @@ export function lineChartSvg(chart: LineChart): string {
   chart.series.forEach((s, k) => {
     const colour = COLOURS[k % COLOURS.length];
     const y = MARGIN.top + 10 + k * 24;
-    out.push(`<line x1="${lx}" y1="${y}" x2="${lx + 24}" y2="${y}" stroke="${colour}" stroke-width="2.5"/>`);
-    out.push(marker(MARKERS[k % MARKERS.length], lx + 12, y, colour));
-    out.push(`<text x="${lx + 32}" y="${y}" dominant-baseline="middle">${escape(s.name)}</text>`);
+    const dash = DASHES[k % DASHES.length];
+    out.push(`<line x1="${lx}" y1="${y}" x2="${lx + 28}" y2="${y}" stroke="${colour}" stroke-width="2.5"${dash ? ` stroke-dasharray="${dash}"` : ""}/>`);
+    out.push(marker(MARKERS[k % MARKERS.length], lx + 14, y, colour));
+    out.push(`<text x="${lx + 36}" y="${y}" dominant-baseline="middle">${escape(s.name)}</text>`);
   });
   out.push(`</g>`);
   out.push(`</svg>`);
