@@ -3,7 +3,7 @@
 // 1,000 hosts in under a second, growing close to linearly.
 
 import { performance } from "perf_hooks";
-import { planFailover } from "../../provider/planner";
+import { checkSurvivability, planFailover } from "../../provider/planner";
 import { generateDatacenter } from "../fixtures/datacenter";
 import type { BenchContext } from "./main";
 
@@ -60,4 +60,17 @@ export async function run(context: BenchContext): Promise<void> {
   }
   context.print();
   for (const g of growth) context.print(`growth: ${g}`);
+
+  // The daily N-1 check plans one failover per host and per site.
+  context.print();
+  context.print("| LPARs | hosts | N-1 check scenarios | wall (ms) | CPU (ms) |");
+  context.print("|---|---|---|---|---|");
+  for (const size of SIZES.slice(0, 2)) {
+    const dc = generateDatacenter({ hosts: size.hosts, vms: size.vms, volumesPerVm: 4 });
+    let scenarios = 0;
+    const check = bestOf(1, () => {
+      scenarios = checkSurvivability(dc).scenarios.length;
+    });
+    context.print(`| ${size.vms} | ${size.hosts} | ${scenarios} | ${check.wall.toFixed(0)} | ${check.cpu.toFixed(0)} |`);
+  }
 }

@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import * as fc from "fast-check";
 import * as sinon from "sinon";
 import type { Plan } from "../../../provider/generated/plan";
-import { lowerBound, listSchedule, planFailover, serialSeconds } from "../../../provider/planner";
+import { lowerBound, listSchedule, makePlan, planFailover, serialSeconds } from "../../../provider/planner";
 import { validate } from "../../../provider/validation";
 import { buildWorld, hostId, lparId, type WorldSpec } from "./world";
 
@@ -224,6 +224,31 @@ describe("planner invariants (property-based)", () => {
         }
       }),
       runs,
+    );
+  });
+
+  it("makes planned, drill and failback plans that match the schema, keep the DAG ordered and bound their makespan", () => {
+    fc.assert(
+      fc.property(worldArb, fc.constantFrom("planned" as const, "drill" as const, "failback" as const), ({ spec, failed }, kind) => {
+        // GIVEN a random datacenter WHEN a plan of another kind is made
+        const { model, inventory } = buildWorld(spec);
+        const failure = kind === "failback" ? {} : "host" in failed ? { failedHosts: [hostId(failed.host)] } : { failedSite: failed.site };
+        const plan = makePlan(kind, { model, inventory, failure });
+        // THEN it is valid, every dependency comes earlier and is of a level at least as high
+        assert.deepEqual(validate("plan", JSON.parse(JSON.stringify(plan))), []);
+        const position = new Map(plan.steps.map((s, i) => [s.id, i]));
+        const level = new Map(plan.steps.map((s) => [s.id, s.slaLevel]));
+        plan.steps.forEach((s, i) => {
+          for (const d of s.dependsOn) {
+            assert.ok((position.get(d) as number) < i, `${s.id} before its dependency ${d}`);
+            assert.ok((level.get(d) as number) >= s.slaLevel);
+          }
+        });
+        // AND no placed LPAR lands on a host being vacated, and the lower bound holds
+        for (const p of plan.placements) if (p.target !== null && kind !== "failback") assert.notEqual(p.target, p.source);
+        assert.ok(plan.estimate.lowerBoundSeconds <= plan.estimate.makespanSeconds + EPS);
+      }),
+      { numRuns: 100 },
     );
   });
 });
