@@ -3,13 +3,12 @@
 // it with its journal, and then a sweep makes sure nothing of the drill is left, even after an
 // interruption. Production LPARs, their volumes, mappings and replication are never acted on.
 
-import * as fs from "fs";
 import * as path from "path";
 import writeFileAtomic from "write-file-atomic";
 import { openAdapters as openAdaptersDefault, type Adapters } from "../adapters";
 import type { Clock } from "../clock";
 import { ValidationError } from "../errors";
-import { defaultRunsDir, startRun, type ExecutionMode, type RunEvent, type SlaPolicy } from "../executor";
+import { defaultRunsDir, newRunId, runDirOf, RunStoppedError, startRun, type ExecutionMode, type RunEvent, type SlaPolicy } from "../executor";
 import type { AdapterSettings } from "../generated/adapter-settings";
 import type { Plan } from "../generated/plan";
 import type { CleanupRecord, RunReport } from "../generated/report";
@@ -22,7 +21,6 @@ import { loadProtectionModel, type PulumiAccess, type StackSource } from "../sta
 import { evaluateAssertions } from "./assertions";
 import { sweepDrillLeftovers, type LeftoverScope } from "./cleanup";
 import { checkDrillAgainstModel, defaultDrill, loadDrillFile, type ResolvedDrillFile } from "./file";
-import { AdapterGate } from "./gate";
 
 export type OpenAdapters = (settings: AdapterSettings) => Promise<Adapters>;
 
@@ -176,37 +174,34 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     phase(`plan: ${plan.placements.length} VM(s), ${placed} placed, ${plan.steps.length} steps, estimated ${Math.round(plan.estimate.makespanSeconds)} s`);
     options.onPlan?.(plan);
 
-    const gate = new AdapterGate();
-    const onAbort = (): void => {
-      gate.close("the drill was interrupted");
-      phase("interrupted: starting nothing more, then cleaning up");
-    };
-    if (options.signal?.aborted) onAbort();
-    options.signal?.addEventListener("abort", onAbort, { once: true });
+    // Ctrl-C: the executor starts nothing more and ends the steps under way; after a bounded
+    // wait for them, the sweep below removes whatever the drill made.
     const runsDir = options.runsDir ?? defaultRunsDir();
-    let runDir: string | undefined;
-    let runId: string | undefined;
+    const runId = newRunId(new Date());
+    const runDir = runDirOf(runsDir, runId);
+    const onAbort = (): void => phase("interrupted: starting nothing more, then cleaning up");
+    options.signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      const run = startRun(plan, gate.wrap(raw), {
+      const run = startRun(plan, raw, {
         runsDir,
+        runId,
         stack: plan.stack,
         purpose: `drill ${spec.name}`,
         mode: options.mode,
         sla: options.sla,
         clock: options.clock,
         onEvent: options.onEvent,
+        signal: options.signal,
+      }).catch((err: unknown) => {
+        if (err instanceof RunStoppedError) return "stopped" as const;
+        throw err;
       });
-      // After an interruption, wait a bounded time for the steps under way, then clean up anyway.
       const drained = new Promise<"drained">((resolve) => {
         const wait = (): void => void sleep((options.drainSeconds ?? 60) * 1000, options.clock).then(() => resolve("drained"));
         if (options.signal?.aborted) wait();
         else options.signal?.addEventListener("abort", wait, { once: true });
       });
-      const result = await Promise.race([run, drained]);
-      if (result !== "drained") {
-        runDir = result.runDir;
-        runId = result.runId;
-      } else run.catch(() => undefined);
+      if ((await Promise.race([run, drained])) === "drained") run.catch(() => undefined);
     } finally {
       options.signal?.removeEventListener("abort", onAbort);
     }
@@ -214,15 +209,7 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     phase("cleaning up drill LPARs and FlashCopy groups");
     const flashCopyNames = plan.steps.flatMap((s) => (s.kind === "CreateFlashCopyGroup" && s.params?.flashCopyGroup ? [s.params.flashCopyGroup] : []));
     const cleanup = await sweepDrillLeftovers(raw, leftoverScope(model, flashCopyNames), { clock: options.clock });
-    const interrupted = gate.closed;
-
-    if (!runDir || !runId) {
-      // The run did not end in time: its journal is the newest under runsDir for this plan.
-      const latest = fs.readdirSync(runsDir).sort().pop();
-      if (!latest) throw new Error("the drill's run directory is missing");
-      runDir = path.join(runsDir, latest);
-      runId = latest;
-    }
+    const interrupted = options.signal?.aborted === true;
     return await finishDrill(drillSpec, runDir, cleanup, interrupted, timeScaleOf(raw), options);
   } finally {
     await Promise.all([raw.compute.close(), raw.storage.close()]);

@@ -76,8 +76,29 @@ export function engineEnv(options: EngineEnvOptions): Record<string, string> {
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
     PULUMI_SKIP_CONFIRMATIONS: "true",
+    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+    NO_COLOR: "1",
     ...(options.extra ?? {}),
   };
+}
+
+/**
+ * A copy of a Pulumi program (such as examples/basic) whose node_modules resolve to this
+ * repository, as `npm install` of its `file:../..` dependency would, but offline and instant: the
+ * package itself and the one @pulumi/pulumi of the repository.
+ */
+export function prepareProgram(source: string, target: string): string {
+  const root = repoRoot();
+  fs.rmSync(target, { recursive: true, force: true });
+  fs.cpSync(source, target, {
+    recursive: true,
+    filter: (src) => !["node_modules", "bin", ".pulumi", ".vmr"].includes(path.basename(src)) && !/^Pulumi\.[^.]+\.yaml$/.test(path.basename(src)),
+  });
+  const nm = path.join(target, "node_modules");
+  fs.mkdirSync(nm, { recursive: true });
+  fs.symlinkSync(root, path.join(nm, "pulumi-vm-recovery"), "dir");
+  fs.symlinkSync(path.join(root, "node_modules", "@pulumi"), path.join(nm, "@pulumi"), "dir");
+  return target;
 }
 
 /** The Automation API's handle on the built CLI. */

@@ -7,6 +7,7 @@ import * as sinon from "sinon";
 import { ValidationError } from "../../../provider/errors";
 import { checkDrillAgainstModel, loadDrillFile, parseDrill } from "../../../provider/drill/file";
 import type { ProtectionModel } from "../../../provider/model/protection";
+import { loadTopology } from "../../../provider/adapters/simulator/control";
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..", "..");
 
@@ -38,6 +39,25 @@ describe("drill files", () => {
     for (const f of examples) {
       const drill = loadDrillFile(path.join(repoRoot, "examples", "drills", f));
       assert.equal(drill.name, f.replace(/\.yaml$/, ""), `${f}: name matches the file`);
+    }
+  });
+
+  it("every example names groups, hosts and sites of examples/basic", () => {
+    // GIVEN the datacenter and the group names of examples/basic
+    const topology = loadTopology(path.join(repoRoot, "examples", "basic", "topology.yaml"));
+    const program = fs.readFileSync(path.join(repoRoot, "examples", "basic", "index.ts"), "utf8");
+    const groups = [...program.matchAll(/new ProtectionGroup\("([^"]+)"/g)].map((m) => m[1]);
+    assert.ok(groups.includes("db") && groups.includes("app"), groups.join());
+    const model: ProtectionModel = {
+      groups: groups.map((name) => ({ name, slaLevel: 1, vms: [], antiAffinity: [], recoveryTarget: "t", storageMappings: [] })),
+      targets: [],
+      storageMappings: [],
+    };
+    for (const f of fs.readdirSync(path.join(repoRoot, "examples", "drills")).filter((f) => f.endsWith(".yaml"))) {
+      const drill = loadDrillFile(path.join(repoRoot, "examples", "drills", f));
+      // THEN each drill checks clean against them
+      const issues = checkDrillAgainstModel(drill, model, new Set(topology.managedSystems.map((m) => m.id)), new Set(topology.sites.map((s) => s.name)));
+      assert.deepEqual(issues, [], f);
     }
   });
 

@@ -1,0 +1,58 @@
+// `vmr demo` (`npm run demo`): deploy examples/basic on the embedded simulator through the real
+// Pulumi engine, rehearse losing site A with a scripted drill, write the report, destroy.
+
+import * as path from "path";
+import type { Command } from "commander";
+import { demo } from "../../demo/demo";
+import { createProgress, type Progress } from "../progress";
+
+export function register(program: Command): void {
+  program
+    .command("demo")
+    .description("Deploy examples/basic on the simulator with Pulumi, run a scripted drill of a site loss, write its report, destroy.")
+    .option("--dir <dir>", "working directory (simulator state, Pulumi backend, runs, report)", path.join(".vmr", "demo"))
+    .option("--drill-file <file>", "the drill to run (default: examples/drills/site-loss.yaml)")
+    .option("--keep", "keep the stack deployed afterwards", false)
+    .option("--verbose", "show the engine's output and the drill's phases", false)
+    .addHelpText("after", "\nExamples:\n  npm run demo\n  vmr demo --drill-file examples/drills/critical-tier.yaml --keep")
+    .action(async (opts: { dir: string; drillFile?: string; keep: boolean; verbose: boolean }) => {
+      const out = process.stdout;
+      const started = Date.now();
+      const stamp = (): string => `${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s`;
+      let n = 0;
+      let bars: Progress | undefined;
+      out.write("pulumi-vm-recovery demo: a non-disruptive drill of a site loss, on the embedded PowerVM/SAN simulator\n\n");
+      const r = await demo({
+        dir: opts.dir,
+        drillFile: opts.drillFile,
+        keep: opts.keep,
+        onStep: (message) => {
+          bars?.stop();
+          bars = undefined;
+          out.write(`${stamp()}  ${++n}. ${message}\n`);
+        },
+        onDetail: (line) => {
+          if (opts.verbose || /^building|failed/.test(line)) out.write(`          ${line}\n`);
+        },
+        onPlan: (plan) => {
+          out.write(`          plan: ${plan.placements.length} VMs onto ${new Set(plan.placements.map((p) => p.target)).size} systems, ${plan.steps.length} steps, estimated ${Math.round(plan.estimate.makespanSeconds)} s (simulated)\n`);
+          bars = createProgress(plan);
+        },
+        onEvent: (event) => bars?.onEvent(event),
+      });
+      bars?.stop();
+      const d = r.drill;
+      const report = d.report;
+      out.write(`\n${stamp()}  done: drill ${d.drill.name} ${d.passed ? "PASSED" : "FAILED"}\n\n`);
+      const width = Math.max(...report.groups.map((g) => g.name.length), 5);
+      out.write(`  ${"group".padEnd(width)}  VMs  up at (simulated)  budget\n`);
+      for (const g of report.groups)
+        out.write(`  ${g.name.padEnd(width)}  ${String(g.vms).padStart(3)}  ${(g.rtoSeconds === undefined ? g.verdict : `${Math.round(g.rtoSeconds)} s`).padStart(17)}  ${g.rtoBudgetSeconds === undefined ? "-" : `${g.rtoBudgetSeconds} s`}  ${g.verdict === "within" ? "ok" : g.verdict}\n`);
+      out.write("\n");
+      for (const a of report.assertions ?? []) out.write(`  ${a.passed ? "pass" : "FAIL"}  ${a.type}: ${a.message}\n`);
+      out.write(`\n  report:  ${d.reportFiles.html}\n`);
+      out.write(`           ${d.reportFiles.md}\n           ${d.reportFiles.json}\n`);
+      out.write(r.destroyed ? "  the demo stack is destroyed; the simulator state and the run's journal stay in " + r.dir + "\n" : `  the stack is still deployed (--keep): ${r.dir}\n`);
+      if (!d.passed) process.exitCode = 1;
+    });
+}
