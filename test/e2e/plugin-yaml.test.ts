@@ -299,3 +299,38 @@ describe("plugin: bad input in a YAML program", function () {
     assert.deepEqual(ours(resources(project)), []);
   });
 });
+
+describe("plugin: found on PATH through a symlink to its launcher", function () {
+  let project: ConsumerProject;
+  let linkDir: string;
+
+  before(() => {
+    // GIVEN no plugin path in Pulumi.yaml, and pulumi-resource-vmr linked into a directory on PATH
+    linkDir = fs.mkdtempSync(path.join(os.tmpdir(), "vmr-plugin-path-"));
+    fs.symlinkSync(path.join(REPO_ROOT, "pulumi-resource-vmr"), path.join(linkDir, "pulumi-resource-vmr"));
+    project = consumerProject(
+      {
+        program: {
+          name: "vmr-on-path",
+          runtime: "yaml",
+          plugins: { providers: [] },
+          resources: { target: { type: "vmr:index:RecoveryTarget", properties: { site: "site-b", systems: ["sys-b-01"], verify: false } } },
+        },
+      },
+      undefined,
+      { PATH: linkDir },
+    );
+    project.ok(["stack", "init", "dev"]);
+  });
+  after(() => {
+    if (linkDir) fs.rmSync(linkDir, { recursive: true, force: true });
+    project?.remove();
+  });
+
+  it("up and destroy work", () => {
+    // WHEN deployed THEN the engine found the launcher on PATH and the resource exists
+    project.ok(["up", "--yes", "--skip-preview"]);
+    assert.deepEqual(ours(resources(project)).map((r) => `${r.type} ${r.id}`), ["vmr:index:RecoveryTarget target"]);
+    project.ok(["destroy", "--yes"]);
+  });
+});

@@ -65,19 +65,21 @@ export function consumerProject(source: ProgramSource, toolchain = buildToolchai
     fs.cpSync(from, dir, { recursive: true, filter: (f) => !/Pulumi\.[^.]+\.yaml$/.test(path.basename(f)) });
   }
   const project = "example" in source ? parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) : structuredClone(source.program);
-  project.plugins ??= { providers: [{ name: "vmr", path: REPO_ROOT }] };
+  // A program without a `plugins` key gets the repo as the vmr plugin's path; `plugins: {}` gets none.
+  if (!("plugins" in project)) project.plugins = { providers: [{ name: "vmr", path: REPO_ROOT }] };
   for (const p of project.plugins?.providers ?? []) if (p.name === "vmr") p.path = REPO_ROOT;
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), stringify(project));
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    PATH: [...toolchain.hosts.map((h) => path.join(h, "bin")), path.join(toolchain.cli, "bin"), process.env.PATH].join(path.delimiter),
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_BACKEND_URL: `file://${path.join(root, "backend")}`,
     PULUMI_CONFIG_PASSPHRASE: "",
     PULUMI_HOME: path.join(root, "home"),
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     ...extraEnv,
+    // extraEnv.PATH is put in front of the toolchain's directories, not in their place.
+    PATH: [extraEnv.PATH, ...toolchain.hosts.map((h) => path.join(h, "bin")), path.join(toolchain.cli, "bin"), process.env.PATH].filter(Boolean).join(path.delimiter),
   };
   const pulumi = (args: readonly string[], moreEnv: NodeJS.ProcessEnv = {}): EngineRun => {
     const run = spawnSync("pulumi", [...args, "--non-interactive"], { cwd: dir, env: { ...env, ...moreEnv }, encoding: "utf8", timeout: 480_000 });
