@@ -1,12 +1,11 @@
 // `vmr plan`: plan a failover (or a planned move, failback, drill) from the stack's protection and
 // the live inventory, and print it. Thin: parses flags, calls planStack, prints.
 
-import { InvalidArgumentError, Option, type Command } from "commander";
+import { Option, type Command } from "commander";
+import { ValidationError } from "../../errors";
 import { planStack } from "../../live/planning";
 import { formatPlan } from "../../planner/format";
 import type { PlanKind, SlaMode } from "../../planner";
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export interface StackFlags {
   stack?: string;
@@ -30,17 +29,19 @@ export function register(program: Command): void {
       .command("plan")
       .description("Plan the recovery of failed hosts or a site: targets, storage actions, ordered steps and estimated RTO per group."),
   )
-    .option("--failed-host <id>", "a managed system treated as failed (repeatable; default: read failures from the inventory)", collect)
+    .option("--failed-host <ids...>", "managed systems treated as failed (default: read failures from the inventory)")
     .option("--failed-site <site>", "every managed system of this site is treated as failed")
-    .option("--group <name>", "only this protection group (repeatable)", collect)
+    .option("--group <names...>", "only these protection groups")
     .addOption(new Option("--kind <kind>", "what to plan").choices(["failover", "planned", "failback", "drill"]).default("failover"))
     .option("--json", "print the plan as JSON (schemas/plan.schema.json)", false)
     .addHelpText(
       "after",
-      "\nExamples:\n  vmr plan --stack dev --failed-host sys-A-00001\n  vmr plan --stack-file state.json --failed-site A --json > plan.json\n  vmr plan --stack dev --kind drill --group payments",
+      "\nExamples:\n  vmr plan --stack dev --failed-host sys-A-00001 sys-A-00002\n  vmr plan --stack-file state.json --failed-site A --json > plan.json\n  vmr plan --stack dev --kind drill --group payments",
     )
     .action(async (opts: StackFlags & { failedHost?: string[]; failedSite?: string; group?: string[]; kind: PlanKind; json: boolean }) => {
-      if (opts.failedHost && opts.failedSite) throw new InvalidArgumentError("give --failed-host or --failed-site, not both");
+      if (opts.failedHost && opts.failedSite) {
+        throw new ValidationError("flags", [{ path: "failedHost", message: "`--failed-host` and `--failed-site` exclude each other: give one of them" }]);
+      }
       const plan = await planStack(opts.kind, {
         stack: opts.stack,
         cwd: opts.cwd,

@@ -99,6 +99,12 @@ describe("vmr plan / vmr check", function () {
     assert.match(r.stdout, /LPAR\s+level\s+from\s+to\s+volumes/);
   });
 
+  it("exits 2 when both a host and a site are given", () => {
+    const r = vmr(["plan", "--stack-file", writeStack(3600), "--failed-host", "a", "b", "--failed-site", "site-a"]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /`--failed-host` and `--failed-site` exclude each other/);
+  });
+
   it("exits 2 naming the flag when the host is unknown", () => {
     const r = vmr(["plan", "--stack-file", writeStack(3600), "--failed-host", "no-such-host"]);
     assert.equal(r.status, 2);
