@@ -7,7 +7,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type * as provider from "@pulumi/pulumi/provider";
 import { packageToken, resourceKindOf, type ResourceKind } from "../tokens";
-import { markSecrets, plain, toWire } from "./wire";
+import { markSecrets, plain, toWire, UNKNOWN } from "./wire";
 
 /** One resource's lifecycle, exactly as its dynamic provider implements it. */
 export type ResourceLogic = dynamic.ResourceProvider;
@@ -22,6 +22,29 @@ export interface VmrProviderOptions {
   /** Semver of the plugin. */
   readonly version: string;
 }
+
+/**
+ * What this door asks of a program that the TypeScript classes fill in themselves: a
+ * ProtectionGroup class copies its RecoveryTarget's declaration into `context.target`; a program
+ * in another language must pass it, or the group would check itself against the default simulator.
+ */
+const FRONT_DOOR_RULES: Readonly<Record<ResourceKind, (given: Record<string, unknown>) => provider.CheckFailure[]>> = {
+  ProtectionGroup: (given) => {
+    const context = given.context;
+    if (context === UNKNOWN || (context !== null && typeof context === "object" && (context as Record<string, unknown>).target !== undefined)) return [];
+    return [
+      {
+        property: "context.target",
+        reason:
+          "`context.target` is missing: pass the RecoveryTarget's declaration from its outputs, e.g. in YAML " +
+          "`context: { target: { site: ${t.site}, systems: ${t.systems}, reserve: ${t.reserve}, adapter: ${t.adapter}, verify: ${t.verify} } }` " +
+          "(the TypeScript ProtectionGroup class fills it in; see docs/other-languages.md)",
+      },
+    ];
+  },
+  RecoveryTarget: () => [],
+  StorageMapping: () => [],
+};
 
 /** The parts of a resource URN this provider needs: `urn:pulumi:<stack>::<project>::<type>::<name>`. */
 export function parseUrn(urn: string): { type: string; name: string } {
@@ -48,11 +71,12 @@ export class VmrProvider implements provider.Provider {
     const inputs: Record<string, unknown> = { ...given };
     // The one input in DEFAULTED_BY_PROVIDER: the name defaults to the Pulumi resource name.
     if (inputs.name === undefined) inputs.name = parseUrn(urn).name;
-    if (!logic.check) return { inputs: this.outgoing(kind, inputs) };
+    const doorFailures = FRONT_DOOR_RULES[kind](given);
+    if (!logic.check) return { inputs: this.outgoing(kind, inputs), failures: doorFailures };
     const result = await logic.check(plain(olds ?? {}), inputs);
     return {
       inputs: this.outgoing(kind, result.inputs ?? inputs),
-      failures: result.failures?.map((f) => ({ property: f.property, reason: f.reason })),
+      failures: [...doorFailures, ...(result.failures ?? []).map((f) => ({ property: f.property, reason: f.reason }))],
     };
   }
 

@@ -84,6 +84,18 @@ describe("plugin provider", () => {
     assert.deepEqual((logic.ProtectionGroup.delete as sinon.SinonStub).firstCall.args[1].adapter.hmc.password, "pw");
   });
 
+  it("check() asks a ProtectionGroup for the context.target the TypeScript class would fill in", async () => {
+    // GIVEN a group without context WHEN checked THEN the failure names the field and how to fill it
+    const missing = await provider.check(urn("vmr:index:ProtectionGroup", "g"), {}, { vms: [{ lpar: "a" }], recoveryTarget: "t" });
+    assert.equal(missing.failures?.[0].property, "context.target");
+    assert.match(missing.failures?.[0].reason ?? "", /pass the RecoveryTarget's declaration/);
+    // AND with the context given, or still unknown during a preview, there is no such failure
+    for (const context of [{ target: { site: "b", systems: ["s"] } }, "04da6b54-80e4-46f7-96ec-b56ff0331ba9"]) {
+      const result = await provider.check(urn("vmr:index:ProtectionGroup", "g"), {}, { vms: [{ lpar: "a" }], recoveryTarget: "t", context });
+      assert.deepEqual(result.failures, []);
+    }
+  });
+
   it("refuses types it does not serve, including the dynamic-provider token", async () => {
     await assert.rejects(provider.check(urn("vmr:index:Plan", "p"), {}, {}), /unknown resource type vmr:index:Plan/);
     await assert.rejects(provider.create(urn("pulumi-nodejs:dynamic/vmr:RecoveryTarget", "t"), {}), /unknown resource type/);
