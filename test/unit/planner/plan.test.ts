@@ -214,6 +214,22 @@ describe("planner", () => {
       });
       assert.throws(() => planFailover({ ...world, failure: { failedHosts: ["nope"] } }), /`failedHosts\[0\]` "nope" is not a managed system/);
     });
+
+    it("refuses an anti-affinity set naming another group's VM and an LPAR protected twice", () => {
+      const world = buildWorld(twoSites());
+      const [g0, g1] = world.model.groups;
+      const model = {
+        ...world.model,
+        groups: [{ ...g0, antiAffinity: [[g0.vms[0].lpar, g1.vms[0].lpar]] }, { ...g1, vms: [...g1.vms, { lpar: g0.vms[1].lpar }] }],
+      };
+      assert.throws(() => planFailover({ model, inventory: world.inventory }), (err: unknown) => {
+        assert.ok(err instanceof ValidationError);
+        assert.deepEqual(err.issues.map((i) => i.path), ["groups[0].antiAffinity[0][1]", "groups[1].vms[2].lpar"]);
+        assert.match(err.message, /names LPAR "lpar2", which is not a VM of group "pg0"/);
+        assert.match(err.message, /"lpar1" is already protected by group "pg0"/);
+        return true;
+      });
+    });
   });
 
   describe("other plan kinds", () => {
