@@ -6,7 +6,7 @@
 import * as path from "path";
 import writeFileAtomic from "write-file-atomic";
 import { openAdapters as openAdaptersDefault, type Adapters } from "../adapters";
-import type { Clock } from "../clock";
+import { WallClock, type Clock } from "../clock";
 import { ValidationError } from "../errors";
 import { defaultRunsDir, newRunId, runDirOf, RunStoppedError, startRun, type ExecutionMode, type RunEvent, type SlaPolicy } from "../executor";
 import type { AdapterSettings } from "../generated/adapter-settings";
@@ -129,10 +129,6 @@ export async function adapterLimits(adapters: Adapters): Promise<Record<string, 
   return { ...c, ...s };
 }
 
-function sleep(ms: number, clock?: Clock): Promise<void> {
-  return clock ? clock.sleep(ms) : new Promise((r) => setTimeout(r, ms));
-}
-
 export async function drill(options: DrillOptions): Promise<DrillResult> {
   const phase = options.onPhase ?? (() => undefined);
   const spec = options.drillFile === undefined ? defaultDrill() : typeof options.drillFile === "string" ? loadDrillFile(options.drillFile) : options.drillFile;
@@ -177,6 +173,7 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     // Ctrl-C: the executor starts nothing more and ends the steps under way; after a bounded
     // wait for them, the sweep below removes whatever the drill made.
     const runsDir = options.runsDir ?? defaultRunsDir();
+    const clock = options.clock ?? new WallClock();
     const runId = newRunId(new Date());
     const runDir = runDirOf(runsDir, runId);
     const onAbort = (): void => phase("interrupted: starting nothing more, then cleaning up");
@@ -196,12 +193,18 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
         if (err instanceof RunStoppedError) return "stopped" as const;
         throw err;
       });
+      // The wait is cancelled once the run settles, so its timer never holds the process open.
+      const drainWait = new AbortController();
       const drained = new Promise<"drained">((resolve) => {
-        const wait = (): void => void sleep((options.drainSeconds ?? 60) * 1000, options.clock).then(() => resolve("drained"));
+        const wait = (): void => void clock.sleep((options.drainSeconds ?? 60) * 1000, drainWait.signal).then(() => resolve("drained"));
         if (options.signal?.aborted) wait();
-        else options.signal?.addEventListener("abort", wait, { once: true });
+        else options.signal?.addEventListener("abort", wait, { once: true, signal: drainWait.signal });
       });
-      if ((await Promise.race([run, drained])) === "drained") run.catch(() => undefined);
+      try {
+        if ((await Promise.race([run, drained])) === "drained") run.catch(() => undefined);
+      } finally {
+        drainWait.abort();
+      }
     } finally {
       options.signal?.removeEventListener("abort", onAbort);
     }
