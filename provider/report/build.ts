@@ -160,17 +160,19 @@ export function buildReport(run: RunRecord): RunReport {
   const stepsByKind: Record<string, number> = {};
   for (const s of plan.steps) stepsByKind[s.kind] = (stepsByKind[s.kind] ?? 0) + 1;
 
+  // A failed step or VM makes the run failed; otherwise a journal that stops early (an
+  // interrupted run) makes it incomplete; otherwise a failed drill assertion makes it failed.
   const anyFailed =
     steps.some((s) => (s.status === "failed" && !s.bestEffort) || s.status === "skipped") ||
-    vms.some((v) => v.outcome === "unplaced" || v.outcome === "failed") ||
-    (run.assertions ?? []).some((a) => !a.passed);
+    vms.some((v) => v.outcome === "unplaced" || v.outcome === "failed");
   const anyOpen = steps.some((s) => s.status === "running" || s.status === "notStarted");
+  const assertionFailed = (run.assertions ?? []).some((a) => !a.passed);
 
   const report: RunReport = {
     version: 1,
     runId: run.runId,
     kind: run.kind,
-    status: anyFailed ? "failed" : anyOpen ? "incomplete" : "succeeded",
+    status: anyFailed ? "failed" : anyOpen ? "incomplete" : assertionFailed ? "failed" : "succeeded",
     startedAt: run.startedAt,
     options: { ...(run.options ?? {}) },
     failure: { ...plan.failure, failedHosts: [...plan.failure.failedHosts], ...(plan.failure.groups ? { groups: [...plan.failure.groups] } : {}) },
