@@ -20,11 +20,24 @@ export interface WrittenReport {
   readonly files: Partial<Record<ReportFormat, string>>;
 }
 
+/**
+ * The report as JSON: indented, except that each element of the long arrays (VMs, steps) is one
+ * line, which keeps a 1,000-VM report readable with grep and diff at about half the size.
+ */
+export function reportJson(report: RunReport): string {
+  const fields = Object.entries(report).map(([key, value]) => {
+    if (Array.isArray(value) && value.length > 0 && typeof value[0] === "object")
+      return `  ${JSON.stringify(key)}: [\n${value.map((item) => `    ${JSON.stringify(item)}`).join(",\n")}\n  ]`;
+    return `  ${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replace(/\n/g, "\n  ")}`;
+  });
+  return `{\n${fields.join(",\n")}\n}\n`;
+}
+
 /** Renders one format. */
 export function renderReport(report: RunReport, format: ReportFormat): string {
   switch (format) {
     case "json":
-      return `${JSON.stringify(report, null, 2)}\n`;
+      return reportJson(report);
     case "md":
       return renderMarkdown(report);
     case "html":

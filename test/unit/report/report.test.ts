@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as sinon from "sinon";
-import { buildReport, renderHtml, renderMarkdown, writeReport } from "../../../provider/report";
+import { buildReport, renderHtml, renderMarkdown, renderReport, writeReport } from "../../../provider/report";
 import { validate } from "../../../provider/validation";
 import { lparId, makeRun } from "./fixture";
 
@@ -163,6 +163,10 @@ describe("report", () => {
       // WHEN it is rendered
       const html = renderHtml(report);
       const md = renderMarkdown(report);
+      const json = renderReport(report, "json");
+      assert.deepEqual(JSON.parse(json), report);
+      assert.ok(json.length < 1_600_000, `JSON is ${json.length} bytes`);
+      assert.equal(json.split("\n").filter((l) => l.startsWith('    {"id":')).length, report.steps.length, "one line per step");
       // THEN the page stays small, with one lane per target plus storage instead of one per step
       assert.ok(html.length < 900_000, `HTML is ${html.length} bytes`);
       assert.ok(md.length < 20_000, `Markdown is ${md.length} bytes`);
