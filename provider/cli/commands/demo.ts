@@ -50,9 +50,14 @@ export function register(program: Command): void {
         out.write(`  ${g.name.padEnd(width)}  ${String(g.vms).padStart(3)}  ${(g.rtoSeconds === undefined ? g.verdict : `${Math.round(g.rtoSeconds)} s`).padStart(17)}  ${g.rtoBudgetSeconds === undefined ? "-" : `${g.rtoBudgetSeconds} s`}  ${g.verdict === "within" ? "ok" : g.verdict}\n`);
       out.write("\n");
       for (const a of report.assertions ?? []) out.write(`  ${a.passed ? "pass" : "FAIL"}  ${a.type}: ${a.message}\n`);
-      out.write(`\n  report:  ${d.reportFiles.html}\n`);
-      out.write(`           ${d.reportFiles.md}\n           ${d.reportFiles.json}\n`);
-      out.write(r.destroyed ? "  the demo stack is destroyed; the simulator state and the run's journal stay in " + r.dir + "\n" : `  the stack is still deployed (--keep): ${r.dir}\n`);
+      // Paths as the user would type them: relative when under the current directory.
+      const show = (file: string | undefined): string => {
+        const rel = path.relative(process.cwd(), file ?? "");
+        return rel.startsWith("..") || path.isAbsolute(rel) ? (file ?? "") : rel;
+      };
+      out.write(`\n  report:  ${show(d.reportFiles.html)}   (open it in a browser)\n`);
+      out.write(`           ${show(d.reportFiles.md)}\n           ${show(d.reportFiles.json)}\n`);
+      out.write(r.destroyed ? `  the demo stack is destroyed; the simulator state and the run's journal stay in ${show(r.dir)}\n` : `  the stack is still deployed (--keep): ${show(r.dir)}\n`);
       if (!d.passed) process.exitCode = 1;
     });
 }
