@@ -30,3 +30,4 @@ export { evaluateAssertions } from "./drill/assertions";
 export { sweepDrillLeftovers, type LeftoverScope } from "./drill/cleanup";
 export { report, buildReport, renderMarkdown, renderHtml, writeReport, readRun, type ReportOptions, type RunRecord, type ReportFormat, type WrittenReport } from "./report";
 export type { RunReport } from "./generated/report";
+export { demo, type DemoOptions, type DemoResult } from "./demo/demo";

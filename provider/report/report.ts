@@ -14,10 +14,16 @@ export interface ReportOptions {
   readonly outDir?: string;
   /** @default json, md, html */
   readonly formats?: readonly ReportFormat[];
+  /**
+   * Clock ms per simulated ms of a run on the simulator, when the run did not record it (a drill
+   * records it; a failover's journal does not yet): times in the report are divided by it.
+   */
+  readonly timeScale?: number;
 }
 
 /** Builds a run's report from its journal and writes it. */
 export async function report(options: ReportOptions): Promise<WrittenReport> {
   const journal = locateJournal(options.run, options.runsDir ?? defaultRunsDir());
-  return writeReport(readRun(journal), options.outDir ?? path.dirname(journal), options.formats ?? REPORT_FORMATS);
+  const run = readRun(journal);
+  return writeReport(options.timeScale !== undefined ? { ...run, timeScale: options.timeScale } : run, options.outDir ?? path.dirname(journal), options.formats ?? REPORT_FORMATS);
 }

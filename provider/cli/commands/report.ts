@@ -12,6 +12,12 @@ function parseFormats(value: string): ReportFormat[] {
   return formats as ReportFormat[];
 }
 
+function parseScale(value: string): number {
+  const n = Number(value);
+  if (!(n > 0)) throw new InvalidArgumentError(`--time-scale takes a number > 0 (clock ms per simulated ms, e.g. 0.001), got ${JSON.stringify(value)}`);
+  return n;
+}
+
 export function register(program: Command): void {
   program
     .command("report [run]")
@@ -20,15 +26,16 @@ export function register(program: Command): void {
     .option("--format <list>", `formats, comma-separated: ${REPORT_FORMATS.join(",")}`, parseFormats)
     .option("--runs-dir <dir>", "where runs are recorded (default: ./.vmr/runs)")
     .option("--list", "list the recorded runs instead", false)
+    .option("--time-scale <n>", "for a run on the simulator that did not record it: clock ms per simulated ms (e.g. 0.001), to report simulated seconds", parseScale)
     .addHelpText("after", "\nExamples:\n  vmr report --list\n  vmr report 20260105T100000Z-3f2a --format html --out ./reports\n  vmr report .vmr/runs/20260105T100000Z-3f2a/journal.jsonl")
-    .action(async (run: string | undefined, opts: { out?: string; format?: ReportFormat[]; runsDir?: string; list: boolean }) => {
+    .action(async (run: string | undefined, opts: { out?: string; format?: ReportFormat[]; runsDir?: string; list: boolean; timeScale?: number }) => {
       if (opts.list || run === undefined) {
         const runs = listRuns(opts.runsDir ?? defaultRunsDir());
         if (runs.length === 0) process.stdout.write(`no runs under ${opts.runsDir ?? defaultRunsDir()}\n`);
         for (const r of runs) process.stdout.write(`${r.runId}  ${r.kind.padEnd(8)} ${(r.stack ?? "-").padEnd(12)} ${r.startedAt}  ${r.finished ? r.finished.status : "unfinished"}\n`);
         return;
       }
-      const written = await report({ run, runsDir: opts.runsDir, outDir: opts.out, formats: opts.format });
+      const written = await report({ run, runsDir: opts.runsDir, outDir: opts.out, formats: opts.format, timeScale: opts.timeScale });
       const r = written.report;
       process.stdout.write(`${r.kind} ${r.runId}: ${r.status}, ${r.vms.length} VMs, makespan ${r.makespanSeconds.toFixed(1)} s\n`);
       for (const [format, file] of Object.entries(written.files)) process.stdout.write(`  ${format.padEnd(4)} ${file}\n`);

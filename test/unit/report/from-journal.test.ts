@@ -43,6 +43,11 @@ describe("report from a journal", function () {
     assert.ok((again.timeScale ?? 0) > 0 && again.makespanSeconds > 60, "times are simulated seconds, not milliseconds of wall time");
   });
 
+  it("scales a run's times by a time scale given when the run did not record one", async () => {
+    const scaled = await report({ run: recorded.runId, runsDir, outDir: path.join(dir, "scaled"), formats: ["json"], timeScale: recorded.report.timeScale! / 2 });
+    assert.ok(Math.abs(scaled.report.makespanSeconds - 2 * recorded.report.makespanSeconds) <= 0.01, `${scaled.report.makespanSeconds} vs ${recorded.report.makespanSeconds}`);
+  });
+
   it("accepts a run directory or a journal file, and names the run it cannot find", async () => {
     const byDir = await report({ run: recorded.runDir, outDir: path.join(dir, "d"), formats: ["json"] });
     const byFile = await report({ run: path.join(recorded.runDir, "journal.jsonl"), outDir: path.join(dir, "f"), formats: ["json"] });
