@@ -23,7 +23,7 @@ export type {
   RecordedRunOptions, RecordedRunResult, ResumeOptions, RunSummary, StepContext, StepImplementation, StepResult, LockHolder, JournalState,
 } from "./executor";
 export { measureMakespan, measureModes, type MeasureOptions, type MakespanMeasurement } from "./recovery/measure";
-export { drill, linkStartToFlashCopy, type DrillOptions, type DrillResult, type DrillSource } from "./drill/run";
+export { drill, type DrillOptions, type DrillResult, type DrillSource } from "./drill/run";
 export { drillCleanup, type DrillCleanupOptions, type DrillCleanupResult } from "./drill/cleanup-command";
 export { loadDrillFile, parseDrill, defaultDrill, checkDrillAgainstModel, type DrillFile, type ResolvedDrillFile, type DrillAssertion } from "./drill/file";
 export { evaluateAssertions } from "./drill/assertions";

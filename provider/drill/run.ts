@@ -98,21 +98,6 @@ export function leftoverScope(model: ProtectionModel, extraFlashCopyNames: Itera
   };
 }
 
-/**
- * The executor's StartDrillLpar finds the copies of the LPAR's volumes in the FlashCopy group its
- * `flashCopyGroup` param names, and the planner names the group only on the MapReplicaVolume steps
- * the start depends on. Until the planner sets it on the start too, take it from those steps when
- * they agree on one group (an LPAR whose volumes span several consistency groups stays as planned).
- */
-export function linkStartToFlashCopy(plan: Plan): void {
-  const byId = new Map(plan.steps.map((s) => [s.id, s]));
-  for (const start of plan.steps) {
-    if (start.kind !== "StartDrillLpar" || start.params?.flashCopyGroup) continue;
-    const groups = new Set(start.dependsOn.map((d) => byId.get(d)).flatMap((d) => (d?.kind === "MapReplicaVolume" && d.params?.flashCopyGroup ? [d.params.flashCopyGroup] : [])));
-    if (groups.size === 1) start.params = { ...start.params, flashCopyGroup: [...groups][0] };
-  }
-}
-
 /** The simulator runs faster than real time: its adapters say by how much (clock ms per simulated ms). */
 export function timeScaleOf(adapters: Adapters): number | undefined {
   const scale = (adapters.compute as { timeScale?: unknown }).timeScale;
@@ -165,7 +150,6 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
       options: { drillNetwork: spec.network, limits: await adapterLimits(raw) },
     });
     if (loaded.stack) plan.stack = loaded.stack;
-    linkStartToFlashCopy(plan);
     const placed = plan.placements.filter((p) => p.target !== null).length;
     phase(`plan: ${plan.placements.length} VM(s), ${placed} placed, ${plan.steps.length} steps, estimated ${Math.round(plan.estimate.makespanSeconds)} s`);
     options.onPlan?.(plan);
