@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { openAdapters as openAdaptersDefault } from "../adapters";
 import type { Clock } from "../clock";
+import { acquireStackLock } from "../executor/lock";
 import { defaultRunsDir, listRuns, readRunHeader } from "../executor/run-store";
 import type { CleanupRecord } from "../generated/report";
 import { DRILL_OUTCOME_FILE } from "../report/journal";
@@ -49,7 +50,8 @@ function flashCopiesOfUnfinishedDrills(runsDir: string, stack: string | undefine
 export async function drillCleanup(options: DrillCleanupOptions): Promise<DrillCleanupResult> {
   const loaded = await loadSource(options.source, options.access);
   const model = loaded.model;
-  const { runs, names } = flashCopiesOfUnfinishedDrills(options.runsDir ?? defaultRunsDir(), loaded.stack);
+  const runsDir = options.runsDir ?? defaultRunsDir();
+  const { runs, names } = flashCopiesOfUnfinishedDrills(runsDir, loaded.stack);
   const scope = leftoverScope(model, names);
   // Every datacenter the stack's groups use.
   const settings = new Map(model.groups.map((g) => {
@@ -59,15 +61,22 @@ export async function drillCleanup(options: DrillCleanupOptions): Promise<DrillC
   const open = options.openAdapters ?? openAdaptersDefault;
   const removed: string[] = [];
   const leftovers: string[] = [];
-  for (const s of settings.values()) {
-    const adapters = await open(s);
-    try {
-      const r = await sweepDrillLeftovers(adapters, scope, { clock: options.clock, onRemoved: options.onRemoved });
-      removed.push(...r.removed);
-      leftovers.push(...r.leftovers);
-    } finally {
-      await Promise.all([adapters.compute.close(), adapters.storage.close()]);
+  // Under the stack's lock: a drill still running holds it, and its copies are not leftovers.
+  // A killed drill's lock turns stale within seconds and is taken over.
+  const lock = await acquireStackLock(runsDir, loaded.stack ?? "default", { runId: "drill-cleanup", purpose: "drill cleanup" });
+  try {
+    for (const s of settings.values()) {
+      const adapters = await open(s);
+      try {
+        const r = await sweepDrillLeftovers(adapters, scope, { clock: options.clock, onRemoved: options.onRemoved });
+        removed.push(...r.removed);
+        leftovers.push(...r.leftovers);
+      } finally {
+        await Promise.all([adapters.compute.close(), adapters.storage.close()]);
+      }
     }
+  } finally {
+    await lock.release();
   }
   return { complete: leftovers.length === 0, removed, leftovers, runs };
 }

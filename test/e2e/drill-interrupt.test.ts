@@ -82,6 +82,10 @@ describe("drill interruption (processes over a simulator state directory)", func
     assert.deepEqual(before.drill, []);
     const child = spawn(process.execPath, [VMR, "drill", "--stack-file", stackFile, "--runs-dir", runsDir], { cwd: dir, stdio: "ignore" });
     await copyStarted(runsDir, child);
+    // (a cleanup while the drill still runs is refused: its copies are not leftovers)
+    const early = spawnSync(process.execPath, [VMR, "drill", "--cleanup", "--stack-file", stackFile, "--runs-dir", runsDir], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+    assert.equal(early.status, 3, early.stdout + early.stderr);
+    assert.match(early.stderr, /locked/);
     child.kill("SIGKILL");
     await exited(child);
     const left = await inventory(stateDir);

@@ -5,6 +5,7 @@ import { Option, type Command } from "commander";
 import { ValidationError } from "../../errors";
 import { EXECUTION_MODES, SLA_POLICIES, type ExecutionMode, type SlaPolicy } from "../../executor/types";
 import { drillCleanup } from "../../drill/cleanup-command";
+import { defaultRunsDir } from "../../executor/run-store";
 import { drill } from "../../drill/run";
 import type { StackSource } from "../../stack";
 import { createProgress, type Progress } from "../progress";
@@ -40,7 +41,7 @@ export function register(program: Command): void {
     .option("--group <name>", "rehearse only this group (repeatable)", collect)
     .option("--drill-file <file>", "scripted drill: scenario, groups and assertions (YAML)")
     .option("--cleanup", "remove what an interrupted or crashed drill left, then exit", false)
-    .option("--runs-dir <dir>", "where runs are recorded (default: ./.vmr/runs)")
+    .option("--runs-dir <dir>", "where runs are recorded (default: <cwd>/.vmr/runs)")
     .option("--out <dir>", "where the report goes (default: the run's directory)")
     .addOption(new Option("--mode <mode>", "execution mode").choices(EXECUTION_MODES as string[]))
     .addOption(new Option("--sla <policy>", "SLA ordering").choices(SLA_POLICIES as string[]))
@@ -50,9 +51,11 @@ export function register(program: Command): void {
     )
     .action(async (opts: DrillFlags) => {
       const source = sourceOf(opts);
+      // Runs are recorded beside the program, as for `vmr failover`.
+      const runsDir = opts.runsDir ?? (opts.cwd ? defaultRunsDir(opts.cwd) : undefined);
       const out = process.stdout;
       if (opts.cleanup) {
-        const r = await drillCleanup({ source, runsDir: opts.runsDir, onRemoved: (what) => out.write(`removed ${what}\n`) });
+        const r = await drillCleanup({ source, runsDir, onRemoved: (what) => out.write(`removed ${what}\n`) });
         if (r.runs.length > 0) out.write(`looked at unfinished drill run(s): ${r.runs.join(", ")}\n`);
         if (r.complete) out.write(r.removed.length === 0 ? "nothing left to clean up\n" : `cleanup complete: ${r.removed.length} object(s) removed\n`);
         else {
@@ -85,7 +88,7 @@ export function register(program: Command): void {
           source,
           drillFile: opts.drillFile,
           groups: opts.group,
-          runsDir: opts.runsDir,
+          runsDir,
           reportDir: opts.out,
           mode: opts.mode,
           sla: opts.sla,
