@@ -126,6 +126,11 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     throw new ValidationError("drill", [{ path: "stack", message: "the stack declares no ProtectionGroup: run `pulumi up` on a program that declares protection first, or check --stack / --stack-file" }]);
   const drillSpec: ResolvedDrillFile = { ...spec, groups: groups as [string, ...string[]] };
 
+  const what = typeof options.drillFile === "string" ? `drill file ${options.drillFile}` : "drill";
+  // Unknown groups first: they also decide which datacenter to open.
+  const modelIssues = checkDrillAgainstModel(drillSpec, model);
+  if (modelIssues.length > 0) throw new ValidationError(what, modelIssues);
+
   const open = options.openAdapters ?? openAdaptersDefault;
   const raw = await open(adapterSettingsFor(model, groups));
   try {
@@ -136,7 +141,7 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
       new Set(inventory.compute.managedSystems.map((m) => m.id)),
       new Set(inventory.compute.managedSystems.map((m) => m.site)),
     );
-    if (issues.length > 0) throw new ValidationError(typeof options.drillFile === "string" ? `drill file ${options.drillFile}` : "drill", issues);
+    if (issues.length > 0) throw new ValidationError(what, issues);
 
     phase(`planning drill ${spec.name}: ${groups.length} group(s), isolated network ${spec.network}`);
     const plan: Plan = planDrill({

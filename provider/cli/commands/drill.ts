@@ -7,6 +7,7 @@ import { EXECUTION_MODES, SLA_POLICIES, type ExecutionMode, type SlaPolicy } fro
 import { drillCleanup } from "../../drill/cleanup-command";
 import { defaultRunsDir } from "../../executor/run-store";
 import { drill } from "../../drill/run";
+import { duration } from "../../report/format";
 import type { StackSource } from "../../stack";
 import { createProgress, type Progress } from "../progress";
 
@@ -100,7 +101,8 @@ export function register(program: Command): void {
         bars?.stop();
         out.write(`\n${r.drill.name}: ${r.passed ? "PASSED" : r.interrupted ? "INTERRUPTED" : "FAILED"} (run ${r.runId})\n`);
         for (const a of r.report.assertions ?? []) out.write(`  ${a.passed ? "pass" : "FAIL"}  ${a.type}: ${a.message}\n`);
-        for (const g of r.report.groups) out.write(`  group ${g.name}: ${g.rtoSeconds === undefined ? g.verdict : `up at ${g.rtoSeconds.toFixed(1)} s`}${g.rtoBudgetSeconds !== undefined ? ` (budget ${g.rtoBudgetSeconds} s)` : ""}\n`);
+        for (const g of r.report.groups)
+          out.write(`  group ${g.name}: ${g.rtoSeconds === undefined ? g.verdict : `up at ${duration(g.rtoSeconds)}`}${g.rtoBudgetSeconds !== undefined ? ` (budget ${duration(g.rtoBudgetSeconds)})` : ""}${r.report.timeScale ? " simulated" : ""}\n`);
         out.write(`report: ${r.reportFiles.html ?? r.reportFiles.md ?? r.reportFiles.json}\n`);
         if (!r.passed) process.exitCode = 1;
       } finally {
