@@ -16,6 +16,8 @@ export interface GanttOptions {
   readonly detailLimit?: number;
   /** A lane needing more bar rows than this is aggregated. @default 24 */
   readonly maxRows?: number;
+  /** Above this many lanes, neighbouring target-system lanes are merged. @default 40 */
+  readonly maxLanes?: number;
 }
 
 const LABEL_WIDTH = 170;
@@ -97,7 +99,10 @@ export function renderGantt(report: RunReport, options: GanttOptions = {}): stri
     end: Math.max(s.endSeconds ?? lastEnd, s.startSeconds!),
     open: s.endSeconds === undefined,
   }));
-  const lanes = Object.entries(groupBy(bars, (b) => b.step.lane ?? "other:other")).sort((a, b) => compareLanes(parseLaneKey(a[0]), parseLaneKey(b[0])));
+  const lanes = mergeSystemLanes(
+    Object.entries(groupBy(bars, (b) => b.step.lane ?? "other:other")).sort((a, b) => compareLanes(parseLaneKey(a[0]), parseLaneKey(b[0]))),
+    options.maxLanes ?? 40,
+  );
   const aggregateAll = report.steps.length > detailLimit;
 
   const body: string[] = [];
@@ -105,6 +110,7 @@ export function renderGantt(report: RunReport, options: GanttOptions = {}): stri
   lanes.forEach(([key, laneBars], index) => {
     laneBars.sort((a, b) => a.start - b.start || a.end - b.end);
     const lane = parseLaneKey(key);
+    const systems = laneBars.length > 0 ? new Set(laneBars.map((b) => b.step.lane)).size : 0;
     const rows = packRows(laneBars);
     const rowCount = Math.max(1, ...rows.map((r) => r + 1));
     const aggregate = aggregateAll || rowCount > maxRows;
@@ -115,7 +121,7 @@ export function renderGantt(report: RunReport, options: GanttOptions = {}): stri
     if (index % 2 === 0) body.push(`<rect class="stripe" x="0" y="${y - LANE_GAP / 2}" width="${width}" height="${height + LANE_GAP}"/>`);
     const title = lane.family === "system" ? lane.name : `${lane.family === "storage" ? "storage " : ""}${lane.name}`;
     body.push(`<text class="lane" x="8" y="${y + 15}">${escapeHtml(title.length > 22 ? `${title.slice(0, 21)}…` : title)}</text>`);
-    const sub = [vms > 0 ? `${vms} VM${vms === 1 ? "" : "s"}` : `${laneBars.length} steps`, `peak ${peak}`].join(" · ");
+    const sub = [...(systems > 1 ? [`${systems} systems`] : []), vms > 0 ? `${vms} VM${vms === 1 ? "" : "s"}` : `${laneBars.length} steps`, `peak ${peak}`].join(" · ");
     body.push(`<text class="sub" x="8" y="${y + 29}">${sub}</text>`);
     if (aggregate) body.push(...aggregateLane(laneBars, y, height, span, x, plotWidth));
     else
@@ -163,6 +169,26 @@ export function renderGantt(report: RunReport, options: GanttOptions = {}): stri
     `<line class="axis" x1="${plotLeft}" y1="${AXIS_HEIGHT - 6}" x2="${plotLeft + plotWidth}" y2="${AXIS_HEIGHT - 6}"/>`,
     `</svg>`,
   ].join("\n");
+}
+
+/**
+ * Keeps the chart to about `maxLanes` lanes: when there are more, consecutive target systems share
+ * a lane ("sys-b-001 … sys-b-004"), in the order the lanes are sorted.
+ */
+function mergeSystemLanes(lanes: [string, Bar[]][], maxLanes: number): [string, Bar[]][] {
+  const systems = lanes.filter(([key]) => parseLaneKey(key).family === "system");
+  if (lanes.length <= maxLanes || systems.length < 2) return lanes;
+  const room = Math.max(1, maxLanes - (lanes.length - systems.length));
+  const size = Math.ceil(systems.length / room);
+  const merged: [string, Bar[]][] = [];
+  for (let i = 0; i < systems.length; i += size) {
+    const chunk = systems.slice(i, i + size);
+    const first = parseLaneKey(chunk[0][0]).name;
+    const last = parseLaneKey(chunk[chunk.length - 1][0]).name;
+    merged.push([`system:${chunk.length > 1 ? `${first} … ${last}` : first}`, chunk.flatMap(([, b]) => b)]);
+  }
+  const others = lanes.filter(([key]) => parseLaneKey(key).family !== "system");
+  return [...others, ...merged].sort((a, b) => compareLanes(parseLaneKey(a[0]), parseLaneKey(b[0])));
 }
 
 /** A lane drawn as concurrency over time, stacked by step kind, with failures marked below. */

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as sinon from "sinon";
-import { buildReport, renderHtml, renderMarkdown, renderReport, writeReport } from "../../../provider/report";
+import { buildReport, renderGantt, renderHtml, renderMarkdown, renderReport, writeReport } from "../../../provider/report";
 import { validate } from "../../../provider/validation";
 import { lparId, makeRun } from "./fixture";
 
@@ -144,6 +144,19 @@ describe("report", () => {
       assert.match(html, /<title>restart-lpar-0000 · RestartLpar · [\d.]+–[\d.]+ s<\/title>/);
       for (const lane of ["sys-b1", "sys-b2", "storage svc-b"]) assert.ok(html.includes(`>${lane}</text>`), lane);
       for (const l of report.slaLevels) assert.ok(html.includes(`SLA ${l.slaLevel} up `), `SLA ${l.slaLevel}`);
+    });
+
+    it("merges neighbouring target systems into shared lanes when there are more than 40", () => {
+      // GIVEN a run onto 90 target systems
+      const report = buildReport(makeRun({ vms: 900, targets: 90 }));
+      // WHEN it is drawn
+      const gantt = renderGantt(report);
+      // THEN it has at most 40 lanes, each naming its first and last system and how many it holds
+      const lanes = gantt.match(/<text class="lane" x="8"[^>]*>[^<]*<\/text>/g) ?? [];
+      assert.ok(lanes.length <= 40 && lanes.length >= 30, `${lanes.length} lanes`);
+      assert.match(gantt, />sys-b1 … sys-b\d+<\/text>/);
+      assert.match(gantt, />3 systems · 30 VMs · peak \d+<\/text>/);
+      assert.match(gantt, />storage svc-b<\/text>/);
     });
 
     it("escapes names that look like markup", () => {
