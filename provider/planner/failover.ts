@@ -7,8 +7,8 @@
 // effort (its storage may be lost with the site).
 
 import type { PlanningContext } from "./context";
-import { addPostHooks, addPreHooks, afterDependencies, hmcOf, stepId, volumeParams, volumeResources, type PlacedVm } from "./placed";
-import { bystandersOf } from "./storage";
+import { addPostHooks, addPreHooks, afterDependencies, hmcOf, hostDown, stepId, unmapStep, volumeParams, volumeResources, type PlacedVm } from "./placed";
+import { bystandersOf, staleMappings } from "./storage";
 import { hmcKey, storageKey, systemKey, type StepGraph } from "./steps";
 
 export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: readonly PlacedVm[], failedHosts: ReadonlySet<string>, warnings: string[]): void {
@@ -56,29 +56,27 @@ export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: rea
     const lpar = p.vm.lpar.id;
     const group = p.vm.entry.group.name;
     const level = p.vm.slaLevel;
+    // The restart waits for the maps, and through them for every unmap that must succeed.
     const maps: string[] = [];
     p.choices.forEach((c, i) => {
       const action = p.actions[i];
       const replica = c.consistencyGroup !== undefined;
-      let unmap: string | undefined;
+      const base = (bestEffort: boolean) => ({ slaLevel: level, lpar, group, bestEffort, dependsOn: [fenceId(lpar)] });
+      const systemOf = (volume: string): string => ctx.volumes.get(volume)?.storageSystem ?? c.attachSystem;
+      // Unmapping the attached volume elsewhere must succeed (its storage is the one mapped
+      // now); the other side of a replicated pair may be lost with its site: best effort.
+      const unmapsOfAttach: string[] = [];
       if (c.sourceMapping) {
-        const m = c.sourceMapping;
-        const sourceSystem = ctx.volumes.get(c.source)?.storageSystem ?? c.attachSystem;
-        unmap = g.add({
-          id: stepId("UnmapSourceVolume", lpar, c.source),
-          kind: "UnmapSourceVolume",
-          slaLevel: level,
-          lpar,
-          group,
-          bestEffort: replica,
-          params: volumeParams(c.source, p.vm.source, m.via, m.vios),
-          resources: volumeResources(sourceSystem, p.vm.source, m.via, m.vios),
-          dependsOn: [fenceId(lpar)],
-        });
+        const unmap = g.add(unmapStep(stepId("UnmapSourceVolume", lpar, c.source), base(replica), systemOf(c.source), c.sourceMapping, hostDown(ctx, p.vm.source, failedHosts)));
+        if (!replica) unmapsOfAttach.push(unmap);
       }
-      const dependsOn = [fenceId(lpar)];
+      for (const m of staleMappings(ctx, lpar, c, p.vm.source, p.target)) {
+        const ofAttach = m.volume === c.attach;
+        const unmap = g.add(unmapStep(stepId("UnmapSourceVolume", lpar, m.volume, m.host), base(!ofAttach), systemOf(m.volume), m, hostDown(ctx, m.host, failedHosts)));
+        if (ofAttach) unmapsOfAttach.push(unmap);
+      }
+      const dependsOn = [fenceId(lpar), ...unmapsOfAttach];
       if (replica) dependsOn.push(stepId("FailoverConsistencyGroup", c.consistencyGroup as string));
-      else if (unmap) dependsOn.push(unmap);
       maps.push(
         g.add({
           id: stepId("MapReplicaVolume", lpar, c.attach),
@@ -86,8 +84,8 @@ export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: rea
           slaLevel: level,
           lpar,
           group,
-          params: volumeParams(c.attach, p.target, c.via, action.vios),
-          resources: volumeResources(c.attachSystem, p.target, c.via, action.vios),
+          params: volumeParams(c.attach, p.target, action.via, action.vios),
+          resources: volumeResources(c.attachSystem, p.target, action.via, action.vios),
           dependsOn,
         }),
       );

@@ -8,9 +8,9 @@
 
 import type { ResolvedConsistencyGroup } from "../model";
 import type { PlanningContext } from "./context";
-import { addPostHooks, addPreHooks, afterDependencies, hmcOf, stepId, type PlacedVm } from "./placed";
-import { bystandersOf } from "./storage";
-import { hmcKey, storageKey, systemKey, viosKey, type StepGraph } from "./steps";
+import { addPostHooks, addPreHooks, afterDependencies, hmcOf, hostDown, stepId, unmapStep, volumeParams, volumeResources, type PlacedVm } from "./placed";
+import { bystandersOf, staleMappings } from "./storage";
+import { hmcKey, storageKey, type StepGraph } from "./steps";
 
 /** The side of a consistency group a volume is on. */
 function sideOf(cg: ResolvedConsistencyGroup, volume: string): "master" | "aux" {
@@ -88,25 +88,23 @@ export function addMoveSteps(ctx: PlanningContext, g: StepGraph, placed: readonl
     const storageSteps: string[] = [];
     p.choices.forEach((c, i) => {
       const action = p.actions[i];
-      let unmap: string | undefined;
+      const base = () => ({ slaLevel: level, lpar, group, dependsOn: [shutdownId(lpar)] });
+      const systemOf = (volume: string): string => ctx.volumes.get(volume)?.storageSystem ?? c.attachSystem;
+      const unmapsOfAttach: string[] = [];
       if (c.sourceMapping) {
-        const m = c.sourceMapping;
-        const sourceSystem = ctx.volumes.get(c.source)?.storageSystem ?? c.attachSystem;
-        unmap = g.add({
-          id: stepId("UnmapSourceVolume", lpar, c.source),
-          kind: "UnmapSourceVolume",
-          slaLevel: level,
-          lpar,
-          group,
-          params: { volume: c.source, host: p.vm.source, via: m.via, ...(m.vios !== undefined ? { vios: m.vios } : {}) },
-          resources: [storageKey(sourceSystem), ...(m.via === "vscsi" && m.vios !== undefined ? [viosKey(p.vm.source, m.vios)] : [])],
-          dependsOn: [shutdownId(lpar)],
-        });
+        const unmap = g.add(unmapStep(stepId("UnmapSourceVolume", lpar, c.source), base(), systemOf(c.source), c.sourceMapping, hostDown(ctx, p.vm.source)));
         storageSteps.push(unmap);
+        if (c.consistencyGroup === undefined) unmapsOfAttach.push(unmap);
       }
-      const dependsOn = [shutdownId(lpar)];
+      // Mappings an earlier recovery left behind (a lost site): gone before the LPAR starts, so
+      // that its volumes are mapped once, to the host it runs on.
+      for (const m of staleMappings(ctx, lpar, c, p.vm.source, p.target)) {
+        const unmap = g.add(unmapStep(stepId("UnmapSourceVolume", lpar, m.volume, m.host), base(), systemOf(m.volume), m, hostDown(ctx, m.host)));
+        storageSteps.push(unmap);
+        if (m.volume === c.attach) unmapsOfAttach.push(unmap);
+      }
+      const dependsOn = [shutdownId(lpar), ...unmapsOfAttach];
       if (c.consistencyGroup !== undefined) dependsOn.push(stepId("SwitchConsistencyGroup", c.consistencyGroup));
-      else if (unmap) dependsOn.push(unmap);
       storageSteps.push(
         g.add({
           id: stepId("MapReplicaVolume", lpar, c.attach),
@@ -114,8 +112,8 @@ export function addMoveSteps(ctx: PlanningContext, g: StepGraph, placed: readonl
           slaLevel: level,
           lpar,
           group,
-          params: { volume: c.attach, host: p.target, via: c.via, ...(action.vios !== undefined ? { vios: action.vios } : {}) },
-          resources: [storageKey(c.attachSystem), ...(action.vios !== undefined ? [viosKey(p.target, action.vios)] : [])],
+          params: volumeParams(c.attach, p.target, action.via, action.vios),
+          resources: volumeResources(c.attachSystem, p.target, action.via, action.vios),
           dependsOn,
         }),
       );
@@ -127,7 +125,7 @@ export function addMoveSteps(ctx: PlanningContext, g: StepGraph, placed: readonl
       lpar,
       group,
       params: { source: p.vm.source, target: p.target, volumes: p.actions.map((a) => a.attach) },
-      resources: [hmcKey(hmcOf(ctx, p.target)), systemKey(p.target)],
+      resources: [hmcKey(hmcOf(ctx, p.target))],
       dependsOn: [shutdownId(lpar), ...storageSteps, ...afterDependencies(p.vm, placedIds, verifyId)],
     });
     const start = g.add({

@@ -4,8 +4,9 @@
 import type { VolumeAction } from "../generated/plan";
 import type { AffectedVm } from "./affected";
 import type { PlanningContext } from "./context";
-import { storageKey, viosKey, type StepGraph } from "./steps";
+import { storageKey, viosKey, type StepGraph, type StepSpec } from "./steps";
 import type { StepParams } from "../generated/plan";
+import type { HostMapping } from "../model";
 import type { VolumeChoice } from "./storage";
 
 export interface PlacedVm {
@@ -100,4 +101,32 @@ export function volumeParams(volume: string, host: string, via: "vscsi" | "npiv"
 /** A map or unmap holds its storage system and, for vSCSI, the VIOS that applies it. */
 export function volumeResources(storageSystem: string, host: string, via: "vscsi" | "npiv", vios: string | undefined): string[] {
   return via === "vscsi" && vios !== undefined ? [storageKey(storageSystem), viosKey(host, vios)] : [storageKey(storageSystem)];
+}
+
+/** A host whose VIOS cannot answer: failed in this plan, or not Operating in the inventory. */
+export function hostDown(ctx: PlanningContext, host: string, failedHosts?: ReadonlySet<string>): boolean {
+  return (failedHosts?.has(host) ?? false) || ctx.systems.get(host)?.state !== "Operating";
+}
+
+/**
+ * An UnmapSourceVolume step removing `mapping` of a volume on `storageSystem`. As the storage
+ * does it: the VIOS removes the device first when the host is up (holding its VIOS); on a host
+ * that is down only the SAN side of the mapping is removed, without the VIOS and its time.
+ */
+export function unmapStep(
+  id: string,
+  base: { slaLevel: number; lpar: string; group: string; bestEffort?: boolean; dependsOn: string[] },
+  storageSystem: string,
+  mapping: HostMapping,
+  down: boolean,
+): StepSpec {
+  const vios = down ? undefined : mapping.vios;
+  return {
+    id,
+    kind: "UnmapSourceVolume",
+    ...base,
+    params: volumeParams(mapping.volume, mapping.host, mapping.via, mapping.vios),
+    resources: volumeResources(storageSystem, mapping.host, mapping.via, vios),
+    ...(down && mapping.via === "vscsi" ? { viosSkipped: true } : {}),
+  };
 }

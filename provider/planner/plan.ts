@@ -83,7 +83,7 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
       const site = ctx.systems.get(outcome.system)?.site as string;
       const choices = volumesBySite.get(vm.lpar.id)?.get(site);
       if (!choices) throw new Error(`internal: ${vm.lpar.id} placed at site ${site}, which its volumes do not reach`);
-      placement.volumes = volumeActions(choices, outcome.system, rotation);
+      placement.volumes = volumeActions(ctx, kind, choices, outcome.system, rotation);
       placed.push({ vm, target: outcome.system, choices, actions: placement.volumes });
     } else {
       placement.reason = outcome.reason;

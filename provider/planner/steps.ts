@@ -28,9 +28,9 @@ export const STORAGE_KINDS: ReadonlySet<StepKind> = new Set<StepKind>([
 ]);
 
 /** Median seconds of a step, from the latency table; vSCSI changes add the VIOS mapping update. */
-export function stepSeconds(table: LatencyTable, kind: StepKind, params: StepParams, hookSeconds: number): number {
+export function stepSeconds(table: LatencyTable, kind: StepKind, params: StepParams, hookSeconds: number, viosSkipped = false): number {
   const m = (op: Parameters<typeof medianSeconds>[1]): number => medianSeconds(table, op);
-  const vios = params.via === "vscsi" ? m("viosMapping") : 0;
+  const vios = params.via === "vscsi" && !viosSkipped ? m("viosMapping") : 0;
   switch (kind) {
     case "FenceSourceLpar":
       return m("fenceLpar");
@@ -81,6 +81,8 @@ export interface StepSpec {
   readonly params?: StepParams;
   readonly resources?: readonly string[];
   readonly dependsOn?: readonly string[];
+  /** A vSCSI unmap on a host that is down: its VIOS cannot answer, only the SAN side is removed. */
+  readonly viosSkipped?: boolean;
 }
 
 /** Accumulates steps; a step added twice (a consistency group two LPARs need) is merged. */
@@ -112,7 +114,7 @@ export class StepGraph {
       slaLevel: spec.slaLevel,
       dependsOn: [],
       resources: uniqueSorted(spec.resources ?? []),
-      estimateSeconds: stepSeconds(this.ctx.options.latencies, spec.kind, params, this.ctx.options.hookEstimateSeconds),
+      estimateSeconds: stepSeconds(this.ctx.options.latencies, spec.kind, params, this.ctx.options.hookEstimateSeconds, spec.viosSkipped),
     };
     if (spec.lpar !== undefined) step.lpar = spec.lpar;
     if (spec.group !== undefined) step.group = spec.group;

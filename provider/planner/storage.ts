@@ -73,14 +73,45 @@ export class ViosRotation {
   }
 }
 
-/** The volume actions of a placement, with a VIOS chosen for every vSCSI mapping. */
-export function volumeActions(choices: readonly VolumeChoice[], target: string, rotation: ViosRotation): VolumeAction[] {
+/** The live mapping of `volume` to `host`, if the inventory has one. */
+export function mappingTo(ctx: PlanningContext, volume: string, host: string): HostMapping | undefined {
+  return (ctx.mappingsByVolume.get(volume) ?? []).find((m) => m.host === host);
+}
+
+/**
+ * The volume actions of a placement, with a VIOS chosen for every vSCSI mapping. A mapping that
+ * survives at the target (an earlier recovery left it: its unmap was best effort at a lost
+ * site) is reused as it is: a storage system refuses to map a volume again through another
+ * VIOS or protocol. A drill maps FlashCopy copies, never `attach` itself: nothing to reuse.
+ */
+export function volumeActions(ctx: PlanningContext, kind: PlanKind, choices: readonly VolumeChoice[], target: string, rotation: ViosRotation): VolumeAction[] {
   return choices.map((c) => {
-    const action: VolumeAction = { source: c.source, attach: c.attach, via: c.via };
-    if (c.via === "vscsi") action.vios = rotation.take(target);
+    const kept = kind === "drill" ? undefined : mappingTo(ctx, c.attach, target);
+    const via = kept?.via ?? c.via;
+    const action: VolumeAction = { source: c.source, attach: c.attach, via };
+    if (via === "vscsi") action.vios = kept?.vios ?? rotation.take(target);
     if (c.consistencyGroup !== undefined) action.consistencyGroup = c.consistencyGroup;
     return action;
   });
+}
+
+/**
+ * Mappings of a volume the LPAR uses now or will use to hosts it will not run on, besides its
+ * source mapping (which the plan removes anyway): left behind by an earlier recovery whose
+ * best-effort unmap failed at a lost site. Left alone: the target's mapping of `attach` (reused)
+ * and a mapping to a host where another LPAR uses the volume (a shared disk).
+ */
+export function staleMappings(ctx: PlanningContext, lpar: string, c: VolumeChoice, source: string, target: string): HostMapping[] {
+  const out: HostMapping[] = [];
+  for (const volume of c.source === c.attach ? [c.attach] : [c.source, c.attach]) {
+    for (const m of ctx.mappingsByVolume.get(volume) ?? []) {
+      if (volume === c.attach && m.host === target) continue;
+      if (volume === c.source && m.host === source) continue;
+      const shared = (ctx.lparsByVolume.get(volume) ?? []).some((l) => l !== lpar && ctx.lpars.get(l)?.host === m.host);
+      if (!shared) out.push(m);
+    }
+  }
+  return out;
 }
 
 /** LPARs outside `moving` that use a volume of consistency group `cg`: they lose replication when it fails over. */

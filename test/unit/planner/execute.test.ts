@@ -4,7 +4,7 @@ import { strict as assert } from "assert";
 import * as sinon from "sinon";
 import { VirtualClock } from "../../../provider/clock";
 import { createInMemorySimulator, generateTopology, type Simulator } from "../../../provider/adapters/simulator";
-import { simFailHost, simFailSite } from "../../../provider/adapters/simulator/control";
+import { simFailHost, simFailSite, simRepair } from "../../../provider/adapters/simulator/control";
 import { runPlan } from "../../../provider/executor/run";
 import { failureOf } from "../../../provider/executor/outcome";
 import type { Plan } from "../../../provider/generated/plan";
@@ -27,6 +27,18 @@ async function assertRecovered(sim: Simulator, plan: Plan): Promise<void> {
     const lpar = await sim.compute.getLpar(p.lpar);
     assert.equal(lpar.host, p.target, `${p.lpar} runs on its planned target`);
     assert.equal(lpar.state, "Running");
+  }
+}
+
+/** Every volume an LPAR uses is mapped exactly once, to the host it runs on; every LPAR runs. */
+async function assertMappedOnceWhereRunning(sim: Simulator): Promise<void> {
+  const { compute, storage } = await inventoryOf(sim);
+  for (const lpar of compute.lpars) {
+    assert.equal(lpar.state, "Running", `${lpar.id} runs`);
+    for (const v of lpar.volumes) {
+      const hosts = storage.hostMappings.filter((m) => m.volume === v).map((m) => m.host);
+      assert.deepEqual(hosts, [lpar.host], `volume ${v} of ${lpar.id} is mapped once, to ${lpar.host}`);
+    }
   }
 }
 
@@ -89,5 +101,26 @@ describe("planner -> executor -> simulator", () => {
       assert.match(p.target as string, /^sys-a-/);
       assert.deepEqual((await sim.compute.getLpar(p.lpar)).volumes, p.volumes.map((v) => v.attach));
     }
+  });
+
+  it("fails back after a lost site without mapping a volume twice or to the wrong host", async () => {
+    // GIVEN site A lost and recovered at site B: unmapping at the lost site failed (best effort),
+    // so site A's host mappings of the original volumes survive
+    const { sim, clock, model } = await world();
+    await simFailSite("site-a", { store: sim.store });
+    const over = planFailover({ model, inventory: await inventoryOf(sim), failure: { failedSite: "site-a" } });
+    const first = await runPlan(over, sim, { clock });
+    assert.equal(first.status, "succeeded", JSON.stringify(failureOf(first)?.message));
+    const stale = (await sim.storage.inventory()).hostMappings.filter((m) => /^sys-a-/.test(m.host));
+    assert.ok(stale.length > 0, "the lost site's mappings survived the failover");
+    // WHEN site A is repaired and everything fails back
+    await simRepair("site-a", { store: sim.store });
+    const back = planFailback({ model, inventory: await inventoryOf(sim) });
+    assert.equal(back.placements.length, 12);
+    const second = await runPlan(back, sim, { clock });
+    // THEN every LPAR runs at home, each volume mapped once, to the host the LPAR runs on
+    assert.equal(second.status, "succeeded", JSON.stringify(failureOf(second)?.message));
+    await assertRecovered(sim, back);
+    await assertMappedOnceWhereRunning(sim);
   });
 });
