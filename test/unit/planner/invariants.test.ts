@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import * as fc from "fast-check";
 import * as sinon from "sinon";
 import type { Plan } from "../../../provider/generated/plan";
-import { lowerBound, listSchedule, makePlan, planFailover, serialSeconds } from "../../../provider/planner";
+import { lowerBound, listSchedule, makePlan, planFailback, planFailover, serialSeconds, type Inventory } from "../../../provider/planner";
 import { validate } from "../../../provider/validation";
 import { buildWorld, hostId, lparId, type WorldSpec } from "./world";
 
@@ -247,6 +247,59 @@ describe("planner invariants (property-based)", () => {
         // AND no placed LPAR lands on a host being vacated, and the lower bound holds
         for (const p of plan.placements) if (p.target !== null && kind !== "failback") assert.notEqual(p.target, p.source);
         assert.ok(plan.estimate.lowerBoundSeconds <= plan.estimate.makespanSeconds + EPS);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("fails back after a lost site with every volume mapped once, to the host its LPAR goes to", () => {
+    fc.assert(
+      fc.property(worldArb, fc.nat(), ({ spec }, viosPick) => {
+        // GIVEN site A's VMs recovered on site B's replicas, their home mappings left behind
+        // (through any VIOS of the home host): the lost site's unmaps failed
+        const { model, inventory } = buildWorld(spec);
+        const bHosts = spec.hosts.map((h, i) => (h.site === "B" ? i : -1)).filter((i) => i >= 0);
+        if (bHosts.length === 0) return;
+        const viosesOf = (i: number): string[] => (spec.hosts[i].vioses && spec.hosts[i].vioses.length > 0 ? spec.hosts[i].vioses : ["vios1", "vios2"]) as string[];
+        const lpars = inventory.compute.lpars.map((l, i) =>
+          spec.hosts[spec.vms[i].host].site !== "A" ? l : { ...l, host: hostId(bHosts[i % bHosts.length]), volumes: l.volumes.map((v) => v.replace(/^v/, "r")) },
+        );
+        const home = inventory.storage.hostMappings.map((m, k) => {
+          const vioses = viosesOf(Number(m.host.slice(3)));
+          return m.via === "vscsi" ? { ...m, vios: vioses[(viosPick + k) % vioses.length] } : m;
+        });
+        const replicas = lpars
+          .filter((l) => l.volumes.some((v) => v.startsWith("r")))
+          .flatMap((l) => l.volumes.map((volume) => ({ volume, host: l.host, via: "vscsi" as const, vios: viosesOf(Number(l.host.slice(3)))[0] })));
+        const after: Inventory = {
+          compute: { ...inventory.compute, lpars },
+          storage: {
+            ...inventory.storage,
+            hostMappings: [...home, ...replicas],
+            consistencyGroups: inventory.storage.consistencyGroups.map((c) => ({ ...c, primary: "aux" as const })),
+          },
+        };
+        // WHEN failback is planned and its unmaps and maps are applied to the mapping table
+        const plan = planFailback({ model, inventory: after });
+        const table = new Map<string, { host: string; via: string; vios?: string }[]>();
+        for (const m of after.storage.hostMappings) table.set(m.volume, [...(table.get(m.volume) ?? []), { host: m.host, via: m.via, vios: m.vios }]);
+        const unmaps = plan.steps.filter((s) => s.kind === "UnmapSourceVolume");
+        for (const u of unmaps) table.set(u.params?.volume as string, (table.get(u.params?.volume as string) ?? []).filter((m) => m.host !== u.params?.host));
+        for (const m of plan.steps.filter((s) => s.kind === "MapReplicaVolume")) {
+          const volume = m.params?.volume as string;
+          // THEN no map asks for a mapping the storage would refuse, and each waits for the unmaps of its volume
+          const existing = (table.get(volume) ?? []).find((x) => x.host === m.params?.host);
+          if (existing) assert.deepEqual([existing.via, existing.vios], [m.params?.via, m.params?.vios], `${m.id} reuses the surviving mapping`);
+          else table.set(volume, [...(table.get(volume) ?? []), { host: m.params?.host as string, via: m.params?.via as string, vios: m.params?.vios }]);
+          for (const u of unmaps) if (u.params?.volume === volume) assert.ok(m.dependsOn.includes(u.id), `${m.id} waits for ${u.id}`);
+        }
+        // AND every volume of every placed LPAR ends mapped once, to its target, before it moves
+        for (const p of plan.placements) {
+          if (p.target === null) continue;
+          for (const v of p.volumes) assert.deepEqual((table.get(v.attach) ?? []).map((m) => m.host), [p.target], `${v.attach} of ${p.lpar}`);
+          const move = plan.steps.find((s) => s.id === `MoveLpar:${p.lpar}`) as Plan["steps"][number];
+          for (const u of unmaps) if (u.lpar === p.lpar) assert.ok(move.dependsOn.includes(u.id), `${move.id} waits for ${u.id}`);
+        }
       }),
       { numRuns: 100 },
     );

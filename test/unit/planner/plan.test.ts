@@ -260,6 +260,45 @@ describe("planner", () => {
       assert.equal(stepsOf(plan, "ReverseReplication").length, 0);
     });
 
+    it("failback after a lost site: reuses a mapping surviving at the target and unmaps the others before the move", () => {
+      // GIVEN the VMs on site B's replicas, and their home mappings on sys0 still there (vSCSI through vios2):
+      // the failover's best-effort unmaps failed with the lost site
+      const world = buildWorld(twoSites());
+      const lpars = world.inventory.compute.lpars.map((l) => ({ ...l, host: hostId(2), volumes: l.volumes.map((v) => v.replace(/^v/, "r")) }));
+      const survivors = world.inventory.storage.hostMappings.map((m) => (m.via === "vscsi" ? { ...m, vios: "vios2" } : m));
+      const hostMappings = [...survivors, ...lpars.flatMap((l) => l.volumes.map((v) => ({ volume: v, host: hostId(2), via: "vscsi" as const, vios: "vios1" })))];
+      const consistencyGroups = world.inventory.storage.consistencyGroups.map((c) => ({ ...c, primary: "aux" as const, state: "consistent_synchronized" as const }));
+      // WHEN failback is planned
+      const plan = planFailback({ model: world.model, inventory: { compute: { ...world.inventory.compute, lpars }, storage: { ...world.inventory.storage, hostMappings, consistencyGroups } } });
+      // THEN LPARs go home to both sys0 (where the mappings survive) and sys1
+      const targets = new Set(plan.placements.map((p) => p.target));
+      assert.deepEqual([...targets].sort(), [hostId(0), hostId(1)]);
+      const byId = new Map(plan.steps.map((s) => [s.id, s]));
+      for (const p of plan.placements) {
+        const move = byId.get(`MoveLpar:${p.lpar}`) as Step;
+        for (const v of p.volumes) {
+          const survivor = survivors.find((m) => m.volume === v.attach) as (typeof survivors)[number];
+          const map = byId.get(`MapReplicaVolume:${p.lpar}:${v.attach}`) as Step;
+          const staleId = `UnmapSourceVolume:${p.lpar}:${v.attach}:${hostId(0)}`;
+          if (p.target === hostId(0)) {
+            // the surviving mapping is asked for as it is: same protocol, same VIOS
+            assert.equal(v.via, survivor.via);
+            assert.equal(v.vios, survivor.vios, `${v.attach} keeps its VIOS at ${p.target}`);
+            assert.equal(map.params?.vios, survivor.vios);
+            assert.ok(!byId.has(staleId), `${v.attach} is not unmapped from the host it stays on`);
+          } else {
+            // the home mapping on another host goes before the volume is mapped and the LPAR moves
+            const unmap = byId.get(staleId);
+            assert.ok(unmap, `${v.attach} is unmapped from ${hostId(0)}`);
+            assert.deepEqual({ volume: unmap.params?.volume, host: unmap.params?.host }, { volume: v.attach, host: hostId(0) });
+            assert.ok(!unmap.bestEffort);
+            assert.ok(map.dependsOn.includes(staleId), `${map.id} waits for ${staleId}`);
+            assert.ok(move.dependsOn.includes(staleId), `${move.id} waits for ${staleId}`);
+          }
+        }
+      }
+    });
+
     it("drill: FlashCopies each consistency group once, starts copies in the isolated network, then cleans up", () => {
       const plan = planDrill({ ...buildWorld(twoSites()), options: { drillNetwork: "iso" } });
       assert.deepEqual(stepsOf(plan, "CreateFlashCopyGroup").map((s) => s.params?.flashCopyGroup).sort(), ["vmr-drill-cg0", "vmr-drill-cg1"]);
