@@ -8,7 +8,7 @@
 
 import type { PlanningContext } from "./context";
 import { afterDependencies, hmcOf, stepId, type PlacedVm } from "./placed";
-import { hmcKey, storageKey, systemKey, viosKey, type StepGraph } from "./steps";
+import { hmcKey, storageKey, viosKey, type StepGraph } from "./steps";
 
 /** Name of the FlashCopy group a drill makes of a consistency group's replicas. */
 export const drillFlashCopyName = (consistencyGroup: string): string => `vmr-drill-${consistencyGroup}`;
@@ -66,7 +66,7 @@ export function addDrillSteps(ctx: PlanningContext, g: StepGraph, placed: readon
       lpar,
       group,
       params: { target: p.target, volumes: p.actions.map((a) => a.attach), flashCopyGroup: drillFlashCopyName(p.choices[0]?.consistencyGroup as string), network },
-      resources: [hmc, systemKey(p.target)],
+      resources: [hmc],
       dependsOn: [...maps, ...afterDependencies(p.vm, placedIds, verifyId)],
     });
     g.add({ id: verifyId(lpar), kind: "VerifyLpar", slaLevel: level, lpar, group, params: { target: p.target, network }, dependsOn: [start] });

@@ -1,6 +1,7 @@
 // Building the step DAG: ids, durations from the shared latency table, and the
 // concurrency-limited resources each step holds. The resource keys are a contract with the
-// executor and the simulator:
+// executor and the simulator: a step holds what the adapter operation it runs holds (the table
+// in adapters/simulator/resources.ts; test/unit/planner/resources.test.ts checks every kind):
 //   hmc:<name>                     the HMC's maxConcurrentJobs
 //   system:<managedSystemId>       remote restarts a target accepts at once
 //   vios:<managedSystemId>/<vios>  1: a VIOS applies one mapping change at a time
@@ -60,7 +61,8 @@ export function stepSeconds(table: LatencyTable, kind: StepKind, params: StepPar
     case "StartDrillLpar":
       return m("createLpar") + m("powerOnLpar");
     case "DeleteDrillLpar":
-      return m("deleteLpar");
+      // The copy is running when it is deleted: it is stopped first.
+      return m("fenceLpar") + m("deleteLpar");
     case "VerifyLpar":
       return m("bootLpar");
     case "CleanupSourceLpar":
