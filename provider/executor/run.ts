@@ -138,6 +138,7 @@ async function execute(plan: Plan, adapters: Adapters, options: RunPlanOptions, 
       wallTime: new Date().toISOString(),
       process: process_,
       settings,
+      ...(adapters.compute.timeScale !== undefined ? { timeScale: adapters.compute.timeScale } : {}),
       plan,
     });
   }

@@ -22,6 +22,10 @@ export interface RunStarted {
   wallTime: string;
   process: Process;
   settings: RunSettings;
+  /**
+   * On the simulator: clock milliseconds per simulated millisecond, so reports show simulated time. Absent on hardware.
+   */
+  timeScale?: number;
   plan: Plan;
 }
 /**

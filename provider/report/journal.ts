@@ -79,7 +79,7 @@ export function runRecordFromJournal(records: readonly JournalRecord[], drillOut
     endedAt,
     startedAtMs: started.timeMs,
     events,
-    timeScale: drillOutcome?.timeScale,
+    timeScale: drillOutcome?.timeScale ?? started.timeScale,
     assertions: drillOutcome?.assertions,
     cleanup: drillOutcome?.cleanup,
   };

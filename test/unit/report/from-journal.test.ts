@@ -48,6 +48,18 @@ describe("report from a journal", function () {
     assert.ok(Math.abs(scaled.report.makespanSeconds - 2 * recorded.report.makespanSeconds) <= 0.01, `${scaled.report.makespanSeconds} vs ${recorded.report.makespanSeconds}`);
   });
 
+  it("reads the simulator's time scale from the journal itself, without a drill outcome file", async () => {
+    // GIVEN only the journal of the run (a failover has no drill.json beside it)
+    const alone = path.join(dir, "journal-only");
+    fs.mkdirSync(alone);
+    fs.copyFileSync(path.join(recorded.runDir, "journal.jsonl"), path.join(alone, "journal.jsonl"));
+    // WHEN it is reported
+    const fromJournal = await report({ run: alone, outDir: alone, formats: ["json"] });
+    // THEN its times are simulated seconds, as in the drill's own report
+    assert.equal(fromJournal.report.timeScale, recorded.report.timeScale);
+    assert.equal(fromJournal.report.makespanSeconds, recorded.report.makespanSeconds);
+  });
+
   it("accepts a run directory or a journal file, and names the run it cannot find", async () => {
     const byDir = await report({ run: recorded.runDir, outDir: path.join(dir, "d"), formats: ["json"] });
     const byFile = await report({ run: path.join(recorded.runDir, "journal.jsonl"), outDir: path.join(dir, "f"), formats: ["json"] });
