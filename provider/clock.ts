@@ -1,6 +1,8 @@
 // Time is injected wherever it passes, so the same executor and simulator run in wall time
 // against hardware and in virtual (discrete-event) time in benchmarks.
 
+import { Heap } from "./heap";
+
 export interface Clock {
   /** Milliseconds since an arbitrary origin. */
   now(): number;
@@ -56,7 +58,8 @@ interface Timer {
 export class VirtualClock implements Clock {
   private current: number;
   private seq = 0;
-  private timers: Timer[] = [];
+  // Ordered by (at, seq): equal wake-ups fire in FIFO order.
+  private readonly timers = new Heap<Timer>(earlier);
   private pumping = false;
 
   constructor(start = 0) {
@@ -82,49 +85,14 @@ export class VirtualClock implements Clock {
           resolve();
         };
       }
-      this.insert(timer);
+      this.timers.push(timer);
       this.pump();
     });
   }
 
   /** Timers still waiting (for tests and diagnostics). */
   get pending(): number {
-    return this.timers.length;
-  }
-
-  private insert(timer: Timer): void {
-    // A binary min-heap ordered by (at, seq): equal wake-ups fire in FIFO order.
-    const heap = this.timers;
-    heap.push(timer);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!earlier(heap[i], heap[parent])) break;
-      [heap[i], heap[parent]] = [heap[parent], heap[i]];
-      i = parent;
-    }
-  }
-
-  private popEarliest(): Timer | undefined {
-    const heap = this.timers;
-    if (heap.length === 0) return undefined;
-    const top = heap[0];
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && earlier(heap[l], heap[m])) m = l;
-        if (r < heap.length && earlier(heap[r], heap[m])) m = r;
-        if (m === i) break;
-        [heap[i], heap[m]] = [heap[m], heap[i]];
-        i = m;
-      }
-    }
-    return top;
+    return this.timers.size;
   }
 
   private pump(): void {
@@ -133,15 +101,15 @@ export class VirtualClock implements Clock {
     setImmediate(() => {
       this.pumping = false;
       // Cancelled timers are dropped without moving time.
-      let next = this.popEarliest();
-      while (next?.cancelled) next = this.popEarliest();
+      let next = this.timers.pop();
+      while (next?.cancelled) next = this.timers.pop();
       if (!next) return;
       this.current = Math.max(this.current, next.at);
       // Wake every timer due at the same instant together, then let their callbacks run.
       const due = [next];
-      while (this.timers.length > 0 && this.timers[0].at <= this.current) due.push(this.popEarliest()!);
+      while ((this.timers.peek()?.at ?? Infinity) <= this.current) due.push(this.timers.pop()!);
       for (const t of due) if (!t.cancelled) t.resolve();
-      if (this.timers.length > 0) this.pump();
+      if (this.timers.size > 0) this.pump();
     });
   }
 }

@@ -3,7 +3,7 @@
 
 import type { Clock } from "../clock";
 import { ExecutionError } from "../errors";
-import { Heap } from "./heap";
+import { Heap } from "../heap";
 import type { RetryPolicy } from "./types";
 
 /** mulberry32: a small, fast, well-distributed 32-bit PRNG. Returns numbers in [0, 1). */

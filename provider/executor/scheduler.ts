@@ -7,7 +7,7 @@
 
 import type { Step } from "../generated/plan";
 import type { PlanGraph } from "./graph";
-import { Heap } from "./heap";
+import { Heap } from "../heap";
 import type { ExecutionMode, SlaPolicy } from "./types";
 
 /** Synthetic resources that make the paper's modes out of the same mechanism. */

@@ -1,5 +1,5 @@
-// A binary min-heap under a caller's ordering: the scheduler's ready queue and its per-resource
-// wait queues, so that picking the next step costs O(log steps) however large the plan is.
+// A binary min-heap under a caller's ordering: the executor's ready and wait queues, the virtual
+// clock's timers and the simulator's timed events, each O(log n) per operation.
 
 export class Heap<T> {
   private readonly items: T[] = [];
@@ -9,6 +9,11 @@ export class Heap<T> {
 
   get size(): number {
     return this.items.length;
+  }
+
+  /** The items in no particular order (a copy). */
+  unordered(): T[] {
+    return [...this.items];
   }
 
   peek(): T | undefined {
