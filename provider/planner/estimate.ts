@@ -13,7 +13,7 @@
 // one at a time in total; parallel: only the resource limits.
 
 import type { Plan, Step } from "../generated/plan";
-import { MinHeap } from "./order";
+import { Heap } from "../heap";
 import { rowsOf, type Rows } from "./rows";
 import { STORAGE_KINDS } from "./steps";
 
@@ -252,12 +252,12 @@ function scheduleOf(c: Compiled, options: BoundOptions): { makespanSeconds: numb
   const n = c.steps.length;
   const rank = ranks(c);
   const before = (a: number, b: number): number => c.level[b] - c.level[a] || rank[b] - rank[a] || a - b;
-  const ready = new MinHeap<number>(before);
-  const parked = c.resourceNames.map(() => new MinHeap<number>(before));
+  const ready = new Heap<number>((a, b) => before(a, b) < 0);
+  const parked = c.resourceNames.map(() => new Heap<number>((a, b) => before(a, b) < 0));
   const inUse = new Int32Array(c.resourceNames.length);
   const finish = new Float64Array(n);
   // Running steps by the time they end (finish[i] is set when they start).
-  const running = new MinHeap<number>((a, b) => finish[a] - finish[b] || a - b);
+  const running = new Heap<number>((a, b) => finish[a] < finish[b] || (finish[a] === finish[b] && a < b));
   const waitingFor = new Int32Array(n);
   for (let i = 0; i < n; i++) waitingFor[i] = c.parents.first[i + 1] - c.parents.first[i];
   const { holds } = c;

@@ -2,6 +2,8 @@
 // depends on it (strict SLA barriers can then never deadlock), and a deterministic topological
 // order (higher levels first, then the order the builder added them).
 
+import { Heap } from "../heap";
+
 import type { Step } from "../generated/plan";
 import { rowsOf, type Rows } from "./rows";
 
@@ -48,7 +50,7 @@ export function orderSteps(steps: readonly Step[], parents: Rows): { steps: Step
     steps[i].slaLevel = level[i];
   }
   // The final order: ready steps by level (highest first), then insertion order.
-  const heap = new MinHeap<number>((a, b) => level[b] - level[a] || a - b);
+  const heap = new Heap<number>((a, b) => level[b] - level[a] < 0 || (level[b] === level[a] && a < b));
   const remaining = Int32Array.from(indeg);
   for (let i = 0; i < n; i++) if (remaining[i] === 0) heap.push(i);
   const out: Step[] = [];
@@ -68,54 +70,3 @@ export function orderSteps(steps: readonly Step[], parents: Rows): { steps: Step
   return { steps: out, parents: rowsOf(n, row, item) };
 }
 
-/** A binary heap ordered by `less` (negative: a before b). */
-export class MinHeap<T> {
-  private readonly items: T[] = [];
-  constructor(private readonly compare: (a: T, b: T) => number) {}
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  peek(): T | undefined {
-    return this.items[0];
-  }
-
-  push(item: T): void {
-    const a = this.items;
-    a.push(item);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (this.compare(a[i], a[p]) >= 0) break;
-      const t = a[i];
-      a[i] = a[p];
-      a[p] = t;
-      i = p;
-    }
-  }
-
-  pop(): T | undefined {
-    const a = this.items;
-    if (a.length === 0) return undefined;
-    const top = a[0];
-    const last = a.pop() as T;
-    if (a.length > 0) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && this.compare(a[l], a[m]) < 0) m = l;
-        if (r < a.length && this.compare(a[r], a[m]) < 0) m = r;
-        if (m === i) break;
-        const t = a[i];
-        a[i] = a[m];
-        a[m] = t;
-        i = m;
-      }
-    }
-    return top;
-  }
-}

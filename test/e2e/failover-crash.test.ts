@@ -11,7 +11,7 @@ import { openSimulator } from "../../provider/adapters/simulator";
 import { simFailHost } from "../../provider/adapters/simulator/control";
 import { readJournal } from "../../provider/executor/journal/read-journal";
 import { listRuns } from "../../provider/executor/run-store";
-import { seededRandom } from "../../provider/executor/retry";
+import { seededRandom } from "../../provider/random";
 import { smallDatacenter } from "../unit/recovery/stack-fixture";
 
 const WORKER = path.join(__dirname, "crash-worker.js");
