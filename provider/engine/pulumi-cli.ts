@@ -4,7 +4,7 @@
 // gives the environment that keeps the engine offline and local: a file backend, its own
 // PULUMI_HOME, no update checks, no plugin downloads, the dynamic-provider plugin on PATH.
 
-import { spawn } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
@@ -20,14 +20,42 @@ export function repoRoot(): string {
   }
 }
 
+/** The oldest Pulumi CLI the project is tested with (the version build-pulumi.sh builds). */
+const MIN_VERSION = [3, 248, 0];
+
+function versionOk(text: string): boolean {
+  const m = /v?(\d+)\.(\d+)\.(\d+)/.exec(text);
+  if (!m) return false;
+  const v = m.slice(1).map(Number);
+  for (let i = 0; i < 3; i++) if (v[i] !== MIN_VERSION[i]) return v[i] > MIN_VERSION[i];
+  return true;
+}
+
+/** A `pulumi` on PATH that is new enough, with its Node.js language host beside it: the directory above its bin/; else undefined. */
+export function pulumiOnPath(): string | undefined {
+  const which = spawnSync("sh", ["-c", "command -v pulumi"], { encoding: "utf8" });
+  const bin = which.stdout.trim();
+  if (which.status !== 0 || !bin) return undefined;
+  const version = spawnSync(bin, ["version"], { encoding: "utf8", env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } });
+  if (version.status !== 0 || !versionOk(version.stdout)) return undefined;
+  const binDir = path.dirname(fs.realpathSync(bin));
+  if (!fs.existsSync(path.join(binDir, "pulumi-language-nodejs"))) return undefined;
+  return path.dirname(binDir);
+}
+
 export interface BuildOptions {
   /** Lines of the build script's progress (stderr). */
   readonly onLog?: (line: string) => void;
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/** Builds (or finds in its cache) the Pulumi CLI; returns the directory holding bin/pulumi. */
+/**
+ * A compatible Pulumi CLI on PATH, else the one build-pulumi.sh builds (or finds in its cache);
+ * returns the directory holding bin/pulumi.
+ */
 export function buildPulumiCli(options: BuildOptions = {}): Promise<string> {
+  const onPath = pulumiOnPath();
+  if (onPath) return Promise.resolve(onPath);
   const script = path.join(repoRoot(), "test", "engine", "build-pulumi.sh");
   return new Promise((resolve, reject) => {
     const child = spawn("bash", [script], { stdio: ["ignore", "pipe", "pipe"], env: options.env ?? process.env });
@@ -88,17 +116,23 @@ export function engineEnv(options: EngineEnvOptions): Record<string, string> {
  * package itself and the one @pulumi/pulumi of the repository.
  */
 export function prepareProgram(source: string, target: string): string {
-  const root = repoRoot();
   fs.rmSync(target, { recursive: true, force: true });
   fs.cpSync(source, target, {
     recursive: true,
     filter: (src) => !["node_modules", "bin", ".pulumi", ".vmr"].includes(path.basename(src)) && !/^Pulumi\.[^.]+\.yaml$/.test(path.basename(src)),
   });
-  const nm = path.join(target, "node_modules");
+  linkRepoModules(target);
+  return target;
+}
+
+/** Gives a program directory a node_modules holding this repository's package and its @pulumi. */
+export function linkRepoModules(programDir: string): void {
+  const root = repoRoot();
+  const nm = path.join(programDir, "node_modules");
+  fs.rmSync(nm, { recursive: true, force: true });
   fs.mkdirSync(nm, { recursive: true });
   fs.symlinkSync(root, path.join(nm, "pulumi-vm-recovery"), "dir");
   fs.symlinkSync(path.join(root, "node_modules", "@pulumi"), path.join(nm, "@pulumi"), "dir");
-  return target;
 }
 
 /** The Automation API's handle on the built CLI. */

@@ -7,9 +7,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
+import { engineEnv, linkRepoModules, prepareProgram, pulumiOnPath } from "../../provider/engine/pulumi-cli";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
-const MIN_VERSION = [3, 248, 0];
 
 export interface RunResult {
   readonly code: number;
@@ -38,26 +38,6 @@ export interface Engine {
   dispose(): void;
 }
 
-function versionOk(text: string): boolean {
-  const m = /v?(\d+)\.(\d+)\.(\d+)/.exec(text);
-  if (!m) return false;
-  const v = m.slice(1).map(Number);
-  for (let i = 0; i < 3; i++) if (v[i] !== MIN_VERSION[i]) return v[i] > MIN_VERSION[i];
-  return true;
-}
-
-/** A `pulumi` on PATH that is new enough, with its language host beside it; else undefined. */
-function pulumiOnPath(): string | undefined {
-  const which = spawnSync("sh", ["-c", "command -v pulumi"], { encoding: "utf8" });
-  const bin = which.stdout.trim();
-  if (which.status !== 0 || !bin) return undefined;
-  const version = spawnSync(bin, ["version"], { encoding: "utf8", env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } });
-  if (version.status !== 0 || !versionOk(version.stdout)) return undefined;
-  const binDir = path.dirname(fs.realpathSync(bin));
-  if (!fs.existsSync(path.join(binDir, "pulumi-language-nodejs"))) return undefined;
-  return path.dirname(binDir);
-}
-
 /** The directory holding bin/pulumi and bin/pulumi-language-nodejs, building them once if needed. */
 export function ensurePulumiCli(): string {
   const fromPath = pulumiOnPath();
@@ -67,44 +47,12 @@ export function ensurePulumiCli(): string {
   return built.stdout.trim().split("\n").pop()!;
 }
 
-function linkNodeModules(programDir: string): void {
-  const nm = path.join(programDir, "node_modules");
-  fs.rmSync(nm, { recursive: true, force: true });
-  fs.mkdirSync(nm, { recursive: true });
-  // The package under test as a consumer sees it ("file:../.."), and the one @pulumi/pulumi.
-  fs.symlinkSync(REPO_ROOT, path.join(nm, "pulumi-vm-recovery"), "dir");
-  fs.symlinkSync(path.join(REPO_ROOT, "node_modules", "@pulumi"), path.join(nm, "@pulumi"), "dir");
-}
-
-function copyProgram(source: string, target: string): void {
-  fs.cpSync(source, target, {
-    recursive: true,
-    filter: (src) => !["node_modules", "bin", ".pulumi"].includes(path.basename(src)) && !/Pulumi\.[^.]+\.yaml$/.test(path.basename(src)),
-  });
-}
-
 export function startEngine(): Engine {
   const root = ensurePulumiCli();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vmr-e2e-"));
-  const backend = path.join(dir, "backend");
-  const home = path.join(dir, "pulumi-home");
-  const plugins = path.join(dir, "plugins");
-  for (const d of [backend, home, plugins]) fs.mkdirSync(d, { recursive: true });
-  // The dynamic-provider plugin ships in @pulumi/pulumi; link it into a per-run directory on PATH.
-  fs.symlinkSync(
-    path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "pulumi-resource-pulumi-nodejs"),
-    path.join(plugins, "pulumi-resource-pulumi-nodejs"),
-  );
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
-    PATH: [plugins, path.join(root, "bin"), process.env.PATH ?? ""].join(path.delimiter),
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_BACKEND_URL: `file://${backend}`,
-    PULUMI_CONFIG_PASSPHRASE: "",
-    PULUMI_HOME: home,
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-    NO_COLOR: "1",
+    ...engineEnv({ cliRoot: root, backendDir: path.join(dir, "backend"), homeDir: path.join(dir, "pulumi-home") }),
   };
   delete env.PULUMI_ACCESS_TOKEN;
 
@@ -131,10 +79,7 @@ export function startEngine(): Engine {
     },
     command: () => PulumiCommand.get({ root }),
     program(source, name = path.basename(source)) {
-      const target = path.join(dir, "programs", name);
-      copyProgram(source, target);
-      linkNodeModules(target);
-      return target;
+      return prepareProgram(source, path.join(dir, "programs", name));
     },
     writeProgram(name, files) {
       const target = path.join(dir, "programs", name);
@@ -142,7 +87,7 @@ export function startEngine(): Engine {
         fs.mkdirSync(path.dirname(path.join(target, file)), { recursive: true });
         fs.writeFileSync(path.join(target, file), text);
       }
-      linkNodeModules(target);
+      linkRepoModules(target);
       return target;
     },
     dispose() {
