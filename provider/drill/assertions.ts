@@ -4,6 +4,7 @@
 import type { AssertionResult, RunReport } from "../generated/report";
 import type { DrillAssertion } from "./file";
 import { duration } from "../report/format";
+import { cleanupSummary } from "../report/stats";
 
 type Evaluator<T extends DrillAssertion> = (assertion: T, report: RunReport) => AssertionResult;
 type Table = { [K in DrillAssertion["type"]]: Evaluator<Extract<DrillAssertion, { type: K }>> };
@@ -33,9 +34,7 @@ const EVALUATORS: Table = {
   cleanupComplete: (a, report) => {
     if (!report.cleanup) return { type: a.type, passed: false, message: "cleanup did not run" };
     if (report.cleanup.complete) {
-      const byPlan = report.steps.filter((s) => (s.kind === "DeleteDrillLpar" || s.kind === "DeleteFlashCopyGroup") && s.status === "succeeded").length;
-      const swept = report.cleanup.removed.length;
-      return { type: a.type, passed: true, message: `nothing left: the drill's cleanup steps removed ${byPlan} object(s)${swept > 0 ? `, the final sweep ${swept} more` : ", the final sweep found nothing"}` };
+      return { type: a.type, passed: true, message: `nothing left: ${cleanupSummary(report)}` };
     }
     return { type: a.type, passed: false, message: `left behind: ${report.cleanup.leftovers.join("; ")}` };
   },

@@ -5,7 +5,7 @@ import type { RunReport, VmOutcome } from "../generated/report";
 import { duration, escapeHtml, plural, VERDICT_TEXT } from "./format";
 import { renderGantt, renderRtoChart, type GanttOptions } from "./gantt";
 import { KIND_ORDER, kindClass, kindCss } from "./palette";
-import { statsByKind } from "./stats";
+import { cleanupSummary, statsByKind } from "./stats";
 
 /** Above this many VMs the per-VM table starts folded. */
 const OPEN_VM_TABLE_LIMIT = 60;
@@ -182,7 +182,7 @@ export function renderHtml(report: RunReport, options: HtmlOptions = {}): string
 
   if (report.cleanup) {
     parts.push(`<h2>Cleanup</h2>`);
-    if (report.cleanup.complete) parts.push(`<p class="pass">Complete: removed ${escapeHtml(plural(report.cleanup.removed.length, "object"))}.</p>`);
+    if (report.cleanup.complete) parts.push(`<p class="pass">Complete: ${escapeHtml(cleanupSummary(report))}.</p>`);
     else parts.push(`<p class="fail">Incomplete: run <code>vmr drill --cleanup</code>. Left behind:</p><ul>${report.cleanup.leftovers.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>`);
   }
 

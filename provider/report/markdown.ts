@@ -3,7 +3,7 @@
 
 import type { RunReport } from "../generated/report";
 import { duration, escapeCell, plural, VERDICT_TEXT } from "./format";
-import { statsByKind } from "./stats";
+import { cleanupSummary, statsByKind } from "./stats";
 
 /** VMs listed by name in the "did not come up" section before it only counts the rest. */
 const MAX_LISTED_PROBLEMS = 50;
@@ -107,7 +107,7 @@ export function renderMarkdown(report: RunReport): string {
   }
   if (report.cleanup) {
     out.push("## Cleanup", "");
-    out.push(report.cleanup.complete ? `Complete: removed ${plural(report.cleanup.removed.length, "object")}.` : "**Incomplete.** Left behind:");
+    out.push(report.cleanup.complete ? `Complete: ${cleanupSummary(report)}.` : "**Incomplete.** Left behind:");
     for (const l of report.cleanup.leftovers) out.push(`- ${l}`);
     if (!report.cleanup.complete) out.push("", "Run `vmr drill --cleanup` to remove them.");
     out.push("");

@@ -1,6 +1,6 @@
 // Per step-kind statistics, shared by the Markdown and HTML renderers.
 
-import type { StepRecord } from "../generated/report";
+import type { RunReport, StepRecord } from "../generated/report";
 import groupBy from "lodash/groupBy";
 import { median } from "./format";
 
@@ -27,4 +27,14 @@ export function statsByKind(steps: readonly StepRecord[]): KindStats[] {
       maxSeconds: durations.length > 0 ? Math.max(...durations) : undefined,
     };
   });
+}
+
+/**
+ * What a complete drill cleanup removed, in words: the plan's own cleanup steps, then the final
+ * sweep. One wording for the assertion, the Markdown and the HTML report.
+ */
+export function cleanupSummary(report: RunReport): string {
+  const byPlan = report.steps.filter((s) => (s.kind === "DeleteDrillLpar" || s.kind === "DeleteFlashCopyGroup") && s.status === "succeeded").length;
+  const swept = report.cleanup?.removed.length ?? 0;
+  return `the drill's cleanup steps removed ${byPlan} object(s)${swept > 0 ? `, the final sweep ${swept} more` : ", the final sweep found nothing"}`;
 }

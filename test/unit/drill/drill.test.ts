@@ -11,6 +11,7 @@ import type { Adapters } from "../../../provider/adapters";
 import { drill } from "../../../provider/drill/run";
 import { parseDrill } from "../../../provider/drill/file";
 import { validate } from "../../../provider/validation";
+import { renderMarkdown } from "../../../provider/report/markdown";
 import { smallWorld } from "./world";
 
 /** The production part of the datacenter: everything but the drill's own objects. */
@@ -91,6 +92,12 @@ describe("drill on the simulator", function () {
     assert.equal(result.cleanup.complete, true);
     assert.equal(result.passed, true);
     assert.equal(result.interrupted, false);
+    // AND the report's cleanup section says what the assertion says: the plan's cleanup steps
+    // removed every copy and FlashCopy group (not "removed 0 objects")
+    const cleanupMessage = report.assertions!.find((a) => a.type === "cleanupComplete")!.message;
+    assert.match(cleanupMessage, /cleanup steps removed (\d+) object/);
+    assert.notEqual(/removed (\d+)/.exec(cleanupMessage)![1], "0");
+    assert.ok(renderMarkdown(report).includes(`Complete: ${cleanupMessage.replace("nothing left: ", "")}.`));
     for (const f of Object.values(result.reportFiles)) assert.ok(fs.existsSync(f!), f);
   });
 
