@@ -14,8 +14,14 @@ export interface SimulatorSettings {
 }
 export interface HardwareSettings {
   type: "hardware";
-  hmc?: HmcConnection;
-  storage?: SvcConnection;
+  /**
+   * The HMC, or a list of HMCs (for example one per site). Names (`name`, default the URL's host name) must be unique; each HMC's `site` is the site of the managed systems it manages.
+   */
+  hmc?: HmcConnection | [HmcConnection, ...HmcConnection[]];
+  /**
+   * The storage system, or a list of them (for example one per site, partners in remote copy). Names (`name`, default the URL's host name) must be unique.
+   */
+  storage?: SvcConnection | [SvcConnection, ...SvcConnection[]];
 }
 export interface HmcConnection {
   /**
@@ -88,6 +94,10 @@ export interface SvcConnection {
    * Base address of the Spectrum Virtualize REST API, e.g. https://svc1.example.com:7443.
    */
   url: string;
+  /**
+   * Name of this connection in settings, warnings and errors. Set it to the storage system's name (lssystem `name`, the storage system's id in the inventory) so that the system is still known when it cannot be reached (a lost site). Defaults to the host name of `url`.
+   */
+  name?: string;
   /**
    * Site of the storage system.
    */

@@ -68,8 +68,8 @@ describe("examples/basic on the real engine", function () {
     assert.equal(groups.reporting.recoveryTarget, "site-a");
     assert.deepEqual(loaded.model.storageMappings.map((m) => m.name).sort(), ["app-volumes", "db-volumes", "reporting-volumes"]);
     const siteC = loaded.model.targets.find((t) => t.name === "site-c")!;
-    assert.equal(siteC.adapter.type === "hardware" && siteC.adapter.hmc?.password, HMC_PASSWORD);
-    assert.equal(siteC.adapter.type === "hardware" && siteC.adapter.storage?.password, SVC_PASSWORD);
+    assert.equal(siteC.adapter.type === "hardware" && !Array.isArray(siteC.adapter.hmc) && siteC.adapter.hmc?.password, HMC_PASSWORD);
+    assert.equal(siteC.adapter.type === "hardware" && !Array.isArray(siteC.adapter.storage) && siteC.adapter.storage?.password, SVC_PASSWORD);
     assert.equal(groups["site-c-batch"].recoveryTarget, "site-c");
   });
 

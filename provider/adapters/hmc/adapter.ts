@@ -63,14 +63,14 @@ export class HmcComputeAdapter implements ComputeAdapter {
   private readonly lparVolumes: LparVolumes | undefined;
 
   /** `lparVolumes` fills each LPAR's `volumes` (see docs/hardware.md, "Which volumes an LPAR uses"). */
-  constructor(connection: HmcConnection, options: HardwareAdapterOptions & { lparVolumes?: LparVolumes } = {}) {
+  constructor(connection: HmcConnection, options: HardwareAdapterOptions & { lparVolumes?: LparVolumes; settingsPath?: string } = {}) {
     this.lparVolumes = options.lparVolumes;
     const settings = resolveHmcSettings(connection);
     const clock = options.clock ?? new WallClock();
     const log = options.log ?? stderrLog;
     const secrets = new Secrets();
     secrets.add(connection.password);
-    const dispatcher = createDispatcher({ tls: connection.tls, settingsPath: "hmc.tls", connections: settings.maxConcurrentJobs + 4, log });
+    const dispatcher = createDispatcher({ tls: connection.tls, settingsPath: `${options.settingsPath ?? "hmc"}.tls`, connections: settings.maxConcurrentJobs + 4, log });
     this.transport = new Transport(settings.url, dispatcher, settings.requestTimeoutSeconds * 1000, secrets, `HMC ${settings.name}`);
     const session = new HmcSession(this.transport, settings.username, connection.password, secrets, log);
     const jobs = new JobRunner(session, clock, { pollIntervalMs: settings.pollIntervalSeconds * 1000, timeoutMs: settings.jobTimeoutSeconds * 1000 }, log);
@@ -95,15 +95,33 @@ export class HmcComputeAdapter implements ComputeAdapter {
   }
 
   async inventory(): Promise<ComputeInventory> {
+    return (await this.inventoryWithUuids()).inventory;
+  }
+
+  /**
+   * The inventory, with the HMC UUID of every managed system and LPAR by model id: two HMCs that
+   * manage the same system (redundant HMCs) report the same UUID for it.
+   */
+  async inventoryWithUuids(): Promise<{ inventory: ComputeInventory; systemUuids: Map<string, string>; lparUuids: Map<string, string> }> {
     const { systems, lpars } = await withRetries(this.ctx.retry, () => this.ctx.directory.readAll());
     const model = this.model;
+    const by = this.ctx.settings.identifyBy;
     const byUuid = new Map(systems.map((s) => [s.uuid, s]));
     const mapped = lpars.map((l) => toLpar(l, byUuid.get(l.systemUuid), model));
     return {
-      hmcs: [model.hmc],
-      managedSystems: systems.map((s) => toManagedSystem(s, model)),
-      lpars: await this.withVolumes(mapped),
+      inventory: {
+        hmcs: [model.hmc],
+        managedSystems: systems.map((s) => toManagedSystem(s, model)),
+        lpars: await this.withVolumes(mapped),
+      },
+      systemUuids: new Map(systems.map((s) => [systemId(s, by), s.uuid])),
+      lparUuids: new Map(lpars.map((l) => [lparId(l, by), l.uuid])),
     };
+  }
+
+  /** The HMC's model record (name, site, job limit), known without asking it. */
+  get hmc(): Hmc {
+    return this.model.hmc;
   }
 
   async getLpar(lparId: string): Promise<ResolvedLpar> {

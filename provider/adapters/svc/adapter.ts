@@ -46,13 +46,13 @@ export class SvcStorageAdapter implements StorageAdapter {
   private readonly transport: Transport;
   private readonly ownership: VolumeOwnership | undefined;
 
-  constructor(connection: SvcConnection, options: HardwareAdapterOptions = {}) {
+  constructor(connection: SvcConnection, options: HardwareAdapterOptions & { settingsPath?: string } = {}) {
     const settings = resolveSvcSettings(connection);
     const clock = options.clock ?? new WallClock();
     const log = options.log ?? stderrLog;
     const secrets = new Secrets();
     secrets.add(connection.password);
-    const dispatcher = createDispatcher({ tls: connection.tls, settingsPath: "storage.tls", connections: settings.maxConcurrentRequests, log });
+    const dispatcher = createDispatcher({ tls: connection.tls, settingsPath: `${options.settingsPath ?? "storage"}.tls`, connections: settings.maxConcurrentRequests, log });
     this.transport = new Transport(settings.url, dispatcher, settings.requestTimeoutSeconds * 1000, secrets, `storage ${new URL(settings.url).host}`);
     const session = new SvcSession(this.transport, settings.username, connection.password, secrets, new Semaphore(settings.maxConcurrentRequests), log);
     const retry = { retries: settings.retries, baseDelayMs: options.retryBaseDelayMs ?? 1000, maxDelayMs: 30_000, clock };
@@ -104,6 +104,25 @@ export class SvcStorageAdapter implements StorageAdapter {
   async volumesByUid(): Promise<Map<string, string>> {
     const vdisks = await withRetries(this.ctx.retry, () => this.readVolumes("volumesByUid"));
     return new Map(vdisks.filter((v) => v.vdisk_UID).map((v) => [v.vdisk_UID.toUpperCase(), v.name]));
+  }
+
+  /** The LPARs' volumes among `volumeNames` by the naming convention (empty lists without one). */
+  assignVolumes(lparIds: readonly string[], volumeNames: readonly string[]): Map<string, string[]> {
+    return this.ownership ? this.ownership.assign(lparIds, volumeNames) : new Map(lparIds.map((id) => [id, []]));
+  }
+
+  /** The storage system's id (its lssystem name), read once. */
+  systemId(): Promise<string> {
+    return withRetries(this.ctx.retry, () => this.ctx.storageSystemId("inventory"));
+  }
+
+  get maxConcurrentRequests(): number {
+    return this.ctx.settings.maxConcurrentRequests;
+  }
+
+  /** Whether LPAR volumes come from VIOS mappings (no naming convention). */
+  get matchesUids(): boolean {
+    return this.ownership === undefined;
   }
 
   /** Whether LPAR volumes come from a naming convention rather than from VIOS mappings. */
