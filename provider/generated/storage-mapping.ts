@@ -111,6 +111,12 @@ export interface HmcConnection {
    * Site of the HMC and of the managed systems it manages.
    */
   site?: string;
+  /**
+   * Sites of managed systems that are not at `site`, by managed system id: for an HMC that also manages the other site's systems (remote restart across sites needs one HMC that manages the source and the target system).
+   */
+  systemSites?: {
+    [k: string]: string;
+  };
   username: string;
   /**
    * Kept as a Pulumi secret.

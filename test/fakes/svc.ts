@@ -71,7 +71,6 @@ class CliError extends Error {
 }
 
 export class FakeSvc extends FakeServer {
-  readonly systemName = "svc-dr";
   readonly vdisks = new Map<string, FakeVdisk>();
   readonly hosts = new Map<string, string>();
   readonly maps: { host: string; vdisk: string; scsi: number }[] = [];
@@ -90,6 +89,8 @@ export class FakeSvc extends FakeServer {
   constructor(
     readonly username = "superuser",
     readonly password = "s3cr3t-\"SVC\"-pass",
+    /** lssystem's name: the system's id in the inventory. */
+    readonly systemName = "svc-dr",
   ) {
     super();
   }
@@ -109,8 +110,9 @@ export class FakeSvc extends FakeServer {
     this.maps.push({ host, vdisk, scsi: this.maps.filter((m) => m.host === host).length });
   }
 
-  addRcGroup(name: string, pairs: [string, string][], state = "consistent_synchronized", copyType: "metro" | "global" = "metro"): FakeRcGroup {
-    const g: FakeRcGroup = { id: this.id(), name, state, primary: "master", copyType, masterCluster: "svc-prod", auxCluster: this.systemName };
+  /** A remote-copy group; both partners list it (call this on each fake with the same clusters). */
+  addRcGroup(name: string, pairs: [string, string][], state = "consistent_synchronized", copyType: "metro" | "global" = "metro", masterCluster = "svc-prod", auxCluster = this.systemName): FakeRcGroup {
+    const g: FakeRcGroup = { id: this.id(), name, state, primary: "master", copyType, masterCluster, auxCluster };
     this.rcGroups.set(name, g);
     pairs.forEach(([master, aux], i) => this.rcRelationships.push({ name: `${name}_rel${i}`, group: name, master, aux }));
     return g;
@@ -189,7 +191,8 @@ export class FakeSvc extends FakeServer {
         return filter(
           this.rcRelationships.map((r) => {
             const g = this.rcGroups.get(r.group)!;
-            return { id: this.vdisk(r.aux).id, name: r.name, master_cluster_name: g.masterCluster, master_vdisk_name: r.master, aux_cluster_name: g.auxCluster, aux_vdisk_name: r.aux, primary: g.primary, consistency_group_id: g.id, consistency_group_name: g.name, state: g.state, copy_type: g.copyType };
+            // Each partner holds one side of the pair: the local volume's id.
+            return { id: (this.vdisks.get(r.aux) ?? this.vdisks.get(r.master))?.id ?? "", name: r.name, master_cluster_name: g.masterCluster, master_vdisk_name: r.master, aux_cluster_name: g.auxCluster, aux_vdisk_name: r.aux, primary: g.primary, consistency_group_id: g.id, consistency_group_name: g.name, state: g.state, copy_type: g.copyType };
           }),
           p.filtervalue,
         );

@@ -38,6 +38,7 @@ export function resolveHmcSettings(c: HmcConnection): HmcSettings {
     url: c.url,
     name: c.name ?? hostName(c.url),
     site: c.site ?? "default",
+    systemSites: c.systemSites ?? {},
     username: c.username,
     maxConcurrentJobs: c.maxConcurrentJobs ?? 16,
     maxRemoteRestartsPerSystem: c.maxRemoteRestartsPerSystem ?? 32,
@@ -91,7 +92,7 @@ export class HmcComputeAdapter implements ComputeAdapter {
   private get model(): ModelContext {
     const s = this.ctx.settings;
     const hmc: Hmc = { name: s.name, site: s.site, maxConcurrentJobs: s.maxConcurrentJobs };
-    return { hmc, identifyBy: s.identifyBy, maxRemoteRestarts: s.maxRemoteRestartsPerSystem };
+    return { hmc, identifyBy: s.identifyBy, maxRemoteRestarts: s.maxRemoteRestartsPerSystem, systemSites: s.systemSites };
   }
 
   async inventory(): Promise<ComputeInventory> {

@@ -15,6 +15,8 @@ export interface HmcSettings {
   readonly url: string;
   readonly name: string;
   readonly site: string;
+  /** Sites of the managed systems that are not at `site`, by model id. */
+  readonly systemSites: Readonly<Record<string, string>>;
   readonly username: string;
   readonly maxConcurrentJobs: number;
   readonly maxRemoteRestartsPerSystem: number;

@@ -110,6 +110,8 @@ export interface ModelContext {
   readonly hmc: Hmc;
   readonly identifyBy: IdentifyBy;
   readonly maxRemoteRestarts: number;
+  /** Sites of systems that are not at the HMC's site (`hmc.systemSites`). */
+  readonly systemSites?: Readonly<Record<string, string>>;
 }
 
 export function systemId(s: HmcSystem, by: IdentifyBy): string {
@@ -124,7 +126,7 @@ export function toManagedSystem(s: HmcSystem, ctx: ModelContext): ResolvedManage
   return {
     id: systemId(s, ctx.identifyBy),
     name: s.name,
-    site: ctx.hmc.site,
+    site: ctx.systemSites?.[systemId(s, ctx.identifyBy)] ?? ctx.hmc.site,
     hmc: ctx.hmc.name,
     processorUnits: s.processorUnits,
     memoryGb: s.memoryMb / 1024,

@@ -100,6 +100,15 @@ export class MultiHmcComputeAdapter implements ComputeAdapter {
         const seen = systems.get(s.id);
         if (seen) {
           if (seen.uuid !== uuid) throw collision("managed system", s.id, seen.from, m.name);
+          if (seen.system.site !== s.site) {
+            throw new AdapterError(
+              "fatal",
+              "inventory",
+              s.id,
+              `HMCs ${seen.from} and ${m.name} both manage system ${JSON.stringify(s.id)} but place it at sites ${JSON.stringify(seen.system.site)} and ${JSON.stringify(s.site)}: ` +
+                "set `systemSites` on the HMC that manages it from the other site",
+            );
+          }
           continue;
         }
         systems.set(s.id, { system: isDown ? { ...s, state: "No Connection" } : s, uuid, from: m.name });

@@ -42,7 +42,12 @@ export class MultiSvcStorageAdapter implements StorageAdapter {
 
   inventory(): Promise<StorageInventory> {
     const read = this.readInventory();
+    // Kept while it runs, so that the LPARs' volumes (read with the compute inventory) share it.
     this.read = read;
+    const forget = (): void => {
+      if (this.read === read) this.read = undefined;
+    };
+    read.then(forget, forget);
     return read;
   }
 
