@@ -37,7 +37,7 @@ export async function gatherPlanningInputs(o: StackPlanningOptions): Promise<{ m
   const distinct = new Map(model.targets.map((t) => [JSON.stringify(t.adapter), t.name]));
   if (distinct.size > 1) {
     throw new ValidationError("stack", [
-      { path: "targets[*].adapter", message: `RecoveryTargets ${[...distinct.values()].join(", ")} use different adapter settings: planning across several HMC/storage connections is not supported; give them the same \`adapter\`` },
+      { path: "targets[*].adapter", message: `RecoveryTargets ${[...distinct.values()].join(", ")} use different adapter settings: list every HMC and storage system in one \`adapter\` (\`hmc\` and \`storage\` take lists, one connection per site) and give every target that same \`adapter\`` },
     ]);
   }
   const adapters = await openAdapters(model.targets[0].adapter);
