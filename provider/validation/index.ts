@@ -125,6 +125,7 @@ export function formatAjvErrors(errors: readonly ErrorObject[], data: unknown, r
   const seen = new Set<string>();
   for (const e of errors) {
     if (e.keyword === "oneOf" || e.keyword === "anyOf" || e.keyword === "if") continue;
+    if (isOtherBranchType(e, errors)) continue;
     const issue = formatOne(e, data, root);
     const key = `${issue.path}|${issue.message}`;
     if (!seen.has(key)) {
@@ -138,6 +139,15 @@ export function formatAjvErrors(errors: readonly ErrorObject[], data: unknown, r
     issues.push({ path: p, message: `\`${p}\` ${e.message ?? "is invalid"}, got ${show(valueAt(data, e.instancePath))}` });
   }
   return issues;
+}
+
+/**
+ * A `type` error of one branch of a oneOf / anyOf (a list where one object was given, say) when
+ * another branch got further: errors inside the value, or at it for another reason, say what is wrong.
+ */
+function isOtherBranchType(e: ErrorObject, errors: readonly ErrorObject[]): boolean {
+  if (e.keyword !== "type" || !errors.some((o) => (o.keyword === "oneOf" || o.keyword === "anyOf") && o.instancePath === e.instancePath)) return false;
+  return errors.some((o) => o !== e && o.keyword !== "oneOf" && o.keyword !== "anyOf" && (o.instancePath.startsWith(`${e.instancePath}/`) || (o.instancePath === e.instancePath && o.keyword !== "type")));
 }
 
 function formatOne(e: ErrorObject, data: unknown, root: string): ValidationIssue {

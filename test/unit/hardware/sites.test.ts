@@ -12,6 +12,7 @@ import { failureOf } from "../../../provider/executor/outcome";
 import { runPlan } from "../../../provider/executor/run";
 import type { HardwareSettings, SvcConnection } from "../../../provider/generated/adapter-settings";
 import type { ProtectionModel } from "../../../provider/model/protection";
+import { validate } from "../../../provider/validation";
 import { planFailover } from "../../../provider/planner";
 import { FakeHmc } from "../../fakes/hmc";
 import { FakeSvc } from "../../fakes/svc";
@@ -307,6 +308,18 @@ describe("hardware settings with several connections", () => {
     assert.match(err.message, /`hmc\[1\]\.name` repeats HMC name "hmc1" already used by `hmc\[0\]\.name`/);
     assert.match(err.message, /`storage\[1\]\.site` is missing/);
     assertNoSecrets([err.message], ["hmc-secret-1", "hmc-secret-2", "svc-secret-1", "svc-secret-2"]);
+  });
+
+  it("accepts an object or a list in the schema, and names the field inside either", () => {
+    const hmc = { url: "https://hmc-a.example.com:12443", site: "dc1", username: "u", password: "p" };
+    const storage = { url: "https://svc-a.example.com:7443", site: "dc1", username: "u", password: "p" };
+    const check = (value: unknown): string[] => validate("adapter-settings", value).map((i) => i.path);
+    assert.deepEqual(check({ type: "hardware", hmc, storage }), []);
+    assert.deepEqual(check({ type: "hardware", hmc: [hmc, { ...hmc, name: "b" }], storage: [storage] }), []);
+    // A missing url is named where it is missing, without noise about the other form
+    assert.deepEqual(check({ type: "hardware", hmc: { ...hmc, url: undefined }, storage }), ["hmc.url"]);
+    assert.deepEqual(check({ type: "hardware", hmc: [hmc, { ...hmc, url: undefined }], storage }), ["hmc[1].url"]);
+    assert.deepEqual(check({ type: "hardware", hmc, storage: [] }), ["storage"]);
   });
 
   it("says which connection is missing", () => {
