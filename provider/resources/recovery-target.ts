@@ -4,6 +4,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import type { AdapterSettings } from "../generated/adapter-settings";
+import { protectCredentials } from "./credentials";
 import type { Capacity, SystemStatus } from "./runtime/capacity";
 import type { TargetHealth } from "./runtime/recovery-target";
 import { DYNAMIC_MODULE } from "../tokens";
@@ -103,6 +104,7 @@ export class RecoveryTarget extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: RecoveryTargetArgs, opts?: pulumi.CustomResourceOptions) {
     const targetName = args.name ?? name;
+    const adapter = protectCredentials(args.adapter);
     super(
       provider,
       name,
@@ -112,7 +114,7 @@ export class RecoveryTarget extends pulumi.dynamic.Resource {
         systems: args.systems,
         reserve: args.reserve,
         maxConcurrentRestarts: args.maxConcurrentRestarts,
-        adapter: args.adapter,
+        adapter,
         verify: args.verify,
         capacity: undefined,
         free: undefined,
@@ -128,7 +130,7 @@ export class RecoveryTarget extends pulumi.dynamic.Resource {
       site: args.site,
       systems: args.systems,
       reserve: args.reserve,
-      adapter: args.adapter,
+      adapter,
       verify: args.verify,
     }) as pulumi.Output<RecoveryTargetDeclaration>;
   }

@@ -3,6 +3,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import type { AdapterSettings } from "../generated/adapter-settings";
+import { protectCredentials } from "./credentials";
 import { DYNAMIC_MODULE } from "../tokens";
 
 type Runtime = typeof import("./runtime/storage-mapping");
@@ -118,6 +119,7 @@ export class StorageMapping extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: StorageMappingArgs, opts?: pulumi.CustomResourceOptions) {
     const mappingName = args.name ?? name;
+    const adapter = protectCredentials(args.adapter);
     super(
       provider,
       name,
@@ -129,7 +131,7 @@ export class StorageMapping extends pulumi.dynamic.Resource {
         mode: args.mode,
         rpoSeconds: args.rpoSeconds,
         targetHosts: args.targetHosts,
-        adapter: args.adapter,
+        adapter,
         verify: args.verify,
         replicationState: undefined,
         primary: undefined,
