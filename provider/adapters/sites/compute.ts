@@ -135,8 +135,10 @@ export class MultiHmcComputeAdapter implements ComputeAdapter {
    * `targetSystemId` is given, the target system as well.
    */
   private async route(operation: string, lparId: string, targetSystemId?: string): Promise<HmcMember | "down"> {
-    if (!this.read) await this.inventory().catch(() => undefined);
-    const knows = this.members.filter((m) => this.known.get(m.name)?.lpars.has(lparId));
+    const knowers = (): HmcMember[] => this.members.filter((m) => this.known.get(m.name)?.lpars.has(lparId));
+    // Read (again) when the LPAR is not known yet: the first operation, or an LPAR created since.
+    if (!this.read || knowers().length === 0) await this.inventory();
+    const knows = knowers();
     const live = knows.filter((m) => !this.down.has(m.name));
     if (targetSystemId !== undefined) {
       const both = live.find((m) => this.known.get(m.name)?.systems.has(targetSystemId));

@@ -173,6 +173,10 @@ describe("hardware adapters over two sites", function () {
     assert.ok(sentB.includes("stoprcconsistgrp cg_apps"), sentB.join(", "));
     assert.equal(sites.svcB.rcGroups.get("cg_apps")!.state, "idling");
     assert.equal(sites.svcA.rcGroups.get("cg_apps")!.state, "consistent_synchronized");
+    // AND an LPAR defined since the last inventory is found by reading again
+    sites.hmcB.addLpar("late1", "sys-b2", { state: "not activated" });
+    assert.deepEqual(await compute.powerOn("late1"), { alreadyDone: false });
+    assert.deepEqual(actions(sites.hmcB), ["PowerOn"]);
     // AND an LPAR no HMC manages is a clear notFound
     const err = await rejection(compute.powerOn("nope"));
     assert.ok(err instanceof AdapterError && err.failure === "notFound", err.message);
