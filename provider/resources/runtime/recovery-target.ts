@@ -7,6 +7,7 @@ import type { RecoveryTargetInputs } from "../../generated/recovery-target";
 import type { ComputeInventory } from "../../adapters/compute";
 import type { ValidationIssue } from "../../errors";
 import { duplicateIssues, show, validate, type CrossFieldRule } from "../../validation";
+import { connectionsOf, HARDWARE_RULES } from "../../adapters/sites/settings";
 import { round, systemStatuses, type Capacity, type SystemStatus } from "./capacity";
 import {
   changedFields,
@@ -49,6 +50,18 @@ export const RULES: readonly CrossFieldRule<TargetInputs>[] = [
   {
     name: "systemsUnique",
     check: (t) => duplicateIssues(t.systems, (s) => s, (i) => `systems[${i}]`, "managed system"),
+  },
+  {
+    // The rules of several HMC / storage connections (unique names and addresses, sites); their
+    // presence is checked when the adapters open.
+    name: "hardwareConnections",
+    check: (t) => {
+      if (t.adapter.type !== "hardware") return [];
+      const connections = connectionsOf(t.adapter);
+      return HARDWARE_RULES.filter((r) => r.name !== "connections are present")
+        .flatMap((r) => r.check(connections))
+        .map((i) => ({ path: `adapter.${i.path}`, message: i.message.replace(/`(hmc|storage)(\[|\.|`)/g, "`adapter.$1$2") }));
+    },
   },
 ];
 

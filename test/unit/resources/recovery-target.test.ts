@@ -47,6 +47,20 @@ describe("RecoveryTarget provider", () => {
     sinon.assert.notCalled(fakes.open);
   });
 
+  it("checks lists of HMCs and storage systems: unique names, each with its site, by path", async () => {
+    // GIVEN two HMCs with one name, and a second storage system without a site
+    const hmc = (name: string, host: string, site: string) => ({ url: `https://${host}:12443`, name, site, username: "hscroot", password: "x" });
+    const svc = (host: string, site?: string) => ({ url: `https://${host}:7443`, username: "u", password: "y", ...(site ? { site } : {}) });
+    const good = { type: "hardware", hmc: [hmc("hmc-a", "hmc-a.example.com", "prod"), hmc("hmc-b", "hmc-b.example.com", "dr")], storage: [svc("svc-a", "prod"), svc("svc-b", "dr")] };
+    assert.deepEqual((await ops.check({}, target({ adapter: good, verify: false }))).failures, []);
+    const bad = { ...good, hmc: [hmc("hmc1", "hmc-a.example.com", "prod"), hmc("hmc1", "hmc-b.example.com", "dr")], storage: [svc("svc-a", "prod"), svc("svc-b")] };
+    // WHEN checked THEN each problem is named by its path under `adapter`
+    const { failures } = await ops.check({}, target({ adapter: bad, verify: false }));
+    assert.deepEqual(failures.map((f) => f.property), ["adapter.hmc[1].name", "adapter.storage[1].site"]);
+    assert.match(failures[0].reason, /`adapter\.hmc\[1\]\.name` repeats HMC name "hmc1" already used by `adapter\.hmc\[0\]\.name`/);
+    sinon.assert.notCalled(fakes.open);
+  });
+
   it("reports discovered and free capacity after LPARs and the reserve, and health", async () => {
     // GIVEN dr-a runs a 4 PU / 64 GB LPAR and dr-b is down
     fakes.world.lpars.push(lpar("dr-test", "dr-a", 4, 64));
