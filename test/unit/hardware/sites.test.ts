@@ -263,6 +263,18 @@ describe("hardware adapters over two sites", function () {
     assertNoSecrets([c.message, s.message, c.stack ?? "", s.stack ?? ""], secretsOf(sites));
   });
 
+  it("refuses a system two HMCs place at different sites, pointing at systemSites", async () => {
+    // GIVEN HMC B co-manages sys-a1 but its settings do not say that sys-a1 is at dc1
+    await start(true);
+    const settings = settingsOf(sites);
+    (settings.hmc as { systemSites?: Record<string, string> }[])[1].systemSites = {};
+    const { compute } = open(settings);
+    // WHEN the inventory is read THEN it fails, naming the system, both sites and the setting
+    const err = await rejection(compute.inventory());
+    assert.ok(err instanceof AdapterError && err.failure === "fatal", err.message);
+    assert.match(err.message, /hmc-a and hmc-b both manage system "sys-a1" but place it at sites "dc1" and "dc2": set `systemSites`/);
+  });
+
   it("fails the inventory on an error from a connection that answers, after retrying it", async () => {
     // GIVEN svc-b answers 500 to more requests than the retries cover
     await start(false);
