@@ -38,7 +38,21 @@ export interface DrillLparRequest {
   readonly network: string;
 }
 
-/** Concurrency limits the adapter knows of, keyed as plan resources ("hmc:NAME", "system:ID"). */
+/**
+ * A vSCSI disk on a VIOS: the volume, already mapped on the SAN to the managed system (the
+ * storage side's mapVolume), served by one of its VIOSes to the client LPARs (mkvdev; in REST a
+ * VirtualSCSIMapping child of the VirtualIOServer). NPIV needs no such step.
+ */
+export interface VirtualDiskRequest {
+  readonly volumeId: string;
+  /** Managed system whose VIOS serves the disk. */
+  readonly hostId: string;
+  readonly vios: string;
+  /** The client LPAR the disk serves, when known (the HMC names it in the VirtualSCSIMapping). */
+  readonly lparId?: string;
+}
+
+/** Concurrency limits the adapter knows of, keyed as plan resources ("hmc:NAME", "system:ID", "vios:SYSTEM/VIOS"). */
 export type ConcurrencyLimits = Readonly<Record<string, number>>;
 
 export interface ComputeAdapter {
@@ -77,6 +91,14 @@ export interface ComputeAdapter {
   createDrillLpar(request: DrillLparRequest): Promise<{ lparId: string; alreadyDone: boolean }>;
   /** Powers off and deletes an LPAR created by createDrillLpar. */
   deleteDrillLpar(lparId: string): Promise<OperationResult>;
+  /**
+   * Serves a SAN-mapped volume through the VIOS (vSCSI mapping). Holds `vios:<host>/<vios>`: a
+   * VIOS applies one mapping change at a time. Refuses (conflict) while the volume is not mapped
+   * to the host on the SAN or the host is not Operating.
+   */
+  attachVirtualDisk(request: VirtualDiskRequest): Promise<OperationResult>;
+  /** Removes the VIOS's vSCSI mapping of the volume (before its SAN host mapping is removed). */
+  detachVirtualDisk(request: VirtualDiskRequest): Promise<OperationResult>;
   /** Limits known to the adapter (defaults from the hardware, overridable by the user). */
   limits(): Promise<ConcurrencyLimits>;
   close(): Promise<void>;

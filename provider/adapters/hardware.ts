@@ -35,7 +35,12 @@ export function openHardwareAdapters(settings: HardwareSettings, options: Hardwa
   }));
   const storage = single ? svcs[0].adapter : new MultiSvcStorageAdapter(svcs, options.log ?? stderrLog);
   const lparVolumes = lparVolumesFrom(storage);
-  const hmcs = connections.hmcs.map((c) => ({ name: c.name, site: c.site, adapter: new HmcComputeAdapter(c.connection, { ...options, lparVolumes, settingsPath: c.path }) }));
+  // The VIOS finds the disk of a vSCSI mapping by the volume's UID, which only the storage knows.
+  const volumeUid = async (volumeId: string): Promise<string | undefined> => {
+    for (const [uid, name] of await storage.volumesByUid()) if (name === volumeId) return uid;
+    return undefined;
+  };
+  const hmcs = connections.hmcs.map((c) => ({ name: c.name, site: c.site, adapter: new HmcComputeAdapter(c.connection, { ...options, lparVolumes, volumeUid, settingsPath: c.path }) }));
   const compute = single ? hmcs[0].adapter : new MultiHmcComputeAdapter(hmcs, options.log ?? stderrLog);
   return { compute, storage };
 }

@@ -23,7 +23,10 @@ export interface MapRequest {
   /** Managed system the volume is presented to. */
   readonly hostId: string;
   readonly via: "vscsi" | "npiv";
-  /** VIOS that serves a vSCSI mapping. */
+  /**
+   * VIOS that serves a vSCSI mapping: it names the SAN host object when there is one per VIOS.
+   * The VIOS side of the mapping is the compute adapter's (attachVirtualDisk).
+   */
   readonly vios?: string;
 }
 
@@ -46,7 +49,9 @@ export interface StorageAdapter {
   switchConsistencyGroup(groupId: string, primary: "master" | "aux"): Promise<OperationResult>;
   /** (Re)starts replication from `primary` (startrcconsistgrp -primary [-force]): reprotect. */
   startConsistencyGroup(groupId: string, primary: "master" | "aux", force: boolean): Promise<OperationResult>;
+  /** The SAN host mapping only (mkvdiskhostmap); holds `storage:<system>`. */
   mapVolume(request: MapRequest): Promise<OperationResult>;
+  /** Removes the SAN host mapping (rmvdiskhostmap); a live host's VIOS must have detached a vSCSI disk first. */
   unmapVolume(request: MapRequest): Promise<OperationResult>;
   /** Creates, prepares and starts a FlashCopy group; returns it with its target volumes. */
   createFlashCopyGroup(request: FlashCopyRequest): Promise<{ group: ResolvedFlashCopyGroup; alreadyDone: boolean }>;

@@ -1,7 +1,7 @@
 /* Generated from schemas/ by scripts/gen-types.js: do not edit. Run `npm run gen`. */
 
 /**
- * What a step does, and the adapter operation it calls. FenceSourceLpar: compute.fenceLpar. ShutdownLpar: compute.powerOff(graceful). FailoverConsistencyGroup: storage.failoverConsistencyGroup. SwitchConsistencyGroup: storage.switchConsistencyGroup(params.primary). ReverseReplication: storage.startConsistencyGroup(params.primary, params.force). UnmapSourceVolume: storage.unmapVolume. MapReplicaVolume: storage.mapVolume (with params.flashCopyGroup: the FlashCopy target of params.volume in that group). CreateFlashCopyGroup / DeleteFlashCopyGroup: storage.createFlashCopyGroup / deleteFlashCopyGroup. RestartLpar: compute.remoteRestart. MoveLpar: compute.moveLpar. StartLpar: compute.powerOn. StartDrillLpar / DeleteDrillLpar: compute.createDrillLpar / deleteDrillLpar. VerifyLpar: compute.waitUntilRunning (of the drill copy for a drill). CleanupSourceLpar: compute.cleanupSource. RunHook: spawn params.command.
+ * What a step does, and the adapter operation it calls. FenceSourceLpar: compute.fenceLpar. ShutdownLpar: compute.powerOff(graceful). FailoverConsistencyGroup: storage.failoverConsistencyGroup. SwitchConsistencyGroup: storage.switchConsistencyGroup(params.primary). ReverseReplication: storage.startConsistencyGroup(params.primary, params.force). UnmapSourceVolume: storage.unmapVolume (the SAN host mapping). MapReplicaVolume: storage.mapVolume (the SAN host mapping; with params.flashCopyGroup: the FlashCopy target of params.volume in that group). AttachVirtualDisk / DetachVirtualDisk: compute.attachVirtualDisk / detachVirtualDisk (the VIOS side of a vSCSI disk, after the SAN map / before the SAN unmap; params as for the map steps). CreateFlashCopyGroup / DeleteFlashCopyGroup: storage.createFlashCopyGroup / deleteFlashCopyGroup. RestartLpar: compute.remoteRestart. MoveLpar: compute.moveLpar. StartLpar: compute.powerOn. StartDrillLpar / DeleteDrillLpar: compute.createDrillLpar / deleteDrillLpar. VerifyLpar: compute.waitUntilRunning (of the drill copy for a drill). CleanupSourceLpar: compute.cleanupSource. RunHook: spawn params.command.
  *
  * This interface was referenced by `Plan`'s JSON-Schema
  * via the `definition` "StepKind".
@@ -14,6 +14,8 @@ export type StepKind =
   | "ReverseReplication"
   | "UnmapSourceVolume"
   | "MapReplicaVolume"
+  | "AttachVirtualDisk"
+  | "DetachVirtualDisk"
   | "CreateFlashCopyGroup"
   | "DeleteFlashCopyGroup"
   | "RestartLpar"

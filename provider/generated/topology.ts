@@ -184,6 +184,10 @@ export interface HostMapping {
    * An identifier: letters, digits, '.', '_' and '-', starting with a letter or digit.
    */
   vios?: string;
+  /**
+   * vscsi only: whether the VIOS serves the volume to its client LPARs (its vSCSI mapping, mkvdev). false when only the SAN host mapping exists (mapVolume done, attachVirtualDisk not yet). Absent means true.
+   */
+  attached?: boolean;
 }
 /**
  * A remote-copy (Metro / Global Mirror) consistency group: volume pairs replicated together from the master to the auxiliary storage system.

@@ -1,14 +1,15 @@
 // Steps of a drill: the protected LPARs keep running and replication keeps going. The replicas
 // are copied with FlashCopy at the target site, the copies are mapped to the target systems and
 // started in an isolated network, verified, and then removed.
-//   CreateFlashCopyGroup -> MapReplicaVolume (its FlashCopy target) -> StartDrillLpar -> VerifyLpar
+//   CreateFlashCopyGroup -> MapReplicaVolume (its FlashCopy target) -> AttachVirtualDisk (vSCSI)
+//     -> StartDrillLpar -> VerifyLpar
 //   cleanup phase: VerifyLpar -> DeleteDrillLpar -> DeleteFlashCopyGroup
 // Cleanup steps carry the plan's lowest SLA level, so with strict barriers they run once every
 // copy is up. Hooks do not run in a drill: they act on production (DNS, load balancers).
 
 import type { PlanningContext } from "./context";
-import { afterDependencies, hmcOf, stepId, type PlacedVm } from "./placed";
-import { hmcKey, storageKey, viosKey, type StepGraph } from "./steps";
+import { addPresentSteps, afterDependencies, hmcOf, stepId, type PlacedVm } from "./placed";
+import { hmcKey, storageKey, type StepGraph } from "./steps";
 
 /** Name of the FlashCopy group a drill makes of a consistency group's replicas. */
 export const drillFlashCopyName = (consistencyGroup: string): string => `vmr-drill-${consistencyGroup}`;
@@ -46,16 +47,17 @@ export function addDrillSteps(ctx: PlanningContext, g: StepGraph, placed: readon
     const level = p.vm.slaLevel;
     const hmc = hmcKey(hmcOf(ctx, p.target));
     const maps = p.choices.map((c, i) => {
-      const action = p.actions[i];
       const flashCopyGroup = drillFlashCopyName(c.consistencyGroup as string);
-      return g.add({
-        id: stepId("MapReplicaVolume", lpar, c.attach),
-        kind: "MapReplicaVolume",
-        slaLevel: level,
+      return addPresentSteps(g, {
         lpar,
         group,
-        params: { volume: c.attach, flashCopyGroup, host: p.target, via: c.via, ...(action.vios !== undefined ? { vios: action.vios } : {}) },
-        resources: [storageKey(c.attachSystem), ...(action.vios !== undefined ? [viosKey(p.target, action.vios)] : [])],
+        slaLevel: level,
+        volume: c.attach,
+        storageSystem: c.attachSystem,
+        host: p.target,
+        via: c.via,
+        vios: p.actions[i].vios,
+        flashCopyGroup,
         dependsOn: [stepId("CreateFlashCopyGroup", flashCopyGroup)],
       });
     });

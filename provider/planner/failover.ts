@@ -7,7 +7,7 @@
 // effort (its storage may be lost with the site).
 
 import type { PlanningContext } from "./context";
-import { addPostHooks, addPreHooks, afterDependencies, hmcOf, hostDown, stepId, unmapStep, volumeParams, volumeResources, type PlacedVm } from "./placed";
+import { addPostHooks, addPresentSteps, addPreHooks, addUnmapSteps, afterDependencies, hmcOf, hostDown, stepId, type PlacedVm } from "./placed";
 import { bystandersOf, staleMappings } from "./storage";
 import { hmcKey, storageKey, systemKey, type StepGraph } from "./steps";
 
@@ -67,27 +67,18 @@ export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: rea
       // now); the other side of a replicated pair may be lost with its site: best effort.
       const unmapsOfAttach: string[] = [];
       if (c.sourceMapping) {
-        const unmap = g.add(unmapStep(stepId("UnmapSourceVolume", lpar, c.source), base(replica), systemOf(c.source), c.sourceMapping, hostDown(ctx, p.vm.source, failedHosts)));
+        const unmap = addUnmapSteps(g, [lpar, c.source], base(replica), systemOf(c.source), c.sourceMapping, hostDown(ctx, p.vm.source), { detachBestEffort: true });
         if (!replica) unmapsOfAttach.push(unmap);
       }
       for (const m of staleMappings(ctx, lpar, c, p.vm.source, p.target)) {
         const ofAttach = m.volume === c.attach;
-        const unmap = g.add(unmapStep(stepId("UnmapSourceVolume", lpar, m.volume, m.host), base(!ofAttach), systemOf(m.volume), m, hostDown(ctx, m.host, failedHosts)));
+        const unmap = addUnmapSteps(g, [lpar, m.volume, m.host], base(!ofAttach), systemOf(m.volume), m, hostDown(ctx, m.host), { detachBestEffort: true });
         if (ofAttach) unmapsOfAttach.push(unmap);
       }
       const dependsOn = [fenceId(lpar), ...unmapsOfAttach];
       if (replica) dependsOn.push(stepId("FailoverConsistencyGroup", c.consistencyGroup as string));
       maps.push(
-        g.add({
-          id: stepId("MapReplicaVolume", lpar, c.attach),
-          kind: "MapReplicaVolume",
-          slaLevel: level,
-          lpar,
-          group,
-          params: volumeParams(c.attach, p.target, action.via, action.vios),
-          resources: volumeResources(c.attachSystem, p.target, action.via, action.vios),
-          dependsOn,
-        }),
+        addPresentSteps(g, { lpar, group, slaLevel: level, volume: c.attach, storageSystem: c.attachSystem, host: p.target, via: action.via, vios: action.vios, dependsOn }),
       );
     });
     const pre = hooks.lastPre.get(group);

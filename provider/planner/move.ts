@@ -8,7 +8,7 @@
 
 import type { ResolvedConsistencyGroup } from "../model";
 import type { PlanningContext } from "./context";
-import { addPostHooks, addPreHooks, afterDependencies, hmcOf, hostDown, stepId, unmapStep, volumeParams, volumeResources, type PlacedVm } from "./placed";
+import { addPostHooks, addPresentSteps, addPreHooks, addUnmapSteps, afterDependencies, hmcOf, hostDown, stepId, type PlacedVm } from "./placed";
 import { bystandersOf, staleMappings } from "./storage";
 import { hmcKey, storageKey, type StepGraph } from "./steps";
 
@@ -92,30 +92,21 @@ export function addMoveSteps(ctx: PlanningContext, g: StepGraph, placed: readonl
       const systemOf = (volume: string): string => ctx.volumes.get(volume)?.storageSystem ?? c.attachSystem;
       const unmapsOfAttach: string[] = [];
       if (c.sourceMapping) {
-        const unmap = g.add(unmapStep(stepId("UnmapSourceVolume", lpar, c.source), base(), systemOf(c.source), c.sourceMapping, hostDown(ctx, p.vm.source)));
+        const unmap = addUnmapSteps(g, [lpar, c.source], base(), systemOf(c.source), c.sourceMapping, hostDown(ctx, p.vm.source));
         storageSteps.push(unmap);
         if (c.consistencyGroup === undefined) unmapsOfAttach.push(unmap);
       }
       // Mappings an earlier recovery left behind (a lost site): gone before the LPAR starts, so
       // that its volumes are mapped once, to the host it runs on.
       for (const m of staleMappings(ctx, lpar, c, p.vm.source, p.target)) {
-        const unmap = g.add(unmapStep(stepId("UnmapSourceVolume", lpar, m.volume, m.host), base(), systemOf(m.volume), m, hostDown(ctx, m.host)));
+        const unmap = addUnmapSteps(g, [lpar, m.volume, m.host], base(), systemOf(m.volume), m, hostDown(ctx, m.host));
         storageSteps.push(unmap);
         if (m.volume === c.attach) unmapsOfAttach.push(unmap);
       }
       const dependsOn = [shutdownId(lpar), ...unmapsOfAttach];
       if (c.consistencyGroup !== undefined) dependsOn.push(stepId("SwitchConsistencyGroup", c.consistencyGroup));
       storageSteps.push(
-        g.add({
-          id: stepId("MapReplicaVolume", lpar, c.attach),
-          kind: "MapReplicaVolume",
-          slaLevel: level,
-          lpar,
-          group,
-          params: volumeParams(c.attach, p.target, action.via, action.vios),
-          resources: volumeResources(c.attachSystem, p.target, action.via, action.vios),
-          dependsOn,
-        }),
+        addPresentSteps(g, { lpar, group, slaLevel: level, volume: c.attach, storageSystem: c.attachSystem, host: p.target, via: action.via, vios: action.vios, dependsOn }),
       );
     });
     const move = g.add({

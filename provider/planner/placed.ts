@@ -4,7 +4,7 @@
 import type { VolumeAction } from "../generated/plan";
 import type { AffectedVm } from "./affected";
 import type { PlanningContext } from "./context";
-import { storageKey, viosKey, type StepGraph, type StepSpec } from "./steps";
+import { storageKey, viosKey, type StepGraph } from "./steps";
 import type { StepParams } from "../generated/plan";
 import type { HostMapping } from "../model";
 import type { VolumeChoice } from "./storage";
@@ -91,42 +91,94 @@ function groupsOf(placed: readonly PlacedVm[]) {
   return out;
 }
 
-/** Parameters of a map or unmap step. */
+/** Parameters of a map, unmap, attach or detach step. */
 export function volumeParams(volume: string, host: string, via: "vscsi" | "npiv", vios: string | undefined): StepParams {
   const params: StepParams = { volume, host, via };
   if (vios !== undefined) params.vios = vios;
   return params;
 }
 
-/** A map or unmap holds its storage system and, for vSCSI, the VIOS that applies it. */
-export function volumeResources(storageSystem: string, host: string, via: "vscsi" | "npiv", vios: string | undefined): string[] {
-  return via === "vscsi" && vios !== undefined ? [storageKey(storageSystem), viosKey(host, vios)] : [storageKey(storageSystem)];
+/** One volume to present to a host, or to take away from it, as the step builders describe it. */
+export interface VolumeStepSpec {
+  readonly lpar: string;
+  readonly group: string;
+  readonly slaLevel: number;
+  readonly volume: string;
+  /** Storage system holding `volume`. */
+  readonly storageSystem: string;
+  readonly host: string;
+  readonly via: "vscsi" | "npiv";
+  readonly vios: string | undefined;
+  readonly dependsOn: string[];
+  readonly bestEffort?: boolean;
+  /** Drill: `volume` is a FlashCopy source; its copy in this group is the one presented. */
+  readonly flashCopyGroup?: string;
 }
 
-/** A host whose VIOS cannot answer: failed in this plan, or not Operating in the inventory. */
+/**
+ * Presents a volume to a host: the SAN host mapping (MapReplicaVolume, holding the storage
+ * system) and, for vSCSI, the VIOS's mapping after it (AttachVirtualDisk, holding that VIOS), so
+ * that the storage system's slot is free again while the VIOS works. Returns the id of the last
+ * step: the LPAR starts after it.
+ */
+export function addPresentSteps(g: StepGraph, s: VolumeStepSpec): string {
+  const params = volumeParams(s.volume, s.host, s.via, s.vios);
+  if (s.flashCopyGroup !== undefined) params.flashCopyGroup = s.flashCopyGroup;
+  const common = { slaLevel: s.slaLevel, lpar: s.lpar, group: s.group, ...(s.bestEffort ? { bestEffort: true } : {}) };
+  const map = g.add({
+    ...common,
+    id: stepId("MapReplicaVolume", s.lpar, s.volume),
+    kind: "MapReplicaVolume",
+    params,
+    resources: [storageKey(s.storageSystem)],
+    dependsOn: s.dependsOn,
+  });
+  if (s.via !== "vscsi" || s.vios === undefined) return map;
+  return g.add({
+    ...common,
+    id: stepId("AttachVirtualDisk", s.lpar, s.volume),
+    kind: "AttachVirtualDisk",
+    params: { ...params },
+    resources: [viosKey(s.host, s.vios)],
+    dependsOn: [map],
+  });
+}
+
 export function hostDown(ctx: PlanningContext, host: string, failedHosts?: ReadonlySet<string>): boolean {
   return (failedHosts?.has(host) ?? false) || ctx.systems.get(host)?.state !== "Operating";
 }
 
 /**
- * An UnmapSourceVolume step removing `mapping` of a volume on `storageSystem`. As the storage
- * does it: the VIOS removes the device first when the host is up (holding its VIOS); on a host
- * that is down only the SAN side of the mapping is removed, without the VIOS and its time.
+ * Takes `mapping` of a volume on `storageSystem` away from its host: for vSCSI on a host that is
+ * up, the VIOS's mapping first (DetachVirtualDisk, holding that VIOS), then the SAN host mapping
+ * (UnmapSourceVolume, holding the storage system). A host that is down cannot answer for its
+ * VIOS: only the SAN mapping is removed, which cuts it off. `idParts` follow the step kind in
+ * both ids. Returns the unmap's id.
  */
-export function unmapStep(
-  id: string,
+export function addUnmapSteps(
+  g: StepGraph,
+  idParts: readonly string[],
   base: { slaLevel: number; lpar: string; group: string; bestEffort?: boolean; dependsOn: string[] },
   storageSystem: string,
   mapping: HostMapping,
   down: boolean,
-): StepSpec {
-  const vios = down ? undefined : mapping.vios;
-  return {
-    id,
-    kind: "UnmapSourceVolume",
-    ...base,
-    params: volumeParams(mapping.volume, mapping.host, mapping.via, mapping.vios),
-    resources: volumeResources(storageSystem, mapping.host, mapping.via, vios),
-    ...(down && mapping.via === "vscsi" ? { viosSkipped: true } : {}),
-  };
+  options: { detachBestEffort?: boolean } = {},
+): string {
+  const params = volumeParams(mapping.volume, mapping.host, mapping.via, mapping.vios);
+  const [a, b, c, d] = idParts;
+  let dependsOn = base.dependsOn;
+  if (!down && mapping.via === "vscsi" && mapping.vios !== undefined) {
+    const bestEffort = base.bestEffort || options.detachBestEffort;
+    dependsOn = [
+      g.add({
+        ...base,
+        ...(bestEffort ? { bestEffort: true } : { bestEffort: false }),
+        id: stepId("DetachVirtualDisk", a, b, c, d),
+        kind: "DetachVirtualDisk",
+        params: { ...params },
+        resources: [viosKey(mapping.host, mapping.vios)],
+      }),
+    ];
+  }
+  return g.add({ ...base, dependsOn, id: stepId("UnmapSourceVolume", a, b, c, d), kind: "UnmapSourceVolume", params, resources: [storageKey(storageSystem)] });
 }

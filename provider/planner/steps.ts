@@ -17,21 +17,22 @@ export const systemKey = (id: string): string => `system:${id}`;
 export const viosKey = (system: string, vios: string): string => `vios:${system}/${vios}`;
 export const storageKey = (id: string): string => `storage:${id}`;
 
-/** Steps that change storage configuration (serialised in the "parallel-restart" mode). */
+/** Steps that remap storage, the VIOS side included (serialised in the "parallel-restart" mode). */
 export const STORAGE_KINDS: ReadonlySet<StepKind> = new Set<StepKind>([
   "FailoverConsistencyGroup",
   "SwitchConsistencyGroup",
   "ReverseReplication",
   "UnmapSourceVolume",
   "MapReplicaVolume",
+  "AttachVirtualDisk",
+  "DetachVirtualDisk",
   "CreateFlashCopyGroup",
   "DeleteFlashCopyGroup",
 ]);
 
-/** Median seconds of a step, from the latency table; vSCSI changes add the VIOS mapping update. */
-export function stepSeconds(table: LatencyTable, kind: StepKind, params: StepParams, hookSeconds: number, viosSkipped = false): number {
+/** Median seconds of a step, from the latency table. */
+export function stepSeconds(table: LatencyTable, kind: StepKind, hookSeconds: number): number {
   const m = (op: Parameters<typeof medianSeconds>[1]): number => medianSeconds(table, op);
-  const vios = params.via === "vscsi" && !viosSkipped ? m("viosMapping") : 0;
   switch (kind) {
     case "FenceSourceLpar":
       return m("fenceLpar");
@@ -44,9 +45,12 @@ export function stepSeconds(table: LatencyTable, kind: StepKind, params: StepPar
     case "ReverseReplication":
       return m("startConsistencyGroup");
     case "UnmapSourceVolume":
-      return m("unmapVolume") + vios;
+      return m("unmapVolume");
     case "MapReplicaVolume":
-      return m("mapVolume") + vios;
+      return m("mapVolume");
+    case "AttachVirtualDisk":
+    case "DetachVirtualDisk":
+      return m("viosMapping");
     case "CreateFlashCopyGroup":
       return m("createFlashCopyGroup") + m("prepareFlashCopyGroup") + m("startFlashCopyGroup");
     case "DeleteFlashCopyGroup":
@@ -83,8 +87,6 @@ export interface StepSpec {
   readonly params?: StepParams;
   readonly resources?: readonly string[];
   readonly dependsOn?: readonly string[];
-  /** A vSCSI unmap on a host that is down: its VIOS cannot answer, only the SAN side is removed. */
-  readonly viosSkipped?: boolean;
 }
 
 /** Accumulates steps; a step added twice (a consistency group two LPARs need) is merged. */
@@ -116,7 +118,7 @@ export class StepGraph {
       slaLevel: spec.slaLevel,
       dependsOn: [],
       resources: uniqueSorted(spec.resources ?? []),
-      estimateSeconds: stepSeconds(this.ctx.options.latencies, spec.kind, params, this.ctx.options.hookEstimateSeconds, spec.viosSkipped),
+      estimateSeconds: stepSeconds(this.ctx.options.latencies, spec.kind, this.ctx.options.hookEstimateSeconds),
     };
     if (spec.lpar !== undefined) step.lpar = spec.lpar;
     if (spec.group !== undefined) step.group = spec.group;

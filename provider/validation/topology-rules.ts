@@ -83,6 +83,9 @@ export const TOPOLOGY_RULES: readonly CrossFieldRule<ResolvedTopology>[] = [
         if (m.via === "vscsi" && !m.vios) {
           issues.push({ path: `hostMappings[${i}].vios`, message: `\`hostMappings[${i}].vios\` is required for a vscsi mapping: name the VIOS that serves it` });
         }
+        if (m.via !== "vscsi" && m.attached !== undefined) {
+          issues.push({ path: `hostMappings[${i}].attached`, message: `\`hostMappings[${i}].attached\` applies to vscsi mappings only (an NPIV disk has no VIOS step), got ${JSON.stringify(m.attached)} on a ${m.via} mapping: remove it` });
+        }
         if (host && m.vios && !(host.vioses ?? []).includes(m.vios)) {
           issues.push({
             path: `hostMappings[${i}].vios`,

@@ -1,6 +1,6 @@
 // The ComputeAdapter for PowerVM through the HMC REST API. It owns the session, the concurrency
 // limits (`hmc:<name>` for jobs on the HMC, `system:<id>` for remote restarts onto one managed
-// system) and retries of transient failures; each operation lives in operations/.
+// system, `vios:<id>/<vios>` for vSCSI mapping changes) and retries of transient failures; each operation lives in operations/.
 
 import { WallClock } from "../../clock";
 import { AdapterError } from "../../errors";
@@ -14,6 +14,7 @@ import type {
   FenceResult,
   OperationResult,
   RemoteRestartRequest,
+  VirtualDiskRequest,
 } from "../compute";
 import { KeyedLimiter, Semaphore } from "../http/limiter";
 import { stderrLog } from "../http/log";
@@ -22,13 +23,14 @@ import { Secrets } from "../http/secrets";
 import { withRetries } from "../http/retry";
 import { createDispatcher } from "../http/tls";
 import { Transport } from "../http/transport";
-import { HmcContext, hmcKey, systemKey, type HmcSettings } from "./context";
+import { HmcContext, hmcKey, systemKey, viosKey, type HmcSettings } from "./context";
 import { HmcDirectory } from "./directory";
 import { lparId, systemId, toLpar, toManagedSystem, type ModelContext } from "./inventory";
 import { JobRunner } from "./jobs";
 import { setRemoteRestartCapable } from "./operations/capable";
 import { fenceLpar, powerOff, powerOn, waitUntilRunning } from "./operations/power";
 import { cleanupSource, moveLpar, remoteRestart, validateRemoteRestart } from "./operations/restart";
+import { attachVirtualDisk, detachVirtualDisk, type VolumeUid } from "./operations/vdisk";
 import { HmcSession } from "./session";
 import { readVscsiDisks } from "./vios";
 import { MalformedAnswer } from "./xml";
@@ -62,10 +64,17 @@ export class HmcComputeAdapter implements ComputeAdapter {
   private readonly ctx: HmcContext;
   private readonly transport: Transport;
   private readonly lparVolumes: LparVolumes | undefined;
+  private readonly volumeUid: VolumeUid | undefined;
+  /** One mapping change at a time per VIOS, as the VIOS applies them. */
+  private readonly viosChanges = new KeyedLimiter(() => 1);
 
-  /** `lparVolumes` fills each LPAR's `volumes` (see docs/hardware.md, "Which volumes an LPAR uses"). */
-  constructor(connection: HmcConnection, options: HardwareAdapterOptions & { lparVolumes?: LparVolumes; settingsPath?: string } = {}) {
+  /**
+   * `lparVolumes` fills each LPAR's `volumes` (see docs/hardware.md, "Which volumes an LPAR uses");
+   * `volumeUid` gives a storage volume's UID, by which the VIOS disk of a vSCSI mapping is found.
+   */
+  constructor(connection: HmcConnection, options: HardwareAdapterOptions & { lparVolumes?: LparVolumes; volumeUid?: VolumeUid; settingsPath?: string } = {}) {
     this.lparVolumes = options.lparVolumes;
+    this.volumeUid = options.volumeUid;
     const settings = resolveHmcSettings(connection);
     const clock = options.clock ?? new WallClock();
     const log = options.log ?? stderrLog;
@@ -194,6 +203,14 @@ export class HmcComputeAdapter implements ComputeAdapter {
     return moveLpar(this.ctx, request);
   }
 
+  attachVirtualDisk(request: VirtualDiskRequest): Promise<OperationResult> {
+    return this.viosChanges.run(viosKey(request.hostId, request.vios), () => attachVirtualDisk(this.ctx, this.volumeUid, request));
+  }
+
+  detachVirtualDisk(request: VirtualDiskRequest): Promise<OperationResult> {
+    return this.viosChanges.run(viosKey(request.hostId, request.vios), () => detachVirtualDisk(this.ctx, this.volumeUid, request));
+  }
+
   async createDrillLpar(request: DrillLparRequest): Promise<{ lparId: string; alreadyDone: boolean }> {
     throw unsupported("createDrillLpar", request.sourceLparId);
   }
@@ -206,7 +223,11 @@ export class HmcComputeAdapter implements ComputeAdapter {
     const s = this.ctx.settings;
     const systems = await withRetries(this.ctx.retry, () => this.ctx.directory.readSystems());
     const limits: Record<string, number> = { [hmcKey(s.name)]: s.maxConcurrentJobs };
-    for (const system of systems) limits[systemKey(systemId(system, s.identifyBy))] = s.maxRemoteRestartsPerSystem;
+    for (const system of systems) {
+      const id = systemId(system, s.identifyBy);
+      limits[systemKey(id)] = s.maxRemoteRestartsPerSystem;
+      for (const vios of system.viosUuids) limits[viosKey(id, vios)] = 1;
+    }
     return limits;
   }
 

@@ -60,3 +60,7 @@ export function hmcKey(name: string): string {
 export function systemKey(id: string): string {
   return `system:${id}`;
 }
+
+export function viosKey(systemId: string, vios: string): string {
+  return `vios:${systemId}/${vios}`;
+}

@@ -229,6 +229,13 @@ function applyEffect(state: SimState, e: Effect, at: number): EffectFailure {
       else state.mappings.delete(e.volumeId);
       return undefined;
     }
+    case "viosDisk": {
+      const mapping = (state.mappings.get(e.volumeId) ?? []).find((m) => m.host === e.host);
+      if (!mapping) return { failure: "conflict", message: `volume ${e.volumeId} was unmapped from ${e.host} on the SAN meanwhile` };
+      if (e.attached) delete mapping.attached;
+      else mapping.attached = false;
+      return undefined;
+    }
     case "cgFailover": {
       const g = state.consistencyGroups.get(e.groupId);
       if (!g) return { failure: "notFound", message: "the consistency group disappeared" };

@@ -2,7 +2,7 @@
 // AdapterError) or nothing. Shared by the compute and storage operations.
 
 import { AdapterError } from "../../errors";
-import type { ResolvedLpar, ResolvedManagedSystem, Volume } from "../../model";
+import type { HostMapping, ResolvedLpar, ResolvedManagedSystem, Volume } from "../../model";
 import { ACTIVE_LPAR_STATES, type SimState } from "./state";
 
 export class Refusal extends Error {
@@ -60,8 +60,23 @@ export function isWritable(state: SimState, volumeId: string): boolean {
   return isPrimary || group.auxWritable;
 }
 
-export function isMappedTo(state: SimState, volumeId: string, host: string): boolean {
-  return (state.mappings.get(volumeId) ?? []).some((m) => m.host === host);
+/** The SAN host mapping of a volume to a managed system, if any. */
+export function mappingOf(state: SimState, volumeId: string, host: string): HostMapping | undefined {
+  return (state.mappings.get(volumeId) ?? []).find((m) => m.host === host);
+}
+
+/**
+ * Why a volume is not presented to an LPAR on `host`, if it is not: presented means mapped on the
+ * SAN to the host and, for vSCSI, served by the VIOS too (attachVirtualDisk done). NPIV disks
+ * reach the LPAR's own virtual Fibre Channel ports: the SAN mapping is enough.
+ */
+export function presentationGap(state: SimState, volumeId: string, host: string): string | undefined {
+  const mapping = mappingOf(state, volumeId, host);
+  if (!mapping) return `volume ${volumeId} is not mapped to ${host}: map it first (mapVolume)`;
+  if (mapping.via === "vscsi" && mapping.attached === false) {
+    return `volume ${volumeId} is mapped to ${host} on the SAN but its VIOS ${mapping.vios ?? "?"} does not serve it yet: attach it first (attachVirtualDisk)`;
+  }
+  return undefined;
 }
 
 /** Another LPAR that writes to the volume now or is being started on it, if any. */
@@ -86,13 +101,14 @@ function partnerOf(state: SimState, volumeId: string): string | undefined {
 }
 
 /**
- * The volumes an LPAR would start with on `host`: each must exist, be mapped to the host, be
+ * The volumes an LPAR would start with on `host`: each must exist, be presented to the host, be
  * writable and have no other writer; and every disk of the LPAR (or its replica) must be there.
  */
 export function checkStartVolumes(state: SimState, op: string, lpar: ResolvedLpar, host: string, volumeIds: readonly string[]): void {
   for (const v of volumeIds) {
     requireVolume(state, op, lpar.id, v);
-    if (!isMappedTo(state, v, host)) refuse("conflict", op, lpar.id, `volume ${v} is not mapped to ${host}: map it first (mapVolume)`);
+    const gap = presentationGap(state, v, host);
+    if (gap) refuse("conflict", op, lpar.id, gap);
     if (!isWritable(state, v)) {
       refuse("conflict", op, lpar.id, `volume ${v} is not writable: it is a remote-copy secondary (fail its consistency group over first) or its storage is offline`);
     }

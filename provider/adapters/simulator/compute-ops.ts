@@ -6,7 +6,7 @@ import type { LparState, ManagedSystemState, ResolvedLpar } from "../../model";
 import { RESTARTABLE_SOURCE_STATES } from "../../model";
 import { AdapterError } from "../../errors";
 import { drawDurationMs } from "./draw";
-import { checkCapacity, checkStartVolumes, refuse, Refusal, requireLpar, requireOperating, requireSystem, requireVolume, isMappedTo } from "./checks";
+import { checkCapacity, checkStartVolumes, refuse, Refusal, requireLpar, requireOperating, requireSystem, requireVolume, presentationGap } from "./checks";
 import { decideJob, inFlight, type JobTicket } from "./jobs";
 import { hmcResource, systemResource } from "./resources";
 import type { Decision } from "./store";
@@ -208,7 +208,8 @@ export function decideMoveLpar(state: SimState, now: number, r: RemoteRestartReq
     requireOperating(state, op, lpar.id, r.targetSystemId, "target");
     for (const v of r.volumeIds) {
       requireVolume(state, op, lpar.id, v);
-      if (!isMappedTo(state, v, r.targetSystemId)) refuse("conflict", op, lpar.id, `volume ${v} is not mapped to ${r.targetSystemId}: map it first`);
+      const gap = presentationGap(state, v, r.targetSystemId);
+      if (gap) refuse("conflict", op, lpar.id, gap);
     }
     return accepted(
       decideJob(state, now, {
@@ -262,7 +263,8 @@ export function decideCreateDrillLpar(state: SimState, now: number, r: DrillLpar
     };
     for (const v of r.volumeIds) {
       requireVolume(state, op, id, v);
-      if (!isMappedTo(state, v, r.targetSystemId)) refuse("conflict", op, id, `volume ${v} is not mapped to ${r.targetSystemId}: map it first`);
+      const gap = presentationGap(state, v, r.targetSystemId);
+      if (gap) refuse("conflict", op, id, gap);
     }
     checkStartVolumes(state, op, copy, r.targetSystemId, r.volumeIds);
     checkCapacity(state, op, copy, r.targetSystemId);

@@ -1,7 +1,7 @@
-// The simulator's ComputeAdapter: the HMC side of the simulated datacenter. Decisions live in
+// The simulator's ComputeAdapter: the HMC side of the simulated datacenter (VIOS disks included). Decisions live in
 // compute-ops.ts; this class runs them through the store and waits for the jobs they start.
 
-import type { ComputeAdapter, ComputeInventory, ConcurrencyLimits, DrillLparRequest, FenceResult, OperationResult, RemoteRestartRequest } from "../compute";
+import type { ComputeAdapter, ComputeInventory, ConcurrencyLimits, DrillLparRequest, FenceResult, OperationResult, RemoteRestartRequest, VirtualDiskRequest } from "../compute";
 import { AdapterError } from "../../errors";
 import type { ResolvedLpar } from "../../model";
 import {
@@ -19,6 +19,7 @@ import {
 } from "./compute-ops";
 import { awaitJob } from "./jobs";
 import { computeLimits } from "./resources";
+import { decideAttachVirtualDisk, decideDetachVirtualDisk } from "./vios-ops";
 import type { StateStore } from "./store";
 
 /** Copies, so that callers never hold the store's live objects. */
@@ -118,6 +119,14 @@ export class SimulatorComputeAdapter implements ComputeAdapter {
 
   async deleteDrillLpar(lparId: string): Promise<OperationResult> {
     return finish(this.store, await this.store.update((s, now) => decideDeleteDrillLpar(s, now, lparId)));
+  }
+
+  async attachVirtualDisk(request: VirtualDiskRequest): Promise<OperationResult> {
+    return finish(this.store, await this.store.update((s, now) => decideAttachVirtualDisk(s, now, request)));
+  }
+
+  async detachVirtualDisk(request: VirtualDiskRequest): Promise<OperationResult> {
+    return finish(this.store, await this.store.update((s, now) => decideDetachVirtualDisk(s, now, request)));
   }
 
   limits(): Promise<ConcurrencyLimits> {

@@ -14,6 +14,8 @@ export type Effect =
   | { readonly type: "deleteLpar"; readonly lparId: string }
   | { readonly type: "map"; readonly mapping: HostMapping }
   | { readonly type: "unmap"; readonly volumeId: string; readonly host: string }
+  /** The VIOS serves the SAN-mapped vSCSI volume (attachVirtualDisk) or no longer does (detach). */
+  | { readonly type: "viosDisk"; readonly volumeId: string; readonly host: string; readonly attached: boolean }
   | { readonly type: "cgFailover"; readonly groupId: string }
   | { readonly type: "cgSwitch"; readonly groupId: string; readonly primary: "master" | "aux" }
   | { readonly type: "cgStart"; readonly groupId: string; readonly primary: "master" | "aux" }

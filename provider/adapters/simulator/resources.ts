@@ -12,9 +12,8 @@
 // | createDrillLpar              | createLpar, then powerOnLpar       | hmc:<HMC of target> (both phases)          |
 // | deleteDrillLpar              | fenceLpar, then deleteLpar         | hmc:<HMC of the LPAR's system>             |
 // | mapVolume                    | mapVolume (mkvdiskhostmap)         | storage:<volume's storage system>          |
-// |   vscsi only, then           | viosMapping (mkvdev)               | vios:<host>/<vios>                         |
-// | unmapVolume, vscsi only:     | viosMapping (rmdev), skipped when the host is down | vios:<host>/<vios>         |
-// |   then                       | unmapVolume (rmvdiskhostmap)       | storage:<volume's storage system>          |
+// | unmapVolume                  | unmapVolume (rmvdiskhostmap)       | storage:<volume's storage system>          |
+// | attach/detachVirtualDisk     | viosMapping (mkvdev / rmdev)       | vios:<host>/<vios>                         |
 // | failoverConsistencyGroup     | failoverConsistencyGroup           | storage:<system of the secondary side>     |
 // | switchConsistencyGroup       | switchConsistencyGroup             | storage:<system of the new primary>        |
 // | startConsistencyGroup        | startConsistencyGroup              | storage:<system of the new primary>        |
@@ -50,18 +49,20 @@ export function limitOf(state: SimState, resource: string): number {
   }
 }
 
-/** The limits the compute side enforces: HMC jobs and remote restarts per target system. */
+/** The limits the compute side enforces: HMC jobs, remote restarts per target system, mapping changes per VIOS. */
 export function computeLimits(state: SimState): ConcurrencyLimits {
   const limits: Record<string, number> = {};
   for (const h of state.hmcs.values()) limits[hmcResource(h.name)] = h.maxConcurrentJobs;
-  for (const s of state.systems.values()) limits[systemResource(s.id)] = s.maxRemoteRestarts;
+  for (const s of state.systems.values()) {
+    limits[systemResource(s.id)] = s.maxRemoteRestarts;
+    for (const v of s.vioses) limits[viosResource(s.id, v)] = 1;
+  }
   return limits;
 }
 
-/** The limits the storage side enforces: configuration commands per storage system, mapping changes per VIOS. */
+/** The limits the storage side enforces: configuration commands per storage system. */
 export function storageLimits(state: SimState): ConcurrencyLimits {
   const limits: Record<string, number> = {};
   for (const s of state.storageSystems.values()) limits[storageResource(s.id)] = s.maxConcurrentConfigOps;
-  for (const s of state.systems.values()) for (const v of s.vioses) limits[viosResource(s.id, v)] = 1;
   return limits;
 }

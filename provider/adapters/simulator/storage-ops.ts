@@ -1,12 +1,13 @@
-// The storage operations' decisions: preconditions as Spectrum Virtualize and the VIOS check
-// them, then the job to run. Each returns a Decision for the store.
+// The storage operations' decisions: preconditions as Spectrum Virtualize checks them, then the
+// job to run. Each returns a Decision for the store. The VIOS side of a vSCSI disk is in vios-ops.ts.
 
 import type { FlashCopyRequest, MapRequest } from "../storage";
 import type { ResolvedConsistencyGroup, ResolvedFlashCopyGroup, Volume } from "../../model";
-import { refuse, requireSystem, requireVolume, storageOnline } from "./checks";
+import { mappingOf, refuse, requireSystem, requireVolume, storageOnline } from "./checks";
 import { decided, type Accepted } from "./compute-ops";
-import { decideJob, inFlight, type JobTicket, type PhaseRequest } from "./jobs";
-import { storageResource, viosResource } from "./resources";
+import { decideJob, inFlight, type JobTicket } from "./jobs";
+import { storageResource } from "./resources";
+import { virtualDiskKey } from "./vios-ops";
 import type { Decision } from "./store";
 import { ACTIVE_LPAR_STATES, type SimState } from "./state";
 
@@ -47,12 +48,16 @@ function systemOfSide(group: ResolvedConsistencyGroup, side: "master" | "aux"): 
   return side === "master" ? group.masterSystem : group.auxSystem;
 }
 
+/** The job key of a volume's SAN host mapping to a managed system. */
+export const mappingKey = (volumeId: string, hostId: string): string => `mapping:${volumeId}@${hostId}`;
+
+/** The SAN host mapping only (mkvdiskhostmap): the VIOS side is the compute adapter's attachVirtualDisk. */
 export function decideMapVolume(state: SimState, now: number, r: MapRequest): Decision<Accepted> {
   const op = "mapVolume";
   return decided(() => {
     const volume = requireVolume(state, op, r.volumeId, r.volumeId);
     const host = requireSystem(state, op, r.volumeId, r.hostId);
-    const existing = (state.mappings.get(r.volumeId) ?? []).find((m) => m.host === r.hostId);
+    const existing = mappingOf(state, r.volumeId, r.hostId);
     if (existing) {
       if (existing.via !== r.via || (r.via === "vscsi" && existing.vios !== r.vios)) {
         refuse("conflict", op, r.volumeId, `already mapped to ${r.hostId} via ${existing.via}${existing.vios ? ` (${existing.vios})` : ""}: unmap it first to change`);
@@ -60,42 +65,45 @@ export function decideMapVolume(state: SimState, now: number, r: MapRequest): De
       return DONE;
     }
     const signature = `map|${r.via}|${r.vios ?? ""}`;
-    const objectKey = `mapping:${r.volumeId}@${r.hostId}`;
+    const objectKey = mappingKey(r.volumeId, r.hostId);
     const joined = inFlight(state, objectKey, signature, op, r.volumeId);
     if (joined) return accepted(joined);
     if (r.via === "vscsi") {
       if (!r.vios) refuse("fatal", op, r.volumeId, "a vscsi mapping needs the VIOS that serves it (`vios`)");
       if (!host.vioses.includes(r.vios)) refuse("notFound", op, r.volumeId, `system ${host.id} has no VIOS ${r.vios} (it has ${host.vioses.join(", ")})`);
-      if (host.state !== "Operating") refuse("conflict", op, r.volumeId, `system ${host.id} is ${host.state}: its VIOS cannot add the mapping`);
     }
     requireOnline(state, op, r.volumeId, volume.storageSystem);
     const storageSite = state.storageSystems.get(volume.storageSystem)!.site;
     if (storageSite !== host.site) {
       refuse("conflict", op, r.volumeId, `storage ${volume.storageSystem} at site ${storageSite} cannot present volumes to ${host.id} at site ${host.site}: map its replica at that site`);
     }
-    const phases: PhaseRequest[] = [{ op: "mapVolume", resources: [storageResource(volume.storageSystem)] }];
-    if (r.via === "vscsi") phases.push({ op: "viosMapping", resources: [viosResource(host.id, r.vios!)] });
+    // A new vSCSI mapping is not served by its VIOS until attachVirtualDisk.
+    const mapping = { volume: r.volumeId, host: r.hostId, via: r.via, ...(r.vios ? { vios: r.vios } : {}), ...(r.via === "vscsi" ? { attached: false } : {}) };
     return accepted(
       decideJob(state, now, {
         op,
         objectId: r.volumeId,
         objectKey,
         signature,
-        phases,
-        effect: () => ({ type: "map", mapping: { volume: r.volumeId, host: r.hostId, via: r.via, ...(r.vios ? { vios: r.vios } : {}) } }),
+        phases: [{ op: "mapVolume", resources: [storageResource(volume.storageSystem)] }],
+        effect: () => ({ type: "map", mapping }),
       }),
     );
   });
 }
 
+/**
+ * Removes the SAN host mapping (rmvdiskhostmap). On a live host the VIOS must have let go of a
+ * vSCSI disk first (detachVirtualDisk); a failed host's VIOS cannot answer, so its side is left.
+ */
 export function decideUnmapVolume(state: SimState, now: number, r: MapRequest): Decision<Accepted> {
   const op = "unmapVolume";
   return decided(() => {
     const volume = requireVolume(state, op, r.volumeId, r.volumeId);
     const host = requireSystem(state, op, r.volumeId, r.hostId);
-    const existing = (state.mappings.get(r.volumeId) ?? []).find((m) => m.host === r.hostId);
+    const existing = mappingOf(state, r.volumeId, r.hostId);
     if (!existing) return DONE;
-    const objectKey = `mapping:${r.volumeId}@${r.hostId}`;
+    const objectKey = mappingKey(r.volumeId, r.hostId);
     const joined = inFlight(state, objectKey, "unmap", op, r.volumeId);
     if (joined) return accepted(joined);
     for (const id of state.lparsByVolume.get(r.volumeId) ?? []) {
@@ -104,18 +112,21 @@ export function decideUnmapVolume(state: SimState, now: number, r: MapRequest): 
         refuse("conflict", op, r.volumeId, `LPAR ${id} is ${lpar.state} on ${host.id} with this volume: power it off first`);
       }
     }
+    if (host.state === "Operating" && existing.via === "vscsi") {
+      const viosJob = state.jobByObject.get(virtualDiskKey(r.volumeId, r.hostId));
+      if (viosJob) refuse("conflict", op, r.volumeId, `${state.jobs.get(viosJob)!.op} is in progress on its VIOS: wait for it`);
+      if (existing.attached !== false) {
+        refuse("conflict", op, r.volumeId, `VIOS ${existing.vios ?? "?"} of ${host.id} still serves this volume: detach it first (detachVirtualDisk)`);
+      }
+    }
     requireOnline(state, op, r.volumeId, volume.storageSystem);
-    const phases: PhaseRequest[] = [];
-    // A failed host's VIOS cannot answer: only the SAN side of the mapping is removed then.
-    if (existing.via === "vscsi" && existing.vios && host.state === "Operating") phases.push({ op: "viosMapping", resources: [viosResource(host.id, existing.vios)] });
-    phases.push({ op: "unmapVolume", resources: [storageResource(volume.storageSystem)] });
     return accepted(
       decideJob(state, now, {
         op,
         objectId: r.volumeId,
         objectKey,
         signature: "unmap",
-        phases,
+        phases: [{ op: "unmapVolume", resources: [storageResource(volume.storageSystem)] }],
         effect: () => ({ type: "unmap", volumeId: r.volumeId, host: r.hostId }),
       }),
     );

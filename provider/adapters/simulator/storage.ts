@@ -1,4 +1,4 @@
-// The simulator's StorageAdapter: the SAN (and VIOS mapping) side of the simulated datacenter.
+// The simulator's StorageAdapter: the SAN side of the simulated datacenter.
 // Decisions live in storage-ops.ts; this class runs them through the store and waits for the jobs.
 
 import type { ConcurrencyLimits, OperationResult } from "../compute";

@@ -14,6 +14,7 @@ import type {
   FenceResult,
   OperationResult,
   RemoteRestartRequest,
+  VirtualDiskRequest,
 } from "../compute";
 import type { HmcComputeAdapter } from "../hmc/adapter";
 import { hmcKey } from "../hmc/context";
@@ -220,6 +221,25 @@ export class MultiHmcComputeAdapter implements ComputeAdapter {
 
   deleteDrillLpar(lparId: string): Promise<OperationResult> {
     return this.onLpar("deleteDrillLpar", lparId, (a) => a.deleteDrillLpar(lparId));
+  }
+
+  attachVirtualDisk(request: VirtualDiskRequest): Promise<OperationResult> {
+    return this.onSystem("attachVirtualDisk", request, (a) => a.attachVirtualDisk(request));
+  }
+
+  detachVirtualDisk(request: VirtualDiskRequest): Promise<OperationResult> {
+    return this.onSystem("detachVirtualDisk", request, (a) => a.detachVirtualDisk(request));
+  }
+
+  /** A VIOS change goes to a reachable HMC that manages the VIOS's system. */
+  private async onSystem<T>(operation: string, request: VirtualDiskRequest, run: (a: HmcComputeAdapter) => Promise<T>): Promise<T> {
+    const managers = (): HmcMember[] => this.members.filter((m) => this.known.get(m.name)?.systems.has(request.hostId));
+    if (!this.read || managers().length === 0) await this.inventory();
+    const all = managers();
+    const live = all.find((m) => !this.down.has(m.name));
+    if (live) return run(live.adapter);
+    if (all.length > 0) throw unreachableError(operation, request.volumeId, `HMC ${all[0].name}, which manages system ${request.hostId},`, all[0].site);
+    throw new AdapterError("notFound", operation, request.volumeId, `no HMC of ${this.members.map((m) => m.name).join(", ")} manages a system ${JSON.stringify(request.hostId)}`);
   }
 
   /** Every HMC's limits; an unreachable HMC contributes its own job limit, from its settings. */

@@ -6,7 +6,7 @@ import { StepRegistry, type StepImplementation } from "../registry";
 import { CleanupSourceLpar, FenceSourceLpar, MoveLpar, RestartLpar, ShutdownLpar, StartLpar, VerifyLpar } from "./compute";
 import { CreateFlashCopyGroup, DeleteDrillLpar, DeleteFlashCopyGroup, StartDrillLpar } from "./drill";
 import { RunHook } from "./hook";
-import { FailoverConsistencyGroup, MapReplicaVolume, ReverseReplication, SwitchConsistencyGroup, UnmapSourceVolume } from "./storage";
+import { AttachVirtualDisk, DetachVirtualDisk, FailoverConsistencyGroup, MapReplicaVolume, ReverseReplication, SwitchConsistencyGroup, UnmapSourceVolume } from "./storage";
 
 export * from "./compute";
 export * from "./storage";
@@ -26,6 +26,8 @@ const defaultRegistry = new StepRegistry()
   .register(ReverseReplication)
   .register(UnmapSourceVolume)
   .register(MapReplicaVolume)
+  .register(AttachVirtualDisk)
+  .register(DetachVirtualDisk)
   .register(RunHook)
   .register(CreateFlashCopyGroup)
   .register(DeleteFlashCopyGroup)

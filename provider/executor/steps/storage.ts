@@ -1,10 +1,12 @@
-// Steps on the storage side (SAN through the StorageAdapter): replication direction and host
-// mappings. In `parallel-restart` mode these run one at a time, as in the paper's middle setup.
+// Steps on the storage side: replication direction and host mappings (SAN through the
+// StorageAdapter), and the VIOS side of vSCSI disks (through the ComputeAdapter). In `parallel-restart` mode these run one at a time, as in the paper's middle setup.
 
 import type { Plan, Step, VolumeAction } from "../../generated/plan";
 import type { MapRequest } from "../../adapters/storage";
+import type { VirtualDiskRequest } from "../../adapters/compute";
 import { booleanParam, enumParam, optionalStringParam, stringParam } from "../params";
-import { defineStep, placementOf, type StepContext } from "../registry";
+import { ValidationError } from "../../errors";
+import { defineStep, paramIssue, placementOf, type StepContext } from "../registry";
 import { flashCopyGroupOf } from "./drill";
 
 /** Makes the replicas of a remote-copy group writable (stoprcconsistgrp -access). */
@@ -79,7 +81,7 @@ async function mappedVolume({ request, flashCopyGroup }: MappingArgs, context: S
   return { ...request, volumeId: copy };
 }
 
-/** Removes the failed system's mapping of a volume: the split-brain guard before mapping elsewhere. */
+/** Removes the source system's SAN host mapping of a volume: the split-brain guard before mapping elsewhere. */
 export const UnmapSourceVolume = defineStep({
   kind: "UnmapSourceVolume",
   touches: "storage",
@@ -90,7 +92,7 @@ export const UnmapSourceVolume = defineStep({
   },
 });
 
-/** Presents a volume (the replica, or the same LUN on a shared SAN) to the target system. */
+/** Maps a volume (the replica, or the same LUN on a shared SAN) to the target system on the SAN. */
 export const MapReplicaVolume = defineStep({
   kind: "MapReplicaVolume",
   touches: "storage",
@@ -98,5 +100,46 @@ export const MapReplicaVolume = defineStep({
   resolve: (step, plan) => resolveMapping(step, plan, "target"),
   async run(args, context) {
     return { alreadyDone: (await context.adapters.storage.mapVolume(await mappedVolume(args, context))).alreadyDone };
+  },
+});
+
+/** The VIOS side of a vSCSI disk: the same volume, host and VIOS as its map or unmap step. */
+function resolveVirtualDisk(step: Step, plan: Plan, side: "source" | "target"): MappingArgs {
+  const args = resolveMapping(step, plan, side);
+  if (args.request.via !== "vscsi") {
+    throw new ValidationError(`plan step ${step.id}`, [paramIssue(step, "via", `is ${JSON.stringify(args.request.via)}, and only a vscsi disk has a VIOS side`, "remove the step, or set it to vscsi")]);
+  }
+  if (!args.request.vios) throw new ValidationError(`plan step ${step.id}`, [paramIssue(step, "vios", "is missing", "name the VIOS that serves the disk")]);
+  return args;
+}
+
+async function virtualDisk(args: MappingArgs, context: StepContext, client: string | undefined): Promise<VirtualDiskRequest> {
+  const { volumeId, hostId, vios } = await mappedVolume(args, context);
+  // A drill's disk serves the copy, which does not exist yet: no client then.
+  return { volumeId, hostId, vios: vios as string, ...(client !== undefined && !args.flashCopyGroup ? { lparId: client } : {}) };
+}
+
+/**
+ * Has the target's VIOS serve the SAN-mapped volume (vSCSI). A compute-side operation, but part
+ * of storage remapping: `parallel-restart` mode runs it with the storage steps, one at a time.
+ */
+export const AttachVirtualDisk = defineStep({
+  kind: "AttachVirtualDisk",
+  touches: "storage",
+  defaultTimeoutSeconds: 600,
+  resolve: (step, plan) => ({ ...resolveVirtualDisk(step, plan, "target"), lpar: step.lpar }),
+  async run(args, context) {
+    return { alreadyDone: (await context.adapters.compute.attachVirtualDisk(await virtualDisk(args, context, args.lpar))).alreadyDone };
+  },
+});
+
+/** Has the source's VIOS let go of the volume (vSCSI) before its SAN host mapping is removed. */
+export const DetachVirtualDisk = defineStep({
+  kind: "DetachVirtualDisk",
+  touches: "storage",
+  defaultTimeoutSeconds: 600,
+  resolve: (step, plan) => resolveVirtualDisk(step, plan, "source"),
+  async run(args, context) {
+    return { alreadyDone: (await context.adapters.compute.detachVirtualDisk(await virtualDisk(args, context, undefined))).alreadyDone };
   },
 });
