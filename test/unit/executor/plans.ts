@@ -29,24 +29,29 @@ export function lparFailoverSteps(p: Placement, options: { slaLevel?: number; vi
   const unmaps = p.volumes.map((v) =>
     step(`unmap:${p.lpar}:${v.source}`, { ...base, kind: "UnmapSourceVolume", params: { volume: v.source, host: p.source }, dependsOn: [fence.id] }),
   );
-  const maps = p.volumes.map((v, i) =>
-    step(`map:${p.lpar}:${v.attach}`, {
+  // The SAN map holds nothing here (tests set no storage limit); a vSCSI disk's VIOS attach follows it.
+  const maps = p.volumes.map((v, i) => {
+    const params = { volume: v.attach, host: p.target!, via: v.via, ...(v.vios ? { vios: v.vios } : {}) };
+    const map = step(`map:${p.lpar}:${v.attach}`, { ...base, kind: "MapReplicaVolume", params, dependsOn: [unmaps[i].id] });
+    if (v.via !== "vscsi" || !v.vios) return [map];
+    const attach = step(`attach:${p.lpar}:${v.attach}`, {
       ...base,
-      kind: "MapReplicaVolume",
-      params: { volume: v.attach, host: p.target!, via: v.via, ...(v.vios ? { vios: v.vios } : {}) },
-      dependsOn: [unmaps[i].id],
-      resources: v.vios && options.viosLimitKey !== false ? [`vios:${p.target}/${v.vios}`] : [],
-    }),
-  );
+      kind: "AttachVirtualDisk",
+      params,
+      dependsOn: [map.id],
+      resources: options.viosLimitKey !== false ? [`vios:${p.target}/${v.vios}`] : [],
+    });
+    return [map, attach];
+  });
   const restart = step(`restart:${p.lpar}`, {
     ...base,
     kind: "RestartLpar",
     params: { target: p.target!, volumes: p.volumes.map((v) => v.attach) },
-    dependsOn: [fence.id, ...maps.map((m) => m.id)],
+    dependsOn: [fence.id, ...maps.map((m) => m[m.length - 1].id)],
     resources: [`system:${p.target}`],
   });
   const verify = step(`verify:${p.lpar}`, { ...base, kind: "VerifyLpar", dependsOn: [restart.id] });
-  return [fence, ...unmaps, ...maps, restart, verify];
+  return [fence, ...unmaps, ...maps.flat(), restart, verify];
 }
 
 /**

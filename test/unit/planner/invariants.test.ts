@@ -173,7 +173,17 @@ describe("planner invariants (property-based)", () => {
           const restart = byId.get(`RestartLpar:${p.lpar}`)?.s;
           assert.ok(restart, `no restart for placed ${p.lpar}`);
           assert.ok(restart.dependsOn.includes(`FenceSourceLpar:${p.lpar}`));
-          for (const v of p.volumes) assert.ok(restart.dependsOn.includes(`MapReplicaVolume:${p.lpar}:${v.attach}`), `${p.lpar} restarts before ${v.attach} is mapped`);
+          for (const v of p.volumes) {
+            const map = byId.get(`MapReplicaVolume:${p.lpar}:${v.attach}`)?.s;
+            assert.ok(map && map.resources.every((r) => r.startsWith("storage:")), `${v.attach}: the SAN map of ${p.lpar} holds only its storage system`);
+            if (v.via === "vscsi") {
+              // The VIOS part is a step of its own, after the SAN map, holding only that VIOS.
+              const attach = byId.get(`AttachVirtualDisk:${p.lpar}:${v.attach}`)?.s;
+              assert.ok(attach && attach.dependsOn.includes(map.id), `${p.lpar}: ${v.attach} is attached on the VIOS before it is mapped on the SAN`);
+              assert.deepEqual(attach.resources, [`vios:${p.target}/${v.vios}`]);
+              assert.ok(restart.dependsOn.includes(attach.id), `${p.lpar} restarts before its VIOS serves ${v.attach}`);
+            } else assert.ok(restart.dependsOn.includes(map.id), `${p.lpar} restarts before ${v.attach} is mapped`);
+          }
           const i = Number(p.lpar.slice(4));
           for (const a of spec.vms[i].after ?? []) {
             const other = plan.placements.find((x) => x.lpar === lparId(a));

@@ -76,21 +76,38 @@ describe("planner", () => {
       const vios = plan.placements.flatMap((p) => p.volumes.filter((v) => v.via === "vscsi").map((v) => v.vios));
       assert.equal(vios.length, 8);
       for (const name of ["va", "vb", "vc"]) assert.ok(vios.filter((v) => v === name).length >= 2, `${name} serves ${vios}`);
-      for (const s of stepsOf(plan, "MapReplicaVolume")) {
-        if (s.params?.via === "vscsi") assert.deepEqual(s.resources, [`storage:svc-A`, `vios:${hostId(1)}/${s.params.vios}`]);
-        else assert.deepEqual(s.resources, ["storage:svc-A"]);
+      // The SAN map holds the storage system only; the VIOS's part is its own step, holding that VIOS.
+      for (const s of stepsOf(plan, "MapReplicaVolume")) assert.deepEqual(s.resources, ["storage:svc-A"]);
+      const attaches = stepsOf(plan, "AttachVirtualDisk");
+      assert.equal(attaches.length, 8, "one VIOS attach per vSCSI volume, none for NPIV");
+      for (const s of attaches) {
+        assert.deepEqual(s.resources, [`vios:${hostId(1)}/${s.params?.vios}`]);
+        assert.deepEqual(s.dependsOn, [`MapReplicaVolume:${s.lpar}:${s.params?.volume}`]);
+        assert.ok(plan.steps.find((r) => r.id === `RestartLpar:${s.lpar}`)?.dependsOn.includes(s.id), `${s.lpar} restarts after ${s.id}`);
       }
+      // A source named failed that still answers (Operating): its VIOS lets go of each disk before the SAN unmap.
+      for (const s of stepsOf(plan, "DetachVirtualDisk")) {
+        assert.deepEqual(s.resources, [`vios:${hostId(0)}/${s.params?.vios}`]);
+        assert.deepEqual(plan.steps.find((u) => u.id === `UnmapSourceVolume:${s.lpar}:${s.params?.volume}`)?.dependsOn, [s.id]);
+      }
+      assert.equal(stepsOf(plan, "DetachVirtualDisk").length, 8);
+      // WHEN the source is down THEN its VIOS cannot answer: no detach, the SAN unmap alone cuts it off.
+      const down = planFailover({ ...buildWorld({ ...spec, hosts: spec.hosts.map((h, i) => (i === 0 ? { ...h, state: "Error" as const } : h)) }), failure: { failedHosts: [hostId(0)] } });
+      assert.equal(stepsOf(down, "DetachVirtualDisk").length, 0);
+      for (const s of stepsOf(down, "UnmapSourceVolume")) assert.deepEqual(s.dependsOn, [`FenceSourceLpar:${s.lpar}`]);
       const npiv = plan.placements.find((p) => p.lpar === lparId(3));
       assert.deepEqual(npiv?.volumes.map((v) => [v.via, v.vios]), [["npiv", undefined]]);
     });
   });
 
   describe("steps and estimate", () => {
-    it("takes durations from the latency table (vSCSI maps add the VIOS update) and limits from the inventory and target", () => {
+    it("takes durations from the latency table (the SAN map and the VIOS attach apart) and limits from the inventory and target", () => {
       const plan = planFailover({ ...buildWorld({ ...twoSites(), maxConcurrentRestarts: 3 }), failure: { failedHosts: [hostId(0)] } });
       const m = (op: keyof typeof DEFAULT_LATENCIES): number => DEFAULT_LATENCIES[op].medianSeconds;
       const vscsiMap = stepsOf(plan, "MapReplicaVolume").find((s) => s.params?.via === "vscsi") as Step;
-      assert.equal(vscsiMap.estimateSeconds, m("mapVolume") + m("viosMapping"));
+      assert.equal(vscsiMap.estimateSeconds, m("mapVolume"));
+      assert.equal(stepsOf(plan, "AttachVirtualDisk")[0].estimateSeconds, m("viosMapping"));
+      assert.equal(stepsOf(plan, "UnmapSourceVolume")[0].estimateSeconds, m("unmapVolume"));
       assert.equal(stepsOf(plan, "RestartLpar")[0].estimateSeconds, m("remoteRestart"));
       assert.equal(stepsOf(plan, "VerifyLpar")[0].estimateSeconds, m("bootLpar"));
       assert.deepEqual(stepsOf(plan, "VerifyLpar")[0].resources, []);
@@ -236,12 +253,18 @@ describe("planner", () => {
     it("planned: shuts down, switches each consistency group after its writers stop, moves and starts", () => {
       const plan = planPlanned({ ...buildWorld(twoSites()), failure: { failedSite: "A" } });
       const kinds = new Set(plan.steps.map((s) => s.kind));
-      assert.deepEqual([...kinds].sort(), ["MapReplicaVolume", "MoveLpar", "ShutdownLpar", "StartLpar", "SwitchConsistencyGroup", "UnmapSourceVolume", "VerifyLpar"]);
+      assert.deepEqual([...kinds].sort(), ["AttachVirtualDisk", "DetachVirtualDisk", "MapReplicaVolume", "MoveLpar", "ShutdownLpar", "StartLpar", "SwitchConsistencyGroup", "UnmapSourceVolume", "VerifyLpar"]);
+      // The sources run: each vSCSI disk leaves its VIOS first, then the SAN mapping goes.
+      const unmap = plan.steps.find((s) => s.id === "UnmapSourceVolume:lpar2:v2-0") as Step;
+      const detach = plan.steps.find((s) => s.id === "DetachVirtualDisk:lpar2:v2-0") as Step;
+      assert.deepEqual(unmap.dependsOn, [detach.id]);
+      assert.deepEqual(detach.dependsOn, ["ShutdownLpar:lpar2"]);
+      assert.deepEqual(detach.resources, [`vios:${hostId(0)}/${detach.params?.vios}`]);
       const sw = stepsOf(plan, "SwitchConsistencyGroup").find((s) => s.params?.consistencyGroup === "cg1") as Step;
       assert.deepEqual(sw.dependsOn, ["ShutdownLpar:lpar2", "ShutdownLpar:lpar3"]);
       assert.equal(sw.params?.primary, "aux");
       const move = plan.steps.find((s) => s.id === "MoveLpar:lpar2") as Step;
-      assert.ok(move.dependsOn.includes("UnmapSourceVolume:lpar2:v2-0") && move.dependsOn.includes("MapReplicaVolume:lpar2:r2-0"));
+      assert.ok(move.dependsOn.includes("UnmapSourceVolume:lpar2:v2-0") && move.dependsOn.includes("AttachVirtualDisk:lpar2:r2-0"));
     });
 
     it("failback: moves LPARs running on replicas back home, switching replication back", () => {
