@@ -1,7 +1,9 @@
 // A small, stateful fake of the HMC REST API, written from IBM's public documentation of the
 // Logon, ManagedSystem, LogicalPartition and Jobs resources: XML in, Atom/XML out, sessions
-// (X-API-Session), ETags on LogicalPartition updates, and jobs that run for `jobMs` and change
-// the fake's state as the real operation would (PowerOn, PowerOff, RemoteRestart, Migrate).
+// (X-API-Session), ETags on LogicalPartition and VirtualIOServer updates, and jobs that run for
+// `jobMs` and change the fake's state as the real operation would (PowerOn, PowerOff,
+// RemoteRestart, Migrate). A VirtualIOServer read alone lists the SAN disks it sees
+// (PhysicalVolumes) and the vSCSI mappings made through this API, which a POST replaces.
 
 import { randomUUID } from "crypto";
 import { XMLParser } from "fast-xml-parser";
@@ -37,6 +39,13 @@ export interface FakeLpar {
   rmc: string;
 }
 
+/** A vSCSI mapping made through the VirtualIOServer API: the disk (hdiskN) and its client. */
+export interface FakeViosMapping {
+  disk: string;
+  udid: string;
+  lparUuid?: string;
+}
+
 interface FakeJob {
   id: string;
   operation: string;
@@ -66,6 +75,14 @@ export class FakeHmc extends FakeServer {
   runningJobs = 0;
   maxRunningJobs = 0;
   private readonly restartsOnto = new Map<string, number>();
+  /** vSCSI mappings made through the API, by VIOS UUID. */
+  readonly viosMappings = new Map<string, FakeViosMapping[]>();
+  private readonly viosEtags = new Map<string, number>();
+  /** UniqueDeviceIDs of the SAN disks a system's VIOSes see; by default those of its LPARs' disks. */
+  sanDisks: (system: FakeSystem) => string[] = (system) => [...this.lpars.values()].filter((l) => l.systemUuid === system.uuid).flatMap((l) => l.disks);
+  /** VIOS reads after which someone else changes the VIOS (its ETag moves on): the next POST gets a 412. */
+  viosRaces = 0;
+  viosPosts = 0;
   maxRestartsOntoOneSystem = 0;
 
   constructor(
@@ -143,6 +160,13 @@ export class FakeHmc extends FakeServer {
       const withMappings = /[?&]group=[^&]*ViosSCSIMapping/.test(req.path);
       return atom(feed(s.vioses.map((v, i) => this.viosEntry(s, v, withMappings && i === 0))));
     }
+    if ((m = /^\/rest\/api\/uom\/ManagedSystem\/([^/]+)\/VirtualIOServer\/([^/]+)$/.exec(path))) {
+      const s = this.systems.get(m[1]);
+      if (!s || !s.vioses.includes(m[2])) return httpError(404, path, "VirtualIOServer not found");
+      if (DOWN.has(s.state)) return httpError(409, path, `HSCL0006 the managed system is ${s.state}: its VIOS does not answer`);
+      if (req.method === "GET") return this.readVios(s, m[2]);
+      if (req.method === "POST") return this.updateVios(req, s, m[2]);
+    }
     if (req.method === "GET" && path === "/rest/api/uom/LogicalPartition") return atom(feed([...this.lpars.values()].map((l) => this.lparEntry(l))));
     if ((m = /^\/rest\/api\/uom\/LogicalPartition\/([^/]+)$/.exec(path))) {
       const l = this.lpars.get(m[1]);
@@ -198,6 +222,63 @@ export class FakeHmc extends FakeServer {
     l.remoteRestartState = l.srrCapable ? "Remote_Restartable" : "Invalid";
     l.etag++;
     return { ...atom(this.lparEntry(l)), headers: { "Content-Type": "application/atom+xml", ETag: String(l.etag) } };
+  }
+
+  /** The disks (hdiskN by position) the VIOS sees on the SAN. */
+  private viosDisks(s: FakeSystem): { disk: string; udid: string }[] {
+    return [...new Set(this.sanDisks(s))].map((udid, i) => ({ disk: `hdisk${i + 2}`, udid }));
+  }
+
+  private readVios(s: FakeSystem, uuid: string): FakeResponse {
+    const etag = this.viosEtags.get(uuid) ?? 1;
+    if (this.viosRaces > 0) {
+      this.viosRaces--;
+      this.viosEtags.set(uuid, etag + 1);
+    }
+    const pvs = this.viosDisks(s)
+      .map((d) => `<PhysicalVolume schemaVersion="V1_0"><Metadata><Atom/></Metadata><UniqueDeviceID kb="ROR" kxe="false">${d.udid}</UniqueDeviceID><VolumeName kb="CUR" kxe="false">${d.disk}</VolumeName></PhysicalVolume>`)
+      .join("");
+    const maps = (this.viosMappings.get(uuid) ?? [])
+      .map(
+        (m) =>
+          `<VirtualSCSIMapping schemaVersion="V1_0"><Metadata><Atom/></Metadata>` +
+          (m.lparUuid ? `<AssociatedLogicalPartition kb="CUR" kxe="false" href="${this.url}/rest/api/uom/LogicalPartition/${m.lparUuid}" rel="related"/>` : "") +
+          `<Storage kxe="false" kb="CUR"><PhysicalVolume schemaVersion="V1_0"><Metadata><Atom/></Metadata><UniqueDeviceID kb="ROR" kxe="false">${m.udid}</UniqueDeviceID><VolumeName kb="CUR" kxe="false">${m.disk}</VolumeName></PhysicalVolume></Storage></VirtualSCSIMapping>`,
+      )
+      .join("");
+    const body = entry(
+      uuid,
+      "VirtualIOServer",
+      etag,
+      `<VirtualIOServer:VirtualIOServer xmlns:VirtualIOServer="${UOM_NS}" xmlns="${UOM_NS}" schemaVersion="V1_0"><Metadata><Atom><AtomID>${uuid}</AtomID></Atom></Metadata>` +
+        `<PartitionName kb="CUR" kxe="false">${s.name}-vios</PartitionName><PhysicalVolumes kb="CUD" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata>${pvs}</PhysicalVolumes>` +
+        `<VirtualSCSIMappings kb="CUD" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata>${maps}</VirtualSCSIMappings></VirtualIOServer:VirtualIOServer>`,
+    );
+    return { ...atom(body), headers: { "Content-Type": "application/atom+xml", ETag: String(etag) } };
+  }
+
+  private updateVios(req: FakeRequest, s: FakeSystem, uuid: string): FakeResponse {
+    const etag = this.viosEtags.get(uuid) ?? 1;
+    if (req.headers["if-match"] !== String(etag)) return httpError(412, req.path, "Precondition Failed: the object was changed (ETag mismatch)");
+    if (!String(req.headers["content-type"]).includes("type=VirtualIOServer")) return httpError(415, req.path, "expected a VirtualIOServer");
+    const doc = new XMLParser({ removeNSPrefix: true, parseTagValue: false, ignoreAttributes: false, isArray: (n) => n === "VirtualSCSIMapping" }).parse(req.body) as {
+      VirtualIOServer?: { VirtualSCSIMappings?: { VirtualSCSIMapping?: { AssociatedLogicalPartition?: { "@_href"?: string }; Storage?: { PhysicalVolume?: { VolumeName?: string | { "#text"?: string } } } }[] } };
+    };
+    if (!doc.VirtualIOServer) return httpError(400, req.path, "expected a VirtualIOServer");
+    const disks = this.viosDisks(s);
+    const mappings: FakeViosMapping[] = [];
+    for (const m of doc.VirtualIOServer.VirtualSCSIMappings?.VirtualSCSIMapping ?? []) {
+      const name = m.Storage?.PhysicalVolume?.VolumeName;
+      const volumeName = typeof name === "object" ? name["#text"] : name;
+      const disk = disks.find((d) => d.disk === volumeName);
+      if (!disk) return httpError(400, req.path, `HSCL0007 the VIOS has no physical volume ${volumeName}`);
+      const href = m.AssociatedLogicalPartition?.["@_href"];
+      mappings.push({ ...disk, ...(href ? { lparUuid: href.slice(href.lastIndexOf("/") + 1) } : {}) });
+    }
+    this.viosMappings.set(uuid, mappings);
+    this.viosEtags.set(uuid, etag + 1);
+    this.viosPosts++;
+    return this.readVios(s, uuid);
   }
 
   private startJob(req: FakeRequest, uuid: string, operation: string): FakeResponse {

@@ -54,6 +54,8 @@ describe("hardware adapters: failover through the planner and the executor", fun
         svc.map(v, home);
       }
     }
+    // The VIOSes of a system see the disks the SAN maps to it.
+    hmc.sanDisks = (system) => svc.maps.filter((m) => m.host === system.name).map((m) => udidOf(svc.vdisks.get(m.vdisk)!));
     await Promise.all([hmc.start(), svc.start()]);
     log = new MemoryLog();
   });
@@ -95,6 +97,9 @@ describe("hardware adapters: failover through the planner and the executor", fun
         assert.deepEqual([lpar.host, lpar.state], [p.target, "Running"]);
         // AND each of its volumes is mapped to the target, and no longer to the failed system
         for (const v of VOLUMES[p.lpar]) assert.deepEqual(svc.maps.filter((m) => m.vdisk === v).map((m) => m.host), [p.target]);
+        // AND the target's VIOS serves each of them to the LPAR (a VirtualSCSIMapping of its VirtualIOServer)
+        const served = [...hmc.viosMappings.values()].flat().filter((m) => m.lparUuid === hmc.lpar(p.lpar).uuid);
+        assert.deepEqual(served.map((m) => m.udid).sort(), VOLUMES[p.lpar].map((v) => udidOf(svc.vdisks.get(v)!)).sort());
       }
       assert.deepEqual(svc.maps.filter((m) => m.vdisk === "web1_rootvg").map((m) => m.host), ["sys-b"]);
       assert.equal(hmc.lpar("web1").systemUuid, hmc.system("sys-b").uuid);

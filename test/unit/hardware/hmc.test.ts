@@ -181,6 +181,36 @@ describe("HMC compute adapter", function () {
     assert.deepEqual(await adapter.setRemoteRestartCapable("db1", true), { alreadyDone: true });
   });
 
+  it("attaches and detaches a vSCSI disk as a VirtualSCSIMapping of the VIOS, re-reading it after an ETag race", async () => {
+    // GIVEN a disk the SAN presents to sys-b, whose UID the storage side knows, and a VIOS that
+    // someone else changes between our read and our write
+    const uid = "600507680C8082018000000000000A1B";
+    const udid = `33213${uid}04214503IBMfcp`;
+    hmc.sanDisks = (system) => (system.name === "sys-b" ? ["33213600507680C808201800000000000FFFF04214503IBMfcp", udid] : []);
+    adapter = new HmcComputeAdapter(hmcSettings(hmc), { log, retryBaseDelayMs: 5, volumeUid: async (v) => (v === "lpar1_rootvg" ? uid : undefined) });
+    const vios = hmc.system("sys-b").vioses[1];
+    const request = { volumeId: "lpar1_rootvg", hostId: "sys-b", vios, lparId: "lpar1" };
+    hmc.viosRaces = 1;
+    // WHEN the disk is attached THEN the 412 is retried, and the VIOS maps that disk (hdisk3) to lpar1
+    assert.deepEqual(await adapter.attachVirtualDisk(request), { alreadyDone: false });
+    assert.deepEqual(hmc.viosMappings.get(vios), [{ disk: "hdisk3", udid, lparUuid: hmc.lpar("lpar1").uuid }]);
+    assert.equal(hmc.viosPosts, 1);
+    // AND attaching again is a no-op that writes nothing
+    assert.deepEqual(await adapter.attachVirtualDisk(request), { alreadyDone: true });
+    assert.equal(hmc.viosPosts, 1);
+    // WHEN it is detached THEN the mapping goes, and detaching again is a no-op
+    assert.deepEqual(await adapter.detachVirtualDisk(request), { alreadyDone: false });
+    assert.deepEqual(hmc.viosMappings.get(vios), []);
+    assert.deepEqual(await adapter.detachVirtualDisk(request), { alreadyDone: true });
+    // AND a disk the VIOS does not see (not mapped on the SAN, or devices not configured) is transient, naming cfgdev
+    hmc.sanDisks = () => [];
+    const err = await failure(adapter.attachVirtualDisk(request));
+    assert.equal(err.failure, "transient");
+    assert.match(err.message, /does not see volume lpar1_rootvg .*cfgdev/);
+    // AND a volume the storage side knows no UID of is notFound
+    assert.equal((await failure(adapter.attachVirtualDisk({ ...request, volumeId: "other" }))).failure, "notFound");
+  });
+
   it("fails a job that outlives its time-out as transient, after cancelling it", async () => {
     open({ jobTimeoutSeconds: 0.05, retries: 0 });
     hmc.jobMs = 400;
@@ -212,7 +242,8 @@ describe("HMC compute adapter", function () {
     assert.equal(hmc.maxRestartsOntoOneSystem, 2);
     assert.ok(names.every((n) => hmc.lpar(n).systemUuid === hmc.system("sys-b").uuid));
     const limits = await adapter.limits();
-    assert.deepEqual(limits, { "hmc:hmc1": 10, "system:sys-a": 2, "system:sys-b": 2 });
+    const vioses = ["sys-a", "sys-b"].flatMap((s) => hmc.system(s).vioses.map((v) => [`vios:${s}/${v}`, 1] as const));
+    assert.deepEqual(limits, { "hmc:hmc1": 10, "system:sys-a": 2, "system:sys-b": 2, ...Object.fromEntries(vioses) });
   });
 
   it("gives a clear fatal error for answers that are not the expected XML", async () => {
