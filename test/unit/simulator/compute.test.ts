@@ -23,7 +23,10 @@ describe("simulator compute adapter", () => {
   afterEach(() => sandbox.restore());
 
   async function mapTo(sim: ReturnType<typeof virtualSimulator>["sim"], host: string, volumes: string[]): Promise<void> {
-    for (const volumeId of volumes) await sim.storage.mapVolume({ volumeId, hostId: host, via: "vscsi", vios: "vios1" });
+    for (const volumeId of volumes) {
+      await sim.storage.mapVolume({ volumeId, hostId: host, via: "vscsi", vios: "vios1" });
+      await sim.compute.attachVirtualDisk({ volumeId, hostId: host, vios: "vios1" });
+    }
   }
 
   it("restarts an LPAR of a failed system on a survivor, boots it, and is idempotent", async () => {

@@ -117,7 +117,10 @@ describe("simulator state directory", function () {
     await simInit({ topology: smallTopology({ simulation: { latencies: { remoteRestart: { medianSeconds: 200 } } } }), stateDir: dir });
     await simFailHost("sys-a-01", { stateDir: dir });
     const sim = await openSimulator({ stateDir: dir });
-    for (const volumeId of volumesOf(1)) await sim.storage.mapVolume({ volumeId, hostId: "sys-a-02", via: "vscsi", vios: "vios1" });
+    for (const volumeId of volumesOf(1)) {
+      await sim.storage.mapVolume({ volumeId, hostId: "sys-a-02", via: "vscsi", vios: "vios1" });
+      await sim.compute.attachVirtualDisk({ volumeId, hostId: "sys-a-02", vios: "vios1" });
+    }
     const restart = sim.compute.remoteRestart({ lparId: "lpar-00001", targetSystemId: "sys-a-02", volumeIds: volumesOf(1) });
     while ((await simStatus({ stateDir: dir })).jobsInFlight.total === 0) await new Promise((r) => setTimeout(r, 5));
     const logLines = fs.readFileSync(path.join(dir, "log-1.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));

@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as sinon from "sinon";
 import { AdapterError } from "../../../provider/errors";
-import { simFailSite, simRepair } from "../../../provider/adapters/simulator/control";
+import { simFailHost, simFailSite, simRepair } from "../../../provider/adapters/simulator/control";
 import { virtualSimulator, volumesOf } from "./fixture";
 
 async function rejectsWith(p: Promise<unknown>, failure: AdapterError["failure"], pattern: RegExp): Promise<void> {
@@ -34,6 +34,49 @@ describe("simulator storage adapter", () => {
     await rejectsWith(sim.storage.mapVolume({ ...req, volumeId: "nope" }), "notFound", /no volume/);
     assert.equal((await sim.storage.unmapVolume(req)).alreadyDone, false);
     assert.equal((await sim.storage.unmapVolume(req)).alreadyDone, true);
+  });
+
+  it("presents a vSCSI volume only once it is mapped on the SAN and attached by the VIOS, and takes it away in the reverse order", async () => {
+    // GIVEN sys-a-01 failed, and lpar-00001's first volume (of two) headed for sys-a-02 through vios2
+    const { sim } = virtualSimulator();
+    await simFailHost("sys-a-01", { store: sim.store });
+    const [volumeId, other] = volumesOf(1);
+    const san = { volumeId, hostId: "sys-a-02", via: "vscsi" as const, vios: "vios2" };
+    const disk = { volumeId, hostId: "sys-a-02", vios: "vios2" };
+    const restart = { lparId: "lpar-00001", targetSystemId: "sys-a-02", volumeIds: volumesOf(1) };
+    // WHEN the VIOS is asked first THEN it cannot see the volume
+    await rejectsWith(sim.compute.attachVirtualDisk(disk), "conflict", /not mapped to sys-a-02 on the SAN/);
+    // WHEN only the SAN mapping exists THEN the inventory says so, and a restart is refused
+    await sim.storage.mapVolume(san);
+    const mapping = (await sim.storage.inventory()).hostMappings.find((m) => m.volume === volumeId && m.host === "sys-a-02");
+    assert.deepEqual(mapping, { volume: volumeId, host: "sys-a-02", via: "vscsi", vios: "vios2", attached: false });
+    await rejectsWith(sim.compute.validateRemoteRestart(restart), "conflict", /mapped to sys-a-02 on the SAN but its VIOS vios2 does not serve it yet/);
+    // AND the VIOS named must be the one the SAN mapping is for
+    await rejectsWith(sim.compute.attachVirtualDisk({ ...disk, vios: "vios1" }), "conflict", /for VIOS vios2 of sys-a-02, not vios1/);
+    // WHEN the VIOS attaches it THEN it is presented, idempotently
+    assert.deepEqual(await sim.compute.attachVirtualDisk(disk), { alreadyDone: false });
+    assert.deepEqual(await sim.compute.attachVirtualDisk(disk), { alreadyDone: true });
+    for (const v of [other]) {
+      await sim.storage.mapVolume({ ...san, volumeId: v });
+      await sim.compute.attachVirtualDisk({ ...disk, volumeId: v });
+    }
+    await sim.compute.validateRemoteRestart(restart);
+    // WHEN it is taken away from the live host THEN the SAN unmap waits for the VIOS to let go
+    await rejectsWith(sim.storage.unmapVolume(san), "conflict", /VIOS vios2 of sys-a-02 still serves this volume: detach it first/);
+    assert.deepEqual(await sim.compute.detachVirtualDisk(disk), { alreadyDone: false });
+    assert.deepEqual(await sim.compute.detachVirtualDisk(disk), { alreadyDone: true });
+    assert.deepEqual(await sim.storage.unmapVolume(san), { alreadyDone: false });
+    // AND an NPIV mapping has no VIOS side
+    await sim.storage.mapVolume({ ...san, via: "npiv" });
+    await rejectsWith(sim.compute.attachVirtualDisk(disk), "conflict", /through NPIV/);
+  });
+
+  it("unmaps a failed host's vSCSI volume on the SAN alone: its VIOS cannot answer", async () => {
+    const { sim } = virtualSimulator();
+    await simFailHost("sys-a-01", { store: sim.store });
+    const disk = { volumeId: volumesOf(1)[0], hostId: "sys-a-01", vios: "vios1" };
+    await rejectsWith(sim.compute.detachVirtualDisk(disk), "conflict", /sys-a-01 is Error: its VIOS cannot answer/);
+    assert.deepEqual(await sim.storage.unmapVolume({ ...disk, via: "vscsi" }), { alreadyDone: false });
   });
 
   it("refuses to unmap a volume from under a running LPAR", async () => {
@@ -90,7 +133,8 @@ describe("simulator storage adapter", () => {
     const storage = await sim.storage.limits();
     const compute = await sim.compute.limits();
     assert.equal(storage["storage:svc-a1"], 1);
-    assert.equal(storage["vios:sys-a-01/vios2"], 1);
+    assert.equal(compute["vios:sys-a-01/vios2"], 1, "VIOS mapping changes are the compute side's");
+    assert.equal(storage["vios:sys-a-01/vios2"], undefined);
     assert.equal(compute["hmc:hmc-a1"], 64);
     assert.equal(compute["system:sys-b-02"], 32);
   });

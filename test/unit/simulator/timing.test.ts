@@ -30,15 +30,28 @@ describe("simulator timing", () => {
       assert.deepEqual(await finishTimes(clock, [map("vol-00001-1"), map("vol-00001-2"), map("vol-00002-1")]), [1000, 2000, 3000]);
     });
 
-    it("serialises mapping changes per VIOS but runs different VIOSes and storage systems in parallel", async () => {
-      // GIVEN two storage systems per site: sys-a-01's volumes on svc-a1, sys-a-02's on svc-a2
-      const { sim, clock } = virtualSimulator(smallTopology({ simulation, storageSystemsPerSite: 2 }));
-      const map = (volumeId: string, vios: string) => sim.storage.mapVolume({ volumeId, hostId: "sys-a-02", via: "vscsi", vios });
-      // WHEN two mappings go through one VIOS THEN the second waits for the first's VIOS step
-      assert.deepEqual(await finishTimes(clock, [map("vol-00001-1", "vios1"), map("vol-00001-2", "vios2")]), [6000, 7000]);
+    it("frees the storage system's slot before the VIOS update, and serialises the updates of each VIOS", async () => {
+      // GIVEN one storage system (one command at a time, 1 s) and sys-a-02's two VIOSes (5 s per update)
+      const { sim, clock } = virtualSimulator(smallTopology({ simulation }));
+      const present = async (volumeId: string, vios: string): Promise<void> => {
+        await sim.storage.mapVolume({ volumeId, hostId: "sys-a-02", via: "vscsi", vios });
+        await sim.compute.attachVirtualDisk({ volumeId, hostId: "sys-a-02", vios });
+      };
+      // WHEN four vSCSI volumes are presented at once, two through each VIOS
+      const done = await finishTimes(clock, [present("vol-00001-1", "vios1"), present("vol-00001-2", "vios2"), present("vol-00002-1", "vios1"), present("vol-00002-2", "vios2")]);
+      // THEN the SAN commands run back to back (ending at 1, 2, 3, 4 s) while the VIOSes work: each
+      // VIOS update starts once its SAN command ended and its VIOS is free. Holding the storage slot
+      // through the VIOS update would have ended them at 6, 12, 18 and 24 s.
+      assert.deepEqual(done, [6000, 7000, 11000, 12000]);
+      // AND a storage command does not wait for a VIOS update under way
       const t0 = clock.now();
-      const [a, b] = await finishTimes(clock, [map("vol-00002-1", "vios1"), map("vol-00002-2", "vios1")]);
-      assert.deepEqual([a - t0, b - t0], [6000, 11000]);
+      const [detach, map] = await finishTimes(clock, [
+        (async () => {
+          await sim.compute.detachVirtualDisk({ volumeId: "vol-00001-1", hostId: "sys-a-02", vios: "vios1" });
+        })(),
+        sim.storage.mapVolume({ volumeId: "vol-00003-1", hostId: "sys-a-01", via: "npiv" }),
+      ]);
+      assert.deepEqual([detach - t0, map - t0], [5000, 1000]);
     });
 
     it("limits remote restarts per target system", async () => {
