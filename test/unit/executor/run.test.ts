@@ -12,6 +12,7 @@ import type { JournalRecord, JournalSink, RunEvent } from "../../../provider/exe
 import type { ResolvedTopology } from "../../../provider/model";
 import { validate } from "../../../provider/validation";
 import { hostFailoverPlan, plan, step } from "./plans";
+import { execute, prepare, type ScenarioSpec } from "../../bench/failover/scenario";
 
 /** 2 sites x 3 systems x 4 LPARs x 2 LUNs; sys-a-01 fails, its LPARs go to sys-a-02 and sys-a-03. */
 async function scenario(): Promise<{ sim: Simulator; clock: VirtualClock; topology: ResolvedTopology }> {
@@ -321,5 +322,35 @@ describe("executor resume settings", () => {
     const result = await continueRun(replayJournal(kept), sim, { clock });
     assert.deepEqual([result.settings.mode, result.settings.sla, result.settings.seed], ["serial", "pipelined", 42]);
     assert.equal(result.status, "succeeded");
+  });
+});
+
+describe("executor run of a planned failover: SAN and VIOS steps apart (virtual time)", () => {
+  let sandbox: sinon.SinonSandbox;
+  beforeEach(() => {
+    sandbox = sinon.createSandbox();
+  });
+  afterEach(() => sandbox.restore());
+
+  it("maps the next volume on the storage system while a VIOS still attaches the previous one", async () => {
+    // GIVEN sys-a-01 of a generated datacenter fails (4 LPARs x 2 vSCSI LUNs, one storage command at a time)
+    const spec: ScenarioSpec = { generator: { sites: 2, hostsPerSite: 3, lparsPerHost: 4, lunsPerLpar: 2 }, failure: { host: "sys-a-01" } };
+    const prepared = await prepare(spec, "pipelined");
+    // WHEN the planner's plan runs in parallel
+    const { result } = await execute(spec, prepared, "parallel", "pipelined");
+    // THEN each vSCSI volume was mapped on the SAN, then attached by a VIOS, before its LPAR restarted
+    const at = new Map(result.steps.map((s) => [s.id, s]));
+    const attaches = result.steps.filter((s) => s.kind === "AttachVirtualDisk");
+    assert.equal(attaches.length, 8);
+    for (const a of attaches) {
+      const map = at.get(a.id.replace("AttachVirtualDisk", "MapReplicaVolume"))!;
+      const restart = at.get(`RestartLpar:${a.lpar}`)!;
+      assert.ok(map.finishedMs! <= a.startedMs! && a.finishedMs! <= restart.startedMs!, `${a.id} between its SAN map and the restart`);
+    }
+    // AND the storage system took SAN commands (one at a time) while VIOS updates ran
+    const san = result.steps.filter((s) => s.kind === "MapReplicaVolume" || s.kind === "UnmapSourceVolume").sort((x, y) => x.startedMs! - y.startedMs!);
+    san.slice(1).forEach((s, i) => assert.ok(s.startedMs! >= san[i].finishedMs!, `${s.id} overlaps ${san[i].id} on the storage system`));
+    const overlapped = san.filter((s) => attaches.some((a) => a.startedMs! <= s.startedMs! && s.startedMs! < a.finishedMs!));
+    assert.ok(overlapped.length >= 4, `only ${overlapped.length} SAN commands ran during a VIOS update`);
   });
 });
