@@ -145,13 +145,11 @@ function printAssumptions(context: BenchContext, figures: ScenarioFigures): void
   context.print();
   context.print(
     "Durations: the benchmark runs every operation at its median with zero spread (p95 = median), so runs are deterministic and the planner's estimates are the simulator's draws. " +
-      "Bounds charge each step its service time as the simulator gave it: the step's time in the serial run (one step at a time, so no queueing in it), and for VerifyLpar the OS boot (it waits for the boot its restart began). " +
-      "The one place where the planner's median differs: UnmapSourceVolume from a failed server is estimated at 6 s (SAN + VIOS) but takes 1 s, since a dead server's VIOS is not asked.",
+      "Bounds charge each step its service time as the simulator gave it: the step's time in the serial run (one step at a time, so no queueing in it), and for VerifyLpar the OS boot (it waits for the boot its restart began).",
   );
 }
 
-function printModes(context: BenchContext, figures: ScenarioFigures, whatIf?: number): void {
-  const serial = figures.modes.serial as ModeFigures;
+function printModes(context: BenchContext, figures: ScenarioFigures): void {
   context.print("| failover | makespan | speedup over serial | paper | makespan / lower bound | bound set by |");
   context.print("|---|---|---|---|---|---|");
   for (const mode of MODES) {
@@ -159,9 +157,6 @@ function printModes(context: BenchContext, figures: ScenarioFigures, whatIf?: nu
     if (!f) continue;
     const paper = PAPER[mode];
     context.print(`| ${MODE_NAMES[mode]} | ${secs(f.makespanSeconds)} | ${times(f.speedup)} | ${paper ? `up to ${paper}x` : "1x"} | ${ratio(f.ratio)} | ${f.bound.bottleneck} |`);
-  }
-  if (whatIf !== undefined) {
-    context.print(`| what-if: parallel, a storage slot held for the SAN command only | ${secs(whatIf)} | ${times(serial.makespanSeconds / whatIf)} | | (not a plan bound) | |`);
   }
   context.print();
   const one = figures.oneByOneSeconds;
@@ -223,11 +218,7 @@ export async function run(context: BenchContext): Promise<void> {
   const paper = await measure(paperSpec(), "strict");
   printAssumptions(context, paper);
   context.print();
-  // What the hardware allows if a MapReplicaVolume step held its storage slot only for the SAN
-  // command (1 s) rather than for the VIOS update as well (5 s more): the executor's storage
-  // limits are lifted and the simulator queues SAN commands per cluster itself.
-  const whatIf = await execute(paperSpec(), paper.prepared, "parallel", "strict", { "storage:*": 1_000_000 });
-  printModes(context, paper, whatIf.result.makespanSeconds);
+  printModes(context, paper);
   raw.paper = summarise(paper);
 
   // --- Sweeps -----------------------------------------------------------------------------
