@@ -27,6 +27,8 @@ const OPERATION_OF: Partial<Record<StepKind, string>> = {
   ReverseReplication: "startConsistencyGroup",
   UnmapSourceVolume: "unmapVolume",
   MapReplicaVolume: "mapVolume",
+  AttachVirtualDisk: "attachVirtualDisk",
+  DetachVirtualDisk: "detachVirtualDisk",
   RestartLpar: "remoteRestart",
   MoveLpar: "moveLpar",
   StartLpar: "powerOn",
@@ -39,11 +41,15 @@ const OPERATION_OF: Partial<Record<StepKind, string>> = {
 /** The simulator's object key of the job a step starts, or undefined when it cannot be told from the plan. */
 function objectKeyOf(step: Step): string | undefined {
   const p = step.params ?? {};
+  // A drill maps the FlashCopy copy of `volume`.
+  const volume = (): unknown => (p.flashCopyGroup === undefined ? p.volume : flashCopyIds(p.flashCopyGroup).targetOf(p.volume as string));
   switch (step.kind) {
     case "UnmapSourceVolume":
     case "MapReplicaVolume":
-      // A drill maps the FlashCopy copy of `volume`.
-      return `mapping:${p.flashCopyGroup === undefined ? p.volume : flashCopyIds(p.flashCopyGroup).targetOf(p.volume as string)}@${p.host}`;
+      return `mapping:${volume()}@${p.host}`;
+    case "AttachVirtualDisk":
+    case "DetachVirtualDisk":
+      return `vdisk:${volume()}@${p.host}`;
     case "FailoverConsistencyGroup":
     case "SwitchConsistencyGroup":
     case "ReverseReplication":
@@ -130,8 +136,10 @@ describe("planner step resources and estimates match the simulator", () => {
       assert.equal(u.estimateSeconds, medianSeconds(resolveLatencies(), "unmapVolume"));
     }
     const checked = await runAndCompare(w, plan);
-    // THEN every step matches its job, unmaps and restarts included
+    // THEN every step matches its job, unmaps, VIOS attaches and restarts included
     assert.ok((checked.get("UnmapSourceVolume") ?? 0) > 0);
+    assert.ok((checked.get("AttachVirtualDisk") ?? 0) > 0);
+    assert.equal(plan.steps.filter((s) => s.kind === "DetachVirtualDisk").length, 0, "the dead host's VIOS is not asked");
     assert.ok((checked.get("RestartLpar") ?? 0) > 0);
   });
 
@@ -143,6 +151,8 @@ describe("planner step resources and estimates match the simulator", () => {
     const first = await runAndCompare(w, moved);
     assert.ok((first.get("MoveLpar") ?? 0) > 0);
     assert.ok((first.get("UnmapSourceVolume") ?? 0) > 0);
+    assert.ok((first.get("DetachVirtualDisk") ?? 0) > 0, "live sources' VIOSes let go first");
+    assert.ok((first.get("AttachVirtualDisk") ?? 0) > 0);
     const back = planFailback({ model: w.model, inventory: await inventoryOf(w.sim) });
     const second = await runAndCompare(w, back);
     assert.ok((second.get("MoveLpar") ?? 0) > 0);
@@ -168,5 +178,6 @@ describe("planner step resources and estimates match the simulator", () => {
     assert.ok((checked.get("DeleteDrillLpar") ?? 0) > 0);
     assert.ok((checked.get("CreateFlashCopyGroup") ?? 0) > 0);
     assert.ok((checked.get("MapReplicaVolume") ?? 0) > 0);
+    assert.ok((checked.get("AttachVirtualDisk") ?? 0) > 0);
   });
 });
