@@ -37,7 +37,7 @@ export function openHardwareAdapters(settings: HardwareSettings, options: Hardwa
   const lparVolumes = lparVolumesFrom(storage);
   // The VIOS finds the disk of a vSCSI mapping by the volume's UID, which only the storage knows.
   const volumeUid = async (volumeId: string): Promise<string | undefined> => {
-    for (const [uid, name] of await storage.volumesByUid()) if (name === volumeId) return uid;
+    for (const [uid, name] of await storage.allVolumesByUid()) if (name === volumeId) return uid;
     return undefined;
   };
   const hmcs = connections.hmcs.map((c) => ({ name: c.name, site: c.site, adapter: new HmcComputeAdapter(c.connection, { ...options, lparVolumes, volumeUid, settingsPath: c.path }) }));

@@ -248,6 +248,19 @@ export class MultiSvcStorageAdapter implements StorageAdapter {
     return out;
   }
 
+  /** Volume names by vdisk_UID across the reachable systems, whatever way LPARs' volumes are found. */
+  async allVolumesByUid(): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const m of this.members.filter((x) => !this.down.has(x.name))) {
+      try {
+        for (const [uid, name] of await m.adapter.volumesByUid()) out.set(uid, name);
+      } catch (err) {
+        if (!isUnreachable(err)) throw err;
+      }
+    }
+    return out;
+  }
+
   get matchesUids(): boolean {
     return this.members.some((m) => m.adapter.matchesUids);
   }

@@ -100,6 +100,11 @@ export class SvcStorageAdapter implements StorageAdapter {
     return ownership.assign(lparIds, vdisks.map((v) => v.name));
   }
 
+  /** Every volume's name by vdisk_UID, whatever way LPARs' volumes are found (VIOS disks are found by it). */
+  allVolumesByUid(): Promise<Map<string, string>> {
+    return this.volumesByUid();
+  }
+
   /** Volume names by vdisk_UID (upper case), to recognise the disks VIOSes map. */
   async volumesByUid(): Promise<Map<string, string>> {
     const vdisks = await withRetries(this.ctx.retry, () => this.readVolumes("volumesByUid"));

@@ -15,7 +15,7 @@ import type { ProtectionModel } from "../../../provider/model/protection";
 import { validate } from "../../../provider/validation";
 import { planFailover } from "../../../provider/planner";
 import { FakeHmc } from "../../fakes/hmc";
-import { FakeSvc } from "../../fakes/svc";
+import { FakeSvc, udidOf } from "../../fakes/svc";
 import { assertNoSecrets, hmcSettings, MemoryLog, rejection, svcSettings } from "./helpers";
 
 const VOLUMES: Record<string, string[]> = {
@@ -62,6 +62,9 @@ function twoSites(coManaged: boolean): Sites {
   const pairs = ALL_VOLUMES.map((v): [string, string] => [v, replica(v)]);
   svcA.addRcGroup("cg_apps", pairs, "consistent_synchronized", "metro", "svc-a", "svc-b");
   svcB.addRcGroup("cg_apps", pairs, "consistent_synchronized", "metro", "svc-a", "svc-b");
+  // The VIOSes of a system see the disks its site's storage maps to it.
+  hmcA.sanDisks = (system) => svcA.maps.filter((m) => m.host === system.name).map((m) => udidOf(svcA.vdisks.get(m.vdisk)!));
+  hmcB.sanDisks = (system) => svcB.maps.filter((m) => m.host === system.name).map((m) => udidOf(svcB.vdisks.get(m.vdisk)!));
   return { hmcA, hmcB, svcA, svcB };
 }
 
