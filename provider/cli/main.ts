@@ -4,17 +4,26 @@
 
 import * as fs from "fs";
 import * as path from "path";
-import { Command } from "commander";
+import { Command, CommanderError } from "commander";
 import { VmrError } from "../errors";
+import { schemaDir } from "../validation";
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
+function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(schemaDir(), "..", "package.json"), "utf8")) as { version: string }).version;
+}
+
 export function buildProgram(): Command {
   const program = new Command("vmr")
     .description("Planned, parallel VM recovery for PowerVM and SAN storage, declared with Pulumi.")
+    .version(packageVersion())
     .showHelpAfterError()
+    // Commander reports its own usage errors (unknown option, bad choice) by exiting 1; throw
+    // instead so they get the bad-input exit code like every other validation error.
+    .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
   const dir = path.join(__dirname, "commands");
   const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
@@ -44,6 +53,11 @@ async function main(): Promise<void> {
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has already printed the error (or the help / version it was asked for).
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`vmr: ${message}\n`);
     if (!(err instanceof VmrError) && err instanceof Error && process.env.VMR_DEBUG) process.stderr.write(`${err.stack}\n`);

@@ -53,6 +53,21 @@ describe("vmr failover (CLI)", function () {
     assert.deepEqual(listRuns(runs), []);
   });
 
+  it("a usage error (a --mode that does not exist) is bad input: exit 2, the allowed values named, nothing run", async () => {
+    const before = await where(dc.stateDir, affected);
+    const r = vmr([...base(), "--yes", "--mode", "fastest"]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /'fastest' is invalid\. Allowed choices are serial, parallel-restart, parallel/);
+    assert.deepEqual(await where(dc.stateDir, affected), before);
+    assert.deepEqual(listRuns(runs), []);
+  });
+
+  it("--version prints the package's version and exits 0", () => {
+    const r = vmr(["--version"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "..", "..", "package.json"), "utf8")).version);
+  });
+
   it("--dry-run rehearses the plan in virtual time and changes nothing", async () => {
     const before = await where(dc.stateDir, affected);
     const r = vmr([...base(), "--dry-run", "--yes"]);
