@@ -11,6 +11,12 @@ import { addPostHooks, addPresentSteps, addPreHooks, addUnmapSteps, afterDepende
 import { bystandersOf, staleMappings } from "./storage";
 import { hmcKey, storageKey, systemKey, type StepGraph } from "./steps";
 
+const DETACH_BEST_EFFORT = { detachBestEffort: true } as const;
+
+function storageSystemOf(ctx: PlanningContext, volume: string, fallback: string): string {
+  return ctx.volumes.get(volume)?.storageSystem ?? fallback;
+}
+
 export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: readonly PlacedVm[], failedHosts: ReadonlySet<string>, warnings: string[]): void {
   const hooks = addPreHooks(g, placed);
   const placedIds = new Set(placed.map((p) => p.vm.lpar.id));
@@ -56,33 +62,36 @@ export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: rea
     const lpar = p.vm.lpar.id;
     const group = p.vm.entry.group.name;
     const level = p.vm.slaLevel;
+    // One id string per LPAR, not one per use: the graph hashes every dependency it resolves.
+    const fence = fenceId(lpar);
+    const sourceDown = hostDown(ctx, p.vm.source);
     // The restart waits for the maps, and through them for every unmap that must succeed.
     const maps: string[] = [];
-    p.choices.forEach((c, i) => {
+    for (let i = 0; i < p.choices.length; i++) {
+      const c = p.choices[i];
       const action = p.actions[i];
       const replica = c.consistencyGroup !== undefined;
-      const base = (bestEffort: boolean) => ({ slaLevel: level, lpar, group, bestEffort, dependsOn: [fenceId(lpar)] });
-      const systemOf = (volume: string): string => ctx.volumes.get(volume)?.storageSystem ?? c.attachSystem;
       // Unmapping the attached volume elsewhere must succeed (its storage is the one mapped
       // now); the other side of a replicated pair may be lost with its site: best effort.
-      const unmapsOfAttach: string[] = [];
+      const dependsOn = [fence];
       if (c.sourceMapping) {
-        const unmap = addUnmapSteps(g, [lpar, c.source], base(replica), systemOf(c.source), c.sourceMapping, hostDown(ctx, p.vm.source), { detachBestEffort: true });
-        if (!replica) unmapsOfAttach.push(unmap);
+        const base = { slaLevel: level, lpar, group, bestEffort: replica, dependsOn: [fence] };
+        const unmap = addUnmapSteps(g, [lpar, c.source], base, storageSystemOf(ctx, c.source, c.attachSystem), c.sourceMapping, sourceDown, DETACH_BEST_EFFORT);
+        if (!replica) dependsOn.push(unmap);
       }
       for (const m of staleMappings(ctx, lpar, c, p.vm.source, p.target)) {
         const ofAttach = m.volume === c.attach;
-        const unmap = addUnmapSteps(g, [lpar, m.volume, m.host], base(!ofAttach), systemOf(m.volume), m, hostDown(ctx, m.host), { detachBestEffort: true });
-        if (ofAttach) unmapsOfAttach.push(unmap);
+        const base = { slaLevel: level, lpar, group, bestEffort: !ofAttach, dependsOn: [fence] };
+        const unmap = addUnmapSteps(g, [lpar, m.volume, m.host], base, storageSystemOf(ctx, m.volume, c.attachSystem), m, hostDown(ctx, m.host), DETACH_BEST_EFFORT);
+        if (ofAttach) dependsOn.push(unmap);
       }
-      const dependsOn = [fenceId(lpar), ...unmapsOfAttach];
       if (replica) dependsOn.push(stepId("FailoverConsistencyGroup", c.consistencyGroup as string));
       maps.push(
         addPresentSteps(g, { lpar, group, slaLevel: level, volume: c.attach, storageSystem: c.attachSystem, host: p.target, via: action.via, vios: action.vios, dependsOn }),
       );
-    });
+    }
     const pre = hooks.lastPre.get(group);
-    g.add({
+    const restart = g.add({
       id: stepId("RestartLpar", lpar),
       kind: "RestartLpar",
       slaLevel: level,
@@ -90,9 +99,9 @@ export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: rea
       group,
       params: { source: p.vm.source, target: p.target, volumes: p.actions.map((a) => a.attach) },
       resources: [hmcKey(hmcOf(ctx, p.target)), systemKey(p.target)],
-      dependsOn: [fenceId(lpar), ...maps, ...(pre ? [pre] : []), ...afterDependencies(p.vm, placedIds, verifyId)],
+      dependsOn: [fence, ...maps, ...(pre ? [pre] : []), ...afterDependencies(p.vm, placedIds, verifyId)],
     });
-    g.add({ id: verifyId(lpar), kind: "VerifyLpar", slaLevel: level, lpar, group, params: { target: p.target }, dependsOn: [stepId("RestartLpar", lpar)] });
+    g.add({ id: verifyId(lpar), kind: "VerifyLpar", slaLevel: level, lpar, group, params: { target: p.target }, dependsOn: [restart] });
   }
   addPostHooks(g, placed, verifyId);
 }

@@ -4,7 +4,7 @@
 import type { VolumeAction } from "../generated/plan";
 import type { AffectedVm } from "./affected";
 import type { PlanningContext } from "./context";
-import { storageKey, viosKey, type StepGraph } from "./steps";
+import type { StepGraph } from "./steps";
 import type { StepParams } from "../generated/plan";
 import type { HostMapping } from "../model";
 import type { VolumeChoice } from "./storage";
@@ -124,22 +124,28 @@ export interface VolumeStepSpec {
 export function addPresentSteps(g: StepGraph, s: VolumeStepSpec): string {
   const params = volumeParams(s.volume, s.host, s.via, s.vios);
   if (s.flashCopyGroup !== undefined) params.flashCopyGroup = s.flashCopyGroup;
-  const common = { slaLevel: s.slaLevel, lpar: s.lpar, group: s.group, ...(s.bestEffort ? { bestEffort: true } : {}) };
+  // Specs written out rather than spread from a shared part: this runs for every volume.
   const map = g.add({
-    ...common,
     id: stepId("MapReplicaVolume", s.lpar, s.volume),
     kind: "MapReplicaVolume",
+    slaLevel: s.slaLevel,
+    lpar: s.lpar,
+    group: s.group,
+    bestEffort: s.bestEffort,
     params,
-    resources: [storageKey(s.storageSystem)],
+    resources: [g.storageResource(s.storageSystem)],
     dependsOn: s.dependsOn,
   });
   if (s.via !== "vscsi" || s.vios === undefined) return map;
   return g.add({
-    ...common,
     id: stepId("AttachVirtualDisk", s.lpar, s.volume),
     kind: "AttachVirtualDisk",
+    slaLevel: s.slaLevel,
+    lpar: s.lpar,
+    group: s.group,
+    bestEffort: s.bestEffort,
     params: { ...params },
-    resources: [viosKey(s.host, s.vios)],
+    resources: [g.viosResource(s.host, s.vios)],
     dependsOn: [map],
   });
 }
@@ -168,17 +174,28 @@ export function addUnmapSteps(
   const [a, b, c, d] = idParts;
   let dependsOn = base.dependsOn;
   if (!down && mapping.via === "vscsi" && mapping.vios !== undefined) {
-    const bestEffort = base.bestEffort || options.detachBestEffort;
-    dependsOn = [
-      g.add({
-        ...base,
-        ...(bestEffort ? { bestEffort: true } : { bestEffort: false }),
-        id: stepId("DetachVirtualDisk", a, b, c, d),
-        kind: "DetachVirtualDisk",
-        params: { ...params },
-        resources: [viosKey(mapping.host, mapping.vios)],
-      }),
-    ];
+    const detach = g.add({
+      id: stepId("DetachVirtualDisk", a, b, c, d),
+      kind: "DetachVirtualDisk",
+      slaLevel: base.slaLevel,
+      lpar: base.lpar,
+      group: base.group,
+      bestEffort: base.bestEffort || options.detachBestEffort,
+      params: { ...params },
+      resources: [g.viosResource(mapping.host, mapping.vios)],
+      dependsOn: base.dependsOn,
+    });
+    dependsOn = [detach];
   }
-  return g.add({ ...base, dependsOn, id: stepId("UnmapSourceVolume", a, b, c, d), kind: "UnmapSourceVolume", params, resources: [storageKey(storageSystem)] });
+  return g.add({
+    id: stepId("UnmapSourceVolume", a, b, c, d),
+    kind: "UnmapSourceVolume",
+    slaLevel: base.slaLevel,
+    lpar: base.lpar,
+    group: base.group,
+    bestEffort: base.bestEffort,
+    params,
+    resources: [g.storageResource(storageSystem)],
+    dependsOn,
+  });
 }

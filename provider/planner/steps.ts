@@ -95,6 +95,10 @@ export class StepGraph {
   private readonly steps: Step[] = [];
   private readonly deps: string[][] = [];
   readonly limits = new Map<string, number>();
+  /** Seconds by step kind: the latency table does not change while a plan is built. */
+  private readonly secondsByKind = new Map<StepKind, number>();
+  private readonly storageKeys = new Map<string, string>();
+  private readonly viosKeys = new Map<string, Map<string, string>>();
 
   constructor(private readonly ctx: PlanningContext) {}
 
@@ -111,20 +115,19 @@ export class StepGraph {
       if (spec.dependsOn) this.deps[at].push(...spec.dependsOn);
       return spec.id;
     }
-    const params = spec.params ?? {};
     const step: Step = {
       id: spec.id,
       kind: spec.kind,
       slaLevel: spec.slaLevel,
       dependsOn: [],
-      resources: uniqueSorted(spec.resources ?? []),
-      estimateSeconds: stepSeconds(this.ctx.options.latencies, spec.kind, this.ctx.options.hookEstimateSeconds),
+      resources: spec.resources ? uniqueSorted(spec.resources) : [],
+      estimateSeconds: this.secondsOf(spec.kind),
     };
     if (spec.lpar !== undefined) step.lpar = spec.lpar;
     if (spec.group !== undefined) step.group = spec.group;
     if (spec.phase !== undefined && spec.phase !== "main") step.phase = spec.phase;
     if (spec.bestEffort) step.bestEffort = true;
-    if (spec.params !== undefined && hasKeys(params)) step.params = params;
+    if (spec.params !== undefined && hasKeys(spec.params)) step.params = spec.params;
     this.index.set(spec.id, this.steps.length);
     this.steps.push(step);
     // Builders hand over fresh arrays: keep them rather than copy half a million of them.
@@ -133,13 +136,48 @@ export class StepGraph {
     return spec.id;
   }
 
+  /** storageKey(id), one string per storage system: the graph hashes each key it is handed. */
+  storageResource(id: string): string {
+    let key = this.storageKeys.get(id);
+    if (key === undefined) {
+      key = storageKey(id);
+      this.storageKeys.set(id, key);
+    }
+    return key;
+  }
+
+  /** viosKey(system, vios), one string per VIOS, as storageResource. */
+  viosResource(system: string, vios: string): string {
+    let ofSystem = this.viosKeys.get(system);
+    if (ofSystem === undefined) {
+      ofSystem = new Map<string, string>();
+      this.viosKeys.set(system, ofSystem);
+    }
+    let key = ofSystem.get(vios);
+    if (key === undefined) {
+      key = viosKey(system, vios);
+      ofSystem.set(vios, key);
+    }
+    return key;
+  }
+
+  private secondsOf(kind: StepKind): number {
+    let seconds = this.secondsByKind.get(kind);
+    if (seconds === undefined) {
+      seconds = stepSeconds(this.ctx.options.latencies, kind, this.ctx.options.hookEstimateSeconds);
+      this.secondsByKind.set(kind, seconds);
+    }
+    return seconds;
+  }
+
   /** The steps with their dependencies, in insertion order, and each step's parents by index. */
   build(): { steps: Step[]; parents: Rows } {
     const child: number[] = [];
     const parent: number[] = [];
     for (let i = 0; i < this.steps.length; i++) {
       const step = this.steps[i];
-      step.dependsOn = uniqueSorted(this.deps[i]);
+      // Every builder is done: the arrays they handed over are sorted where they are.
+      step.dependsOn = sortUniqueInPlace(this.deps[i]);
       for (const d of step.dependsOn) {
         const j = this.index.get(d);
         if (j === undefined) throw new Error(`internal: step ${step.id} depends on unknown step ${d}`);
@@ -172,6 +210,22 @@ function uniqueSorted(items: readonly string[]): string[] {
   if (items.length <= 1) return items as string[];
   if (items.length === 2) return items[0] < items[1] ? (items as string[]) : items[0] === items[1] ? [items[0]] : [items[1], items[0]];
   return [...new Set(items)].sort();
+}
+
+/** The same elements as uniqueSorted, without a Set or a copy: `items` is sorted and deduplicated in place. */
+function sortUniqueInPlace(items: string[]): string[] {
+  if (items.length <= 1) return items;
+  if (items.length === 2) {
+    if (items[0] < items[1]) return items;
+    if (items[0] === items[1]) items.length = 1;
+    else items.reverse();
+    return items;
+  }
+  items.sort();
+  let kept = 1;
+  for (let i = 1; i < items.length; i++) if (items[i] !== items[kept - 1]) items[kept++] = items[i];
+  items.length = kept;
+  return items;
 }
 
 function hasKeys(o: object): boolean {

@@ -103,15 +103,31 @@ export function volumeActions(ctx: PlanningContext, kind: PlanKind, choices: rea
  */
 export function staleMappings(ctx: PlanningContext, lpar: string, c: VolumeChoice, source: string, target: string): HostMapping[] {
   const out: HostMapping[] = [];
-  for (const volume of c.source === c.attach ? [c.attach] : [c.source, c.attach]) {
-    for (const m of ctx.mappingsByVolume.get(volume) ?? []) {
-      if (volume === c.attach && m.host === target) continue;
-      if (volume === c.source && m.host === source) continue;
-      const shared = (ctx.lparsByVolume.get(volume) ?? []).some((l) => l !== lpar && ctx.lpars.get(l)?.host === m.host);
-      if (!shared) out.push(m);
-    }
+  // The source volume's first: the order of the steps follows this one. The same volume on
+  // both sides keeps neither its source's mapping (removed anyway) nor its target's (reused).
+  if (c.source === c.attach) collectStale(ctx, lpar, c.attach, target, source, out);
+  else {
+    collectStale(ctx, lpar, c.source, source, source, out);
+    collectStale(ctx, lpar, c.attach, target, target, out);
   }
   return out;
+}
+
+/** Mappings of `volume` to any host but the two kept and those where another LPAR uses it, appended to `out`. */
+function collectStale(ctx: PlanningContext, lpar: string, volume: string, kept: string, alsoKept: string, out: HostMapping[]): void {
+  const mappings = ctx.mappingsByVolume.get(volume);
+  if (mappings === undefined) return;
+  for (const m of mappings) {
+    if (m.host === kept || m.host === alsoKept) continue;
+    if (!sharedAt(ctx, lpar, volume, m.host)) out.push(m);
+  }
+}
+
+function sharedAt(ctx: PlanningContext, lpar: string, volume: string, host: string): boolean {
+  const users = ctx.lparsByVolume.get(volume);
+  if (users === undefined) return false;
+  for (const l of users) if (l !== lpar && ctx.lpars.get(l)?.host === host) return true;
+  return false;
 }
 
 /** LPARs outside `moving` that use a volume of consistency group `cg`: they lose replication when it fails over. */
