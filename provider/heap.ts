@@ -21,35 +21,47 @@ export class Heap<T> {
   }
 
   push(item: T): void {
+    // Sifts a hole rather than swapping pairs: the same comparisons, fewer writes.
     const items = this.items;
+    let i = items.length;
     items.push(item);
-    let i = items.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.before(items[i], items[parent])) break;
-      [items[i], items[parent]] = [items[parent], items[i]];
+      const above = items[parent];
+      if (!this.before(item, above)) break;
+      items[i] = above;
       i = parent;
     }
+    items[i] = item;
   }
 
   pop(): T | undefined {
     const items = this.items;
     if (items.length === 0) return undefined;
     const top = items[0];
-    const last = items.pop()!;
-    if (items.length > 0) {
-      items[0] = last;
+    const last = items.pop() as T;
+    const n = items.length;
+    if (n > 0) {
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
+        if (l >= n) break;
         const r = l + 1;
         let m = i;
-        if (l < items.length && this.before(items[l], items[m])) m = l;
-        if (r < items.length && this.before(items[r], items[m])) m = r;
+        let best = last;
+        if (this.before(items[l], best)) {
+          m = l;
+          best = items[l];
+        }
+        if (r < n && this.before(items[r], best)) {
+          m = r;
+          best = items[r];
+        }
         if (m === i) break;
-        [items[i], items[m]] = [items[m], items[i]];
+        items[i] = best;
         i = m;
       }
+      items[i] = last;
     }
     return top;
   }

@@ -137,6 +137,8 @@ export function addPresentSteps(g: StepGraph, s: VolumeStepSpec): string {
     dependsOn: s.dependsOn,
   });
   if (s.via !== "vscsi" || s.vios === undefined) return map;
+  const attachParams = volumeParams(s.volume, s.host, s.via, s.vios);
+  if (s.flashCopyGroup !== undefined) attachParams.flashCopyGroup = s.flashCopyGroup;
   return g.add({
     id: stepId("AttachVirtualDisk", s.lpar, s.volume),
     kind: "AttachVirtualDisk",
@@ -144,7 +146,7 @@ export function addPresentSteps(g: StepGraph, s: VolumeStepSpec): string {
     lpar: s.lpar,
     group: s.group,
     bestEffort: s.bestEffort,
-    params: { ...params },
+    params: attachParams,
     resources: [g.viosResource(s.host, s.vios)],
     dependsOn: [map],
   });
@@ -181,7 +183,7 @@ export function addUnmapSteps(
       lpar: base.lpar,
       group: base.group,
       bestEffort: base.bestEffort || options.detachBestEffort,
-      params: { ...params },
+      params: volumeParams(mapping.volume, mapping.host, mapping.via, mapping.vios),
       resources: [g.viosResource(mapping.host, mapping.vios)],
       dependsOn: base.dependsOn,
     });
