@@ -105,12 +105,12 @@ function compile(plan: PlanLike, mode: ConcurrencyMode, parentsByIndex?: Rows): 
     }
     parents = rowsOf(n, child, parent);
   }
-  const childRow: number[] = [];
-  const childItem: number[] = [];
+  const childRow = new Int32Array(parents.items.length);
+  const childItem = new Int32Array(parents.items.length);
   for (let i = 0; i < n; i++) {
     for (let e = parents.first[i]; e < parents.first[i + 1]; e++) {
-      childRow.push(parents.items[e]);
-      childItem.push(i);
+      childRow[e] = parents.items[e];
+      childItem[e] = i;
     }
   }
   const children = rowsOf(n, childRow, childItem);

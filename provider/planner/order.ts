@@ -22,12 +22,12 @@ export class DependencyCycleError extends Error {
 export function orderSteps(steps: readonly Step[], parents: Rows): { steps: Step[]; parents: Rows } {
   const n = steps.length;
   const indeg = new Int32Array(n);
-  const parentOf: number[] = [];
-  const childOf: number[] = [];
+  const parentOf = new Int32Array(parents.items.length);
+  const childOf = new Int32Array(parents.items.length);
   for (let i = 0; i < n; i++) {
     for (let e = parents.first[i]; e < parents.first[i + 1]; e++) {
-      parentOf.push(parents.items[e]);
-      childOf.push(i);
+      parentOf[e] = parents.items[e];
+      childOf[e] = i;
       indeg[i]++;
     }
   }

@@ -172,17 +172,22 @@ export class StepGraph {
 
   /** The steps with their dependencies, in insertion order, and each step's parents by index. */
   build(): { steps: Step[]; parents: Rows } {
-    const child: number[] = [];
-    const parent: number[] = [];
+    let edges = 0;
+    for (let i = 0; i < this.steps.length; i++) {
+      // Every builder is done: the arrays they handed over are sorted where they are.
+      this.steps[i].dependsOn = sortUniqueInPlace(this.deps[i]);
+      edges += this.steps[i].dependsOn.length;
+    }
+    const child = new Int32Array(edges);
+    const parent = new Int32Array(edges);
+    let e = 0;
     for (let i = 0; i < this.steps.length; i++) {
       const step = this.steps[i];
-      // Every builder is done: the arrays they handed over are sorted where they are.
-      step.dependsOn = sortUniqueInPlace(this.deps[i]);
       for (const d of step.dependsOn) {
         const j = this.index.get(d);
         if (j === undefined) throw new Error(`internal: step ${step.id} depends on unknown step ${d}`);
-        child.push(i);
-        parent.push(j);
+        child[e] = i;
+        parent[e++] = j;
       }
     }
     return { steps: this.steps, parents: rowsOf(this.steps.length, child, parent) };
