@@ -303,10 +303,15 @@ export async function run(context: BenchContext): Promise<void> {
   context.print();
   const largePrepared = await prepare(largeSpec, "strict", 2);
   const largeRun = await execute(largeSpec, largePrepared, "parallel", "strict");
-  // No serial run here (60,000 steps): each step is charged its own time in this run. The
-  // executor's limits are the simulator's, so no step waited inside it: its time is service time.
-  const largeBound = boundOf(withServiceTimes(largePrepared.plan, runSeconds(largeRun.result)), "parallel", "strict");
+  // No serial run here (80,000 steps). With zero spread the plan's estimate of a step is the
+  // simulator's service time, so the bound charges that, not anything this run measured. The
+  // exception is a step the executor retried: it is charged its time in this run, retries
+  // included (the resource was busy with every attempt).
   const retried = largeRun.result.steps.filter((s) => s.attempts > 1);
+  const largeService = new Map(largePrepared.plan.steps.map((s) => [s.id, s.estimateSeconds]));
+  const largeRunSeconds = runSeconds(largeRun.result);
+  for (const s of retried) largeService.set(s.id, largeRunSeconds.get(s.id) as number);
+  const largeBound = boundOf(withServiceTimes(largePrepared.plan, largeService), "parallel", "strict");
   context.print("| LPARs in topology | LPARs moved | steps | planning (wall, best of 2) | makespan | lower bound | makespan / bound | bound set by | executor wall |");
   context.print("|---|---|---|---|---|---|---|---|---|");
   context.print(
@@ -315,6 +320,9 @@ export async function run(context: BenchContext): Promise<void> {
   context.print();
   context.print(
     `${retried.length} steps were retried (${[...new Set(retried.map((s) => s.kind))].join(", ") || "none"}): the failed site's storage is offline, so the best-effort unmaps of the old volumes fail after their retries; their time, retries included, is charged in the bound.`,
+  );
+  context.print(
+    `Longest wait of a step inside the simulator beyond its service time in this run: ${hardwareWaitSeconds(largeRun.result, largeService).toFixed(3)} s.`,
   );
   raw.large = {
     lpars: largePrepared.topology.lpars.length,
