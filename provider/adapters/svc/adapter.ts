@@ -70,7 +70,11 @@ export class SvcStorageAdapter implements StorageAdapter {
     const op = "inventory";
     const system = await ctx.storageSystemId(op);
     const vdisks = await this.readVolumes(op);
-    const hosts = (await q.list("lshost", op, system)).filter((h) => ctx.naming.parse(h.name) !== undefined);
+    // Host objects can outnumber one answer's limit (a system holds up to a few thousand), so
+    // they are read in slices like volumes, starting from the naming convention's literal start.
+    // Remote-copy and FlashCopy consistency groups stay in the hundreds per system (IBM's
+    // configuration limits), far below it: one query each.
+    const hosts = (await q.sliced("lshost", op, {}, ctx.naming.namePrefix)).filter((h) => ctx.naming.parse(h.name) !== undefined);
     const mapRows = (await Promise.all(hosts.map((h) => q.list("lshostvdiskmap", op, h.name, {}, h.name)))).flat();
     const rcGroups = await q.list("lsrcconsistgrp", op, system);
     const consistencyGroups = await Promise.all(

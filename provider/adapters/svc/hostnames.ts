@@ -23,6 +23,11 @@ export class HostNaming {
     this.pattern = new RegExp(`^${source}$`);
   }
 
+  /** The literal start of every host object name the convention gives ("" for "{system}"). */
+  get namePrefix(): string {
+    return this.template.slice(0, this.template.search(/\{system\}|\{vios\}/));
+  }
+
   /** The host object name for a managed system (and VIOS, when host objects are per VIOS). */
   hostFor(system: string, vios: string | undefined, operation: string, volume: string): string {
     if (this.perVios && !vios) {

@@ -49,16 +49,18 @@ export class SvcQueries {
   }
 
   /**
-   * Every object of `command`, read in slices `name=<prefix>*` by first character; a slice that
-   * comes back with maxObjects or more objects is read again as narrower slices.
+   * Every object of `command` whose name starts with `namePrefix` (every object when it is
+   * empty), read in slices `name=<prefix>*` by next character; a slice that comes back with
+   * maxObjects or more objects is read again as narrower slices.
    */
-  async sliced(command: string, operation: string, extra: CommandParams = {}): Promise<SvcRecord[]> {
+  async sliced(command: string, operation: string, extra: CommandParams = {}, namePrefix = ""): Promise<SvcRecord[]> {
     const byId = new Map<string, SvcRecord>();
-    const pending = [...NAME_CHARS];
+    const pending = namePrefix === "" ? [...NAME_CHARS] : [namePrefix];
+    const longest = namePrefix.length + MAX_PREFIX;
     while (pending.length > 0) {
       const prefix = pending.shift()!;
       const part = await this.filtered(command, `name=${prefix}*`, operation, command, extra);
-      if (part.length >= this.maxObjects && prefix.length < MAX_PREFIX) {
+      if (part.length >= this.maxObjects && prefix.length < longest) {
         // Narrower slices, plus the object named exactly `prefix`, which none of them holds.
         pending.push(...[...NAME_CHARS].map((c) => prefix + c));
         for (const r of await this.filtered(command, `name=${prefix}`, operation, command, extra)) byId.set(r.id ?? r.name, r);

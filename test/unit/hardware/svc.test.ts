@@ -110,6 +110,26 @@ describe("Spectrum Virtualize storage adapter", function () {
     assert.ok(bodiesOf("lsvdisk").every((b) => b.bytes === true));
   });
 
+  it("reads host objects in slices from the naming convention's literal start, none left at the size limit", async () => {
+    // GIVEN 25 host objects named by the convention "vmr_{system}", others that are not ours,
+    // and a limit of 12 objects per answer
+    for (let i = 0; i < 25; i++) svc.addHost(`vmr_sys${i}`);
+    for (let i = 0; i < 5; i++) svc.addHost(`other${i}`);
+    open({ hostNameTemplate: "vmr_{system}", maxObjectsPerQuery: 12 });
+    // WHEN the inventory is read
+    await adapter.inventory();
+    // THEN the queries start at the convention's prefix and split the full slices further, no
+    // answer is left at the limit, and every one of our host objects was asked for its mappings
+    const lshost = svc.requests.filter((r) => r.path === "/rest/v1/lshost").map((r) => (JSON.parse(r.body || "{}") as Record<string, unknown>).filtervalue);
+    assert.equal(lshost[0], "name=vmr_*");
+    assert.ok(lshost.includes("name=vmr_s*") && lshost.includes("name=vmr_sys1*"), JSON.stringify(lshost));
+    assert.ok(lshost.every((f) => typeof f === "string" && f.startsWith("name=vmr_")), JSON.stringify(lshost));
+    assert.deepEqual(log.warnings.filter((w) => w.includes("lshost")), []);
+    const mapped = new Set(svc.requests.filter((r) => r.path.startsWith("/rest/v1/lshostvdiskmap/")).map((r) => r.path.split("/").pop()));
+    for (let i = 0; i < 25; i++) assert.ok(mapped.has(`vmr_sys${i}`), `vmr_sys${i} not read`);
+    assert.ok(![...mapped].some((h) => h?.startsWith("other")));
+  });
+
   it("uses the configured volume filters instead of slices", async () => {
     open({ volumeFilters: ["name=app*"] });
     const inv = await adapter.inventory();
