@@ -53,4 +53,27 @@ describe("vmr sim", function () {
     assert.match(r.stderr, /`managedSystems\[3\]\.memoryGb` must be > 0, got -4/);
     assert.equal(fs.existsSync(state), false);
   });
+  it("fails a whole site and repairs it; an unknown name exits 2 listing the choices, changing nothing", () => {
+    // GIVEN the small preset (2 sites x 3 systems)
+    const env = { VMR_SIM_STATE: path.join(dir, "state") };
+    assert.equal(vmr(["sim", "init", "--topology", "preset:small"], env).status, 0);
+    const status = () => JSON.parse(vmr(["sim", "status", "--json"], env).stdout);
+    // WHEN site-a is lost THEN its systems are in Error and its replication is cut off
+    const lost = vmr(["sim", "fail-site", "site-a"], env);
+    assert.equal(lost.status, 0, lost.stderr);
+    assert.match(lost.stdout, /failed 3 managed systems and 1 storage systems of site-a/);
+    const down = status();
+    assert.deepEqual(down.managedSystemsByState, { Error: 3, Operating: 3 });
+    assert.ok(!("consistent_synchronized" in down.consistencyGroupsByState), JSON.stringify(down.consistencyGroupsByState));
+    // WHEN an unknown name is repaired THEN exit 2, the name and the choices are given, nothing changes
+    const bad = vmr(["sim", "repair", "site-x"], env);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /"site-x" is not a managed system or site: use one of site-a, site-b, sys-a-01/);
+    assert.deepEqual(status().managedSystemsByState, { Error: 3, Operating: 3 });
+    // WHEN site-a is repaired THEN every system operates again
+    const repaired = vmr(["sim", "repair", "site-a"], env);
+    assert.equal(repaired.status, 0, repaired.stderr);
+    assert.match(repaired.stdout, /repaired 3 managed systems and 1 storage systems/);
+    assert.deepEqual(status().managedSystemsByState, { Operating: 6 });
+  });
 });
