@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ValidationError } from "../errors";
-import type { RunFinished, RunStarted } from "../generated/journal";
+import type { RunDiscarded, RunFinished, RunStarted } from "../generated/journal";
 import { isRunId } from "./run-id";
 
 export const JOURNAL_FILE = "journal.jsonl";
@@ -43,6 +43,8 @@ export interface RunSummary {
   readonly startedAt: string;
   /** The run's last record was `run-finished`; otherwise it was interrupted (or still runs). */
   readonly finished?: { readonly status: RunFinished["status"]; readonly at: string };
+  /** The run's last record was `run-discarded`: interrupted, then abandoned for a fresh run. */
+  readonly discarded?: { readonly at: string; readonly replacedBy?: string };
 }
 
 /** The `run-started` record of a journal, read from its first line only. */
@@ -80,9 +82,11 @@ export function listRuns(runsDir: string): RunSummary[] {
     if (started.type !== "run-started") continue;
     const last = readLastLine(file);
     let finished: RunSummary["finished"];
+    let discarded: RunSummary["discarded"];
     try {
-      const record = last ? (JSON.parse(last) as RunFinished) : undefined;
+      const record = last ? (JSON.parse(last) as RunFinished | RunDiscarded) : undefined;
       if (record?.type === "run-finished") finished = { status: record.status, at: record.wallTime };
+      if (record?.type === "run-discarded") discarded = { at: record.wallTime, ...(record.replacedBy !== undefined ? { replacedBy: record.replacedBy } : {}) };
     } catch {
       // a torn last line: the run was interrupted
     }
@@ -94,16 +98,29 @@ export function listRuns(runsDir: string): RunSummary[] {
       kind: started.plan.kind,
       startedAt: started.wallTime,
       ...(finished ? { finished } : {}),
+      ...(discarded ? { discarded } : {}),
     });
   }
   return runs.sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.runId.localeCompare(b.runId)));
 }
 
-/** The newest run of `stack` that did not finish: what `--resume` without a run id continues. */
+/** The newest run of `stack` that did not finish and was not discarded: what `--resume` without a run id continues. */
 export function latestUnfinishedRun(runsDir: string, stack: string | undefined): RunSummary | undefined {
   return listRuns(runsDir)
-    .filter((r) => !r.finished && (stack === undefined || r.stack === stack))
+    .filter((r) => !r.finished && !r.discarded && (stack === undefined || r.stack === stack))
     .pop();
+}
+
+/**
+ * The newest failover, planned move or failback of `stack` (drills have their own cleanup), when
+ * it neither finished nor was discarded: it was interrupted, and a fresh run of the stack must
+ * wait until it is resumed or discarded. Read under the stack's lock, so it is not still running.
+ */
+export function interruptedRecoveryRun(runsDir: string, stack: string): RunSummary | undefined {
+  const last = listRuns(runsDir)
+    .filter((r) => r.kind !== "drill" && r.stack === stack)
+    .pop();
+  return last && !last.finished && !last.discarded ? last : undefined;
 }
 
 function readFirstLine(file: string): string | undefined {

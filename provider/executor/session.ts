@@ -2,8 +2,10 @@
 // release. Resume finds the run's journal, takes the lock again and continues from what the
 // journal says ended. This is what `vmr failover`, `vmr failback` and `vmr drill` call.
 
+import * as os from "os";
 import type { Adapters } from "../adapters";
 import { ValidationError } from "../errors";
+import type { RunDiscarded } from "../generated/journal";
 import type { Plan } from "../generated/plan";
 import { FileJournal } from "./journal/file-journal";
 import { readJournal, replayJournal } from "./journal/read-journal";
@@ -90,6 +92,14 @@ export async function resumeRun(adapters: Adapters, options: ResumeOptions = {})
     (await acquireStackLock(runsDir, stack, { runId, purpose: `resume of ${options.purpose ?? header.plan.kind}` }, { staleMs: options.lockStaleMs, onCompromised: stop.lockLost }));
   try {
     const state = replayJournal(readJournal(journalFile).records);
+    if (state.discarded) {
+      throw new ValidationError("resume", [
+        {
+          path: "runId",
+          message: `run ${runId} was discarded at ${state.discarded.wallTime}${state.discarded.replacedBy ? ` for run ${state.discarded.replacedBy}` : ""}: it is not resumed; plan a fresh run from the hardware's state now`,
+        },
+      ]);
+    }
     if (state.finished && !options.retryFailed) {
       throw new ValidationError("resume", [
         {
@@ -108,6 +118,41 @@ export async function resumeRun(adapters: Adapters, options: ResumeOptions = {})
   } finally {
     if (!options.heldLock) await lock.release();
   }
+}
+
+export interface DiscardOptions {
+  /** The run started in its place, recorded in the discarded run's journal. */
+  readonly replacedBy?: string;
+  /** @default true */
+  readonly fsync?: boolean;
+}
+
+/**
+ * Abandons an interrupted run: appends `run-discarded` (with the steps whose intent has no
+ * completion) to its journal, which is kept. It is then neither resumed nor in the way of a
+ * fresh run of its stack. The caller holds the stack's lock.
+ */
+export async function discardRun(runsDir: string, runId: string, options: DiscardOptions = {}): Promise<RunDiscarded> {
+  const journalFile = journalFileOf(runDirOf(runsDir, runId));
+  const state = replayJournal(readJournal(journalFile).records);
+  if (state.finished || state.discarded) {
+    const end = state.finished ? `finished (${state.finished.status})` : "was discarded already";
+    throw new ValidationError("discard", [{ path: "runId", message: `run ${runId} ${end}: only an interrupted run is discarded` }]);
+  }
+  const record: RunDiscarded = {
+    type: "run-discarded",
+    wallTime: new Date().toISOString(),
+    process: { pid: process.pid, host: os.hostname() },
+    interruptedSteps: [...state.steps].filter(([, step]) => step.status === "started").map(([id]) => id),
+    ...(options.replacedBy !== undefined ? { replacedBy: options.replacedBy } : {}),
+  };
+  const journal = new FileJournal(journalFile, { fsync: options.fsync });
+  try {
+    await journal.append(record);
+  } finally {
+    await journal.close();
+  }
+  return record;
 }
 
 /**

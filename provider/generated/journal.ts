@@ -1,7 +1,7 @@
 /* Generated from schemas/ by scripts/gen-types.js: do not edit. Run `npm run gen`. */
 
 /**
- * One line of a run journal (<runs dir>/<run id>/journal.jsonl): an append-only, fsync'd log of a failover, drill or failback run. The first line is `run-started` and carries the plan; a step's `step-started` (its intent) is durable before the step touches an adapter, and its `step-completed` or `step-failed` follows. Resume re-runs every step without a completion. Times are milliseconds of the run's clock (epoch milliseconds for the wall clock). Journals never hold secrets.
+ * One line of a run journal (<runs dir>/<run id>/journal.jsonl): an append-only, fsync'd log of a failover, drill or failback run. The first line is `run-started` and carries the plan; a step's `step-started` (its intent) is durable before the step touches an adapter, and its `step-completed` or `step-failed` follows. Resume re-runs every step without a completion. An interrupted run the operator abandons instead ends with `run-discarded`. Times are milliseconds of the run's clock (epoch milliseconds for the wall clock). Journals never hold secrets.
  */
 export type JournalRecord =
   | RunStarted
@@ -11,7 +11,8 @@ export type JournalRecord =
   | StepCompleted
   | StepFailed
   | StepSkipped
-  | RunFinished;
+  | RunFinished
+  | RunDiscarded;
 
 export interface RunStarted {
   type: "run-started";
@@ -404,4 +405,20 @@ export interface RunFinished {
    * LPARs that failed, were skipped or could not be placed.
    */
   failed: number;
+}
+/**
+ * The operator abandoned this interrupted run to start a fresh one (`--discard-unfinished RUN`): it is not resumed, and it no longer holds back a fresh run of its stack. The journal is kept; this is its last record.
+ */
+export interface RunDiscarded {
+  type: "run-discarded";
+  wallTime: string;
+  process: Process;
+  /**
+   * Steps whose intent was journaled without a completion: they may or may not have taken effect.
+   */
+  interruptedSteps: string[];
+  /**
+   * The run started in its place.
+   */
+  replacedBy?: string;
 }

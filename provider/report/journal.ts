@@ -65,6 +65,9 @@ export function runRecordFromJournal(records: readonly JournalRecord[], drillOut
       case "run-resumed":
         endedAt = undefined;
         break;
+      case "run-discarded":
+        // Abandoned while interrupted: the run has no end, and the report says incomplete.
+        break;
       case "run-started":
         break;
     }

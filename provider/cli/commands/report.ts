@@ -32,7 +32,7 @@ export function register(program: Command): void {
       if (opts.list || run === undefined) {
         const runs = listRuns(opts.runsDir ?? defaultRunsDir());
         if (runs.length === 0) process.stdout.write(`no runs under ${opts.runsDir ?? defaultRunsDir()}\n`);
-        for (const r of runs) process.stdout.write(`${r.runId}  ${r.kind.padEnd(8)} ${(r.stack ?? "-").padEnd(12)} ${r.startedAt}  ${r.finished ? r.finished.status : "unfinished"}\n`);
+        for (const r of runs) process.stdout.write(`${r.runId}  ${r.kind.padEnd(8)} ${(r.stack ?? "-").padEnd(12)} ${r.startedAt}  ${r.finished ? r.finished.status : r.discarded ? "discarded" : "unfinished"}\n`);
         return;
       }
       const written = await report({ run, runsDir: opts.runsDir, outDir: opts.out, formats: opts.format, timeScale: opts.timeScale });

@@ -4,7 +4,7 @@
 
 import * as fs from "fs";
 import { ValidationError } from "../../errors";
-import type { RunFinished, RunResumed, RunStarted, StepError } from "../../generated/journal";
+import type { RunDiscarded, RunFinished, RunResumed, RunStarted, StepError } from "../../generated/journal";
 import type { JournalRecord } from "../types";
 
 export interface ReadJournalResult {
@@ -71,6 +71,8 @@ export interface JournalState {
   readonly steps: ReadonlyMap<string, JournaledStep>;
   /** The last `run-finished` record, when the run ended (a resume after it starts a new end). */
   readonly finished?: RunFinished;
+  /** The `run-discarded` record, when the operator abandoned the run (it is not resumed). */
+  readonly discarded?: RunDiscarded;
   readonly lastTimeMs: number;
 }
 
@@ -80,6 +82,7 @@ export function replayJournal(records: readonly JournalRecord[]): JournalState {
   const resumes: RunResumed[] = [];
   const steps = new Map<string, JournaledStep>();
   let finished: RunFinished | undefined;
+  let discarded: RunDiscarded | undefined;
   let lastTimeMs = started.timeMs;
   for (const r of records) {
     if ("timeMs" in r) lastTimeMs = Math.max(lastTimeMs, r.timeMs);
@@ -92,6 +95,9 @@ export function replayJournal(records: readonly JournalRecord[]): JournalState {
         break;
       case "run-finished":
         finished = r;
+        break;
+      case "run-discarded":
+        discarded = r;
         break;
       case "step-started": {
         const prev = steps.get(r.stepId);
@@ -138,5 +144,5 @@ export function replayJournal(records: readonly JournalRecord[]): JournalState {
       }
     }
   }
-  return { started, resumes, steps, finished, lastTimeMs };
+  return { started, resumes, steps, finished, ...(discarded ? { discarded } : {}), lastTimeMs };
 }
