@@ -73,3 +73,22 @@ export class LockHeldError extends VmrError {
     this.name = "LockHeldError";
   }
 }
+
+/**
+ * A fresh failover, planned move or failback refused because the stack's previous run was
+ * interrupted: bad input (nothing ran). Finish that run with `--resume`, or discard it.
+ */
+export class UnfinishedRunError extends ValidationError {
+  constructor(
+    /** The Pulumi stack whose run it is. */
+    readonly stackName: string,
+    readonly runId: string,
+    /** When the interrupted run started (ISO 8601). */
+    readonly startedAt: string,
+    message: string,
+  ) {
+    super(`stack ${stackName}`, [{ path: "runId", message }]);
+    this.name = "UnfinishedRunError";
+    this.message = message;
+  }
+}

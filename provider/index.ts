@@ -14,13 +14,13 @@ export { planStack, checkStack, gatherPlanningInputs, type StackPlanningOptions 
 export { failover, plannedFailover, failback, resumeRecovery, type RecoveryOptions, type ResumeRecoveryOptions, type RecoveryOutcome, type StackTarget, type ExecutionChoices } from "./recovery/recover";
 export { rehearsePlan, topologyFromInventory } from "./recovery/rehearse";
 export {
-  runPlan, continueRun, startRun, resumeRun, readJournal, replayJournal, resultFromJournal, resultFromJournalFile, failureOf, assertRunSucceeded,
-  RunStoppedError, listRuns, latestUnfinishedRun, defaultRunsDir, acquireStackLock, lockHolder, registerStep, defineStep, builtInSteps, StepRegistry, FileJournal, MemoryJournal,
+  runPlan, continueRun, startRun, resumeRun, discardRun, readJournal, replayJournal, resultFromJournal, resultFromJournalFile, failureOf, assertRunSucceeded,
+  RunStoppedError, listRuns, latestUnfinishedRun, interruptedRecoveryRun, defaultRunsDir, acquireStackLock, lockHolder, registerStep, defineStep, builtInSteps, StepRegistry, FileJournal, MemoryJournal,
   EXECUTION_MODES, SLA_POLICIES, DEFAULT_RETRY,
 } from "./executor";
 export type {
   RunOptions, RunPlanOptions, RunResult, RunEvent, VmOutcome, VmStatus, StepOutcome, StepStatus, ExecutionMode, SlaPolicy, RetryPolicy, JournalRecord, JournalSink,
-  RecordedRunOptions, RecordedRunResult, ResumeOptions, RunSummary, StepContext, StepImplementation, StepResult, LockHolder, JournalState,
+  RecordedRunOptions, RecordedRunResult, ResumeOptions, DiscardOptions, RunSummary, StepContext, StepImplementation, StepResult, LockHolder, JournalState,
 } from "./executor";
 export { measureMakespan, measureModes, type MeasureOptions, type MakespanMeasurement } from "./recovery/measure";
 export { drill, type DrillOptions, type DrillResult, type DrillSource } from "./drill/run";

@@ -30,6 +30,7 @@ export interface RecoveryFlags {
   sla?: SlaPolicy;
   limit?: Record<string, number>;
   runsDir?: string;
+  discardUnfinished?: string;
   refresh: boolean;
   json: boolean;
   lockStale?: number;
@@ -48,6 +49,7 @@ export function addRecoveryFlags(command: Command): Command {
     .addOption(new Option("--sla <policy>", "strict (default): a level starts when the higher ones are up; pipelined: only dependencies order steps").choices(["strict", "pipelined"]))
     .option("--limit <resource=n>", "override a concurrency limit (repeatable; a trailing * matches a prefix)", collectLimit)
     .option("--runs-dir <dir>", "where run journals go (default: <cwd>/.vmr/runs)")
+    .option("--discard-unfinished <run>", "abandon the stack's interrupted run RUN instead of resuming it (recorded in its journal, which is kept), then run afresh")
     .option("--no-refresh", "do not refresh the stack after the run")
     .option("--json", "print the outcome as JSON", false)
     .addOption(new Option("--lock-stale <ms>", "stale time of the stack lock").argParser(Number).hideHelp());
@@ -65,6 +67,7 @@ export function recoveryOptionsOf(flags: RecoveryFlags, verb: string, progress: 
     sla: flags.sla,
     limits: flags.limit,
     runsDir: flags.runsDir,
+    ...(flags.discardUnfinished !== undefined ? { discardUnfinished: flags.discardUnfinished } : {}),
     refresh: flags.refresh,
     ...(flags.lockStale !== undefined ? { lockStaleMs: flags.lockStale } : {}),
     confirm: async (plan: Plan) => {
@@ -88,13 +91,18 @@ export function recoveryOptionsOf(flags: RecoveryFlags, verb: string, progress: 
 export function reportOutcome(outcome: RecoveryOutcome, flags: { json: boolean }): void {
   const result = outcome.run ?? outcome.rehearsal;
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ plan: outcome.plan, result, cancelled: outcome.cancelled ?? false, refresh: outcome.refresh, refreshError: outcome.refreshError }, null, 2)}\n`);
+    const { report, reportError, discarded } = outcome;
+    process.stdout.write(`${JSON.stringify({ plan: outcome.plan, result, cancelled: outcome.cancelled ?? false, discarded, report, reportError, refresh: outcome.refresh, refreshError: outcome.refreshError }, null, 2)}\n`);
   } else if (outcome.cancelled) {
     process.stdout.write("cancelled: nothing was changed\n");
   } else if (result) {
     if (outcome.rehearsal) process.stdout.write("dry run: rehearsed on a simulated copy of the live inventory, in virtual time; nothing was changed\n");
+    if (outcome.discarded) process.stdout.write(`discarded the interrupted run ${outcome.discarded} (recorded in its journal)\n`);
     process.stdout.write(`${formatRunResult(result, outcome.run?.journalFile)}\n`);
+    if (outcome.report) process.stdout.write(`report: ${Object.values(outcome.report).join(", ")}\n`);
     if (outcome.refresh) process.stdout.write(`stack refreshed: ${Object.entries(outcome.refresh.changes).map(([k, v]) => `${v} ${k}`).join(", ") || "no changes"}\n`);
+    if (outcome.run && outcome.reportError)
+      process.stderr.write(`warning: the report was not written (${outcome.reportError}); write it with \`vmr report ${outcome.run.runDir}\`\n`);
     if (outcome.refreshError) process.stderr.write(`warning: the stack was not refreshed (${outcome.refreshError}); run \`pulumi refresh\` so its state shows where the VMs run now\n`);
   }
   const failure = result && failureOf(result);

@@ -1,21 +1,26 @@
 // The recovery commands as typed functions: failover (unplanned or planned), failback, resume.
 // Each one reads the stack's protection and the live inventory, plans under the stack's lock,
 // asks for confirmation, runs the plan with a journal, then refreshes the stack so that Pulumi
-// state shows where the VMs run now. The CLI commands are thin wrappers around these.
+// state shows where the VMs run now, and writes the run's report beside its journal. A fresh run
+// waits until the stack's previous run, if interrupted, is resumed or discarded. The CLI commands
+// are thin wrappers around these.
 
 import * as path from "path";
 import { openAdapters, type Adapters } from "../adapters";
 import type { Clock } from "../clock";
-import { ValidationError } from "../errors";
+import { UnfinishedRunError, ValidationError } from "../errors";
 import type { Plan } from "../generated/plan";
 import { makePlan, type Inventory, type PlanKind } from "../planner";
 import { gatherPlanningInputs } from "../live/planning";
 import { loadProtectionModel, refreshStack, type PulumiAccess, type RefreshResult, type StackSource } from "../stack";
 import { acquireStackLock } from "../executor/lock";
 import { newRunId } from "../executor/run-id";
-import { defaultRunsDir, readRunHeader, journalFileOf, runDirOf, latestUnfinishedRun } from "../executor/run-store";
-import { resumeRun, startRun, stopper, type RecordedRunResult } from "../executor/session";
+import { readJournal, replayJournal } from "../executor/journal/read-journal";
+import { defaultRunsDir, readRunHeader, journalFileOf, runDirOf, latestUnfinishedRun, listRuns, interruptedRecoveryRun, type RunSummary } from "../executor/run-store";
+import { discardRun, resumeRun, startRun, stopper, type RecordedRunResult } from "../executor/session";
 import type { ExecutionMode, RetryPolicy, RunEvent, RunResult, SlaPolicy } from "../executor/types";
+import { report } from "../report/report";
+import type { ReportFormat } from "../report/write";
 import { rehearsePlan } from "./rehearse";
 
 export interface StackTarget {
@@ -68,6 +73,12 @@ export interface RecoveryOptions extends StackTarget, ExecutionChoices {
   /** Plan and rehearse on a simulated copy of the inventory; change nothing. */
   readonly dryRun?: boolean;
   /**
+   * An interrupted run of the stack to abandon instead of resuming it: once the new plan is
+   * confirmed, `run-discarded` is appended to its journal (which is kept), and the new run starts.
+   * Without it, a fresh run is refused while the stack's previous run is unfinished.
+   */
+  readonly discardUnfinished?: string;
+  /**
    * Shown the plan before anything runs; resolve false to cancel. Absent: proceed (the CLI
    * always passes one unless --yes).
    */
@@ -84,6 +95,12 @@ export interface RecoveryOutcome {
   readonly refresh?: RefreshResult;
   /** Why the refresh after the run failed (the run itself is not undone). */
   readonly refreshError?: string;
+  /** The report files written in the run's directory when the run ended (as `vmr report RUN` writes them). */
+  readonly report?: Partial<Record<ReportFormat, string>>;
+  /** Why the report could not be written (the run itself is not affected; `vmr report RUN` retries). */
+  readonly reportError?: string;
+  /** The interrupted run discarded in favour of this one. */
+  readonly discarded?: string;
 }
 
 /** `vmr failover`: recovers the LPARs of failed hosts or a failed site (unplanned). */
@@ -139,6 +156,9 @@ async function recover(kind: PlanKind, o: RecoveryOptions): Promise<RecoveryOutc
     return plan;
   };
   if (o.dryRun) {
+    if (o.discardUnfinished !== undefined) {
+      throw new ValidationError("flags", [{ path: "discardUnfinished", message: "`--discard-unfinished` records a decision in a run's journal, and a dry run changes nothing: drop `--dry-run` or `--discard-unfinished`" }]);
+    }
     const plan = planFrom(firstLook);
     if (o.confirm && !(await o.confirm(plan))) return { plan, cancelled: true };
     o.onPlan?.(plan);
@@ -154,12 +174,17 @@ async function recover(kind: PlanKind, o: RecoveryOptions): Promise<RecoveryOutc
   let plan: Plan;
   let run: RecordedRunResult;
   try {
+    // Under the lock, so an unfinished run found here is not running: it was interrupted.
+    const toDiscard = checkPreviousRun(runsDir, stack, o.discardUnfinished);
     const adapters = o.adapters ?? (await openAdapters(model.targets[0].adapter));
     try {
       // Plan under the lock from an inventory read under it: a failover that held the lock
       // before us may have moved the very VMs the first look saw.
       plan = planFrom({ compute: await adapters.compute.inventory(), storage: await adapters.storage.inventory() });
+      // The run records the stack it locked, so that resume and the check above find it.
+      if (plan.stack === undefined) plan.stack = stack;
       if (o.confirm && !(await o.confirm(plan))) return { plan, cancelled: true };
+      if (toDiscard) await discardRun(runsDir, toDiscard.runId, { replacedBy: runId });
       o.onPlan?.(plan, runId);
       run = await startRun(plan, adapters, { ...executionOf(o), runsDir, runId, stack, heldLock: lock, signal: stop.signal });
     } finally {
@@ -168,7 +193,64 @@ async function recover(kind: PlanKind, o: RecoveryOptions): Promise<RecoveryOutc
   } finally {
     await lock.release();
   }
-  return { plan, run, ...(await refreshAfter(source, o)) };
+  return { plan, run, ...(o.discardUnfinished !== undefined ? { discarded: o.discardUnfinished } : {}), ...(await reportAfter(run)), ...(await refreshAfter(source, o)) };
+}
+
+const RECOVERY_KINDS = "failover, planned move or failback";
+
+/**
+ * A fresh run must not start while the stack's previous run is unfinished: its steps may have
+ * left VMs fenced and volumes half-moved, and a new plan made from the hardware's state now
+ * would act on them too. Returns the run to discard when the operator named it.
+ */
+function checkPreviousRun(runsDir: string, stack: string, discard: string | undefined): RunSummary | undefined {
+  let toDiscard: RunSummary | undefined;
+  if (discard !== undefined) {
+    const named = listRuns(runsDir).find((r) => r.runId === discard);
+    const why = !named
+      ? "there is no such run"
+      : named.stack !== stack
+        ? `it is a run of stack ${named.stack ?? "(none recorded)"}`
+        : named.kind === "drill"
+          ? "it is a drill (`vmr drill --cleanup` removes what an interrupted drill left)"
+          : named.finished
+            ? `it finished (${named.finished.status})`
+            : named.discarded
+              ? `it was discarded already, at ${named.discarded.at}`
+              : undefined;
+    if (why !== undefined) {
+      throw new ValidationError("flags", [
+        {
+          path: "discardUnfinished",
+          message: `\`--discard-unfinished\` ${discard} is not an interrupted ${RECOVERY_KINDS} of stack ${stack} under \`${runsDir}\`: ${why}; list the runs with \`vmr report --list --runs-dir ${runsDir}\``,
+        },
+      ]);
+    }
+    toDiscard = named;
+  }
+  const interrupted = interruptedRecoveryRun(runsDir, stack);
+  if (interrupted && interrupted.runId !== discard) throw unfinishedRunError(interrupted, stack);
+  return toDiscard;
+}
+
+function unfinishedRunError(run: RunSummary, stack: string): UnfinishedRunError {
+  let inFlight = "";
+  try {
+    const steps = [...replayJournal(readJournal(run.journalFile).records).steps.values()].filter((s) => s.status === "started").length;
+    inFlight = `, ${steps} step(s) begun without a journaled end`;
+  } catch (err) {
+    inFlight = `, its journal unreadable: ${err instanceof Error ? err.message.split("\n").pop()?.trim() : String(err)}`;
+  }
+  const what = run.kind === "planned" ? "planned move" : run.kind;
+  return new UnfinishedRunError(
+    stack,
+    run.runId,
+    run.startedAt,
+    `stack ${stack} has an interrupted run: ${run.runId} (${what}, started ${run.startedAt}${inFlight}). ` +
+      "A fresh run could act on VMs and volumes that it left half-moved, so none starts until it ends. " +
+      `Finish it with \`vmr failover --resume ${run.runId}\` (same --stack or --stack-file, and --runs-dir); ` +
+      `or, to abandon it and plan afresh, add \`--discard-unfinished ${run.runId}\` (recorded in its journal, which is kept)`,
+  );
 }
 
 export interface ResumeRecoveryOptions extends StackTarget, ExecutionChoices {
@@ -202,7 +284,7 @@ export async function resumeRecovery(o: ResumeRecoveryOptions): Promise<Recovery
   } finally {
     if (!o.adapters) await Promise.all([adapters.compute.close(), adapters.storage.close()]);
   }
-  return { plan: header.plan, run, ...(await refreshAfter(source, o)) };
+  return { plan: header.plan, run, ...(await reportAfter(run)), ...(await refreshAfter(source, o)) };
 }
 
 function executionOf(o: ExecutionChoices) {
@@ -218,6 +300,18 @@ function executionOf(o: ExecutionChoices) {
     lockStaleMs: o.lockStaleMs,
     signal: o.signal,
   };
+}
+
+/**
+ * Writes the ended run's report (JSON, Markdown, HTML) into its directory, as `vmr report RUN`
+ * does; a failure is reported, not thrown: the run's outcome stands either way.
+ */
+async function reportAfter(run: RecordedRunResult): Promise<Pick<RecoveryOutcome, "report" | "reportError">> {
+  try {
+    return { report: (await report({ run: run.journalFile })).files };
+  } catch (err) {
+    return { reportError: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 /** Refreshes a live stack; a failure is reported, not thrown: the VMs have moved either way. */

@@ -1,7 +1,8 @@
 // `vmr failover`: recover the VMs of failed hosts or a failed site (or move them, --planned),
 // with a journal; --resume finishes an interrupted run. Thin: flags in, recovery functions, output.
 
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
+import { ValidationError } from "../../errors";
 import { failover, plannedFailover, resumeRecovery } from "../../recovery/recover";
 import { addRecoveryFlags, stopOnInterrupt, collect, recoveryOptionsOf, reportOutcome, type RecoveryFlags } from "../recovery-flags";
 import type { Progress } from "../progress";
@@ -27,15 +28,20 @@ export function register(program: Command): void {
     .option("--retry-failed", "with --resume: run the failed steps again", false)
     .addHelpText(
       "after",
-      "\nExamples:\n  vmr failover --stack dev --failed-host sys-a-01 --dry-run\n  vmr failover --stack dev --failed-site A --yes\n  vmr failover --stack dev --planned --failed-host sys-a-02\n  vmr failover --stack dev --resume",
+      "\nExamples:\n  vmr failover --stack dev --failed-host sys-a-01 --dry-run\n  vmr failover --stack dev --failed-site A --yes\n  vmr failover --stack dev --planned --failed-host sys-a-02\n  vmr failover --stack dev --resume\n  vmr failover --stack dev --failed-site A --discard-unfinished 20260105T100000Z-3f2a",
     )
     .action(async (flags: FailoverFlags) => {
-      if (flags.failedHost && flags.failedSite) throw new InvalidArgumentError("give --failed-host or --failed-site, not both");
+      // ValidationError, not commander's InvalidArgumentError: thrown from an action, the latter
+      // would exit 2 without its message being printed.
+      if (flags.failedHost && flags.failedSite) throw new ValidationError("flags", [{ path: "--failed-site", message: "give `--failed-host` or `--failed-site`, not both" }]);
+      const resuming = flags.resume !== undefined && flags.resume !== false;
+      if (resuming && flags.discardUnfinished !== undefined)
+        throw new ValidationError("flags", [{ path: "--discard-unfinished", message: "give `--resume` (finish the interrupted run) or `--discard-unfinished` (abandon it and run afresh), not both" }]);
       const progress: { current?: Progress } = {};
       const interrupt = stopOnInterrupt();
       const options = { ...recoveryOptionsOf(flags, flags.planned ? "planned failover" : "failover", progress), signal: interrupt.signal };
       try {
-        if (flags.resume !== undefined && flags.resume !== false) {
+        if (resuming) {
           const outcome = await resumeRecovery({ ...options, runId: typeof flags.resume === "string" ? flags.resume : undefined, retryFailed: flags.retryFailed });
           progress.current?.stop();
           reportOutcome(outcome, flags);

@@ -89,7 +89,7 @@ describe("vmr failover (CLI)", function () {
     }
   });
 
-  it("fails the host's LPARs over with --yes: all run at their targets, the run is journaled", async () => {
+  it("fails the host's LPARs over with --yes: all run at their targets, the run is journaled and its report written", async () => {
     const r = vmr([...base(), "--yes", "--json"]);
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout);
@@ -100,9 +100,12 @@ describe("vmr failover (CLI)", function () {
     const [run] = listRuns(runs);
     assert.equal(run.finished?.status, "succeeded");
     assert.equal(run.kind, "failover");
+    // AND its report was written into the run's directory
+    assert.deepEqual(out.report, { json: path.join(run.dir, "report.json"), md: path.join(run.dir, "report.md"), html: path.join(run.dir, "report.html") });
+    assert.equal(JSON.parse(fs.readFileSync(out.report.json, "utf8")).vms.length, affected.length);
   });
 
-  it("stops gracefully on Ctrl-C, exit 1 with the way to resume, and --resume finishes the run", async () => {
+  it("stops gracefully on Ctrl-C, exit 1 with the way to resume; a fresh failover is then refused (exit 2) and --resume finishes the run", async () => {
     // GIVEN a failover running in its own process, on a datacenter of its own
     const own = await smallDatacenter(fs.mkdtempSync(path.join(os.tmpdir(), "vmr-failover-int-")));
     await simFailHost("sys-a-01", { stateDir: own.stateDir });
@@ -121,10 +124,16 @@ describe("vmr failover (CLI)", function () {
     assert.match(stderr, /stopped \(interrupted by the operator\) with \d+ steps not run/);
     const [run] = listRuns(ownRuns);
     assert.equal(run.finished, undefined);
+    // WHEN a fresh failover of the stack is asked for THEN it is refused as bad input, naming the run
+    const fresh = vmr([...args, "--yes"]);
+    assert.equal(fresh.status, 2, fresh.stderr);
+    assert.match(fresh.stderr, new RegExp(`^vmr: stack dev has an interrupted run: ${run.runId} \\(failover, started ${run.startedAt}.*\`vmr failover --resume ${run.runId}\``));
+    assert.equal(listRuns(ownRuns).length, 1);
     // WHEN it is resumed THEN it finishes
     const resumed = vmr(["failover", "--stack-file", own.stackFile, "--runs-dir", ownRuns, "--resume", run.runId, "--yes"]);
     assert.equal(resumed.status, 0, resumed.stderr);
     assert.match(resumed.stdout, /succeeded, 4 of 4 LPARs recovered in [\d.]+ s \(resumed 1x\)/);
+    assert.match(resumed.stdout, new RegExp(`^report: ${path.join(run.dir, "report.json")}, ${path.join(run.dir, "report.md")}, ${path.join(run.dir, "report.html")}$`, "m"));
     assert.equal(listRuns(ownRuns)[0].finished?.status, "succeeded");
     fs.rmSync(own.dir, { recursive: true, force: true });
   });
