@@ -104,10 +104,13 @@ export function listRuns(runsDir: string): RunSummary[] {
   return runs.sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.runId.localeCompare(b.runId)));
 }
 
-/** The newest run of `stack` that did not finish and was not discarded: what `--resume` without a run id continues. */
-export function latestUnfinishedRun(runsDir: string, stack: string | undefined): RunSummary | undefined {
+/**
+ * The newest run of `stack` that did not finish and was not discarded: what `--resume` without a
+ * run id continues. `recoveriesOnly` leaves drills out (they are cleaned up, not resumed).
+ */
+export function latestUnfinishedRun(runsDir: string, stack: string | undefined, options: { recoveriesOnly?: boolean } = {}): RunSummary | undefined {
   return listRuns(runsDir)
-    .filter((r) => !r.finished && !r.discarded && (stack === undefined || r.stack === stack))
+    .filter((r) => !r.finished && !r.discarded && (stack === undefined || r.stack === stack) && !(options.recoveriesOnly && r.kind === "drill"))
     .pop();
 }
 

@@ -266,13 +266,18 @@ export async function resumeRecovery(o: ResumeRecoveryOptions): Promise<Recovery
   const runsDir = runsDirOf(o);
   const loaded = await loadProtectionModel(source, o.access);
   const stackName = loaded.model.stack ?? loaded.stack ?? o.stack;
-  const runId = o.runId ?? latestUnfinishedRun(runsDir, stackName)?.runId;
+  const runId = o.runId ?? latestUnfinishedRun(runsDir, stackName, { recoveriesOnly: true })?.runId;
   if (runId === undefined) {
     throw new ValidationError("resume", [
       { path: "runId", message: `no unfinished run${stackName ? ` of stack ${stackName}` : ""} under \`${runsDir}\`: give the run id (\`--resume RUN\`)` },
     ]);
   }
   const header = readRunHeader(journalFileOf(runDirOf(runsDir, runId)));
+  if (header.plan.kind === "drill") {
+    throw new ValidationError("resume", [
+      { path: "runId", message: `run ${runId} is a drill: drills are not resumed; remove what it left with \`vmr drill --cleanup\`` },
+    ]);
+  }
   if (loaded.model.targets.length === 0 && !o.adapters) {
     throw new ValidationError("stack", [{ path: "targets", message: "the stack declares no RecoveryTarget: its adapter settings are needed to resume" }]);
   }

@@ -194,5 +194,17 @@ describe("recovery functions: the end of a run and an interrupted previous run",
     // WHEN a failover of the stack runs THEN it is not refused
     const outcome = await failover({ stackFile: dc.stackFile, runsDir, failedHosts: ["sys-a-01"] });
     assert.equal(outcome.run?.status, "succeeded");
+    // WHEN --resume is asked without a run id THEN the unfinished drill is not taken for a recovery
+    await assert.rejects(resumeRecovery({ stackFile: dc.stackFile, runsDir }), (err: unknown) => {
+      assert.ok(err instanceof ValidationError);
+      assert.match(err.message, /no unfinished run of stack dev/);
+      return true;
+    });
+    // WHEN the drill is named THEN it is refused, pointing at `vmr drill --cleanup`
+    await assert.rejects(resumeRecovery({ stackFile: dc.stackFile, runsDir, runId: drillId }), (err: unknown) => {
+      assert.ok(err instanceof ValidationError);
+      assert.match(err.message, /is a drill: drills are not resumed; .*vmr drill --cleanup/);
+      return true;
+    });
   });
 });
