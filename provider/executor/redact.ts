@@ -4,11 +4,16 @@
 
 const MASK = "***";
 
+/** Names of fields and headers that hold credentials; a name that ends with one counts too (`hmcPassword`). */
+const SECRET_NAMES = "password|passwd|passphrase|pwd|secret|token|api[_-]?key|authorization|x-auth-token|x-api-session|x-auth-password";
+
+const SECRET_NAME = new RegExp(`(?:${SECRET_NAMES})$`, "i");
+
 const PATTERNS: readonly [RegExp, string][] = [
   // https://user:password@host
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, `$1${MASK}@`],
   // "password": "x", 'token': 'x'
-  [/(["']?(?:password|passwd|pwd|secret|token|api[_-]?key|authorization|x-auth-token|x-api-session|x-auth-password)["']?\s*[:=]\s*)("[^"]*"|'[^']*'|(?:(?:bearer|basic)\s+)?[^\s,;&}]+)/gi, `$1${MASK}`],
+  [new RegExp(`(["']?(?:${SECRET_NAMES})["']?\\s*[:=]\\s*)("[^"]*"|'[^']*'|(?:(?:bearer|basic)\\s+)?[^\\s,;&}]+)`, "gi"), `$1${MASK}`],
   // Authorization: Bearer abc
   [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${MASK}`],
 ];
@@ -17,4 +22,9 @@ export function redact(text: string): string {
   let out = text;
   for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
   return out;
+}
+
+/** Whether a field of this name holds a credential, whatever a schema says of it. */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
 }
