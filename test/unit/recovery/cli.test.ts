@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { openSimulator } from "../../../provider/adapters/simulator";
-import { simFailHost } from "../../../provider/adapters/simulator/control";
+import { simFailHost, simRepair } from "../../../provider/adapters/simulator/control";
 import { acquireStackLock } from "../../../provider/executor/lock";
 import { listRuns } from "../../../provider/executor/run-store";
 import { smallDatacenter, type Datacenter } from "./stack-fixture";
@@ -138,4 +138,57 @@ describe("vmr failover (CLI)", function () {
     fs.rmSync(own.dir, { recursive: true, force: true });
   });
 
+});
+
+describe("vmr failover --planned and vmr failback (CLI)", function () {
+  this.timeout(60_000);
+  let dc: Datacenter;
+  let runs: string;
+  beforeEach(async () => {
+    dc = await smallDatacenter(fs.mkdtempSync(path.join(os.tmpdir(), "vmr-planned-cli-")), 0.0002);
+    runs = path.join(dc.dir, "runs");
+  });
+  afterEach(() => fs.rmSync(dc.dir, { recursive: true, force: true }));
+
+  it("--planned evacuates a healthy server: its LPARs run elsewhere, the run is journaled as planned", async () => {
+    // GIVEN sys-a-01 is healthy and runs protected LPARs
+    const moving = dc.topology.lpars.filter((l) => l.host === "sys-a-01").map((l) => l.id);
+    // WHEN the operator moves them with a planned failover
+    const r = vmr(["failover", "--planned", "--stack-file", dc.stackFile, "--failed-host", "sys-a-01", "--runs-dir", runs, "--yes", "--json"]);
+    // THEN each runs at its target, off sys-a-01, and the journaled run is a planned one
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.result.status, "succeeded");
+    const targets = Object.fromEntries(out.result.vms.map((v: { lpar: string; target: string }) => [v.lpar, `${v.target}/Running`]));
+    assert.deepEqual(Object.keys(targets).sort(), [...moving].sort());
+    assert.deepEqual(await where(dc.stateDir, moving), targets);
+    assert.ok(Object.values(targets).every((t) => !String(t).startsWith("sys-a-01/")));
+    const [run] = listRuns(runs);
+    assert.deepEqual([run.kind, run.finished?.status], ["planned", "succeeded"]);
+  });
+
+  it("failback brings failed-over VMs home after their site is repaired; a second failback has nothing to do (exit 2)", async () => {
+    // GIVEN every server of site A failed and its VMs were failed over with the CLI
+    const siteA = dc.topology.managedSystems.filter((m) => m.site === dc.topology.sites[0].name).map((m) => m.id);
+    for (const host of siteA) await simFailHost(host, { stateDir: dc.stateDir });
+    const movedAway = vmr(["failover", "--stack-file", dc.stackFile, ...siteA.flatMap((h) => ["--failed-host", h]), "--runs-dir", runs, "--yes"]);
+    assert.equal(movedAway.status, 0, movedAway.stderr);
+    // WHEN the servers are repaired and the operator fails back
+    for (const host of siteA) await simRepair(host, { stateDir: dc.stateDir });
+    const back = vmr(["failback", "--stack-file", dc.stackFile, "--runs-dir", runs, "--yes", "--json"]);
+    // THEN every VM runs at site A again
+    assert.equal(back.status, 0, back.stderr);
+    const out = JSON.parse(back.stdout);
+    assert.equal(out.result.status, "succeeded");
+    const lpars = out.result.vms.map((v: { lpar: string }) => v.lpar);
+    assert.ok(lpars.length > 0);
+    for (const [lpar, at] of Object.entries(await where(dc.stateDir, lpars))) {
+      assert.ok(siteA.includes(at.split("/")[0]) && at.endsWith("/Running"), `${lpar} is at ${at}`);
+    }
+    assert.deepEqual(listRuns(runs).map((r) => r.kind), ["failover", "failback"]);
+    // AND a second failback is bad input: nothing runs away from home any more
+    const again = vmr(["failback", "--stack-file", dc.stackFile, "--runs-dir", runs, "--yes"]);
+    assert.equal(again.status, 2, again.stderr);
+    assert.match(again.stderr, /nothing to failback/);
+  });
 });
