@@ -60,7 +60,7 @@ async function overhead(context: BenchContext, vms: number): Promise<void> {
 
 async function makespans(context: BenchContext): Promise<void> {
   // The paper preset (assumed sizes: 2 sites x 8 servers x 16 LPARs x 4 LUNs); one server fails.
-  const topology = presetTopology("paper");
+  const topology = presetTopology("paper", context.seed);
   const clock = new VirtualClock();
   const sim = createInMemorySimulator(topology, { clock });
   await simFailHost(PAPER_FAILED_HOST, { store: sim.store });

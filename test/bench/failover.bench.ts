@@ -92,8 +92,13 @@ const secs = (s: number): string => `${s.toFixed(0)} s`;
 const times = (x: number): string => `${x.toFixed(1)}x`;
 const ratio = (x: number): string => x.toFixed(3);
 
-function paperSpec(overrides: GeneratorOptions = {}): ScenarioSpec {
-  return { generator: { ...PRESETS.paper.options, ...overrides }, failure: { host: PAPER_FAILED_HOST } };
+function paperSpec(context: BenchContext, overrides: GeneratorOptions = {}): ScenarioSpec {
+  return { generator: { ...PRESETS.paper.options, ...seedOf(context), ...overrides }, failure: { host: PAPER_FAILED_HOST } };
+}
+
+/** The generator's seed when the run sets one (VMR_BENCH_SEED). */
+function seedOf(context: BenchContext): GeneratorOptions {
+  return context.seed !== undefined ? { seed: context.seed } : {};
 }
 
 /** Descriptions from schemas/topology.schema.json: the limits' one source of truth and basis. */
@@ -215,7 +220,7 @@ export async function run(context: BenchContext): Promise<void> {
   // --- The paper scenario -------------------------------------------------------------------
   context.print("### Scenario `paper`: one POWER server fails in a CMS-like pod (strict SLA levels, as in the papers)");
   context.print();
-  const paper = await measure(paperSpec(), "strict");
+  const paper = await measure(paperSpec(context), "strict");
   printAssumptions(context, paper);
   context.print();
   printModes(context, paper);
@@ -227,12 +232,12 @@ export async function run(context: BenchContext): Promise<void> {
   context.print();
   context.print(`### Sweep: LUNs per LPAR (paper scenario, ${PRESETS.paper.options.lparsPerHost} LPARs on the failed server, strict SLA)`);
   context.print();
-  const lunPoints = await sweep(luns, (n) => paperSpec({ lunsPerLpar: n }));
+  const lunPoints = await sweep(luns, (n) => paperSpec(context, { lunsPerLpar: n }));
   printSweep(context, "LUNs per LPAR", lunPoints);
   context.print();
   context.print(`### Sweep: LPARs per failed server (paper scenario, ${PRESETS.paper.options.lunsPerLpar} LUNs per LPAR, strict SLA)`);
   context.print();
-  const lparPoints = await sweep(lpars, (n) => paperSpec({ lparsPerHost: n }));
+  const lparPoints = await sweep(lpars, (n) => paperSpec(context, { lparsPerHost: n }));
   printSweep(context, "LPARs per server", lparPoints);
   context.print();
   // The assumption that caps parallel remapping: one configuration command at a time per storage
@@ -242,7 +247,7 @@ export async function run(context: BenchContext): Promise<void> {
     `### Sweep: configuration commands a storage cluster applies at once (paper scenario; the assumed 1 is unconfirmed, see the limits above)`,
   );
   context.print();
-  const opsPoints = await sweep(configOps, (n) => paperSpec({ storageMaxConcurrentConfigOps: n }));
+  const opsPoints = await sweep(configOps, (n) => paperSpec(context, { storageMaxConcurrentConfigOps: n }));
   printSweep(context, "commands at once", opsPoints);
   context.print();
   const sweeps = [
@@ -284,7 +289,7 @@ export async function run(context: BenchContext): Promise<void> {
   context.print();
   context.print("### SLA levels: strict (a level starts when the higher ones are up) vs pipelined (levels are priorities)");
   context.print();
-  const pipelined = await measure(paperSpec(), "pipelined");
+  const pipelined = await measure(paperSpec(context), "pipelined");
   context.print("| failover | SLA | top level (3) up | makespan | speedup over serial (same SLA) | makespan / lower bound | bound set by |");
   context.print("|---|---|---|---|---|---|---|");
   for (const mode of MODES) {
@@ -298,7 +303,7 @@ export async function run(context: BenchContext): Promise<void> {
   // --- Site failure of the large topology ----------------------------------------------------
   context.print();
   const large = PRESETS.large;
-  const largeSpec: ScenarioSpec = { generator: context.quick ? { ...large.options, hostsPerSite: 50 } : large.options, failure: { site: "site-a" } };
+  const largeSpec: ScenarioSpec = { generator: { ...large.options, ...seedOf(context), ...(context.quick ? { hostsPerSite: 50 } : {}) }, failure: { site: "site-a" } };
   context.print(`### Site failure of the \`large\` topology (${large.description}); site-a fails, strict SLA, parallel`);
   context.print();
   const largePrepared = await prepare(largeSpec, "strict", 2);
