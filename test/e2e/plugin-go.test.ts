@@ -1,5 +1,5 @@
 // A Go program (examples/go) declares protection through the vmr provider plugin, run by the real
-// engine with the Go language host: up against the simulator, a preview with no changes, destroy.
+// engine with the Go language host: up against the simulator, a preview with no changes, refresh, destroy.
 // The first run compiles the Pulumi Go SDK (minutes on 2 cores); later runs reuse Go's build cache.
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -36,7 +36,13 @@ describe("plugin: a Go program through the real engine", function () {
     );
   });
 
-  it("a preview after up shows no changes, and destroy removes the resources", () => {
+  it("a preview after up shows no changes; refresh keeps every resource and its outputs; destroy removes them", () => {
+    project.ok(["preview", "--expect-no-changes"]);
+    // WHEN refreshed THEN the same three resources stand, observed the same, and nothing is to change
+    project.ok(["refresh", "--yes", "--skip-preview"]);
+    const refreshed = JSON.parse(project.ok(["stack", "export"])).deployment.resources as { type: string; id: string }[];
+    assert.equal(refreshed.filter((r) => r.type.startsWith("vmr:index:")).length, 3);
+    assert.deepEqual(JSON.parse(project.ok(["stack", "output", "--json"])), { targetHealth: "healthy", replication: "consistent_synchronized", readiness: "ready" });
     project.ok(["preview", "--expect-no-changes"]);
     project.ok(["destroy", "--yes"]);
     const state = JSON.parse(project.ok(["stack", "export"])).deployment.resources ?? [];
