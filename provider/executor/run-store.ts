@@ -118,9 +118,10 @@ export function latestUnfinishedRun(runsDir: string, stack: string | undefined, 
  * The newest failover, planned move or failback of `stack` (drills have their own cleanup), when
  * it neither finished nor was discarded: it was interrupted, and a fresh run of the stack must
  * wait until it is resumed or discarded. Read under the stack's lock, so it is not still running.
+ * `runs`: the runs directory's listing, when the caller has read it already.
  */
-export function interruptedRecoveryRun(runsDir: string, stack: string): RunSummary | undefined {
-  const last = listRuns(runsDir)
+export function interruptedRecoveryRun(runsDir: string, stack: string, runs: readonly RunSummary[] = listRuns(runsDir)): RunSummary | undefined {
+  const last = runs
     .filter((r) => r.kind !== "drill" && r.stack === stack)
     .pop();
   return last && !last.finished && !last.discarded ? last : undefined;

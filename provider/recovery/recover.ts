@@ -204,9 +204,10 @@ const RECOVERY_KINDS = "failover, planned move or failback";
  * would act on them too. Returns the run to discard when the operator named it.
  */
 function checkPreviousRun(runsDir: string, stack: string, discard: string | undefined): RunSummary | undefined {
+  const runs = listRuns(runsDir);
   let toDiscard: RunSummary | undefined;
   if (discard !== undefined) {
-    const named = listRuns(runsDir).find((r) => r.runId === discard);
+    const named = runs.find((r) => r.runId === discard);
     const why = !named
       ? "there is no such run"
       : named.stack !== stack
@@ -228,7 +229,7 @@ function checkPreviousRun(runsDir: string, stack: string, discard: string | unde
     }
     toDiscard = named;
   }
-  const interrupted = interruptedRecoveryRun(runsDir, stack);
+  const interrupted = interruptedRecoveryRun(runsDir, stack, runs);
   if (interrupted && interrupted.runId !== discard) throw unfinishedRunError(interrupted, stack);
   return toDiscard;
 }

@@ -36,15 +36,16 @@ export type SchemaNode = Record<string, unknown>;
 
 let ajv: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction>();
-let documents: Map<string, SchemaNode> | undefined;
+/** Every schema document, read once: by its $id (for $refs) and by its file's schema name. */
+let documents: { byId: Map<string, SchemaNode>; byName: Map<string, SchemaNode> } | undefined;
 
-/** Every schema document by its $id. */
-function schemaDocuments(): Map<string, SchemaNode> {
+function schemaDocuments(): { byId: Map<string, SchemaNode>; byName: Map<string, SchemaNode> } {
   if (!documents) {
-    documents = new Map();
+    documents = { byId: new Map(), byName: new Map() };
     for (const f of fs.readdirSync(schemaDir()).filter((n) => n.endsWith(".schema.json"))) {
       const doc = JSON.parse(fs.readFileSync(path.join(schemaDir(), f), "utf8")) as SchemaNode;
-      documents.set(String(doc.$id), doc);
+      documents.byId.set(String(doc.$id), doc);
+      documents.byName.set(f.slice(0, -".schema.json".length), doc);
     }
   }
   return documents;
@@ -57,11 +58,11 @@ function validatorFor(schemaName: string): ValidateFunction {
       ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, discriminator: true, verbose: true });
       addFormats(ajv);
       // Every schema is registered up front so one schema can $ref another by file name.
-      for (const doc of schemaDocuments().values()) ajv.addSchema(doc);
+      for (const doc of schemaDocuments().byId.values()) ajv.addSchema(doc);
     }
-    const file = path.join(schemaDir(), `${schemaName}.schema.json`);
-    const schema = JSON.parse(fs.readFileSync(file, "utf8"));
-    fn = ajv.getSchema(schema.$id) ?? ajv.compile(schema);
+    const schema = schemaDocuments().byName.get(schemaName);
+    if (!schema) throw new Error(`no schema ${schemaName}.schema.json in ${schemaDir()}`);
+    fn = ajv.getSchema(String(schema.$id)) ?? ajv.compile(schema);
     compiled.set(schemaName, fn);
   }
   return fn;
@@ -217,7 +218,7 @@ function resolveRef(ref: string, base: string, root: SchemaAt | undefined): Sche
   const uri = ref.startsWith("#") ? `${base.split("#")[0]}${ref}` : resolveUri(ref, base);
   if (!uri) return undefined;
   const [docId, fragment = ""] = uri.split("#");
-  let node: unknown = schemaDocuments().get(docId) ?? (root && docId === root.base ? root.node : undefined);
+  let node: unknown = schemaDocuments().byId.get(docId) ?? (root && docId === root.base ? root.node : undefined);
   for (const raw of decodeURIComponent(fragment).split("/").slice(1)) {
     if (!isRecord(node)) return undefined;
     node = node[raw.replace(/~1/g, "/").replace(/~0/g, "~")];
