@@ -8,39 +8,42 @@
 // copy is up. Hooks do not run in a drill: they act on production (DNS, load balancers).
 
 import type { PlanningContext } from "./context";
-import { addPresentSteps, afterDependencies, hmcOf, stepId, type PlacedVm } from "./placed";
-import { hmcKey, storageKey, type StepGraph } from "./steps";
+import { addAfterDependencies, addPresentSteps, hmcOf, stepId, type PlacedVm } from "./placed";
+import { hmcKey, storageKey, type StepGraph, type StepRef } from "./steps";
 
 /** Name of the FlashCopy group a drill makes of a consistency group's replicas. */
 export const drillFlashCopyName = (consistencyGroup: string): string => `vmr-drill-${consistencyGroup}`;
 
 export function addDrillSteps(ctx: PlanningContext, g: StepGraph, placed: readonly PlacedVm[]): void {
   const network = ctx.options.drillNetwork;
-  const placedIds = new Set(placed.map((p) => p.vm.lpar.id));
-  const verifyId = (lpar: string): string => stepId("VerifyLpar", lpar);
   const lowest = Math.min(...placed.map((p) => p.vm.slaLevel));
 
-  const copies = new Map<string, { level: number; system: string; volumes: Set<string>; users: string[] }>();
-  for (const p of placed) {
+  // FlashCopy groups, each made once; `users` are indexes in `placed`.
+  const copies = new Map<string, { level: number; system: string; volumes: Set<string>; users: number[] }>();
+  placed.forEach((p, i) => {
     for (const c of p.choices) {
       const name = drillFlashCopyName(c.consistencyGroup as string);
       const copy = copies.get(name) ?? { level: -Infinity, system: c.attachSystem, volumes: new Set<string>(), users: [] };
       copy.level = Math.max(copy.level, p.vm.slaLevel);
       copy.volumes.add(c.attach);
-      if (copy.users[copy.users.length - 1] !== p.vm.lpar.id) copy.users.push(p.vm.lpar.id);
+      if (copy.users[copy.users.length - 1] !== i) copy.users.push(i);
       copies.set(name, copy);
     }
-  }
+  });
+  const creates = new Map<string, StepRef>();
   for (const name of [...copies.keys()].sort()) {
     const copy = copies.get(name) as { level: number; system: string; volumes: Set<string> };
-    g.add({
+    creates.set(name, g.add({
       id: stepId("CreateFlashCopyGroup", name),
       kind: "CreateFlashCopyGroup",
       slaLevel: copy.level,
       params: { flashCopyGroup: name, storageSystem: copy.system, volumes: [...copy.volumes].sort() },
       resources: [storageKey(copy.system)],
-    });
+    }));
   }
+  const starts: StepRef[] = [];
+  const verifies: StepRef[] = [];
+  const deletes: StepRef[] = [];
   for (const p of placed) {
     const lpar = p.vm.lpar.id;
     const group = p.vm.entry.group.name;
@@ -58,7 +61,7 @@ export function addDrillSteps(ctx: PlanningContext, g: StepGraph, placed: readon
         via: c.via,
         vios: p.actions[i].vios,
         flashCopyGroup,
-        dependsOn: [stepId("CreateFlashCopyGroup", flashCopyGroup)],
+        dependsOn: [creates.get(flashCopyGroup) as StepRef],
       });
     });
     const start = g.add({
@@ -69,10 +72,12 @@ export function addDrillSteps(ctx: PlanningContext, g: StepGraph, placed: readon
       group,
       params: { target: p.target, volumes: p.actions.map((a) => a.attach), flashCopyGroup: drillFlashCopyName(p.choices[0]?.consistencyGroup as string), network },
       resources: [hmc],
-      dependsOn: [...maps, ...afterDependencies(p.vm, placedIds, verifyId)],
+      dependsOn: maps,
     });
-    g.add({ id: verifyId(lpar), kind: "VerifyLpar", slaLevel: level, lpar, group, params: { target: p.target, network }, dependsOn: [start] });
-    g.add({
+    const verify = g.add({ id: stepId("VerifyLpar", lpar), kind: "VerifyLpar", slaLevel: level, lpar, group, params: { target: p.target, network }, dependsOn: [start] });
+    starts.push(start);
+    verifies.push(verify);
+    deletes.push(g.add({
       id: stepId("DeleteDrillLpar", lpar),
       kind: "DeleteDrillLpar",
       slaLevel: lowest,
@@ -81,11 +86,12 @@ export function addDrillSteps(ctx: PlanningContext, g: StepGraph, placed: readon
       phase: "cleanup",
       params: { target: p.target, network },
       resources: [hmc],
-      dependsOn: [verifyId(lpar)],
-    });
+      dependsOn: [verify],
+    }));
   }
+  addAfterDependencies(g, placed, starts, verifies);
   for (const name of [...copies.keys()].sort()) {
-    const copy = copies.get(name) as { system: string; users: string[] };
+    const copy = copies.get(name) as { system: string; users: number[] };
     g.add({
       id: stepId("DeleteFlashCopyGroup", name),
       kind: "DeleteFlashCopyGroup",
@@ -93,7 +99,7 @@ export function addDrillSteps(ctx: PlanningContext, g: StepGraph, placed: readon
       phase: "cleanup",
       params: { flashCopyGroup: name, storageSystem: copy.system },
       resources: [storageKey(copy.system)],
-      dependsOn: [...new Set(copy.users)].map((l) => stepId("DeleteDrillLpar", l)),
+      dependsOn: copy.users.map((i) => deletes[i]),
     });
   }
 }

@@ -7,9 +7,9 @@
 // effort (its storage may be lost with the site).
 
 import type { PlanningContext } from "./context";
-import { addPostHooks, addPresentSteps, addPreHooks, addUnmapSteps, afterDependencies, hmcOf, hostDown, stepId, type PlacedVm } from "./placed";
+import { addAfterDependencies, addPostHooks, addPresentSteps, addPreHooks, addUnmapSteps, hmcOf, hostDown, stepId, type PlacedVm } from "./placed";
 import { bystandersOf, staleMappings } from "./storage";
-import { hmcKey, storageKey, systemKey, type StepGraph } from "./steps";
+import { hmcKey, storageKey, systemKey, type StepGraph, type StepRef } from "./steps";
 
 const DETACH_BEST_EFFORT = { detachBestEffort: true } as const;
 
@@ -20,34 +20,36 @@ function storageSystemOf(ctx: PlanningContext, volume: string, fallback: string)
 export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: readonly PlacedVm[], failedHosts: ReadonlySet<string>, warnings: string[]): void {
   const hooks = addPreHooks(g, placed);
   const placedIds = new Set(placed.map((p) => p.vm.lpar.id));
-  const verifyId = (lpar: string): string => stepId("VerifyLpar", lpar);
-  const fenceId = (lpar: string): string => stepId("FenceSourceLpar", lpar);
 
-  // Consistency groups to fail over, each once, after all their writers are fenced.
-  const writers = new Map<string, { level: number; lpars: Set<string>; system: string }>();
-  for (const p of placed) {
+  // Consistency groups to fail over, each once, after all their writers (indexes in `placed`) are fenced.
+  const writers = new Map<string, { level: number; members: Set<number>; system: string }>();
+  placed.forEach((p, i) => {
     for (const c of p.choices) {
       if (c.consistencyGroup === undefined) continue;
-      const w = writers.get(c.consistencyGroup) ?? { level: -Infinity, lpars: new Set<string>(), system: c.attachSystem };
+      const w = writers.get(c.consistencyGroup) ?? { level: -Infinity, members: new Set<number>(), system: c.attachSystem };
       w.level = Math.max(w.level, p.vm.slaLevel);
-      w.lpars.add(p.vm.lpar.id);
+      w.members.add(i);
       writers.set(c.consistencyGroup, w);
     }
-  }
-  for (const p of placed) {
+  });
+  const fences = placed.map((p) => {
     const lpar = p.vm.lpar.id;
-    g.add({ id: fenceId(lpar), kind: "FenceSourceLpar", slaLevel: p.vm.slaLevel, lpar, group: p.vm.entry.group.name, params: { host: p.vm.source } });
-  }
+    return g.add({ id: stepId("FenceSourceLpar", lpar), kind: "FenceSourceLpar", slaLevel: p.vm.slaLevel, lpar, group: p.vm.entry.group.name, params: { host: p.vm.source } });
+  });
+  const failovers = new Map<string, StepRef>();
   for (const cg of [...writers.keys()].sort()) {
-    const w = writers.get(cg) as { level: number; lpars: Set<string>; system: string };
-    g.add({
-      id: stepId("FailoverConsistencyGroup", cg),
-      kind: "FailoverConsistencyGroup",
-      slaLevel: w.level,
-      params: { consistencyGroup: cg, storageSystem: w.system },
-      resources: [storageKey(w.system)],
-      dependsOn: [...w.lpars].map(fenceId),
-    });
+    const w = writers.get(cg) as { level: number; members: Set<number>; system: string };
+    failovers.set(
+      cg,
+      g.add({
+        id: stepId("FailoverConsistencyGroup", cg),
+        kind: "FailoverConsistencyGroup",
+        slaLevel: w.level,
+        params: { consistencyGroup: cg, storageSystem: w.system },
+        resources: [storageKey(w.system)],
+        dependsOn: [...w.members].map((i) => fences[i]),
+      }),
+    );
     const stillRunning = bystandersOf(ctx, cg, placedIds).filter((l) => {
       const at = ctx.lpars.get(l);
       return at !== undefined && !failedHosts.has(at.host) && at.state === "Running";
@@ -58,15 +60,16 @@ export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: rea
       );
     }
   }
-  for (const p of placed) {
+  const restarts: StepRef[] = [];
+  const verifies: StepRef[] = [];
+  placed.forEach((p, k) => {
     const lpar = p.vm.lpar.id;
     const group = p.vm.entry.group.name;
     const level = p.vm.slaLevel;
-    // One id string per LPAR, not one per use: the graph hashes every dependency it resolves.
-    const fence = fenceId(lpar);
+    const fence = fences[k];
     const sourceDown = hostDown(ctx, p.vm.source);
     // The restart waits for the maps, and through them for every unmap that must succeed.
-    const maps: string[] = [];
+    const maps: StepRef[] = [];
     for (let i = 0; i < p.choices.length; i++) {
       const c = p.choices[i];
       const action = p.actions[i];
@@ -85,7 +88,7 @@ export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: rea
         const unmap = addUnmapSteps(g, [lpar, m.volume, m.host], base, storageSystemOf(ctx, m.volume, c.attachSystem), m, hostDown(ctx, m.host), DETACH_BEST_EFFORT);
         if (ofAttach) dependsOn.push(unmap);
       }
-      if (replica) dependsOn.push(stepId("FailoverConsistencyGroup", c.consistencyGroup as string));
+      if (replica) dependsOn.push(failovers.get(c.consistencyGroup as string) as StepRef);
       maps.push(
         addPresentSteps(g, { lpar, group, slaLevel: level, volume: c.attach, storageSystem: c.attachSystem, host: p.target, via: action.via, vios: action.vios, dependsOn }),
       );
@@ -99,9 +102,11 @@ export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: rea
       group,
       params: { source: p.vm.source, target: p.target, volumes: p.actions.map((a) => a.attach) },
       resources: [hmcKey(hmcOf(ctx, p.target)), systemKey(p.target)],
-      dependsOn: [fence, ...maps, ...(pre ? [pre] : []), ...afterDependencies(p.vm, placedIds, verifyId)],
+      dependsOn: pre !== undefined ? [fence, ...maps, pre] : [fence, ...maps],
     });
-    g.add({ id: verifyId(lpar), kind: "VerifyLpar", slaLevel: level, lpar, group, params: { target: p.target }, dependsOn: [restart] });
-  }
-  addPostHooks(g, placed, verifyId);
+    restarts.push(restart);
+    verifies.push(g.add({ id: stepId("VerifyLpar", lpar), kind: "VerifyLpar", slaLevel: level, lpar, group, params: { target: p.target }, dependsOn: [restart] }));
+  });
+  addAfterDependencies(g, placed, restarts, verifies);
+  addPostHooks(g, placed, verifies);
 }

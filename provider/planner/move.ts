@@ -8,9 +8,9 @@
 
 import type { ResolvedConsistencyGroup } from "../model";
 import type { PlanningContext } from "./context";
-import { addPostHooks, addPresentSteps, addPreHooks, addUnmapSteps, afterDependencies, hmcOf, hostDown, stepId, type PlacedVm } from "./placed";
+import { addAfterDependencies, addPostHooks, addPresentSteps, addPreHooks, addUnmapSteps, hmcOf, hostDown, stepId, type PlacedVm } from "./placed";
 import { bystandersOf, staleMappings } from "./storage";
-import { hmcKey, storageKey, type StepGraph } from "./steps";
+import { hmcKey, storageKey, type StepGraph, type StepRef } from "./steps";
 
 /** The side of a consistency group a volume is on. */
 function sideOf(cg: ResolvedConsistencyGroup, volume: string): "master" | "aux" {
@@ -22,39 +22,39 @@ const REPLICATING: ReadonlySet<string> = new Set(["consistent_synchronized", "in
 export function addMoveSteps(ctx: PlanningContext, g: StepGraph, placed: readonly PlacedVm[], failback: boolean, warnings: string[]): void {
   const hooks = addPreHooks(g, placed);
   const placedIds = new Set(placed.map((p) => p.vm.lpar.id));
-  const verifyId = (lpar: string): string => stepId("VerifyLpar", lpar);
-  const shutdownId = (lpar: string): string => stepId("ShutdownLpar", lpar);
 
-  for (const p of placed) {
+  const shutdowns = placed.map((p) => {
     const lpar = p.vm.lpar.id;
     const group = p.vm.entry.group.name;
     const pre = hooks.lastPre.get(group);
-    g.add({
-      id: shutdownId(lpar),
+    return g.add({
+      id: stepId("ShutdownLpar", lpar),
       kind: "ShutdownLpar",
       slaLevel: p.vm.slaLevel,
       lpar,
       group,
       params: { host: p.vm.source },
       resources: [hmcKey(hmcOf(ctx, p.vm.source))],
-      dependsOn: pre ? [pre] : [],
+      dependsOn: pre !== undefined ? [pre] : [],
     });
-  }
-  const switches = new Map<string, { level: number; lpars: Set<string>; system: string; primary: "master" | "aux" }>();
-  for (const p of placed) {
+  });
+  // Consistency groups to switch, each once, after all their writers (indexes in `placed`) are down.
+  const switches = new Map<string, { level: number; members: Set<number>; system: string; primary: "master" | "aux" }>();
+  placed.forEach((p, i) => {
     for (const c of p.choices) {
       if (c.consistencyGroup === undefined) continue;
       const cg = ctx.consistencyGroups.get(c.consistencyGroup) as ResolvedConsistencyGroup;
-      const s = switches.get(cg.id) ?? { level: -Infinity, lpars: new Set<string>(), system: c.attachSystem, primary: sideOf(cg, c.attach) };
+      const s = switches.get(cg.id) ?? { level: -Infinity, members: new Set<number>(), system: c.attachSystem, primary: sideOf(cg, c.attach) };
       s.level = Math.max(s.level, p.vm.slaLevel);
-      s.lpars.add(p.vm.lpar.id);
+      s.members.add(i);
       switches.set(cg.id, s);
     }
-  }
+  });
+  const switchSteps = new Map<string, StepRef>();
   for (const id of [...switches.keys()].sort()) {
-    const s = switches.get(id) as { level: number; lpars: Set<string>; system: string; primary: "master" | "aux" };
+    const s = switches.get(id) as { level: number; members: Set<number>; system: string; primary: "master" | "aux" };
     const cg = ctx.consistencyGroups.get(id) as ResolvedConsistencyGroup;
-    const dependsOn = [...s.lpars].map(shutdownId);
+    const dependsOn = [...s.members].map((i) => shutdowns[i]);
     const current = s.primary === "aux" ? "master" : "aux";
     if (failback && (!REPLICATING.has(cg.state) || cg.primary !== current)) {
       dependsOn.push(
@@ -68,29 +68,32 @@ export function addMoveSteps(ctx: PlanningContext, g: StepGraph, placed: readonl
       );
       warnings.push(`consistency group ${JSON.stringify(id)} does not replicate towards home now: replication restarts from ${current}, and switching it back waits until it is synchronized`);
     }
-    g.add({
+    switchSteps.set(id, g.add({
       id: stepId("SwitchConsistencyGroup", id),
       kind: "SwitchConsistencyGroup",
       slaLevel: s.level,
       params: { consistencyGroup: id, primary: s.primary, storageSystem: s.system },
       resources: [storageKey(s.system)],
       dependsOn,
-    });
+    }));
     const left = bystandersOf(ctx, id, placedIds).filter((l) => ctx.lpars.get(l)?.state === "Running");
     if (left.length > 0) {
       warnings.push(`switching consistency group ${JSON.stringify(id)} reverses replication under LPARs that are not moved: ${left.slice(0, 5).join(", ")}${left.length > 5 ? ", ..." : ""}`);
     }
   }
-  for (const p of placed) {
+  const moves: StepRef[] = [];
+  const verifies: StepRef[] = [];
+  placed.forEach((p, k) => {
     const lpar = p.vm.lpar.id;
     const group = p.vm.entry.group.name;
     const level = p.vm.slaLevel;
-    const storageSteps: string[] = [];
+    const shutdown = shutdowns[k];
+    const storageSteps: StepRef[] = [];
     p.choices.forEach((c, i) => {
       const action = p.actions[i];
-      const base = () => ({ slaLevel: level, lpar, group, dependsOn: [shutdownId(lpar)] });
+      const base = () => ({ slaLevel: level, lpar, group, dependsOn: [shutdown] });
       const systemOf = (volume: string): string => ctx.volumes.get(volume)?.storageSystem ?? c.attachSystem;
-      const unmapsOfAttach: string[] = [];
+      const unmapsOfAttach: StepRef[] = [];
       if (c.sourceMapping) {
         const unmap = addUnmapSteps(g, [lpar, c.source], base(), systemOf(c.source), c.sourceMapping, hostDown(ctx, p.vm.source));
         storageSteps.push(unmap);
@@ -103,8 +106,8 @@ export function addMoveSteps(ctx: PlanningContext, g: StepGraph, placed: readonl
         storageSteps.push(unmap);
         if (m.volume === c.attach) unmapsOfAttach.push(unmap);
       }
-      const dependsOn = [shutdownId(lpar), ...unmapsOfAttach];
-      if (c.consistencyGroup !== undefined) dependsOn.push(stepId("SwitchConsistencyGroup", c.consistencyGroup));
+      const dependsOn = [shutdown, ...unmapsOfAttach];
+      if (c.consistencyGroup !== undefined) dependsOn.push(switchSteps.get(c.consistencyGroup) as StepRef);
       storageSteps.push(
         addPresentSteps(g, { lpar, group, slaLevel: level, volume: c.attach, storageSystem: c.attachSystem, host: p.target, via: action.via, vios: action.vios, dependsOn }),
       );
@@ -117,8 +120,9 @@ export function addMoveSteps(ctx: PlanningContext, g: StepGraph, placed: readonl
       group,
       params: { source: p.vm.source, target: p.target, volumes: p.actions.map((a) => a.attach) },
       resources: [hmcKey(hmcOf(ctx, p.target))],
-      dependsOn: [shutdownId(lpar), ...storageSteps, ...afterDependencies(p.vm, placedIds, verifyId)],
+      dependsOn: [shutdown, ...storageSteps],
     });
+    moves.push(move);
     const start = g.add({
       id: stepId("StartLpar", lpar),
       kind: "StartLpar",
@@ -129,7 +133,8 @@ export function addMoveSteps(ctx: PlanningContext, g: StepGraph, placed: readonl
       resources: [hmcKey(hmcOf(ctx, p.target))],
       dependsOn: [move],
     });
-    g.add({ id: verifyId(lpar), kind: "VerifyLpar", slaLevel: level, lpar, group, params: { target: p.target }, dependsOn: [start] });
-  }
-  addPostHooks(g, placed, verifyId);
+    verifies.push(g.add({ id: stepId("VerifyLpar", lpar), kind: "VerifyLpar", slaLevel: level, lpar, group, params: { target: p.target }, dependsOn: [start] }));
+  });
+  addAfterDependencies(g, placed, moves, verifies);
+  addPostHooks(g, placed, verifies);
 }

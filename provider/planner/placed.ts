@@ -4,7 +4,7 @@
 import type { VolumeAction } from "../generated/plan";
 import type { AffectedVm } from "./affected";
 import type { PlanningContext } from "./context";
-import type { StepGraph } from "./steps";
+import type { StepGraph, StepRef } from "./steps";
 import type { StepParams } from "../generated/plan";
 import type { HostMapping } from "../model";
 import type { VolumeChoice } from "./storage";
@@ -31,14 +31,14 @@ export function hmcOf(ctx: PlanningContext, system: string): string {
 
 export interface Hooks {
   /** The last pre hook of each group, which the group's first steps wait for. */
-  readonly lastPre: ReadonlyMap<string, string>;
+  readonly lastPre: ReadonlyMap<string, StepRef>;
 }
 
 /** Pre hooks of every group with placed LPARs, one after another. */
 export function addPreHooks(g: StepGraph, placed: readonly PlacedVm[]): Hooks {
-  const lastPre = new Map<string, string>();
+  const lastPre = new Map<string, StepRef>();
   for (const [name, { group, level }] of groupsOf(placed)) {
-    let previous: string | undefined;
+    let previous: StepRef | undefined;
     (group.hooks?.pre ?? []).forEach((hook, i) => {
       previous = g.add({
         id: stepId("RunHook", name, "pre", String(i)),
@@ -47,18 +47,18 @@ export function addPreHooks(g: StepGraph, placed: readonly PlacedVm[]): Hooks {
         group: name,
         phase: "pre",
         params: { hook: "pre", command: [...hook.command], timeoutSeconds: hook.timeoutSeconds ?? 300 },
-        dependsOn: previous ? [previous] : [],
+        dependsOn: previous !== undefined ? [previous] : [],
       });
     });
-    if (previous) lastPre.set(name, previous);
+    if (previous !== undefined) lastPre.set(name, previous);
   }
   return { lastPre };
 }
 
-/** Post hooks of every group, after all of the group's LPARs are verified. */
-export function addPostHooks(g: StepGraph, placed: readonly PlacedVm[], verifyId: (lpar: string) => string): void {
-  for (const [name, { group, level, lpars }] of groupsOf(placed)) {
-    let previous: string | undefined;
+/** Post hooks of every group, after all of the group's LPARs are verified (`verifies[i]`: placed[i]'s VerifyLpar). */
+export function addPostHooks(g: StepGraph, placed: readonly PlacedVm[], verifies: readonly StepRef[]): void {
+  for (const [name, { group, level, members }] of groupsOf(placed)) {
+    let previous: StepRef | undefined;
     (group.hooks?.post ?? []).forEach((hook, i) => {
       previous = g.add({
         id: stepId("RunHook", name, "post", String(i)),
@@ -67,27 +67,39 @@ export function addPostHooks(g: StepGraph, placed: readonly PlacedVm[], verifyId
         group: name,
         phase: "post",
         params: { hook: "post", command: [...hook.command], timeoutSeconds: hook.timeoutSeconds ?? 300 },
-        dependsOn: previous ? [previous] : lpars.map(verifyId),
+        dependsOn: previous !== undefined ? [previous] : members.map((i) => verifies[i]),
       });
     });
   }
 }
 
-/** The Verify steps of the LPARs this one waits for, among those the plan starts. */
-export function afterDependencies(vm: AffectedVm, placedIds: ReadonlySet<string>, verifyId: (lpar: string) => string): string[] {
-  return (vm.entry.vm.after ?? []).filter((l) => placedIds.has(l)).map(verifyId);
+/**
+ * Makes each LPAR's first step on its target (`starts[i]`, of placed[i]) wait for the VerifyLpar
+ * (`verifies[j]`) of every LPAR it declares `after`, among those the plan starts. Added once every
+ * LPAR's steps exist: the one waited for may be placed later.
+ */
+export function addAfterDependencies(g: StepGraph, placed: readonly PlacedVm[], starts: readonly StepRef[], verifies: readonly StepRef[]): void {
+  const position = new Map<string, number>();
+  placed.forEach((p, i) => position.set(p.vm.lpar.id, i));
+  placed.forEach((p, i) => {
+    for (const lpar of p.vm.entry.vm.after ?? []) {
+      const j = position.get(lpar);
+      if (j !== undefined) g.dependOn(starts[i], verifies[j]);
+    }
+  });
 }
 
+/** Groups of the placed LPARs in order of first appearance, with their members' indexes in `placed`. */
 function groupsOf(placed: readonly PlacedVm[]) {
-  const out = new Map<string, { group: AffectedVm["entry"]["group"]; level: number; lpars: string[] }>();
-  for (const p of placed) {
+  const out = new Map<string, { group: AffectedVm["entry"]["group"]; level: number; members: number[] }>();
+  placed.forEach((p, i) => {
     const name = p.vm.entry.group.name;
     const g = out.get(name);
     if (g) {
       g.level = Math.max(g.level, p.vm.slaLevel);
-      g.lpars.push(p.vm.lpar.id);
-    } else out.set(name, { group: p.vm.entry.group, level: p.vm.slaLevel, lpars: [p.vm.lpar.id] });
-  }
+      g.members.push(i);
+    } else out.set(name, { group: p.vm.entry.group, level: p.vm.slaLevel, members: [i] });
+  });
   return out;
 }
 
@@ -109,7 +121,7 @@ export interface VolumeStepSpec {
   readonly host: string;
   readonly via: "vscsi" | "npiv";
   readonly vios: string | undefined;
-  readonly dependsOn: string[];
+  readonly dependsOn: StepRef[];
   readonly bestEffort?: boolean;
   /** Drill: `volume` is a FlashCopy source; its copy in this group is the one presented. */
   readonly flashCopyGroup?: string;
@@ -118,10 +130,10 @@ export interface VolumeStepSpec {
 /**
  * Presents a volume to a host: the SAN host mapping (MapReplicaVolume, holding the storage
  * system) and, for vSCSI, the VIOS's mapping after it (AttachVirtualDisk, holding that VIOS), so
- * that the storage system's slot is free again while the VIOS works. Returns the id of the last
+ * that the storage system's slot is free again while the VIOS works. Returns the last
  * step: the LPAR starts after it.
  */
-export function addPresentSteps(g: StepGraph, s: VolumeStepSpec): string {
+export function addPresentSteps(g: StepGraph, s: VolumeStepSpec): StepRef {
   const params = volumeParams(s.volume, s.host, s.via, s.vios);
   if (s.flashCopyGroup !== undefined) params.flashCopyGroup = s.flashCopyGroup;
   // Specs written out rather than spread from a shared part: this runs for every volume.
@@ -161,17 +173,17 @@ export function hostDown(ctx: PlanningContext, host: string, failedHosts?: Reado
  * up, the VIOS's mapping first (DetachVirtualDisk, holding that VIOS), then the SAN host mapping
  * (UnmapSourceVolume, holding the storage system). A host that is down cannot answer for its
  * VIOS: only the SAN mapping is removed, which cuts it off. `idParts` follow the step kind in
- * both ids. Returns the unmap's id.
+ * both ids. Returns the unmap.
  */
 export function addUnmapSteps(
   g: StepGraph,
   idParts: readonly string[],
-  base: { slaLevel: number; lpar: string; group: string; bestEffort?: boolean; dependsOn: string[] },
+  base: { slaLevel: number; lpar: string; group: string; bestEffort?: boolean; dependsOn: StepRef[] },
   storageSystem: string,
   mapping: HostMapping,
   down: boolean,
   options: { detachBestEffort?: boolean } = {},
-): string {
+): StepRef {
   const params = volumeParams(mapping.volume, mapping.host, mapping.via, mapping.vios);
   const [a, b, c, d] = idParts;
   let dependsOn = base.dependsOn;

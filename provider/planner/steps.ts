@@ -10,7 +10,7 @@
 import type { Step, StepKind, StepParams } from "../generated/plan";
 import { medianSeconds, type LatencyTable } from "../model/latency";
 import type { PlanningContext } from "./context";
-import { rowsOf, type Rows } from "./rows";
+import type { Rows } from "./rows";
 
 export const hmcKey = (name: string): string => `hmc:${name}`;
 export const systemKey = (id: string): string => `system:${id}`;
@@ -76,6 +76,9 @@ export function stepSeconds(table: LatencyTable, kind: StepKind, hookSeconds: nu
   }
 }
 
+/** A step of a graph under construction: its index in the order the builders added them. */
+export type StepRef = number;
+
 export interface StepSpec {
   readonly id: string;
   readonly kind: StepKind;
@@ -86,14 +89,18 @@ export interface StepSpec {
   readonly bestEffort?: boolean;
   readonly params?: StepParams;
   readonly resources?: readonly string[];
-  readonly dependsOn?: readonly string[];
+  /** The graph keeps this array (dependOn appends to it): hand over one no other step has. */
+  readonly dependsOn?: StepRef[];
 }
 
-/** Accumulates steps; a step added twice (a consistency group two LPARs need) is merged. */
+/**
+ * Accumulates steps. Builders refer to steps by the StepRef `add` returns, never by id: a plan
+ * has a few hundred thousand steps, and hashing each id string to find it again cost more than
+ * building the step. Each id must be added once (test/unit/planner/invariants.test.ts checks).
+ */
 export class StepGraph {
-  private readonly index = new Map<string, number>();
   private readonly steps: Step[] = [];
-  private readonly deps: string[][] = [];
+  private readonly deps: StepRef[][] = [];
   readonly limits = new Map<string, number>();
   /** Seconds by step kind: the latency table does not change while a plan is built. */
   private readonly secondsByKind = new Map<StepKind, number>();
@@ -102,19 +109,7 @@ export class StepGraph {
 
   constructor(private readonly ctx: PlanningContext) {}
 
-  has(id: string): boolean {
-    return this.index.has(id);
-  }
-
-  add(spec: StepSpec): string {
-    const at = this.index.get(spec.id);
-    if (at !== undefined) {
-      const existing = this.steps[at];
-      existing.slaLevel = Math.max(existing.slaLevel, spec.slaLevel);
-      if (existing.group !== spec.group) delete existing.group;
-      if (spec.dependsOn) this.deps[at].push(...spec.dependsOn);
-      return spec.id;
-    }
+  add(spec: StepSpec): StepRef {
     const step: Step = {
       id: spec.id,
       kind: spec.kind,
@@ -128,12 +123,16 @@ export class StepGraph {
     if (spec.phase !== undefined && spec.phase !== "main") step.phase = spec.phase;
     if (spec.bestEffort) step.bestEffort = true;
     if (spec.params !== undefined && hasKeys(spec.params)) step.params = spec.params;
-    this.index.set(spec.id, this.steps.length);
+    const ref = this.steps.length;
     this.steps.push(step);
-    // Builders hand over fresh arrays: keep them rather than copy half a million of them.
-    this.deps.push((spec.dependsOn as string[] | undefined) ?? []);
+    this.deps.push(spec.dependsOn ?? []);
     for (const key of step.resources) if (!this.limits.has(key)) this.limits.set(key, this.limitOf(key));
-    return spec.id;
+    return ref;
+  }
+
+  /** Adds a dependency once both steps exist: an LPAR waiting for one that is added after it. */
+  dependOn(step: StepRef, on: StepRef): void {
+    this.deps[step].push(on);
   }
 
   /** storageKey(id), one string per storage system: the graph hashes each key it is handed. */
@@ -170,27 +169,30 @@ export class StepGraph {
     return seconds;
   }
 
-  /** The steps with their dependencies, in insertion order, and each step's parents by index. */
+  /**
+   * The steps in insertion order, each with its dependencies' ids (sorted, once each), and each
+   * step's parents by index.
+   */
   build(): { steps: Step[]; parents: Rows } {
-    let edges = 0;
-    for (let i = 0; i < this.steps.length; i++) {
-      // Every builder is done: the arrays they handed over are sorted where they are.
-      this.steps[i].dependsOn = sortUniqueInPlace(this.deps[i]);
-      edges += this.steps[i].dependsOn.length;
+    const n = this.steps.length;
+    const first = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      const deps = this.deps[i];
+      for (const d of deps) if (!(d >= 0 && d < n)) throw new Error(`internal: step ${this.steps[i].id} depends on unknown step ${d}`);
+      first[i + 1] = first[i] + sortUniqueInPlace(deps, compareNumbers).length;
     }
-    const child = new Int32Array(edges);
-    const parent = new Int32Array(edges);
-    let e = 0;
-    for (let i = 0; i < this.steps.length; i++) {
-      const step = this.steps[i];
-      for (const d of step.dependsOn) {
-        const j = this.index.get(d);
-        if (j === undefined) throw new Error(`internal: step ${step.id} depends on unknown step ${d}`);
-        child[e] = i;
-        parent[e++] = j;
+    const items = new Int32Array(first[n]);
+    for (let i = 0; i < n; i++) {
+      const deps = this.deps[i];
+      const ids = new Array<string>(deps.length);
+      for (let k = 0; k < deps.length; k++) {
+        items[first[i] + k] = deps[k];
+        ids[k] = this.steps[deps[k]].id;
       }
+      // Ids are unique, so distinct steps never collapse here.
+      this.steps[i].dependsOn = sortUniqueInPlace(ids, compareStrings);
     }
-    return { steps: this.steps, parents: rowsOf(this.steps.length, child, parent) };
+    return { steps: this.steps, parents: { first, items } };
   }
 
   /** The concurrency limit of a resource: user overrides first, then the inventory. */
@@ -217,18 +219,26 @@ function uniqueSorted(items: readonly string[]): string[] {
   return [...new Set(items)].sort();
 }
 
-/** The same elements as uniqueSorted, without a Set or a copy: `items` is sorted and deduplicated in place. */
-function sortUniqueInPlace(items: string[]): string[] {
+function compareNumbers(a: number, b: number): number {
+  return a - b;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `items` sorted and deduplicated in place (no Set, no copy: this runs for every step). */
+function sortUniqueInPlace<T>(items: T[], compare: (a: T, b: T) => number): T[] {
   if (items.length <= 1) return items;
   if (items.length === 2) {
-    if (items[0] < items[1]) return items;
-    if (items[0] === items[1]) items.length = 1;
-    else items.reverse();
+    const c = compare(items[0], items[1]);
+    if (c === 0) items.length = 1;
+    else if (c > 0) items.reverse();
     return items;
   }
-  items.sort();
+  items.sort(compare);
   let kept = 1;
-  for (let i = 1; i < items.length; i++) if (items[i] !== items[kept - 1]) items[kept++] = items[i];
+  for (let i = 1; i < items.length; i++) if (compare(items[i], items[kept - 1]) !== 0) items[kept++] = items[i];
   items.length = kept;
   return items;
 }

@@ -77,17 +77,27 @@ function freeAfter(spec: WorldSpec, plan: Plan, failed: Set<string>): Map<string
   return free;
 }
 
+function assertUniqueIds(steps: readonly { id: string }[]): void {
+  const seen = new Set<string>();
+  for (const s of steps) {
+    assert.ok(!seen.has(s.id), `step id ${s.id} is used twice`);
+    seen.add(s.id);
+  }
+}
+
 describe("planner invariants (property-based)", () => {
   const sandbox = sinon.createSandbox();
   afterEach(() => sandbox.restore());
   const runs = { numRuns: 150 };
 
-  it("produces a plan valid against schemas/plan.schema.json", () => {
+  it("produces a plan valid against schemas/plan.schema.json, each step id once", () => {
     fc.assert(
       fc.property(worldArb, ({ spec, failed }) => {
         // GIVEN a random datacenter and failure WHEN planned THEN the plan matches its schema
         const plan = planOf(spec, failed);
         assert.deepEqual(validate("plan", JSON.parse(JSON.stringify(plan))), []);
+        // AND no step id is used twice: the executor and the journal key steps by id
+        assertUniqueIds(plan.steps);
       }),
       runs,
     );
@@ -246,6 +256,7 @@ describe("planner invariants (property-based)", () => {
         const plan = makePlan(kind, { model, inventory, failure });
         // THEN it is valid, every dependency comes earlier and is of a level at least as high
         assert.deepEqual(validate("plan", JSON.parse(JSON.stringify(plan))), []);
+        assertUniqueIds(plan.steps);
         const position = new Map(plan.steps.map((s, i) => [s.id, i]));
         const level = new Map(plan.steps.map((s) => [s.id, s.slaLevel]));
         plan.steps.forEach((s, i) => {
