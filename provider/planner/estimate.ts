@@ -13,7 +13,7 @@
 // one at a time in total; parallel: only the resource limits.
 
 import type { Plan, Step } from "../generated/plan";
-import { Heap } from "../heap";
+import { IndexHeap } from "../heap";
 import { rowsOf, type Rows } from "./rows";
 import { STORAGE_KINDS } from "./steps";
 
@@ -114,9 +114,38 @@ function compile(plan: PlanLike, mode: ConcurrencyMode, parentsByIndex?: Rows): 
     }
   }
   const children = rowsOf(n, childRow, childItem);
+  // Plain loops: TypedArray.from with a mapping function is many times slower on 200k steps.
+  const dur = new Float64Array(n);
+  const level = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    dur[i] = steps[i].estimateSeconds;
+    level[i] = steps[i].slaLevel;
+  }
+  return {
+    steps,
+    dur,
+    level,
+    children,
+    parents,
+    holds: rowsOf(n, holdStep, holdResource),
+    resourceNames,
+    limits: Int32Array.from(limitList),
+    topo: topologicalOrder(parents, children),
+  };
+}
+
+/** The steps' own order when every step comes after the steps it depends on (a plan's is), else Kahn's. */
+function topologicalOrder(parents: Rows, children: Rows): Int32Array {
+  const n = parents.first.length - 1;
+  const topo = new Int32Array(n);
+  let ordered = true;
+  for (let i = 0; i < n && ordered; i++) {
+    topo[i] = i;
+    for (let e = parents.first[i]; e < parents.first[i + 1]; e++) if (parents.items[e] >= i) ordered = false;
+  }
+  if (ordered) return topo;
   const indeg = new Int32Array(n);
   for (let i = 0; i < n; i++) indeg[i] = parents.first[i + 1] - parents.first[i];
-  const topo = new Int32Array(n);
   let size = 0;
   for (let i = 0; i < n; i++) if (indeg[i] === 0) topo[size++] = i;
   for (let k = 0; k < size; k++) {
@@ -124,51 +153,52 @@ function compile(plan: PlanLike, mode: ConcurrencyMode, parentsByIndex?: Rows): 
     for (let e = children.first[i]; e < children.first[i + 1]; e++) if (--indeg[children.items[e]] === 0) topo[size++] = children.items[e];
   }
   if (size < n) throw new Error("the plan's steps depend on each other in a cycle");
-  return {
-    steps,
-    dur: Float64Array.from(steps, (s) => s.estimateSeconds),
-    level: Float64Array.from(steps, (s) => s.slaLevel),
-    children,
-    parents,
-    holds: rowsOf(n, holdStep, holdResource),
-    resourceNames,
-    limits: Int32Array.from(limitList),
-    topo,
-  };
-}
-
-/** The longest chain of durations, following only edges between steps `inside` admits. */
-function criticalPath(c: Compiled, inside: (i: number) => boolean): number {
-  return headsAndTails(c, inside).path;
+  return topo;
 }
 
 /**
- * For each step `inside`: its head (longest chain of predecessors' durations before it can
- * start) and its tail (longest chain of successors' durations after it ends), following only
- * edges between steps `inside` admits; and the longest chain overall.
+ * Steps in classes bounded separately: with strict barriers one class per SLA level, the
+ * highest level first (the levels run one after another); otherwise a single class.
  */
-function headsAndTails(c: Compiled, inside: (i: number) => boolean): { head: Float64Array; tail: Float64Array; path: number } {
+function classesOf(c: Compiled, strict: boolean): { classOf: Int32Array; count: number } {
+  const classOf = new Int32Array(c.steps.length);
+  if (!strict) return { classOf, count: 1 };
+  const levels = [...new Set(c.level)].sort((a, b) => b - a);
+  const index = new Map(levels.map((l, k) => [l, k]));
+  for (let i = 0; i < classOf.length; i++) classOf[i] = index.get(c.level[i]) as number;
+  return { classOf, count: levels.length };
+}
+
+/**
+ * For each step: its head (longest chain of predecessors' durations before it can start) and
+ * its tail (longest chain of successors' durations after it ends), following only edges inside
+ * a class; and the longest chain of each class. One pass for every class at once: no edge
+ * between two classes is followed.
+ */
+function headsAndTails(c: Compiled, classOf: Int32Array, count: number): { head: Float64Array; tail: Float64Array; path: Float64Array } {
   const n = c.steps.length;
   const head = new Float64Array(n);
   const tail = new Float64Array(n);
-  let path = 0;
-  for (const i of c.topo) {
-    if (!inside(i)) continue;
+  const path = new Float64Array(count);
+  const { parents, children, dur, topo } = c;
+  for (let k = 0; k < n; k++) {
+    const i = topo[k];
+    const own = classOf[i];
     let start = 0;
-    for (let e = c.parents.first[i]; e < c.parents.first[i + 1]; e++) {
-      const p = c.parents.items[e];
-      if (inside(p) && head[p] + c.dur[p] > start) start = head[p] + c.dur[p];
+    for (let e = parents.first[i]; e < parents.first[i + 1]; e++) {
+      const p = parents.items[e];
+      if (classOf[p] === own && head[p] + dur[p] > start) start = head[p] + dur[p];
     }
     head[i] = start;
-    if (start + c.dur[i] > path) path = start + c.dur[i];
+    if (start + dur[i] > path[own]) path[own] = start + dur[i];
   }
-  for (let k = c.topo.length - 1; k >= 0; k--) {
-    const i = c.topo[k];
-    if (!inside(i)) continue;
+  for (let k = n - 1; k >= 0; k--) {
+    const i = topo[k];
+    const own = classOf[i];
     let after = 0;
-    for (let e = c.children.first[i]; e < c.children.first[i + 1]; e++) {
-      const ch = c.children.items[e];
-      if (inside(ch) && c.dur[ch] + tail[ch] > after) after = c.dur[ch] + tail[ch];
+    for (let e = children.first[i]; e < children.first[i + 1]; e++) {
+      const ch = children.items[e];
+      if (classOf[ch] === own && dur[ch] + tail[ch] > after) after = dur[ch] + tail[ch];
     }
     tail[i] = after;
   }
@@ -180,44 +210,48 @@ export function lowerBound(plan: PlanLike, options: BoundOptions = {}): LowerBou
 }
 
 function boundOf(c: Compiled, options: BoundOptions): LowerBound {
-  const levels = options.strictSla ? [...new Set(c.level)].sort((a, b) => b - a) : [undefined];
+  const strict = options.strictSla === true;
+  const { classOf, count } = classesOf(c, strict);
+  const { head, tail, path } = headsAndTails(c, classOf, count);
+  const resources = c.resourceNames.length;
+  // Per class and resource (class * resources + r): the work it holds, its earliest head and tail.
+  const work = new Float64Array(count * resources);
+  const minHead = new Float64Array(count * resources).fill(Infinity);
+  const minTail = new Float64Array(count * resources).fill(Infinity);
+  for (let i = 0; i < c.steps.length; i++) {
+    const base = classOf[i] * resources;
+    for (let e = c.holds.first[i]; e < c.holds.first[i + 1]; e++) {
+      const r = base + c.holds.items[e];
+      work[r] += c.dur[i];
+      if (head[i] < minHead[r]) minHead[r] = head[i];
+      if (tail[i] < minTail[r]) minTail[r] = tail[i];
+    }
+  }
   let total = 0;
   let weightiest = -1;
   let bottleneck = "critical-path";
   let wholePath = 0;
-  for (const level of levels) {
-    const inside = level === undefined ? () => true : (i: number) => c.level[i] === level;
-    const { head, tail, path } = headsAndTails(c, inside);
-    const work = new Float64Array(c.resourceNames.length);
-    const minHead = new Float64Array(c.resourceNames.length).fill(Infinity);
-    const minTail = new Float64Array(c.resourceNames.length).fill(Infinity);
-    for (let i = 0; i < c.steps.length; i++) {
-      if (!inside(i)) continue;
-      for (let e = c.holds.first[i]; e < c.holds.first[i + 1]; e++) {
-        const r = c.holds.items[e];
-        work[r] += c.dur[i];
-        if (head[i] < minHead[r]) minHead[r] = head[i];
-        if (tail[i] < minTail[r]) minTail[r] = tail[i];
-      }
-    }
-    let bound = path;
+  for (let k = 0; k < count; k++) {
+    let bound = path[k];
     let name = "critical-path";
-    for (let r = 0; r < work.length; r++) {
-      if (work[r] === 0) continue;
-      const load = minHead[r] + work[r] / c.limits[r] + minTail[r];
+    for (let r = 0; r < resources; r++) {
+      const at = k * resources + r;
+      if (work[at] === 0) continue;
+      const load = minHead[at] + work[at] / c.limits[r] + minTail[at];
       if (load > bound) {
         bound = load;
         name = c.resourceNames[r];
       }
     }
     total += bound;
-    wholePath += path;
+    wholePath += path[k];
     if (bound > weightiest) {
       weightiest = bound;
       bottleneck = name;
     }
   }
-  return { seconds: total, criticalPathSeconds: options.strictSla ? wholePath : criticalPath(c, () => true), bottleneck };
+  // Without barriers the one class is the whole plan; with them, the chain runs level after level.
+  return { seconds: total, criticalPathSeconds: wholePath, bottleneck };
 }
 
 /** Longest path from each step to the end, its own duration included: the list-scheduling rank. */
@@ -250,36 +284,39 @@ export function estimateBoth(
 
 function scheduleOf(c: Compiled, options: BoundOptions): { makespanSeconds: number; finish: Float64Array } {
   const n = c.steps.length;
-  const rank = ranks(c);
-  const before = (a: number, b: number): number => c.level[b] - c.level[a] || rank[b] - rank[a] || a - b;
-  const ready = new Heap<number>((a, b) => before(a, b) < 0);
-  const parked = c.resourceNames.map(() => new Heap<number>((a, b) => before(a, b) < 0));
+  // Ready and parked steps come out by level (highest first), then by rank (longest first), then index.
+  const byLevel = c.level.map((l) => -l);
+  const byRank = ranks(c).map((r) => -r);
+  const ready = new IndexHeap(byLevel, byRank);
+  const parked = new Array<IndexHeap | undefined>(c.resourceNames.length);
+  const park = (r: number, i: number): void => {
+    let heap = parked[r];
+    if (heap === undefined) parked[r] = heap = new IndexHeap(byLevel, byRank);
+    heap.push(i);
+  };
   const inUse = new Int32Array(c.resourceNames.length);
   const finish = new Float64Array(n);
   // Running steps by the time they end (finish[i] is set when they start).
-  const running = new Heap<number>((a, b) => finish[a] < finish[b] || (finish[a] === finish[b] && a < b));
+  const running = new IndexHeap(finish, undefined, 1024);
   const waitingFor = new Int32Array(n);
   for (let i = 0; i < n; i++) waitingFor[i] = c.parents.first[i + 1] - c.parents.first[i];
-  const { holds } = c;
+  const { holds, limits } = c;
   let now = 0;
 
-  // Strict barriers: only the highest level with unfinished steps may run.
+  // Strict barriers: only the highest class (level) with unfinished steps may run.
   const strict = options.strictSla === true;
-  const leftAtLevel = new Map<number, number>();
-  for (let i = 0; i < n; i++) leftAtLevel.set(c.level[i], (leftAtLevel.get(c.level[i]) ?? 0) + 1);
-  const levels = [...leftAtLevel.keys()].sort((a, b) => b - a);
+  const { classOf, count } = classesOf(c, strict);
+  const left = new Int32Array(count);
+  for (let i = 0; i < n; i++) left[classOf[i]]++;
+  const held: number[][] = Array.from({ length: count }, () => []);
   let active = 0;
-  const held = new Map<number, number[]>();
   const admit = (i: number): void => {
-    if (strict && c.level[i] < levels[active]) {
-      const list = held.get(c.level[i]);
-      if (list) list.push(i);
-      else held.set(c.level[i], [i]);
-    } else ready.push(i);
+    if (classOf[i] > active) held[classOf[i]].push(i);
+    else ready.push(i);
   };
 
   const fullResource = (i: number): number => {
-    for (let e = holds.first[i]; e < holds.first[i + 1]; e++) if (inUse[holds.items[e]] >= c.limits[holds.items[e]]) return holds.items[e];
+    for (let e = holds.first[i]; e < holds.first[i + 1]; e++) if (inUse[holds.items[e]] >= limits[holds.items[e]]) return holds.items[e];
     return -1;
   };
   const start = (i: number): void => {
@@ -287,21 +324,23 @@ function scheduleOf(c: Compiled, options: BoundOptions): { makespanSeconds: numb
     finish[i] = now + c.dur[i];
     running.push(i);
   };
-  const tryStart = (i: number): void => {
-    const r = fullResource(i);
-    if (r < 0) start(i);
-    else parked[r].push(i);
-  };
 
   for (let i = 0; i < n; i++) if (waitingFor[i] === 0) admit(i);
   let done = 0;
+  const finished: number[] = [];
   for (;;) {
-    while (ready.size > 0) tryStart(ready.pop() as number);
+    while (ready.size > 0) {
+      const i = ready.pop();
+      const r = fullResource(i);
+      if (r < 0) start(i);
+      else park(r, i);
+    }
     const next = running.pop();
-    if (next === undefined) break;
+    if (next < 0) break;
     now = finish[next];
-    const finished = [next];
-    while (running.size > 0 && finish[running.peek() as number] <= now) finished.push(running.pop() as number);
+    finished.length = 0;
+    finished.push(next);
+    while (running.size > 0 && finish[running.peek()] <= now) finished.push(running.pop());
     for (const i of finished) {
       done++;
       for (let e = holds.first[i]; e < holds.first[i + 1]; e++) inUse[holds.items[e]]--;
@@ -309,24 +348,22 @@ function scheduleOf(c: Compiled, options: BoundOptions): { makespanSeconds: numb
     for (const i of finished) {
       for (let e = holds.first[i]; e < holds.first[i + 1]; e++) {
         const r = holds.items[e];
+        const waiting = parked[r];
         // Hand the freed slot to the best parked step that can now run; others move on to
         // the next resource they lack.
-        while (inUse[r] < c.limits[r] && parked[r].size > 0) {
-          const s = parked[r].pop() as number;
+        while (waiting !== undefined && inUse[r] < limits[r] && waiting.size > 0) {
+          const s = waiting.pop();
           const blocker = fullResource(s);
           if (blocker < 0) start(s);
-          else parked[blocker].push(s);
+          else park(blocker, s);
         }
       }
       for (let e = c.children.first[i]; e < c.children.first[i + 1]; e++) if (--waitingFor[c.children.items[e]] === 0) admit(c.children.items[e]);
-      const left = (leftAtLevel.get(c.level[i]) as number) - 1;
-      leftAtLevel.set(c.level[i], left);
+      left[classOf[i]]--;
     }
-    if (strict) {
-      while (active < levels.length && leftAtLevel.get(levels[active]) === 0) {
-        active++;
-        if (active < levels.length) for (const s of held.get(levels[active]) ?? []) ready.push(s);
-      }
+    while (active < count && left[active] === 0) {
+      active++;
+      if (active < count) for (const s of held[active]) ready.push(s);
     }
   }
   if (done < n) throw new Error(`list scheduling stalled with ${n - done} of ${n} steps unscheduled: a step of a higher SLA level depends on one of a lower level`);

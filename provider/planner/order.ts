@@ -2,7 +2,7 @@
 // depends on it (strict SLA barriers can then never deadlock), and a deterministic topological
 // order (higher levels first, then the order the builder added them).
 
-import { Heap } from "../heap";
+import { IndexHeap } from "../heap";
 
 import type { Step } from "../generated/plan";
 import { rowsOf, type Rows } from "./rows";
@@ -37,26 +37,27 @@ export function orderSteps(steps: readonly Step[], parents: Rows): { steps: Step
   // Kahn's algorithm in insertion order gives one topological order to raise levels along.
   const topo = new Int32Array(n);
   let size = 0;
-  const left = Int32Array.from(indeg);
+  const left = indeg.slice();
   for (let i = 0; i < n; i++) if (left[i] === 0) topo[size++] = i;
   for (let k = 0; k < size; k++) {
     for (let e = first[topo[k]]; e < first[topo[k] + 1]; e++) if (--left[children.items[e]] === 0) topo[size++] = children.items[e];
   }
   if (size < n) throw new DependencyCycleError(steps.filter((_, i) => left[i] > 0).map((s) => s.id));
-  const level = Float64Array.from(steps, (s) => s.slaLevel);
+  const level = new Float64Array(n);
+  for (let i = 0; i < n; i++) level[i] = steps[i].slaLevel;
   for (let k = n - 1; k >= 0; k--) {
     const i = topo[k];
     for (let e = first[i]; e < first[i + 1]; e++) if (level[children.items[e]] > level[i]) level[i] = level[children.items[e]];
-    steps[i].slaLevel = level[i];
+    if (steps[i].slaLevel !== level[i]) steps[i].slaLevel = level[i];
   }
   // The final order: ready steps by level (highest first), then insertion order.
-  const heap = new Heap<number>((a, b) => level[b] - level[a] < 0 || (level[b] === level[a] && a < b));
-  const remaining = Int32Array.from(indeg);
+  const heap = new IndexHeap(level.map((l) => -l));
+  const remaining = indeg.slice();
   for (let i = 0; i < n; i++) if (remaining[i] === 0) heap.push(i);
   const out: Step[] = [];
   const position = new Int32Array(n);
   while (heap.size > 0) {
-    const i = heap.pop() as number;
+    const i = heap.pop();
     position[i] = out.length;
     out.push(steps[i]);
     for (let e = first[i]; e < first[i + 1]; e++) if (--remaining[children.items[e]] === 0) heap.push(children.items[e]);

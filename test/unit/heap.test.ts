@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
 import * as sinon from "sinon";
-import { Heap } from "../../provider/heap";
+import { Heap, IndexHeap } from "../../provider/heap";
 
 describe("Heap", () => {
   let sandbox: sinon.SinonSandbox;
@@ -36,6 +36,41 @@ describe("Heap", () => {
         assert.deepEqual(popped, expected);
         assert.equal(heap.pop(), undefined);
       }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("IndexHeap pops indexes by their two keys, then the index, pushes and pops interleaved, growing past its first capacity", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 200 }),
+        fc.array(fc.boolean(), { maxLength: 400 }),
+        (keys, popAt) => {
+          // GIVEN indexes with two keys, with many ties on both
+          const first = Float64Array.from(keys, (k) => k[0]);
+          const second = Float64Array.from(keys, (k) => k[1]);
+          const heap = new IndexHeap(first, second, 2);
+          const order = (a: number, b: number): number => first[a] - first[b] || second[a] - second[b] || a - b;
+          const waiting: number[] = [];
+          let next = 0;
+          // WHEN every index is pushed once, with pops in between
+          for (const pop of popAt) {
+            if (pop) {
+              waiting.sort(order);
+              assert.equal(heap.pop(), waiting.length > 0 ? waiting.shift() : -1);
+            } else if (next < keys.length) {
+              heap.push(next);
+              waiting.push(next++);
+            }
+            assert.equal(heap.size, waiting.length);
+          }
+          // THEN what is left comes out as a sort would give it
+          waiting.sort(order);
+          assert.equal(heap.peek(), waiting.length > 0 ? waiting[0] : -1);
+          for (const expected of waiting) assert.equal(heap.pop(), expected);
+          assert.equal(heap.pop(), -1);
+        },
+      ),
       { numRuns: 200 },
     );
   });
