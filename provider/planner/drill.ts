@@ -8,8 +8,8 @@
 // copy is up. Hooks do not run in a drill: they act on production (DNS, load balancers).
 
 import type { PlanningContext } from "./context";
-import { addAfterDependencies, addPresentSteps, hmcOf, stepId, type PlacedVm } from "./placed";
-import { hmcKey, storageKey, type StepGraph, type StepRef } from "./steps";
+import { addAfterDependencies, addPresentSteps, stepId, type PlacedVm } from "./placed";
+import type { StepGraph, StepRef } from "./steps";
 
 /** Name of the FlashCopy group a drill makes of a consistency group's replicas. */
 export const drillFlashCopyName = (consistencyGroup: string): string => `vmr-drill-${consistencyGroup}`;
@@ -38,7 +38,7 @@ export function addDrillSteps(ctx: PlanningContext, g: StepGraph, placed: readon
       kind: "CreateFlashCopyGroup",
       slaLevel: copy.level,
       params: { flashCopyGroup: name, storageSystem: copy.system, volumes: [...copy.volumes].sort() },
-      resources: [storageKey(copy.system)],
+      resources: g.holdsStorage(copy.system),
     }));
   }
   const starts: StepRef[] = [];
@@ -48,7 +48,7 @@ export function addDrillSteps(ctx: PlanningContext, g: StepGraph, placed: readon
     const lpar = p.vm.lpar.id;
     const group = p.vm.entry.group.name;
     const level = p.vm.slaLevel;
-    const hmc = hmcKey(hmcOf(ctx, p.target));
+    const hmc = g.holdsHmcOf(p.target);
     const maps = p.choices.map((c, i) => {
       const flashCopyGroup = drillFlashCopyName(c.consistencyGroup as string);
       return addPresentSteps(g, {
@@ -71,7 +71,7 @@ export function addDrillSteps(ctx: PlanningContext, g: StepGraph, placed: readon
       lpar,
       group,
       params: { target: p.target, volumes: p.actions.map((a) => a.attach), flashCopyGroup: drillFlashCopyName(p.choices[0]?.consistencyGroup as string), network },
-      resources: [hmc],
+      resources: hmc,
       dependsOn: maps,
     });
     const verify = g.add({ id: stepId("VerifyLpar", lpar), kind: "VerifyLpar", slaLevel: level, lpar, group, params: { target: p.target, network }, dependsOn: [start] });
@@ -85,7 +85,7 @@ export function addDrillSteps(ctx: PlanningContext, g: StepGraph, placed: readon
       group,
       phase: "cleanup",
       params: { target: p.target, network },
-      resources: [hmc],
+      resources: hmc,
       dependsOn: [verify],
     }));
   }
@@ -98,7 +98,7 @@ export function addDrillSteps(ctx: PlanningContext, g: StepGraph, placed: readon
       slaLevel: lowest,
       phase: "cleanup",
       params: { flashCopyGroup: name, storageSystem: copy.system },
-      resources: [storageKey(copy.system)],
+      resources: g.holdsStorage(copy.system),
       dependsOn: copy.users.map((i) => deletes[i]),
     });
   }

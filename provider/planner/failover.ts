@@ -7,15 +7,11 @@
 // effort (its storage may be lost with the site).
 
 import type { PlanningContext } from "./context";
-import { addAfterDependencies, addPostHooks, addPresentSteps, addPreHooks, addUnmapSteps, hmcOf, hostDown, stepId, type PlacedVm } from "./placed";
+import { addAfterDependencies, addPostHooks, addPresentSteps, addPreHooks, addUnmapSteps, hostDown, stepId, type PlacedVm } from "./placed";
 import { bystandersOf, staleMappings } from "./storage";
-import { hmcKey, storageKey, systemKey, type StepGraph, type StepRef } from "./steps";
+import type { StepGraph, StepRef } from "./steps";
 
 const DETACH_BEST_EFFORT = { detachBestEffort: true } as const;
-
-function storageSystemOf(ctx: PlanningContext, volume: string, fallback: string): string {
-  return ctx.volumes.get(volume)?.storageSystem ?? fallback;
-}
 
 export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: readonly PlacedVm[], failedHosts: ReadonlySet<string>, warnings: string[]): void {
   const hooks = addPreHooks(g, placed);
@@ -46,7 +42,7 @@ export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: rea
         kind: "FailoverConsistencyGroup",
         slaLevel: w.level,
         params: { consistencyGroup: cg, storageSystem: w.system },
-        resources: [storageKey(w.system)],
+        resources: g.holdsStorage(w.system),
         dependsOn: [...w.members].map((i) => fences[i]),
       }),
     );
@@ -79,13 +75,13 @@ export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: rea
       const dependsOn = [fence];
       if (c.sourceMapping) {
         const base = { slaLevel: level, lpar, group, bestEffort: replica, dependsOn: [fence] };
-        const unmap = addUnmapSteps(g, [lpar, c.source], base, storageSystemOf(ctx, c.source, c.attachSystem), c.sourceMapping, sourceDown, DETACH_BEST_EFFORT);
+        const unmap = addUnmapSteps(g, [lpar, c.source], base, c.sourceSystem, c.sourceMapping, sourceDown, DETACH_BEST_EFFORT);
         if (!replica) dependsOn.push(unmap);
       }
       for (const m of staleMappings(ctx, lpar, c, p.vm.source, p.target)) {
         const ofAttach = m.volume === c.attach;
         const base = { slaLevel: level, lpar, group, bestEffort: !ofAttach, dependsOn: [fence] };
-        const unmap = addUnmapSteps(g, [lpar, m.volume, m.host], base, storageSystemOf(ctx, m.volume, c.attachSystem), m, hostDown(ctx, m.host), DETACH_BEST_EFFORT);
+        const unmap = addUnmapSteps(g, [lpar, m.volume, m.host], base, m.volume === c.source ? c.sourceSystem : c.attachSystem, m, hostDown(ctx, m.host), DETACH_BEST_EFFORT);
         if (ofAttach) dependsOn.push(unmap);
       }
       if (replica) dependsOn.push(failovers.get(c.consistencyGroup as string) as StepRef);
@@ -101,7 +97,7 @@ export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: rea
       lpar,
       group,
       params: { source: p.vm.source, target: p.target, volumes: p.actions.map((a) => a.attach) },
-      resources: [hmcKey(hmcOf(ctx, p.target)), systemKey(p.target)],
+      resources: g.holdsRestartOn(p.target),
       dependsOn: pre !== undefined ? [fence, ...maps, pre] : [fence, ...maps],
     });
     restarts.push(restart);

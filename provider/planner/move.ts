@@ -8,9 +8,9 @@
 
 import type { ResolvedConsistencyGroup } from "../model";
 import type { PlanningContext } from "./context";
-import { addAfterDependencies, addPostHooks, addPresentSteps, addPreHooks, addUnmapSteps, hmcOf, hostDown, stepId, type PlacedVm } from "./placed";
+import { addAfterDependencies, addPostHooks, addPresentSteps, addPreHooks, addUnmapSteps, hostDown, stepId, type PlacedVm } from "./placed";
 import { bystandersOf, staleMappings } from "./storage";
-import { hmcKey, storageKey, type StepGraph, type StepRef } from "./steps";
+import type { StepGraph, StepRef } from "./steps";
 
 /** The side of a consistency group a volume is on. */
 function sideOf(cg: ResolvedConsistencyGroup, volume: string): "master" | "aux" {
@@ -34,7 +34,7 @@ export function addMoveSteps(ctx: PlanningContext, g: StepGraph, placed: readonl
       lpar,
       group,
       params: { host: p.vm.source },
-      resources: [hmcKey(hmcOf(ctx, p.vm.source))],
+      resources: g.holdsHmcOf(p.vm.source),
       dependsOn: pre !== undefined ? [pre] : [],
     });
   });
@@ -63,7 +63,7 @@ export function addMoveSteps(ctx: PlanningContext, g: StepGraph, placed: readonl
           kind: "ReverseReplication",
           slaLevel: s.level,
           params: { consistencyGroup: id, primary: current, force: true },
-          resources: [storageKey(current === "master" ? cg.masterSystem : cg.auxSystem)],
+          resources: g.holdsStorage(current === "master" ? cg.masterSystem : cg.auxSystem),
         }),
       );
       warnings.push(`consistency group ${JSON.stringify(id)} does not replicate towards home now: replication restarts from ${current}, and switching it back waits until it is synchronized`);
@@ -73,7 +73,7 @@ export function addMoveSteps(ctx: PlanningContext, g: StepGraph, placed: readonl
       kind: "SwitchConsistencyGroup",
       slaLevel: s.level,
       params: { consistencyGroup: id, primary: s.primary, storageSystem: s.system },
-      resources: [storageKey(s.system)],
+      resources: g.holdsStorage(s.system),
       dependsOn,
     }));
     const left = bystandersOf(ctx, id, placedIds).filter((l) => ctx.lpars.get(l)?.state === "Running");
@@ -92,17 +92,16 @@ export function addMoveSteps(ctx: PlanningContext, g: StepGraph, placed: readonl
     p.choices.forEach((c, i) => {
       const action = p.actions[i];
       const base = () => ({ slaLevel: level, lpar, group, dependsOn: [shutdown] });
-      const systemOf = (volume: string): string => ctx.volumes.get(volume)?.storageSystem ?? c.attachSystem;
       const unmapsOfAttach: StepRef[] = [];
       if (c.sourceMapping) {
-        const unmap = addUnmapSteps(g, [lpar, c.source], base(), systemOf(c.source), c.sourceMapping, hostDown(ctx, p.vm.source));
+        const unmap = addUnmapSteps(g, [lpar, c.source], base(), c.sourceSystem, c.sourceMapping, hostDown(ctx, p.vm.source));
         storageSteps.push(unmap);
         if (c.consistencyGroup === undefined) unmapsOfAttach.push(unmap);
       }
       // Mappings an earlier recovery left behind (a lost site): gone before the LPAR starts, so
       // that its volumes are mapped once, to the host it runs on.
       for (const m of staleMappings(ctx, lpar, c, p.vm.source, p.target)) {
-        const unmap = addUnmapSteps(g, [lpar, m.volume, m.host], base(), systemOf(m.volume), m, hostDown(ctx, m.host));
+        const unmap = addUnmapSteps(g, [lpar, m.volume, m.host], base(), m.volume === c.source ? c.sourceSystem : c.attachSystem, m, hostDown(ctx, m.host));
         storageSteps.push(unmap);
         if (m.volume === c.attach) unmapsOfAttach.push(unmap);
       }
@@ -119,7 +118,7 @@ export function addMoveSteps(ctx: PlanningContext, g: StepGraph, placed: readonl
       lpar,
       group,
       params: { source: p.vm.source, target: p.target, volumes: p.actions.map((a) => a.attach) },
-      resources: [hmcKey(hmcOf(ctx, p.target))],
+      resources: g.holdsHmcOf(p.target),
       dependsOn: [shutdown, ...storageSteps],
     });
     moves.push(move);
@@ -130,7 +129,7 @@ export function addMoveSteps(ctx: PlanningContext, g: StepGraph, placed: readonl
       lpar,
       group,
       params: { target: p.target },
-      resources: [hmcKey(hmcOf(ctx, p.target))],
+      resources: g.holdsHmcOf(p.target),
       dependsOn: [move],
     });
     verifies.push(g.add({ id: stepId("VerifyLpar", lpar), kind: "VerifyLpar", slaLevel: level, lpar, group, params: { target: p.target }, dependsOn: [start] }));

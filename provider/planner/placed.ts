@@ -17,12 +17,13 @@ export interface PlacedVm {
   readonly actions: readonly VolumeAction[];
 }
 
-export function stepId(kind: string, a: string, b?: string, c?: string, d?: string): string {
-  let id = `${kind}:${a}`;
-  if (b !== undefined) id += `:${b}`;
-  if (c !== undefined) id += `:${c}`;
-  if (d !== undefined) id += `:${d}`;
-  return id;
+/**
+ * `<kind>:<a>[:<b>[:<c>]]`. Joined into one flat string, not concatenated: a chain of
+ * concatenations is kept as a tree of string pieces, several objects per id for the garbage
+ * collector to copy, and flattened again whenever the id is hashed or written out.
+ */
+export function stepId(kind: string, a: string, b?: string, c?: string): string {
+  return b === undefined ? [kind, a].join(":") : c === undefined ? [kind, a, b].join(":") : [kind, a, b, c].join(":");
 }
 
 export function hmcOf(ctx: PlanningContext, system: string): string {
@@ -103,11 +104,13 @@ function groupsOf(placed: readonly PlacedVm[]) {
   return out;
 }
 
-/** Parameters of a map, unmap, attach or detach step. */
-export function volumeParams(volume: string, host: string, via: "vscsi" | "npiv", vios: string | undefined): StepParams {
-  const params: StepParams = { volume, host, via };
-  if (vios !== undefined) params.vios = vios;
-  return params;
+/**
+ * Parameters of a map, unmap, attach or detach step. One object literal per shape: a property
+ * added to an object after its literal costs another allocation, for every volume step.
+ */
+export function volumeParams(volume: string, host: string, via: "vscsi" | "npiv", vios: string | undefined, flashCopyGroup?: string): StepParams {
+  if (flashCopyGroup !== undefined) return vios !== undefined ? { volume, host, via, vios, flashCopyGroup } : { volume, host, via, flashCopyGroup };
+  return vios !== undefined ? { volume, host, via, vios } : { volume, host, via };
 }
 
 /** One volume to present to a host, or to take away from it, as the step builders describe it. */
@@ -134,8 +137,7 @@ export interface VolumeStepSpec {
  * step: the LPAR starts after it.
  */
 export function addPresentSteps(g: StepGraph, s: VolumeStepSpec): StepRef {
-  const params = volumeParams(s.volume, s.host, s.via, s.vios);
-  if (s.flashCopyGroup !== undefined) params.flashCopyGroup = s.flashCopyGroup;
+  const params = volumeParams(s.volume, s.host, s.via, s.vios, s.flashCopyGroup);
   // Specs written out rather than spread from a shared part: this runs for every volume.
   const map = g.add({
     id: stepId("MapReplicaVolume", s.lpar, s.volume),
@@ -145,12 +147,11 @@ export function addPresentSteps(g: StepGraph, s: VolumeStepSpec): StepRef {
     group: s.group,
     bestEffort: s.bestEffort,
     params,
-    resources: [g.storageResource(s.storageSystem)],
+    resources: g.holdsStorage(s.storageSystem),
     dependsOn: s.dependsOn,
   });
   if (s.via !== "vscsi" || s.vios === undefined) return map;
-  const attachParams = volumeParams(s.volume, s.host, s.via, s.vios);
-  if (s.flashCopyGroup !== undefined) attachParams.flashCopyGroup = s.flashCopyGroup;
+  const attachParams = volumeParams(s.volume, s.host, s.via, s.vios, s.flashCopyGroup);
   return g.add({
     id: stepId("AttachVirtualDisk", s.lpar, s.volume),
     kind: "AttachVirtualDisk",
@@ -159,7 +160,7 @@ export function addPresentSteps(g: StepGraph, s: VolumeStepSpec): StepRef {
     group: s.group,
     bestEffort: s.bestEffort,
     params: attachParams,
-    resources: [g.viosResource(s.host, s.vios)],
+    resources: g.holdsVios(s.host, s.vios),
     dependsOn: [map],
   });
 }
@@ -173,11 +174,11 @@ export function hostDown(ctx: PlanningContext, host: string, failedHosts?: Reado
  * up, the VIOS's mapping first (DetachVirtualDisk, holding that VIOS), then the SAN host mapping
  * (UnmapSourceVolume, holding the storage system). A host that is down cannot answer for its
  * VIOS: only the SAN mapping is removed, which cuts it off. `idParts` follow the step kind in
- * both ids. Returns the unmap.
+ * both ids (the host only for a mapping an earlier recovery left behind). Returns the unmap.
  */
 export function addUnmapSteps(
   g: StepGraph,
-  idParts: readonly string[],
+  idParts: readonly [lpar: string, volume: string, host?: string],
   base: { slaLevel: number; lpar: string; group: string; bestEffort?: boolean; dependsOn: StepRef[] },
   storageSystem: string,
   mapping: HostMapping,
@@ -185,31 +186,30 @@ export function addUnmapSteps(
   options: { detachBestEffort?: boolean } = {},
 ): StepRef {
   const params = volumeParams(mapping.volume, mapping.host, mapping.via, mapping.vios);
-  const [a, b, c, d] = idParts;
   let dependsOn = base.dependsOn;
   if (!down && mapping.via === "vscsi" && mapping.vios !== undefined) {
     const detach = g.add({
-      id: stepId("DetachVirtualDisk", a, b, c, d),
+      id: stepId("DetachVirtualDisk", ...idParts),
       kind: "DetachVirtualDisk",
       slaLevel: base.slaLevel,
       lpar: base.lpar,
       group: base.group,
       bestEffort: base.bestEffort || options.detachBestEffort,
       params: volumeParams(mapping.volume, mapping.host, mapping.via, mapping.vios),
-      resources: [g.viosResource(mapping.host, mapping.vios)],
+      resources: g.holdsVios(mapping.host, mapping.vios),
       dependsOn: base.dependsOn,
     });
     dependsOn = [detach];
   }
   return g.add({
-    id: stepId("UnmapSourceVolume", a, b, c, d),
+    id: stepId("UnmapSourceVolume", ...idParts),
     kind: "UnmapSourceVolume",
     slaLevel: base.slaLevel,
     lpar: base.lpar,
     group: base.group,
     bestEffort: base.bestEffort,
     params,
-    resources: [g.storageResource(storageSystem)],
+    resources: g.holdsStorage(storageSystem),
     dependsOn,
   });
 }

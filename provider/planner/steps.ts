@@ -10,6 +10,7 @@
 import type { Step, StepKind, StepParams } from "../generated/plan";
 import { medianSeconds, type LatencyTable } from "../model/latency";
 import type { PlanningContext } from "./context";
+import { hmcOf } from "./placed";
 import type { Rows } from "./rows";
 
 export const hmcKey = (name: string): string => `hmc:${name}`;
@@ -79,6 +80,14 @@ export function stepSeconds(table: LatencyTable, kind: StepKind, hookSeconds: nu
 /** A step of a graph under construction: its index in the order the builders added them. */
 export type StepRef = number;
 
+/**
+ * The resources a step holds, sorted, as StepGraph's holds* methods hand them out: one frozen
+ * array per storage system, VIOS or target, shared by every step holding it (a plan has hundreds
+ * of thousands of steps, and nothing edits a plan's steps once built). The graph records each
+ * resource's limit when it first makes the array, not once per step.
+ */
+export type Holds = readonly string[] & { readonly __holds: never };
+
 export interface StepSpec {
   readonly id: string;
   readonly kind: StepKind;
@@ -88,7 +97,8 @@ export interface StepSpec {
   readonly phase?: Step["phase"];
   readonly bestEffort?: boolean;
   readonly params?: StepParams;
-  readonly resources?: readonly string[];
+  /** From the graph's holds* methods, which record each resource's limit. @default none */
+  readonly resources?: Holds;
   /** The graph keeps this array (dependOn appends to it): hand over one no other step has. */
   readonly dependsOn?: StepRef[];
 }
@@ -104,29 +114,18 @@ export class StepGraph {
   readonly limits = new Map<string, number>();
   /** Seconds by step kind: the latency table does not change while a plan is built. */
   private readonly secondsByKind = new Map<StepKind, number>();
-  private readonly storageKeys = new Map<string, string>();
-  private readonly viosKeys = new Map<string, Map<string, string>>();
+  private readonly storageHolds = new Map<string, Holds>();
+  private readonly viosHolds = new Map<string, Map<string, Holds>>();
+  private readonly hmcHolds = new Map<string, Holds>();
+  private readonly restartHolds = new Map<string, Holds>();
 
   constructor(private readonly ctx: PlanningContext) {}
 
   add(spec: StepSpec): StepRef {
-    const step: Step = {
-      id: spec.id,
-      kind: spec.kind,
-      slaLevel: spec.slaLevel,
-      dependsOn: [],
-      resources: spec.resources ? uniqueSorted(spec.resources) : [],
-      estimateSeconds: this.secondsOf(spec.kind),
-    };
-    if (spec.lpar !== undefined) step.lpar = spec.lpar;
-    if (spec.group !== undefined) step.group = spec.group;
-    if (spec.phase !== undefined && spec.phase !== "main") step.phase = spec.phase;
-    if (spec.bestEffort) step.bestEffort = true;
-    if (spec.params !== undefined && hasKeys(spec.params)) step.params = spec.params;
+    const step = makeStep(spec, this.secondsOf(spec.kind));
     const ref = this.steps.length;
     this.steps.push(step);
     this.deps.push(spec.dependsOn ?? []);
-    for (const key of step.resources) if (!this.limits.has(key)) this.limits.set(key, this.limitOf(key));
     return ref;
   }
 
@@ -135,29 +134,31 @@ export class StepGraph {
     this.deps[step].push(on);
   }
 
-  /** storageKey(id), one string per storage system: the graph hashes each key it is handed. */
-  storageResource(id: string): string {
-    let key = this.storageKeys.get(id);
-    if (key === undefined) {
-      key = storageKey(id);
-      this.storageKeys.set(id, key);
-    }
-    return key;
+  /** [storage:<id>]. */
+  holdsStorage(id: string): Holds {
+    return cached(this.storageHolds, id, () => this.holds([storageKey(id)]));
   }
 
-  /** viosKey(system, vios), one string per VIOS, as storageResource. */
-  viosResource(system: string, vios: string): string {
-    let ofSystem = this.viosKeys.get(system);
-    if (ofSystem === undefined) {
-      ofSystem = new Map<string, string>();
-      this.viosKeys.set(system, ofSystem);
-    }
-    let key = ofSystem.get(vios);
-    if (key === undefined) {
-      key = viosKey(system, vios);
-      ofSystem.set(vios, key);
-    }
-    return key;
+  /** [vios:<system>/<vios>]. */
+  holdsVios(system: string, vios: string): Holds {
+    return cached(cached(this.viosHolds, system, () => new Map<string, Holds>()), vios, () => this.holds([viosKey(system, vios)]));
+  }
+
+  /** [hmc:<the system's HMC>]: a partition job on `system`. */
+  holdsHmcOf(system: string): Holds {
+    return cached(this.hmcHolds, system, () => this.holds([hmcKey(hmcOf(this.ctx, system))]));
+  }
+
+  /** [hmc:<the system's HMC>, system:<system>]: a remote restart onto `system`. */
+  holdsRestartOn(system: string): Holds {
+    return cached(this.restartHolds, system, () => this.holds([hmcKey(hmcOf(this.ctx, system)), systemKey(system)]));
+  }
+
+  /** `keys` sorted, once each, frozen, with their limits recorded. */
+  private holds(keys: string[]): Holds {
+    const sorted = [...new Set(keys)].sort();
+    for (const key of sorted) if (!this.limits.has(key)) this.limits.set(key, this.limitOf(key));
+    return Object.freeze(sorted) as readonly string[] as Holds;
   }
 
   private secondsOf(kind: StepKind): number {
@@ -213,10 +214,41 @@ export class StepGraph {
   }
 }
 
-function uniqueSorted(items: readonly string[]): string[] {
-  if (items.length <= 1) return items as string[];
-  if (items.length === 2) return items[0] < items[1] ? (items as string[]) : items[0] === items[1] ? [items[0]] : [items[1], items[0]];
-  return [...new Set(items)].sort();
+const NONE: readonly string[] = Object.freeze([]);
+
+/**
+ * The Step of a spec, its properties in the schema's order. The shape of nearly every step (one
+ * LPAR's, in its group, with parameters) is one object literal: properties added to an object
+ * after its literal cost another allocation each time its property store grows.
+ */
+function makeStep(spec: StepSpec, estimateSeconds: number): Step {
+  // Set by build(); until then one shared empty list rather than one array per step.
+  const dependsOn = NONE as string[];
+  const resources = (spec.resources ?? NONE) as string[];
+  const { id, kind, slaLevel, lpar, group, params } = spec;
+  const main = spec.phase === undefined || spec.phase === "main";
+  if (lpar !== undefined && group !== undefined && main && params !== undefined && hasKeys(params)) {
+    return spec.bestEffort
+      ? { id, kind, slaLevel, dependsOn, resources, estimateSeconds, lpar, group, bestEffort: true, params }
+      : { id, kind, slaLevel, dependsOn, resources, estimateSeconds, lpar, group, params };
+  }
+  const step: Step = { id, kind, slaLevel, dependsOn, resources, estimateSeconds };
+  if (lpar !== undefined) step.lpar = lpar;
+  if (group !== undefined) step.group = group;
+  if (!main) step.phase = spec.phase;
+  if (spec.bestEffort) step.bestEffort = true;
+  if (params !== undefined && hasKeys(params)) step.params = params;
+  return step;
+}
+
+/** The value of `key` in `map`, made by `make` the first time. */
+function cached<T>(map: Map<string, T>, key: string, make: () => T): T {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
 }
 
 function compareNumbers(a: number, b: number): number {

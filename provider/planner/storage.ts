@@ -11,6 +11,8 @@ import type { PlanKind } from "./types";
 export interface VolumeChoice {
   /** Volume the LPAR uses now. */
   readonly source: string;
+  /** Storage system holding `source`. */
+  readonly sourceSystem: string;
   /** Volume presented at the destination. */
   readonly attach: string;
   /** Storage system holding `attach`. */
@@ -38,7 +40,7 @@ export function volumesAt(ctx: PlanningContext, vm: AffectedVm, site: string, ki
     const sourceMapping = (ctx.mappingsByVolume.get(v) ?? []).find((m) => m.host === vm.source);
     const other = sides?.get(v);
     if (kind !== "drill" && siteOfStorage(ctx, volume.storageSystem) === site) {
-      out.push({ source: v, attach: v, attachSystem: volume.storageSystem, via: sourceMapping?.via ?? other?.via ?? "vscsi", sourceMapping });
+      out.push({ source: v, sourceSystem: volume.storageSystem, attach: v, attachSystem: volume.storageSystem, via: sourceMapping?.via ?? other?.via ?? "vscsi", sourceMapping });
       continue;
     }
     if (!other) {
@@ -55,7 +57,15 @@ export function volumesAt(ctx: PlanningContext, vm: AffectedVm, site: string, ki
     if (!ctx.consistencyGroups.has(other.consistencyGroup)) {
       return { ok: false, reason: `consistency group ${JSON.stringify(other.consistencyGroup)} of volume ${JSON.stringify(v)} is not in the storage inventory` };
     }
-    out.push({ source: v, attach: other.volume, attachSystem: replica.storageSystem, via: other.via, consistencyGroup: other.consistencyGroup, sourceMapping });
+    out.push({
+      source: v,
+      sourceSystem: volume.storageSystem,
+      attach: other.volume,
+      attachSystem: replica.storageSystem,
+      via: other.via,
+      consistencyGroup: other.consistencyGroup,
+      sourceMapping,
+    });
   }
   return { ok: true, volumes: out };
 }
@@ -101,26 +111,31 @@ export function volumeActions(ctx: PlanningContext, kind: PlanKind, choices: rea
  * best-effort unmap failed at a lost site. Left alone: the target's mapping of `attach` (reused)
  * and a mapping to a host where another LPAR uses the volume (a shared disk).
  */
-export function staleMappings(ctx: PlanningContext, lpar: string, c: VolumeChoice, source: string, target: string): HostMapping[] {
-  const out: HostMapping[] = [];
+export function staleMappings(ctx: PlanningContext, lpar: string, c: VolumeChoice, source: string, target: string): readonly HostMapping[] {
   // The source volume's first: the order of the steps follows this one. The same volume on
   // both sides keeps neither its source's mapping (removed anyway) nor its target's (reused).
-  if (c.source === c.attach) collectStale(ctx, lpar, c.attach, target, source, out);
-  else {
-    collectStale(ctx, lpar, c.source, source, source, out);
-    collectStale(ctx, lpar, c.attach, target, target, out);
-  }
-  return out;
+  if (c.source === c.attach) return collectStale(ctx, lpar, c.attach, target, source, NO_MAPPINGS);
+  return collectStale(ctx, lpar, c.attach, target, target, collectStale(ctx, lpar, c.source, source, source, NO_MAPPINGS));
 }
 
-/** Mappings of `volume` to any host but the two kept and those where another LPAR uses it, appended to `out`. */
-function collectStale(ctx: PlanningContext, lpar: string, volume: string, kept: string, alsoKept: string, out: HostMapping[]): void {
+/** Nearly every volume has no stale mapping: one shared empty list rather than one per volume. */
+const NO_MAPPINGS: readonly HostMapping[] = Object.freeze([]);
+
+/**
+ * `found` and the mappings of `volume` to any host but the two kept and those where another
+ * LPAR uses it (a new array when there are any).
+ */
+function collectStale(ctx: PlanningContext, lpar: string, volume: string, kept: string, alsoKept: string, found: readonly HostMapping[]): readonly HostMapping[] {
   const mappings = ctx.mappingsByVolume.get(volume);
-  if (mappings === undefined) return;
+  if (mappings === undefined) return found;
+  let out = found;
   for (const m of mappings) {
     if (m.host === kept || m.host === alsoKept) continue;
-    if (!sharedAt(ctx, lpar, volume, m.host)) out.push(m);
+    if (sharedAt(ctx, lpar, volume, m.host)) continue;
+    if (out === NO_MAPPINGS) out = [];
+    (out as HostMapping[]).push(m);
   }
+  return out;
 }
 
 function sharedAt(ctx: PlanningContext, lpar: string, volume: string, host: string): boolean {
