@@ -59,8 +59,18 @@ interface Compiled {
   readonly topo: Int32Array;
 }
 
-/** `parentsByIndex`, when the caller has them, saves looking every dependency up by id. */
-function compile(plan: PlanLike, mode: ConcurrencyMode, parentsByIndex?: Rows): Compiled {
+/**
+ * What the planner already knows of its plan, by step index: saves looking every dependency up
+ * by id and every resource up by key.
+ */
+export interface Indexed {
+  readonly parents: Rows;
+  /** Row i: the resources steps[i] holds, as indexes into resourceKeys, in the order of its `resources`. */
+  readonly holds: Rows;
+  readonly resourceKeys: readonly string[];
+}
+
+function compile(plan: PlanLike, mode: ConcurrencyMode, indexed?: Indexed): Compiled {
   const steps = plan.steps;
   const n = steps.length;
   const resourceIndex = new Map<string, number>();
@@ -77,19 +87,33 @@ function compile(plan: PlanLike, mode: ConcurrencyMode, parentsByIndex?: Rows): 
     }
     return r;
   };
-  const holdStep: number[] = [];
-  const holdResource: number[] = [];
-  for (let i = 0; i < n; i++) {
-    for (const key of steps[i].resources) {
-      holdStep.push(i);
-      holdResource.push(resource(key));
+  let holds: Rows;
+  if (indexed !== undefined && mode === "parallel") {
+    // Numbered as below (in order of first use), from the planner's numbers.
+    const renumbered = new Int32Array(indexed.resourceKeys.length).fill(-1);
+    const { first, items } = indexed.holds;
+    const held = new Int32Array(items.length);
+    for (let e = 0; e < items.length; e++) {
+      if (renumbered[items[e]] < 0) renumbered[items[e]] = resource(indexed.resourceKeys[items[e]]);
+      held[e] = renumbered[items[e]];
     }
-    if (mode === "serial" || (mode === "parallel-restart" && STORAGE_KINDS.has(steps[i].kind))) {
-      holdStep.push(i);
-      holdResource.push(resource(mode === "serial" ? ALL_STEPS : ALL_STORAGE));
+    holds = { first, items: held };
+  } else {
+    const holdStep: number[] = [];
+    const holdResource: number[] = [];
+    for (let i = 0; i < n; i++) {
+      for (const key of steps[i].resources) {
+        holdStep.push(i);
+        holdResource.push(resource(key));
+      }
+      if (mode === "serial" || (mode === "parallel-restart" && STORAGE_KINDS.has(steps[i].kind))) {
+        holdStep.push(i);
+        holdResource.push(resource(mode === "serial" ? ALL_STEPS : ALL_STORAGE));
+      }
     }
+    holds = rowsOf(n, holdStep, holdResource);
   }
-  let parents = parentsByIndex;
+  let parents = indexed?.parents;
   if (!parents) {
     const index = new Map<string, number>();
     for (let i = 0; i < n; i++) index.set(steps[i].id, i);
@@ -127,7 +151,7 @@ function compile(plan: PlanLike, mode: ConcurrencyMode, parentsByIndex?: Rows): 
     level,
     children,
     parents,
-    holds: rowsOf(n, holdStep, holdResource),
+    holds,
     resourceNames,
     limits: Int32Array.from(limitList),
     topo: topologicalOrder(parents, children),
@@ -276,9 +300,9 @@ export function listSchedule(plan: PlanLike, options: BoundOptions = {}): Schedu
 export function estimateBoth(
   plan: PlanLike,
   options: BoundOptions = {},
-  parentsByIndex?: Rows,
+  indexed?: Indexed,
 ): { makespanSeconds: number; finish: Float64Array; bound: LowerBound } {
-  const c = compile(plan, options.mode ?? "parallel", parentsByIndex);
+  const c = compile(plan, options.mode ?? "parallel", indexed);
   return { ...scheduleOf(c, options), bound: boundOf(c, options) };
 }
 

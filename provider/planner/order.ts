@@ -17,9 +17,9 @@ export class DependencyCycleError extends Error {
 /**
  * Raises levels along dependencies, then sorts; throws DependencyCycleError on a cycle.
  * `parents` row i lists the steps `steps[i]` depends on; the result carries them renumbered in
- * the new order.
+ * the new order, and `order[k]`, the index in `steps` of the k-th step of the new order.
  */
-export function orderSteps(steps: readonly Step[], parents: Rows): { steps: Step[]; parents: Rows } {
+export function orderSteps(steps: readonly Step[], parents: Rows): { steps: Step[]; parents: Rows; order: Int32Array } {
   const n = steps.length;
   const indeg = new Int32Array(n);
   const parentOf = new Int32Array(parents.items.length);
@@ -56,9 +56,11 @@ export function orderSteps(steps: readonly Step[], parents: Rows): { steps: Step
   for (let i = 0; i < n; i++) if (remaining[i] === 0) heap.push(i);
   const out: Step[] = [];
   const position = new Int32Array(n);
+  const order = new Int32Array(n);
   while (heap.size > 0) {
     const i = heap.pop();
     position[i] = out.length;
+    order[out.length] = i;
     out.push(steps[i]);
     for (let e = first[i]; e < first[i + 1]; e++) if (--remaining[children.items[e]] === 0) heap.push(children.items[e]);
   }
@@ -68,6 +70,6 @@ export function orderSteps(steps: readonly Step[], parents: Rows): { steps: Step
     row[e] = position[childOf[e]];
     item[e] = position[parentOf[e]];
   }
-  return { steps: out, parents: rowsOf(n, row, item) };
+  return { steps: out, parents: rowsOf(n, row, item), order };
 }
 

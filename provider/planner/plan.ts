@@ -12,6 +12,7 @@ import { addMoveSteps } from "./move";
 import { orderSteps } from "./order";
 import { placeAll, type PlacementRequest } from "./place";
 import type { PlacedVm } from "./placed";
+import { permuteRows } from "./rows";
 import { StepGraph } from "./steps";
 import { ViosRotation, volumeActions, type VolumeChoice } from "./storage";
 import { destinationsOf, SystemsBySite } from "./targets";
@@ -99,12 +100,12 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
     else addMoveSteps(ctx, graph, placed, kind === "failback", warnings);
   }
   const built = graph.build();
-  const { steps, parents } = orderSteps(built.steps, built.parents);
+  const { steps, parents, order } = orderSteps(built.steps, built.parents);
   const resources: Record<string, number> = {};
   for (const key of [...graph.limits.keys()].sort()) resources[key] = graph.limits.get(key) as number;
 
   const strictSla = ctx.options.slaMode === "strict";
-  const schedule = estimateBoth({ steps, resources }, { strictSla }, parents);
+  const schedule = estimateBoth({ steps, resources }, { strictSla }, { parents, holds: permuteRows(built.holds, order), resourceKeys: built.resourceKeys });
   const bound = schedule.bound;
   const plan: Plan = {
     version: 1,

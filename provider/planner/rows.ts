@@ -18,6 +18,16 @@ export function rowsOf(count: number, row: ArrayLike<number>, item: ArrayLike<nu
   return { first, items };
 }
 
+/** Rows whose row k is row `order[k]` of `rows`. */
+export function permuteRows(rows: Rows, order: Int32Array): Rows {
+  const n = order.length;
+  const first = new Int32Array(n + 1);
+  for (let k = 0; k < n; k++) first[k + 1] = first[k] + rows.first[order[k] + 1] - rows.first[order[k]];
+  const items = new Int32Array(first[n]);
+  for (let k = 0; k < n; k++) items.set(rows.items.subarray(rows.first[order[k]], rows.first[order[k] + 1]), first[k]);
+  return { first, items };
+}
+
 export function rowLength(rows: Rows, i: number): number {
   return rows.first[i + 1] - rows.first[i];
 }

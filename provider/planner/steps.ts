@@ -81,12 +81,12 @@ export function stepSeconds(table: LatencyTable, kind: StepKind, hookSeconds: nu
 export type StepRef = number;
 
 /**
- * The resources a step holds, sorted, as StepGraph's holds* methods hand them out: one frozen
- * array per storage system, VIOS or target, shared by every step holding it (a plan has hundreds
- * of thousands of steps, and nothing edits a plan's steps once built). The graph records each
- * resource's limit when it first makes the array, not once per step.
+ * The resources a step holds, as StepGraph's holds* methods hand them out: a list of the graph's.
+ * Each list is made once per storage system, VIOS or target, with its resources' limits, and
+ * every step holding it shares one frozen array of its keys (a plan has hundreds of thousands of
+ * steps, and nothing edits a plan's steps once built).
  */
-export type Holds = readonly string[] & { readonly __holds: never };
+export type Holds = number & { readonly __holds: never };
 
 export interface StepSpec {
   readonly id: string;
@@ -118,14 +118,23 @@ export class StepGraph {
   private readonly viosHolds = new Map<string, Map<string, Holds>>();
   private readonly hmcHolds = new Map<string, Holds>();
   private readonly restartHolds = new Map<string, Holds>();
+  /** By Holds: the sorted keys, and the same resources as indexes into resourceKeys. */
+  private readonly holdKeys: (readonly string[])[] = [];
+  private readonly holdIndexes: Int32Array[] = [];
+  private readonly resourceKeys: string[] = [];
+  private readonly resourceIndex = new Map<string, number>();
+  /** By step: its Holds, or -1. */
+  private readonly holdOf: number[] = [];
 
   constructor(private readonly ctx: PlanningContext) {}
 
   add(spec: StepSpec): StepRef {
-    const step = makeStep(spec, this.secondsOf(spec.kind));
+    const resources = spec.resources === undefined ? NONE : this.holdKeys[spec.resources];
+    const step = makeStep(spec, resources, this.secondsOf(spec.kind));
     const ref = this.steps.length;
     this.steps.push(step);
     this.deps.push(spec.dependsOn ?? []);
+    this.holdOf.push(spec.resources ?? -1);
     return ref;
   }
 
@@ -154,11 +163,23 @@ export class StepGraph {
     return cached(this.restartHolds, system, () => this.holds([hmcKey(hmcOf(this.ctx, system)), systemKey(system)]));
   }
 
-  /** `keys` sorted, once each, frozen, with their limits recorded. */
+  /** A new list of `keys` (sorted, once each), with their limits recorded. */
   private holds(keys: string[]): Holds {
     const sorted = [...new Set(keys)].sort();
-    for (const key of sorted) if (!this.limits.has(key)) this.limits.set(key, this.limitOf(key));
-    return Object.freeze(sorted) as readonly string[] as Holds;
+    const indexes = new Int32Array(sorted.length);
+    sorted.forEach((key, k) => {
+      let r = this.resourceIndex.get(key);
+      if (r === undefined) {
+        r = this.resourceKeys.length;
+        this.resourceIndex.set(key, r);
+        this.resourceKeys.push(key);
+        this.limits.set(key, this.limitOf(key));
+      }
+      indexes[k] = r;
+    });
+    this.holdKeys.push(Object.freeze(sorted));
+    this.holdIndexes.push(indexes);
+    return (this.holdKeys.length - 1) as Holds;
   }
 
   private secondsOf(kind: StepKind): number {
@@ -171,10 +192,11 @@ export class StepGraph {
   }
 
   /**
-   * The steps in insertion order, each with its dependencies' ids (sorted, once each), and each
-   * step's parents by index.
+   * The steps in insertion order, each with its dependencies' ids (sorted, once each); each
+   * step's parents by index; and the resources each step holds, as indexes into resourceKeys, in
+   * the order of its `resources`.
    */
-  build(): { steps: Step[]; parents: Rows } {
+  build(): { steps: Step[]; parents: Rows; holds: Rows; resourceKeys: readonly string[] } {
     const n = this.steps.length;
     const first = new Int32Array(n + 1);
     for (let i = 0; i < n; i++) {
@@ -193,7 +215,16 @@ export class StepGraph {
       // Ids are unique, so distinct steps never collapse here.
       this.steps[i].dependsOn = sortUniqueInPlace(ids, compareStrings);
     }
-    return { steps: this.steps, parents: { first, items } };
+    return { steps: this.steps, parents: { first, items }, ...this.holdRows() };
+  }
+
+  private holdRows(): { holds: Rows; resourceKeys: readonly string[] } {
+    const n = this.steps.length;
+    const first = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) first[i + 1] = first[i] + (this.holdOf[i] < 0 ? 0 : this.holdIndexes[this.holdOf[i]].length);
+    const items = new Int32Array(first[n]);
+    for (let i = 0; i < n; i++) if (this.holdOf[i] >= 0) items.set(this.holdIndexes[this.holdOf[i]], first[i]);
+    return { holds: { first, items }, resourceKeys: this.resourceKeys };
   }
 
   /** The concurrency limit of a resource: user overrides first, then the inventory. */
@@ -221,10 +252,10 @@ const NONE: readonly string[] = Object.freeze([]);
  * LPAR's, in its group, with parameters) is one object literal: properties added to an object
  * after its literal cost another allocation each time its property store grows.
  */
-function makeStep(spec: StepSpec, estimateSeconds: number): Step {
+function makeStep(spec: StepSpec, held: readonly string[], estimateSeconds: number): Step {
   // Set by build(); until then one shared empty list rather than one array per step.
   const dependsOn = NONE as string[];
-  const resources = (spec.resources ?? NONE) as string[];
+  const resources = held as string[];
   const { id, kind, slaLevel, lpar, group, params } = spec;
   const main = spec.phase === undefined || spec.phase === "main";
   if (lpar !== undefined && group !== undefined && main && params !== undefined && hasKeys(params)) {
