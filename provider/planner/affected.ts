@@ -63,16 +63,20 @@ export function findAffected(ctx: PlanningContext, scope: Scope): AffectedResult
   }
   const levels = effectiveLevels(chosen.map((c) => c.entry));
   return {
-    vms: chosen.map(({ entry, lpar }) => ({ entry, lpar, source: lpar.host, slaLevel: levels.get(entry.lpar) as number })),
+    vms: chosen.map(({ entry, lpar }, i) => ({ entry, lpar, source: lpar.host, slaLevel: levels[i] })),
     warnings,
   };
 }
 
 /**
- * Levels raised along `after` edges among the given VMs: level(A) >= level(B) whenever B waits for
- * A. The model was checked for cycles, so Kahn's order from the VMs nobody waits for visits all.
+ * Levels raised along `after` edges among the given VMs, by index: level(A) >= level(B) whenever
+ * B waits for A. The model was checked for cycles, so Kahn's order from the VMs nobody waits for
+ * visits all.
  */
-function effectiveLevels(entries: readonly ProtectedEntry[]): Map<string, number> {
+function effectiveLevels(entries: readonly ProtectedEntry[]): number[] {
+  const own = entries.map((e) => e.slaLevel);
+  // Most datacenters declare no `after` at all.
+  if (entries.every((e) => (e.vm.after ?? []).length === 0)) return own;
   const present = new Set(entries.map((e) => e.lpar));
   const level = new Map(entries.map((e) => [e.lpar, e.slaLevel]));
   const waiters = new Map<string, number>();
@@ -91,5 +95,5 @@ function effectiveLevels(entries: readonly ProtectedEntry[]): Map<string, number
       if (left === 0) queue.push(a);
     }
   }
-  return level;
+  return entries.map((e) => level.get(e.lpar) as number);
 }

@@ -116,15 +116,22 @@ export function placeAll(input: PlacementInput): Map<string, PlacementOutcome> {
     }
   };
 
-  const depth = dependencyDepths(input.requests);
-  const order = [...input.requests].sort(
-    (a, b) =>
-      b.slaLevel - a.slaLevel ||
-      (depth.get(a.lpar) as number) - (depth.get(b.lpar) as number) ||
-      Math.max(b.processorUnits, b.memoryGb / 8) - Math.max(a.processorUnits, a.memoryGb / 8) ||
-      b.memoryGb - a.memoryGb ||
-      (a.lpar < b.lpar ? -1 : a.lpar > b.lpar ? 1 : 0),
-  );
+  const { requests } = input;
+  const depth = dependencyDepths(requests);
+  const order = requests
+    .map((_, i) => i)
+    .sort((i, j) => {
+      const a = requests[i];
+      const b = requests[j];
+      return (
+        b.slaLevel - a.slaLevel ||
+        depth[i] - depth[j] ||
+        Math.max(b.processorUnits, b.memoryGb / 8) - Math.max(a.processorUnits, a.memoryGb / 8) ||
+        b.memoryGb - a.memoryGb ||
+        (a.lpar < b.lpar ? -1 : a.lpar > b.lpar ? 1 : 0)
+      );
+    })
+    .map((i) => requests[i]);
   const placedOn = new Map<string, string>();
   const outcomes = new Map<string, PlacementOutcome>();
   const moving = new Set(input.requests.map((r) => r.lpar));
@@ -173,8 +180,14 @@ export function placeAll(input: PlacementInput): Map<string, PlacementOutcome> {
   return outcomes;
 }
 
-/** 0 for an LPAR that waits for no other request, else one more than the deepest it waits for. */
-function dependencyDepths(requests: readonly PlacementRequest[]): Map<string, number> {
+/**
+ * By request index: 0 for an LPAR that waits for no other request, else one more than the
+ * deepest it waits for.
+ */
+function dependencyDepths(requests: readonly PlacementRequest[]): Int32Array {
+  const out = new Int32Array(requests.length);
+  // Most datacenters declare no `after` at all.
+  if (requests.every((r) => r.waitsFor.length === 0)) return out;
   const present = new Set(requests.map((r) => r.lpar));
   const depth = new Map<string, number>();
   const pending = new Map<string, number>();
@@ -203,8 +216,8 @@ function dependencyDepths(requests: readonly PlacementRequest[]): Map<string, nu
     }
   }
   // A cycle (the model check refuses them) would leave some undecided: treat them as roots.
-  for (const r of requests) if (!depth.has(r.lpar)) depth.set(r.lpar, 0);
-  return depth;
+  requests.forEach((r, i) => (out[i] = depth.get(r.lpar) ?? 0));
+  return out;
 }
 
 function explain(req: PlacementRequest, states: readonly PoolState[], banned: ReadonlySet<string>): PlacementOutcome {

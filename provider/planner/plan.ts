@@ -43,7 +43,7 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
       noPoolReason: dest.reason,
       unplaceable,
       antiAffinity: antiAffinityOf(ctx, vm),
-      waitsFor: vm.entry.vm.after ?? [],
+      waitsFor: vm.entry.vm.after ?? NONE,
     };
   });
   const outcomes = placeAll({
@@ -141,7 +141,10 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function antiAffinityOf(ctx: PlanningContext, vm: AffectedVm): string[] {
+const NONE: readonly string[] = Object.freeze([]);
+
+function antiAffinityOf(ctx: PlanningContext, vm: AffectedVm): readonly string[] {
+  if (vm.entry.antiAffinity.length === 0) return NONE;
   const out = new Set<string>();
   for (const set of vm.entry.antiAffinity) for (const l of ctx.antiAffinitySets[set]) if (l !== vm.lpar.id) out.add(l);
   return [...out];

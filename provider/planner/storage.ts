@@ -37,7 +37,7 @@ export function volumesAt(ctx: PlanningContext, vm: AffectedVm, site: string, ki
   for (const v of vm.lpar.volumes) {
     const volume = ctx.volumes.get(v);
     if (!volume) return { ok: false, reason: `its volume ${JSON.stringify(v)} is not in the storage inventory` };
-    const sourceMapping = (ctx.mappingsByVolume.get(v) ?? []).find((m) => m.host === vm.source);
+    const sourceMapping = mappingTo(ctx, v, vm.source);
     const other = sides?.get(v);
     if (kind !== "drill" && siteOfStorage(ctx, volume.storageSystem) === site) {
       out.push({ source: v, sourceSystem: volume.storageSystem, attach: v, attachSystem: volume.storageSystem, via: sourceMapping?.via ?? other?.via ?? "vscsi", sourceMapping });
@@ -85,7 +85,9 @@ export class ViosRotation {
 
 /** The live mapping of `volume` to `host`, if the inventory has one. */
 export function mappingTo(ctx: PlanningContext, volume: string, host: string): HostMapping | undefined {
-  return (ctx.mappingsByVolume.get(volume) ?? []).find((m) => m.host === host);
+  const mappings = ctx.mappingsByVolume.get(volume);
+  if (mappings !== undefined) for (const m of mappings) if (m.host === host) return m;
+  return undefined;
 }
 
 /**

@@ -15,14 +15,33 @@ export interface Destinations {
   readonly volumesBySite: ReadonlyMap<string, readonly VolumeChoice[]>;
 }
 
-/** Operating systems not treated as failed, grouped by site, for a list of allowed systems. */
+/**
+ * Operating systems not treated as failed, grouped by site, for a list of allowed systems; and
+ * the pools they make. Each is made once and shared by every LPAR of a target: a site failure
+ * asks for them ten thousand times.
+ */
 export class SystemsBySite {
   private readonly cache = new Map<string, Map<string, string[]>>();
+  /** By owner (a target's name, or HOME), then site. */
+  private readonly pools = new Map<string, Map<string, Pool>>();
   constructor(
     private readonly ctx: PlanningContext,
     private readonly failedHosts: ReadonlySet<string>,
   ) {}
 
+  /** The pool of `owner` at `site`. */
+  pool(owner: string, site: string, systems: readonly string[], reserve: { processorUnits: number; memoryGb: number }): Pool {
+    let bySite = this.pools.get(owner);
+    if (bySite === undefined) this.pools.set(owner, (bySite = new Map()));
+    let pool = bySite.get(site);
+    if (pool === undefined) {
+      pool = { key: `${owner}@${site}`, systems, reservePu: reserve.processorUnits, reserveMem: reserve.memoryGb };
+      bySite.set(site, pool);
+    }
+    return pool;
+  }
+
+  /** `key` names the list: the lists of one key are the same. */
   of(key: string, systems: readonly string[]): Map<string, string[]> {
     let bySite = this.cache.get(key);
     if (bySite) return bySite;
@@ -39,11 +58,14 @@ export class SystemsBySite {
   }
 }
 
+/** The owner of the pools of a failback: any system of the LPAR's home site (no target name has parentheses). */
+const HOME = "(home)";
+
 export function destinationsOf(ctx: PlanningContext, kind: PlanKind, vm: AffectedVm, sites: SystemsBySite): Destinations {
   const target = vm.entry.target;
   const sourceSite = ctx.systems.get(vm.source)?.site;
   const fromTarget = kind !== "failback";
-  const bySite = fromTarget ? sites.of(`target:${target.name}`, target.systems) : sites.of("all", ctx.systemIds);
+  const bySite = fromTarget ? sites.of(target.name, target.systems) : sites.of(HOME, ctx.systemIds);
   const reserve = fromTarget ? target.reserve : { processorUnits: 0, memoryGb: 0 };
   if (bySite.size === 0) {
     return {
@@ -66,12 +88,7 @@ export function destinationsOf(ctx: PlanningContext, kind: PlanKind, vm: Affecte
       continue;
     }
     volumesBySite.set(site, volumes.volumes);
-    pools.push({
-      key: `${fromTarget ? target.name : "(home)"}@${site}`,
-      systems: bySite.get(site) as string[],
-      reservePu: reserve.processorUnits,
-      reserveMem: reserve.memoryGb,
-    });
+    pools.push(sites.pool(fromTarget ? target.name : HOME, site, bySite.get(site) as string[], reserve));
   }
   if (pools.length > 0) return { pools, volumesBySite };
   if (candidates.length === 0) {
