@@ -9,7 +9,7 @@
 
 import type { PlanningContext } from "./context";
 import { addAfterDependencies, addPresentSteps, stepId, type PlacedVm } from "./placed";
-import type { StepGraph, StepRef } from "./steps";
+import { lparScope, type StepGraph, type StepRef } from "./steps";
 
 /** Name of the FlashCopy group a drill makes of a consistency group's replicas. */
 export const drillFlashCopyName = (consistencyGroup: string): string => `vmr-drill-${consistencyGroup}`;
@@ -49,12 +49,10 @@ export function addDrillSteps(ctx: PlanningContext, g: StepGraph, placed: readon
     const group = p.vm.entry.group.name;
     const level = p.vm.slaLevel;
     const hmc = g.holdsHmcOf(p.target);
+    const scope = lparScope(lpar, group, level);
     const maps = p.choices.map((c, i) => {
       const flashCopyGroup = drillFlashCopyName(c.consistencyGroup as string);
-      return addPresentSteps(g, {
-        lpar,
-        group,
-        slaLevel: level,
+      return addPresentSteps(g, scope, {
         volume: c.attach,
         storageSystem: c.attachSystem,
         host: p.target,
@@ -64,17 +62,9 @@ export function addDrillSteps(ctx: PlanningContext, g: StepGraph, placed: readon
         dependsOn: [creates.get(flashCopyGroup) as StepRef],
       });
     });
-    const start = g.add({
-      id: stepId("StartDrillLpar", lpar),
-      kind: "StartDrillLpar",
-      slaLevel: level,
-      lpar,
-      group,
-      params: { target: p.target, volumes: p.actions.map((a) => a.attach), flashCopyGroup: drillFlashCopyName(p.choices[0]?.consistencyGroup as string), network },
-      resources: hmc,
-      dependsOn: maps,
-    });
-    const verify = g.add({ id: stepId("VerifyLpar", lpar), kind: "VerifyLpar", slaLevel: level, lpar, group, params: { target: p.target, network }, dependsOn: [start] });
+    const params = { target: p.target, volumes: p.actions.map((a) => a.attach), flashCopyGroup: drillFlashCopyName(p.choices[0]?.consistencyGroup as string), network };
+    const start = g.addFor(scope, "StartDrillLpar", stepId("StartDrillLpar", lpar), params, hmc, maps);
+    const verify = g.addFor(scope, "VerifyLpar", stepId("VerifyLpar", lpar), { target: p.target, network }, undefined, [start]);
     starts.push(start);
     verifies.push(verify);
     deletes.push(g.add({

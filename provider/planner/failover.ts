@@ -9,9 +9,7 @@
 import type { PlanningContext } from "./context";
 import { addAfterDependencies, addPostHooks, addPresentSteps, addPreHooks, addUnmapSteps, hostDown, stepId, type PlacedVm } from "./placed";
 import { bystandersOf, staleMappings } from "./storage";
-import type { StepGraph, StepRef } from "./steps";
-
-const DETACH_BEST_EFFORT = { detachBestEffort: true } as const;
+import { lparScope, type StepGraph, type StepRef } from "./steps";
 
 export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: readonly PlacedVm[], failedHosts: ReadonlySet<string>, warnings: string[]): void {
   const hooks = addPreHooks(g, placed);
@@ -28,10 +26,8 @@ export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: rea
       writers.set(c.consistencyGroup, w);
     }
   });
-  const fences = placed.map((p) => {
-    const lpar = p.vm.lpar.id;
-    return g.add({ id: stepId("FenceSourceLpar", lpar), kind: "FenceSourceLpar", slaLevel: p.vm.slaLevel, lpar, group: p.vm.entry.group.name, params: { host: p.vm.source } });
-  });
+  const scopes = placed.map((p) => lparScope(p.vm.lpar.id, p.vm.entry.group.name, p.vm.slaLevel));
+  const fences = placed.map((p, k) => g.addFor(scopes[k], "FenceSourceLpar", stepId("FenceSourceLpar", p.vm.lpar.id), { host: p.vm.source }, undefined, []));
   const failovers = new Map<string, StepRef>();
   for (const cg of [...writers.keys()].sort()) {
     const w = writers.get(cg) as { level: number; members: Set<number>; system: string };
@@ -60,8 +56,7 @@ export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: rea
   const verifies: StepRef[] = [];
   placed.forEach((p, k) => {
     const lpar = p.vm.lpar.id;
-    const group = p.vm.entry.group.name;
-    const level = p.vm.slaLevel;
+    const scope = scopes[k];
     const fence = fences[k];
     const sourceDown = hostDown(ctx, p.vm.source);
     // The restart waits for the maps, and through them for every unmap that must succeed.
@@ -74,34 +69,25 @@ export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: rea
       // now); the other side of a replicated pair may be lost with its site: best effort.
       const dependsOn = [fence];
       if (c.sourceMapping) {
-        const base = { slaLevel: level, lpar, group, bestEffort: replica, dependsOn: [fence] };
-        const unmap = addUnmapSteps(g, [lpar, c.source], base, c.sourceSystem, c.sourceMapping, sourceDown, DETACH_BEST_EFFORT);
+        const how = { dependsOn: [fence], bestEffort: replica, detachBestEffort: true };
+        const unmap = addUnmapSteps(g, scope, [lpar, c.source], c.sourceSystem, c.sourceMapping, sourceDown, how);
         if (!replica) dependsOn.push(unmap);
       }
       for (const m of staleMappings(ctx, lpar, c, p.vm.source, p.target)) {
         const ofAttach = m.volume === c.attach;
-        const base = { slaLevel: level, lpar, group, bestEffort: !ofAttach, dependsOn: [fence] };
-        const unmap = addUnmapSteps(g, [lpar, m.volume, m.host], base, m.volume === c.source ? c.sourceSystem : c.attachSystem, m, hostDown(ctx, m.host), DETACH_BEST_EFFORT);
+        const how = { dependsOn: [fence], bestEffort: !ofAttach, detachBestEffort: true };
+        const unmap = addUnmapSteps(g, scope, [lpar, m.volume, m.host], m.volume === c.source ? c.sourceSystem : c.attachSystem, m, hostDown(ctx, m.host), how);
         if (ofAttach) dependsOn.push(unmap);
       }
       if (replica) dependsOn.push(failovers.get(c.consistencyGroup as string) as StepRef);
-      maps.push(
-        addPresentSteps(g, { lpar, group, slaLevel: level, volume: c.attach, storageSystem: c.attachSystem, host: p.target, via: action.via, vios: action.vios, dependsOn }),
-      );
+      const present = { volume: c.attach, storageSystem: c.attachSystem, host: p.target, via: action.via, vios: action.vios, dependsOn, flashCopyGroup: undefined };
+      maps.push(addPresentSteps(g, scope, present));
     }
-    const pre = hooks.lastPre.get(group);
-    const restart = g.add({
-      id: stepId("RestartLpar", lpar),
-      kind: "RestartLpar",
-      slaLevel: level,
-      lpar,
-      group,
-      params: { source: p.vm.source, target: p.target, volumes: p.actions.map((a) => a.attach) },
-      resources: g.holdsRestartOn(p.target),
-      dependsOn: pre !== undefined ? [fence, ...maps, pre] : [fence, ...maps],
-    });
+    const pre = hooks.lastPre.get(scope.group);
+    const params = { source: p.vm.source, target: p.target, volumes: p.actions.map((a) => a.attach) };
+    const restart = g.addFor(scope, "RestartLpar", stepId("RestartLpar", lpar), params, g.holdsRestartOn(p.target), pre !== undefined ? [fence, ...maps, pre] : [fence, ...maps]);
     restarts.push(restart);
-    verifies.push(g.add({ id: stepId("VerifyLpar", lpar), kind: "VerifyLpar", slaLevel: level, lpar, group, params: { target: p.target }, dependsOn: [restart] }));
+    verifies.push(g.addFor(scope, "VerifyLpar", stepId("VerifyLpar", lpar), { target: p.target }, undefined, [restart]));
   });
   addAfterDependencies(g, placed, restarts, verifies);
   addPostHooks(g, placed, verifies);

@@ -10,7 +10,7 @@ import type { ResolvedConsistencyGroup } from "../model";
 import type { PlanningContext } from "./context";
 import { addAfterDependencies, addPostHooks, addPresentSteps, addPreHooks, addUnmapSteps, hostDown, stepId, type PlacedVm } from "./placed";
 import { bystandersOf, staleMappings } from "./storage";
-import type { StepGraph, StepRef } from "./steps";
+import { lparScope, type StepGraph, type StepRef } from "./steps";
 
 /** The side of a consistency group a volume is on. */
 function sideOf(cg: ResolvedConsistencyGroup, volume: string): "master" | "aux" {
@@ -23,20 +23,10 @@ export function addMoveSteps(ctx: PlanningContext, g: StepGraph, placed: readonl
   const hooks = addPreHooks(g, placed);
   const placedIds = new Set(placed.map((p) => p.vm.lpar.id));
 
-  const shutdowns = placed.map((p) => {
-    const lpar = p.vm.lpar.id;
-    const group = p.vm.entry.group.name;
-    const pre = hooks.lastPre.get(group);
-    return g.add({
-      id: stepId("ShutdownLpar", lpar),
-      kind: "ShutdownLpar",
-      slaLevel: p.vm.slaLevel,
-      lpar,
-      group,
-      params: { host: p.vm.source },
-      resources: g.holdsHmcOf(p.vm.source),
-      dependsOn: pre !== undefined ? [pre] : [],
-    });
+  const scopes = placed.map((p) => lparScope(p.vm.lpar.id, p.vm.entry.group.name, p.vm.slaLevel));
+  const shutdowns = placed.map((p, k) => {
+    const pre = hooks.lastPre.get(scopes[k].group);
+    return g.addFor(scopes[k], "ShutdownLpar", stepId("ShutdownLpar", p.vm.lpar.id), { host: p.vm.source }, g.holdsHmcOf(p.vm.source), pre !== undefined ? [pre] : []);
   });
   // Consistency groups to switch, each once, after all their writers (indexes in `placed`) are down.
   const switches = new Map<string, { level: number; members: Set<number>; system: string; primary: "master" | "aux" }>();
@@ -85,54 +75,35 @@ export function addMoveSteps(ctx: PlanningContext, g: StepGraph, placed: readonl
   const verifies: StepRef[] = [];
   placed.forEach((p, k) => {
     const lpar = p.vm.lpar.id;
-    const group = p.vm.entry.group.name;
-    const level = p.vm.slaLevel;
+    const scope = scopes[k];
     const shutdown = shutdowns[k];
     const storageSteps: StepRef[] = [];
     p.choices.forEach((c, i) => {
       const action = p.actions[i];
-      const base = () => ({ slaLevel: level, lpar, group, dependsOn: [shutdown] });
+      const how = { dependsOn: [shutdown], bestEffort: false, detachBestEffort: false };
       const unmapsOfAttach: StepRef[] = [];
       if (c.sourceMapping) {
-        const unmap = addUnmapSteps(g, [lpar, c.source], base(), c.sourceSystem, c.sourceMapping, hostDown(ctx, p.vm.source));
+        const unmap = addUnmapSteps(g, scope, [lpar, c.source], c.sourceSystem, c.sourceMapping, hostDown(ctx, p.vm.source), how);
         storageSteps.push(unmap);
         if (c.consistencyGroup === undefined) unmapsOfAttach.push(unmap);
       }
       // Mappings an earlier recovery left behind (a lost site): gone before the LPAR starts, so
       // that its volumes are mapped once, to the host it runs on.
       for (const m of staleMappings(ctx, lpar, c, p.vm.source, p.target)) {
-        const unmap = addUnmapSteps(g, [lpar, m.volume, m.host], base(), m.volume === c.source ? c.sourceSystem : c.attachSystem, m, hostDown(ctx, m.host));
+        const unmap = addUnmapSteps(g, scope, [lpar, m.volume, m.host], m.volume === c.source ? c.sourceSystem : c.attachSystem, m, hostDown(ctx, m.host), how);
         storageSteps.push(unmap);
         if (m.volume === c.attach) unmapsOfAttach.push(unmap);
       }
       const dependsOn = [shutdown, ...unmapsOfAttach];
       if (c.consistencyGroup !== undefined) dependsOn.push(switchSteps.get(c.consistencyGroup) as StepRef);
-      storageSteps.push(
-        addPresentSteps(g, { lpar, group, slaLevel: level, volume: c.attach, storageSystem: c.attachSystem, host: p.target, via: action.via, vios: action.vios, dependsOn }),
-      );
+      const present = { volume: c.attach, storageSystem: c.attachSystem, host: p.target, via: action.via, vios: action.vios, dependsOn, flashCopyGroup: undefined };
+      storageSteps.push(addPresentSteps(g, scope, present));
     });
-    const move = g.add({
-      id: stepId("MoveLpar", lpar),
-      kind: "MoveLpar",
-      slaLevel: level,
-      lpar,
-      group,
-      params: { source: p.vm.source, target: p.target, volumes: p.actions.map((a) => a.attach) },
-      resources: g.holdsHmcOf(p.target),
-      dependsOn: [shutdown, ...storageSteps],
-    });
+    const params = { source: p.vm.source, target: p.target, volumes: p.actions.map((a) => a.attach) };
+    const move = g.addFor(scope, "MoveLpar", stepId("MoveLpar", lpar), params, g.holdsHmcOf(p.target), [shutdown, ...storageSteps]);
     moves.push(move);
-    const start = g.add({
-      id: stepId("StartLpar", lpar),
-      kind: "StartLpar",
-      slaLevel: level,
-      lpar,
-      group,
-      params: { target: p.target },
-      resources: g.holdsHmcOf(p.target),
-      dependsOn: [move],
-    });
-    verifies.push(g.add({ id: stepId("VerifyLpar", lpar), kind: "VerifyLpar", slaLevel: level, lpar, group, params: { target: p.target }, dependsOn: [start] }));
+    const start = g.addFor(scope, "StartLpar", stepId("StartLpar", lpar), { target: p.target }, g.holdsHmcOf(p.target), [move]);
+    verifies.push(g.addFor(scope, "VerifyLpar", stepId("VerifyLpar", lpar), { target: p.target }, undefined, [start]));
   });
   addAfterDependencies(g, placed, moves, verifies);
   addPostHooks(g, placed, verifies);

@@ -4,7 +4,7 @@
 import type { VolumeAction } from "../generated/plan";
 import type { AffectedVm } from "./affected";
 import type { PlanningContext } from "./context";
-import type { StepGraph, StepRef } from "./steps";
+import type { LparScope, StepGraph, StepRef } from "./steps";
 import type { StepParams } from "../generated/plan";
 import type { HostMapping } from "../model";
 import type { VolumeChoice } from "./storage";
@@ -113,21 +113,17 @@ export function volumeParams(volume: string, host: string, via: "vscsi" | "npiv"
   return vios !== undefined ? { volume, host, via, vios } : { volume, host, via };
 }
 
-/** One volume to present to a host, or to take away from it, as the step builders describe it. */
+/** One volume to present to a host, as the step builders describe it. */
 export interface VolumeStepSpec {
-  readonly lpar: string;
-  readonly group: string;
-  readonly slaLevel: number;
   readonly volume: string;
   /** Storage system holding `volume`. */
   readonly storageSystem: string;
   readonly host: string;
   readonly via: "vscsi" | "npiv";
   readonly vios: string | undefined;
-  readonly dependsOn: StepRef[];
-  readonly bestEffort?: boolean;
+  readonly dependsOn: readonly StepRef[];
   /** Drill: `volume` is a FlashCopy source; its copy in this group is the one presented. */
-  readonly flashCopyGroup?: string;
+  readonly flashCopyGroup: string | undefined;
 }
 
 /**
@@ -136,33 +132,12 @@ export interface VolumeStepSpec {
  * that the storage system's slot is free again while the VIOS works. Returns the last
  * step: the LPAR starts after it.
  */
-export function addPresentSteps(g: StepGraph, s: VolumeStepSpec): StepRef {
+export function addPresentSteps(g: StepGraph, scope: LparScope, s: VolumeStepSpec): StepRef {
   const params = volumeParams(s.volume, s.host, s.via, s.vios, s.flashCopyGroup);
-  // Specs written out rather than spread from a shared part: this runs for every volume.
-  const map = g.add({
-    id: stepId("MapReplicaVolume", s.lpar, s.volume),
-    kind: "MapReplicaVolume",
-    slaLevel: s.slaLevel,
-    lpar: s.lpar,
-    group: s.group,
-    bestEffort: s.bestEffort,
-    params,
-    resources: g.holdsStorage(s.storageSystem),
-    dependsOn: s.dependsOn,
-  });
+  const map = g.addFor(scope, "MapReplicaVolume", stepId("MapReplicaVolume", scope.lpar, s.volume), params, g.holdsStorage(s.storageSystem), s.dependsOn);
   if (s.via !== "vscsi" || s.vios === undefined) return map;
   const attachParams = volumeParams(s.volume, s.host, s.via, s.vios, s.flashCopyGroup);
-  return g.add({
-    id: stepId("AttachVirtualDisk", s.lpar, s.volume),
-    kind: "AttachVirtualDisk",
-    slaLevel: s.slaLevel,
-    lpar: s.lpar,
-    group: s.group,
-    bestEffort: s.bestEffort,
-    params: attachParams,
-    resources: g.holdsVios(s.host, s.vios),
-    dependsOn: [map],
-  });
+  return g.addFor(scope, "AttachVirtualDisk", stepId("AttachVirtualDisk", scope.lpar, s.volume), attachParams, g.holdsVios(s.host, s.vios), [map]);
 }
 
 export function hostDown(ctx: PlanningContext, host: string, failedHosts?: ReadonlySet<string>): boolean {
@@ -174,42 +149,25 @@ export function hostDown(ctx: PlanningContext, host: string, failedHosts?: Reado
  * up, the VIOS's mapping first (DetachVirtualDisk, holding that VIOS), then the SAN host mapping
  * (UnmapSourceVolume, holding the storage system). A host that is down cannot answer for its
  * VIOS: only the SAN mapping is removed, which cuts it off. `idParts` follow the step kind in
- * both ids (the host only for a mapping an earlier recovery left behind). Returns the unmap.
+ * both ids (the host only for a mapping an earlier recovery left behind). Both steps wait for
+ * `how.dependsOn`; `how.bestEffort` lets both fail, `how.detachBestEffort` the detach. Returns
+ * the unmap.
  */
 export function addUnmapSteps(
   g: StepGraph,
+  scope: LparScope,
   idParts: readonly [lpar: string, volume: string, host?: string],
-  base: { slaLevel: number; lpar: string; group: string; bestEffort?: boolean; dependsOn: StepRef[] },
   storageSystem: string,
   mapping: HostMapping,
   down: boolean,
-  options: { detachBestEffort?: boolean } = {},
+  how: { readonly dependsOn: readonly StepRef[]; readonly bestEffort: boolean; readonly detachBestEffort: boolean },
 ): StepRef {
   const params = volumeParams(mapping.volume, mapping.host, mapping.via, mapping.vios);
-  let dependsOn = base.dependsOn;
+  let dependsOn = how.dependsOn;
   if (!down && mapping.via === "vscsi" && mapping.vios !== undefined) {
-    const detach = g.add({
-      id: stepId("DetachVirtualDisk", ...idParts),
-      kind: "DetachVirtualDisk",
-      slaLevel: base.slaLevel,
-      lpar: base.lpar,
-      group: base.group,
-      bestEffort: base.bestEffort || options.detachBestEffort,
-      params: volumeParams(mapping.volume, mapping.host, mapping.via, mapping.vios),
-      resources: g.holdsVios(mapping.host, mapping.vios),
-      dependsOn: base.dependsOn,
-    });
-    dependsOn = [detach];
+    const detachParams = volumeParams(mapping.volume, mapping.host, mapping.via, mapping.vios);
+    const detachId = stepId("DetachVirtualDisk", ...idParts);
+    dependsOn = [g.addFor(scope, "DetachVirtualDisk", detachId, detachParams, g.holdsVios(mapping.host, mapping.vios), dependsOn, how.bestEffort || how.detachBestEffort)];
   }
-  return g.add({
-    id: stepId("UnmapSourceVolume", ...idParts),
-    kind: "UnmapSourceVolume",
-    slaLevel: base.slaLevel,
-    lpar: base.lpar,
-    group: base.group,
-    bestEffort: base.bestEffort,
-    params,
-    resources: g.holdsStorage(storageSystem),
-    dependsOn,
-  });
+  return g.addFor(scope, "UnmapSourceVolume", stepId("UnmapSourceVolume", ...idParts), params, g.holdsStorage(storageSystem), dependsOn, how.bestEffort);
 }

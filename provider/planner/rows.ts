@@ -18,6 +18,31 @@ export function rowsOf(count: number, row: ArrayLike<number>, item: ArrayLike<nu
   return { first, items };
 }
 
+/** Pairs (row, item) collected one at a time in two growing typed arrays: no array per row. */
+export class PairList {
+  private row = new Int32Array(1024);
+  private item = new Int32Array(1024);
+  private count = 0;
+
+  push(row: number, item: number): void {
+    if (this.count === this.row.length) {
+      const row2 = new Int32Array(this.count * 2);
+      const item2 = new Int32Array(this.count * 2);
+      row2.set(this.row);
+      item2.set(this.item);
+      this.row = row2;
+      this.item = item2;
+    }
+    this.row[this.count] = row;
+    this.item[this.count++] = item;
+  }
+
+  /** `count` rows, each with its items in the order pushed. */
+  toRows(count: number): Rows {
+    return rowsOf(count, this.row.subarray(0, this.count), this.item.subarray(0, this.count));
+  }
+}
+
 /** Rows whose row k is row `order[k]` of `rows`. */
 export function permuteRows(rows: Rows, order: Int32Array): Rows {
   const n = order.length;

@@ -11,7 +11,7 @@ import type { Step, StepKind, StepParams } from "../generated/plan";
 import { medianSeconds, type LatencyTable } from "../model/latency";
 import type { PlanningContext } from "./context";
 import { hmcOf } from "./placed";
-import type { Rows } from "./rows";
+import { PairList, type Rows } from "./rows";
 
 export const hmcKey = (name: string): string => `hmc:${name}`;
 export const systemKey = (id: string): string => `system:${id}`;
@@ -88,6 +88,17 @@ export type StepRef = number;
  */
 export type Holds = number & { readonly __holds: never };
 
+/** What every step of one LPAR shares. Made by lparScope, once per LPAR, so that all have one shape. */
+export interface LparScope {
+  readonly lpar: string;
+  readonly group: string;
+  readonly slaLevel: number;
+}
+
+export function lparScope(lpar: string, group: string, slaLevel: number): LparScope {
+  return { lpar, group, slaLevel };
+}
+
 export interface StepSpec {
   readonly id: string;
   readonly kind: StepKind;
@@ -99,8 +110,7 @@ export interface StepSpec {
   readonly params?: StepParams;
   /** From the graph's holds* methods, which record each resource's limit. @default none */
   readonly resources?: Holds;
-  /** The graph keeps this array (dependOn appends to it): hand over one no other step has. */
-  readonly dependsOn?: StepRef[];
+  readonly dependsOn?: readonly StepRef[];
 }
 
 /**
@@ -110,7 +120,8 @@ export interface StepSpec {
  */
 export class StepGraph {
   private readonly steps: Step[] = [];
-  private readonly deps: StepRef[][] = [];
+  /** (step, a step it depends on), as added: one list for all, not an array per step. */
+  private readonly edges = new PairList();
   readonly limits = new Map<string, number>();
   /** Seconds by step kind: the latency table does not change while a plan is built. */
   private readonly secondsByKind = new Map<StepKind, number>();
@@ -133,14 +144,34 @@ export class StepGraph {
     const step = makeStep(spec, resources, this.secondsOf(spec.kind));
     const ref = this.steps.length;
     this.steps.push(step);
-    this.deps.push(spec.dependsOn ?? []);
+    if (spec.dependsOn !== undefined) for (const on of spec.dependsOn) this.edges.push(ref, on);
     this.holdOf.push(spec.resources ?? -1);
+    return ref;
+  }
+
+  /**
+   * A main-phase step of one LPAR, with parameters (not empty): what nearly every step is. The
+   * same as add() without a spec object: specs come in one shape per builder, and reading a
+   * property of objects of many shapes is a slow, generic lookup, for every step.
+   */
+  addFor(scope: LparScope, kind: StepKind, id: string, params: StepParams, resources: Holds | undefined, dependsOn: readonly StepRef[], bestEffort = false): StepRef {
+    const held = (resources === undefined ? NONE : this.holdKeys[resources]) as string[];
+    const estimateSeconds = this.secondsOf(kind);
+    const { lpar, group, slaLevel } = scope;
+    const dependencies = NONE as string[];
+    const step: Step = bestEffort
+      ? { id, kind, slaLevel, dependsOn: dependencies, resources: held, estimateSeconds, lpar, group, bestEffort: true, params }
+      : { id, kind, slaLevel, dependsOn: dependencies, resources: held, estimateSeconds, lpar, group, params };
+    const ref = this.steps.length;
+    this.steps.push(step);
+    for (let k = 0; k < dependsOn.length; k++) this.edges.push(ref, dependsOn[k]);
+    this.holdOf.push(resources ?? -1);
     return ref;
   }
 
   /** Adds a dependency once both steps exist: an LPAR waiting for one that is added after it. */
   dependOn(step: StepRef, on: StepRef): void {
-    this.deps[step].push(on);
+    this.edges.push(step, on);
   }
 
   /** [storage:<id>]. */
@@ -198,24 +229,32 @@ export class StepGraph {
    */
   build(): { steps: Step[]; parents: Rows; holds: Rows; resourceKeys: readonly string[] } {
     const n = this.steps.length;
+    const raw = this.edges.toRows(n);
     const first = new Int32Array(n + 1);
+    const items = new Int32Array(raw.items.length);
+    let end = 0;
     for (let i = 0; i < n; i++) {
-      const deps = this.deps[i];
-      for (const d of deps) if (!(d >= 0 && d < n)) throw new Error(`internal: step ${this.steps[i].id} depends on unknown step ${d}`);
-      first[i + 1] = first[i] + sortUniqueInPlace(deps, compareNumbers).length;
-    }
-    const items = new Int32Array(first[n]);
-    for (let i = 0; i < n; i++) {
-      const deps = this.deps[i];
-      const ids = new Array<string>(deps.length);
-      for (let k = 0; k < deps.length; k++) {
-        items[first[i] + k] = deps[k];
-        ids[k] = this.steps[deps[k]].id;
+      // Row i sorted and without repeats, written over the end of the previous one.
+      const start = end;
+      for (let e = raw.first[i]; e < raw.first[i + 1]; e++) {
+        const d = raw.items[e];
+        if (!(d >= 0 && d < n)) throw new Error(`internal: step ${this.steps[i].id} depends on unknown step ${d}`);
+        items[end++] = d;
       }
+      if (end - start > 1) {
+        items.subarray(start, end).sort();
+        let kept = start + 1;
+        for (let e = start + 1; e < end; e++) if (items[e] !== items[kept - 1]) items[kept++] = items[e];
+        end = kept;
+      }
+      first[i + 1] = end;
+      const ids = new Array<string>(end - start);
+      for (let e = start; e < end; e++) ids[e - start] = this.steps[items[e]].id;
       // Ids are unique, so distinct steps never collapse here.
-      this.steps[i].dependsOn = sortUniqueInPlace(ids, compareStrings);
+      if (ids.length > 1) ids.sort(compareStrings);
+      this.steps[i].dependsOn = ids;
     }
-    return { steps: this.steps, parents: { first, items }, ...this.holdRows() };
+    return { steps: this.steps, parents: { first, items: items.subarray(0, end) }, ...this.holdRows() };
   }
 
   private holdRows(): { holds: Rows; resourceKeys: readonly string[] } {
@@ -282,28 +321,8 @@ function cached<T>(map: Map<string, T>, key: string, make: () => T): T {
   return value;
 }
 
-function compareNumbers(a: number, b: number): number {
-  return a - b;
-}
-
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** `items` sorted and deduplicated in place (no Set, no copy: this runs for every step). */
-function sortUniqueInPlace<T>(items: T[], compare: (a: T, b: T) => number): T[] {
-  if (items.length <= 1) return items;
-  if (items.length === 2) {
-    const c = compare(items[0], items[1]);
-    if (c === 0) items.length = 1;
-    else if (c > 0) items.reverse();
-    return items;
-  }
-  items.sort(compare);
-  let kept = 1;
-  for (let i = 1; i < items.length; i++) if (compare(items[i], items[kept - 1]) !== 0) items[kept++] = items[i];
-  items.length = kept;
-  return items;
 }
 
 function hasKeys(o: object): boolean {
