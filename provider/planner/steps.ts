@@ -242,7 +242,7 @@ export class StepGraph {
         items[end++] = d;
       }
       if (end - start > 1) {
-        items.subarray(start, end).sort();
+        sortRange(items, start, end);
         let kept = start + 1;
         for (let e = start + 1; e < end; e++) if (items[e] !== items[kept - 1]) items[kept++] = items[e];
         end = kept;
@@ -251,7 +251,9 @@ export class StepGraph {
       const ids = new Array<string>(end - start);
       for (let e = start; e < end; e++) ids[e - start] = this.steps[items[e]].id;
       // Ids are unique, so distinct steps never collapse here.
-      if (ids.length > 1) ids.sort(compareStrings);
+      if (ids.length === 2) {
+        if (ids[0] > ids[1]) ids.reverse();
+      } else if (ids.length > 2) ids.sort(compareStrings);
       this.steps[i].dependsOn = ids;
     }
     return { steps: this.steps, parents: { first, items: items.subarray(0, end) }, ...this.holdRows() };
@@ -319,6 +321,23 @@ function cached<T>(map: Map<string, T>, key: string, make: () => T): T {
     map.set(key, value);
   }
   return value;
+}
+
+/** Sorts items[start, end) in place: insertion sort for the short rows nearly every step has. */
+function sortRange(items: Int32Array, start: number, end: number): void {
+  if (end - start > 16) {
+    items.subarray(start, end).sort();
+    return;
+  }
+  for (let i = start + 1; i < end; i++) {
+    const item = items[i];
+    let j = i - 1;
+    while (j >= start && items[j] > item) {
+      items[j + 1] = items[j];
+      j--;
+    }
+    items[j + 1] = item;
+  }
 }
 
 function compareStrings(a: string, b: string): number {
