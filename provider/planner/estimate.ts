@@ -68,6 +68,9 @@ export interface Indexed {
   /** Row i: the resources steps[i] holds, as indexes into resourceKeys, in the order of its `resources`. */
   readonly holds: Rows;
   readonly resourceKeys: readonly string[];
+  /** By step: its estimateSeconds and slaLevel. */
+  readonly seconds: Float64Array;
+  readonly levels: Float64Array;
 }
 
 function compile(plan: PlanLike, mode: ConcurrencyMode, indexed?: Indexed): Compiled {
@@ -138,12 +141,16 @@ function compile(plan: PlanLike, mode: ConcurrencyMode, indexed?: Indexed): Comp
     }
   }
   const children = rowsOf(n, childRow, childItem);
-  // Plain loops: TypedArray.from with a mapping function is many times slower on 200k steps.
-  const dur = new Float64Array(n);
-  const level = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    dur[i] = steps[i].estimateSeconds;
-    level[i] = steps[i].slaLevel;
+  let dur = indexed?.seconds;
+  let level = indexed?.levels;
+  if (dur === undefined || level === undefined) {
+    // Plain loops: TypedArray.from with a mapping function is many times slower on 200k steps.
+    dur = new Float64Array(n);
+    level = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      dur[i] = steps[i].estimateSeconds;
+      level[i] = steps[i].slaLevel;
+    }
   }
   return {
     steps,
@@ -328,8 +335,8 @@ export function estimateBoth(
 function scheduleOf(c: Compiled, { classOf, count }: Classes): { makespanSeconds: number; finish: Float64Array } {
   const n = c.steps.length;
   // Ready and parked steps come out by level (highest first), then by rank (longest first), then index.
-  const byLevel = c.level.map((l) => -l);
-  const byRank = ranks(c).map((r) => -r);
+  const byLevel = negated(c.level);
+  const byRank = negated(ranks(c));
   const ready = new IndexHeap(byLevel, byRank);
   const parked = new Array<IndexHeap | undefined>(c.resourceNames.length);
   const park = (r: number, i: number): void => {
@@ -410,6 +417,13 @@ function scheduleOf(c: Compiled, { classOf, count }: Classes): { makespanSeconds
   let makespan = 0;
   for (let i = 0; i < n; i++) if (finish[i] > makespan) makespan = finish[i];
   return { makespanSeconds: makespan, finish };
+}
+
+/** -values, by a plain loop (TypedArray.map calls a function per item). */
+export function negated(values: Float64Array): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = -values[i];
+  return out;
 }
 
 /** Sum of every step's duration: the time of a fully serial run. */

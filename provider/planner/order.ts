@@ -5,7 +5,8 @@
 import { IndexHeap } from "../heap";
 
 import type { Step } from "../generated/plan";
-import { rowsOf, type Rows } from "./rows";
+import { negated } from "./estimate";
+import { permuted, rowsOf, type Rows } from "./rows";
 
 export class DependencyCycleError extends Error {
   constructor(readonly stepIds: readonly string[]) {
@@ -16,10 +17,11 @@ export class DependencyCycleError extends Error {
 
 /**
  * Raises levels along dependencies, then sorts; throws DependencyCycleError on a cycle.
- * `parents` row i lists the steps `steps[i]` depends on; the result carries them renumbered in
- * the new order, and `order[k]`, the index in `steps` of the k-th step of the new order.
+ * `parents` row i lists the steps `steps[i]` depends on, `levels[i]` (when the caller has them)
+ * is its slaLevel. The result carries them renumbered in the new order, the raised levels, and
+ * `order[k]`, the index in `steps` of the k-th step of the new order.
  */
-export function orderSteps(steps: readonly Step[], parents: Rows): { steps: Step[]; parents: Rows; order: Int32Array } {
+export function orderSteps(steps: readonly Step[], parents: Rows, levels?: Float64Array): { steps: Step[]; parents: Rows; order: Int32Array; levels: Float64Array } {
   const n = steps.length;
   const indeg = new Int32Array(n);
   const parentOf = new Int32Array(parents.items.length);
@@ -43,15 +45,15 @@ export function orderSteps(steps: readonly Step[], parents: Rows): { steps: Step
     for (let e = first[topo[k]]; e < first[topo[k] + 1]; e++) if (--left[children.items[e]] === 0) topo[size++] = children.items[e];
   }
   if (size < n) throw new DependencyCycleError(steps.filter((_, i) => left[i] > 0).map((s) => s.id));
-  const level = new Float64Array(n);
-  for (let i = 0; i < n; i++) level[i] = steps[i].slaLevel;
+  const given = levels ?? new Float64Array(steps.map((s) => s.slaLevel));
+  const level = given.slice();
   for (let k = n - 1; k >= 0; k--) {
     const i = topo[k];
     for (let e = first[i]; e < first[i + 1]; e++) if (level[children.items[e]] > level[i]) level[i] = level[children.items[e]];
-    if (steps[i].slaLevel !== level[i]) steps[i].slaLevel = level[i];
+    if (given[i] !== level[i]) steps[i].slaLevel = level[i];
   }
   // The final order: ready steps by level (highest first), then insertion order.
-  const heap = new IndexHeap(level.map((l) => -l));
+  const heap = new IndexHeap(negated(level));
   const remaining = indeg.slice();
   for (let i = 0; i < n; i++) if (remaining[i] === 0) heap.push(i);
   const out: Step[] = [];
@@ -70,6 +72,6 @@ export function orderSteps(steps: readonly Step[], parents: Rows): { steps: Step
     row[e] = position[childOf[e]];
     item[e] = position[parentOf[e]];
   }
-  return { steps: out, parents: rowsOf(n, row, item), order };
+  return { steps: out, parents: rowsOf(n, row, item), order, levels: permuted(level, order) };
 }
 

@@ -5,14 +5,14 @@ import type { GroupEstimate, Placement, Plan } from "../generated/plan";
 import { findAffected, type AffectedVm } from "./affected";
 import type { PlanningContext } from "./context";
 import { addDrillSteps } from "./drill";
-import { estimateBoth, serialSeconds } from "./estimate";
+import { estimateBoth } from "./estimate";
 import { addFailoverSteps } from "./failover";
 import { resolveFailure } from "./failure";
 import { addMoveSteps } from "./move";
 import { orderSteps } from "./order";
 import { placeAll, type PlacementRequest } from "./place";
 import type { PlacedVm } from "./placed";
-import { permuteRows } from "./rows";
+import { permuted, permuteRows } from "./rows";
 import { StepGraph } from "./steps";
 import { ViosRotation, volumeActions, type VolumeChoice } from "./storage";
 import { destinationsOf, SystemsBySite } from "./targets";
@@ -100,12 +100,13 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
     else addMoveSteps(ctx, graph, placed, kind === "failback", warnings);
   }
   const built = graph.build();
-  const { steps, parents, order } = orderSteps(built.steps, built.parents);
+  const { steps, parents, order, levels } = orderSteps(built.steps, built.parents, built.levels);
   const resources: Record<string, number> = {};
   for (const key of [...graph.limits.keys()].sort()) resources[key] = graph.limits.get(key) as number;
 
   const strictSla = ctx.options.slaMode === "strict";
-  const schedule = estimateBoth({ steps, resources }, { strictSla }, { parents, holds: permuteRows(built.holds, order), resourceKeys: built.resourceKeys });
+  const seconds = permuted(built.seconds, order);
+  const schedule = estimateBoth({ steps, resources }, { strictSla }, { parents, holds: permuteRows(built.holds, order), resourceKeys: built.resourceKeys, seconds, levels });
   const bound = schedule.bound;
   const plan: Plan = {
     version: 1,
@@ -121,7 +122,7 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
       criticalPathSeconds: bound.criticalPathSeconds,
       bottleneck: bound.bottleneck,
       slaMode: ctx.options.slaMode,
-      serialSeconds: serialSeconds({ steps }),
+      serialSeconds: sumOf(seconds),
     },
   };
   if (ctx.model.stack !== undefined) plan.stack = ctx.model.stack;
@@ -135,6 +136,13 @@ function drillRefusal(ctx: PlanningContext, vm: AffectedVm): string | undefined 
   const sides = ctx.counterparts.get(vm.entry.group.name);
   const groups = [...new Set(vm.lpar.volumes.map((v) => sides?.get(v)?.consistencyGroup).filter((g): g is string => g !== undefined))].sort();
   return groups.length > 1 ? `its volumes replicate in several consistency groups (${groups.join(", ")}): a drill copies one group per LPAR` : undefined;
+}
+
+/** serialSeconds(plan), from the durations already in an array: the same sum, in the same order. */
+function sumOf(values: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i];
+  return sum;
 }
 
 function compare(a: string, b: string): number {

@@ -53,6 +53,13 @@ export function permuteRows(rows: Rows, order: Int32Array): Rows {
   return { first, items };
 }
 
+/** `values` in `order`: item k is values[order[k]]. */
+export function permuted(values: Float64Array, order: Int32Array): Float64Array {
+  const out = new Float64Array(order.length);
+  for (let k = 0; k < order.length; k++) out[k] = values[order[k]];
+  return out;
+}
+
 export function rowLength(rows: Rows, i: number): number {
   return rows.first[i + 1] - rows.first[i];
 }

@@ -136,6 +136,9 @@ export class StepGraph {
   private readonly resourceIndex = new Map<string, number>();
   /** By step: its Holds, or -1. */
   private readonly holdOf: number[] = [];
+  /** By step: its slaLevel and estimateSeconds, read later without a property lookup per step. */
+  private readonly levels: number[] = [];
+  private readonly seconds: number[] = [];
 
   constructor(private readonly ctx: PlanningContext) {}
 
@@ -146,6 +149,8 @@ export class StepGraph {
     this.steps.push(step);
     if (spec.dependsOn !== undefined) for (const on of spec.dependsOn) this.edges.push(ref, on);
     this.holdOf.push(spec.resources ?? -1);
+    this.levels.push(step.slaLevel);
+    this.seconds.push(step.estimateSeconds);
     return ref;
   }
 
@@ -166,6 +171,8 @@ export class StepGraph {
     this.steps.push(step);
     for (let k = 0; k < dependsOn.length; k++) this.edges.push(ref, dependsOn[k]);
     this.holdOf.push(resources ?? -1);
+    this.levels.push(slaLevel);
+    this.seconds.push(estimateSeconds);
     return ref;
   }
 
@@ -224,10 +231,10 @@ export class StepGraph {
 
   /**
    * The steps in insertion order, each with its dependencies' ids (sorted, once each); each
-   * step's parents by index; and the resources each step holds, as indexes into resourceKeys, in
-   * the order of its `resources`.
+   * step's parents by index; the resources each step holds, as indexes into resourceKeys, in
+   * the order of its `resources`; and each step's slaLevel and estimateSeconds.
    */
-  build(): { steps: Step[]; parents: Rows; holds: Rows; resourceKeys: readonly string[] } {
+  build(): { steps: Step[]; parents: Rows; holds: Rows; resourceKeys: readonly string[]; levels: Float64Array; seconds: Float64Array } {
     const n = this.steps.length;
     const raw = this.edges.toRows(n);
     const first = new Int32Array(n + 1);
@@ -256,7 +263,13 @@ export class StepGraph {
       } else if (ids.length > 2) ids.sort(compareStrings);
       this.steps[i].dependsOn = ids;
     }
-    return { steps: this.steps, parents: { first, items: items.subarray(0, end) }, ...this.holdRows() };
+    return {
+      steps: this.steps,
+      parents: { first, items: items.subarray(0, end) },
+      ...this.holdRows(),
+      levels: new Float64Array(this.levels),
+      seconds: new Float64Array(this.seconds),
+    };
   }
 
   private holdRows(): { holds: Rows; resourceKeys: readonly string[] } {
