@@ -15,33 +15,42 @@ const SIZES = [
   { vms: 50_000, hosts: 5_000 },
 ];
 
-/** Best wall time and best CPU time (this process, GC threads included) of `runs` runs, in ms. */
-function bestOf(runs: number, fn: () => void): { wall: number; cpu: number } {
-  let wall = Infinity;
+/** The issue's goal for a site failure. */
+const GOAL = { vms: 10_000, hosts: 1_000, ms: 1000 };
+
+/**
+ * Best and median wall time, and best CPU time (this process, GC threads included), of `runs`
+ * runs, in ms. The best is the figure compared with the goal: on a shared machine the other
+ * runs measure the neighbours as well; the median shows how far apart they are.
+ */
+function bestOf(runs: number, fn: () => void): { wall: number; medianWall: number; cpu: number } {
+  const walls: number[] = [];
   let cpu = Infinity;
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
     const c = process.cpuUsage();
     fn();
     const used = process.cpuUsage(c);
-    wall = Math.min(wall, performance.now() - t);
+    walls.push(performance.now() - t);
     cpu = Math.min(cpu, (used.user + used.system) / 1000);
   }
-  return { wall, cpu };
+  walls.sort((a, b) => a - b);
+  return { wall: walls[0], medianWall: walls[Math.floor(walls.length / 2)], cpu };
 }
 
 export async function run(context: BenchContext): Promise<void> {
   const sizes = context.quick ? SIZES.slice(0, 2) : SIZES;
   // Wall time depends on what else runs on the machine; CPU time much less so. Both are printed.
-  context.print("| LPARs | hosts | steps | site failure wall (ms) | site failure CPU (ms) | one host wall (ms) | makespan / lower bound | CPU ms per 1k LPARs |");
-  context.print("|---|---|---|---|---|---|---|---|");
+  context.print("| LPARs | hosts | steps | runs | site failure wall, best (ms) | median (ms) | site failure CPU (ms) | one host wall (ms) | makespan / lower bound | CPU ms per 1k LPARs |");
+  context.print("|---|---|---|---|---|---|---|---|---|---|");
   let previous: { vms: number; wall: number; cpu: number } | undefined;
   const growth: string[] = [];
+  let goal: string | undefined;
   for (const size of sizes) {
     const dc = generateDatacenter({ hosts: size.hosts, vms: size.vms, volumesPerVm: 4 });
     let steps = 0;
     let ratio = 0;
-    const runs = size.vms >= 50_000 ? 2 : 3;
+    const runs = size.vms >= 50_000 ? 2 : 5;
     const site = bestOf(runs, () => {
       const plan = planFailover({ ...dc, failure: { failedSite: "A" } });
       steps = plan.steps.length;
@@ -49,7 +58,7 @@ export async function run(context: BenchContext): Promise<void> {
     });
     const host = bestOf(runs, () => planFailover({ ...dc, failure: { failedHosts: ["sys-A-00001"] } }));
     context.print(
-      `| ${size.vms} | ${size.hosts} | ${steps} | ${site.wall.toFixed(0)} | ${site.cpu.toFixed(0)} | ${host.wall.toFixed(0)} | ${ratio.toFixed(3)} | ${((site.cpu / size.vms) * 1000).toFixed(1)} |`,
+      `| ${size.vms} | ${size.hosts} | ${steps} | ${runs} | ${site.wall.toFixed(0)} | ${site.medianWall.toFixed(0)} | ${site.cpu.toFixed(0)} | ${host.wall.toFixed(0)} | ${ratio.toFixed(3)} | ${((site.cpu / size.vms) * 1000).toFixed(1)} |`,
     );
     if (previous) {
       growth.push(
@@ -57,9 +66,13 @@ export async function run(context: BenchContext): Promise<void> {
       );
     }
     previous = { vms: size.vms, wall: site.wall, cpu: site.cpu };
+    if (size.vms === GOAL.vms && size.hosts === GOAL.hosts) {
+      goal = `goal: ${GOAL.vms} LPARs on ${GOAL.hosts} hosts planned in under ${GOAL.ms} ms: ${site.wall < GOAL.ms ? "met" : "NOT met"} (best ${site.wall.toFixed(0)} ms, median ${site.medianWall.toFixed(0)} ms of ${runs} runs)`;
+    }
   }
   context.print();
   for (const g of growth) context.print(`growth: ${g}`);
+  if (goal) context.print(goal);
 
   // The daily N-1 check plans one failover per host and per site.
   context.print();
