@@ -8,8 +8,8 @@
 // copy is up. Hooks do not run in a drill: they act on production (DNS, load balancers).
 
 import type { PlanningContext } from "./context";
-import { addAfterDependencies, addPresentSteps, stepId, type PlacedVm } from "./placed";
-import { lparScope, type StepGraph, type StepRef } from "./steps";
+import { addAfterDependencies, addPresentSteps, scopeOf, stepId, type PlacedVm } from "./placed";
+import type { StepGraph, StepRef } from "./steps";
 
 /** Name of the FlashCopy group a drill makes of a consistency group's replicas. */
 export const drillFlashCopyName = (consistencyGroup: string): string => `vmr-drill-${consistencyGroup}`;
@@ -47,9 +47,8 @@ export function addDrillSteps(ctx: PlanningContext, g: StepGraph, placed: readon
   for (const p of placed) {
     const lpar = p.vm.lpar.id;
     const group = p.vm.entry.group.name;
-    const level = p.vm.slaLevel;
     const hmc = g.holdsHmcOf(p.target);
-    const scope = lparScope(lpar, group, level);
+    const scope = scopeOf(p);
     const maps = p.choices.map((c, i) => {
       const flashCopyGroup = drillFlashCopyName(c.consistencyGroup as string);
       return addPresentSteps(g, scope, {

@@ -14,7 +14,7 @@
 
 import type { Plan, Step } from "../generated/plan";
 import { IndexHeap } from "../heap";
-import { rowsOf, type Rows } from "./rows";
+import { negated, rowsOf, type Rows } from "./rows";
 import { STORAGE_KINDS } from "./steps";
 
 export type ConcurrencyMode = "serial" | "parallel-restart" | "parallel";
@@ -417,13 +417,6 @@ function scheduleOf(c: Compiled, { classOf, count }: Classes): { makespanSeconds
   let makespan = 0;
   for (let i = 0; i < n; i++) if (finish[i] > makespan) makespan = finish[i];
   return { makespanSeconds: makespan, finish };
-}
-
-/** -values, by a plain loop (TypedArray.map calls a function per item). */
-export function negated(values: Float64Array): Float64Array {
-  const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = -values[i];
-  return out;
 }
 
 /** Sum of every step's duration: the time of a fully serial run. */

@@ -7,9 +7,9 @@
 // effort (its storage may be lost with the site).
 
 import type { PlanningContext } from "./context";
-import { addAfterDependencies, addPostHooks, addPresentSteps, addPreHooks, addUnmapSteps, hostDown, stepId, type PlacedVm } from "./placed";
+import { addAfterDependencies, addPostHooks, addPresentSteps, addPreHooks, addUnmapSteps, hostDown, scopeOf, stepId, type PlacedVm } from "./placed";
 import { bystandersOf, staleMappings } from "./storage";
-import { lparScope, type StepGraph, type StepRef } from "./steps";
+import type { StepGraph, StepRef } from "./steps";
 
 export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: readonly PlacedVm[], failedHosts: ReadonlySet<string>, warnings: string[]): void {
   const hooks = addPreHooks(g, placed);
@@ -26,7 +26,7 @@ export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: rea
       writers.set(c.consistencyGroup, w);
     }
   });
-  const scopes = placed.map((p) => lparScope(p.vm.lpar.id, p.vm.entry.group.name, p.vm.slaLevel));
+  const scopes = placed.map(scopeOf);
   const fences = placed.map((p, k) => g.addFor(scopes[k], "FenceSourceLpar", stepId("FenceSourceLpar", p.vm.lpar.id), { host: p.vm.source }, undefined, []));
   const failovers = new Map<string, StepRef>();
   for (const cg of [...writers.keys()].sort()) {

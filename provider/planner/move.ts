@@ -8,9 +8,9 @@
 
 import type { ResolvedConsistencyGroup } from "../model";
 import type { PlanningContext } from "./context";
-import { addAfterDependencies, addPostHooks, addPresentSteps, addPreHooks, addUnmapSteps, hostDown, stepId, type PlacedVm } from "./placed";
+import { addAfterDependencies, addPostHooks, addPresentSteps, addPreHooks, addUnmapSteps, hostDown, scopeOf, stepId, type PlacedVm } from "./placed";
 import { bystandersOf, staleMappings } from "./storage";
-import { lparScope, type StepGraph, type StepRef } from "./steps";
+import type { StepGraph, StepRef } from "./steps";
 
 /** The side of a consistency group a volume is on. */
 function sideOf(cg: ResolvedConsistencyGroup, volume: string): "master" | "aux" {
@@ -23,7 +23,7 @@ export function addMoveSteps(ctx: PlanningContext, g: StepGraph, placed: readonl
   const hooks = addPreHooks(g, placed);
   const placedIds = new Set(placed.map((p) => p.vm.lpar.id));
 
-  const scopes = placed.map((p) => lparScope(p.vm.lpar.id, p.vm.entry.group.name, p.vm.slaLevel));
+  const scopes = placed.map(scopeOf);
   const shutdowns = placed.map((p, k) => {
     const pre = hooks.lastPre.get(scopes[k].group);
     return g.addFor(scopes[k], "ShutdownLpar", stepId("ShutdownLpar", p.vm.lpar.id), { host: p.vm.source }, g.holdsHmcOf(p.vm.source), pre !== undefined ? [pre] : []);

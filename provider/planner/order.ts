@@ -5,8 +5,7 @@
 import { IndexHeap } from "../heap";
 
 import type { Step } from "../generated/plan";
-import { negated } from "./estimate";
-import { permuted, rowsOf, type Rows } from "./rows";
+import { negated, permuted, rowsOf, type Rows } from "./rows";
 
 export class DependencyCycleError extends Error {
   constructor(readonly stepIds: readonly string[]) {
@@ -17,11 +16,10 @@ export class DependencyCycleError extends Error {
 
 /**
  * Raises levels along dependencies, then sorts; throws DependencyCycleError on a cycle.
- * `parents` row i lists the steps `steps[i]` depends on, `levels[i]` (when the caller has them)
- * is its slaLevel. The result carries them renumbered in the new order, the raised levels, and
+ * `parents` row i lists the steps `steps[i]` depends on, `levels[i]` is its slaLevel. The result carries them renumbered in the new order, the raised levels, and
  * `order[k]`, the index in `steps` of the k-th step of the new order.
  */
-export function orderSteps(steps: readonly Step[], parents: Rows, levels?: Float64Array): { steps: Step[]; parents: Rows; order: Int32Array; levels: Float64Array } {
+export function orderSteps(steps: readonly Step[], parents: Rows, levels: Float64Array): { steps: Step[]; parents: Rows; order: Int32Array; levels: Float64Array } {
   const n = steps.length;
   const indeg = new Int32Array(n);
   const parentOf = new Int32Array(parents.items.length);
@@ -45,12 +43,11 @@ export function orderSteps(steps: readonly Step[], parents: Rows, levels?: Float
     for (let e = first[topo[k]]; e < first[topo[k] + 1]; e++) if (--left[children.items[e]] === 0) topo[size++] = children.items[e];
   }
   if (size < n) throw new DependencyCycleError(steps.filter((_, i) => left[i] > 0).map((s) => s.id));
-  const given = levels ?? new Float64Array(steps.map((s) => s.slaLevel));
-  const level = given.slice();
+  const level = levels.slice();
   for (let k = n - 1; k >= 0; k--) {
     const i = topo[k];
     for (let e = first[i]; e < first[i + 1]; e++) if (level[children.items[e]] > level[i]) level[i] = level[children.items[e]];
-    if (given[i] !== level[i]) steps[i].slaLevel = level[i];
+    if (levels[i] !== level[i]) steps[i].slaLevel = level[i];
   }
   // The final order: ready steps by level (highest first), then insertion order.
   const heap = new IndexHeap(negated(level));

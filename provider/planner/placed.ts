@@ -26,6 +26,11 @@ export function stepId(kind: string, a: string, b?: string, c?: string): string 
   return b === undefined ? [kind, a].join(":") : c === undefined ? [kind, a, b].join(":") : [kind, a, b, c].join(":");
 }
 
+/** The scope of a placed LPAR's steps, made once per LPAR. */
+export function scopeOf(p: PlacedVm): LparScope {
+  return { lpar: p.vm.lpar.id, group: p.vm.entry.group.name, slaLevel: p.vm.slaLevel };
+}
+
 export function hmcOf(ctx: PlanningContext, system: string): string {
   return ctx.systems.get(system)?.hmc ?? "unknown";
 }

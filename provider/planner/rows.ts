@@ -1,5 +1,6 @@
-// Adjacency lists in compressed rows: two typed arrays instead of one small array per step.
-// Plans of half a million steps spend more time collecting half a million arrays than using them.
+// Adjacency lists in compressed rows: two typed arrays instead of one small array per step; and
+// the typed-array helpers of the stages that work by step index. Plans of half a million steps
+// spend more time collecting half a million arrays than using them.
 
 export interface Rows {
   /** Row i is items[first[i] .. first[i + 1]). */
@@ -57,6 +58,13 @@ export function permuteRows(rows: Rows, order: Int32Array): Rows {
 export function permuted(values: Float64Array, order: Int32Array): Float64Array {
   const out = new Float64Array(order.length);
   for (let k = 0; k < order.length; k++) out[k] = values[order[k]];
+  return out;
+}
+
+/** -values, by a plain loop (TypedArray.map calls a function per item). */
+export function negated(values: Float64Array): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = -values[i];
   return out;
 }
 

@@ -88,15 +88,11 @@ export type StepRef = number;
  */
 export type Holds = number & { readonly __holds: never };
 
-/** What every step of one LPAR shares. Made by lparScope, once per LPAR, so that all have one shape. */
+/** What every step of one LPAR shares: made once per LPAR (placed.ts scopeOf), so that all have one shape. */
 export interface LparScope {
   readonly lpar: string;
   readonly group: string;
   readonly slaLevel: number;
-}
-
-export function lparScope(lpar: string, group: string, slaLevel: number): LparScope {
-  return { lpar, group, slaLevel };
 }
 
 export interface StepSpec {
@@ -142,16 +138,11 @@ export class StepGraph {
 
   constructor(private readonly ctx: PlanningContext) {}
 
+  /** Any step; an LPAR's main-phase steps go through addFor. */
   add(spec: StepSpec): StepRef {
-    const resources = spec.resources === undefined ? NONE : this.holdKeys[spec.resources];
-    const step = makeStep(spec, resources, this.secondsOf(spec.kind));
-    const ref = this.steps.length;
-    this.steps.push(step);
-    if (spec.dependsOn !== undefined) for (const on of spec.dependsOn) this.edges.push(ref, on);
-    this.holdOf.push(spec.resources ?? -1);
-    this.levels.push(step.slaLevel);
-    this.seconds.push(step.estimateSeconds);
-    return ref;
+    const seconds = this.secondsOf(spec.kind);
+    const step = makeStep(spec, this.heldKeys(spec.resources), seconds);
+    return this.append(step, spec.slaLevel, seconds, spec.resources, spec.dependsOn ?? NO_STEPS);
   }
 
   /**
@@ -160,13 +151,24 @@ export class StepGraph {
    * property of objects of many shapes is a slow, generic lookup, for every step.
    */
   addFor(scope: LparScope, kind: StepKind, id: string, params: StepParams, resources: Holds | undefined, dependsOn: readonly StepRef[], bestEffort = false): StepRef {
-    const held = (resources === undefined ? NONE : this.holdKeys[resources]) as string[];
+    const held = this.heldKeys(resources) as string[];
     const estimateSeconds = this.secondsOf(kind);
     const { lpar, group, slaLevel } = scope;
+    // dependsOn: set by build(); until then one shared empty list rather than one array per step.
     const dependencies = NONE as string[];
     const step: Step = bestEffort
       ? { id, kind, slaLevel, dependsOn: dependencies, resources: held, estimateSeconds, lpar, group, bestEffort: true, params }
       : { id, kind, slaLevel, dependsOn: dependencies, resources: held, estimateSeconds, lpar, group, params };
+    return this.append(step, slaLevel, estimateSeconds, resources, dependsOn);
+  }
+
+  /** The keys of a Holds list (none when undefined). */
+  private heldKeys(resources: Holds | undefined): readonly string[] {
+    return resources === undefined ? NONE : this.holdKeys[resources];
+  }
+
+  /** Records a new step; its level and duration are passed, not read back from a step of any shape. */
+  private append(step: Step, slaLevel: number, estimateSeconds: number, resources: Holds | undefined, dependsOn: readonly StepRef[]): StepRef {
     const ref = this.steps.length;
     this.steps.push(step);
     for (let k = 0; k < dependsOn.length; k++) this.edges.push(ref, dependsOn[k]);
@@ -300,29 +302,17 @@ export class StepGraph {
 }
 
 const NONE: readonly string[] = Object.freeze([]);
+const NO_STEPS: readonly StepRef[] = Object.freeze([]);
 
-/**
- * The Step of a spec, its properties in the schema's order. The shape of nearly every step (one
- * LPAR's, in its group, with parameters) is one object literal: properties added to an object
- * after its literal cost another allocation each time its property store grows.
- */
+/** The Step of a spec, its properties in the schema's order (those absent left out). */
 function makeStep(spec: StepSpec, held: readonly string[], estimateSeconds: number): Step {
-  // Set by build(); until then one shared empty list rather than one array per step.
-  const dependsOn = NONE as string[];
-  const resources = held as string[];
-  const { id, kind, slaLevel, lpar, group, params } = spec;
-  const main = spec.phase === undefined || spec.phase === "main";
-  if (lpar !== undefined && group !== undefined && main && params !== undefined && hasKeys(params)) {
-    return spec.bestEffort
-      ? { id, kind, slaLevel, dependsOn, resources, estimateSeconds, lpar, group, bestEffort: true, params }
-      : { id, kind, slaLevel, dependsOn, resources, estimateSeconds, lpar, group, params };
-  }
-  const step: Step = { id, kind, slaLevel, dependsOn, resources, estimateSeconds };
-  if (lpar !== undefined) step.lpar = lpar;
-  if (group !== undefined) step.group = group;
-  if (!main) step.phase = spec.phase;
+  // dependsOn: set by build(); until then one shared empty list rather than one array per step.
+  const step: Step = { id: spec.id, kind: spec.kind, slaLevel: spec.slaLevel, dependsOn: NONE as string[], resources: held as string[], estimateSeconds };
+  if (spec.lpar !== undefined) step.lpar = spec.lpar;
+  if (spec.group !== undefined) step.group = spec.group;
+  if (spec.phase !== undefined && spec.phase !== "main") step.phase = spec.phase;
   if (spec.bestEffort) step.bestEffort = true;
-  if (params !== undefined && hasKeys(params)) step.params = params;
+  if (spec.params !== undefined && hasKeys(spec.params)) step.params = spec.params;
   return step;
 }
 
