@@ -128,12 +128,12 @@ describe("failback brings VMs home", () => {
     for (const [id, w] of await whereIs(sim, siteA)) assert.match(w.host, /^sys-b-/, `${id} moved to site B`);
     await stack.refresh();
     const back = planFailback({ model: stack.model(), inventory: await inventoryOf(sim) });
-    // THEN the plan sends each LPAR home, and says so
+    await run(sim, clock, back);
+    // THEN on the simulator every LPAR runs on its original server, on its original volumes, mapped as before
+    assert.deepEqual(Object.fromEntries(await whereIs(sim, siteA)), Object.fromEntries(original));
+    // AND the plan sent each LPAR home, and said so
     assert.equal(back.placements.length, siteA.length);
     for (const p of back.placements) assert.deepEqual([p.target, p.home], [original.get(p.lpar)?.host, { system: original.get(p.lpar)?.host }], p.lpar);
-    await run(sim, clock, back);
-    // AND on the simulator every LPAR runs on its original server, on its original volumes, mapped as before
-    assert.deepEqual(Object.fromEntries(await whereIs(sim, siteA)), Object.fromEntries(original));
 
     // WHEN the cycle repeats with an unplanned loss of site A: failover, refresh (the VMs run at
     // site B now), repair, failback
@@ -143,10 +143,10 @@ describe("failback brings VMs home", () => {
     await stack.refresh();
     await simRepair("site-a", { store: sim.store });
     const again = planFailback({ model: stack.model(), inventory: await inventoryOf(sim) });
-    assert.ok(again.placements.every((p) => p.target === original.get(p.lpar)?.host && p.home?.reason === undefined), JSON.stringify(again.placements.map((p) => [p.lpar, p.target, p.home])));
     await run(sim, clock, again);
     // THEN the home recorded before the first move still holds: every LPAR is back where it began
     assert.deepEqual(Object.fromEntries(await whereIs(sim, siteA)), Object.fromEntries(original));
+    assert.ok(again.placements.every((p) => p.home?.reason === undefined), JSON.stringify(again.placements.map((p) => [p.lpar, p.target, p.home])));
   });
 
   it("an LPAR whose home is down or taken goes elsewhere at home, and the plan says why (text and JSON)", async () => {
