@@ -63,9 +63,20 @@ export function recordHomes(
   return out;
 }
 
-/** The `homes` of stored outputs, when they are well formed (state of an older version has none). */
+/**
+ * The `homes` of stored outputs (undefined in state of a version without them). A record that is
+ * not well formed is dropped: the VM then has no home, which a failback plan says.
+ */
 export function homesOf(props: Record<string, unknown>): LparHome[] | undefined {
   const v = props.homes;
   if (!Array.isArray(v)) return undefined;
-  return v.filter((h): h is LparHome => typeof h === "object" && h !== null && typeof h.lpar === "string" && typeof h.system === "string" && Array.isArray(h.mappings));
+  return v.filter((h): h is LparHome => isRecord(h) && typeof h.lpar === "string" && typeof h.system === "string" && Array.isArray(h.mappings) && h.mappings.every(isMapping));
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null;
+}
+
+function isMapping(m: unknown): m is HomeMapping {
+  return isRecord(m) && typeof m.volume === "string" && typeof m.storageSystem === "string" && (m.via === "vscsi" || m.via === "npiv") && (m.vios === undefined || typeof m.vios === "string");
 }

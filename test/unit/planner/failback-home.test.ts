@@ -16,6 +16,9 @@ import { planFailback, planFailover, planPlanned } from "../../../provider/plann
 import { protectionGroupOps, type GroupOutputs } from "../../../provider/resources/runtime/protection-group";
 import { protectionModelFromDeployment } from "../../../provider/stack/model";
 import { protectTopology } from "../../fixtures/protect";
+import { formatPlan } from "../../../provider/planner/format";
+import { recordHomes } from "../../../provider/resources/runtime/homes";
+import { buildWorld, hostId, lparId } from "./world";
 
 const TYPE = "pulumi-nodejs:dynamic/vmr";
 const urn = (kind: string, name: string): string => `urn:pulumi:dev::dc::${TYPE}:${kind}::${name}`;
@@ -149,7 +152,7 @@ describe("failback brings VMs home", () => {
     assert.ok(again.placements.every((p) => p.home?.reason === undefined), JSON.stringify(again.placements.map((p) => [p.lpar, p.target, p.home])));
   });
 
-  it("an LPAR whose home is down or taken goes elsewhere at home, and the plan says why (text and JSON)", async () => {
+  it("an LPAR whose home is down or taken goes elsewhere at home, and the plan says why", async () => {
     // GIVEN an unprotected LPAR on sys-a-02, powered off, sized to leave room there for about half of its LPARs
     const base = heterogeneous();
     const a2 = base.managedSystems.find((s) => s.id === "sys-a-02") as ResolvedTopology["managedSystems"][number];
@@ -211,5 +214,47 @@ describe("failback brings VMs home", () => {
     }
     // AND the intruder kept running
     assert.equal((await sim.compute.getLpar("intruder")).state, "Running");
+  });
+  it("restores each volume's recorded protocol and VIOS, and says (JSON and text) when a VM has no recorded home", () => {
+    // GIVEN four VMs on sys0 and sys1 at site A (vSCSI through vios1 / vios2, one NPIV), their homes recorded as the stack does
+    const world = buildWorld({
+      hosts: [{ site: "A", pu: 64, mem: 1024 }, { site: "A", pu: 64, mem: 1024 }, { site: "B", pu: 64, mem: 1024 }],
+      vms: [
+        { host: 1, pu: 1, mem: 8, level: 1, volumes: 2 },
+        { host: 1, pu: 1, mem: 8, level: 1, volumes: 2 },
+        { host: 1, pu: 1, mem: 8, level: 1, volumes: 1, via: "npiv" },
+        { host: 0, pu: 1, mem: 8, level: 1, volumes: 1 },
+      ],
+    });
+    const lparIds = world.model.groups[0].vms.map((v) => v.lpar);
+    const homes = recordHomes(lparIds, ["cg0"], world.inventory.compute, world.inventory.storage, undefined);
+    // (lpar1's record is lost, as in state written before home records)
+    const model = { ...world.model, groups: [{ ...world.model.groups[0], homes: homes.filter((h) => h.lpar !== lparId(1)) }] };
+    // WHEN they run on their replicas at site B (through vios1 only) and failback is planned
+    const lpars = world.inventory.compute.lpars.map((l) => ({ ...l, host: hostId(2), volumes: l.volumes.map((v) => v.replace(/^v/, "r")) }));
+    const hostMappings = lpars.flatMap((l) => l.volumes.map((v) => ({ volume: v, host: hostId(2), via: "vscsi" as const, vios: "vios1" })));
+    const consistencyGroups = world.inventory.storage.consistencyGroups.map((c) => ({ ...c, primary: "aux" as const }));
+    const plan = planFailback({ model, inventory: { compute: { ...world.inventory.compute, lpars }, storage: { ...world.inventory.storage, hostMappings, consistencyGroups } } });
+    const byLpar = new Map(plan.placements.map((p) => [p.lpar, p]));
+    // THEN the VMs with a record go home, each volume through the protocol and VIOS it had there
+    for (const i of [0, 2, 3]) {
+      const p = byLpar.get(lparId(i)) as Plan["placements"][number];
+      const home = homes.find((h) => h.lpar === lparId(i)) as (typeof homes)[number];
+      assert.deepEqual([p.target, p.home], [home.system, { system: home.system }]);
+      assert.deepEqual(
+        p.volumes.map((v) => ({ volume: v.attach, via: v.via, vios: v.vios })),
+        home.mappings.map((m) => ({ volume: m.volume, via: m.via, vios: m.vios })),
+      );
+    }
+    assert.deepEqual(byLpar.get(lparId(0))?.volumes.map((v) => v.vios), ["vios1", "vios2"]);
+    assert.deepEqual(byLpar.get(lparId(2))?.volumes.map((v) => [v.via, v.vios]), [["npiv", undefined]]);
+    // AND the one without a record is placed by the general rules, the plan saying why, in JSON and as text
+    const lost = byLpar.get(lparId(1)) as Plan["placements"][number];
+    assert.ok(lost.target?.startsWith("sys"));
+    assert.deepEqual(lost.home?.system, null);
+    assert.match(lost.home?.reason ?? "", /^the stack records no home for it .*`pulumi refresh` while it runs at home records it$/);
+    const text = formatPlan(plan);
+    assert.match(text, /^3 of 4 LPARs go back to their home system \(the others say why not\)$/m);
+    assert.match(text, new RegExp(`^${lparId(1)} .* not home: the stack records no home for it`, "m"));
   });
 });
