@@ -29,7 +29,11 @@ describe("examples/basic after a failover", function () {
   after(() => engine?.dispose());
 
   it("shows the VMs at the recovery site after refresh, and a later up keeps them there", async () => {
-    // GIVEN server a-01 fails and its VMs are restarted at site-b
+    // GIVEN the stack records db-1's home at `up`: a-01
+    const homeOf = (s: ReturnType<typeof stateFile>, lpar: string) => (stateResource(s, "db").outputs.homes as { lpar: string; system: string }[] | undefined)?.find((h) => h.lpar === lpar);
+    const home = homeOf(stateFile(engine, "vmr-basic", "dev"), "db-1");
+    assert.equal(home?.system, "a-01");
+    // AND server a-01 fails and its VMs are restarted at site-b
     await simFailHost("a-01", { stateDir: simDir });
     const access = { pulumiCommand: await engine.command(), envVars: engine.env };
     const plan = await planStack("failover", { stack: "dev", cwd: dir, failure: { failedHosts: ["a-01"] }, access });
@@ -51,10 +55,13 @@ describe("examples/basic after a failover", function () {
     const db1 = (stateResource(state, "db").outputs.members as { lpar: string; site: string }[]).find((m) => m.lpar === "db-1")!;
     assert.equal(db1.site, "site-b");
     assert.deepEqual(stateResource(state, "app").outputs.currentSites, ["site-a", "site-b"]);
+    // AND the refresh, which the engine runs with the old state, kept db-1's home as it was: where failback returns it
+    assert.deepEqual(homeOf(state, "db-1"), home);
     // AND `pulumi up` of the unchanged program succeeds without moving any VM back
     await engine.pulumiOk(["up", "--yes", "--skip-preview"], dir);
     const hostsAfterUp = await simLpars(simDir);
     for (const vm of FAILED_HOST_VMS) assert.equal(hostsAfterUp.get(vm)!.host, hostsNow.get(vm)!.host);
     assert.deepEqual(JSON.parse((await engine.pulumiOk(["stack", "output", "--json"], dir)).stdout).runningAt.db, ["site-a", "site-b"]);
+    assert.deepEqual(homeOf(stateFile(engine, "vmr-basic", "dev"), "db-1"), home);
   });
 });
