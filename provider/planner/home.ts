@@ -44,12 +44,25 @@ function fmt(n: number): string {
 
 /**
  * Why an LPAR does not fit on its home: the shortfall per dimension that is short, and who
- * holds the room (LPARs running there, returning LPARs placed there first).
+ * holds the room (LPARs running there, LPARs of the failback that go back there first).
  */
-export function homeShortReason(req: { readonly processorUnits: number; readonly memoryGb: number }, freePu: number, freeMem: number, holders: readonly string[]): string {
+export function homeShortReason(
+  home: string,
+  req: { readonly processorUnits: number; readonly memoryGb: number },
+  freePu: number,
+  freeMem: number,
+  running: readonly string[],
+  returning: readonly string[],
+): string {
+  const holders = [...running.map((l) => JSON.stringify(l)), ...returning.map((l) => `${JSON.stringify(l)} (back there first)`)];
   const short: string[] = [];
   if (freePu < req.processorUnits - 1e-9) short.push(`${fmt(req.processorUnits - Math.max(0, freePu))} processor units (${fmt(Math.max(0, freePu))} free of the ${fmt(req.processorUnits)} it needs)`);
   if (freeMem < req.memoryGb - 1e-9) short.push(`${fmt(req.memoryGb - Math.max(0, freeMem))} GiB of memory (${fmt(Math.max(0, freeMem))} free of the ${fmt(req.memoryGb)} it needs)`);
-  const names = holders.slice(0, 5).map((l) => JSON.stringify(l)).join(", ") + (holders.length > 5 ? `, and ${holders.length - 5} more` : "");
-  return `its home system is short of ${short.join(" and ")}${holders.length > 0 ? `: the room is taken by ${names}` : ""}`;
+  const names = holders.slice(0, 5).join(", ") + (holders.length > 5 ? `, and ${holders.length - 5} more` : "");
+  return `its home system ${JSON.stringify(home)} is short of ${short.join(" and ")}${holders.length > 0 ? `: the room is taken by ${names}` : ""}`;
+}
+
+/** Why an LPAR does not go home: a member of one of its anti-affinity sets runs there, or goes back there first. */
+export function homeRivalReason(home: string, rival: string, returning: boolean): string {
+  return `its home system ${JSON.stringify(home)} is ruled out by anti-affinity with ${JSON.stringify(rival)}, which ${returning ? "goes back there first" : "runs there"}`;
 }

@@ -17,7 +17,7 @@
 //   comes back to. One that cannot go home says why (home.ts) and is placed by the rules above.
 
 import { FitTree } from "./fit-tree";
-import { homeShortReason } from "./home";
+import { homeRivalReason, homeShortReason } from "./home";
 
 export interface Pool {
   /** Identifies the pool (pools with the same key are the same). */
@@ -160,14 +160,14 @@ export function placeAll(input: PlacementInput): Map<string, PlacementOutcome> {
     stateOf(pool);
     const rival = req.antiAffinity.find((other) => locate(other) === home);
     if (rival !== undefined) {
-      homeReasons.set(req.lpar, `anti-affinity with ${JSON.stringify(rival)}, which ${claimed.has(rival) ? "goes back to" : "runs on"} it`);
+      homeReasons.set(req.lpar, homeRivalReason(home, rival, claimed.has(rival)));
       continue;
     }
     const freePuThere = (freePu.get(home) as number) - pool.reservePu;
     const freeMemThere = (freeMem.get(home) as number) - pool.reserveMem;
     if (freePuThere < req.processorUnits - 1e-9 || freeMemThere < req.memoryGb - 1e-9) {
-      const by = [...(input.runningOn?.(home) ?? []).filter((l) => !moving.has(l)), ...(claimsOn.get(home) ?? [])];
-      homeReasons.set(req.lpar, homeShortReason(req, freePuThere, freeMemThere, by));
+      const running = (input.runningOn?.(home) ?? []).filter((l) => !moving.has(l));
+      homeReasons.set(req.lpar, homeShortReason(home, req, freePuThere, freeMemThere, running, claimsOn.get(home) ?? []));
       continue;
     }
     claimed.set(req.lpar, home);

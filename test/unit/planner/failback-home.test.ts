@@ -198,7 +198,7 @@ describe("failback brings VMs home", () => {
     const short = ofA2.filter((p) => p.home?.reason !== undefined);
     assert.ok(short.length > 0 && short.length < ofA2.length, JSON.stringify(ofA2.map((p) => [p.lpar, p.target, p.home])));
     for (const p of short) {
-      assert.match(p.home?.reason ?? "", /^its home system is short of .*(processor units|GiB of memory).*: the room is taken by "intruder"/);
+      assert.match(p.home?.reason ?? "", /^its home system "sys-a-02" is short of .*(processor units|GiB of memory).*: the room is taken by "intruder"/);
       assert.ok(p.target !== null && p.target !== "sys-a-02");
     }
     // AND everyone else goes home
