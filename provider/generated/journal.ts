@@ -128,9 +128,26 @@ export interface Placement {
    * True when the LPAR waits for capacity (lowest priority first).
    */
   waiting?: boolean;
+  home?: Home;
   processorUnits?: number;
   memoryGb?: number;
   volumes: VolumeAction[];
+}
+/**
+ * Failback only: the LPAR's home as the stack recorded it, and why it does not go there when it does not.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "Home".
+ */
+export interface Home {
+  /**
+   * Managed system the LPAR ran on at home; null when the stack records no home for it.
+   */
+  system: string | null;
+  /**
+   * Why the LPAR is not placed on its home system (gone, not operating, short of capacity, anti-affinity, no home recorded); absent when it goes home.
+   */
+  reason?: string;
 }
 /**
  * This interface was referenced by `Plan`'s JSON-Schema

@@ -113,6 +113,10 @@ export interface ProtectionGroupOutputs {
    * What differs from the declaration and the next `pulumi up` repairs.
    */
   drift: string[];
+  /**
+   * Per VM, its home: recorded at create, update and refresh while the VM runs on its own volumes, kept unchanged while it runs on its replicas. `vmr failback` returns each VM to it. Absent in state written before home records existed: a `pulumi refresh` while the VMs are home writes it.
+   */
+  homes?: LparHome[];
 }
 /**
  * What discovery says about one protected VM now.
@@ -161,6 +165,42 @@ export interface ReadinessIssue {
   volume?: string;
   missingProcessorUnits?: number;
   missingMemoryGb?: number;
+}
+/**
+ * Where a protected VM lives: the managed system it last ran on while using its own (source) volumes, and their mappings there. Kept while it runs on its replicas (after a failover or a planned site move), so that `vmr failback` returns it to this system with these mappings.
+ *
+ * This interface was referenced by `ResourceOutputs`'s JSON-Schema
+ * via the `definition` "LparHome".
+ */
+export interface LparHome {
+  lpar: string;
+  /**
+   * Managed system id.
+   */
+  system: string;
+  /**
+   * Site of that system when the home was recorded.
+   */
+  site?: string;
+  mappings: HomeMapping[];
+}
+/**
+ * How one of the VM's own volumes was presented to its home system.
+ *
+ * This interface was referenced by `ResourceOutputs`'s JSON-Schema
+ * via the `definition` "HomeMapping".
+ */
+export interface HomeMapping {
+  volume: string;
+  /**
+   * Storage system holding the volume.
+   */
+  storageSystem: string;
+  via: "vscsi" | "npiv";
+  /**
+   * vscsi: the VIOS of the home system that served the volume.
+   */
+  vios?: string;
 }
 /**
  * This interface was referenced by `ResourceOutputs`'s JSON-Schema

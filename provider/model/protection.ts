@@ -3,6 +3,7 @@
 // from it plus live discovery. Plain data, no behaviour.
 
 import type { AdapterSettings } from "../generated/adapter-settings";
+import type { LparHome } from "../generated/resource-outputs";
 
 export interface HookSpec {
   /** Executable and arguments (spawned with an argument array, never through a shell). */
@@ -33,7 +34,15 @@ export interface ProtectionGroupSpec {
   /** Names of the StorageMappings that carry the group's volumes. */
   readonly storageMappings: readonly string[];
   readonly hooks?: { readonly pre?: readonly HookSpec[]; readonly post?: readonly HookSpec[] };
+  /**
+   * Not declared: where each VM lives at home, as the stack recorded it (the group's `homes`
+   * output, provider/resources/runtime/homes.ts). A failback returns each VM there.
+   */
+  readonly homes?: readonly VmHome[];
 }
+
+/** A VM's home system and how its own volumes were mapped there (schemas/resource-outputs.schema.json, LparHome). */
+export type VmHome = LparHome;
 
 export interface RecoveryTargetSpec {
   readonly name: string;

@@ -20,6 +20,7 @@ import type {
   ProtectionModel,
   RecoveryTargetSpec,
   StorageMappingSpec,
+  VmHome,
 } from "../model/protection";
 import type { Inventory, PlanOptions, SlaMode } from "./types";
 
@@ -79,10 +80,12 @@ export interface PlanningContext {
   readonly restartLimits: ReadonlyMap<string, number>;
   /** Per group name: volume id -> the other side of its pair, in either direction. */
   readonly counterparts: ReadonlyMap<string, ReadonlyMap<string, Counterpart>>;
+  /** Per protected LPAR: its home as the stack recorded it (its group's `homes`), when it has one. */
+  readonly homes: ReadonlyMap<string, VmHome>;
 }
 
 /** LPAR states that hold capacity on their system. */
-const HOLDS_CAPACITY: ReadonlySet<string> = new Set(["Running", "Starting", "Shutting Down"]);
+export const HOLDS_CAPACITY: ReadonlySet<string> = new Set(["Running", "Starting", "Shutting Down"]);
 
 export function resolveOptions(options: PlanOptions = {}): ResolvedOptions {
   return {
@@ -209,6 +212,9 @@ export function buildContext(model: ProtectionModel, inventory: Inventory, optio
     });
   }
   if (issues.length === 0) issues.push(...dependencyCycles(protectedVms, byLpar));
+  // A group records homes of its own VMs only: a record left by a VM's former group is not its home.
+  const homes = new Map<string, VmHome>();
+  for (const group of model.groups) for (const h of group.homes ?? []) if (byLpar.get(h.lpar)?.group === group) homes.set(h.lpar, h);
   if (issues.length > 0) throw new ValidationError("protection model", issues);
 
   return {
@@ -230,6 +236,7 @@ export function buildContext(model: ProtectionModel, inventory: Inventory, optio
     byLpar,
     antiAffinitySets,
     counterparts,
+    homes,
     restartLimits: restartLimits(model.targets, compute.managedSystems),
   };
 }

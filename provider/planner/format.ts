@@ -20,6 +20,10 @@ export function formatPlan(plan: Plan): string {
     `${plan.placements.length} LPARs affected, ${placed} placed, ${plan.steps.length} steps`,
     `estimate (${e.slaMode ?? "strict"} SLA): ${secs(e.makespanSeconds)}; lower bound ${secs(e.lowerBoundSeconds)} (${e.bottleneck ?? "critical-path"}); serial ${secs(e.serialSeconds ?? 0)}`,
   ];
+  if (plan.kind === "failback") {
+    const home = plan.placements.filter((p) => p.home !== undefined && p.home.reason === undefined).length;
+    lines.push(`${home} of ${plan.placements.length} LPARs go back to their home system${home < plan.placements.length ? " (the others say why not)" : ""}`);
+  }
   for (const g of plan.groups) {
     lines.push("", `group ${g.name}: estimated RTO ${secs(g.estimatedRtoSeconds)}${g.rtoBudgetSeconds !== undefined ? ` of ${secs(g.rtoBudgetSeconds)}` : ""} -> ${g.verdict}`);
     const rows: string[][] = [["LPAR", "level", "from", "to", "volumes", "note"]];
@@ -31,13 +35,19 @@ export function formatPlan(plan: Plan): string {
         p.source,
         p.target ?? (p.waiting ? "(waits)" : "(none)"),
         p.target === null ? "-" : `${p.volumes.length}${replicas > 0 ? ` (${replicas} replicas)` : ""}`,
-        p.reason ?? "",
+        [p.reason, homeNote(p)].filter((n) => n !== undefined).join("; "),
       ]);
     }
     lines.push(table(rows));
   }
   for (const w of plan.warnings ?? []) lines.push("", `warning: ${w}`);
   return lines.join("\n");
+}
+
+/** Failback: why an LPAR does not go back to its home system, when it does not. */
+function homeNote(p: Plan["placements"][number]): string | undefined {
+  if (p.home?.reason === undefined || p.home.reason === p.reason) return undefined;
+  return `not home${p.home.system !== null ? ` (${p.home.system})` : ""}: ${p.home.reason}`;
 }
 
 export function formatSurvivability(report: SurvivabilityReport): string {

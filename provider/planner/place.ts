@@ -12,8 +12,12 @@
 // - Anti-affinity: never the system where another member of one of its sets runs or is placed.
 // - A system's free capacity is its size minus the LPARs running there now minus the pool's
 //   reserve, which recovery never uses.
+// - A failback LPAR with a recorded home claims it before anything is placed, in the same
+//   order, when it has room there: no LPAR placed by the rules above takes a home that its owner
+//   comes back to. One that cannot go home says why (home.ts) and is placed by the rules above.
 
 import { FitTree } from "./fit-tree";
+import { homeRivalReason, homeShortReason } from "./home";
 
 export interface Pool {
   /** Identifies the pool (pools with the same key are the same). */
@@ -39,12 +43,16 @@ export interface PlacementRequest {
   readonly unplaceable?: string;
   /** Why no pool is listed, when none is. */
   readonly noPoolReason?: string;
+  /** Failback: its recorded home, one of the systems of `pools`, tried before any pool. */
+  readonly home?: string;
 }
 
 export interface PlacementOutcome {
   readonly system: string | null;
   readonly waiting: boolean;
   readonly reason?: string;
+  /** Why it is not placed on its `home` (short of capacity, anti-affinity), when it had one. */
+  readonly homeReason?: string;
 }
 
 export interface SystemCapacity {
@@ -60,6 +68,8 @@ export interface PlacementInput {
   readonly capacity: (system: string) => SystemCapacity;
   /** Where an LPAR that is not being placed runs now (for anti-affinity). */
   readonly locationOf: (lpar: string) => string | undefined;
+  /** The LPARs that hold capacity on a system now (to say who took a home). */
+  readonly runningOn?: (system: string) => readonly string[];
 }
 
 interface PoolState {
@@ -135,9 +145,48 @@ export function placeAll(input: PlacementInput): Map<string, PlacementOutcome> {
   const placedOn = new Map<string, string>();
   const outcomes = new Map<string, PlacementOutcome>();
   const moving = new Set(input.requests.map((r) => r.lpar));
-  const locate = (lpar: string): string | undefined => placedOn.get(lpar) ?? (moving.has(lpar) ? undefined : input.locationOf(lpar));
+  // Homes claimed below: an LPAR that goes home is there for anti-affinity from the start.
+  const claimed = new Map<string, string>();
+  const locate = (lpar: string): string | undefined => placedOn.get(lpar) ?? claimed.get(lpar) ?? (moving.has(lpar) ? undefined : input.locationOf(lpar));
+
+  // Homes first, in placement order: capacity claimed here is gone for every other LPAR.
+  const claimsOn = new Map<string, string[]>();
+  const homeReasons = new Map<string, string>();
+  for (const req of order) {
+    if (req.home === undefined || req.unplaceable !== undefined) continue;
+    const home = req.home;
+    const pool = req.pools.find((p) => p.systems.includes(home));
+    if (pool === undefined) continue;
+    stateOf(pool);
+    const rival = req.antiAffinity.find((other) => locate(other) === home);
+    if (rival !== undefined) {
+      homeReasons.set(req.lpar, homeRivalReason(home, rival, claimed.has(rival)));
+      continue;
+    }
+    const freePuThere = (freePu.get(home) as number) - pool.reservePu;
+    const freeMemThere = (freeMem.get(home) as number) - pool.reserveMem;
+    if (freePuThere < req.processorUnits - 1e-9 || freeMemThere < req.memoryGb - 1e-9) {
+      const running = (input.runningOn?.(home) ?? []).filter((l) => !moving.has(l));
+      homeReasons.set(req.lpar, homeShortReason(home, req, freePuThere, freeMemThere, running, claimsOn.get(home) ?? []));
+      continue;
+    }
+    claimed.set(req.lpar, home);
+    claimsOn.set(home, [...(claimsOn.get(home) ?? []), req.lpar]);
+    adjust(home, -req.processorUnits, -req.memoryGb, 1);
+  }
 
   for (const req of order) {
+    const home = claimed.get(req.lpar);
+    if (home !== undefined) {
+      if (!req.waitsFor.some((dep) => outcomes.get(dep)?.system === null)) {
+        placedOn.set(req.lpar, home);
+        outcomes.set(req.lpar, { system: home, waiting: false });
+        continue;
+      }
+      // It cannot start without an LPAR that is not placed (said below): its home goes back to the others.
+      adjust(home, req.processorUnits, req.memoryGb, -1);
+      claimed.delete(req.lpar);
+    }
     if (req.unplaceable !== undefined) {
       outcomes.set(req.lpar, { system: null, waiting: false, reason: req.unplaceable });
       continue;
@@ -176,6 +225,7 @@ export function placeAll(input: PlacementInput): Map<string, PlacementOutcome> {
       outcomes.set(req.lpar, explain(req, req.pools.map(stateOf), banned));
     }
   }
+  for (const [lpar, homeReason] of homeReasons) outcomes.set(lpar, { ...(outcomes.get(lpar) as PlacementOutcome), homeReason });
 
   return outcomes;
 }

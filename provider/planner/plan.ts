@@ -3,14 +3,15 @@
 
 import type { GroupEstimate, Placement, Plan } from "../generated/plan";
 import { findAffected, type AffectedVm } from "./affected";
-import type { PlanningContext } from "./context";
+import { HOLDS_CAPACITY, type PlanningContext } from "./context";
 import { addDrillSteps } from "./drill";
 import { estimateBoth } from "./estimate";
 import { addFailoverSteps } from "./failover";
+import { homeDecision, type HomeDecision } from "./home";
 import { resolveFailure } from "./failure";
 import { addMoveSteps } from "./move";
 import { orderSteps } from "./order";
-import { placeAll, type PlacementRequest } from "./place";
+import { placeAll, type PlacementOutcome, type PlacementRequest } from "./place";
 import type { PlacedVm } from "./placed";
 import { permuted, permuteRows } from "./rows";
 import { StepGraph } from "./steps";
@@ -25,9 +26,13 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
   const sites = new SystemsBySite(ctx, failedHosts);
 
   const volumesBySite = new Map<string, ReadonlyMap<string, readonly VolumeChoice[]>>();
+  // A failback returns each LPAR to its recorded home when it can.
+  const homes = new Map<string, HomeDecision>();
   const requests: PlacementRequest[] = affected.vms.map((vm) => {
     const dest = destinationsOf(ctx, kind, vm, sites);
     volumesBySite.set(vm.lpar.id, dest.volumesBySite);
+    const home = kind === "failback" ? homeDecision(ctx, vm, dest.pools, failedHosts) : undefined;
+    if (home !== undefined) homes.set(vm.lpar.id, home);
     const unplaceable =
       kind === "failover" && ctx.options.requireRemoteRestartCapable && !vm.lpar.remoteRestartCapable
         ? "it is not remote-restart capable (simplified_remote_restart_capable=0): enable it on the LPAR"
@@ -44,6 +49,7 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
       unplaceable,
       antiAffinity: antiAffinityOf(ctx, vm),
       waitsFor: vm.entry.vm.after ?? NONE,
+      ...(home?.usable ? { home: home.system as string } : {}),
     };
   });
   const outcomes = placeAll({
@@ -61,6 +67,7 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
       const l = ctx.lpars.get(lpar);
       return l && !failedHosts.has(l.host) ? l.host : undefined;
     },
+    runningOn: (system) => runningOn(ctx, system),
   });
 
   const ordered = [...affected.vms].sort((a, b) => b.slaLevel - a.slaLevel || compare(a.lpar.id, b.lpar.id));
@@ -68,7 +75,7 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
   const placements: Placement[] = [];
   const placed: PlacedVm[] = [];
   for (const vm of ordered) {
-    const outcome = outcomes.get(vm.lpar.id) as { system: string | null; waiting: boolean; reason?: string };
+    const outcome = outcomes.get(vm.lpar.id) as PlacementOutcome;
     const placement: Placement = {
       lpar: vm.lpar.id,
       name: vm.lpar.name,
@@ -84,11 +91,18 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
       const site = ctx.systems.get(outcome.system)?.site as string;
       const choices = volumesBySite.get(vm.lpar.id)?.get(site);
       if (!choices) throw new Error(`internal: ${vm.lpar.id} placed at site ${site}, which its volumes do not reach`);
-      placement.volumes = volumeActions(ctx, kind, choices, outcome.system, rotation);
+      placement.volumes = volumeActions(ctx, kind, choices, outcome.system, rotation, homes.has(vm.lpar.id) ? ctx.homes.get(vm.lpar.id) : undefined);
       placed.push({ vm, target: outcome.system, choices, actions: placement.volumes });
     } else {
       placement.reason = outcome.reason;
       if (outcome.waiting) placement.waiting = true;
+    }
+    const home = homes.get(vm.lpar.id);
+    if (home !== undefined) {
+      placement.home = { system: home.system };
+      if (outcome.system === null || outcome.system !== home.system) {
+        placement.home.reason = home.reason ?? outcome.homeReason ?? outcome.reason ?? "it is not placed";
+      }
     }
     placements.push(placement);
   }
@@ -150,6 +164,13 @@ function compare(a: string, b: string): number {
 }
 
 const NONE: readonly string[] = Object.freeze([]);
+
+/** The LPARs holding capacity on `system` now (the placement names them when a home is short). */
+function runningOn(ctx: PlanningContext, system: string): string[] {
+  const out: string[] = [];
+  for (const l of ctx.lpars.values()) if (l.host === system && HOLDS_CAPACITY.has(l.state)) out.push(l.id);
+  return out.sort();
+}
 
 function antiAffinityOf(ctx: PlanningContext, vm: AffectedVm): readonly string[] {
   if (vm.entry.antiAffinity.length === 0) return NONE;

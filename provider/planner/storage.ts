@@ -3,6 +3,7 @@
 // must change direction, and which VIOS of the target serves each vSCSI mapping.
 
 import type { HostMapping } from "../model";
+import type { VmHome } from "../model/protection";
 import type { VolumeAction } from "../generated/plan";
 import type { AffectedVm } from "./affected";
 import type { PlanningContext } from "./context";
@@ -95,13 +96,19 @@ export function mappingTo(ctx: PlanningContext, volume: string, host: string): H
  * survives at the target (an earlier recovery left it: its unmap was best effort at a lost
  * site) is reused as it is: a storage system refuses to map a volume again through another
  * VIOS or protocol. A drill maps FlashCopy copies, never `attach` itself: nothing to reuse.
+ * An LPAR that goes back to its recorded `home` gets each volume's mapping as it was there (its
+ * protocol, and its VIOS while the system has it).
  */
-export function volumeActions(ctx: PlanningContext, kind: PlanKind, choices: readonly VolumeChoice[], target: string, rotation: ViosRotation): VolumeAction[] {
+export function volumeActions(ctx: PlanningContext, kind: PlanKind, choices: readonly VolumeChoice[], target: string, rotation: ViosRotation, home?: VmHome): VolumeAction[] {
+  const recorded = home !== undefined && home.system === target ? new Map(home.mappings.map((m) => [m.volume, m])) : undefined;
+  const vioses: readonly string[] = recorded !== undefined ? (ctx.systems.get(target)?.vioses ?? []) : [];
   return choices.map((c) => {
     const kept = kind === "drill" ? undefined : mappingTo(ctx, c.attach, target);
-    const via = kept?.via ?? c.via;
+    const was = kept === undefined ? recorded?.get(c.attach) : undefined;
+    const via = kept?.via ?? was?.via ?? c.via;
     const action: VolumeAction = { source: c.source, attach: c.attach, via };
-    if (via === "vscsi") action.vios = kept?.vios ?? rotation.take(target);
+    const wasVios = was?.vios !== undefined && vioses.includes(was.vios) ? was.vios : undefined;
+    if (via === "vscsi") action.vios = kept?.vios ?? wasVios ?? rotation.take(target);
     if (c.consistencyGroup !== undefined) action.consistencyGroup = c.consistencyGroup;
     return action;
   });

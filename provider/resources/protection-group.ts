@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Hook } from "../generated/protection-group";
 import type { MemberStatus, Readiness } from "./runtime/protection-group";
+import type { LparHome } from "./runtime/homes";
 import type { RecoveryTarget } from "./recovery-target";
 import type { StorageMapping } from "./storage-mapping";
 import { DYNAMIC_MODULE } from "../tokens";
@@ -129,6 +130,8 @@ export class ProtectionGroup extends pulumi.dynamic.Resource {
   declare readonly currentSites: pulumi.Output<string[]>;
   /** What differs from the declaration and the next `pulumi up` repairs. */
   declare readonly drift: pulumi.Output<string[]>;
+  /** Per VM, the system and volume mappings it runs on at home, kept while it runs on replicas: where `vmr failback` returns it. */
+  declare readonly homes: pulumi.Output<LparHome[] | undefined>;
 
   constructor(name: string, args: ProtectionGroupArgs, opts?: pulumi.CustomResourceOptions) {
     const groupName = pulumi.output(args.name ?? name);
@@ -168,6 +171,7 @@ export class ProtectionGroup extends pulumi.dynamic.Resource {
         readiness: undefined,
         currentSites: undefined,
         drift: undefined,
+        homes: undefined,
       },
       { ...opts, dependsOn: dependencies(opts?.dependsOn, [args.recoveryTarget, ...mappings]) },
       DYNAMIC_MODULE,

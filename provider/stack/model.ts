@@ -12,6 +12,7 @@ import type {
 } from "../model/protection";
 import type { AdapterSettings } from "../generated/adapter-settings";
 import { resourceKindOf, type ResourceKind } from "../tokens";
+import { homesOf } from "../resources/runtime/homes";
 import { revealSecrets } from "./secrets";
 
 /** One resource as `pulumi stack export` writes it (the fields we read). */
@@ -78,6 +79,7 @@ export function groupSpec(p: Props, urn: string): ProtectionGroupSpec {
     after: strings(v.after),
   }));
   const h = p.hooks as Props | undefined;
+  const homes = homesOf(p);
   return {
     name: str(p, "name", urn),
     slaLevel: num(p.slaLevel) ?? 1,
@@ -87,6 +89,7 @@ export function groupSpec(p: Props, urn: string): ProtectionGroupSpec {
     recoveryTarget: str(p, "recoveryTarget", urn),
     storageMappings: strings(p.storageMappings),
     ...(h ? { hooks: { pre: hooks(h.pre) ?? [], post: hooks(h.post) ?? [] } } : {}),
+    ...(homes !== undefined ? { homes } : {}),
   };
 }
 

@@ -26,6 +26,7 @@ import {
   type CheckFailure,
 } from "./common";
 import { discoveryIssues, RULES } from "./group-rules";
+import { homesOf, recordHomes, type LparHome } from "./homes";
 
 export interface GroupTarget {
   site: string;
@@ -87,6 +88,8 @@ export interface GroupOutputs extends GroupInputs {
   readonly currentSites: string[];
   /** What differs from the declaration and the next `pulumi up` repairs (an LPAR no longer remote-restart capable). */
   readonly drift: string[];
+  /** Per VM, the system and mappings it runs on at home: kept while it runs on replicas (runtime/homes.ts). Absent when not verified. */
+  readonly homes?: LparHome[];
 }
 
 export const DECLARED_FIELDS = ["name", "slaLevel", "vms", "antiAffinity", "rtoBudgetSeconds", "recoveryTarget", "storageMappings", "hooks", "context"] as const;
@@ -117,8 +120,11 @@ function verifies(g: GroupInputs): boolean {
   return g.context.target?.verify !== false;
 }
 
-/** The survivability and replication check of a group against the live inventory. */
-export function assess(g: GroupInputs, compute: ComputeInventory, storage: StorageInventory): Omit<GroupOutputs, keyof GroupInputs> {
+/**
+ * The survivability and replication check of a group against the live inventory, and the VMs'
+ * homes (`previousHomes`: those the state holds, kept for VMs that run away from home).
+ */
+export function assess(g: GroupInputs, compute: ComputeInventory, storage: StorageInventory, previousHomes?: readonly LparHome[]): Omit<GroupOutputs, keyof GroupInputs> {
   const byId = new Map(compute.lpars.map((l) => [l.id, l]));
   const siteOf = new Map(compute.managedSystems.map((s) => [s.id, s.site]));
   const issues: ReadinessIssue[] = [];
@@ -198,15 +204,18 @@ export function assess(g: GroupInputs, compute: ComputeInventory, storage: Stora
     }
   }
   const currentSites = [...new Set(members.map((m) => m.site).filter((s): s is string => s !== undefined))].sort();
-  return { members, readiness: { status: issues.length === 0 ? "ready" : "notReady", issues }, currentSites, drift };
+  const homes = recordHomes(lpars(g), g.context.consistencyGroups, compute, storage, previousHomes);
+  return { members, readiness: { status: issues.length === 0 ? "ready" : "notReady", issues }, currentSites, drift, homes };
 }
 
-function unverified(g: GroupInputs): Omit<GroupOutputs, keyof GroupInputs> {
+function unverified(g: GroupInputs, previousHomes?: readonly LparHome[]): Omit<GroupOutputs, keyof GroupInputs> {
   return {
     members: g.vms.map((v) => ({ lpar: v.lpar, present: true, processorUnits: 0, memoryGb: 0, volumes: [], remoteRestartCapable: false })),
     readiness: { status: "unverified", issues: [] },
     currentSites: [],
     drift: [],
+    // Nothing observed: the homes recorded before stay as they were.
+    ...(previousHomes !== undefined ? { homes: [...previousHomes] } : {}),
   };
 }
 
@@ -222,17 +231,17 @@ async function setCapable(a: Adapters, ids: readonly string[], capable: boolean)
 }
 
 export function protectionGroupOps(open: AdapterOpener = defaultOpener) {
-  async function observe(g: GroupInputs, a: Adapters): Promise<GroupOutputs> {
+  async function observe(g: GroupInputs, a: Adapters, previousHomes: readonly LparHome[] | undefined): Promise<GroupOutputs> {
     const [compute, storage] = await Promise.all([a.compute.inventory(), a.storage.inventory()]);
-    return { ...g, ...assess(g, compute, storage) };
+    return { ...g, ...assess(g, compute, storage, previousHomes) };
   }
 
-  async function apply(g: GroupInputs, unprotect: readonly string[]): Promise<GroupOutputs> {
-    if (!verifies(g)) return { ...g, ...unverified(g) };
+  async function apply(g: GroupInputs, unprotect: readonly string[], previousHomes: readonly LparHome[] | undefined): Promise<GroupOutputs> {
+    if (!verifies(g)) return { ...g, ...unverified(g, previousHomes) };
     return withAdapters(open, g.context.target?.adapter, async (a) => {
       await setCapable(a, unprotect, false);
       await setCapable(a, lpars(g), true);
-      return observe(g, a);
+      return observe(g, a, previousHomes);
     });
   }
 
@@ -262,14 +271,18 @@ export function protectionGroupOps(open: AdapterOpener = defaultOpener) {
 
     async create(inputs: Record<string, unknown>): Promise<{ id: string; outs: GroupOutputs }> {
       const g = normalize(inputs);
-      return { id: g.name, outs: await apply(g, []) };
+      return { id: g.name, outs: await apply(g, [], undefined) };
     },
 
-    /** Reports drift (an LPAR gone, no longer capable, replication broken) and where VMs run now; keeps the id. */
+    /**
+     * Reports drift (an LPAR gone, no longer capable, replication broken) and where VMs run now;
+     * keeps the id, and the homes of VMs that run away from home (the refresh after a failover).
+     */
     async read(id: string, props: Record<string, unknown>): Promise<{ id: string; props: GroupOutputs }> {
       const g = normalize(props);
-      if (!verifies(g)) return { id, props: { ...g, ...unverified(g) } };
-      return { id, props: await withAdapters(open, g.context.target?.adapter, (a) => observe(g, a)) };
+      const previousHomes = homesOf(props);
+      if (!verifies(g)) return { id, props: { ...g, ...unverified(g, previousHomes) } };
+      return { id, props: await withAdapters(open, g.context.target?.adapter, (a) => observe(g, a, previousHomes)) };
     },
 
     /** Unprotects the VMs that left the group, (re)protects the others, returns full outputs. */
@@ -277,7 +290,7 @@ export function protectionGroupOps(open: AdapterOpener = defaultOpener) {
       const g = normalize(news);
       const kept = new Set(lpars(g));
       const removed = lpars(normalize(olds)).filter((l) => !kept.has(l));
-      return { outs: await apply(g, removed) };
+      return { outs: await apply(g, removed, homesOf(olds)) };
     },
 
     /** Unprotects the VMs (clears remote-restart capability); their data and definitions stay as they are. */

@@ -140,6 +140,24 @@ describe("vmr failover (CLI)", function () {
 
 });
 
+/** Per LPAR: host, power state, and every host mapping of its volumes (volume@host/via/vios). */
+async function placedAs(stateDir: string, lpars: string[]): Promise<Record<string, string>> {
+  const sim = await openSimulator({ stateDir });
+  try {
+    const [{ lpars: all }, { hostMappings }] = [await sim.compute.inventory(), await sim.storage.inventory()];
+    return Object.fromEntries(
+      all
+        .filter((l) => lpars.includes(l.id))
+        .map((l) => {
+          const maps = hostMappings.filter((m) => l.volumes.includes(m.volume)).map((m) => `${m.volume}@${m.host}/${m.via}/${m.vios ?? "-"}`);
+          return [l.id, `${l.host}/${l.state} ${maps.sort().join(" ")}`];
+        }),
+    );
+  } finally {
+    await sim.close();
+  }
+}
+
 describe("vmr failover --planned and vmr failback (CLI)", function () {
   this.timeout(60_000);
   let dc: Datacenter;
@@ -190,5 +208,38 @@ describe("vmr failover --planned and vmr failback (CLI)", function () {
     const again = vmr(["failback", "--stack-file", dc.stackFile, "--runs-dir", runs, "--yes"]);
     assert.equal(again.status, 2, again.stderr);
     assert.match(again.stderr, /nothing to failback/);
+  });
+});
+
+describe("vmr failback brings VMs home (CLI)", function () {
+  this.timeout(60_000);
+  let dc: Datacenter;
+  let runs: string;
+  before(async () => {
+    // A stack whose groups' state was written by `pulumi up`: their provider recorded each VM's home.
+    dc = await smallDatacenter(fs.mkdtempSync(path.join(os.tmpdir(), "vmr-home-cli-")), 0.0002, true);
+    runs = path.join(dc.dir, "runs");
+  });
+  after(() => fs.rmSync(dc.dir, { recursive: true, force: true }));
+
+  it("after a planned site move, failback returns every LPAR to the server it left, with its mappings as they were (homes from the stack's state)", async () => {
+    // GIVEN site A's LPARs, where and how they run
+    const siteA = dc.topology.lpars.filter((l) => l.host.startsWith("sys-a-")).map((l) => l.id);
+    const original = await placedAs(dc.stateDir, siteA);
+    // WHEN site A is moved away in a planned failover
+    const away = vmr(["failover", "--planned", "--stack-file", dc.stackFile, "--failed-site", "site-a", "--runs-dir", runs, "--yes"]);
+    assert.equal(away.status, 0, away.stderr);
+    for (const [lpar, at] of Object.entries(await placedAs(dc.stateDir, siteA))) assert.match(at, /^sys-b-\d+\/Running /, lpar);
+    // WHEN the operator previews the failback (text), then fails back
+    const preview = vmr(["failback", "--stack-file", dc.stackFile, "--runs-dir", runs, "--dry-run", "--yes"]);
+    assert.equal(preview.status, 0, preview.stderr);
+    const back = vmr(["failback", "--stack-file", dc.stackFile, "--runs-dir", runs, "--yes", "--json"]);
+    assert.equal(back.status, 0, back.stderr);
+    // THEN on the simulator every LPAR runs on its original server, its volumes mapped as before (same VIOS)
+    assert.deepEqual(await placedAs(dc.stateDir, siteA), original);
+    // AND the plan said so: as text, every LPAR goes back to its home system; in JSON, each one's home is its target
+    assert.match(preview.stdout, new RegExp(`^${siteA.length} of ${siteA.length} LPARs go back to their home system$`, "m"));
+    const out = JSON.parse(back.stdout);
+    for (const p of out.plan.placements) assert.deepEqual({ target: p.target, home: p.home }, { target: original[p.lpar].split("/")[0], home: { system: original[p.lpar].split("/")[0] } }, p.lpar);
   });
 });

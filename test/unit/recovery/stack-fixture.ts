@@ -7,6 +7,7 @@ import * as path from "path";
 import { presetTopology } from "../../../provider/adapters/simulator";
 import { simInit } from "../../../provider/adapters/simulator/control";
 import type { ResolvedTopology } from "../../../provider/model";
+import { protectionGroupOps } from "../../../provider/resources/runtime/protection-group";
 
 const urn = (type: string, name: string): string => `urn:pulumi:dev::dc::pulumi-nodejs:dynamic/vmr:${type}::${name}`;
 
@@ -40,6 +41,29 @@ export function stackExport(topology: ResolvedTopology, stateDir: string): objec
   return { version: 3, deployment: { resources } };
 }
 
+type Exported = { urn: string; type: string; outputs: Record<string, unknown> };
+
+/**
+ * `stackExport` as `pulumi up` would leave it: each ProtectionGroup's outputs written by its
+ * provider's create against the simulator (members, readiness, the VMs' homes...).
+ */
+export async function stackExportAfterUp(topology: ResolvedTopology, stateDir: string): Promise<object> {
+  const exported = stackExport(topology, stateDir) as { version: number; deployment: { resources: Exported[] } };
+  const target = exported.deployment.resources.find((r) => r.type.endsWith(":RecoveryTarget"))?.outputs as Record<string, unknown>;
+  const ops = protectionGroupOps();
+  for (const r of exported.deployment.resources) {
+    if (!r.type.endsWith(":ProtectionGroup")) continue;
+    const mapping = exported.deployment.resources.find((m) => m.type.endsWith(":StorageMapping") && (r.outputs.storageMappings as string[]).includes(m.outputs.name as string));
+    const context = {
+      target: { site: target.site, systems: target.systems, reserve: target.reserve, adapter: target.adapter, verify: true },
+      consistencyGroups: [mapping?.outputs.consistencyGroup],
+      claimedElsewhere: [],
+    };
+    r.outputs = { ...(await ops.create({ ...r.outputs, context })).outs };
+  }
+  return exported;
+}
+
 export interface Datacenter {
   readonly dir: string;
   readonly stateDir: string;
@@ -47,13 +71,16 @@ export interface Datacenter {
   readonly topology: ResolvedTopology;
 }
 
-/** Creates the small preset's simulator state (at `timeScale` wall ms per simulated ms) and its stack file under `dir`. */
-export async function smallDatacenter(dir: string, timeScale = 0.001): Promise<Datacenter> {
+/**
+ * Creates the small preset's simulator state (at `timeScale` wall ms per simulated ms) and its
+ * stack file under `dir`; `afterUp`: the groups' outputs written by their provider (stackExportAfterUp).
+ */
+export async function smallDatacenter(dir: string, timeScale = 0.001, afterUp = false): Promise<Datacenter> {
   const topology = presetTopology("small");
   const scaled = { ...topology, simulation: { ...topology.simulation, timeScale } };
   const stateDir = path.join(dir, "sim");
   await simInit({ topology: scaled, stateDir });
   const stackFile = path.join(dir, "stack.json");
-  fs.writeFileSync(stackFile, JSON.stringify(stackExport(topology, stateDir)));
+  fs.writeFileSync(stackFile, JSON.stringify(afterUp ? await stackExportAfterUp(topology, stateDir) : stackExport(topology, stateDir)));
   return { dir, stateDir, stackFile, topology };
 }

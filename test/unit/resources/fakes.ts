@@ -13,6 +13,8 @@ export interface World {
   lpars: ResolvedLpar[];
   consistencyGroups: ResolvedConsistencyGroup[];
   volumes: { id: string; name: string; storageSystem: string; capacityGb: number }[];
+  /** @default none */
+  hostMappings?: StorageInventory["hostMappings"];
 }
 
 export function system(id: string, site: string, processorUnits = 16, memoryGb = 256): ResolvedManagedSystem {
@@ -88,7 +90,7 @@ export function fakeAdapters(sandbox: sinon.SinonSandbox, world: World): Fakes {
   const storage = {
     kind: "fake",
     inventory: sandbox.stub<[], Promise<StorageInventory>>().callsFake(async () =>
-      structuredClone({ storageSystems: [], volumes: world.volumes, hostMappings: [], consistencyGroups: world.consistencyGroups, flashCopyGroups: [] }),
+      structuredClone({ storageSystems: [], volumes: world.volumes, hostMappings: world.hostMappings ?? [], consistencyGroups: world.consistencyGroups, flashCopyGroups: [] }),
     ),
     failoverConsistencyGroup: sandbox.stub().callsFake(notUsed),
     switchConsistencyGroup: sandbox.stub().callsFake(notUsed),

@@ -250,4 +250,65 @@ describe("ProtectionGroup provider", () => {
     const { outs } = await ops.create(g);
     assert.equal(outs.readiness.status, "ready");
   });
+  describe("homes (where `vmr failback` returns each VM)", () => {
+    /** The world after a failover: every VM on dr-a, on its replica, mapped there. */
+    function failOver(world: Fakes["world"]): void {
+      for (const l of world.lpars) {
+        l.host = "dr-a";
+        l.volumes = [`${l.id}-vol-r`];
+      }
+      world.hostMappings = world.lpars.map((l) => ({ volume: `${l.id}-vol-r`, host: "dr-a", via: "vscsi" as const, vios: "vios1" }));
+    }
+
+    beforeEach(() => {
+      fakes.world.hostMappings = fakes.world.lpars.map((l, i) => ({ volume: `${l.id}-vol`, host: l.host, via: "vscsi" as const, vios: i % 2 ? "vios2" : "vios1" }));
+    });
+
+    it("create records each VM's system and mappings; a refresh while they run on replicas keeps them", async () => {
+      // GIVEN a group created while its VMs run at home
+      const { outs } = await ops.create(inputs());
+      const home = [
+        { lpar: "app1", system: "prod-a", site: "prod", mappings: [{ volume: "app1-vol", storageSystem: "svc-prod", via: "vscsi", vios: "vios1" }] },
+        { lpar: "app2", system: "prod-a", site: "prod", mappings: [{ volume: "app2-vol", storageSystem: "svc-prod", via: "vscsi", vios: "vios2" }] },
+      ];
+      assert.deepEqual(outs.homes, home);
+      // WHEN they fail over and the stack is refreshed
+      failOver(fakes.world);
+      const { props } = await ops.read("web", JSON.parse(JSON.stringify(outs)));
+      // THEN members show the recovery site, and the homes are still the original ones, not dr-a
+      assert.deepEqual(props.currentSites, ["dr"]);
+      assert.deepEqual(props.homes, home);
+      // AND an update while they are away (a new SLA level) keeps them too; a VM that leaves the group leaves its home behind
+      const { outs: updated } = await ops.update("web", JSON.parse(JSON.stringify(props)), inputs({ slaLevel: 5, vms: [{ lpar: "app1" }] }));
+      assert.deepEqual(updated.homes, [home[0]]);
+    });
+
+    it("a VM back at home on another system gets that system as its home at the next refresh", async () => {
+      const { outs } = await ops.create(inputs());
+      failOver(fakes.world);
+      const away = (await ops.read("web", JSON.parse(JSON.stringify(outs)))).props;
+      // WHEN app1 came back to prod-b (its home was short) on its own volume
+      const app1 = fakes.world.lpars.find((l) => l.id === "app1") as (typeof fakes.world.lpars)[number];
+      app1.host = "prod-b";
+      app1.volumes = ["app1-vol"];
+      fakes.world.hostMappings = [...(fakes.world.hostMappings ?? []), { volume: "app1-vol", host: "prod-b", via: "npiv" }];
+      const { props } = await ops.read("web", JSON.parse(JSON.stringify(away)));
+      // THEN prod-b is its home now; app2, still away, keeps its own
+      assert.deepEqual(props.homes?.map((h) => [h.lpar, h.system, h.mappings]), [
+        ["app1", "prod-b", [{ volume: "app1-vol", storageSystem: "svc-prod", via: "npiv" }]],
+        ["app2", "prod-a", [{ volume: "app2-vol", storageSystem: "svc-prod", via: "vscsi", vios: "vios2" }]],
+      ]);
+    });
+
+    it("state written before home records gets none for a VM that is away (failback then says so), and one for a VM at home", async () => {
+      const { outs } = await ops.create(inputs());
+      const legacy: Record<string, unknown> = JSON.parse(JSON.stringify(outs));
+      delete legacy.homes;
+      const app2 = fakes.world.lpars.find((l) => l.id === "app2") as (typeof fakes.world.lpars)[number];
+      app2.host = "dr-b";
+      app2.volumes = ["app2-vol-r"];
+      const { props } = await ops.read("web", legacy);
+      assert.deepEqual(props.homes?.map((h) => h.lpar), ["app1"]);
+    });
+  });
 });
