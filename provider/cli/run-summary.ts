@@ -1,5 +1,6 @@
 // A run's outcome for the terminal: every LPAR, recovered where and when, or failed and why.
 
+import { deferredSummary } from "../executor/deferred";
 import type { RunResult } from "../executor/types";
 
 const MAX_LISTED = 200;
@@ -19,6 +20,7 @@ export function formatRunResult(result: RunResult, journalFile?: string): string
   const failedSteps = result.steps.filter((s) => s.status === "failed" && (s.bestEffort || s.lpar === undefined));
   for (const s of failedSteps.slice(0, 20)) lines.push(`  step ${s.id} failed${s.bestEffort ? " (best effort)" : ""}: ${s.error?.message ?? ""}`);
   for (const w of result.warnings) lines.push(`  warning: ${w}`);
+  for (const d of deferredSummary(result.deferredCleanup)) lines.push(`  ${d}`);
   if (journalFile) lines.push(`journal: ${journalFile}`);
   return lines.join("\n");
 }

@@ -6,6 +6,7 @@ import type { Plan, Step } from "../generated/plan";
 import type { RunSettings, StepError } from "../generated/journal";
 import type { JournalRecord, RunResult, StepOutcome, StepStatus, VmOutcome } from "./types";
 import { readJournal, replayJournal, type JournalState } from "./journal/read-journal";
+import { deferredCleanupOf } from "./deferred";
 
 /** What is known of one step at the end of a session. */
 export interface StepState {
@@ -84,6 +85,7 @@ export function buildRunResult(facts: RunFacts): RunResult {
     steps,
     resumes: facts.resumes,
     warnings: facts.warnings,
+    deferredCleanup: deferredCleanupOf(plan, (i) => (states[i].status === "failed" ? (states[i].error?.message ?? "no reason given") : undefined)),
   };
 }
 

@@ -279,8 +279,10 @@ class StepRunner {
         break;
       } catch (err) {
         const error = toStepError(err);
-        // A best-effort step (unmapping at a lost site) gets one retry: its failure blocks nothing.
-        const attempts = step.bestEffort ? Math.min(2, this.parts.retry.attempts) : this.parts.retry.attempts;
+        // A best-effort step (unmapping at a lost site) is not retried: its failure blocks
+        // nothing, it is left as deferred cleanup for the failback, and a retry of a system that
+        // does not answer only holds that system's slot for the back-off.
+        const attempts = step.bestEffort ? 1 : this.parts.retry.attempts;
         if (error.failure === "transient" && attempt < attempts) {
           const random = seededRandom(this.parts.seed ^ hashString(step.id) ^ Math.imul(attempt, 0x9e3779b1));
           const delayMs = backoffDelayMs(this.parts.retry, attempt, random);

@@ -1,7 +1,8 @@
 // Which steps may start now. A step is ready when every step it depends on is done; it starts
 // when it can hold a slot of every resource it lists and, under `strict` SLA, when every higher
 // level has ended. Ready steps come out in priority order (SLA level, then critical-path
-// length, then plan order) from a heap; a step that finds a resource full waits in that
+// length, then plan order) from a heap; a best-effort step (cleanup whose failure blocks nothing)
+// neither waits for nor holds a level's barrier; a step that finds a resource full waits in that
 // resource's own heap and goes back to the ready heap when a slot frees. Each event costs
 // O(log steps), so 60,000 steps schedule in well under a second. No I/O, no time: the run drives it.
 
@@ -61,6 +62,8 @@ export class Scheduler {
   readonly restoredSkips: readonly Skip[];
   /** Cleanup steps (a drill's teardown) run once their dependencies ended, failed or not. */
   private readonly runsAfterFailure: Uint8Array;
+  /** Best-effort steps: outside the strict SLA barrier, so a dead array's cleanup delays no level. */
+  private readonly barrierFree: Uint8Array;
   private restoring = true;
 
   constructor(
@@ -74,6 +77,7 @@ export class Scheduler {
     this.ready = new Heap(before);
     this.status = new Uint8Array(n);
     this.runsAfterFailure = Uint8Array.from(graph.steps, (s) => (s.phase === "cleanup" ? 1 : 0));
+    this.barrierFree = Uint8Array.from(graph.steps, (s) => (s.bestEffort === true ? 1 : 0));
     this.pendingDeps = Int32Array.from(graph.dependencies, (d) => d.length);
 
     const resourceIndex = new Map<string, number>();
@@ -110,7 +114,7 @@ export class Scheduler {
     for (let i = 0; i < n; i++) {
       if (this.status[i] >= Status.Done) continue;
       this.unendedCount++;
-      this.unended.set(level[i], (this.unended.get(level[i]) ?? 0) + 1);
+      if (!this.barrierFree[i]) this.unended.set(level[i], (this.unended.get(level[i]) ?? 0) + 1);
       let pending = 0;
       for (const d of graph.dependencies[i]) {
         if (this.runsAfterFailure[i] ? this.status[d] < Status.Done : this.status[d] !== Status.Done) pending++;
@@ -141,7 +145,7 @@ export class Scheduler {
       if (this.ready.size === 0) break;
       while (this.ready.size > 0) {
         const i = this.ready.pop()!;
-        if (this.options.sla === "strict" && this.graph.level[i] < this.currentLevel()) {
+        if (this.options.sla === "strict" && !this.barrierFree[i] && this.graph.level[i] < this.currentLevel()) {
           const parked = this.slaWaiting.get(this.graph.level[i]);
           if (parked) parked.push(i);
           else this.slaWaiting.set(this.graph.level[i], [i]);
@@ -193,6 +197,7 @@ export class Scheduler {
 
   private countEnded(i: number): void {
     this.unendedCount--;
+    if (this.barrierFree[i]) return;
     const lvl = this.graph.level[i];
     this.unended.set(lvl, this.unended.get(lvl)! - 1);
   }

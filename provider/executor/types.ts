@@ -3,7 +3,7 @@
 
 import type { Clock } from "../clock";
 import type { JournalRecord, RunSettings, StepError } from "../generated/journal";
-import type { Plan, Step } from "../generated/plan";
+import type { DeferredCleanup, Plan, Step } from "../generated/plan";
 
 export type { JournalRecord, RunSettings, StepError } from "../generated/journal";
 
@@ -148,4 +148,6 @@ export interface RunResult {
   readonly resumes: number;
   /** Resources steps use that had no limit in the plan, the adapters or the overrides (limit 1). */
   readonly warnings: readonly string[];
+  /** Mappings left on storage that did not answer, for the failback to remove (executor/deferred.ts). */
+  readonly deferredCleanup: readonly DeferredCleanup[];
 }

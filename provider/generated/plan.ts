@@ -52,6 +52,10 @@ export interface Plan {
    * Things the planner noticed that do not stop the plan (a protected LPAR missing from the inventory, a consistency group shared with LPARs that stay behind).
    */
   warnings?: string[];
+  /**
+   * Cleanup the plan leaves for later: mappings of old volumes on a storage system that does not answer (lost with its site). No step touches them now; `vmr failback` (or a reprotect) removes them once the system is back.
+   */
+  deferredCleanup?: DeferredCleanup[];
 }
 /**
  * What the plan recovers from (failover) or acts on (planned move, failback, drill).
@@ -263,4 +267,32 @@ export interface Estimate {
    * Sum of every step's duration: the time of a fully serial failover.
    */
   serialSeconds?: number;
+}
+/**
+ * A SAN host mapping left in place for now, and why.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "DeferredCleanup".
+ */
+export interface DeferredCleanup {
+  /**
+   * LPAR whose old volume it is.
+   */
+  lpar: string;
+  /**
+   * Volume still mapped.
+   */
+  volume: string;
+  /**
+   * Managed system it is mapped to.
+   */
+  host: string;
+  /**
+   * Storage system holding the mapping.
+   */
+  storageSystem: string;
+  /**
+   * Why it is not removed now (the storage system is offline, or the unmap failed).
+   */
+  reason: string;
 }

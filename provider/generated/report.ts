@@ -44,6 +44,10 @@ export interface RunReport {
   slaLevels: SlaLevelRecord[];
   assertions?: AssertionResult[];
   cleanup?: CleanupRecord;
+  /**
+   * SAN host mappings of old volumes the run left in place because their storage system did not answer (lost with its site): `vmr failback` removes them once it is back.
+   */
+  deferredCleanup?: DeferredCleanup[];
 }
 /**
  * This interface was referenced by `RunReport`'s JSON-Schema
@@ -184,4 +188,29 @@ export interface CleanupRecord {
    * What is still there, with why.
    */
   leftovers: string[];
+}
+/**
+ * A SAN host mapping left in place for now, and why.
+ */
+export interface DeferredCleanup {
+  /**
+   * LPAR whose old volume it is.
+   */
+  lpar: string;
+  /**
+   * Volume still mapped.
+   */
+  volume: string;
+  /**
+   * Managed system it is mapped to.
+   */
+  host: string;
+  /**
+   * Storage system holding the mapping.
+   */
+  storageSystem: string;
+  /**
+   * Why it is not removed now (the storage system is offline, or the unmap failed).
+   */
+  reason: string;
 }

@@ -1,7 +1,7 @@
 // The pipeline: failure -> affected -> destinations -> place -> storage -> steps -> order ->
 // estimate. Pure: the same context and request give the same plan, to the byte.
 
-import type { GroupEstimate, Placement, Plan } from "../generated/plan";
+import type { DeferredCleanup, GroupEstimate, Placement, Plan } from "../generated/plan";
 import { findAffected, type AffectedVm } from "./affected";
 import { HOLDS_CAPACITY, type PlanningContext } from "./context";
 import { addDrillSteps } from "./drill";
@@ -108,8 +108,9 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
   }
 
   const graph = new StepGraph(ctx);
+  const deferred: DeferredCleanup[] = [];
   if (placed.length > 0) {
-    if (kind === "failover") addFailoverSteps(ctx, graph, placed, failedHosts, warnings);
+    if (kind === "failover") addFailoverSteps(ctx, graph, placed, failedHosts, warnings, deferred);
     else if (kind === "drill") addDrillSteps(ctx, graph, placed);
     else addMoveSteps(ctx, graph, placed, kind === "failback", warnings);
   }
@@ -141,6 +142,7 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
   };
   if (ctx.model.stack !== undefined) plan.stack = ctx.model.stack;
   if (warnings.length > 0) plan.warnings = warnings;
+  if (deferred.length > 0) plan.deferredCleanup = deferred;
   return plan;
 }
 

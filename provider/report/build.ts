@@ -4,6 +4,7 @@
 import type { GroupEstimate, Placement, Step } from "../generated/plan";
 import type { GroupRto, RunReport, SlaLevelRecord, StepRecord, VmOutcome } from "../generated/report";
 import groupBy from "lodash/groupBy";
+import { deferredCleanupOf } from "../executor/deferred";
 import { laneKey, laneOf } from "./lanes";
 import type { RunRecord, StepEvent } from "./run";
 
@@ -94,7 +95,8 @@ function vmOutcome(p: Placement, steps: readonly StepRecord[]): VmOutcome {
     vm.reason = `${skipped.kind} did not run: ${skipped.error ?? "a step it depends on failed"}`;
   } else if (steps.length > 0 && steps.every((s) => s.status === "succeeded" || (s.status === "failed" && s.bestEffort))) {
     vm.outcome = "restarted";
-    vm.restartSeconds = Math.max(...steps.map((s) => s.endSeconds ?? 0));
+    // Up when its last step that had to succeed ended: best-effort cleanup runs on after it.
+    vm.restartSeconds = Math.max(0, ...steps.filter((s) => !s.bestEffort).map((s) => s.endSeconds ?? 0));
   }
   return vm;
 }
@@ -201,5 +203,7 @@ export function buildReport(run: RunRecord): RunReport {
   if (plan.estimate.bottleneck) report.plan.bottleneck = plan.estimate.bottleneck;
   if (run.assertions) report.assertions = run.assertions.map((a) => ({ ...a }));
   if (run.cleanup) report.cleanup = { ...run.cleanup, removed: [...run.cleanup.removed], leftovers: [...run.cleanup.leftovers] };
+  const deferred = deferredCleanupOf(plan, (i) => (steps[i].status === "failed" ? (steps[i].error ?? "no reason given") : undefined));
+  if (deferred.length > 0) report.deferredCleanup = deferred;
   return report;
 }

@@ -105,6 +105,12 @@ export function renderMarkdown(report: RunReport): string {
     for (const a of report.assertions) out.push(`- ${a.passed ? "PASS" : "FAIL"} \`${a.type}\`: ${a.message}`);
     out.push("");
   }
+  if (report.deferredCleanup) {
+    out.push("## Deferred cleanup", "", "Mappings of old volumes left in place: their storage system did not answer. `vmr failback` removes them once it is back.", "");
+    out.push("| LPAR | Volume | Host | Storage system | Why |", "|---|---|---|---|---|");
+    for (const d of report.deferredCleanup) out.push(`| ${d.lpar} | ${d.volume} | ${d.host} | ${d.storageSystem} | ${d.reason} |`);
+    out.push("");
+  }
   if (report.cleanup) {
     out.push("## Cleanup", "");
     out.push(report.cleanup.complete ? `Complete: ${cleanupSummary(report)}.` : "**Incomplete.** Left behind:");
