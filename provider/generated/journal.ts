@@ -136,6 +136,7 @@ export interface Placement {
   processorUnits?: number;
   memoryGb?: number;
   volumes: VolumeAction[];
+  movesWith?: MovesWith;
 }
 /**
  * Failback only: the LPAR's home as the stack recorded it, and why it does not go there when it does not.
@@ -175,6 +176,22 @@ export interface VolumeAction {
    * Remote-copy group that must fail over first, when attach is a replica.
    */
   consistencyGroup?: string;
+}
+/**
+ * Planned move only: the LPAR is not on a moved server but moves with one that is, because they write to the same consistency group and a switch reverses the whole group (its writers must all stop and start on the other side).
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "MovesWith".
+ */
+export interface MovesWith {
+  /**
+   * The consistency group they share.
+   */
+  consistencyGroup: string;
+  /**
+   * The LPAR it moves with (one on a moved server, or one that moves with one).
+   */
+  lpar: string;
 }
 /**
  * This interface was referenced by `Plan`'s JSON-Schema

@@ -4,6 +4,7 @@
 // A must be up before B starts, and with strict SLA barriers A could otherwise never start
 // before B's level is done. The raised level is the one placement and ordering use.
 
+import type { MovesWith } from "../generated/plan";
 import type { ResolvedLpar } from "../model";
 import type { PlanningContext, ProtectedEntry } from "./context";
 import type { PlanKind } from "./types";
@@ -15,6 +16,8 @@ export interface AffectedVm {
   readonly source: string;
   /** Effective SLA level (own level raised by the VMs that wait for it). */
   readonly slaLevel: number;
+  /** Planned move: not on a moved server, but sharing a consistency group with an LPAR that is (co-move.ts). */
+  readonly movesWith?: MovesWith;
 }
 
 export interface AffectedResult {
@@ -27,6 +30,8 @@ export interface Scope {
   readonly kind: PlanKind;
   readonly failedHosts: ReadonlySet<string>;
   readonly groups?: readonly string[];
+  /** Planned move: LPARs that move with the moved servers' LPARs, whatever their group. */
+  readonly joining?: ReadonlyMap<string, MovesWith>;
 }
 
 /** Is the LPAR running away from home: on a volume that is the replica side of its group's mappings? */
@@ -51,19 +56,20 @@ function inScope(ctx: PlanningContext, scope: Scope, entry: ProtectedEntry, lpar
 export function findAffected(ctx: PlanningContext, scope: Scope): AffectedResult {
   const groups = scope.groups ? new Set(scope.groups) : undefined;
   const warnings: string[] = [];
-  const chosen: { entry: ProtectedEntry; lpar: ResolvedLpar }[] = [];
+  const chosen: { entry: ProtectedEntry; lpar: ResolvedLpar; joins: MovesWith | undefined }[] = [];
   for (const entry of ctx.protectedVms) {
-    if (groups && !groups.has(entry.group.name)) continue;
+    const joins = scope.joining?.get(entry.lpar);
+    if (groups && !groups.has(entry.group.name) && joins === undefined) continue;
     const lpar = ctx.lpars.get(entry.lpar);
     if (!lpar) {
       warnings.push(`LPAR ${JSON.stringify(entry.lpar)} of group ${JSON.stringify(entry.group.name)} is not in the inventory: it is left out of the plan`);
       continue;
     }
-    if (inScope(ctx, scope, entry, lpar)) chosen.push({ entry, lpar });
+    if (joins !== undefined || inScope(ctx, scope, entry, lpar)) chosen.push({ entry, lpar, joins });
   }
   const levels = effectiveLevels(chosen.map((c) => c.entry));
   return {
-    vms: chosen.map(({ entry, lpar }, i) => ({ entry, lpar, source: lpar.host, slaLevel: levels[i] })),
+    vms: chosen.map(({ entry, lpar, joins }, i) => (joins === undefined ? { entry, lpar, source: lpar.host, slaLevel: levels[i] } : { entry, lpar, source: lpar.host, slaLevel: levels[i], movesWith: joins })),
     warnings,
   };
 }

@@ -1,8 +1,9 @@
 // The pipeline: failure -> affected -> destinations -> place -> storage -> steps -> order ->
 // estimate. Pure: the same context and request give the same plan, to the byte.
 
-import type { DeferredCleanup, GroupEstimate, Placement, Plan } from "../generated/plan";
-import { findAffected, type AffectedVm } from "./affected";
+import type { DeferredCleanup, GroupEstimate, MovesWith, Placement, Plan } from "../generated/plan";
+import { findAffected, type AffectedResult, type AffectedVm } from "./affected";
+import { coMoveWarnings, coMovers, refuseSplitGroups } from "./co-move";
 import { HOLDS_CAPACITY, type PlanningContext } from "./context";
 import { addDrillSteps } from "./drill";
 import { estimateBoth } from "./estimate";
@@ -21,10 +22,69 @@ import type { FailureSpec, PlanKind } from "./types";
 
 export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec = {}): Plan {
   const { failure, failedHosts } = resolveFailure(ctx, spec, kind === "failover");
-  const affected = findAffected(ctx, { kind, failedHosts, groups: spec.groups });
-  const warnings = [...affected.warnings];
   const sites = new SystemsBySite(ctx, failedHosts);
+  let round = placeRound(ctx, kind, spec, failedHosts, sites, new Map());
+  if (kind === "planned") {
+    // A switch reverses a whole consistency group: its other writers move too (co-move.ts),
+    // which may make them switch further groups. Each round adds LPARs; the protected ones are finite.
+    const joining = new Map<string, MovesWith>();
+    for (let more = coMovers(ctx, round.affected.vms, round.placed); more.size > 0; more = coMovers(ctx, round.affected.vms, round.placed)) {
+      for (const [lpar, why] of more) joining.set(lpar, why);
+      round = placeRound(ctx, kind, spec, failedHosts, sites, joining);
+    }
+    round = { ...round, ...refuseSplitGroups(ctx, round.affected.vms, round.placements, round.placed) };
+  }
+  const { affected, placements, placed } = round;
+  const warnings = [...affected.warnings, ...coMoveWarnings(affected.vms)];
 
+  const graph = new StepGraph(ctx);
+  const deferred: DeferredCleanup[] = [];
+  if (placed.length > 0) {
+    if (kind === "failover") addFailoverSteps(ctx, graph, placed, failedHosts, warnings, deferred);
+    else if (kind === "drill") addDrillSteps(ctx, graph, placed);
+    else addMoveSteps(ctx, graph, placed, kind === "failback", warnings);
+  }
+  const built = graph.build();
+  const { steps, parents, order, levels } = orderSteps(built.steps, built.parents, built.levels);
+  const resources: Record<string, number> = {};
+  for (const key of [...graph.limits.keys()].sort()) resources[key] = graph.limits.get(key) as number;
+
+  const strictSla = ctx.options.slaMode === "strict";
+  const seconds = permuted(built.seconds, order);
+  const schedule = estimateBoth({ steps, resources }, { strictSla }, { parents, holds: permuteRows(built.holds, order), resourceKeys: built.resourceKeys, seconds, levels });
+  const bound = schedule.bound;
+  const plan: Plan = {
+    version: 1,
+    kind,
+    failure,
+    placements,
+    steps,
+    resources,
+    groups: groupEstimates(ctx, affected.vms, placements, steps, schedule.finish),
+    estimate: {
+      makespanSeconds: schedule.makespanSeconds,
+      lowerBoundSeconds: bound.seconds,
+      criticalPathSeconds: bound.criticalPathSeconds,
+      bottleneck: bound.bottleneck,
+      slaMode: ctx.options.slaMode,
+      serialSeconds: sumOf(seconds),
+    },
+  };
+  if (ctx.model.stack !== undefined) plan.stack = ctx.model.stack;
+  if (warnings.length > 0) plan.warnings = warnings;
+  if (deferred.length > 0) plan.deferredCleanup = deferred;
+  return plan;
+}
+
+interface Round {
+  readonly affected: AffectedResult;
+  readonly placements: Placement[];
+  readonly placed: PlacedVm[];
+}
+
+/** Which LPARs the plan moves (with those `joining` them), and where each one goes. */
+function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, failedHosts: ReadonlySet<string>, sites: SystemsBySite, joining: ReadonlyMap<string, MovesWith>): Round {
+  const affected = findAffected(ctx, { kind, failedHosts, groups: spec.groups, joining });
   const volumesBySite = new Map<string, ReadonlyMap<string, readonly VolumeChoice[]>>();
   // A failback returns each LPAR to its recorded home when it can.
   const homes = new Map<string, HomeDecision>();
@@ -87,6 +147,7 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
       memoryGb: vm.lpar.memoryGb,
       volumes: [],
     };
+    if (vm.movesWith !== undefined) placement.movesWith = vm.movesWith;
     if (outcome.system !== null) {
       const site = ctx.systems.get(outcome.system)?.site as string;
       const choices = volumesBySite.get(vm.lpar.id)?.get(site);
@@ -106,44 +167,7 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
     }
     placements.push(placement);
   }
-
-  const graph = new StepGraph(ctx);
-  const deferred: DeferredCleanup[] = [];
-  if (placed.length > 0) {
-    if (kind === "failover") addFailoverSteps(ctx, graph, placed, failedHosts, warnings, deferred);
-    else if (kind === "drill") addDrillSteps(ctx, graph, placed);
-    else addMoveSteps(ctx, graph, placed, kind === "failback", warnings);
-  }
-  const built = graph.build();
-  const { steps, parents, order, levels } = orderSteps(built.steps, built.parents, built.levels);
-  const resources: Record<string, number> = {};
-  for (const key of [...graph.limits.keys()].sort()) resources[key] = graph.limits.get(key) as number;
-
-  const strictSla = ctx.options.slaMode === "strict";
-  const seconds = permuted(built.seconds, order);
-  const schedule = estimateBoth({ steps, resources }, { strictSla }, { parents, holds: permuteRows(built.holds, order), resourceKeys: built.resourceKeys, seconds, levels });
-  const bound = schedule.bound;
-  const plan: Plan = {
-    version: 1,
-    kind,
-    failure,
-    placements,
-    steps,
-    resources,
-    groups: groupEstimates(ctx, affected.vms, placements, steps, schedule.finish),
-    estimate: {
-      makespanSeconds: schedule.makespanSeconds,
-      lowerBoundSeconds: bound.seconds,
-      criticalPathSeconds: bound.criticalPathSeconds,
-      bottleneck: bound.bottleneck,
-      slaMode: ctx.options.slaMode,
-      serialSeconds: sumOf(seconds),
-    },
-  };
-  if (ctx.model.stack !== undefined) plan.stack = ctx.model.stack;
-  if (warnings.length > 0) plan.warnings = warnings;
-  if (deferred.length > 0) plan.deferredCleanup = deferred;
-  return plan;
+  return { affected, placements, placed };
 }
 
 /** A drill copy is started from one FlashCopy group: its volumes must replicate in one consistency group. */
@@ -198,7 +222,8 @@ function groupEstimates(
   }
   const done = new Map<string, number>();
   steps.forEach((s, i) => {
-    if (s.group === undefined || s.phase === "cleanup") return;
+    // Best-effort cleanup runs on after the group is up (report/build.ts counts the same way).
+    if (s.group === undefined || s.phase === "cleanup" || s.bestEffort) return;
     const at = done.get(s.group);
     if (at === undefined || finish[i] > at) done.set(s.group, finish[i]);
   });

@@ -74,9 +74,11 @@ export function destinationsOf(ctx: PlanningContext, kind: PlanKind, vm: Affecte
       volumesBySite: new Map(),
     };
   }
-  // A drill and a failback go to another site; a failover or planned move prefers its own site.
+  // A drill and a failback go to another site; a failover or planned move prefers its own site,
+  // but an LPAR moving with a consistency group's switch goes where the switch sends its replicas.
+  const leaves = kind === "drill" || kind === "failback" || vm.movesWith !== undefined;
   const candidates = [...bySite.keys()]
-    .filter((site) => (kind === "drill" || kind === "failback" ? site !== sourceSite : true))
+    .filter((site) => (leaves ? site !== sourceSite : true))
     .sort((a, b) => (a === sourceSite ? -1 : b === sourceSite ? 1 : a < b ? -1 : a > b ? 1 : 0));
   const pools: Pool[] = [];
   const refused: string[] = [];

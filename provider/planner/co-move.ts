@@ -1,0 +1,98 @@
+// A planned move switches a consistency group as a whole: every volume of it becomes read-only on
+// the side it leaves, so every LPAR writing to it must stop first and start on the other side.
+// Known before anything is shut down: the other writers of each group a moved LPAR switches move
+// with it (`movesWith` in the plan), or, when one of them cannot (unprotected, no room), none of
+// the group's writers moves, and the plan says why. A switch that fails mid-move is then never
+// the planner's doing.
+
+import type { MovesWith, Placement } from "../generated/plan";
+import type { AffectedVm } from "./affected";
+import type { PlanningContext } from "./context";
+import type { PlacedVm } from "./placed";
+
+/** LPAR states in which it writes to its volumes (the switch refuses while one does). */
+const WRITING: ReadonlySet<string> = new Set(["Running", "Starting", "Shutting Down"]);
+
+/** Consistency groups the placed LPARs switch, each with the first LPAR that switches it. */
+function switchedGroups(placed: readonly PlacedVm[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of placed) for (const c of p.choices) if (c.consistencyGroup !== undefined && !out.has(c.consistencyGroup)) out.set(c.consistencyGroup, p.vm.lpar.id);
+  return out;
+}
+
+/** LPARs writing to a volume of `cg` now, on a system that is up, sorted. */
+function writersOf(ctx: PlanningContext, cg: string): string[] {
+  const group = ctx.consistencyGroups.get(cg);
+  if (group === undefined) return [];
+  const out = new Set<string>();
+  for (const pair of group.pairs) {
+    for (const v of [pair.master, pair.aux]) {
+      for (const id of ctx.lparsByVolume.get(v) ?? []) {
+        const l = ctx.lpars.get(id);
+        if (l !== undefined && WRITING.has(l.state) && ctx.systems.get(l.host)?.state === "Operating") out.add(id);
+      }
+    }
+  }
+  return [...out].sort();
+}
+
+/** Protected writers of the switched groups that the plan does not move yet: they join the move. */
+export function coMovers(ctx: PlanningContext, affected: readonly AffectedVm[], placed: readonly PlacedVm[]): Map<string, MovesWith> {
+  const moving = new Set(affected.map((v) => v.lpar.id));
+  const protectedIds = new Set(ctx.protectedVms.map((e) => e.lpar));
+  const out = new Map<string, MovesWith>();
+  for (const [cg, by] of switchedGroups(placed)) {
+    for (const l of writersOf(ctx, cg)) if (!moving.has(l) && protectedIds.has(l) && !out.has(l)) out.set(l, { consistencyGroup: cg, lpar: by });
+  }
+  return out;
+}
+
+/**
+ * Unplaces every LPAR that switches a group one of whose writers stays behind (unprotected, or
+ * not placed): the switch would fail with the other LPARs already shut down. Repeated until no
+ * such group is left, since an LPAR unplaced for one group no longer switches its others.
+ */
+export function refuseSplitGroups(ctx: PlanningContext, affected: readonly AffectedVm[], placements: readonly Placement[], placed: readonly PlacedVm[]): { placements: Placement[]; placed: PlacedVm[] } {
+  const byLpar = new Map(placements.map((p) => [p.lpar, { ...p }]));
+  let kept = [...placed];
+  for (;;) {
+    const moving = new Set(kept.map((p) => p.vm.lpar.id));
+    const refusals = new Map<string, string>();
+    for (const cg of switchedGroups(kept).keys()) {
+      const behind = writersOf(ctx, cg).filter((l) => !moving.has(l));
+      if (behind.length === 0) continue;
+      const l = behind[0];
+      const at = ctx.lpars.get(l)?.host ?? "unknown";
+      const why = byLpar.get(l)?.reason;
+      refusals.set(
+        cg,
+        `consistency group ${cg} is switched as a whole, and its writer ${l} (on ${at}) cannot move${why !== undefined ? ` (${why})` : affected.some((v) => v.lpar.id === l) ? "" : ": no ProtectionGroup protects it; protect it or stop it before the move"}`,
+      );
+    }
+    if (refusals.size === 0) break;
+    kept = kept.filter((p) => {
+      const cg = p.choices.map((c) => c.consistencyGroup).find((g) => g !== undefined && refusals.has(g));
+      if (cg === undefined) return true;
+      const placement = byLpar.get(p.vm.lpar.id) as Placement;
+      placement.target = null;
+      placement.volumes = [];
+      placement.reason = `${refusals.get(cg)}: nothing of the group moves, so no VM is left down`;
+      return false;
+    });
+  }
+  return { placements: placements.map((p) => byLpar.get(p.lpar) as Placement), placed: kept };
+}
+
+/** One line per group whose writers move with a moved server's LPARs. */
+export function coMoveWarnings(vms: readonly AffectedVm[]): string[] {
+  const byGroup = new Map<string, string[]>();
+  for (const v of vms) {
+    if (v.movesWith === undefined) continue;
+    const list = byGroup.get(v.movesWith.consistencyGroup) ?? [];
+    list.push(`${v.lpar.id} (${v.source})`);
+    byGroup.set(v.movesWith.consistencyGroup, list);
+  }
+  return [...byGroup].map(
+    ([cg, list]) => `consistency group ${JSON.stringify(cg)} is switched as a whole, so its other writers move too: ${list.slice(0, 8).join(", ")}${list.length > 8 ? `, ... (${list.length} in all)` : ""}`,
+  );
+}

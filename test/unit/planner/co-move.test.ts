@@ -1,0 +1,81 @@
+// Issue 20, point 1: a planned move of one server whose consistency group is shared with LPARs of
+// other servers. A switch reverses the whole group, so either all of its writers move together
+// (said in the plan) or none does (and the plan says why); no VM is ever left down.
+import { strict as assert } from "assert";
+import { VirtualClock } from "../../../provider/clock";
+import { createInMemorySimulator, generateTopology, type Simulator } from "../../../provider/adapters/simulator";
+import { failureOf } from "../../../provider/executor/outcome";
+import { runPlan } from "../../../provider/executor/run";
+import type { ResolvedTopology } from "../../../provider/model";
+import { planPlanned } from "../../../provider/planner";
+import { protectTopology } from "../../fixtures/protect";
+
+/**
+ * Two sites of three servers; lpar-00001 (on sys-a-01) and lpar-00005 (on sys-a-02) replicate in
+ * one consistency group, and the recovery target holds site B's servers only.
+ */
+function sharedGroupWorld(protectBoth: boolean) {
+  const generated = generateTopology({ sites: 2, hostsPerSite: 3, lparsPerHost: 4, lunsPerLpar: 2 });
+  const cg1 = generated.consistencyGroups.find((g) => g.id === "cg-00001")!;
+  const cg5 = generated.consistencyGroups.find((g) => g.id === "cg-00005")!;
+  const topology: ResolvedTopology = {
+    ...generated,
+    consistencyGroups: generated.consistencyGroups.filter((g) => g !== cg5).map((g) => (g === cg1 ? { ...g, pairs: [...g.pairs, ...cg5.pairs] } : g)),
+  };
+  const protectedAll = protectTopology(topology);
+  const model = {
+    ...protectedAll,
+    targets: protectedAll.targets.map((t) => ({ ...t, systems: topology.managedSystems.filter((s) => s.site === "site-b").map((s) => s.id) })),
+    groups: protectedAll.groups.map((g) => (protectBoth || g.name !== "pg-cg-00001" ? g : { ...g, vms: g.vms.filter((v) => v.lpar !== "lpar-00005") })),
+  };
+  const clock = new VirtualClock();
+  return { sim: createInMemorySimulator(topology, { clock }), clock, model };
+}
+
+async function inventoryOf(sim: Simulator) {
+  return { compute: await sim.compute.inventory(), storage: await sim.storage.inventory() };
+}
+
+async function hostsAndStates(sim: Simulator): Promise<Map<string, string>> {
+  return new Map((await sim.compute.inventory()).lpars.map((l) => [l.id, `${l.host}/${l.state}`]));
+}
+
+describe("planned move of a server whose consistency group spans servers", () => {
+  it("moves the group's writers on other servers with it, says so, and leaves no VM down", async () => {
+    const { sim, clock, model } = sharedGroupWorld(true);
+    const before = await hostsAndStates(sim);
+    // WHEN sys-a-01 is moved away
+    const plan = planPlanned({ model, inventory: await inventoryOf(sim), failure: { failedHosts: ["sys-a-01"] } });
+    // THEN lpar-00005 of sys-a-02 moves with lpar-00001, and the plan says why
+    const joined = plan.placements.find((p) => p.lpar === "lpar-00005");
+    assert.deepEqual(joined?.movesWith, { consistencyGroup: "cg-00001", lpar: "lpar-00001" });
+    assert.match(joined?.target ?? "", /^sys-b-/);
+    assert.ok(plan.warnings?.some((w) => /"cg-00001" is switched as a whole, so its other writers move too: lpar-00005 \(sys-a-02\)/.test(w)), String(plan.warnings));
+    // AND the run leaves every LPAR running: the moved ones where the plan put them, the rest where they were
+    const result = await runPlan(plan, sim, { clock });
+    assert.equal(result.status, "succeeded", failureOf(result)?.message);
+    const after = await hostsAndStates(sim);
+    for (const [lpar, was] of before) {
+      const p = plan.placements.find((x) => x.lpar === lpar);
+      assert.equal(after.get(lpar), p ? `${p.target}/Running` : was, lpar);
+    }
+  });
+
+  it("moves none of the group when one of its writers is not protected, and says why", async () => {
+    const { sim, clock, model } = sharedGroupWorld(false);
+    const before = await hostsAndStates(sim);
+    const plan = planPlanned({ model, inventory: await inventoryOf(sim), failure: { failedHosts: ["sys-a-01"] } });
+    const refused = plan.placements.find((p) => p.lpar === "lpar-00001");
+    assert.equal(refused?.target, null);
+    assert.match(refused?.reason ?? "", /consistency group cg-00001 is switched as a whole, and its writer lpar-00005 \(on sys-a-02\) cannot move: no ProtectionGroup protects it/);
+    assert.equal(plan.steps.filter((s) => s.lpar === "lpar-00001").length, 0);
+    // The other LPARs of sys-a-01 (groups of their own) still move
+    assert.ok(plan.placements.filter((p) => p.target !== null).length >= 3);
+    await runPlan(plan, sim, { clock });
+    // THEN lpar-00001 and lpar-00005 still run where they were (the simulator's verdict)
+    const after = await hostsAndStates(sim);
+    assert.equal(after.get("lpar-00001"), before.get("lpar-00001"));
+    assert.equal(after.get("lpar-00005"), before.get("lpar-00005"));
+    for (const p of plan.placements.filter((x) => x.target !== null)) assert.equal(after.get(p.lpar), `${p.target}/Running`, p.lpar);
+  });
+});
