@@ -8,7 +8,7 @@ export { openSimulator, createInMemorySimulator, generateTopology, presetTopolog
 export type { Simulator, GeneratorOptions, OpenSimulatorOptions, InMemorySimulatorOptions } from "./adapters/simulator";
 export { validateTopology, topologyIssues, TOPOLOGY_RULES } from "./validation/topology-rules";
 export { planFailover, planPlanned, planFailback, planDrill, makePlan, checkSurvivability, lowerBound, listSchedule, serialSeconds } from "./planner";
-export type { PlanKind, PlanOptions, PlanRequest, FailureSpec, Inventory, SlaMode, SurvivabilityReport, ScenarioResult, BoundOptions, ConcurrencyMode, LowerBound } from "./planner";
+export type { PlanKind, PlanOptions, PlanRequest, FailureSpec, Inventory, SlaMode, SurvivabilityReport, ScenarioResult, ScopeSummary, BoundOptions, ConcurrencyMode, LowerBound } from "./planner";
 export { formatPlan, formatSurvivability } from "./planner/format";
 export { planStack, checkStack, gatherPlanningInputs, type StackPlanningOptions } from "./live/planning";
 export { failover, plannedFailover, failback, resumeRecovery, type RecoveryOptions, type ResumeRecoveryOptions, type RecoveryOutcome, type StackTarget, type ExecutionChoices } from "./recovery/recover";

@@ -4,6 +4,7 @@
 import { MultiBar, Presets, type SingleBar } from "cli-progress";
 import type { Plan } from "../generated/plan";
 import type { RunEvent } from "../executor/types";
+import { plural } from "../text";
 
 export interface Progress {
   readonly onEvent: (event: RunEvent) => void;
@@ -61,7 +62,7 @@ export function createProgress(plan: Plan, stream: NodeJS.WriteStream = process.
         if (!c) return;
         if (event.type === "step-failed") stream.write(`failed: ${event.step.id}: ${event.error.message}\n`);
         if ((event.type === "step-completed" || event.type === "step-failed" || event.type === "step-skipped") && c.ended === c.total) {
-          stream.write(`SLA level ${event.step.slaLevel}: all ${c.total} steps ended${c.failed ? ` (${c.failed} failed or skipped)` : ""}\n`);
+          stream.write(`SLA level ${event.step.slaLevel}: all ${plural(c.total, "step")} ended${c.failed ? ` (${c.failed} failed or skipped)` : ""}\n`);
         }
       },
       stop() {},

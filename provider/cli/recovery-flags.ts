@@ -10,12 +10,14 @@ import type { RecoveryOutcome, RecoveryOptions } from "../recovery/recover";
 import { confirmOnTerminal } from "./confirm";
 import { createProgress, type Progress } from "./progress";
 import { formatRunResult } from "./run-summary";
+import { formatRefresh } from "../stack";
+import { plural } from "../text";
 
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 function collectLimit(value: string, previous: Record<string, number> = {}): Record<string, number> {
   const m = /^(.+)=(\d+)$/.exec(value);
-  if (!m || Number(m[2]) < 1) throw new InvalidArgumentError(`--limit takes RESOURCE=N with N >= 1 (e.g. system:sys-a-02=16 or 'vios:*=2'), got ${JSON.stringify(value)}`);
+  if (!m || Number(m[2]) < 1) throw new InvalidArgumentError(`--limit takes RESOURCE=N with N >= 1 (e.g. system:a-02=16 or 'vios:*=2'), got ${JSON.stringify(value)}`);
   return { ...previous, [m[1]]: Number(m[2]) };
 }
 
@@ -73,7 +75,7 @@ export function recoveryOptionsOf(flags: RecoveryFlags, verb: string, progress: 
     confirm: async (plan: Plan) => {
       if (!flags.json) process.stdout.write(`${formatPlan(plan)}\n\n`);
       const placed = plan.placements.filter((p) => p.target !== null).length;
-      return flags.yes || (await confirmOnTerminal(`${flags.dryRun ? "Rehearse" : "Run"} ${verb} of ${placed} LPARs (${plan.steps.length} steps)?`));
+      return flags.yes || (await confirmOnTerminal(`${flags.dryRun ? "Rehearse" : "Run"} ${verb} of ${plural(placed, "LPAR")} (${plural(plan.steps.length, "step")})?`));
     },
     onPlan: (plan: Plan, runId?: string) => {
       if (flags.json) return;
@@ -100,7 +102,7 @@ export function reportOutcome(outcome: RecoveryOutcome, flags: { json: boolean }
     if (outcome.discarded) process.stdout.write(`discarded the interrupted run ${outcome.discarded} (recorded in its journal)\n`);
     process.stdout.write(`${formatRunResult(result, outcome.run?.journalFile)}\n`);
     if (outcome.report) process.stdout.write(`report: ${Object.values(outcome.report).join(", ")}\n`);
-    if (outcome.refresh) process.stdout.write(`stack refreshed: ${Object.entries(outcome.refresh.changes).map(([k, v]) => `${v} ${k}`).join(", ") || "no changes"}\n`);
+    if (outcome.refresh) process.stdout.write(`${formatRefresh(outcome.refresh)}\n`);
     if (outcome.run && outcome.reportError)
       process.stderr.write(`warning: the report was not written (${outcome.reportError}); write it with \`vmr report ${outcome.run.runDir}\`\n`);
     if (outcome.refreshError) process.stderr.write(`warning: the stack was not refreshed (${outcome.refreshError}); run \`pulumi refresh\` so its state shows where the VMs run now\n`);

@@ -2,6 +2,7 @@
 
 import { deferredSummary } from "../executor/deferred";
 import type { RunResult } from "../executor/types";
+import { plural } from "../text";
 
 const MAX_LISTED = 200;
 
@@ -10,7 +11,7 @@ export function formatRunResult(result: RunResult, journalFile?: string): string
   const others = result.vms.filter((v) => v.status !== "recovered");
   const lines = [
     `run ${result.runId} (${result.kind}, ${result.settings.mode}, ${result.settings.sla} SLA): ${result.status}, ` +
-      `${recovered.length} of ${result.vms.length} LPARs recovered in ${result.makespanSeconds.toFixed(1)} s${result.resumes ? ` (resumed ${result.resumes}x)` : ""}`,
+      `${recovered.length} of ${plural(result.vms.length, "LPAR")} recovered in ${result.makespanSeconds.toFixed(1)} s${result.resumes ? ` (resumed ${result.resumes}x)` : ""}`,
   ];
   // Failures first: they are what the operator has to act on.
   for (const v of others.slice(0, MAX_LISTED)) lines.push(`  ${v.status.toUpperCase().padEnd(9)} ${v.name} (${v.lpar}, SLA ${v.slaLevel}): ${v.reason ?? ""}`);

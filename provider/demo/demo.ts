@@ -12,6 +12,7 @@ import { drill, type DrillResult } from "../drill/run";
 import type { RunEvent } from "../executor/types";
 import type { Plan } from "../generated/plan";
 import { buildPulumiCli, engineEnv, prepareProgram, pulumiCommand, repoRoot } from "../engine/pulumi-cli";
+import { plural } from "../text";
 
 export interface DemoOptions {
   /** Working directory of the demo (simulator state, Pulumi backend, runs, report). @default ./.vmr/demo */
@@ -50,7 +51,7 @@ export async function demo(options: DemoOptions = {}): Promise<DemoResult> {
 
   step("creating the simulated datacenter of examples/basic (2 sites, 6 POWER servers, 20 LPARs)");
   const sim = await simInit({ topology: path.join(root, "examples", "basic", "topology.yaml"), stateDir, force: true });
-  detail(`${sim.managedSystems} managed systems, ${sim.lpars} LPARs, ${sim.volumes} volumes, ${sim.consistencyGroups} consistency groups in ${stateDir}`);
+  detail(`${plural(sim.managedSystems, "managed system")}, ${plural(sim.lpars, "LPAR")}, ${plural(sim.volumes, "volume")}, ${plural(sim.consistencyGroups, "consistency group")} in ${stateDir}`);
 
   step("getting the Pulumi engine (the first run builds it from source: a few minutes)");
   const cliRoot = await buildPulumiCli({ onLog: detail });

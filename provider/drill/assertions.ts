@@ -5,6 +5,7 @@ import type { AssertionResult, RunReport } from "../generated/report";
 import type { DrillAssertion } from "./file";
 import { duration } from "../report/format";
 import { cleanupSummary } from "../report/stats";
+import { plural } from "../text";
 
 type Evaluator<T extends DrillAssertion> = (assertion: T, report: RunReport) => AssertionResult;
 type Table = { [K in DrillAssertion["type"]]: Evaluator<Extract<DrillAssertion, { type: K }>> };
@@ -18,7 +19,7 @@ const EVALUATORS: Table = {
     const missing = (a.groups ?? []).filter((name) => !groups.some((g) => g.name === name));
     const note = unbudgeted.length > 0 ? ` (no budget declared: ${unbudgeted.join(", ")})` : "";
     if (missing.length > 0) return { type: a.type, passed: false, message: `groups not in the drill: ${missing.join(", ")}` };
-    if (bad.length === 0) return { type: a.type, passed: true, message: `${budgeted.length} group(s) within their RTO budget${note}` };
+    if (bad.length === 0) return { type: a.type, passed: true, message: `${plural(budgeted.length, "group")} within ${budgeted.length === 1 ? "its" : "their"} RTO budget${note}` };
     return {
       type: a.type,
       passed: false,
@@ -27,9 +28,9 @@ const EVALUATORS: Table = {
   },
   allVmsPlaced: (a, report) => {
     const bad = report.vms.filter((v) => v.outcome !== "restarted");
-    if (bad.length === 0) return { type: a.type, passed: true, message: `all ${report.vms.length} VM copies placed and up` };
+    if (bad.length === 0) return { type: a.type, passed: true, message: `all ${plural(report.vms.length, "VM copy", "VM copies")} placed and up` };
     const shown = bad.slice(0, 10).map((v) => `${v.lpar} (${v.outcome}${v.reason ? `: ${v.reason}` : ""})`);
-    return { type: a.type, passed: false, message: `${bad.length} of ${report.vms.length} VMs not up: ${shown.join("; ")}${bad.length > 10 ? "; ..." : ""}` };
+    return { type: a.type, passed: false, message: `${bad.length} of ${plural(report.vms.length, "VM")} not up: ${shown.join("; ")}${bad.length > 10 ? "; ..." : ""}` };
   },
   cleanupComplete: (a, report) => {
     if (!report.cleanup) return { type: a.type, passed: false, message: "cleanup did not run" };

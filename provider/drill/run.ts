@@ -21,6 +21,7 @@ import { loadProtectionModel, type PulumiAccess, type StackSource } from "../sta
 import { evaluateAssertions } from "./assertions";
 import { sweepDrillLeftovers, type LeftoverScope } from "./cleanup";
 import { checkDrillAgainstModel, defaultDrill, loadDrillFile, type ResolvedDrillFile } from "./file";
+import { plural } from "../text";
 
 export type OpenAdapters = (settings: AdapterSettings) => Promise<Adapters>;
 
@@ -143,7 +144,7 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     );
     if (issues.length > 0) throw new ValidationError(what, issues);
 
-    phase(`planning drill ${spec.name}: ${groups.length} group(s), isolated network ${spec.network}`);
+    phase(`planning drill ${spec.name}: ${plural(groups.length, "group")}, isolated network ${spec.network}`);
     const plan: Plan = planDrill({
       model,
       inventory,
@@ -156,7 +157,7 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     });
     if (loaded.stack) plan.stack = loaded.stack;
     const placed = plan.placements.filter((p) => p.target !== null).length;
-    phase(`plan: ${plan.placements.length} VM(s), ${placed} placed, ${plan.steps.length} steps, estimated ${Math.round(plan.estimate.makespanSeconds)} s`);
+    phase(`plan: ${plural(plan.placements.length, "VM")}, ${placed} placed, ${plural(plan.steps.length, "step")}, estimated ${Math.round(plan.estimate.makespanSeconds)} s`);
     options.onPlan?.(plan);
 
     // Ctrl-C: the executor starts nothing more and ends the steps under way; after a bounded

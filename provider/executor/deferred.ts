@@ -5,6 +5,7 @@
 // them before the LPARs return (planner/storage.ts, staleMappings).
 
 import type { DeferredCleanup, Plan } from "../generated/plan";
+import { plural } from "../text";
 
 /** The storage system a step holds a slot of (`storage:<id>`), if any. */
 function storageOf(resources: readonly string[] | undefined): string | undefined {
@@ -39,6 +40,6 @@ export function deferredSummary(deferred: readonly DeferredCleanup[]): string[] 
   const bySystem = new Map<string, number>();
   for (const d of deferred) bySystem.set(d.storageSystem, (bySystem.get(d.storageSystem) ?? 0) + 1);
   return [...bySystem].map(
-    ([system, n]) => `deferred cleanup: ${n} ${n === 1 ? "mapping" : "mappings"} of old volumes left on ${system}, which did not answer; \`vmr failback\` removes them once it is back`,
+    ([system, n]) => `deferred cleanup: ${plural(n, "mapping")} of old volumes left on ${system}, which did not answer; \`vmr failback\` removes them once it is back`,
   );
 }

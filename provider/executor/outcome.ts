@@ -7,6 +7,7 @@ import type { RunSettings, StepError } from "../generated/journal";
 import type { JournalRecord, RunResult, StepOutcome, StepStatus, VmOutcome } from "./types";
 import { readJournal, replayJournal, type JournalState } from "./journal/read-journal";
 import { deferredCleanupOf } from "./deferred";
+import { plural } from "../text";
 
 /** What is known of one step at the end of a session. */
 export interface StepState {
@@ -152,7 +153,7 @@ export function failureOf(result: RunResult): ExecutionError | undefined {
     ...badSteps.map((s) => `  - step ${s.id} (${s.kind}) failed: ${s.error?.message ?? ""}`),
   ];
   return new ExecutionError(
-    `run ${result.runId}: ${bad.length} of ${result.vms.length} LPARs did not recover${badSteps.length ? `, ${badSteps.length} other steps failed` : ""}:\n${lines.join("\n")}`,
+    `run ${result.runId}: ${bad.length} of ${plural(result.vms.length, "LPAR")} did not recover${badSteps.length ? `, ${plural(badSteps.length, "other step")} failed` : ""}:\n${lines.join("\n")}`,
     bad.map((v) => v.lpar),
   );
 }

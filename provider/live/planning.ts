@@ -5,7 +5,8 @@ import { openAdapters } from "../adapters";
 import { ExecutionError, ValidationError } from "../errors";
 import type { Plan } from "../generated/plan";
 import type { ProtectionModel } from "../model/protection";
-import { checkSurvivability, makePlan, type FailureSpec, type Inventory, type PlanKind, type PlanOptions, type SurvivabilityReport } from "../planner";
+import { checkSurvivability, makePlan, type FailureSpec, type Inventory, type PlanKind, type PlanOptions, type ScopeSummary, type SurvivabilityReport } from "../planner";
+import { plural } from "../text";
 import { loadProtectionModel, type PulumiAccess, type StackSource } from "../stack";
 
 export interface StackPlanningOptions {
@@ -61,11 +62,16 @@ export async function checkStack(o: StackPlanningOptions): Promise<Survivability
   return checkSurvivability({ model, inventory, options: o.options });
 }
 
-/** The error `vmr check` ends with when some single failure is not survivable. */
+/** The error `vmr check` ends with when some single-server failure or site loss is not survivable. */
 export function notSurvivable(report: SurvivabilityReport): ExecutionError {
   const failing = report.scenarios.filter((s) => !s.survivable);
+  const part = (summary: ScopeSummary, one: string, many: string): string[] => {
+    if (summary.notSurvivable.length === 0) return [];
+    const names = summary.notSurvivable.slice(0, 10).join(", ") + (summary.notSurvivable.length > 10 ? ", ..." : "");
+    return [`${summary.notSurvivable.length} of ${plural(summary.checked, one, many)} (${names})`];
+  };
   return new ExecutionError(
-    `${failing.length} single failure(s) are not survivable: ${failing.slice(0, 10).map((s) => `${s.scope} ${s.name}`).join(", ")}${failing.length > 10 ? ", ..." : ""}`,
+    `not survivable: ${[...part(report.serverFailures, "single-server failure", "single-server failures"), ...part(report.siteLosses, "site loss", "site losses")].join("; ")}`,
     [...new Set(failing.flatMap((s) => s.unplaced.map((u) => u.lpar)))],
   );
 }

@@ -19,8 +19,21 @@ export interface ScenarioResult {
   readonly survivable: boolean;
 }
 
+/** The scenarios of one scope: each managed system failing alone, or each site lost whole. */
+export interface ScopeSummary {
+  /** How many scenarios of this scope were checked. */
+  readonly checked: number;
+  /** The managed systems (or sites) whose failure is not survivable. */
+  readonly notSurvivable: readonly string[];
+}
+
 export interface SurvivabilityReport {
+  /** Every scenario: the single-server failures first, then the site losses. */
   readonly scenarios: readonly ScenarioResult[];
+  /** Each operating managed system failing alone. */
+  readonly serverFailures: ScopeSummary;
+  /** Each site lost with every managed system in it: not a single failure, counted apart. */
+  readonly siteLosses: ScopeSummary;
   readonly survivable: boolean;
 }
 
@@ -30,7 +43,11 @@ export function checkSurvivabilityIn(ctx: PlanningContext): SurvivabilityReport 
   for (const host of operating) scenarios.push(scenario(ctx, "host", host, { failedHosts: [host] }));
   const sites = [...new Set(ctx.systemIds.map((id) => ctx.systems.get(id)?.site as string))].sort();
   for (const site of sites) scenarios.push(scenario(ctx, "site", site, { failedSite: site }));
-  return { scenarios, survivable: scenarios.every((s) => s.survivable) };
+  const summary = (scope: ScenarioResult["scope"]): ScopeSummary => {
+    const of = scenarios.filter((s) => s.scope === scope);
+    return { checked: of.length, notSurvivable: of.filter((s) => !s.survivable).map((s) => s.name) };
+  };
+  return { scenarios, serverFailures: summary("host"), siteLosses: summary("site"), survivable: scenarios.every((s) => s.survivable) };
 }
 
 function scenario(ctx: PlanningContext, scope: "host" | "site", name: string, failure: { failedHosts?: string[]; failedSite?: string }): ScenarioResult {

@@ -16,6 +16,7 @@ import type { Plan, Step } from "../generated/plan";
 import { IndexHeap } from "../heap";
 import { negated, rowsOf, type Rows } from "./rows";
 import { STORAGE_KINDS } from "./steps";
+import { plural } from "../text";
 
 export type ConcurrencyMode = "serial" | "parallel-restart" | "parallel";
 
@@ -413,7 +414,7 @@ function scheduleOf(c: Compiled, { classOf, count }: Classes): { makespanSeconds
       if (active < count) for (const s of held[active]) ready.push(s);
     }
   }
-  if (done < n) throw new Error(`list scheduling stalled with ${n - done} of ${n} steps unscheduled: a step of a higher SLA level depends on one of a lower level`);
+  if (done < n) throw new Error(`list scheduling stalled with ${n - done} of ${plural(n, "step")} unscheduled: a step of a higher SLA level depends on one of a lower level`);
   let makespan = 0;
   for (let i = 0; i < n; i++) if (finish[i] > makespan) makespan = finish[i];
   return { makespanSeconds: makespan, finish };

@@ -1,7 +1,8 @@
 // Plain-text views of a plan and of the N-1 check, for the terminal.
 
 import type { Plan } from "../generated/plan";
-import type { SurvivabilityReport } from "./check";
+import type { ScopeSummary, SurvivabilityReport } from "./check";
+import { plural } from "../text";
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
@@ -17,15 +18,15 @@ export function formatPlan(plan: Plan): string {
   const e = plan.estimate;
   const lines: string[] = [
     `${plan.kind} plan${plan.stack ? ` for stack ${plan.stack}` : ""}: ${scope}${f.detected ? " (detected)" : ""}`,
-    `${plan.placements.length} LPARs affected, ${placed} placed, ${plan.steps.length} steps`,
+    `${plural(plan.placements.length, "LPAR")} affected, ${placed} placed, ${plural(plan.steps.length, "step")}`,
     `estimate (${e.slaMode ?? "strict"} SLA): ${secs(e.makespanSeconds)}; lower bound ${secs(e.lowerBoundSeconds)} (${e.bottleneck ?? "critical-path"}); serial ${secs(e.serialSeconds ?? 0)}`,
   ];
   if (plan.kind === "failback") {
     const home = plan.placements.filter((p) => p.home !== undefined && p.home.reason === undefined).length;
-    lines.push(`${home} of ${plan.placements.length} LPARs go back to their home system${home < plan.placements.length ? " (the others say why not)" : ""}`);
+    lines.push(`${home} of ${plural(plan.placements.length, "LPAR")} go${home === 1 ? "es" : ""} back to their home system${home < plan.placements.length ? " (the others say why not)" : ""}`);
   }
-  for (const g of plan.groups) {
-    lines.push("", `group ${g.name}: estimated RTO ${secs(g.estimatedRtoSeconds)}${g.rtoBudgetSeconds !== undefined ? ` of ${secs(g.rtoBudgetSeconds)}` : ""} -> ${g.verdict}`);
+  for (const { group: g, level } of byPriority(plan)) {
+    lines.push("", `group ${g.name} (SLA ${level}): estimated RTO ${secs(g.estimatedRtoSeconds)}${g.rtoBudgetSeconds !== undefined ? ` of ${secs(g.rtoBudgetSeconds)}` : ""} -> ${g.verdict}`);
     const rows: string[][] = [["LPAR", "level", "from", "to", "volumes", "note"]];
     for (const p of plan.placements.filter((x) => x.group === g.name)) {
       const replicas = p.volumes.filter((v) => v.attach !== v.source).length;
@@ -34,7 +35,7 @@ export function formatPlan(plan: Plan): string {
         String(p.slaLevel),
         p.source,
         p.target ?? (p.waiting ? "(waits)" : "(none)"),
-        p.target === null ? "-" : `${p.volumes.length}${replicas > 0 ? ` (${replicas} replicas)` : ""}`,
+        p.target === null ? "-" : `${p.volumes.length}${replicas > 0 ? ` (${plural(replicas, "replica")})` : ""}`,
         [p.reason, homeNote(p)].filter((n) => n !== undefined).join("; "),
       ]);
     }
@@ -44,29 +45,56 @@ export function formatPlan(plan: Plan): string {
   return lines.join("\n");
 }
 
+/**
+ * The plan's groups in the order they recover: by SLA level, highest first (a group's level is
+ * the highest of its LPARs'), then in plan order.
+ */
+function byPriority(plan: Plan): { group: Plan["groups"][number]; level: number }[] {
+  const level = new Map<string, number>();
+  for (const p of plan.placements) level.set(p.group, Math.max(level.get(p.group) ?? -Infinity, p.slaLevel));
+  return plan.groups
+    .map((group, index) => ({ group, index, level: level.get(group.name) ?? 0 }))
+    .sort((a, b) => b.level - a.level || a.index - b.index)
+    .map(({ group, level: l }) => ({ group, level: l }));
+}
+
 /** Failback: why an LPAR does not go back to its home system, when it does not. */
 function homeNote(p: Plan["placements"][number]): string | undefined {
   if (p.home?.reason === undefined || p.home.reason === p.reason) return undefined;
   return `not home${p.home.system !== null ? ` (${p.home.system})` : ""}: ${p.home.reason}`;
 }
 
+/**
+ * The N-1 matrix in two sections, single-server failures and site losses, each with its own
+ * count of failures that are not survivable.
+ */
 export function formatSurvivability(report: SurvivabilityReport): string {
-  const rows: string[][] = [["failure", "LPARs", "unplaced", "est. RTO", "verdict", "groups over budget or unplaceable"]];
-  for (const s of report.scenarios) {
-    const bad = s.groups.filter((g) => g.verdict === "over" || g.verdict === "unplaceable");
-    rows.push([
-      `${s.scope} ${s.name}`,
-      String(s.affectedLpars),
-      String(s.unplaced.length),
-      s.affectedLpars === 0 ? "-" : secs(s.makespanSeconds),
-      s.survivable ? "ok" : "NOT SURVIVABLE",
-      bad
-        .slice(0, 4)
-        .map((g) => `${g.name} (${g.verdict === "over" ? `${secs(g.estimatedRtoSeconds)} > ${secs(g.rtoBudgetSeconds ?? 0)}` : "unplaceable"})`)
-        .join(", ") + (bad.length > 4 ? ` and ${bad.length - 4} more` : ""),
-    ]);
-  }
-  const failing = report.scenarios.filter((s) => !s.survivable);
-  const summary = failing.length === 0 ? "every single host or site failure is survivable" : `${failing.length} of ${report.scenarios.length} single failures are not survivable`;
-  return `${table(rows)}\n\n${summary}`;
+  const section = (scope: "host" | "site", title: string, summary: ScopeSummary, noun: [string, string]): string => {
+    const rows: string[][] = [[scope === "host" ? "server" : "site", "LPARs", "unplaced", "est. RTO", "verdict", "groups over budget or unplaceable"]];
+    for (const s of report.scenarios.filter((x) => x.scope === scope)) {
+      const bad = s.groups.filter((g) => g.verdict === "over" || g.verdict === "unplaceable");
+      rows.push([
+        `${s.scope} ${s.name}`,
+        String(s.affectedLpars),
+        String(s.unplaced.length),
+        s.affectedLpars === 0 ? "-" : secs(s.makespanSeconds),
+        s.survivable ? "ok" : "NOT SURVIVABLE",
+        bad
+          .slice(0, 4)
+          .map((g) => `${g.name} (${g.verdict === "over" ? `${secs(g.estimatedRtoSeconds)} > ${secs(g.rtoBudgetSeconds ?? 0)}` : "unplaceable"})`)
+          .join(", ") + (bad.length > 4 ? ` and ${bad.length - 4} more` : ""),
+      ]);
+    }
+    const verdict =
+      summary.checked === 0
+        ? `no ${noun[1]} to check`
+        : summary.notSurvivable.length === 0
+          ? `every ${noun[0]} is survivable (${summary.checked} checked)`
+          : `${summary.notSurvivable.length} of ${plural(summary.checked, noun[0], noun[1])} not survivable: ${summary.notSurvivable.join(", ")}`;
+    return `${title}\n${table(rows)}\n${verdict}`;
+  };
+  return [
+    section("host", "Single-server failures", report.serverFailures, ["single-server failure", "single-server failures"]),
+    section("site", "Site losses", report.siteLosses, ["site loss", "site losses"]),
+  ].join("\n\n");
 }

@@ -9,7 +9,7 @@ import type { ProtectionModel } from "../model/protection";
 import type { Inventory } from "./types";
 
 export type { FailureSpec, Inventory, PlanKind, PlanOptions, PlanRequest, SlaMode } from "./types";
-export type { ScenarioResult, SurvivabilityReport } from "./check";
+export type { ScenarioResult, ScopeSummary, SurvivabilityReport } from "./check";
 export { lowerBound, listSchedule, serialSeconds, type BoundOptions, type ConcurrencyMode, type LowerBound, type Schedule } from "./estimate";
 export { DependencyCycleError } from "./order";
 export { hmcKey, storageKey, systemKey, viosKey, STORAGE_KINDS, stepSeconds } from "./steps";

@@ -22,6 +22,7 @@ import type { ExecutionMode, RetryPolicy, RunEvent, RunResult, SlaPolicy } from 
 import { report } from "../report/report";
 import type { ReportFormat } from "../report/write";
 import { rehearsePlan } from "./rehearse";
+import { plural } from "../text";
 
 export interface StackTarget {
   /** Stack name; read live through Pulumi from `cwd`. */
@@ -238,7 +239,7 @@ function unfinishedRunError(run: RunSummary, stack: string): UnfinishedRunError 
   let inFlight = "";
   try {
     const steps = [...replayJournal(readJournal(run.journalFile).records).steps.values()].filter((s) => s.status === "started").length;
-    inFlight = `, ${steps} step(s) begun without a journaled end`;
+    inFlight = `, ${plural(steps, "step")} begun without a journaled end`;
   } catch (err) {
     inFlight = `, its journal unreadable: ${err instanceof Error ? err.message.split("\n").pop()?.trim() : String(err)}`;
   }

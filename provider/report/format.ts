@@ -19,10 +19,6 @@ export function escapeCell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 export const VERDICT_TEXT: Readonly<Record<string, string>> = {
   within: "within budget",
   over: "over budget",

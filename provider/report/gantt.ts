@@ -8,6 +8,7 @@ import type { RunReport, StepRecord } from "../generated/report";
 import { duration, escapeHtml } from "./format";
 import { compareLanes, parseLaneKey } from "./lanes";
 import { KIND_ORDER, kindClass } from "./palette";
+import { plural } from "../text";
 
 export interface GanttOptions {
   /** Total width of the SVG in pixels. @default 1120 */
@@ -121,14 +122,14 @@ export function renderGantt(report: RunReport, options: GanttOptions = {}): stri
     if (index % 2 === 0) body.push(`<rect class="stripe" x="0" y="${y - LANE_GAP / 2}" width="${width}" height="${height + LANE_GAP}"/>`);
     const title = lane.family === "system" ? lane.name : `${lane.family === "storage" ? "storage " : ""}${lane.name}`;
     body.push(`<text class="lane" x="8" y="${y + 15}">${escapeHtml(title.length > 22 ? `${title.slice(0, 21)}…` : title)}</text>`);
-    const sub = [...(systems > 1 ? [`${systems} systems`] : []), vms > 0 ? `${vms} VM${vms === 1 ? "" : "s"}` : `${laneBars.length} steps`, `peak ${peak}`].join(" · ");
+    const sub = [...(systems > 1 ? [plural(systems, "system")] : []), vms > 0 ? plural(vms, "VM") : plural(laneBars.length, "step"), `peak ${peak}`].join(" · ");
     body.push(`<text class="sub" x="8" y="${y + 29}">${sub}</text>`);
     if (aggregate) body.push(...aggregateLane(laneBars, y, height, span, x, plotWidth));
     else
       laneBars.forEach((b, i) => {
         const w = Math.max(1, x(b.end) - x(b.start));
         const cls = `${kindClass(b.step.kind)}${b.step.status === "failed" ? " failbar" : ""}${b.open ? " open" : ""}`;
-        const tip = `${b.step.id} · ${b.step.kind} · ${round1(b.start)}–${round1(b.end)} s${b.step.attempts > 1 ? ` · ${b.step.attempts} attempts` : ""}${b.step.error ? ` · ${b.step.error}` : ""}`;
+        const tip = `${b.step.id} · ${b.step.kind} · ${round1(b.start)}–${round1(b.end)} s${b.step.attempts > 1 ? ` · ${plural(b.step.attempts, "attempt")}` : ""}${b.step.error ? ` · ${b.step.error}` : ""}`;
         body.push(
           `<rect class="${cls}" x="${round1(x(b.start))}" y="${y + 3 + rows[i] * rowHeight}" width="${round1(w)}" height="${Math.max(2, rowHeight - 1)}"><title>${escapeHtml(tip)}</title></rect>`,
         );
@@ -156,13 +157,13 @@ export function renderGantt(report: RunReport, options: GanttOptions = {}): stri
     if (labelRow < 0) labelRow = rowRight.length;
     rowRight[labelRow] = lx + half;
     const ly = plotBottom + 14 + labelRow * 14;
-    const tip = all ? `SLA level ${level.slaLevel}: all ${level.vms} VMs up at ${duration(level.lastUpSeconds)}` : `SLA level ${level.slaLevel}: ${level.up} of ${level.vms} VMs up, the last at ${duration(level.lastUpSeconds)}`;
+    const tip = all ? `SLA level ${level.slaLevel}: all ${plural(level.vms, "VM")} up at ${duration(level.lastUpSeconds)}` : `SLA level ${level.slaLevel}: ${level.up} of ${plural(level.vms, "VM")} up, the last at ${duration(level.lastUpSeconds)}`;
     marks.push(`<line class="sla${all ? "" : " partial"}" x1="${round1(lx)}" y1="${AXIS_HEIGHT - 6}" x2="${round1(lx)}" y2="${ly - 10}"/>`);
     marks.push(`<text class="slalabel${all ? "" : " partial"}" x="${round1(lx)}" y="${ly}">${escapeHtml(text)}<title>${escapeHtml(tip)}</title></text>`);
   }
   const height = plotBottom + 26 + rowRight.length * 14;
   return [
-    `<svg class="gantt" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Timeline of ${report.steps.length} steps in ${lanes.length} lanes">`,
+    `<svg class="gantt" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Timeline of ${plural(report.steps.length, "step")} in ${plural(lanes.length, "lane")}">`,
     ...body,
     ...axis,
     ...marks,
@@ -258,7 +259,7 @@ export function renderRtoChart(report: RunReport, width = 1120): string {
   const top = 24;
   const height = top + groups.length * rowHeight + 10;
   const out: string[] = [
-    `<svg class="rto" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="RTO of ${groups.length} groups against their budgets">`,
+    `<svg class="rto" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="RTO of ${plural(groups.length, "group")} against their budgets">`,
   ];
   for (let t = 0; t <= span + 1e-9; t += step) {
     out.push(`<line class="grid" x1="${round1(x(t))}" y1="${top - 4}" x2="${round1(x(t))}" y2="${height - 6}"/>`);

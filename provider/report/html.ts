@@ -2,7 +2,8 @@
 // mailed, attached to a change record or opened on an air-gapped console.
 
 import type { RunReport, VmOutcome } from "../generated/report";
-import { duration, escapeHtml, plural, VERDICT_TEXT } from "./format";
+import { duration, escapeHtml, VERDICT_TEXT } from "./format";
+import { plural } from "../text";
 import { renderGantt, renderRtoChart, type GanttOptions } from "./gantt";
 import { KIND_ORDER, kindClass, kindCss } from "./palette";
 import { cleanupSummary, statsByKind } from "./stats";
@@ -191,7 +192,7 @@ export function renderHtml(report: RunReport, options: HtmlOptions = {}): string
   const rank = { failed: 0, unplaced: 1, notFinished: 2, restarted: 3 };
   const vms = [...report.vms].sort((a, b) => rank[a.outcome] - rank[b.outcome] || b.slaLevel - a.slaLevel || (a.restartSeconds ?? 0) - (b.restartSeconds ?? 0));
   const vmTable = table(["LPAR", "Name", "Group", "SLA", "Source", "Target", "Outcome", "Up at", "Reason"], vms.map(vmRow), [3, 7]);
-  if (vms.length > OPEN_VM_TABLE_LIMIT) parts.push(`<details><summary>Show all ${vms.length} VMs (problems first)</summary>${vmTable}</details>`);
+  if (vms.length > OPEN_VM_TABLE_LIMIT) parts.push(`<details><summary>Show all ${plural(vms.length, "VM")} (problems first)</summary>${vmTable}</details>`);
   else parts.push(vmTable);
 
   parts.push(`<footer>pulumi-vm-recovery report · run ${escapeHtml(report.runId)}${options.generatedAt ? ` · generated ${escapeHtml(options.generatedAt)}` : ""}</footer>`);

@@ -2,7 +2,8 @@
 // Short by design: totals, groups, SLA levels, what failed; the per-step detail is in the JSON.
 
 import type { RunReport } from "../generated/report";
-import { duration, escapeCell, plural, VERDICT_TEXT } from "./format";
+import { duration, escapeCell, VERDICT_TEXT } from "./format";
+import { plural } from "../text";
 import { cleanupSummary, statsByKind } from "./stats";
 
 /** VMs listed by name in the "did not come up" section before it only counts the rest. */

@@ -3,6 +3,7 @@
 import type { RunReport, StepRecord } from "../generated/report";
 import groupBy from "lodash/groupBy";
 import { median } from "./format";
+import { plural } from "../text";
 
 export interface KindStats {
   readonly kind: string;
@@ -36,5 +37,5 @@ export function statsByKind(steps: readonly StepRecord[]): KindStats[] {
 export function cleanupSummary(report: RunReport): string {
   const byPlan = report.steps.filter((s) => (s.kind === "DeleteDrillLpar" || s.kind === "DeleteFlashCopyGroup") && s.status === "succeeded").length;
   const swept = report.cleanup?.removed.length ?? 0;
-  return `the drill's cleanup steps removed ${byPlan} object(s)${swept > 0 ? `, the final sweep ${swept} more` : ", the final sweep found nothing"}`;
+  return `the drill's cleanup steps removed ${plural(byPlan, "object")}${swept > 0 ? `, the final sweep ${swept} more` : ", the final sweep found nothing"}`;
 }

@@ -1,4 +1,4 @@
 // Reading protection back from Pulumi stack state.
-export { loadProtectionModel, refreshStack, type LiveStackSource, type PulumiAccess, type RefreshResult, type StackFileSource, type StackSource } from "./load";
+export { formatRefresh, loadProtectionModel, refreshChanges, refreshStack, type LiveStackSource, type PulumiAccess, type RefreshResult, type StackFileSource, type StackSource } from "./load";
 export { protectionModelFromDeployment, type ExportedDeployment, type ExportedResource, type LoadedProtection, type LoadedResource } from "./model";
 export { revealSecrets } from "./secrets";

@@ -5,7 +5,8 @@
 import * as fs from "fs";
 import { LocalWorkspace, type PulumiCommand } from "@pulumi/pulumi/automation";
 import { ValidationError } from "../errors";
-import { protectionModelFromDeployment, type ExportedDeployment, type LoadedProtection } from "./model";
+import { plural } from "../text";
+import { protectionModelFromDeployment, type ExportedDeployment, type ExportedResource, type LoadedProtection } from "./model";
 
 export interface LiveStackSource {
   /** Stack name (`dev`, or `org/project/dev`). */
@@ -62,19 +63,86 @@ export async function loadProtectionModel(source: StackSource, access: PulumiAcc
 }
 
 export interface RefreshResult {
-  /** Resource counts by operation (same, update, delete...) as the engine reports them. */
+  /**
+   * Resource counts by what the refresh did to each (`same`, `update`, `delete`), found by
+   * comparing the stack's state before and after it: `update` when its inputs or outputs changed.
+   */
   readonly changes: Record<string, number>;
+  /** Names of the resources whose inputs or outputs the refresh changed, in state order. */
+  readonly changed: readonly string[];
+  /** Names of the resources the refresh found gone. */
+  readonly deleted: readonly string[];
+  /**
+   * The engine's own summary, kept for reference: it counts a resource `same` when the
+   * provider's diff of its inputs finds nothing, even when the refresh changed its outputs
+   * (where the VMs run, their readiness): exactly what a refresh after a failover changes.
+   */
+  readonly engineChanges: Record<string, number>;
+}
+
+/** Canonical JSON (object keys sorted), for comparing state values. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+function resourceName(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+/**
+ * What a refresh changed, from the stack's state before and after it: every resource of
+ * `before` but the providers is `same` (inputs and outputs equal), `update` (either changed) or
+ * `delete` (gone).
+ */
+export function refreshChanges(before: ExportedDeployment, after: ExportedDeployment): Omit<RefreshResult, "engineChanges"> {
+  const keyOf = (r: ExportedResource) => `${r.urn}${r.delete ? " (pending delete)" : ""}`;
+  const now = new Map((after.resources ?? []).map((r) => [keyOf(r), r]));
+  const changed: string[] = [];
+  const deleted: string[] = [];
+  let same = 0;
+  // Provider resources are the engine's plumbing, not counted (as the engine's summary does not).
+  for (const r of (before.resources ?? []).filter((x) => !x.type.startsWith("pulumi:providers:"))) {
+    const n = now.get(keyOf(r));
+    if (!n) deleted.push(resourceName(r.urn));
+    else if (canonical(r.inputs ?? {}) !== canonical(n.inputs ?? {}) || canonical(r.outputs ?? {}) !== canonical(n.outputs ?? {})) changed.push(resourceName(r.urn));
+    else same++;
+  }
+  const changes: Record<string, number> = {};
+  if (same) changes.same = same;
+  if (changed.length) changes.update = changed.length;
+  if (deleted.length) changes.delete = deleted.length;
+  return { changes, changed, deleted };
 }
 
 /**
  * Runs `pulumi refresh` on the stack, so the resources' outputs show where the VMs run now
- * (after a failover or failback) and what drifted. Changes nothing on the hardware.
+ * (after a failover or failback) and what drifted. Changes nothing on the hardware. What
+ * changed is counted from the state before and after (see `RefreshResult.engineChanges` for why
+ * the engine's summary is not enough).
  */
 export async function refreshStack(
   source: LiveStackSource,
   access: PulumiAccess & { onOutput?: (line: string) => void } = {},
 ): Promise<RefreshResult> {
   const stack = await selectStack(source, access);
+  const deploymentOf = async () => ((await stack.exportStack()) as { deployment?: ExportedDeployment }).deployment ?? {};
+  const before = await deploymentOf();
   const result = await stack.refresh({ onOutput: access.onOutput, color: "never" });
-  return { changes: { ...(result.summary.resourceChanges ?? {}) } };
+  return { ...refreshChanges(before, await deploymentOf()), engineChanges: { ...(result.summary.resourceChanges ?? {}) } };
+}
+
+/** One line for the terminal: how many resources the refresh changed, and which. */
+export function formatRefresh(refresh: Pick<RefreshResult, "changes" | "changed" | "deleted">): string {
+  const total = Object.values(refresh.changes).reduce((a, b) => a + b, 0);
+  const parts: string[] = [];
+  const names = (list: readonly string[]) => (list.length <= 10 ? list.join(", ") : `${list.slice(0, 10).join(", ")}, ... ${list.length - 10} more`);
+  if (refresh.changed.length) parts.push(`${refresh.changed.length} changed (${names(refresh.changed)})`);
+  if (refresh.deleted.length) parts.push(`${refresh.deleted.length} gone (${names(refresh.deleted)})`);
+  parts.push(`${refresh.changes.same ?? 0} same`);
+  const followUp = refresh.changed.length ? "; the stack's own outputs follow at the next `pulumi up`" : "";
+  return `stack refreshed: ${plural(total, "resource")}: ${parts.join(", ")}${followUp}`;
 }

@@ -10,6 +10,7 @@ import addFormats from "ajv-formats";
 import { ValidationError, type ValidationIssue } from "../errors";
 import { isSecretName } from "../executor/redact";
 import { OUTPUT_VALUE_SIG, SECRET_SIG, SIG_KEY } from "../plugin/wire";
+import { plural } from "../text";
 
 export type { ValidationIssue } from "../errors";
 
@@ -324,11 +325,11 @@ function formatOne(e: ErrorObject, data: unknown, root: string): ValidationIssue
     case "pattern":
       return { path: p, message: `\`${p}\` must match ${String(params.pattern)}${hint}, got ${got}` };
     case "minLength":
-      return { path: p, message: `\`${p}\` must have at least ${String(params.limit)} character(s), got ${got}` };
+      return { path: p, message: `\`${p}\` must have at least ${plural(Number(params.limit), "character")}, got ${got}` };
     case "minItems":
-      return { path: p, message: `\`${p}\` must have at least ${String(params.limit)} item(s), got ${got}` };
+      return { path: p, message: `\`${p}\` must have at least ${plural(Number(params.limit), "item")}, got ${got}` };
     case "maxItems":
-      return { path: p, message: `\`${p}\` must have at most ${String(params.limit)} item(s), got ${got}` };
+      return { path: p, message: `\`${p}\` must have at most ${plural(Number(params.limit), "item")}, got ${got}` };
     case "discriminator":
       return { path: p, message: `\`${p}\` needs a valid \`${String(params.tag)}\` field, got ${got}` };
     default:

@@ -65,9 +65,12 @@ describe("examples/basic after a failover", function () {
     const hostsNow = await simLpars(simDir);
     for (const vm of FAILED_HOST_VMS) assert.match(hostsNow.get(vm)!.host, /^b-0\d$/, `${vm} did not restart at site-b`);
     // WHEN the failover command's refresh runs
-    await refreshStack({ stack: "dev", cwd: dir }, access);
+    const refreshed = await refreshStack({ stack: "dev", cwd: dir }, access);
     // THEN the groups' outputs in the state show where the VMs run now (stack outputs follow at the next up)
     const state = stateFile(engine, "vmr-basic", "dev");
+    // AND the refresh's count says the groups whose VMs moved changed, though their inputs did not
+    for (const g of ["db", "app"]) assert.ok(refreshed.changed.includes(g), `${g} not counted as changed: ${JSON.stringify(refreshed)}`);
+    assert.equal(refreshed.changes.update, refreshed.changed.length);
     assert.deepEqual(stateResource(state, "db").outputs.currentSites, ["site-a", "site-b"]);
     const db1 = (stateResource(state, "db").outputs.members as { lpar: string; site: string }[]).find((m) => m.lpar === "db-1")!;
     assert.equal(db1.site, "site-b");

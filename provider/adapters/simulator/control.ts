@@ -16,6 +16,7 @@ import { resolveStateDir } from "./index";
 import { presetTopology, PRESETS } from "./presets";
 import type { StateStore } from "./store";
 import { newPersistedState, persistedFromState, stateFromPersisted, type SimState } from "./state";
+import { plural } from "../../text";
 
 export interface SimInitOptions {
   /** A YAML or JSON file, `preset:NAME`, or a topology object. */
@@ -175,7 +176,7 @@ export function formatStatus(st: SimStatus): string {
   return [
     `state:              ${st.stateDir}`,
     `simulated time:     ${st.simulatedSeconds.toFixed(1)} s since init (time scale ${st.timeScale} wall ms per simulated ms)`,
-    `sites:              ${st.sites.map((x) => `${x.name} (${x.managedSystems} systems, ${x.storageSystems} storage)`).join(", ")}`,
+    `sites:              ${st.sites.map((x) => `${x.name} (${plural(x.managedSystems, "system")}, ${x.storageSystems} storage)`).join(", ")}`,
     `managed systems:    ${formatCounts(st.managedSystemsByState)}`,
     `LPARs:              ${formatCounts(st.lparsByState)}`,
     `volumes:            ${st.volumes}`,
@@ -267,7 +268,7 @@ export function parseFaultFlags(flags: { transient?: string; permanent?: string[
     faults.hostCrashes = flags.crash.map((c) => {
       const at = c.lastIndexOf("@");
       const seconds = Number(c.slice(at + 1));
-      if (at <= 0 || !Number.isFinite(seconds)) issues.push({ path: "--crash", message: `\`--crash\` must be HOST@SECONDS, e.g. sys-a-01@600, got ${JSON.stringify(c)}` });
+      if (at <= 0 || !Number.isFinite(seconds)) issues.push({ path: "--crash", message: `\`--crash\` must be HOST@SECONDS, e.g. a-01@600, got ${JSON.stringify(c)}` });
       return { host: c.slice(0, at), atSeconds: seconds };
     });
   }

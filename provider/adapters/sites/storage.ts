@@ -15,6 +15,7 @@ import type { FlashCopyRequest, MapRequest, StorageAdapter, StorageInventory } f
 import { storageKey } from "../svc/context";
 import type { SvcStorageAdapter } from "../svc/adapter";
 import { isUnreachable, unreachableError } from "./reachability";
+import { plural } from "../../text";
 
 export interface SvcMember {
   /** The connection's name (`storage[i].name`), unique among the members. */
@@ -101,7 +102,7 @@ export class MultiSvcStorageAdapter implements StorageAdapter {
       for (const v of named) volumes.add(v, m.name);
       this.log.warn(
         `storage system ${id} (connection ${m.name}, site ${m.site}) cannot be reached: it is reported offline, ` +
-          `with the ${named.length} volume(s) its partners' remote-copy relationships name`,
+          `with the ${plural(named.length, "volume")} its partners' remote-copy relationships name`,
       );
     }
     const out: StorageInventory = { storageSystems, volumes: volumes.values(), hostMappings, consistencyGroups, flashCopyGroups: flashCopyGroups.values() };

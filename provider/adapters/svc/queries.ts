@@ -5,6 +5,7 @@
 import { AdapterError } from "../../errors";
 import type { AdapterLog } from "../http/log";
 import type { CommandParams, SvcSession } from "./session";
+import { plural } from "../../text";
 
 export type SvcRecord = Readonly<Record<string, string>>;
 
@@ -66,7 +67,7 @@ export class SvcQueries {
         for (const r of await this.filtered(command, `name=${prefix}`, operation, command, extra)) byId.set(r.id ?? r.name, r);
         continue;
       }
-      if (part.length >= this.maxObjects) this.log.warn(`${command} name=${prefix}*: ${part.length} objects in one answer (limit ${this.maxObjects})`);
+      if (part.length >= this.maxObjects) this.log.warn(`${command} name=${prefix}*: ${plural(part.length, "object")} in one answer (limit ${this.maxObjects})`);
       // Filters may ignore case, so slices can overlap: keep each object once.
       for (const r of part) byId.set(r.id ?? r.name, r);
     }
@@ -78,7 +79,7 @@ export class SvcQueries {
     const byId = new Map<string, SvcRecord>();
     for (const filter of filters) {
       const part = await this.filtered(command, filter, operation, command, extra);
-      if (part.length >= this.maxObjects) this.log.warn(`${command} ${filter}: ${part.length} objects in one answer (limit ${this.maxObjects}): narrow the filter`);
+      if (part.length >= this.maxObjects) this.log.warn(`${command} ${filter}: ${plural(part.length, "object")} in one answer (limit ${this.maxObjects}): narrow the filter`);
       for (const r of part) byId.set(r.id ?? r.name, r);
     }
     return [...byId.values()];

@@ -1,6 +1,6 @@
 // `vmr check`: the paper's daily N-1 check. For every host and every site in turn, could all
 // of its protected LPARs restart elsewhere within their RTO budgets? Prints the matrix and exits
-// 1 when some single failure is not survivable.
+// 1 when some single-server failure or site loss is not survivable (each counted apart).
 
 import type { Command } from "commander";
 import { checkStack, notSurvivable } from "../../live/planning";
@@ -8,8 +8,8 @@ import { formatSurvivability } from "../../planner/format";
 import { addStackFlags, type StackFlags } from "./plan";
 
 export function register(program: Command): void {
-  addStackFlags(program.command("check").description("N-1 check: can every single host or site failure be recovered within the RTO budgets?"))
-    .option("--json", "print the matrix as JSON", false)
+  addStackFlags(program.command("check").description("N-1 check: can every single-server failure, and every site loss, be recovered within the RTO budgets? (counted apart)"))
+    .option("--json", "print the matrix as JSON: scenarios, with serverFailures and siteLosses counted apart", false)
     .addHelpText("after", "\nExamples:\n  vmr check --stack dev\n  vmr check --stack-file state.json --json")
     .action(async (opts: StackFlags & { json: boolean }) => {
       const report = await checkStack({ stack: opts.stack, cwd: opts.cwd, stackFile: opts.stackFile, options: { slaMode: opts.sla } });

@@ -5,6 +5,7 @@ import * as path from "path";
 import type { Command } from "commander";
 import { demo } from "../../demo/demo";
 import { createProgress, type Progress } from "../progress";
+import { plural } from "../../text";
 
 export function register(program: Command): void {
   program
@@ -35,7 +36,7 @@ export function register(program: Command): void {
           if (opts.verbose || /^building|failed/.test(line)) out.write(`          ${line}\n`);
         },
         onPlan: (plan) => {
-          out.write(`          plan: ${plan.placements.length} VMs onto ${new Set(plan.placements.map((p) => p.target)).size} systems, ${plan.steps.length} steps, estimated ${Math.round(plan.estimate.makespanSeconds)} s (simulated)\n`);
+          out.write(`          plan: ${plural(plan.placements.length, "VM")} onto ${plural(new Set(plan.placements.map((p) => p.target)).size, "system")}, ${plural(plan.steps.length, "step")}, estimated ${Math.round(plan.estimate.makespanSeconds)} s (simulated)\n`);
           bars = createProgress(plan);
         },
         onEvent: (event) => bars?.onEvent(event),

@@ -10,6 +10,7 @@ import { drill } from "../../drill/run";
 import { duration } from "../../report/format";
 import type { StackSource } from "../../stack";
 import { createProgress, type Progress } from "../progress";
+import { plural } from "../../text";
 
 interface DrillFlags {
   stack?: string;
@@ -48,7 +49,7 @@ export function register(program: Command): void {
     .addOption(new Option("--sla <policy>", "SLA ordering").choices(SLA_POLICIES as string[]))
     .addHelpText(
       "after",
-      "\nExamples:\n  vmr drill --stack dev --cwd examples/basic\n  vmr drill --stack dev --drill-file examples/drills/site-loss.yaml\n  vmr drill --stack dev --group databases --group web\n  vmr drill --stack dev --cleanup",
+      "\nExamples:\n  vmr drill --stack dev --cwd examples/basic\n  vmr drill --stack dev --drill-file examples/drills/site-loss.yaml\n  vmr drill --stack dev --group db --group app\n  vmr drill --stack dev --cleanup",
     )
     .action(async (opts: DrillFlags) => {
       const source = sourceOf(opts);
@@ -57,8 +58,8 @@ export function register(program: Command): void {
       const out = process.stdout;
       if (opts.cleanup) {
         const r = await drillCleanup({ source, runsDir, onRemoved: (what) => out.write(`removed ${what}\n`) });
-        if (r.runs.length > 0) out.write(`looked at unfinished drill run(s): ${r.runs.join(", ")}\n`);
-        if (r.complete) out.write(r.removed.length === 0 ? "nothing left to clean up\n" : `cleanup complete: ${r.removed.length} object(s) removed\n`);
+        if (r.runs.length > 0) out.write(`looked at unfinished drill ${r.runs.length === 1 ? "run" : "runs"}: ${r.runs.join(", ")}\n`);
+        if (r.complete) out.write(r.removed.length === 0 ? "nothing left to clean up\n" : `cleanup complete: ${plural(r.removed.length, "object")} removed\n`);
         else {
           out.write(`cleanup incomplete; still there:\n${r.leftovers.map((l) => `  - ${l}\n`).join("")}`);
           process.exitCode = 1;

@@ -12,7 +12,7 @@ export function register(program: Command): void {
       .command("failback")
       .description("Return failed-over VMs home: reverse replication (reprotect), then a planned move back, journaled like a failover."),
   )
-    .addHelpText("after", "\nExamples:\n  vmr failback --stack dev --dry-run\n  vmr failback --stack dev --group payments --yes")
+    .addHelpText("after", "\nExamples:\n  vmr failback --stack dev --dry-run\n  vmr failback --stack dev --group app --yes")
     .action(async (flags: RecoveryFlags) => {
       const progress: { current?: Progress } = {};
       const interrupt = stopOnInterrupt();

@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .option("--retry-failed", "with --resume: run the failed steps again", false)
     .addHelpText(
       "after",
-      "\nExamples:\n  vmr failover --stack dev --failed-host sys-a-01 --dry-run\n  vmr failover --stack dev --failed-site A --yes\n  vmr failover --stack dev --planned --failed-host sys-a-02\n  vmr failover --stack dev --resume\n  vmr failover --stack dev --failed-site A --discard-unfinished 20260105T100000Z-3f2a",
+      "\nExamples:\n  vmr failover --stack dev --failed-host a-01 --dry-run\n  vmr failover --stack dev --failed-site site-a --yes\n  vmr failover --stack dev --planned --failed-host a-02\n  vmr failover --stack dev --resume\n  vmr failover --stack dev --failed-site site-a --discard-unfinished 20260105T100000Z-3f2a",
     )
     .action(async (flags: FailoverFlags) => {
       // ValidationError, not commander's InvalidArgumentError: thrown from an action, the latter

@@ -36,7 +36,7 @@ export function register(program: Command): void {
     .option("--json", "print the plan as JSON (schemas/plan.schema.json)", false)
     .addHelpText(
       "after",
-      "\nExamples:\n  vmr plan --stack dev --failed-host sys-A-00001 sys-A-00002\n  vmr plan --stack-file state.json --failed-site A --json > plan.json\n  vmr plan --stack dev --kind drill --group payments",
+      "\nExamples:\n  vmr plan --stack dev --failed-host a-01 a-02\n  vmr plan --stack-file state.json --failed-site site-a --json > plan.json\n  vmr plan --stack dev --kind drill --group db",
     )
     .action(async (opts: StackFlags & { failedHost?: string[]; failedSite?: string; group?: string[]; kind: PlanKind; json: boolean }) => {
       if (opts.failedHost && opts.failedSite) {

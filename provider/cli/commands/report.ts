@@ -4,6 +4,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import { listRuns, defaultRunsDir } from "../../executor/run-store";
 import { report } from "../../report/report";
 import { REPORT_FORMATS, type ReportFormat } from "../../report/write";
+import { plural } from "../../text";
 
 function parseFormats(value: string): ReportFormat[] {
   const formats = value.split(",").map((f) => f.trim()).filter(Boolean);
@@ -37,7 +38,7 @@ export function register(program: Command): void {
       }
       const written = await report({ run, runsDir: opts.runsDir, outDir: opts.out, formats: opts.format, timeScale: opts.timeScale });
       const r = written.report;
-      process.stdout.write(`${r.kind} ${r.runId}: ${r.status}, ${r.vms.length} VMs, makespan ${r.makespanSeconds.toFixed(1)} s\n`);
+      process.stdout.write(`${r.kind} ${r.runId}: ${r.status}, ${plural(r.vms.length, "VM")}, makespan ${r.makespanSeconds.toFixed(1)} s\n`);
       for (const [format, file] of Object.entries(written.files)) process.stdout.write(`  ${format.padEnd(4)} ${file}\n`);
     });
 }

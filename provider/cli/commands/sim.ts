@@ -3,6 +3,7 @@
 
 import { InvalidArgumentError, type Command } from "commander";
 import { formatStatus, parseFaultFlags, simFailHost, simFailSite, simInit, simRepair, simSetFaults, simStatus } from "../../adapters/simulator/control";
+import { plural } from "../../text";
 
 function parseSeed(value: string): number {
   const n = Number(value);
@@ -22,13 +23,13 @@ export function register(program: Command): void {
     .option("--state <dir>", STATE_HELP)
     .option("--seed <n>", "seed of the latency and fault draws (and of a preset's generator)", parseSeed)
     .option("--force", "replace an existing state directory", false)
-    .addHelpText("after", "\nExamples:\n  vmr sim init --topology preset:small\n  vmr sim init --topology datacenter.yaml --state ./dc --seed 7 --force")
+    .addHelpText("after", "\nExamples:\n  vmr sim init --topology preset:small\n  vmr sim init --topology examples/basic/topology.yaml --state ./dc --seed 7 --force")
     .action(async (opts: { topology: string; state?: string; seed?: number; force: boolean }) => {
       const started = Date.now();
       const r = await simInit({ topology: opts.topology, stateDir: opts.state, seed: opts.seed, force: opts.force });
       process.stdout.write(
-        `created ${r.stateDir}: ${r.sites} sites, ${r.managedSystems} managed systems, ${r.lpars} LPARs, ${r.volumes} volumes, ` +
-          `${r.hostMappings} host mappings, ${r.consistencyGroups} consistency groups (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+        `created ${r.stateDir}: ${plural(r.sites, "site")}, ${plural(r.managedSystems, "managed system")}, ${plural(r.lpars, "LPAR")}, ${plural(r.volumes, "volume")}, ` +
+          `${plural(r.hostMappings, "host mapping")}, ${plural(r.consistencyGroups, "consistency group")} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
       );
     });
 
@@ -57,7 +58,7 @@ export function register(program: Command): void {
     .option("--state <dir>", STATE_HELP)
     .action(async (name: string, opts: { state?: string }) => {
       const r = await simFailSite(name, { stateDir: opts.state });
-      process.stdout.write(`failed ${r.managedSystems.length} managed systems and ${r.storageSystems.length} storage systems of ${name}\n`);
+      process.stdout.write(`failed ${plural(r.managedSystems.length, "managed system")} and ${plural(r.storageSystems.length, "storage system")} of ${name}\n`);
     });
 
   sim
@@ -66,7 +67,7 @@ export function register(program: Command): void {
     .option("--state <dir>", STATE_HELP)
     .action(async (name: string, opts: { state?: string }) => {
       const r = await simRepair(name, { stateDir: opts.state });
-      process.stdout.write(`repaired ${r.managedSystems.length} managed systems and ${r.storageSystems.length} storage systems\n`);
+      process.stdout.write(`repaired ${plural(r.managedSystems.length, "managed system")} and ${plural(r.storageSystems.length, "storage system")}\n`);
     });
 
   sim
@@ -74,9 +75,9 @@ export function register(program: Command): void {
     .description("Replace the injected faults of a live simulator (the flags given are the new set; none clears them).")
     .option("--state <dir>", STATE_HELP)
     .option("--transient <probability>", "probability that an operation fails with a transient error (seeded)")
-    .option("--permanent <op:objectId...>", "operations that always fail, e.g. remoteRestart:lpar-00017")
-    .option("--crash <host@seconds...>", "a managed system crashes this many simulated seconds after init, e.g. sys-a-01@600")
-    .addHelpText("after", "\nExamples:\n  vmr sim faults --transient 0.05 --permanent remoteRestart:lpar-00017\n  vmr sim faults   (clears them)")
+    .option("--permanent <op:objectId...>", "operations that always fail, e.g. remoteRestart:db-1")
+    .option("--crash <host@seconds...>", "a managed system crashes this many simulated seconds after init, e.g. a-01@600")
+    .addHelpText("after", "\nExamples:\n  vmr sim faults --transient 0.05 --permanent remoteRestart:db-1 --crash a-02@600\n  vmr sim faults   (clears them)")
     .action(async (opts: { state?: string; transient?: string; permanent?: string[]; crash?: string[] }) => {
       const faults = parseFaultFlags(opts);
       await simSetFaults(faults, { stateDir: opts.state });

@@ -27,6 +27,7 @@ import {
 } from "./common";
 import { discoveryIssues, RULES } from "./group-rules";
 import { homesOf, recordHomes, type LparHome } from "./homes";
+import { plural } from "../../text";
 
 export interface GroupTarget {
   site: string;
@@ -178,7 +179,7 @@ export function assess(g: GroupInputs, compute: ComputeInventory, storage: Stora
         lpars: ids,
         missingProcessorUnits: processorUnits,
         missingMemoryGb: memoryGb,
-        message: `recovery target ${g.recoveryTarget} (${target.systems.join(", ")}) cannot hold ${ids.length} VM(s) (${ids.join(", ")}): ${how}; add systems, lower the reserve or free capacity`,
+        message: `recovery target ${g.recoveryTarget} (${target.systems.join(", ")}) cannot hold ${plural(ids.length, "VM")} (${ids.join(", ")}): ${how}; add systems, lower the reserve or free capacity`,
       });
     }
   }

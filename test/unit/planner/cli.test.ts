@@ -95,7 +95,7 @@ describe("vmr plan / vmr check", function () {
     const site = presetTopology("small").sites[0].name;
     const r = vmr(["plan", "--stack-file", file, "--failed-site", site]);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /group pg-\S+: estimated RTO \d+ s of 3600 s -> within/);
+    assert.match(r.stdout, /group pg-\S+ \(SLA 2\): estimated RTO \d+ s of 3600 s -> within/);
     assert.match(r.stdout, /LPAR\s+level\s+from\s+to\s+volumes/);
   });
 

@@ -132,7 +132,7 @@ describe("recovery functions: the end of a run and an interrupted previous run",
       assert.ok(err instanceof UnfinishedRunError);
       assert.ok(err instanceof ValidationError);
       assert.deepEqual([err.stackName, err.runId, err.startedAt], ["dev", runId, startedAt]);
-      assert.match(err.message, new RegExp(`stack dev has an interrupted run: ${runId} \\(failover, started ${startedAt}, 1 step\\(s\\) begun without a journaled end\\)`));
+      assert.match(err.message, new RegExp(`stack dev has an interrupted run: ${runId} \\(failover, started ${startedAt}, 1 step begun without a journaled end\\)`));
       assert.match(err.message, new RegExp(`\`vmr failover --resume ${runId}\``));
       assert.match(err.message, new RegExp(`\`--discard-unfinished ${runId}\``));
       return true;

@@ -61,7 +61,7 @@ describe("vmr sim", function () {
     // WHEN site-a is lost THEN its systems are in Error and its replication is cut off
     const lost = vmr(["sim", "fail-site", "site-a"], env);
     assert.equal(lost.status, 0, lost.stderr);
-    assert.match(lost.stdout, /failed 3 managed systems and 1 storage systems of site-a/);
+    assert.match(lost.stdout, /failed 3 managed systems and 1 storage system of site-a/);
     const down = status();
     assert.deepEqual(down.managedSystemsByState, { Error: 3, Operating: 3 });
     assert.ok(!("consistent_synchronized" in down.consistencyGroupsByState), JSON.stringify(down.consistencyGroupsByState));
@@ -73,7 +73,7 @@ describe("vmr sim", function () {
     // WHEN site-a is repaired THEN every system operates again
     const repaired = vmr(["sim", "repair", "site-a"], env);
     assert.equal(repaired.status, 0, repaired.stderr);
-    assert.match(repaired.stdout, /repaired 3 managed systems and 1 storage systems/);
+    assert.match(repaired.stdout, /repaired 3 managed systems and 1 storage system/);
     assert.deepEqual(status().managedSystemsByState, { Operating: 6 });
   });
 });
