@@ -1,5 +1,7 @@
-// A planned move switches a consistency group as a whole: every volume of it becomes read-only on
-// the side it leaves, so every LPAR writing to it must stop first and start on the other side.
+// A planned move switches a consistency group as a whole, and a failover fails it over whole:
+// every volume of it becomes read-only (switch) or stops replicating (failover) on the side it
+// leaves, so every LPAR writing to it must stop first and start on the other side, or the group
+// is split and cannot be failed back without losing the writes of one side.
 // Known before anything is shut down: the other writers of each group a moved LPAR switches move
 // with it (`movesWith` in the plan), or, when one of them cannot (unprotected, no room), none of
 // the group's writers moves, and the plan says why. A switch that fails mid-move is then never
@@ -93,6 +95,6 @@ export function coMoveWarnings(vms: readonly AffectedVm[]): string[] {
     byGroup.set(v.movesWith.consistencyGroup, list);
   }
   return [...byGroup].map(
-    ([cg, list]) => `consistency group ${JSON.stringify(cg)} is switched as a whole, so its other writers move too: ${list.slice(0, 8).join(", ")}${list.length > 8 ? `, ... (${list.length} in all)` : ""}`,
+    ([cg, list]) => `consistency group ${JSON.stringify(cg)} changes sites as a whole, so its other writers move too, shut down cleanly first: ${list.slice(0, 8).join(", ")}${list.length > 8 ? `, ... (${list.length} in all)` : ""}`,
   );
 }

@@ -4,7 +4,9 @@
 // The same volume is unmapped from the failed host before it is mapped to the target (the
 // split-brain guard of PowerVC). A replica is mapped once its consistency group failed over,
 // which happens after every LPAR writing to it is fenced; unmapping the old volume is then best
-// effort (its storage may be lost with the site).
+// effort (its storage may be lost with the site). A group's writers on servers that are up
+// move with it (co-move.ts): ShutdownLpar -> ... -> MoveLpar -> StartLpar -> VerifyLpar, so that
+// the group is never split between sites (its way back, the failback, then reverses it whole).
 
 import type { DeferredCleanup } from "../generated/plan";
 import type { HostMapping } from "../model";
@@ -40,7 +42,14 @@ export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: rea
     }
   });
   const scopes = placed.map(scopeOf);
-  const fences = placed.map((p, k) => g.addFor(scopes[k], "FenceSourceLpar", stepId("FenceSourceLpar", p.vm.lpar.id), { host: p.vm.source }, undefined, []));
+  // An LPAR that moves with a failed-over consistency group (co-move.ts) runs on a server that is
+  // up: it is shut down cleanly and moved (as in a planned move), not fenced and remote-restarted.
+  const joins = placed.map((p) => p.vm.movesWith !== undefined && !hostDown(ctx, p.vm.source, failedHosts));
+  const fences = placed.map((p, k) =>
+    joins[k]
+      ? g.addFor(scopes[k], "ShutdownLpar", stepId("ShutdownLpar", p.vm.lpar.id), { host: p.vm.source }, g.holdsHmcOf(p.vm.source), [])
+      : g.addFor(scopes[k], "FenceSourceLpar", stepId("FenceSourceLpar", p.vm.lpar.id), { host: p.vm.source }, undefined, []),
+  );
   const failovers = new Map<string, StepRef>();
   for (const cg of [...writers.keys()].sort()) {
     const w = writers.get(cg) as { level: number; members: Set<number>; system: string };
@@ -106,7 +115,15 @@ export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: rea
     }
     const pre = hooks.lastPre.get(scope.group);
     const params = { source: p.vm.source, target: p.target, volumes: p.actions.map((a) => a.attach) };
-    const restart = g.addFor(scope, "RestartLpar", stepId("RestartLpar", lpar), params, g.holdsRestartOn(p.target), pre !== undefined ? [fence, ...maps, pre] : [fence, ...maps]);
+    const waits = pre !== undefined ? [fence, ...maps, pre] : [fence, ...maps];
+    if (joins[k]) {
+      const move = g.addFor(scope, "MoveLpar", stepId("MoveLpar", lpar), params, g.holdsHmcOf(p.target), waits);
+      const start = g.addFor(scope, "StartLpar", stepId("StartLpar", lpar), { target: p.target }, g.holdsHmcOf(p.target), [move]);
+      restarts.push(move);
+      verifies.push(g.addFor(scope, "VerifyLpar", stepId("VerifyLpar", lpar), { target: p.target }, undefined, [start]));
+      return;
+    }
+    const restart = g.addFor(scope, "RestartLpar", stepId("RestartLpar", lpar), params, g.holdsRestartOn(p.target), waits);
     restarts.push(restart);
     verifies.push(g.addFor(scope, "VerifyLpar", stepId("VerifyLpar", lpar), { target: p.target }, undefined, [restart]));
   });

@@ -24,15 +24,24 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
   const { failure, failedHosts } = resolveFailure(ctx, spec, kind === "failover");
   const sites = new SystemsBySite(ctx, failedHosts);
   let round = placeRound(ctx, kind, spec, failedHosts, sites, new Map());
-  if (kind === "planned") {
-    // A switch reverses a whole consistency group: its other writers move too (co-move.ts),
-    // which may make them switch further groups. Each round adds LPARs; the protected ones are finite.
+  if (kind === "planned" || kind === "failover") {
+    // A switch or failover reverses a whole consistency group: its other writers move too
+    // (co-move.ts), which may make them switch further groups. Each round adds LPARs; the
+    // protected ones are finite.
     const joining = new Map<string, MovesWith>();
     for (let more = coMovers(ctx, round.affected.vms, round.placed); more.size > 0; more = coMovers(ctx, round.affected.vms, round.placed)) {
       for (const [lpar, why] of more) joining.set(lpar, why);
       round = placeRound(ctx, kind, spec, failedHosts, sites, joining);
     }
-    round = { ...round, ...refuseSplitGroups(ctx, round.affected.vms, round.placements, round.placed) };
+    // A planned move can wait; a failover recovers what is down even if a group must split: a
+    // writer with no room at the other site stays where it runs (failover.ts warns of the split).
+    if (kind === "planned") round = { ...round, ...refuseSplitGroups(ctx, round.affected.vms, round.placements, round.placed) };
+    else if (joining.size > 0) {
+      // All of a failover's joiners move, or none does: they never take room from an LPAR that
+      // is down, and a placement that counted on a joiner leaving its server (capacity,
+      // anti-affinity) is not kept without it. When not all fit, the split is warned of.
+      if (round.placements.some((p) => p.target === null)) round = placeRound(ctx, kind, spec, failedHosts, sites, new Map());
+    }
   }
   const { affected, placements, placed } = round;
   const warnings = [...affected.warnings, ...coMoveWarnings(affected.vms)];

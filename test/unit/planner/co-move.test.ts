@@ -7,7 +7,8 @@ import { createInMemorySimulator, generateTopology, type Simulator } from "../..
 import { failureOf } from "../../../provider/executor/outcome";
 import { runPlan } from "../../../provider/executor/run";
 import type { ResolvedTopology } from "../../../provider/model";
-import { planPlanned } from "../../../provider/planner";
+import { simFailHost, simRepair } from "../../../provider/adapters/simulator/control";
+import { planFailback, planFailover, planPlanned } from "../../../provider/planner";
 import { protectTopology } from "../../fixtures/protect";
 
 /**
@@ -50,7 +51,7 @@ describe("planned move of a server whose consistency group spans servers", () =>
     const joined = plan.placements.find((p) => p.lpar === "lpar-00005");
     assert.deepEqual(joined?.movesWith, { consistencyGroup: "cg-00001", lpar: "lpar-00001" });
     assert.match(joined?.target ?? "", /^sys-b-/);
-    assert.ok(plan.warnings?.some((w) => /"cg-00001" is switched as a whole, so its other writers move too: lpar-00005 \(sys-a-02\)/.test(w)), String(plan.warnings));
+    assert.ok(plan.warnings?.some((w) => /"cg-00001" changes sites as a whole, so its other writers move too, shut down cleanly first: lpar-00005 \(sys-a-02\)/.test(w)), String(plan.warnings));
     // AND the run leaves every LPAR running: the moved ones where the plan put them, the rest where they were
     const result = await runPlan(plan, sim, { clock });
     assert.equal(result.status, "succeeded", failureOf(result)?.message);
@@ -77,5 +78,30 @@ describe("planned move of a server whose consistency group spans servers", () =>
     assert.equal(after.get("lpar-00001"), before.get("lpar-00001"));
     assert.equal(after.get("lpar-00005"), before.get("lpar-00005"));
     for (const p of plan.placements.filter((x) => x.target !== null)) assert.equal(after.get(p.lpar), `${p.target}/Running`, p.lpar);
+  });
+
+  it("fails a server over without splitting its group: the writers on servers that are up move with it cleanly, and all fail back", async () => {
+    // GIVEN sys-a-01 crashed; lpar-00005 on sys-a-02 writes to the same consistency group
+    const { sim, clock, model } = sharedGroupWorld(true);
+    const before = await hostsAndStates(sim);
+    await simFailHost("sys-a-01", { store: sim.store });
+    const plan = planFailover({ model, inventory: await inventoryOf(sim), failure: { failedHosts: ["sys-a-01"] } });
+    // THEN lpar-00005 moves with it: shut down and moved, not fenced and remote-restarted
+    assert.deepEqual(plan.placements.find((p) => p.lpar === "lpar-00005")?.movesWith, { consistencyGroup: "cg-00001", lpar: "lpar-00001" });
+    const kinds = plan.steps.filter((s) => s.lpar === "lpar-00005").map((s) => s.kind);
+    assert.ok(kinds.includes("ShutdownLpar") && kinds.includes("MoveLpar") && !kinds.includes("FenceSourceLpar") && !kinds.includes("RestartLpar"), kinds.join(","));
+    assert.ok(!(plan.warnings ?? []).some((w) => /keep running at the source/.test(w)), String(plan.warnings));
+    const over = await runPlan(plan, sim, { clock });
+    assert.equal(over.status, "succeeded", failureOf(over)?.message);
+    const after = await hostsAndStates(sim);
+    for (const p of plan.placements) assert.equal(after.get(p.lpar), `${p.target}/Running`, p.lpar);
+    // WHEN the server is repaired and everything fails back THEN every LPAR runs at its home site
+    // again (which server there is the stack's record of homes, not known to this model)
+    await simRepair("sys-a-01", { store: sim.store });
+    const back = planFailback({ model, inventory: await inventoryOf(sim) });
+    const home = await runPlan(back, sim, { clock });
+    assert.equal(home.status, "succeeded", failureOf(home)?.message);
+    const site = (hostAndState: string | undefined) => hostAndState?.replace(/^(sys-[ab])-\d+/, "$1");
+    for (const [lpar, was] of before) assert.equal(site((await hostsAndStates(sim)).get(lpar)), site(was), lpar);
   });
 });

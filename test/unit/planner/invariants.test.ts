@@ -108,8 +108,10 @@ describe("planner invariants (property-based)", () => {
       fc.property(worldArb, ({ spec, failed }) => {
         const plan = planOf(spec, failed);
         const down = failedSet(spec, failed);
+        // The VMs of the failed servers, and the writers of their consistency groups that move with them.
         const affected = spec.vms.map((vm, i) => ({ vm, i })).filter(({ vm }) => down.has(hostId(vm.host))).map(({ i }) => lparId(i)).sort();
-        assert.deepEqual(plan.placements.map((p) => p.lpar).sort(), affected);
+        assert.deepEqual(plan.placements.filter((p) => p.movesWith === undefined).map((p) => p.lpar).sort(), affected);
+        for (const p of plan.placements.filter((x) => x.movesWith !== undefined)) assert.ok(p.target !== null && !down.has(p.source), `${p.lpar} joins only to be placed`);
         for (const p of plan.placements) {
           if (p.target === null) assert.ok(p.reason && p.reason.length > 10, `${p.lpar} has no reason`);
           else assert.ok(!down.has(p.target), `${p.lpar} placed on failed ${p.target}`);
@@ -180,9 +182,11 @@ describe("planner invariants (property-based)", () => {
           }
         });
         for (const p of plan.placements.filter((x) => x.target)) {
-          const restart = byId.get(`RestartLpar:${p.lpar}`)?.s;
+          // An LPAR moving with its consistency group runs on a server that is up: shut down and moved.
+          const restart = byId.get(p.movesWith ? `MoveLpar:${p.lpar}` : `RestartLpar:${p.lpar}`)?.s;
           assert.ok(restart, `no restart for placed ${p.lpar}`);
-          assert.ok(restart.dependsOn.includes(`FenceSourceLpar:${p.lpar}`));
+          assert.ok(restart.dependsOn.includes(p.movesWith ? `ShutdownLpar:${p.lpar}` : `FenceSourceLpar:${p.lpar}`));
+          if (p.movesWith) assert.ok(!down.has(p.source) && p.target !== null, `${p.lpar} joins from a server that is up, and is placed`);
           for (const v of p.volumes) {
             const map = byId.get(`MapReplicaVolume:${p.lpar}:${v.attach}`)?.s;
             assert.ok(map && map.resources.every((r) => r.startsWith("storage:")), `${v.attach}: the SAN map of ${p.lpar} holds only its storage system`);
