@@ -35,12 +35,27 @@ describe("a stale plan's destructive steps", () => {
   const sandbox = sinon.createSandbox();
   afterEach(() => sandbox.restore());
 
+  /** Records "op object" of every job the simulator accepts from now on, as its store applies them. */
+  function recordJobs(sim: Simulator): string[] {
+    const jobs: string[] = [];
+    const update = sim.store.update.bind(sim.store);
+    sandbox.stub(sim.store, "update").callsFake((decide) =>
+      update((state, now) => {
+        const decision = decide(state, now);
+        for (const e of decision.entries ?? []) if (e.k === "job") jobs.push(`${e.job.op} ${e.job.objectKey}`);
+        return decision;
+      }),
+    );
+    return jobs;
+  }
+
   async function runBothSecondFirst(sim: Simulator, clock: VirtualClock, first: Plan, second: Plan) {
     const done = await runPlan(second, sim, { clock });
     assert.equal(done.status, "succeeded", JSON.stringify(failureOf(done)?.message));
     const recovered = await snapshot(sim);
+    const jobs = recordJobs(sim);
     const stale = await runPlan(first, sim, { clock });
-    return { recovered, stale, after: await snapshot(sim) };
+    return { recovered, stale, jobs, after: await snapshot(sim) };
   }
 
   it("a fence finds each LPAR recovered by the other run, fails safe, and its restart does not run", async () => {
@@ -53,8 +68,10 @@ describe("a stale plan's destructive steps", () => {
     const lpars = first.placements.map((p) => p.lpar);
     assert.equal(lpars.length, 4);
     // WHEN the second runs to the end, then the first
-    const { recovered, stale, after } = await runBothSecondFirst(sim, clock, first, second);
-    // THEN every LPAR runs where the second run put it, its volumes still mapped there: the first run changed nothing
+    const { recovered, stale, jobs, after } = await runBothSecondFirst(sim, clock, first, second);
+    // THEN the simulator ran no job for the first run, and every LPAR runs where the second run put it,
+    // its volumes still mapped there
+    assert.deepEqual(jobs, []);
     for (const p of second.placements) assert.ok(after.lpars.includes(`${p.lpar}@${p.target}:Running`), `${p.lpar} runs on ${p.target}: ${after.lpars.join(", ")}`);
     assert.deepEqual(after, recovered);
     // AND the first run failed each fence with the reason, and did not restart any LPAR
@@ -81,8 +98,10 @@ describe("a stale plan's destructive steps", () => {
     const second = planPlanned({ model, inventory: live, failure: { failedSite: "site-a" } });
     assert.equal(first.placements.length, 12);
     // WHEN the second runs to the end, then the first
-    const { recovered, stale, after } = await runBothSecondFirst(sim, clock, first, second);
-    // THEN every LPAR still runs at site B where the second run put it, its mappings untouched
+    const { recovered, stale, jobs, after } = await runBothSecondFirst(sim, clock, first, second);
+    // THEN the simulator stopped no LPAR for the first run (no power-off job: none was bounced), and
+    // every LPAR still runs at site B where the second run put it, its mappings untouched
+    assert.deepEqual(jobs.filter((j) => j.startsWith("powerOff ") || j.startsWith("fenceLpar ")), []);
     for (const p of second.placements) assert.ok(after.lpars.includes(`${p.lpar}@${p.target}:Running`), `${p.lpar} runs on ${p.target}`);
     assert.deepEqual(after, recovered);
     // AND each shutdown of the first run failed with the reason, and nothing of that LPAR ran after it
