@@ -7,7 +7,9 @@ import { VirtualClock } from "../../../provider/clock";
 import { createInMemorySimulator, generateTopology, type Simulator } from "../../../provider/adapters/simulator";
 import { simFailHost } from "../../../provider/adapters/simulator/control";
 import { failureOf } from "../../../provider/executor/outcome";
-import { runPlan } from "../../../provider/executor/run";
+import { replayJournal } from "../../../provider/executor/journal/read-journal";
+import { continueRun, runPlan } from "../../../provider/executor/run";
+import type { JournalRecord, JournalSink } from "../../../provider/executor/types";
 import type { Plan } from "../../../provider/generated/plan";
 import { planFailover, planPlanned } from "../../../provider/planner";
 import { protectTopology } from "../../fixtures/protect";
@@ -111,6 +113,50 @@ describe("a stale plan's destructive steps", () => {
       assert.equal(shutdown.status, "failed");
       assert.match(shutdown.error?.message ?? "", new RegExp(`${p.lpar}: the LPAR is Running on sys-b-\\d+, not on ${p.source} where this step expects it`));
       for (const kind of ["MoveLpar", "StartLpar"]) assert.equal(stale.steps.find((s) => s.kind === kind && s.lpar === p.lpar)!.status, "skipped", `${kind} of ${p.lpar}`);
+    }
+  });
+
+  it("a resumed run checks again when it acts: fences that had not run when it died find the LPARs recovered elsewhere", async () => {
+    // GIVEN a failover of sys-a-01, run one step at a time, killed as it starts its second fence
+    // (one LPAR is recovered by then)
+    const { sim, clock, model } = world();
+    await simFailHost("sys-a-01", { store: sim.store });
+    const live = await inventoryOf(sim);
+    const first = planFailover({ model, inventory: live });
+    const fenceOf = new Map(first.steps.filter((s) => s.kind === "FenceSourceLpar").map((s) => [s.id, s.lpar!]));
+    const kept: JournalRecord[] = [];
+    const dying: JournalSink = {
+      async append(record) {
+        const fenced = kept.filter((r) => r.type === "step-completed" && fenceOf.has(r.stepId)).length;
+        if (record.type === "step-started" && fenceOf.has(record.stepId) && fenced === 1) throw new Error("process killed");
+        kept.push(JSON.parse(JSON.stringify(record)));
+      },
+      async close() {},
+    };
+    await assert.rejects(runPlan(first, sim, { clock, journal: dying, mode: "serial" }), /process killed/);
+    const interrupted = replayJournal(kept);
+    const byFirst = [...fenceOf].filter(([id]) => interrupted.steps.get(id)?.status === "done").map(([, lpar]) => lpar);
+    assert.equal(byFirst.length, 1);
+    // AND meanwhile a second failover, planned from the same live state, recovered every other LPAR:
+    // its own fence refused the one the first run had recovered
+    const second = planFailover({ model, inventory: live });
+    const other = await runPlan(second, sim, { clock });
+    assert.deepEqual(other.vms.filter((v) => v.status !== "recovered").map((v) => v.lpar), byFirst);
+    const where = (plan: Plan, lpar: string) => plan.placements.find((p) => p.lpar === lpar)!.target;
+    const expected = first.placements.map((p) => `${p.lpar}@${where(byFirst.includes(p.lpar) ? first : second, p.lpar)}:Running`);
+    const recovered = await snapshot(sim);
+    for (const e of expected) assert.ok(recovered.lpars.includes(e), `${e}: ${recovered.lpars.join(", ")}`);
+    // WHEN the first run is resumed
+    const jobs = recordJobs(sim);
+    const resumed = await continueRun(interrupted, sim, { clock });
+    // THEN the simulator stopped nothing, and every LPAR runs where it ran before the resume
+    assert.deepEqual(jobs.filter((j) => j.startsWith("powerOff ") || j.startsWith("fenceLpar ")), []);
+    assert.deepEqual(await snapshot(sim), recovered);
+    // AND each fence that had not run fails with the reason, read at resume time
+    const failedFences = resumed.steps.filter((s) => s.kind === "FenceSourceLpar" && s.status === "failed");
+    assert.deepEqual(failedFences.map((f) => f.lpar).sort(), first.placements.map((p) => p.lpar).filter((l) => !byFirst.includes(l)).sort());
+    for (const f of failedFences) {
+      assert.match(f.error?.message ?? "", new RegExp(`the LPAR is Running on ${where(second, f.lpar!)}, not on sys-a-01 where this step expects it`));
     }
   });
 });
