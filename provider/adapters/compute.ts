@@ -69,11 +69,14 @@ export interface ComputeAdapter {
   /** Marks an LPAR remote-restart capable or not (simplified_remote_restart_capable). */
   setRemoteRestartCapable(lparId: string, capable: boolean): Promise<OperationResult>;
   /**
-   * Makes sure the LPAR cannot run at its source: succeeds when its system is down, or powers
-   * the LPAR off. Throws a conflict when that cannot be confirmed (system answers but refuses):
-   * never restart a VM whose source might still be running.
+   * Makes sure the LPAR cannot run at its source `sourceSystemId`: succeeds when that system is
+   * down, or the LPAR is not activated there, or powers it off there. Reads where the LPAR is at
+   * the moment it acts and throws a conflict, touching nothing, when it is not on
+   * `sourceSystemId` (another run or an operator moved it since the plan was made), or when the
+   * stop cannot be confirmed (system answers but refuses): never restart a VM whose source might
+   * still be running, never power off a VM anywhere but at its source.
    */
-  fenceLpar(lparId: string): Promise<FenceResult>;
+  fenceLpar(lparId: string, sourceSystemId: string): Promise<FenceResult>;
   /** Checks that a remote restart onto the target would be accepted (rrstartlpar -o validate). */
   validateRemoteRestart(request: RemoteRestartRequest): Promise<void>;
   /** Restarts the LPAR on the target system (rrstartlpar -o restart); returns once it is activated. */
@@ -81,8 +84,12 @@ export interface ComputeAdapter {
   /** Waits until the LPAR's OS is up (state Running), or throws after the adapter's timeout. */
   waitUntilRunning(lparId: string): Promise<OperationResult>;
   powerOn(lparId: string): Promise<OperationResult>;
-  /** Graceful shutdown unless `immediate`. */
-  powerOff(lparId: string, immediate: boolean): Promise<OperationResult>;
+  /**
+   * Graceful shutdown unless `immediate`. With `expectedSystemId` (every plan step gives it),
+   * reads where the LPAR is at the moment it acts and throws a conflict, touching nothing, when it
+   * is not on that system.
+   */
+  powerOff(lparId: string, immediate: boolean, expectedSystemId?: string): Promise<OperationResult>;
   /** Removes what a remote restart left on the source system once it is back (rrstartlpar -o cleanup). */
   cleanupSource(lparId: string): Promise<OperationResult>;
   /** Moves a powered-off LPAR's definition to another system (planned migration and failback). */

@@ -258,7 +258,7 @@ export interface Step {
  */
 export interface StepParams {
   /**
-   * Managed system acted on: the source for FenceSourceLpar, ShutdownLpar, UnmapSourceVolume, CleanupSourceLpar; the target for MapReplicaVolume.
+   * Managed system acted on: the source for FenceSourceLpar, ShutdownLpar, UnmapSourceVolume, CleanupSourceLpar; the target for MapReplicaVolume. FenceSourceLpar and ShutdownLpar check, when they act, that the LPAR is on it, and fail with a conflict, touching nothing, when it is not.
    */
   host?: string;
   /**

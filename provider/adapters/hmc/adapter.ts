@@ -171,8 +171,8 @@ export class HmcComputeAdapter implements ComputeAdapter {
     return setRemoteRestartCapable(this.ctx, lparId, capable);
   }
 
-  fenceLpar(lparId: string): Promise<FenceResult> {
-    return fenceLpar(this.ctx, lparId);
+  fenceLpar(lparId: string, sourceSystemId: string): Promise<FenceResult> {
+    return fenceLpar(this.ctx, lparId, sourceSystemId);
   }
 
   validateRemoteRestart(request: RemoteRestartRequest): Promise<void> {
@@ -191,8 +191,8 @@ export class HmcComputeAdapter implements ComputeAdapter {
     return powerOn(this.ctx, lparId);
   }
 
-  powerOff(lparId: string, immediate: boolean): Promise<OperationResult> {
-    return powerOff(this.ctx, lparId, immediate);
+  powerOff(lparId: string, immediate: boolean, expectedSystemId?: string): Promise<OperationResult> {
+    return powerOff(this.ctx, lparId, immediate, expectedSystemId);
   }
 
   cleanupSource(lparId: string): Promise<OperationResult> {

@@ -5,6 +5,7 @@ import type { RemoteRestartRequest, DrillLparRequest } from "../compute";
 import type { LparState, ManagedSystemState, ResolvedLpar } from "../../model";
 import { RESTARTABLE_SOURCE_STATES } from "../../model";
 import { AdapterError } from "../../errors";
+import { notOnExpectedSystem } from "../expected-system";
 import { drawDurationMs } from "./draw";
 import { checkCapacity, checkStartVolumes, refuse, Refusal, requireLpar, requireOperating, requireSystem, requireVolume, presentationGap } from "./checks";
 import { decideJob, inFlight, type JobTicket } from "./jobs";
@@ -122,10 +123,16 @@ export function decidePowerOn(state: SimState, now: number, lparId: string): Dec
   });
 }
 
-export function decidePowerOff(state: SimState, now: number, lparId: string, immediate: boolean): Decision<Accepted> {
+/** Refuses, before anything else, an LPAR that is not on the system the caller expects it on. */
+function requireOn(op: string, lpar: ResolvedLpar, expectedSystemId: string | undefined): void {
+  if (expectedSystemId !== undefined && lpar.host !== expectedSystemId) throw new Refusal(notOnExpectedSystem(op, lpar.id, expectedSystemId, lpar.host, lpar.state));
+}
+
+export function decidePowerOff(state: SimState, now: number, lparId: string, immediate: boolean, expectedSystemId?: string): Decision<Accepted> {
   const op = "powerOff";
   return decided(() => {
     const lpar = requireLpar(state, op, lparId);
+    requireOn(op, lpar, expectedSystemId);
     if (lpar.state === "Not Activated") return DONE;
     const joined = inFlight(state, `lpar:${lpar.id}`, "off", op, lpar.id);
     if (joined) return accepted(joined);
@@ -143,11 +150,15 @@ export function decidePowerOff(state: SimState, now: number, lparId: string, imm
   });
 }
 
-/** Fencing: proof that the LPAR cannot run at its source, powering it off if its system answers. */
-export function decideFence(state: SimState, now: number, lparId: string): Decision<Accepted> {
+/**
+ * Fencing: proof that the LPAR cannot run at its source, powering it off if its system answers.
+ * An LPAR no longer on its source is refused, whatever its state: it is not this fence's to stop.
+ */
+export function decideFence(state: SimState, now: number, lparId: string, sourceSystemId: string): Decision<Accepted> {
   const op = "fenceLpar";
   return decided(() => {
     const lpar = requireLpar(state, op, lparId);
+    requireOn(op, lpar, sourceSystemId);
     const system = requireSystem(state, op, lpar.id, lpar.host);
     if (system.state !== "Operating") {
       if (RESTARTABLE_SOURCE_STATES.has(system.state)) return { result: { done: true, evidence: system.state } };

@@ -61,8 +61,8 @@ export class SimulatorComputeAdapter implements ComputeAdapter {
     return this.store.update((s) => decideSetCapable(s, lparId, capable));
   }
 
-  async fenceLpar(lparId: string): Promise<FenceResult> {
-    const accepted = await this.store.update((s, now) => decideFence(s, now, lparId));
+  async fenceLpar(lparId: string, sourceSystemId: string): Promise<FenceResult> {
+    const accepted = await this.store.update((s, now) => decideFence(s, now, lparId, sourceSystemId));
     const { alreadyDone } = await finish(this.store, accepted);
     return { alreadyDone, evidence: accepted.evidence ?? "Not Activated" };
   }
@@ -99,8 +99,8 @@ export class SimulatorComputeAdapter implements ComputeAdapter {
     return finish(this.store, await this.store.update((s, now) => decidePowerOn(s, now, lparId)));
   }
 
-  async powerOff(lparId: string, immediate: boolean): Promise<OperationResult> {
-    return finish(this.store, await this.store.update((s, now) => decidePowerOff(s, now, lparId, immediate)));
+  async powerOff(lparId: string, immediate: boolean, expectedSystemId?: string): Promise<OperationResult> {
+    return finish(this.store, await this.store.update((s, now) => decidePowerOff(s, now, lparId, immediate, expectedSystemId)));
   }
 
   async cleanupSource(lparId: string): Promise<OperationResult> {

@@ -133,13 +133,16 @@ export class MultiHmcComputeAdapter implements ComputeAdapter {
 
   /**
    * The HMC to send an LPAR operation to: a reachable one that manages the LPAR, and, when
-   * `targetSystemId` is given, the target system as well.
+   * `targetSystemId` is given, the target system as well. With `expectedSystemId` (the system a
+   * destructive step expects the LPAR on), one that manages that system comes first, so that its
+   * HMC, which reads where the LPAR is when it acts, decides.
    */
-  private async route(operation: string, lparId: string, targetSystemId?: string): Promise<HmcMember | "down"> {
+  private async route(operation: string, lparId: string, targetSystemId?: string, expectedSystemId?: string): Promise<HmcMember | "down"> {
     const knowers = (): HmcMember[] => this.members.filter((m) => this.known.get(m.name)?.lpars.has(lparId));
     // Read (again) when the LPAR is not known yet: the first operation, or an LPAR created since.
     if (!this.read || knowers().length === 0) await this.inventory();
-    const knows = knowers();
+    const manages = (m: HmcMember): boolean => expectedSystemId !== undefined && this.known.get(m.name)?.systems.has(expectedSystemId) === true;
+    const knows = knowers().sort((a, b) => Number(manages(b)) - Number(manages(a)));
     const live = knows.filter((m) => !this.down.has(m.name));
     if (targetSystemId !== undefined) {
       const both = live.find((m) => this.known.get(m.name)?.systems.has(targetSystemId));
@@ -179,12 +182,12 @@ export class MultiHmcComputeAdapter implements ComputeAdapter {
     return this.onLpar("setRemoteRestartCapable", lparId, (a) => a.setRemoteRestartCapable(lparId, capable));
   }
 
-  async fenceLpar(lparId: string): Promise<FenceResult> {
-    const to = await this.route("fenceLpar", lparId);
+  async fenceLpar(lparId: string, sourceSystemId: string): Promise<FenceResult> {
+    const to = await this.route("fenceLpar", lparId, undefined, sourceSystemId);
     // Only unreachable HMCs know the LPAR: its whole site is gone from the network, as its
     // systems' "No Connection" in the inventory said when the failover was planned.
     if (to === "down") return { alreadyDone: true, evidence: "No Connection" };
-    return to.adapter.fenceLpar(lparId);
+    return to.adapter.fenceLpar(lparId, sourceSystemId);
   }
 
   validateRemoteRestart(request: RemoteRestartRequest): Promise<void> {
@@ -203,8 +206,10 @@ export class MultiHmcComputeAdapter implements ComputeAdapter {
     return this.onLpar("powerOn", lparId, (a) => a.powerOn(lparId));
   }
 
-  powerOff(lparId: string, immediate: boolean): Promise<OperationResult> {
-    return this.onLpar("powerOff", lparId, (a) => a.powerOff(lparId, immediate));
+  async powerOff(lparId: string, immediate: boolean, expectedSystemId?: string): Promise<OperationResult> {
+    const to = await this.route("powerOff", lparId, undefined, expectedSystemId);
+    if (to === "down") throw this.downError("powerOff", lparId);
+    return to.adapter.powerOff(lparId, immediate, expectedSystemId);
   }
 
   cleanupSource(lparId: string): Promise<OperationResult> {

@@ -7,26 +7,36 @@ import { booleanParam, lparOf, stringArrayParam, stringParam } from "../params";
 import { defineStep, placementOf } from "../registry";
 import { drillLparOf } from "./drill";
 
-/** Makes sure the LPAR cannot run at its source: the precondition of every restart elsewhere. */
+/** The LPAR a source-side step stops, and the system it expects it on: `params.host`, else the placement's source. */
+function resolveAtSource(step: Step, plan: Plan): { lpar: string; host: string } {
+  const lpar = lparOf(step);
+  return { lpar, host: stringParam(step, "host", placementOf(plan, lpar)?.source) };
+}
+
+/**
+ * Makes sure the LPAR cannot run at its source: the precondition of every restart elsewhere. The
+ * adapter checks, when it acts, that the LPAR is on `host`; one found elsewhere (another run
+ * recovered it) fails the step, which blocks its restart, and is never powered off.
+ */
 export const FenceSourceLpar = defineStep({
   kind: "FenceSourceLpar",
   touches: "compute",
   defaultTimeoutSeconds: 600,
-  resolve: (step) => ({ lpar: lparOf(step) }),
-  async run({ lpar }, { adapters }) {
-    const result = await adapters.compute.fenceLpar(lpar);
+  resolve: resolveAtSource,
+  async run({ lpar, host }, { adapters }) {
+    const result = await adapters.compute.fenceLpar(lpar, host);
     return { alreadyDone: result.alreadyDone, output: { evidence: result.evidence } };
   },
 });
 
-/** Graceful power-off at the source: a planned move or failback stops the LPAR cleanly first. */
+/** Graceful power-off at the source (`host`, checked when it acts): a planned move or failback stops the LPAR cleanly first. */
 export const ShutdownLpar = defineStep({
   kind: "ShutdownLpar",
   touches: "compute",
   defaultTimeoutSeconds: 1800,
-  resolve: (step) => ({ lpar: lparOf(step), immediate: booleanParam(step, "immediate", false) }),
-  async run({ lpar, immediate }, { adapters }) {
-    return { alreadyDone: (await adapters.compute.powerOff(lpar, immediate)).alreadyDone };
+  resolve: (step, plan) => ({ ...resolveAtSource(step, plan), immediate: booleanParam(step, "immediate", false) }),
+  async run({ lpar, host, immediate }, { adapters }) {
+    return { alreadyDone: (await adapters.compute.powerOff(lpar, immediate, host)).alreadyDone };
   },
 });
 

@@ -91,7 +91,7 @@ describe("HMC compute adapter", function () {
     hmc.system("sys-a").state = "error";
     const request = { lparId: "lpar1", targetSystemId: "sys-b", volumeIds: [] };
     // WHEN the failover steps run
-    const fence = await adapter.fenceLpar("lpar1");
+    const fence = await adapter.fenceLpar("lpar1", "sys-a");
     await adapter.validateRemoteRestart(request);
     const restart = await adapter.remoteRestart(request);
     const running = await adapter.waitUntilRunning("lpar1");
@@ -258,15 +258,46 @@ describe("HMC compute adapter", function () {
   });
 
   it("fences a running LPAR on a live system by an immediate power-off, and refuses when that fails", async () => {
-    const fenced = await adapter.fenceLpar("lpar1");
+    const fenced = await adapter.fenceLpar("lpar1", "sys-a");
     assert.deepEqual(fenced, { alreadyDone: false, evidence: "Not Activated" });
     const off = hmc.requests.find((r) => r.path.endsWith("/do/PowerOff"))!;
     assert.match(off.body, /<ParameterName[^>]*>immediate<\/ParameterName><ParameterValue[^>]*>true</);
-    assert.deepEqual(await adapter.fenceLpar("lpar1"), { alreadyDone: true, evidence: "Not Activated" });
+    assert.deepEqual(await adapter.fenceLpar("lpar1", "sys-a"), { alreadyDone: true, evidence: "Not Activated" });
     hmc.failingJobs.add("PowerOff:lpar2");
-    const err = await failure(adapter.fenceLpar("lpar2"));
+    const err = await failure(adapter.fenceLpar("lpar2", "sys-a"));
     assert.equal(err.failure, "conflict");
     assert.match(err.message, /cannot confirm the LPAR is stopped/);
+  });
+
+  it("fences and powers off an LPAR only on the system the step names: one another run restarted elsewhere is left running", async () => {
+    // GIVEN sys-a failed and another run restarted lpar1 on sys-b, where it runs
+    hmc.system("sys-a").state = "error";
+    await adapter.remoteRestart({ lparId: "lpar1", targetSystemId: "sys-b", volumeIds: [] });
+    await adapter.waitUntilRunning("lpar1");
+    const powerOffs = () => hmc.requests.filter((r) => r.path.endsWith("/do/PowerOff")).length;
+    // WHEN a stale plan fences it, or shuts it down, at its old source sys-a
+    // THEN each is a conflict naming the LPAR, both systems and what to do, and no PowerOff job is sent
+    for (const attempt of [adapter.fenceLpar("lpar1", "sys-a"), adapter.powerOff("lpar1", true, "sys-a")]) {
+      const err = await failure(attempt);
+      assert.equal(err.failure, "conflict");
+      assert.match(err.message, /lpar1: the LPAR is Running on sys-b, not on sys-a where this step expects it: .*nothing was powered off.*plan again from the live state/);
+    }
+    assert.equal(powerOffs(), 0);
+    assert.equal(hmc.lpar("lpar1").state, "running");
+    assert.equal(hmc.lpar("lpar1").systemUuid, hmc.system("sys-b").uuid);
+    // AND by UUID the systems are named by UUID
+    await adapter.close();
+    open({ identifyBy: "uuid" });
+    const byUuid = await failure(adapter.fenceLpar(hmc.lpar("lpar1").uuid, hmc.system("sys-a").uuid));
+    assert.ok(byUuid.message.includes(`Running on ${hmc.system("sys-b").uuid}, not on ${hmc.system("sys-a").uuid}`), byUuid.message);
+    // AND on the system named, a fence stops a running LPAR, then finds it stopped (a resumed run)
+    assert.deepEqual(await adapter.fenceLpar(hmc.lpar("lpar3").uuid, hmc.system("sys-a").uuid), { alreadyDone: true, evidence: "Error" });
+    hmc.system("sys-a").state = "operating";
+    await adapter.close();
+    open();
+    assert.deepEqual(await adapter.fenceLpar("lpar3", "sys-a"), { alreadyDone: false, evidence: "Not Activated" });
+    assert.deepEqual(await adapter.fenceLpar("lpar3", "sys-a"), { alreadyDone: true, evidence: "Not Activated" });
+    assert.equal(powerOffs(), 1);
   });
 
   it("fails fast with a fatal error when the HMC refuses the credentials, naming no password", async () => {

@@ -213,7 +213,7 @@ describe("hardware adapters over two sites", function () {
     assert.ok(restart instanceof AdapterError && restart.failure === "fatal", restart.message);
     assert.match(restart.message, /one HMC that manages both systems/);
     // AND fencing an LPAR whose only HMC is lost relies on that: its system has no connection
-    assert.deepEqual(await compute.fenceLpar("lpar1"), { alreadyDone: true, evidence: "No Connection" });
+    assert.deepEqual(await compute.fenceLpar("lpar1", "sys-a1"), { alreadyDone: true, evidence: "No Connection" });
     assertNoSecrets([...log.warnings, ...log.debugs, unmap.message, restart.message], secretsOf(sites));
   });
 

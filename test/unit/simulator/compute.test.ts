@@ -129,11 +129,33 @@ describe("simulator compute adapter", () => {
 
   it("fences: evidence is the system state when it is down, a power-off when it answers", async () => {
     const { sim } = virtualSimulator();
-    const up = await sim.compute.fenceLpar("lpar-00003");
+    const up = await sim.compute.fenceLpar("lpar-00003", "sys-a-02");
     assert.deepEqual(up, { alreadyDone: false, evidence: "Not Activated" });
     assert.equal((await sim.compute.getLpar("lpar-00003")).state, "Not Activated");
     await simFailHost("sys-a-01", { store: sim.store });
-    assert.deepEqual(await sim.compute.fenceLpar("lpar-00001"), { alreadyDone: true, evidence: "Error" });
+    assert.deepEqual(await sim.compute.fenceLpar("lpar-00001", "sys-a-01"), { alreadyDone: true, evidence: "Error" });
+  });
+
+  it("fences and powers off an LPAR only on the system the caller names: one recovered elsewhere is left running", async () => {
+    // GIVEN sys-a-01 failed and another run restarted lpar-00001 on sys-a-02, where it runs
+    const { sim } = virtualSimulator();
+    await simFailHost("sys-a-01", { store: sim.store });
+    await mapTo(sim, "sys-a-02", volumesOf(1));
+    await sim.compute.remoteRestart({ lparId: "lpar-00001", targetSystemId: "sys-a-02", volumeIds: volumesOf(1) });
+    await sim.compute.waitUntilRunning("lpar-00001");
+    // WHEN a stale plan fences it, or shuts it down, at its old source sys-a-01
+    // THEN each is refused as a conflict naming the LPAR, both systems and what to do
+    const moved = /lpar-00001: the LPAR is Running on sys-a-02, not on sys-a-01 where this step expects it: .*nothing was powered off.*plan again from the live state/;
+    await rejectsWith(sim.compute.fenceLpar("lpar-00001", "sys-a-01"), "conflict", moved);
+    await rejectsWith(sim.compute.powerOff("lpar-00001", true, "sys-a-01"), "conflict", moved);
+    // AND the LPAR still runs on sys-a-02
+    const after = await sim.compute.getLpar("lpar-00001");
+    assert.deepEqual([after.host, after.state], ["sys-a-02", "Running"]);
+    // AND on the system named, an LPAR already off is fenced already (a resumed run), a running one is stopped
+    assert.deepEqual(await sim.compute.fenceLpar("lpar-00003", "sys-a-02"), { alreadyDone: false, evidence: "Not Activated" });
+    assert.deepEqual(await sim.compute.fenceLpar("lpar-00003", "sys-a-02"), { alreadyDone: true, evidence: "Not Activated" });
+    assert.deepEqual(await sim.compute.powerOff("lpar-00004", false, "sys-a-02"), { alreadyDone: false });
+    assert.equal((await sim.compute.getLpar("lpar-00004")).state, "Not Activated");
   });
 
   it("cleans up the source once it is back, and moves a powered-off LPAR back", async () => {

@@ -79,6 +79,22 @@ describe("simulator storage adapter", () => {
     assert.deepEqual(await sim.storage.unmapVolume({ ...disk, via: "vscsi" }), { alreadyDone: false });
   });
 
+  it("unmaps and detaches a volume from the host named only: its mapping to another host stays", async () => {
+    // GIVEN vol-00001-1 mapped and served through a VIOS at both sys-a-01 (the source) and sys-a-02
+    const { sim } = virtualSimulator();
+    await sim.compute.powerOff("lpar-00001", true, "sys-a-01");
+    const [volumeId] = volumesOf(1);
+    await sim.storage.mapVolume({ volumeId, hostId: "sys-a-02", via: "vscsi", vios: "vios1" });
+    await sim.compute.attachVirtualDisk({ volumeId, hostId: "sys-a-02", vios: "vios1" });
+    const atTarget = { volume: volumeId, host: "sys-a-02", via: "vscsi", vios: "vios1" };
+    // WHEN it is detached and unmapped from sys-a-01
+    assert.deepEqual(await sim.compute.detachVirtualDisk({ volumeId, hostId: "sys-a-01", vios: "vios1" }), { alreadyDone: false });
+    assert.deepEqual(await sim.storage.unmapVolume({ volumeId, hostId: "sys-a-01", via: "vscsi", vios: "vios1" }), { alreadyDone: false });
+    // THEN only sys-a-02's mapping is left, still served by its VIOS
+    const mappings = (await sim.storage.inventory()).hostMappings.filter((m) => m.volume === volumeId);
+    assert.deepEqual(mappings, [atTarget]);
+  });
+
   it("refuses to unmap a volume from under a running LPAR", async () => {
     const { sim } = virtualSimulator();
     await rejectsWith(sim.storage.unmapVolume({ volumeId: "vol-00001-1", hostId: "sys-a-01", via: "vscsi", vios: "vios1" }), "conflict", /lpar-00001 is Running on sys-a-01/);

@@ -129,7 +129,7 @@ describe("simulator timing", () => {
       assert.equal((await sim.compute.powerOff("lpar-00002", true)).alreadyDone, false);
       // AND a fence that cannot power the LPAR off is a conflict, never a success
       const fenced = virtualSimulator(smallTopology({ simulation: { faults: { permanent: ["fenceLpar:lpar-00001"] } } }));
-      await assert.rejects(fenced.sim.compute.fenceLpar("lpar-00001"), (e: unknown) => e instanceof AdapterError && e.failure === "conflict" && /not fenced/.test(e.message));
+      await assert.rejects(fenced.sim.compute.fenceLpar("lpar-00001", "sys-a-01"), (e: unknown) => e instanceof AdapterError && e.failure === "conflict" && /not fenced/.test(e.message));
     });
 
     it("injects transient errors with a seeded probability, per attempt", async () => {

@@ -4,10 +4,11 @@
 
 import { AdapterError } from "../../../errors";
 import type { FenceResult, OperationResult } from "../../compute";
+import { notOnExpectedSystem } from "../../expected-system";
 import { withRetries } from "../../http/retry";
 import type { HmcContext } from "../context";
 import { UOM } from "../directory";
-import type { HmcLpar } from "../inventory";
+import { systemId, type HmcLpar, type HmcSystem } from "../inventory";
 import { isSystemDown, lparState, systemState } from "../states";
 
 const ACTIVE_STATES = new Set(["running", "starting", "open firmware", "migrating running", "resuming"]);
@@ -29,9 +30,22 @@ export function powerOn(ctx: HmcContext, lparId: string): Promise<OperationResul
   });
 }
 
-export function powerOff(ctx: HmcContext, lparId: string, immediate: boolean): Promise<OperationResult> {
+/**
+ * Refuses (a conflict) an LPAR the HMC places on another system than `expectedSystemId`, read at
+ * the moment the operation acts: a destructive operation of a stale plan must touch nothing.
+ */
+async function requireOn(ctx: HmcContext, operation: string, lparId: string, expectedSystemId: string, lpar: HmcLpar, system: HmcSystem): Promise<void> {
+  const expectedUuid = await ctx.directory.systemUuid(expectedSystemId, operation);
+  if (lpar.systemUuid === expectedUuid) return;
+  throw notOnExpectedSystem(operation, lparId, expectedSystemId, systemId(system, ctx.settings.identifyBy), lparState(lpar.state));
+}
+
+export function powerOff(ctx: HmcContext, lparId: string, immediate: boolean, expectedSystemId?: string): Promise<OperationResult> {
   return withRetries(ctx.retry, async () => {
     const lpar = await ctx.directory.lpar(lparId, "powerOff");
+    if (expectedSystemId !== undefined) {
+      await requireOn(ctx, "powerOff", lparId, expectedSystemId, lpar, await ctx.directory.systemByUuid(lpar.systemUuid, "powerOff", lparId));
+    }
     if (lpar.state === "not activated") return { alreadyDone: true };
     await runPowerOff(ctx, lpar, lparId, immediate, "powerOff");
     return { alreadyDone: false };
@@ -45,14 +59,17 @@ function runPowerOff(ctx: HmcContext, lpar: HmcLpar, lparId: string, immediate: 
 }
 
 /**
- * Proof that the LPAR cannot run at its source: its system is down (as the HMC words it), or the
- * LPAR is not activated, or an immediate PowerOff made it so. Anything else is a conflict: never
- * restart a VM whose source might still run.
+ * Proof that the LPAR cannot run at its source `sourceSystemId`: that system is down (as the HMC
+ * words it), or the LPAR is not activated there, or an immediate PowerOff made it so. An LPAR the
+ * HMC places on another system is left alone (a conflict: another run recovered it, or an operator
+ * moved it); so is one whose stop cannot be confirmed: never restart a VM whose source might still
+ * run.
  */
-export function fenceLpar(ctx: HmcContext, lparId: string): Promise<FenceResult> {
+export function fenceLpar(ctx: HmcContext, lparId: string, sourceSystemId: string): Promise<FenceResult> {
   return withRetries(ctx.retry, async () => {
     const lpar = await ctx.directory.lpar(lparId, "fenceLpar");
     const system = await ctx.directory.systemByUuid(lpar.systemUuid, "fenceLpar", lparId);
+    await requireOn(ctx, "fenceLpar", lparId, sourceSystemId, lpar, system);
     if (isSystemDown(system.state)) return { alreadyDone: true, evidence: systemState(system.state) };
     if (lpar.state === "not activated") return { alreadyDone: true, evidence: "Not Activated" };
     try {
