@@ -12,6 +12,10 @@
 // - Anti-affinity: never the system where another member of one of its sets runs or is placed.
 // - A system's free capacity is its size minus the LPARs running there now minus the pool's
 //   reserve, which recovery never uses.
+// - LPARs linked by `after` (a dependency closure) are placed whole or not at all: placement
+//   runs again without a closure that could not be placed whole, so it holds no capacity.
+// - An LPAR not placed for capacity gets its shortfall on the best candidate system, per
+//   dimension, and the LPARs given room there before it (`Shortfall`).
 // - A failback LPAR with a recorded home claims it before anything is placed, in the same
 //   order, when it has room there: no LPAR placed by the rules above takes a home that its owner
 //   comes back to. One that cannot go home says why (home.ts) and is placed by the rules above.
