@@ -177,6 +177,10 @@ export interface TakenBy {
    * Its SLA level compared with the unplaced LPAR's: higher, equal or lower priority.
    */
   relation: "higher" | "equal" | "lower";
+  /**
+   * True for an LPAR of its own `after` closure, left out with it: the room it held is free in the plan.
+   */
+  leftOut?: boolean;
 }
 /**
  * Failback only: the LPAR's home as the stack recorded it, and why it does not go there when it does not.

@@ -334,6 +334,14 @@ function leaveOut(failed: string, outcome: PlacementOutcome, closure: readonly s
     }
     return false;
   };
+  const members = new Set(closure);
+  if (outcome.waiting && outcome.shortfall !== undefined && outcome.shortfall.takenBy.some((t) => members.has(t.lpar))) {
+    // The room its closure held there is free once the closure is left out: say so. The figures
+    // are those of the run that tried the closure; it is not tried again when later runs free room.
+    const takenBy = outcome.shortfall.takenBy.map((t) => (members.has(t.lpar) ? { ...t, leftOut: true } : t));
+    const shortfall = { ...outcome.shortfall, takenBy };
+    outcome = { ...outcome, shortfall, reason: `its \`after\` closure ${waitingReason(shortfall)}` };
+  }
   const why = outcome.reason ?? "it is not placed";
   const name = JSON.stringify(failed);
   excluded.set(failed, outcome);
@@ -449,10 +457,14 @@ function shortText(s: Shortfall): string {
 /** ": taken by "a" (higher priority), "b" (equal priority) and 2 more", or "" when none. */
 function takenText(takenBy: readonly TakenBy[]): string {
   if (takenBy.length === 0) return "";
-  const named = takenBy.slice(0, NAMED).map((t) => `${JSON.stringify(t.lpar)} (${t.relation} priority)`);
+  const named = takenBy.slice(0, NAMED).map((t) => `${JSON.stringify(t.lpar)} (${t.relation} priority${t.leftOut ? ", left out with it" : ""})`);
   const rest = takenBy.length - named.length;
   const list = rest > 0 ? `${named.join(", ")} and ${rest} more` : named.length > 1 ? `${named.slice(0, -1).join(", ")} and ${named[named.length - 1]}` : named[0];
   return `: taken by ${list}`;
+}
+
+function waitingReason(shortfall: Shortfall): string {
+  return `waits for capacity: ${shortText(shortfall)}${takenText(shortfall.takenBy)}`;
 }
 
 function explain(req: PlacementRequest, states: readonly PoolState[], banned: ReadonlySet<string>, view: CapacityView): PlacementOutcome {
@@ -475,7 +487,7 @@ function explain(req: PlacementRequest, states: readonly PoolState[], banned: Re
       return { lpar, slaLevel, relation: slaLevel > req.slaLevel ? "higher" : slaLevel < req.slaLevel ? "lower" : "equal" };
     });
     const shortfall = shortfallOf(best, takenBy);
-    return { system: null, waiting: true, reason: `waits for capacity: ${shortText(shortfall)}${takenText(takenBy)}`, shortfall };
+    return { system: null, waiting: true, reason: waitingReason(shortfall), shortfall };
   }
   const most = states.reduce((m, s) => {
     const f = s.initial.maxFree();

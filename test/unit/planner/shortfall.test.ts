@@ -115,7 +115,8 @@ describe("planner: an `after` closure is placed whole or not at all", () => {
     // AND the app says what it lacks with the db placed; the db says why it is left out
     const app = p.get(lparId(1)) as Placement;
     assert.equal(app.waiting, true);
-    assert.deepEqual(app.shortfall, { system: hostId(1), processorUnits: 2, takenBy: [{ lpar: lparId(0), slaLevel: 2, relation: "equal" }] });
+    assert.deepEqual(app.shortfall, { system: hostId(1), processorUnits: 2, takenBy: [{ lpar: lparId(0), slaLevel: 2, relation: "equal", leftOut: true }] });
+    assert.equal(app.reason, 'its `after` closure waits for capacity: short of 2 processor units on "sys1" (memory is enough): taken by "lpar0" (equal priority, left out with it)');
     const db = p.get(lparId(0)) as Placement;
     assert.equal(db.waiting, true);
     assert.equal(db.shortfall, undefined);
