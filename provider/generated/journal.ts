@@ -132,11 +132,55 @@ export interface Placement {
    * True when the LPAR waits for capacity (lowest priority first).
    */
   waiting?: boolean;
+  shortfall?: Shortfall;
   home?: Home;
   processorUnits?: number;
   memoryGb?: number;
   volumes: VolumeAction[];
   movesWith?: MovesWith;
+}
+/**
+ * Set when the LPAR is not placed for want of capacity: what it lacks on its best candidate system, the allowed system (not ruled out by anti-affinity) with the smallest shortfall, compared by the larger of the two relative shortfalls (processor units short / processor units needed, memory short / memory needed), then by their sum, then in order of preference. Measured against the free capacity beyond the target's reserve when the LPAR's turn came (for an LPAR too big for any allowed system: before any recovery).
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "Shortfall".
+ */
+export interface Shortfall {
+  /**
+   * The best candidate managed system.
+   */
+  system: string;
+  /**
+   * Processor units short there; absent when processor units are enough.
+   */
+  processorUnits?: number;
+  /**
+   * GiB of memory short there; absent when memory is enough.
+   */
+  memoryGb?: number;
+  /**
+   * The LPARs of this plan given room on that system before this one (placement order: higher SLA levels first), with their SLA level compared with this LPAR's. Empty when the room is held by LPARs already running there, or it never fit.
+   */
+  takenBy: TakenBy[];
+}
+/**
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "TakenBy".
+ */
+export interface TakenBy {
+  lpar: string;
+  /**
+   * Its effective SLA level.
+   */
+  slaLevel: number;
+  /**
+   * Its SLA level compared with the unplaced LPAR's: higher, equal or lower priority.
+   */
+  relation: "higher" | "equal" | "lower";
+  /**
+   * True for an LPAR of its own `after` closure, left out with it: the room it held is free in the plan.
+   */
+  leftOut?: boolean;
 }
 /**
  * Failback only: the LPAR's home as the stack recorded it, and why it does not go there when it does not.

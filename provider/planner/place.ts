@@ -12,10 +12,15 @@
 // - Anti-affinity: never the system where another member of one of its sets runs or is placed.
 // - A system's free capacity is its size minus the LPARs running there now minus the pool's
 //   reserve, which recovery never uses.
+// - LPARs linked by `after` (a dependency closure) are placed whole or not at all: placement
+//   runs again without a closure that could not be placed whole, so it holds no capacity.
+// - An LPAR not placed for capacity gets its shortfall on the best candidate system, per
+//   dimension, and the LPARs given room there before it (`Shortfall`).
 // - A failback LPAR with a recorded home claims it before anything is placed, in the same
 //   order, when it has room there: no LPAR placed by the rules above takes a home that its owner
 //   comes back to. One that cannot go home says why (home.ts) and is placed by the rules above.
 
+import type { Shortfall, TakenBy } from "../generated/plan";
 import { FitTree } from "./fit-tree";
 import { homeRivalReason, homeShortReason } from "./home";
 
@@ -51,6 +56,8 @@ export interface PlacementOutcome {
   readonly system: string | null;
   readonly waiting: boolean;
   readonly reason?: string;
+  /** Not placed for want of capacity: what it lacks on its best candidate system, and who took the room. */
+  readonly shortfall?: Shortfall;
   /** Why it is not placed on its `home` (short of capacity, anti-affinity), when it had one. */
   readonly homeReason?: string;
 }
@@ -80,52 +87,17 @@ interface PoolState {
 }
 
 function fmt(n: number): string {
-  return Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/0+$/, "");
+  return Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/\.?0+$/, "");
 }
 
+/**
+ * Where each LPAR goes. LPARs linked by `after` (one waits for the other, directly or through
+ * others: its dependency closure) are placed together or not at all: a closure that cannot run
+ * whole would spend scarce capacity on LPARs that cannot serve. Placement runs once; when a
+ * member of a closure cannot be placed while others of it were, that closure is left out and
+ * placement runs again without it (each run leaves out one more closure, so this ends).
+ */
 export function placeAll(input: PlacementInput): Map<string, PlacementOutcome> {
-  const freePu = new Map<string, number>();
-  const freeMem = new Map<string, number>();
-  const assigned = new Map<string, number>();
-  const limit = new Map<string, number>();
-  const pools = new Map<string, PoolState>();
-  const leavesOf = new Map<string, { state: PoolState; leaf: number }[]>();
-
-  const stateOf = (pool: Pool): PoolState => {
-    let state = pools.get(pool.key);
-    if (state) return state;
-    state = { pool, tree: new FitTree(pool.systems.length), initial: new FitTree(pool.systems.length) };
-    pools.set(pool.key, state);
-    pool.systems.forEach((s, leaf) => {
-      if (!freePu.has(s)) {
-        const c = input.capacity(s);
-        freePu.set(s, c.pu);
-        freeMem.set(s, c.mem);
-        assigned.set(s, 0);
-        limit.set(s, Math.max(1, c.restartLimit));
-      }
-      const pu = (freePu.get(s) as number) - pool.reservePu;
-      const mem = (freeMem.get(s) as number) - pool.reserveMem;
-      const load = (assigned.get(s) as number) / (limit.get(s) as number);
-      (state as PoolState).tree.set(leaf, pu, mem, load);
-      (state as PoolState).initial.set(leaf, pu, mem, 0);
-      const list = leavesOf.get(s) ?? [];
-      list.push({ state: state as PoolState, leaf });
-      leavesOf.set(s, list);
-    });
-    return state;
-  };
-
-  const adjust = (system: string, pu: number, mem: number, restarts: number): void => {
-    freePu.set(system, (freePu.get(system) as number) + pu);
-    freeMem.set(system, (freeMem.get(system) as number) + mem);
-    assigned.set(system, (assigned.get(system) as number) + restarts);
-    const load = (assigned.get(system) as number) / (limit.get(system) as number);
-    for (const { state, leaf } of leavesOf.get(system) ?? []) {
-      state.tree.set(leaf, (freePu.get(system) as number) - state.pool.reservePu, (freeMem.get(system) as number) - state.pool.reserveMem, load);
-    }
-  };
-
   const { requests } = input;
   const depth = dependencyDepths(requests);
   const order = requests
@@ -142,8 +114,86 @@ export function placeAll(input: PlacementInput): Map<string, PlacementOutcome> {
       );
     })
     .map((i) => requests[i]);
+  const closures = dependencyClosures(requests);
+  const excluded = new Map<string, PlacementOutcome>();
+  for (;;) {
+    const outcomes = placePass(input, order, excluded);
+    if (closures.size === 0) return outcomes;
+    // Waiters sort after what they wait for: the first unplaced member is the one really short.
+    const failed = order.find(
+      (r) => !excluded.has(r.lpar) && outcomes.get(r.lpar)?.system === null && (closures.get(r.lpar) ?? []).some((l) => outcomes.get(l)?.system != null),
+    );
+    if (failed === undefined) return outcomes;
+    leaveOut(failed.lpar, outcomes.get(failed.lpar) as PlacementOutcome, closures.get(failed.lpar) as readonly string[], requests, excluded);
+  }
+}
+
+/** One placement run; the LPARs in `excluded` are decided already (left out with their closure). */
+function placePass(input: PlacementInput, order: readonly PlacementRequest[], excluded: ReadonlyMap<string, PlacementOutcome>): Map<string, PlacementOutcome> {
+  const freePu = new Map<string, number>();
+  const freeMem = new Map<string, number>();
+  const startPu = new Map<string, number>();
+  const startMem = new Map<string, number>();
+  const assigned = new Map<string, number>();
+  const limit = new Map<string, number>();
+  const pools = new Map<string, PoolState>();
+  const leavesOf = new Map<string, { state: PoolState; leaf: number }[]>();
+  // The LPARs of this run given room on each system, in the order they got it.
+  const holders = new Map<string, string[]>();
+  const levelOf = new Map(input.requests.map((r) => [r.lpar, r.slaLevel]));
+
+  const stateOf = (pool: Pool): PoolState => {
+    let state = pools.get(pool.key);
+    if (state) return state;
+    state = { pool, tree: new FitTree(pool.systems.length), initial: new FitTree(pool.systems.length) };
+    pools.set(pool.key, state);
+    pool.systems.forEach((s, leaf) => {
+      if (!freePu.has(s)) {
+        const c = input.capacity(s);
+        freePu.set(s, c.pu);
+        freeMem.set(s, c.mem);
+        startPu.set(s, c.pu);
+        startMem.set(s, c.mem);
+        assigned.set(s, 0);
+        limit.set(s, Math.max(1, c.restartLimit));
+      }
+      const pu = (freePu.get(s) as number) - pool.reservePu;
+      const mem = (freeMem.get(s) as number) - pool.reserveMem;
+      const load = (assigned.get(s) as number) / (limit.get(s) as number);
+      (state as PoolState).tree.set(leaf, pu, mem, load);
+      (state as PoolState).initial.set(leaf, (startPu.get(s) as number) - pool.reservePu, (startMem.get(s) as number) - pool.reserveMem, 0);
+      const list = leavesOf.get(s) ?? [];
+      list.push({ state: state as PoolState, leaf });
+      leavesOf.set(s, list);
+    });
+    return state;
+  };
+
+  const adjust = (system: string, lpar: string, pu: number, mem: number, restarts: number): void => {
+    freePu.set(system, (freePu.get(system) as number) + pu);
+    freeMem.set(system, (freeMem.get(system) as number) + mem);
+    assigned.set(system, (assigned.get(system) as number) + restarts);
+    const load = (assigned.get(system) as number) / (limit.get(system) as number);
+    for (const { state, leaf } of leavesOf.get(system) ?? []) {
+      state.tree.set(leaf, (freePu.get(system) as number) - state.pool.reservePu, (freeMem.get(system) as number) - state.pool.reserveMem, load);
+    }
+    const list = holders.get(system) ?? [];
+    if (restarts > 0) list.push(lpar);
+    else list.splice(list.indexOf(lpar), 1);
+    holders.set(system, list);
+  };
+
+  const view: CapacityView = {
+    free: (s) => ({ pu: freePu.get(s) as number, mem: freeMem.get(s) as number }),
+    start: (s) => ({ pu: startPu.get(s) as number, mem: startMem.get(s) as number }),
+    holders: (s) => holders.get(s) ?? [],
+    levelOf: (l) => levelOf.get(l) as number,
+  };
+
   const placedOn = new Map<string, string>();
   const outcomes = new Map<string, PlacementOutcome>();
+  // For an LPAR not placed because one it waits for is not: the first of that chain.
+  const rootOf = new Map<string, string>();
   const moving = new Set(input.requests.map((r) => r.lpar));
   // Homes claimed below: an LPAR that goes home is there for anti-affinity from the start.
   const claimed = new Map<string, string>();
@@ -153,7 +203,7 @@ export function placeAll(input: PlacementInput): Map<string, PlacementOutcome> {
   const claimsOn = new Map<string, string[]>();
   const homeReasons = new Map<string, string>();
   for (const req of order) {
-    if (req.home === undefined || req.unplaceable !== undefined) continue;
+    if (req.home === undefined || req.unplaceable !== undefined || excluded.has(req.lpar)) continue;
     const home = req.home;
     const pool = req.pools.find((p) => p.systems.includes(home));
     if (pool === undefined) continue;
@@ -172,10 +222,15 @@ export function placeAll(input: PlacementInput): Map<string, PlacementOutcome> {
     }
     claimed.set(req.lpar, home);
     claimsOn.set(home, [...(claimsOn.get(home) ?? []), req.lpar]);
-    adjust(home, -req.processorUnits, -req.memoryGb, 1);
+    adjust(home, req.lpar, -req.processorUnits, -req.memoryGb, 1);
   }
 
   for (const req of order) {
+    const decided = excluded.get(req.lpar);
+    if (decided !== undefined) {
+      outcomes.set(req.lpar, decided);
+      continue;
+    }
     const home = claimed.get(req.lpar);
     if (home !== undefined) {
       if (!req.waitsFor.some((dep) => outcomes.get(dep)?.system === null)) {
@@ -184,7 +239,7 @@ export function placeAll(input: PlacementInput): Map<string, PlacementOutcome> {
         continue;
       }
       // It cannot start without an LPAR that is not placed (said below): its home goes back to the others.
-      adjust(home, req.processorUnits, req.memoryGb, -1);
+      adjust(home, req.lpar, req.processorUnits, req.memoryGb, -1);
       claimed.delete(req.lpar);
     }
     if (req.unplaceable !== undefined) {
@@ -194,8 +249,12 @@ export function placeAll(input: PlacementInput): Map<string, PlacementOutcome> {
     const blocker = req.waitsFor.find((dep) => outcomes.get(dep)?.system === null);
     if (blocker !== undefined) {
       // Levels are raised along dependencies and shallower ones sort first: `blocker` was decided.
-      const waiting = (outcomes.get(blocker) as PlacementOutcome).waiting;
-      outcomes.set(req.lpar, { system: null, waiting, reason: `it waits for LPAR ${JSON.stringify(blocker)}, which cannot be placed` });
+      // Named after the LPAR really short, at the start of the chain.
+      const root = rootOf.get(blocker) ?? blocker;
+      rootOf.set(req.lpar, root);
+      const r = outcomes.get(root) as PlacementOutcome;
+      const through = root === blocker ? "" : ` which waits for ${JSON.stringify(root)},`;
+      outcomes.set(req.lpar, { system: null, waiting: r.waiting, reason: `it waits for LPAR ${JSON.stringify(blocker)},${through} which cannot be placed: ${r.reason ?? "it is not placed"}` });
       continue;
     }
     if (req.pools.length === 0) {
@@ -210,8 +269,8 @@ export function placeAll(input: PlacementInput): Map<string, PlacementOutcome> {
     let chosen: string | undefined;
     for (const pool of req.pools) {
       const state = stateOf(pool);
-      const excluded = banned.size > 0 ? (leaf: number) => banned.has(pool.systems[leaf]) : undefined;
-      const leaf = state.tree.best(req.processorUnits, req.memoryGb, excluded);
+      const excludedLeaf = banned.size > 0 ? (leaf: number) => banned.has(pool.systems[leaf]) : undefined;
+      const leaf = state.tree.best(req.processorUnits, req.memoryGb, excludedLeaf);
       if (leaf >= 0) {
         chosen = pool.systems[leaf];
         break;
@@ -219,15 +278,85 @@ export function placeAll(input: PlacementInput): Map<string, PlacementOutcome> {
     }
     if (chosen !== undefined) {
       placedOn.set(req.lpar, chosen);
-      adjust(chosen, -req.processorUnits, -req.memoryGb, 1);
+      adjust(chosen, req.lpar, -req.processorUnits, -req.memoryGb, 1);
       outcomes.set(req.lpar, { system: chosen, waiting: false });
     } else {
-      outcomes.set(req.lpar, explain(req, req.pools.map(stateOf), banned));
+      outcomes.set(req.lpar, explain(req, req.pools.map(stateOf), banned, view));
     }
   }
   for (const [lpar, homeReason] of homeReasons) outcomes.set(lpar, { ...(outcomes.get(lpar) as PlacementOutcome), homeReason });
 
   return outcomes;
+}
+
+/**
+ * By LPAR, for each LPAR linked to others by `after` (either way, through any number of
+ * links): every LPAR of its dependency closure, itself included. LPARs linked to none are absent.
+ */
+function dependencyClosures(requests: readonly PlacementRequest[]): Map<string, readonly string[]> {
+  const out = new Map<string, readonly string[]>();
+  if (requests.every((r) => r.waitsFor.length === 0)) return out;
+  const parent = new Map(requests.map((r) => [r.lpar, r.lpar]));
+  const root = (l: string): string => {
+    let r = l;
+    while (parent.get(r) !== r) r = parent.get(r) as string;
+    for (let x = l; x !== r; ) {
+      const next = parent.get(x) as string;
+      parent.set(x, r);
+      x = next;
+    }
+    return r;
+  };
+  for (const r of requests) for (const d of r.waitsFor) if (parent.has(d)) parent.set(root(r.lpar), root(d));
+  const members = new Map<string, string[]>();
+  for (const r of requests) {
+    const key = root(r.lpar);
+    const list = members.get(key);
+    if (list) list.push(r.lpar);
+    else members.set(key, [r.lpar]);
+  }
+  for (const list of members.values()) if (list.length > 1) for (const l of list) out.set(l, list);
+  return out;
+}
+
+/** Leaves `failed`'s whole dependency closure out, each member saying why. */
+function leaveOut(failed: string, outcome: PlacementOutcome, closure: readonly string[], requests: readonly PlacementRequest[], excluded: Map<string, PlacementOutcome>): void {
+  const waitsFor = new Map(requests.map((r) => [r.lpar, r.waitsFor]));
+  const needs = (from: string, target: string): boolean => {
+    const seen = new Set<string>();
+    const stack = [...(waitsFor.get(from) ?? [])];
+    while (stack.length > 0) {
+      const l = stack.pop() as string;
+      if (l === target) return true;
+      if (seen.has(l)) continue;
+      seen.add(l);
+      stack.push(...(waitsFor.get(l) ?? []));
+    }
+    return false;
+  };
+  const members = new Set(closure);
+  if (outcome.waiting && outcome.shortfall !== undefined && outcome.shortfall.takenBy.some((t) => members.has(t.lpar))) {
+    // The room its closure held there is free once the closure is left out: say so. The figures
+    // are those of the run that tried the closure; it is not tried again when later runs free room.
+    const takenBy = outcome.shortfall.takenBy.map((t) => (members.has(t.lpar) ? { ...t, leftOut: true } : t));
+    const shortfall = { ...outcome.shortfall, takenBy };
+    outcome = { ...outcome, shortfall, reason: `its \`after\` closure ${waitingReason(shortfall)}` };
+  }
+  const why = outcome.reason ?? "it is not placed";
+  const name = JSON.stringify(failed);
+  excluded.set(failed, outcome);
+  for (const l of closure) {
+    if (l === failed) continue;
+    let reason: string;
+    const direct = (waitsFor.get(l) ?? []).find((d) => d === failed || needs(d, failed));
+    if (direct === failed) reason = `it waits for LPAR ${name}, which cannot be placed: ${why}`;
+    else if (direct !== undefined) reason = `it waits for LPAR ${JSON.stringify(direct)}, which waits for ${name}, which cannot be placed: ${why}`;
+    else {
+      const link = needs(failed, l) ? `LPAR ${name}, which waits for it,` : `LPAR ${name} of its dependency closure (LPARs linked by \`after\`)`;
+      reason = `left out so that its room goes to LPARs that can run: ${link} cannot be placed: ${why}`;
+    }
+    excluded.set(l, { system: null, waiting: outcome.waiting, reason });
+  }
 }
 
 /**
@@ -270,26 +399,106 @@ function dependencyDepths(requests: readonly PlacementRequest[]): Int32Array {
   return out;
 }
 
-function explain(req: PlacementRequest, states: readonly PoolState[], banned: ReadonlySet<string>): PlacementOutcome {
+/** Free capacity (before any pool's reserve) as one placement run sees it. */
+interface CapacityView {
+  /** Free now, after the LPARs placed so far. */
+  readonly free: (system: string) => { pu: number; mem: number };
+  /** Free before any placement. */
+  readonly start: (system: string) => { pu: number; mem: number };
+  /** The LPARs of this run given room there so far, in order. */
+  readonly holders: (system: string) => readonly string[];
+  readonly levelOf: (lpar: string) => number;
+}
+
+/** Shortfalls below this are float noise (capacities are sums of decimals). */
+const EPS = 1e-9;
+/** Taken LPARs named in a reason; the others are counted. */
+const NAMED = 3;
+
+const round = (n: number): number => Math.round(n * 1e6) / 1e6;
+
+/**
+ * The best candidate for an LPAR that fits nowhere: among the systems of its pools (`room`
+ * gives their free capacity; those in `banned` are skipped), the one with the smallest
+ * shortfall, compared by the larger of the relative shortfalls of the two dimensions (short /
+ * needed), then by their sum, then in order of preference (pool, then system).
+ */
+function bestCandidate(
+  req: PlacementRequest,
+  states: readonly PoolState[],
+  banned: ReadonlySet<string>,
+  room: (system: string) => { pu: number; mem: number },
+): { system: string; pu: number; mem: number } | undefined {
+  let best: { system: string; pu: number; mem: number; worst: number; sum: number } | undefined;
+  for (const { pool } of states) {
+    for (const system of pool.systems) {
+      if (banned.has(system)) continue;
+      const free = room(system);
+      const pu = Math.max(0, req.processorUnits - Math.max(0, free.pu - pool.reservePu));
+      const mem = Math.max(0, req.memoryGb - Math.max(0, free.mem - pool.reserveMem));
+      const rp = req.processorUnits > 0 ? pu / req.processorUnits : 0;
+      const rm = req.memoryGb > 0 ? mem / req.memoryGb : 0;
+      const worst = Math.max(rp, rm);
+      const sum = rp + rm;
+      if (best === undefined || worst < best.worst - EPS || (Math.abs(worst - best.worst) <= EPS && sum < best.sum - EPS)) best = { system, pu, mem, worst, sum };
+    }
+  }
+  return best && { system: best.system, pu: best.pu, mem: best.mem };
+}
+
+/** "short of 15.2 processor units on "sys1" (memory is enough)" */
+function shortText(s: Shortfall): string {
+  const on = `on ${JSON.stringify(s.system)}`;
+  if (s.processorUnits !== undefined && s.memoryGb !== undefined) return `short of ${fmt(s.processorUnits)} processor units and ${fmt(s.memoryGb)} GiB of memory ${on}`;
+  if (s.processorUnits !== undefined) return `short of ${fmt(s.processorUnits)} processor units ${on} (memory is enough)`;
+  return `short of ${fmt(s.memoryGb ?? 0)} GiB of memory ${on} (processor units are enough)`;
+}
+
+/** ": taken by "a" (higher priority), "b" (equal priority) and 2 more", or "" when none. */
+function takenText(takenBy: readonly TakenBy[]): string {
+  if (takenBy.length === 0) return "";
+  const named = takenBy.slice(0, NAMED).map((t) => `${JSON.stringify(t.lpar)} (${t.relation} priority${t.leftOut ? ", left out with it" : ""})`);
+  const rest = takenBy.length - named.length;
+  const list = rest > 0 ? `${named.join(", ")} and ${rest} more` : named.length > 1 ? `${named.slice(0, -1).join(", ")} and ${named[named.length - 1]}` : named[0];
+  return `: taken by ${list}`;
+}
+
+function waitingReason(shortfall: Shortfall): string {
+  return `waits for capacity: ${shortText(shortfall)}${takenText(shortfall.takenBy)}`;
+}
+
+function explain(req: PlacementRequest, states: readonly PoolState[], banned: ReadonlySet<string>, view: CapacityView): PlacementOutcome {
   const need = `${fmt(req.processorUnits)} processor units and ${fmt(req.memoryGb)} GiB`;
+  const members = req.antiAffinity.map((l) => JSON.stringify(l)).join(", ");
   if (banned.size > 0 && states.some((s) => s.tree.best(req.processorUnits, req.memoryGb) >= 0)) {
-    const members = req.antiAffinity.map((l) => JSON.stringify(l)).join(", ");
     return { system: null, waiting: false, reason: `anti-affinity with ${members} rules out every allowed system with room for ${need}` };
   }
+  const shortfallOf = (c: { system: string; pu: number; mem: number }, takenBy: TakenBy[]): Shortfall => ({
+    system: c.system,
+    ...(c.pu > EPS ? { processorUnits: round(c.pu) } : {}),
+    ...(c.mem > EPS ? { memoryGb: round(c.mem) } : {}),
+    takenBy,
+  });
   if (states.some((s) => s.initial.best(req.processorUnits, req.memoryGb) >= 0)) {
-    return {
-      system: null,
-      waiting: true,
-      reason: `waits for capacity: LPARs of higher priority took the room for ${need} on the allowed systems`,
-    };
+    const best = bestCandidate(req, states, banned, view.free);
+    if (best === undefined) return { system: null, waiting: false, reason: `anti-affinity with ${members} rules out every allowed system` };
+    const takenBy = view.holders(best.system).map((lpar): TakenBy => {
+      const slaLevel = view.levelOf(lpar);
+      return { lpar, slaLevel, relation: slaLevel > req.slaLevel ? "higher" : slaLevel < req.slaLevel ? "lower" : "equal" };
+    });
+    const shortfall = shortfallOf(best, takenBy);
+    return { system: null, waiting: true, reason: waitingReason(shortfall), shortfall };
   }
   const most = states.reduce((m, s) => {
     const f = s.initial.maxFree();
     return { pu: Math.max(m.pu, f.pu), mem: Math.max(m.mem, f.mem) };
   }, { pu: -Infinity, mem: -Infinity });
+  // Too big even before any recovery: no placement of this plan is to blame.
+  const shortfall = shortfallOf(bestCandidate(req, states, new Set(), view.start) as { system: string; pu: number; mem: number }, []);
   return {
     system: null,
     waiting: false,
-    reason: `it needs ${need}, more than any allowed system has free beyond the target's reserve (at most ${fmt(Math.max(0, most.pu))} processor units, ${fmt(Math.max(0, most.mem))} GiB)`,
+    reason: `it needs ${need}, more than any allowed system has free beyond the target's reserve (at most ${fmt(Math.max(0, most.pu))} processor units, ${fmt(Math.max(0, most.mem))} GiB): ${shortText(shortfall)} before any recovery`,
+    shortfall,
   };
 }

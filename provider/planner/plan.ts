@@ -166,6 +166,7 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
     } else {
       placement.reason = outcome.reason;
       if (outcome.waiting) placement.waiting = true;
+      if (outcome.shortfall !== undefined) placement.shortfall = outcome.shortfall;
     }
     const home = homes.get(vm.lpar.id);
     if (home !== undefined) {
