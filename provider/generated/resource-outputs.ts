@@ -153,18 +153,27 @@ export interface Readiness {
    */
   status: "ready" | "notReady" | "unverified";
   issues: ReadinessIssue[];
+  /**
+   * What a failover will do that the operator should know beforehand, without making the group not ready: a consistency group whose writers span servers moves all of them together.
+   */
+  notes?: ReadinessIssue[];
 }
 /**
  * This interface was referenced by `ResourceOutputs`'s JSON-Schema
  * via the `definition` "ReadinessIssue".
  */
 export interface ReadinessIssue {
-  code: "capacity" | "replication" | "lpar" | "remoteRestart" | "target";
+  code: "capacity" | "replication" | "lpar" | "remoteRestart" | "target" | "sharedConsistencyGroup";
   message: string;
   lpars?: string[];
   volume?: string;
   missingProcessorUnits?: number;
   missingMemoryGb?: number;
+  consistencyGroup?: string;
+  /**
+   * sharedConsistencyGroup: the servers its writers run on.
+   */
+  systems?: string[];
 }
 /**
  * Where a protected VM lives: the managed system it last ran on while using its own (source) volumes, and their mappings there. Kept while it runs on its replicas (after a failover or a planned site move), so that `vmr failback` returns it to this system with these mappings.
@@ -223,4 +232,8 @@ export interface Readiness1 {
    */
   status: "ready" | "notReady" | "unverified";
   issues: ReadinessIssue[];
+  /**
+   * What a failover will do that the operator should know beforehand, without making the group not ready: a consistency group whose writers span servers moves all of them together.
+   */
+  notes?: ReadinessIssue[];
 }

@@ -182,6 +182,7 @@ export class ProtectionGroup extends pulumi.dynamic.Resource {
       if (r && r.status === "notReady") {
         pulumi.log.warn(`protection group not ready:\n${r.issues.map((i) => `  - ${i.message}`).join("\n")}`, this);
       }
+      if (r?.notes && r.notes.length > 0) pulumi.log.warn(`before a failover, know that:\n${r.notes.map((i) => `  - ${i.message}`).join("\n")}`, this);
     });
   }
 }

@@ -7,6 +7,7 @@ import type { StorageInventory } from "../../adapters/storage";
 import { AdapterError } from "../../errors";
 import type { ProtectionGroupInputs, ProtectedVm } from "../../generated/protection-group";
 import type { AdapterSettings } from "../../generated/adapter-settings";
+import type { Readiness, ReadinessIssue } from "../../generated/resource-outputs";
 import type { Adapters } from "../../adapters";
 import type { ResolvedLpar } from "../../model";
 import { validate } from "../../validation";
@@ -65,22 +66,9 @@ export interface MemberStatus {
   readonly remoteRestartCapable: boolean;
 }
 
-export type ReadinessCode = "capacity" | "replication" | "lpar" | "remoteRestart" | "target";
-
-export interface ReadinessIssue {
-  readonly code: ReadinessCode;
-  readonly message: string;
-  readonly lpars?: string[];
-  readonly volume?: string;
-  readonly missingProcessorUnits?: number;
-  readonly missingMemoryGb?: number;
-}
-
-export interface Readiness {
-  /** ready: the target could hold every VM and every volume replicates; unverified: not contacted. */
-  readonly status: "ready" | "notReady" | "unverified";
-  readonly issues: ReadinessIssue[];
-}
+// One source of truth: the outputs' schema (schemas/resource-outputs.schema.json).
+export type { Readiness, ReadinessIssue };
+export type ReadinessCode = ReadinessIssue["code"];
 
 export interface GroupOutputs extends GroupInputs {
   readonly members: MemberStatus[];
@@ -206,7 +194,36 @@ export function assess(g: GroupInputs, compute: ComputeInventory, storage: Stora
   }
   const currentSites = [...new Set(members.map((m) => m.site).filter((s): s is string => s !== undefined))].sort();
   const homes = recordHomes(lpars(g), g.context.consistencyGroups, compute, storage, previousHomes);
-  return { members, readiness: { status: issues.length === 0 ? "ready" : "notReady", issues }, currentSites, drift, homes };
+  const notes = sharedGroupNotes(g.context.consistencyGroups, compute, storage);
+  const readiness: Readiness = { status: issues.length === 0 ? "ready" : "notReady", issues };
+  if (notes.length > 0) readiness.notes = notes;
+  return { members, readiness, currentSites, drift, homes };
+}
+
+/**
+ * A consistency group whose writers run on several servers changes sites as a whole: a failover
+ * or planned move of one of those servers moves the others' writers too (planner/co-move.ts).
+ * Said at `pulumi up`, before any failure.
+ */
+function sharedGroupNotes(groups: readonly string[], compute: ComputeInventory, storage: StorageInventory): ReadinessIssue[] {
+  const notes: ReadinessIssue[] = [];
+  for (const id of groups) {
+    const cg = storage.consistencyGroups.find((c) => c.id === id);
+    if (!cg) continue;
+    const volumes = new Set(cg.pairs.flatMap((p) => [p.master, p.aux]));
+    const writers = compute.lpars.filter((l) => l.drillOf === undefined && l.volumes.some((v) => volumes.has(v))).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const systems = [...new Set(writers.map((l) => l.host))].sort();
+    if (systems.length < 2) continue;
+    const ids = writers.map((l) => l.id);
+    notes.push({
+      code: "sharedConsistencyGroup",
+      consistencyGroup: id,
+      systems,
+      lpars: ids,
+      message: `consistency group ${id} has writers on ${plural(systems.length, "server")} (${systems.join(", ")}): a failover or planned move of one of them moves all ${plural(ids.length, "writer")} (${ids.slice(0, 6).join(", ")}${ids.length > 6 ? ", ..." : ""}) to the other site together; give each server's LPARs a consistency group of their own to move them alone`,
+    });
+  }
+  return notes;
 }
 
 function unverified(g: GroupInputs, previousHomes?: readonly LparHome[]): Omit<GroupOutputs, keyof GroupInputs> {

@@ -131,12 +131,27 @@ describe("ProtectionGroup provider", () => {
       const { id, outs } = await ops.create(inputs());
       assert.equal(id, "web");
       assert.deepEqual(fakes.compute.setRemoteRestartCapable.args.map((a) => a.join(":")).sort(), ["app1:true", "app2:true"]);
-      assert.deepEqual(outs.readiness, { status: "ready", issues: [] });
+      assert.equal(outs.readiness.status, "ready");
+      assert.deepEqual(outs.readiness.issues, []);
       assert.deepEqual(outs.currentSites, ["prod"]);
       assert.deepEqual(outs.members.map((m) => [m.lpar, m.host, m.remoteRestartCapable]), [["app1", "prod-a", true], ["app2", "prod-a", true]]);
       // AND the outputs carry the declaration, so the state loader can rebuild the model
       assert.equal(outs.slaLevel, 3);
       assert.equal(outs.recoveryTarget, "dr");
+    });
+
+    it("notes, without making the group not ready, a consistency group whose writers span servers", async () => {
+      // GIVEN cg1 replicates app1, app2 (on prod-a) and app3, app4 (on prod-b)
+      const { outs } = await ops.create(inputs());
+      // THEN readiness says before any failure that they move together
+      assert.equal(outs.readiness.status, "ready");
+      const notes = outs.readiness.notes ?? [];
+      assert.deepEqual(notes.map((n) => [n.code, n.consistencyGroup, n.systems, n.lpars]), [["sharedConsistencyGroup", "cg1", ["prod-a", "prod-b"], ["app1", "app2", "app3", "app4"]]]);
+      assert.match(notes[0].message, /consistency group cg1 has writers on 2 servers \(prod-a, prod-b\): a failover or planned move of one of them moves all 4 writers/);
+      // AND a group whose writers share one server gets no note
+      fakes.world.lpars.forEach((l) => ((l as { host: string }).host = "prod-a"));
+      const alone = await ops.create(inputs());
+      assert.equal(alone.outs.readiness.notes, undefined);
     });
 
     it("reports missing capacity, and how much, without failing", async () => {
