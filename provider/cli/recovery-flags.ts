@@ -9,7 +9,7 @@ import type { Plan } from "../generated/plan";
 import type { RecoveryOutcome, RecoveryOptions } from "../recovery/recover";
 import { confirmOnTerminal } from "./confirm";
 import { createProgress, type Progress } from "./progress";
-import { formatRunResult } from "./run-summary";
+import { formatRunResult, formatWayBack } from "./run-summary";
 import { formatRefresh } from "../stack";
 import { plural } from "../text";
 
@@ -101,6 +101,7 @@ export function reportOutcome(outcome: RecoveryOutcome, flags: { json: boolean }
     if (outcome.rehearsal) process.stdout.write("dry run: rehearsed on a simulated copy of the live inventory, in virtual time; nothing was changed\n");
     if (outcome.discarded) process.stdout.write(`discarded the interrupted run ${outcome.discarded} (recorded in its journal)\n`);
     process.stdout.write(`${formatRunResult(result, outcome.run?.journalFile)}\n`);
+    for (const line of formatWayBack(outcome.plan, result)) process.stdout.write(`${line}\n`);
     if (outcome.report) process.stdout.write(`report: ${Object.values(outcome.report).join(", ")}\n`);
     if (outcome.refresh) process.stdout.write(`${formatRefresh(outcome.refresh)}\n`);
     if (outcome.run && outcome.reportError)

@@ -2,6 +2,7 @@
 
 import { deferredSummary } from "../executor/deferred";
 import type { RunResult } from "../executor/types";
+import type { Plan } from "../generated/plan";
 import { plural } from "../text";
 
 const MAX_LISTED = 200;
@@ -24,4 +25,28 @@ export function formatRunResult(result: RunResult, journalFile?: string): string
   for (const d of deferredSummary(result.deferredCleanup)) lines.push(`  ${d}`);
   if (journalFile) lines.push(`journal: ${journalFile}`);
   return lines.join("\n");
+}
+
+/**
+ * After a failover: the way back. The consistency groups it failed over replicate no more;
+ * `vmr failback` restarts them towards home and returns the VMs. A group left split (writers
+ * still running at the source) cannot be reversed without overwriting those writers' volumes:
+ * say so before the operator tries.
+ */
+export function formatWayBack(plan: Plan, result: RunResult): string[] {
+  if (result.kind !== "failover" || !result.vms.some((v) => v.status === "recovered")) return [];
+  const groups = [...new Set(plan.steps.filter((s) => s.kind === "FailoverConsistencyGroup").map((s) => String(s.params?.consistencyGroup)))].sort();
+  const lines: string[] = [];
+  if (groups.length > 0) {
+    const failed = plan.failure.failedSite ?? plan.failure.failedHosts.join(", ");
+    lines.push(
+      `way back: ${plural(groups.length, "consistency group")} (${groups.slice(0, 6).join(", ")}${groups.length > 6 ? ", ..." : ""}) no longer replicate; once ${failed} ${plan.failure.failedSite !== undefined || plan.failure.failedHosts.length !== 1 ? "are" : "is"} repaired, \`vmr failback\` restarts replication towards home and returns each VM to the server it left`,
+    );
+  }
+  for (const g of plan.splitGroups ?? []) {
+    lines.push(
+      `split: consistency group ${g.consistencyGroup} failed over while ${g.lpars.slice(0, 6).join(", ")}${g.lpars.length > 6 ? ", ..." : ""} keep running at the source, unprotected; failing back restarts its replication from the recovery site and would overwrite their volumes: stop them, or accept that, before \`vmr failback\``,
+    );
+  }
+  return lines;
 }

@@ -82,6 +82,10 @@ export interface Plan {
    * Cleanup the plan leaves for later: mappings of old volumes on a storage system that does not answer (lost with its site). No step touches them now; `vmr failback` (or a reprotect) removes them once the system is back.
    */
   deferredCleanup?: DeferredCleanup[];
+  /**
+   * Unplanned failover only: consistency groups the failover leaves split, because writers of them on servers that are up cannot move with it (no room). Those LPARs keep running at the source without replication: they lose protection until the group is whole again.
+   */
+  splitGroups?: SplitGroup[];
 }
 /**
  * What the plan recovers from (failover) or acts on (planned move, failback, drill).
@@ -407,6 +411,19 @@ export interface DeferredCleanup {
    * Why it is not removed now (the storage system is offline, or the unmap failed).
    */
   reason: string;
+}
+/**
+ * A consistency group failed over while some of its writers keep running at the source.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "SplitGroup".
+ */
+export interface SplitGroup {
+  consistencyGroup: string;
+  /**
+   * LPARs that keep running at the source and lose protection.
+   */
+  lpars: string[];
 }
 export interface RunResumed {
   type: "run-resumed";

@@ -8,7 +8,7 @@
 // move with it (co-move.ts): ShutdownLpar -> ... -> MoveLpar -> StartLpar -> VerifyLpar, so that
 // the group is never split between sites (its way back, the failback, then reverses it whole).
 
-import type { DeferredCleanup } from "../generated/plan";
+import type { DeferredCleanup, SplitGroup } from "../generated/plan";
 import type { HostMapping } from "../model";
 import type { PlanningContext } from "./context";
 import { addAfterDependencies, addPostHooks, addPresentSteps, addPreHooks, addUnmapSteps, hostDown, scopeOf, stepId, type PlacedVm } from "./placed";
@@ -26,7 +26,7 @@ function deferredOnOffline(ctx: PlanningContext, lpar: string, storageSystem: st
   return { lpar, volume: m.volume, host: m.host, storageSystem, reason: `storage system ${storageSystem} is offline: the mapping stays until \`vmr failback\` removes it` };
 }
 
-export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: readonly PlacedVm[], failedHosts: ReadonlySet<string>, warnings: string[], deferred: DeferredCleanup[]): void {
+export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: readonly PlacedVm[], failedHosts: ReadonlySet<string>, warnings: string[], deferred: DeferredCleanup[], split: SplitGroup[]): void {
   const hooks = addPreHooks(g, placed);
   const placedIds = new Set(placed.map((p) => p.vm.lpar.id));
 
@@ -69,8 +69,9 @@ export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: rea
       return at !== undefined && !failedHosts.has(at.host) && at.state === "Running";
     });
     if (stillRunning.length > 0) {
+      split.push({ consistencyGroup: cg, lpars: stillRunning });
       warnings.push(
-        `failing over consistency group ${JSON.stringify(cg)} stops its replication for LPARs that keep running at the source: ${stillRunning.slice(0, 5).join(", ")}${stillRunning.length > 5 ? ", ..." : ""}`,
+        `failing over consistency group ${JSON.stringify(cg)} stops its replication for LPARs that keep running at the source, unprotected (they cannot move with it: not protected, or no room): ${stillRunning.slice(0, 5).join(", ")}${stillRunning.length > 5 ? ", ..." : ""}`,
       );
     }
   }

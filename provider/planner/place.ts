@@ -335,9 +335,10 @@ function leaveOut(failed: string, outcome: PlacementOutcome, closure: readonly s
     return false;
   };
   const members = new Set(closure);
-  if (outcome.waiting && outcome.shortfall !== undefined && outcome.shortfall.takenBy.some((t) => members.has(t.lpar))) {
-    // The room its closure held there is free once the closure is left out: say so. The figures
-    // are those of the run that tried the closure; it is not tried again when later runs free room.
+  if (outcome.waiting && outcome.shortfall !== undefined) {
+    // It waits as part of its closure, which is left out whole: alone it might have fitted. The
+    // room the closure held is free once it is left out: say so. The figures are those of the
+    // run that tried the closure; it is not tried again when later runs free room.
     const takenBy = outcome.shortfall.takenBy.map((t) => (members.has(t.lpar) ? { ...t, leftOut: true } : t));
     const shortfall = { ...outcome.shortfall, takenBy };
     outcome = { ...outcome, shortfall, reason: `its \`after\` closure ${waitingReason(shortfall)}` };

@@ -51,6 +51,7 @@ describe("examples/basic after a failover", function () {
     const home = homeOf(stateFile(engine, "vmr-basic", "dev"), "db-1");
     assert.equal(home?.system, "a-01");
     // AND server a-01 fails and its VMs are restarted at site-b
+    const hostsBefore = await simLpars(simDir);
     await simFailHost("a-01", { stateDir: simDir });
     const access = { pulumiCommand: await engine.command(), envVars: engine.env };
     const plan = await planStack("failover", { stack: "dev", cwd: dir, failure: { failedHosts: ["a-01"] }, access });
@@ -64,6 +65,11 @@ describe("examples/basic after a failover", function () {
     }
     const hostsNow = await simLpars(simDir);
     for (const vm of FAILED_HOST_VMS) assert.match(hostsNow.get(vm)!.host, /^b-0\d$/, `${vm} did not restart at site-b`);
+    // AND the other writers of cg-db and cg-app (on a-02, a-03) moved with them, so that no group is split
+    const joined = plan.placements.filter((p) => p.movesWith !== undefined).map((p) => p.lpar);
+    assert.deepEqual(joined.sort(), [...hostsBefore].filter(([l, at]) => /^(db|app)-/.test(l) && at.host !== "a-01").map(([l]) => l).sort());
+    for (const vm of joined) assert.match(hostsNow.get(vm)!.host, /^b-0\d$/, `${vm} did not move with its consistency group`);
+    assert.equal(plan.splitGroups, undefined);
     // WHEN the failover command's refresh runs
     const refreshed = await refreshStack({ stack: "dev", cwd: dir }, access);
     // THEN the groups' outputs in the state show where the VMs run now (stack outputs follow at the next up)
@@ -71,17 +77,17 @@ describe("examples/basic after a failover", function () {
     // AND the refresh's count says the groups whose VMs moved changed, though their inputs did not
     for (const g of ["db", "app"]) assert.ok(refreshed.changed.includes(g), `${g} not counted as changed: ${JSON.stringify(refreshed)}`);
     assert.equal(refreshed.changes.update, refreshed.changed.length);
-    assert.deepEqual(stateResource(state, "db").outputs.currentSites, ["site-a", "site-b"]);
+    assert.deepEqual(stateResource(state, "db").outputs.currentSites, ["site-b"]);
     const db1 = (stateResource(state, "db").outputs.members as { lpar: string; site: string }[]).find((m) => m.lpar === "db-1")!;
     assert.equal(db1.site, "site-b");
-    assert.deepEqual(stateResource(state, "app").outputs.currentSites, ["site-a", "site-b"]);
+    assert.deepEqual(stateResource(state, "app").outputs.currentSites, ["site-b"]);
     // AND the refresh, which the engine runs with the old state, kept db-1's home as it was: where failback returns it
     assert.deepEqual(homeOf(state, "db-1"), home);
     // AND `pulumi up` of the unchanged program succeeds without moving any VM back
     await engine.pulumiOk(["up", "--yes", "--skip-preview"], dir);
     const hostsAfterUp = await simLpars(simDir);
-    for (const vm of FAILED_HOST_VMS) assert.equal(hostsAfterUp.get(vm)!.host, hostsNow.get(vm)!.host);
-    assert.deepEqual(JSON.parse((await engine.pulumiOk(["stack", "output", "--json"], dir)).stdout).runningAt.db, ["site-a", "site-b"]);
+    for (const vm of [...FAILED_HOST_VMS, ...joined]) assert.equal(hostsAfterUp.get(vm)!.host, hostsNow.get(vm)!.host);
+    assert.deepEqual(JSON.parse((await engine.pulumiOk(["stack", "output", "--json"], dir)).stdout).runningAt.db, ["site-b"]);
     assert.deepEqual(homeOf(stateFile(engine, "vmr-basic", "dev"), "db-1"), home);
 
   });

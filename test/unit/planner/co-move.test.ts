@@ -6,6 +6,7 @@ import { VirtualClock } from "../../../provider/clock";
 import { createInMemorySimulator, generateTopology, type Simulator } from "../../../provider/adapters/simulator";
 import { failureOf } from "../../../provider/executor/outcome";
 import { runPlan } from "../../../provider/executor/run";
+import { formatWayBack } from "../../../provider/cli/run-summary";
 import type { ResolvedTopology } from "../../../provider/model";
 import { simFailHost, simRepair } from "../../../provider/adapters/simulator/control";
 import { planFailback, planFailover, planPlanned } from "../../../provider/planner";
@@ -91,8 +92,13 @@ describe("planned move of a server whose consistency group spans servers", () =>
     const kinds = plan.steps.filter((s) => s.lpar === "lpar-00005").map((s) => s.kind);
     assert.ok(kinds.includes("ShutdownLpar") && kinds.includes("MoveLpar") && !kinds.includes("FenceSourceLpar") && !kinds.includes("RestartLpar"), kinds.join(","));
     assert.ok(!(plan.warnings ?? []).some((w) => /keep running at the source/.test(w)), String(plan.warnings));
+    assert.equal(plan.splitGroups, undefined);
     const over = await runPlan(plan, sim, { clock });
     assert.equal(over.status, "succeeded", failureOf(over)?.message);
+    // AND the summary offers the way back
+    assert.deepEqual(formatWayBack(plan, over), [
+      "way back: 4 consistency groups (cg-00001, cg-00002, cg-00003, cg-00004) no longer replicate; once sys-a-01 is repaired, `vmr failback` restarts replication towards home and returns each VM to the server it left",
+    ]);
     const after = await hostsAndStates(sim);
     for (const p of plan.placements) assert.equal(after.get(p.lpar), `${p.target}/Running`, p.lpar);
     // WHEN the server is repaired and everything fails back THEN every LPAR runs at its home site
@@ -103,5 +109,20 @@ describe("planned move of a server whose consistency group spans servers", () =>
     assert.equal(home.status, "succeeded", failureOf(home)?.message);
     const site = (hostAndState: string | undefined) => hostAndState?.replace(/^(sys-[ab])-\d+/, "$1");
     for (const [lpar, was] of before) assert.equal(site((await hostsAndStates(sim)).get(lpar)), site(was), lpar);
+  });
+
+  it("says which LPARs lose protection when a failover must split a group, and warns before the way back", async () => {
+    // GIVEN lpar-00005 writes to lpar-00001's group but is not protected: it cannot move with it
+    const { sim, clock, model } = sharedGroupWorld(false);
+    await simFailHost("sys-a-01", { store: sim.store });
+    const plan = planFailover({ model, inventory: await inventoryOf(sim), failure: { failedHosts: ["sys-a-01"] } });
+    // THEN the plan names it, structured and in words
+    assert.deepEqual(plan.splitGroups, [{ consistencyGroup: "cg-00001", lpars: ["lpar-00005"] }]);
+    assert.ok(plan.warnings?.some((w) => /"cg-00001" stops its replication for LPARs that keep running at the source, unprotected .*: lpar-00005/.test(w)), String(plan.warnings));
+    const over = await runPlan(plan, sim, { clock });
+    assert.equal(over.status, "succeeded", failureOf(over)?.message);
+    assert.equal((await hostsAndStates(sim)).get("lpar-00005"), "sys-a-02/Running");
+    const lines = formatWayBack(plan, over);
+    assert.match(lines[1] ?? "", /^split: consistency group cg-00001 failed over while lpar-00005 keep running at the source, unprotected; failing back .* would overwrite their volumes/);
   });
 });
