@@ -9,7 +9,7 @@ import type { Plan } from "../generated/plan";
 import type { RecoveryOutcome, RecoveryOptions } from "../recovery/recover";
 import { confirmOnTerminal } from "./confirm";
 import { createProgress, type Progress } from "./progress";
-import { formatRunResult, formatWayBack } from "./run-summary";
+import { formatRollback, formatRunResult, formatWayBack } from "./run-summary";
 import { formatRefresh } from "../stack";
 import { plural } from "../text";
 
@@ -94,7 +94,9 @@ export function reportOutcome(outcome: RecoveryOutcome, flags: { json: boolean }
   const result = outcome.run ?? outcome.rehearsal;
   if (flags.json) {
     const { report, reportError, discarded } = outcome;
-    process.stdout.write(`${JSON.stringify({ plan: outcome.plan, result, cancelled: outcome.cancelled ?? false, discarded, report, reportError, refresh: outcome.refresh, refreshError: outcome.refreshError }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ plan: outcome.plan, result, cancelled: outcome.cancelled ?? false, discarded, report, reportError, refresh: outcome.refresh, refreshError: outcome.refreshError, rollback: outcome.rollback }, null, 2)}\n`,
+    );
   } else if (outcome.cancelled) {
     process.stdout.write("cancelled: nothing was changed\n");
   } else if (result) {
@@ -102,6 +104,7 @@ export function reportOutcome(outcome: RecoveryOutcome, flags: { json: boolean }
     if (outcome.discarded) process.stdout.write(`discarded the interrupted run ${outcome.discarded} (recorded in its journal)\n`);
     process.stdout.write(`${formatRunResult(result, outcome.run?.journalFile)}\n`);
     for (const line of formatWayBack(outcome.plan, result)) process.stdout.write(`${line}\n`);
+    if (outcome.rollback) process.stdout.write(`${formatRollback(outcome.rollback)}\n`);
     if (outcome.report) process.stdout.write(`report: ${Object.values(outcome.report).join(", ")}\n`);
     if (outcome.refresh) process.stdout.write(`${formatRefresh(outcome.refresh)}\n`);
     if (outcome.run && outcome.reportError)

@@ -50,3 +50,15 @@ export function formatWayBack(plan: Plan, result: RunResult): string[] {
   }
   return lines;
 }
+
+/** A failed planned move's rollback: what was started again where it was, and what is left down. */
+export function formatRollback(rollback: { readonly run?: RunResult; readonly leftDown: readonly { lpar: string; reason: string }[] }): string {
+  const lines: string[] = [];
+  if (rollback.run) {
+    const up = rollback.run.vms.filter((v) => v.status === "recovered").map((v) => v.lpar);
+    lines.push(`rolled back (run ${rollback.run.runId}, ${rollback.run.status}): ${plural(up.length, "LPAR")} started again where ${up.length === 1 ? "it was" : "they were"}${up.length > 0 ? `: ${up.slice(0, 10).join(", ")}${up.length > 10 ? ", ..." : ""}` : ""}`);
+    for (const v of rollback.run.vms.filter((x) => x.status !== "recovered")) lines.push(`  NOT STARTED ${v.lpar}: ${v.reason ?? ""}`);
+  }
+  for (const d of rollback.leftDown) lines.push(`  left down ${d.lpar}: ${d.reason}`);
+  return lines.join("\n");
+}

@@ -11,6 +11,7 @@ import type { Clock } from "../clock";
 import { UnfinishedRunError, ValidationError } from "../errors";
 import type { Plan } from "../generated/plan";
 import { makePlan, type Inventory, type PlanKind } from "../planner";
+import { planRollback, type LeftDown } from "../planner/rollback";
 import { gatherPlanningInputs } from "../live/planning";
 import { loadProtectionModel, refreshStack, type PulumiAccess, type RefreshResult, type StackSource } from "../stack";
 import { acquireStackLock } from "../executor/lock";
@@ -86,8 +87,17 @@ export interface RecoveryOptions extends StackTarget, ExecutionChoices {
   readonly confirm?: (plan: Plan) => Promise<boolean>;
 }
 
+export interface RollbackOutcome {
+  /** The rollback's plan and run, when some LPAR could be started where it was. */
+  readonly plan?: Plan;
+  readonly run?: RecordedRunResult;
+  readonly leftDown: readonly LeftDown[];
+}
+
 export interface RecoveryOutcome {
   readonly plan: Plan;
+  /** A failed planned move: what was started again where it was (planner/rollback.ts). */
+  readonly rollback?: RollbackOutcome;
   /** The recorded run; absent for a dry run or when cancelled. */
   readonly run?: RecordedRunResult;
   /** A dry run's rehearsal in virtual time. */
@@ -174,6 +184,7 @@ async function recover(kind: PlanKind, o: RecoveryOptions): Promise<RecoveryOutc
   const lock = await acquireStackLock(runsDir, stack, { runId, purpose: kind }, { staleMs: o.lockStaleMs, onCompromised: stop.lockLost });
   let plan: Plan;
   let run: RecordedRunResult;
+  let rolledBack: RollbackOutcome | undefined;
   try {
     // Under the lock, so an unfinished run found here is not running: it was interrupted.
     const toDiscard = checkPreviousRun(runsDir, stack, o.discardUnfinished);
@@ -188,13 +199,35 @@ async function recover(kind: PlanKind, o: RecoveryOptions): Promise<RecoveryOutc
       if (toDiscard) await discardRun(runsDir, toDiscard.runId, { replacedBy: runId });
       o.onPlan?.(plan, runId);
       run = await startRun(plan, adapters, { ...executionOf(o), runsDir, runId, stack, heldLock: lock, signal: stop.signal });
+      if (kind === "planned" && run.status === "failed" && !stop.signal.aborted) {
+        rolledBack = await rollBack(plan, run, adapters, { ...executionOf(o), runsDir, stack, heldLock: lock, signal: stop.signal });
+      }
     } finally {
       if (!o.adapters) await Promise.all([adapters.compute.close(), adapters.storage.close()]);
     }
   } finally {
     await lock.release();
   }
-  return { plan, run, ...(o.discardUnfinished !== undefined ? { discarded: o.discardUnfinished } : {}), ...(await reportAfter(run)), ...(await refreshAfter(source, o)) };
+  return {
+    plan,
+    run,
+    ...(rolledBack ? { rollback: rolledBack } : {}),
+    ...(o.discardUnfinished !== undefined ? { discarded: o.discardUnfinished } : {}),
+    ...(await reportAfter(run)),
+    ...(await refreshAfter(source, o)),
+  };
+}
+
+/**
+ * A planned move that failed part way: the LPARs it shut down and did not move are started again
+ * where they were, in a run of their own (journaled; `vmr failover --resume` finishes it if it
+ * is interrupted). Those past the point of return are named, with what finishes them.
+ */
+async function rollBack(plan: Plan, run: RecordedRunResult, adapters: Adapters, options: Parameters<typeof startRun>[2]): Promise<RollbackOutcome> {
+  const inventory = { compute: await adapters.compute.inventory(), storage: await adapters.storage.inventory() };
+  const { plan: back, leftDown } = planRollback(plan, run, inventory);
+  if (back === undefined) return { leftDown };
+  return { plan: back, run: await startRun(back, adapters, { ...options, runId: newRunId(new Date()) }), leftDown };
 }
 
 const RECOVERY_KINDS = "failover, planned move or failback";

@@ -6,6 +6,8 @@ import * as os from "os";
 import * as path from "path";
 import { openSimulator } from "../../../provider/adapters/simulator";
 import { simFailHost, simRepair } from "../../../provider/adapters/simulator/control";
+import { AdapterError } from "../../../provider/errors";
+import { formatRollback } from "../../../provider/cli/run-summary";
 import { ValidationError } from "../../../provider/errors";
 import { failback, failover, plannedFailover } from "../../../provider/recovery/recover";
 import { smallDatacenter, type Datacenter } from "./stack-fixture";
@@ -46,6 +48,42 @@ describe("recovery functions: planned failover and failback", function () {
       assert.deepEqual([l.host, l.state], [vm.target, "Running"]);
       assert.notEqual(vm.target, "sys-a-01");
     }
+  });
+
+  it("a planned move that fails part way starts the VMs it shut down again where they were, in a journaled run", async () => {
+    // GIVEN sys-a-01's LPARs, and the SAN refusing to map one of them at its target
+    const moving = dc.topology.lpars.filter((l) => l.host === "sys-a-01");
+    const victim = moving[0];
+    const before = await world(dc.stateDir);
+    const sim = await openSimulator({ stateDir: dc.stateDir });
+    const mapVolume = sim.storage.mapVolume.bind(sim.storage);
+    sim.storage.mapVolume = async (r) => {
+      if (r.volumeId === victim.volumes[0] && r.hostId !== "sys-a-01") throw new AdapterError("fatal", "mapVolume", r.volumeId, "the SAN refuses the mapping (test)");
+      return mapVolume(r);
+    };
+    // WHEN sys-a-01 is evacuated
+    let outcome: Awaited<ReturnType<typeof plannedFailover>>;
+    try {
+      outcome = await plannedFailover({ stackFile: dc.stackFile, runsDir, failedHosts: ["sys-a-01"], adapters: sim });
+    } finally {
+      await sim.close();
+    }
+    // THEN the move failed for that LPAR, and the rollback started it again where it was, its volumes mapped there as before
+    assert.equal(outcome.run?.status, "failed");
+    assert.equal(outcome.rollback?.run?.status, "succeeded", JSON.stringify(outcome.rollback));
+    assert.deepEqual(outcome.rollback?.run?.vms.map((v) => [v.lpar, v.target]), [[victim.id, "sys-a-01"]]);
+    assert.ok(fs.existsSync(outcome.rollback!.run!.journalFile), "the rollback is journaled");
+    const after = await world(dc.stateDir);
+    const l = after.lpars.find((x) => x.id === victim.id)!;
+    assert.deepEqual([l.host, l.state, l.volumes], ["sys-a-01", "Running", victim.volumes]);
+    const mappingsOf = (w: typeof before, volume: string) => w.storage.hostMappings.filter((m) => m.volume === volume && m.host === "sys-a-01").map((m) => `${m.via}/${m.vios ?? "-"}`);
+    for (const v of victim.volumes) assert.deepEqual(mappingsOf(after, v), mappingsOf(before, v), v);
+    // AND every other LPAR of the server runs where the move put it
+    for (const vm of outcome.run!.vms.filter((v) => v.lpar !== victim.id)) {
+      const x = after.lpars.find((y) => y.id === vm.lpar)!;
+      assert.deepEqual([x.host, x.state], [vm.target, "Running"]);
+    }
+    assert.match(formatRollback(outcome.rollback!), new RegExp(`rolled back \\(run .*, succeeded\\): 1 LPAR started again where it was: ${victim.id}`));
   });
 
   it("failback reprotects and brings the VMs home after every server of their site failed", async () => {
