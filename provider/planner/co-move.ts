@@ -11,6 +11,7 @@ import type { MovesWith, Placement } from "../generated/plan";
 import type { AffectedVm } from "./affected";
 import type { PlanningContext } from "./context";
 import type { PlacedVm } from "./placed";
+import { bystandersOf } from "./storage";
 
 /** LPAR states in which it writes to its volumes (the switch refuses while one does). */
 const WRITING: ReadonlySet<string> = new Set(["Running", "Starting", "Shutting Down"]);
@@ -22,20 +23,14 @@ function switchedGroups(placed: readonly PlacedVm[]): Map<string, string> {
   return out;
 }
 
+const NOBODY: ReadonlySet<string> = new Set();
+
 /** LPARs writing to a volume of `cg` now, on a system that is up, sorted. */
 function writersOf(ctx: PlanningContext, cg: string): string[] {
-  const group = ctx.consistencyGroups.get(cg);
-  if (group === undefined) return [];
-  const out = new Set<string>();
-  for (const pair of group.pairs) {
-    for (const v of [pair.master, pair.aux]) {
-      for (const id of ctx.lparsByVolume.get(v) ?? []) {
-        const l = ctx.lpars.get(id);
-        if (l !== undefined && WRITING.has(l.state) && ctx.systems.get(l.host)?.state === "Operating") out.add(id);
-      }
-    }
-  }
-  return [...out].sort();
+  return bystandersOf(ctx, cg, NOBODY).filter((id) => {
+    const l = ctx.lpars.get(id);
+    return l !== undefined && WRITING.has(l.state) && ctx.systems.get(l.host)?.state === "Operating";
+  });
 }
 
 /** Protected writers of the switched groups that the plan does not move yet: they join the move. */

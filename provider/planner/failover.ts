@@ -8,25 +8,13 @@
 // move with it (co-move.ts): ShutdownLpar -> ... -> MoveLpar -> StartLpar -> VerifyLpar, so that
 // the group is never split between sites (its way back, the failback, then reverses it whole).
 
-import type { DeferredCleanup, SplitGroup } from "../generated/plan";
-import type { HostMapping } from "../model";
+import type { SplitGroup } from "../generated/plan";
 import type { PlanningContext } from "./context";
 import { addAfterDependencies, addPostHooks, addPresentSteps, addPreHooks, addUnmapSteps, hostDown, scopeOf, stepId, type PlacedVm } from "./placed";
 import { bystandersOf, staleMappings } from "./storage";
 import type { StepGraph, StepRef } from "./steps";
 
-/**
- * A best-effort unmap on a storage system that does not answer (lost with its site): no step,
- * which would only fail after its time limit while holding that system's slot, but a record of
- * the mapping left behind, for the failback to remove once the system is back.
- */
-function deferredOnOffline(ctx: PlanningContext, lpar: string, storageSystem: string, m: HostMapping): DeferredCleanup | undefined {
-  const state = ctx.storageSystems.get(storageSystem)?.state;
-  if (state !== "offline") return undefined;
-  return { lpar, volume: m.volume, host: m.host, storageSystem, reason: `storage system ${storageSystem} is offline: the mapping stays until \`vmr failback\` removes it` };
-}
-
-export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: readonly PlacedVm[], failedHosts: ReadonlySet<string>, warnings: string[], deferred: DeferredCleanup[], split: SplitGroup[]): void {
+export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: readonly PlacedVm[], failedHosts: ReadonlySet<string>, warnings: string[], split: SplitGroup[]): void {
   const hooks = addPreHooks(g, placed);
   const placedIds = new Set(placed.map((p) => p.vm.lpar.id));
 
@@ -91,24 +79,16 @@ export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: rea
       // Unmapping the attached volume elsewhere must succeed (its storage is the one mapped
       // now); the other side of a replicated pair may be lost with its site: best effort.
       const dependsOn = [fence];
-      const later = replica && c.sourceMapping ? deferredOnOffline(ctx, lpar, c.sourceSystem, c.sourceMapping) : undefined;
-      if (later) deferred.push(later);
-      else if (c.sourceMapping) {
+      if (c.sourceMapping) {
         const how = { dependsOn: [fence], bestEffort: replica, detachBestEffort: true };
         const unmap = addUnmapSteps(g, scope, [lpar, c.source], c.sourceSystem, c.sourceMapping, sourceDown, how);
-        if (!replica) dependsOn.push(unmap);
+        if (!replica && unmap !== undefined) dependsOn.push(unmap);
       }
       for (const m of staleMappings(ctx, lpar, c, p.vm.source, p.target)) {
         const ofAttach = m.volume === c.attach;
-        const system = m.volume === c.source ? c.sourceSystem : c.attachSystem;
-        const staleLater = ofAttach ? undefined : deferredOnOffline(ctx, lpar, system, m);
-        if (staleLater) {
-          deferred.push(staleLater);
-          continue;
-        }
         const how = { dependsOn: [fence], bestEffort: !ofAttach, detachBestEffort: true };
-        const unmap = addUnmapSteps(g, scope, [lpar, m.volume, m.host], system, m, hostDown(ctx, m.host), how);
-        if (ofAttach) dependsOn.push(unmap);
+        const unmap = addUnmapSteps(g, scope, [lpar, m.volume, m.host], m.volume === c.source ? c.sourceSystem : c.attachSystem, m, hostDown(ctx, m.host), how);
+        if (ofAttach && unmap !== undefined) dependsOn.push(unmap);
       }
       if (replica) dependsOn.push(failovers.get(c.consistencyGroup as string) as StepRef);
       const present = { volume: c.attach, storageSystem: c.attachSystem, host: p.target, via: action.via, vios: action.vios, dependsOn, flashCopyGroup: undefined };

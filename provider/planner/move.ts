@@ -9,13 +9,9 @@
 import type { ResolvedConsistencyGroup } from "../model";
 import type { PlanningContext } from "./context";
 import { addAfterDependencies, addPostHooks, addPresentSteps, addPreHooks, addUnmapSteps, hostDown, scopeOf, stepId, type PlacedVm } from "./placed";
-import { bystandersOf, staleMappings } from "./storage";
+import { bystandersOf, sideOf, staleMappings } from "./storage";
 import type { StepGraph, StepRef } from "./steps";
 
-/** The side of a consistency group a volume is on. */
-function sideOf(cg: ResolvedConsistencyGroup, volume: string): "master" | "aux" {
-  return cg.pairs.some((p) => p.aux === volume) ? "aux" : "master";
-}
 
 const REPLICATING: ReadonlySet<string> = new Set(["consistent_synchronized", "inconsistent_copying"]);
 
@@ -83,14 +79,15 @@ export function addMoveSteps(ctx: PlanningContext, g: StepGraph, placed: readonl
       const how = { dependsOn: [shutdown], bestEffort: false, detachBestEffort: false };
       const unmapsOfAttach: StepRef[] = [];
       if (c.sourceMapping) {
-        const unmap = addUnmapSteps(g, scope, [lpar, c.source], c.sourceSystem, c.sourceMapping, hostDown(ctx, p.vm.source), how);
+        // Not best effort: always a step.
+        const unmap = addUnmapSteps(g, scope, [lpar, c.source], c.sourceSystem, c.sourceMapping, hostDown(ctx, p.vm.source), how) as StepRef;
         storageSteps.push(unmap);
         if (c.consistencyGroup === undefined) unmapsOfAttach.push(unmap);
       }
       // Mappings an earlier recovery left behind (a lost site): gone before the LPAR starts, so
       // that its volumes are mapped once, to the host it runs on.
       for (const m of staleMappings(ctx, lpar, c, p.vm.source, p.target)) {
-        const unmap = addUnmapSteps(g, scope, [lpar, m.volume, m.host], m.volume === c.source ? c.sourceSystem : c.attachSystem, m, hostDown(ctx, m.host), how);
+        const unmap = addUnmapSteps(g, scope, [lpar, m.volume, m.host], m.volume === c.source ? c.sourceSystem : c.attachSystem, m, hostDown(ctx, m.host), how) as StepRef;
         storageSteps.push(unmap);
         if (m.volume === c.attach) unmapsOfAttach.push(unmap);
       }

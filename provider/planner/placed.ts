@@ -157,7 +157,9 @@ export function hostDown(ctx: PlanningContext, host: string, failedHosts?: Reado
  * VIOS: only the SAN mapping is removed, which cuts it off. `idParts` follow the step kind in
  * both ids (the host only for a mapping an earlier recovery left behind). Both steps wait for
  * `how.dependsOn`; `how.bestEffort` lets both fail, `how.detachBestEffort` the detach. Returns
- * the unmap.
+ * the unmap; none for a best-effort one on a storage system that is offline: that would only
+ * fail after its time limit while holding the system's slot, so the graph records the mapping
+ * as deferred cleanup instead.
  */
 export function addUnmapSteps(
   g: StepGraph,
@@ -167,7 +169,12 @@ export function addUnmapSteps(
   mapping: HostMapping,
   down: boolean,
   how: { readonly dependsOn: readonly StepRef[]; readonly bestEffort: boolean; readonly detachBestEffort: boolean },
-): StepRef {
+): StepRef | undefined {
+  if (how.bestEffort && g.storageOffline(storageSystem)) {
+    const reason = `storage system ${storageSystem} is offline: the mapping stays until \`vmr failback\` removes it`;
+    g.deferred.push({ lpar: idParts[0], volume: mapping.volume, host: mapping.host, storageSystem, reason });
+    return undefined;
+  }
   const params = volumeParams(mapping.volume, mapping.host, mapping.via, mapping.vios);
   let dependsOn = how.dependsOn;
   if (!down && mapping.via === "vscsi" && mapping.vios !== undefined) {

@@ -1,7 +1,7 @@
 // The pipeline: failure -> affected -> destinations -> place -> storage -> steps -> order ->
 // estimate. Pure: the same context and request give the same plan, to the byte.
 
-import type { DeferredCleanup, GroupEstimate, MovesWith, Placement, Plan, SplitGroup } from "../generated/plan";
+import type { GroupEstimate, MovesWith, Placement, Plan, SplitGroup } from "../generated/plan";
 import { findAffected, type AffectedResult, type AffectedVm } from "./affected";
 import { coMoveWarnings, coMovers, refuseSplitGroups } from "./co-move";
 import { HOLDS_CAPACITY, type PlanningContext } from "./context";
@@ -47,10 +47,9 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
   const warnings = [...affected.warnings, ...coMoveWarnings(affected.vms)];
 
   const graph = new StepGraph(ctx);
-  const deferred: DeferredCleanup[] = [];
   const split: SplitGroup[] = [];
   if (placed.length > 0) {
-    if (kind === "failover") addFailoverSteps(ctx, graph, placed, failedHosts, warnings, deferred, split);
+    if (kind === "failover") addFailoverSteps(ctx, graph, placed, failedHosts, warnings, split);
     else if (kind === "drill") addDrillSteps(ctx, graph, placed);
     else addMoveSteps(ctx, graph, placed, kind === "failback", warnings);
   }
@@ -82,7 +81,7 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
   };
   if (ctx.model.stack !== undefined) plan.stack = ctx.model.stack;
   if (warnings.length > 0) plan.warnings = warnings;
-  if (deferred.length > 0) plan.deferredCleanup = deferred;
+  if (graph.deferred.length > 0) plan.deferredCleanup = graph.deferred;
   if (split.length > 0) plan.splitGroups = split;
   return plan;
 }

@@ -10,6 +10,7 @@ import type { HostMapping } from "../model";
 import type { Plan, Step } from "../generated/plan";
 import type { RunResult } from "../executor/types";
 import type { Inventory } from "./index";
+import { sideOf } from "./storage";
 
 export interface LeftDown {
   readonly lpar: string;
@@ -41,9 +42,13 @@ export function planRollback(moved: Plan, result: RunResult, inventory: Inventor
       leftDown.push({ lpar: p.lpar, reason: `it is defined on ${l.host} already (the move got past MoveLpar): finish the move with \`vmr failover --resume ${result.runId}\`` });
       continue;
     }
-    const switched = p.volumes.map((v) => v.consistencyGroup).find((cg) => cg !== undefined && groups.get(cg)?.primary !== primarySideOf(groups.get(cg), v0(p, cg)));
+    // Switched: the group's primary is no longer the side of the volumes the LPAR ran on.
+    const switched = p.volumes.find((v) => {
+      const group = v.consistencyGroup === undefined ? undefined : groups.get(v.consistencyGroup);
+      return group !== undefined && group.primary !== sideOf(group, v.source);
+    });
     if (switched !== undefined) {
-      leftDown.push({ lpar: p.lpar, reason: `consistency group ${switched} was switched: its volumes at ${p.source} are read-only now; finish the move with \`vmr failover --resume ${result.runId}\`` });
+      leftDown.push({ lpar: p.lpar, reason: `consistency group ${switched.consistencyGroup} was switched: its volumes at ${p.source} are read-only now; finish the move with \`vmr failover --resume ${result.runId}\`` });
       continue;
     }
     const shutdown = byId.get(`ShutdownLpar:${p.lpar}`);
@@ -92,14 +97,4 @@ export function planRollback(moved: Plan, result: RunResult, inventory: Inventor
   };
   if (moved.stack !== undefined) plan.stack = moved.stack;
   return { plan, leftDown };
-}
-
-/** The side of group `cg` holding the LPAR's first volume in it before the move: its primary then. */
-function v0(p: Plan["placements"][number], cg: string): string {
-  return (p.volumes.find((v) => v.consistencyGroup === cg) as { source: string }).source;
-}
-
-function primarySideOf(group: Inventory["storage"]["consistencyGroups"][number] | undefined, volume: string): "master" | "aux" | undefined {
-  if (group === undefined) return undefined;
-  return group.pairs.some((x) => x.aux === volume) ? "aux" : "master";
 }

@@ -7,7 +7,7 @@
 //   vios:<managedSystemId>/<vios>  1: a VIOS applies one mapping change at a time
 //   storage:<storageSystemId>      the storage system's maxConcurrentConfigOps
 
-import type { Step, StepKind, StepParams } from "../generated/plan";
+import type { DeferredCleanup, Step, StepKind, StepParams } from "../generated/plan";
 import { medianSeconds, type LatencyTable } from "../model/latency";
 import type { PlanningContext } from "./context";
 import { hmcOf } from "./placed";
@@ -136,7 +136,18 @@ export class StepGraph {
   private readonly levels: number[] = [];
   private readonly seconds: number[] = [];
 
+  /**
+   * Best-effort unmaps no step does (addUnmapSteps): their storage system is offline, lost with
+   * its site. The plan lists them as deferred cleanup, for the failback to do.
+   */
+  readonly deferred: DeferredCleanup[] = [];
+
   constructor(private readonly ctx: PlanningContext) {}
+
+  /** Storage system `id` answers no command (the inventory reports it offline). */
+  storageOffline(id: string): boolean {
+    return this.ctx.storageSystems.get(id)?.state === "offline";
+  }
 
   /** Any step; an LPAR's main-phase steps go through addFor. */
   add(spec: StepSpec): StepRef {

@@ -2,7 +2,7 @@
 // the SAN it is on, the other side of its replicated pair otherwise), which consistency groups
 // must change direction, and which VIOS of the target serves each vSCSI mapping.
 
-import type { HostMapping } from "../model";
+import type { HostMapping, ResolvedConsistencyGroup } from "../model";
 import type { VmHome } from "../model/protection";
 import type { VolumeAction } from "../generated/plan";
 import type { AffectedVm } from "./affected";
@@ -152,6 +152,11 @@ function sharedAt(ctx: PlanningContext, lpar: string, volume: string, host: stri
   if (users === undefined) return false;
   for (const l of users) if (l !== lpar && ctx.lpars.get(l)?.host === host) return true;
   return false;
+}
+
+/** The side of a consistency group a volume is on. */
+export function sideOf(cg: ResolvedConsistencyGroup, volume: string): "master" | "aux" {
+  return cg.pairs.some((p) => p.aux === volume) ? "aux" : "master";
 }
 
 /** LPARs outside `moving` that use a volume of consistency group `cg`: they lose replication when it fails over. */

@@ -3,8 +3,8 @@
 // LPAR is when they act, fail safe, and leave every VM running where the other run put it.
 import { strict as assert } from "assert";
 import * as sinon from "sinon";
-import { VirtualClock } from "../../../provider/clock";
-import { createInMemorySimulator, generateTopology, type Simulator } from "../../../provider/adapters/simulator";
+import type { VirtualClock } from "../../../provider/clock";
+import type { Simulator } from "../../../provider/adapters/simulator";
 import { simFailHost } from "../../../provider/adapters/simulator/control";
 import { failureOf } from "../../../provider/executor/outcome";
 import { replayJournal } from "../../../provider/executor/journal/read-journal";
@@ -12,17 +12,9 @@ import { continueRun, runPlan } from "../../../provider/executor/run";
 import type { JournalRecord, JournalSink } from "../../../provider/executor/types";
 import type { Plan } from "../../../provider/generated/plan";
 import { planFailover, planPlanned } from "../../../provider/planner";
-import { protectTopology } from "../../fixtures/protect";
+import { inventoryOf, simWorld } from "../../fixtures/sim-world";
 
-function world(): { sim: Simulator; clock: VirtualClock; model: ReturnType<typeof protectTopology> } {
-  const topology = generateTopology({ sites: 2, hostsPerSite: 3, lparsPerHost: 4, lunsPerLpar: 2 });
-  const clock = new VirtualClock();
-  return { sim: createInMemorySimulator(topology, { clock }), clock, model: protectTopology(topology) };
-}
-
-async function inventoryOf(sim: Simulator) {
-  return { compute: await sim.compute.inventory(), storage: await sim.storage.inventory() };
-}
+const world = simWorld;
 
 /** What the verdict is taken on: each LPAR's system and state, and every host mapping, read from the simulator. */
 async function snapshot(sim: Simulator): Promise<{ lpars: string[]; mappings: string[] }> {

@@ -2,15 +2,14 @@
 // other servers. A switch reverses the whole group, so either all of its writers move together
 // (said in the plan) or none does (and the plan says why); no VM is ever left down.
 import { strict as assert } from "assert";
-import { VirtualClock } from "../../../provider/clock";
-import { createInMemorySimulator, generateTopology, type Simulator } from "../../../provider/adapters/simulator";
+import { generateTopology, type Simulator } from "../../../provider/adapters/simulator";
 import { failureOf } from "../../../provider/executor/outcome";
 import { runPlan } from "../../../provider/executor/run";
 import { formatWayBack } from "../../../provider/cli/run-summary";
 import type { ResolvedTopology } from "../../../provider/model";
 import { simFailHost, simRepair } from "../../../provider/adapters/simulator/control";
 import { planFailback, planFailover, planPlanned } from "../../../provider/planner";
-import { protectTopology } from "../../fixtures/protect";
+import { inventoryOf, simWorld } from "../../fixtures/sim-world";
 
 /**
  * Two sites of three servers; lpar-00001 (on sys-a-01) and lpar-00005 (on sys-a-02) replicate in
@@ -24,18 +23,14 @@ function sharedGroupWorld(protectBoth: boolean) {
     ...generated,
     consistencyGroups: generated.consistencyGroups.filter((g) => g !== cg5).map((g) => (g === cg1 ? { ...g, pairs: [...g.pairs, ...cg5.pairs] } : g)),
   };
-  const protectedAll = protectTopology(topology);
+  const world = simWorld(topology);
+  const protectedAll = world.model;
   const model = {
     ...protectedAll,
     targets: protectedAll.targets.map((t) => ({ ...t, systems: topology.managedSystems.filter((s) => s.site === "site-b").map((s) => s.id) })),
     groups: protectedAll.groups.map((g) => (protectBoth || g.name !== "pg-cg-00001" ? g : { ...g, vms: g.vms.filter((v) => v.lpar !== "lpar-00005") })),
   };
-  const clock = new VirtualClock();
-  return { sim: createInMemorySimulator(topology, { clock }), clock, model };
-}
-
-async function inventoryOf(sim: Simulator) {
-  return { compute: await sim.compute.inventory(), storage: await sim.storage.inventory() };
+  return { ...world, model };
 }
 
 async function hostsAndStates(sim: Simulator): Promise<Map<string, string>> {

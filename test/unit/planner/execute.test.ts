@@ -2,24 +2,16 @@
 // contract between planner, executor and adapters holds end to end.
 import { strict as assert } from "assert";
 import * as sinon from "sinon";
-import { VirtualClock } from "../../../provider/clock";
-import { createInMemorySimulator, generateTopology, type Simulator } from "../../../provider/adapters/simulator";
+import type { Simulator } from "../../../provider/adapters/simulator";
 import { simFailHost, simFailSite, simRepair } from "../../../provider/adapters/simulator/control";
 import { runPlan } from "../../../provider/executor/run";
 import { failureOf } from "../../../provider/executor/outcome";
 import type { Plan } from "../../../provider/generated/plan";
 import { planDrill, planFailback, planFailover, planPlanned } from "../../../provider/planner";
-import { protectTopology } from "../../fixtures/protect";
+import { inventoryOf, simWorld, type SimWorld } from "../../fixtures/sim-world";
 
-async function world(): Promise<{ sim: Simulator; clock: VirtualClock; model: ReturnType<typeof protectTopology> }> {
-  const topology = generateTopology({ sites: 2, hostsPerSite: 3, lparsPerHost: 4, lunsPerLpar: 2 });
-  const clock = new VirtualClock();
-  const sim = createInMemorySimulator(topology, { clock });
-  return { sim, clock, model: protectTopology(topology) };
-}
-
-async function inventoryOf(sim: Simulator) {
-  return { compute: await sim.compute.inventory(), storage: await sim.storage.inventory() };
+async function world(): Promise<SimWorld> {
+  return simWorld();
 }
 
 async function assertRecovered(sim: Simulator, plan: Plan): Promise<void> {

@@ -2,8 +2,6 @@
 // at failover (it is known offline), nor retried, nor allowed to hold a level's barrier: it is
 // deferred cleanup, listed in the plan, the result and the report, and the failback does it.
 import { strict as assert } from "assert";
-import { VirtualClock } from "../../../provider/clock";
-import { createInMemorySimulator, generateTopology, type Simulator } from "../../../provider/adapters/simulator";
 import { simFailHost, simFailSite, simRepair } from "../../../provider/adapters/simulator/control";
 import { buildGraph } from "../../../provider/executor/graph";
 import { failureOf } from "../../../provider/executor/outcome";
@@ -11,18 +9,10 @@ import { runPlan } from "../../../provider/executor/run";
 import { Scheduler } from "../../../provider/executor/scheduler";
 import { planFailback, planFailover } from "../../../provider/planner";
 import { formatRunResult } from "../../../provider/cli/run-summary";
-import { protectTopology } from "../../fixtures/protect";
+import { inventoryOf, simWorld } from "../../fixtures/sim-world";
 import { plan, step } from "../executor/plans";
 
-function world(): { sim: Simulator; clock: VirtualClock; model: ReturnType<typeof protectTopology> } {
-  const topology = generateTopology({ sites: 2, hostsPerSite: 3, lparsPerHost: 4, lunsPerLpar: 2 });
-  const clock = new VirtualClock();
-  return { sim: createInMemorySimulator(topology, { clock }), clock, model: protectTopology(topology) };
-}
-
-async function inventoryOf(sim: Simulator) {
-  return { compute: await sim.compute.inventory(), storage: await sim.storage.inventory() };
-}
+const world = simWorld;
 
 const key = (m: { volume: string; host: string }) => `${m.volume}@${m.host}`;
 
