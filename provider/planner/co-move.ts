@@ -45,6 +45,26 @@ export function coMovers(ctx: PlanningContext, affected: readonly AffectedVm[], 
 }
 
 /**
+ * Every placed joiner still called: its group is switched by an LPAR the plan moves for itself,
+ * or by a joiner that is called in turn.
+ */
+export function joinersCalled(placed: readonly PlacedVm[]): boolean {
+  const called = new Set<string>();
+  let pending = placed.filter((p) => p.vm.movesWith !== undefined);
+  const addSwitched = (p: PlacedVm) => {
+    for (const c of p.choices) if (c.consistencyGroup !== undefined) called.add(c.consistencyGroup);
+  };
+  for (const p of placed) if (p.vm.movesWith === undefined) addSwitched(p);
+  for (let progress = true; progress && pending.length > 0; ) {
+    const still = pending.filter((p) => !called.has((p.vm.movesWith as MovesWith).consistencyGroup));
+    progress = still.length < pending.length;
+    for (const p of pending) if (!still.includes(p)) addSwitched(p);
+    pending = still;
+  }
+  return pending.length === 0;
+}
+
+/**
  * Unplaces every LPAR that switches a group one of whose writers stays behind (unprotected, or
  * not placed): the switch would fail with the other LPARs already shut down. Repeated until no
  * such group is left, since an LPAR unplaced for one group no longer switches its others.

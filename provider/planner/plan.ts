@@ -3,7 +3,7 @@
 
 import type { GroupEstimate, MovesWith, Placement, Plan, SplitGroup } from "../generated/plan";
 import { findAffected, type AffectedResult, type AffectedVm } from "./affected";
-import { coMoveWarnings, coMovers, refuseSplitGroups } from "./co-move";
+import { coMoveWarnings, coMovers, joinersCalled, refuseSplitGroups } from "./co-move";
 import { HOLDS_CAPACITY, type PlanningContext } from "./context";
 import { addDrillSteps } from "./drill";
 import { estimateBoth } from "./estimate";
@@ -24,6 +24,7 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
   const { failure, failedHosts } = resolveFailure(ctx, spec, kind === "failover");
   const sites = new SystemsBySite(ctx, failedHosts);
   let round = placeRound(ctx, kind, spec, failedHosts, sites, new Map());
+  const alone = round;
   if (kind === "planned" || kind === "failover") {
     // A switch or failover reverses a whole consistency group: its other writers move too
     // (co-move.ts), which may make them switch further groups. Each round adds LPARs; the
@@ -33,6 +34,9 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
       for (const [lpar, why] of more) joining.set(lpar, why);
       round = placeRound(ctx, kind, spec, failedHosts, sites, joining);
     }
+    // Placed with the joiners, the LPARs that called them may no longer change sites (a joiner
+    // leaving freed room at home): then nobody joins, and the placement is the one without them.
+    if (joining.size > 0 && !joinersCalled(round.placed)) round = alone;
     // A planned move can wait; a failover recovers what is down even if a group must split: a
     // writer with no room at the other site stays where it runs (failover.ts warns of the split).
     if (kind === "planned") round = { ...round, ...refuseSplitGroups(ctx, round.affected.vms, round.placements, round.placed) };
@@ -40,7 +44,7 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
       // All of a failover's joiners move, or none does: they never take room from an LPAR that
       // is down, and a placement that counted on a joiner leaving its server (capacity,
       // anti-affinity) is not kept without it. When not all fit, the split is warned of.
-      if (round.placements.some((p) => p.target === null)) round = placeRound(ctx, kind, spec, failedHosts, sites, new Map());
+      if (round.placements.some((p) => p.target === null)) round = alone;
     }
   }
   const { affected, placements, placed } = round;

@@ -136,8 +136,10 @@ describe("planner invariants (property-based)", () => {
         const free = freeAfter(spec, plan, down);
         const reserve = spec.reserve ?? { processorUnits: 0, memoryGb: 0 };
         const where = new Map(plan.placements.filter((p) => p.target).map((p) => [p.lpar, p.target as string]));
+        // Where each LPAR runs after the plan: placed ones (those on failed servers, and the
+        // writers that move with their consistency group) at their targets, the others at home.
         spec.vms.forEach((vm, i) => {
-          if (!down.has(hostId(vm.host))) where.set(lparId(i), hostId(vm.host));
+          if (!down.has(hostId(vm.host)) && !where.has(lparId(i))) where.set(lparId(i), hostId(vm.host));
         });
         for (const w of plan.placements.filter((p) => p.waiting && p.reason?.startsWith("waits for capacity"))) {
           const banned = new Set(
@@ -163,8 +165,10 @@ describe("planner invariants (property-based)", () => {
         const plan = planOf(spec, failed);
         const down = failedSet(spec, failed);
         const where = new Map(plan.placements.filter((p) => p.target).map((p) => [p.lpar, p.target as string]));
+        // Where each LPAR runs after the plan: placed ones (those on failed servers, and the
+        // writers that move with their consistency group) at their targets, the others at home.
         spec.vms.forEach((vm, i) => {
-          if (!down.has(hostId(vm.host))) where.set(lparId(i), hostId(vm.host));
+          if (!down.has(hostId(vm.host)) && !where.has(lparId(i))) where.set(lparId(i), hostId(vm.host));
         });
         for (const set of spec.antiAffinity ?? []) {
           // The generated starting point may already break a set; the plan must not add to it.
