@@ -9,7 +9,7 @@ export interface ValidationIssue {
 }
 
 export abstract class VmrError extends Error {
-  abstract readonly kind: "validation" | "adapter" | "execution" | "lock";
+  abstract readonly kind: "validation" | "adapter" | "execution" | "lock" | "damaged";
 }
 
 /** Input that breaks a schema or a cross-field rule. Lists every failure, not just the first. */
@@ -90,5 +90,24 @@ export class UnfinishedRunError extends ValidationError {
     super(`stack ${stackName}`, [{ path: "runId", message }]);
     this.name = "UnfinishedRunError";
     this.message = message;
+  }
+}
+
+/**
+ * A file the tool reads that cannot be read back: truncated, torn or overwritten by something
+ * other than our writer. Names the file, where in it, what is wrong and the way out (the
+ * command that rebuilds or replaces it), so the user never has to guess from a parser message.
+ */
+export class DamagedFileError extends VmrError {
+  readonly kind = "damaged" as const;
+  constructor(
+    readonly file: string,
+    /** "line 3, column 17", or "" when the damage has no position (an empty file). */
+    readonly where: string,
+    readonly problem: string,
+    readonly wayOut: string,
+  ) {
+    super(`${file} is damaged${where ? ` at ${where}` : ""}: ${problem}. ${wayOut}`);
+    this.name = "DamagedFileError";
   }
 }

@@ -7,6 +7,7 @@ import * as path from "path";
 import { Command, CommanderError } from "commander";
 import { VmrError } from "../errors";
 import { schemaDir } from "../validation";
+import { exitCode, exitCodesHelp } from "./exit-codes";
 
 export interface CommandModule {
   register(program: Command): void;
@@ -24,7 +25,8 @@ export function buildProgram(): Command {
     // Commander reports its own usage errors (unknown option, bad choice) by exiting 1; throw
     // instead so they get the bad-input exit code like every other validation error.
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text) });
+    .configureOutput({ outputError: (text, write) => write(text) })
+    .addHelpText("after", exitCodesHelp());
   const dir = path.join(__dirname, "commands");
   const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
   for (const file of files.filter((f) => f.endsWith(".js")).sort()) {
@@ -34,28 +36,44 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Exit codes: 0 ok, 1 the run ended with failures or failed assertions, 2 bad input, 3 locked, 4 internal. */
+/** The exit code of an error that ended a command (exit-codes.ts says what each means). */
 export function exitCodeFor(err: unknown): number {
   if (err instanceof VmrError) {
     switch (err.kind) {
       case "validation":
-        return 2;
+      case "damaged":
+        return exitCode("bad input");
       case "lock":
-        return 3;
+        return exitCode("locked");
       default:
-        return 1;
+        return exitCode("failed");
     }
   }
-  return 4;
+  return exitCode("internal error");
+}
+
+/**
+ * When the reader of our output goes away (`vmr plan --json | head`, `less` quit early), drop
+ * the rest of the output instead of dying on EPIPE. The command itself goes on to its end and
+ * its exit code: a failover must not stop half-way because its log reader did, and a read-only
+ * command finishes in moments anyway.
+ */
+export function discardOutputOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE" && err.code !== "ERR_STREAM_DESTROYED") throw err;
+    stream.write = (() => true) as typeof stream.write;
+  });
 }
 
 async function main(): Promise<void> {
+  discardOutputOnClosedPipe(process.stdout);
+  discardOutputOnClosedPipe(process.stderr);
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (err) {
     if (err instanceof CommanderError) {
       // Commander has already printed the error (or the help / version it was asked for).
-      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      process.exitCode = err.exitCode === 0 ? exitCode("ok") : exitCode("bad input");
       return;
     }
     const message = err instanceof Error ? err.message : String(err);

@@ -9,7 +9,7 @@ import type { Clock } from "../clock";
 import { acquireStackLock } from "../executor/lock";
 import { defaultRunsDir, listRuns, readRunHeader } from "../executor/run-store";
 import type { CleanupRecord } from "../generated/report";
-import { DRILL_OUTCOME_FILE } from "../report/journal";
+import { DRILL_OUTCOME_FILE, readOutcomeFile } from "../report/journal";
 import type { PulumiAccess } from "../stack";
 import { sweepDrillLeftovers } from "./cleanup";
 import { adapterSettingsFor, leftoverScope, loadSource, type DrillSource, type OpenAdapters } from "./run";
@@ -37,7 +37,7 @@ function flashCopiesOfUnfinishedDrills(runsDir: string, stack: string | undefine
     if (run.kind !== "drill" || (stack !== undefined && run.stack !== undefined && run.stack !== stack)) continue;
     const outcome = path.join(run.dir, DRILL_OUTCOME_FILE);
     if (run.finished && fs.existsSync(outcome)) {
-      const cleanup = (JSON.parse(fs.readFileSync(outcome, "utf8")) as { cleanup?: CleanupRecord }).cleanup;
+      const cleanup = (readOutcomeFile(outcome) as { cleanup?: CleanupRecord }).cleanup;
       if (cleanup?.complete) continue;
     }
     runs.push(run.runId);

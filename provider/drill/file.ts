@@ -2,7 +2,7 @@
 // and the assertions that decide the exit code. Errors name the field and, for YAML syntax, the line.
 
 import * as fs from "fs";
-import { parseDocument } from "yaml";
+import { parseYamlText } from "../parse-file";
 import { ValidationError, type ValidationIssue } from "../errors";
 import type { DrillFile } from "../generated/drill";
 import { validate, type CrossFieldRule } from "../validation";
@@ -79,13 +79,7 @@ export function loadDrillFile(file: string): ResolvedDrillFile {
   } catch (err) {
     throw new ValidationError(`drill file ${file}`, [{ path: "(file)", message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}; check the path given to --drill-file` }]);
   }
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0)
-    throw new ValidationError(
-      `drill file ${file}`,
-      doc.errors.map((e) => ({ path: "(yaml)", message: `YAML syntax at line ${e.linePos?.[0].line ?? "?"}, column ${e.linePos?.[0].col ?? "?"}: ${e.message.split("\n")[0]}` })),
-    );
-  return parseDrill(doc.toJS(), `drill file ${file}`);
+  return parseDrill(parseYamlText(text, { file, wayOut: "Fix the YAML there (examples/drills/ has drill files to start from)" }), `drill file ${file}`);
 }
 
 /** The drill's groups and failure checked against what the stack declares (and, for hosts, what the adapters know). */

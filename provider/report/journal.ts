@@ -8,6 +8,7 @@ import { defaultRunsDir, JOURNAL_FILE, runDirOf } from "../executor/run-store";
 import type { JournalRecord, RunStarted, StepError } from "../generated/journal";
 import type { AssertionResult, CleanupRecord } from "../generated/report";
 import { ValidationError } from "../errors";
+import { parseJsonText } from "../parse-file";
 import type { RunRecord, StepEvent } from "./run";
 
 /** What a drill writes beside its journal, so `vmr report` rebuilds the same report later. */
@@ -21,6 +22,14 @@ export interface DrillOutcomeFile {
 }
 
 export const DRILL_OUTCOME_FILE = "drill.json";
+
+/** A drill's outcome file (assertions, cleanup record), damage reported with the way out. */
+export function readOutcomeFile(file: string): DrillOutcomeFile {
+  return parseJsonText<DrillOutcomeFile>(fs.readFileSync(file, "utf8"), {
+    file,
+    wayOut: "Move it aside to report the run from its journal alone (without its assertions), and run `vmr drill --cleanup` to make sure nothing the drill created is left",
+  });
+}
 
 function errorText(e: StepError): string {
   const where = e.operation && !e.message.startsWith(e.operation) ? `${e.operation}${e.objectId ? ` ${e.objectId}` : ""}: ` : "";
@@ -107,6 +116,6 @@ export function locateJournal(run: string, runsDir: string = defaultRunsDir()): 
 export function readRun(journalFile: string): RunRecord {
   const { records } = readJournal(journalFile);
   const outcomeFile = path.join(path.dirname(journalFile), DRILL_OUTCOME_FILE);
-  const outcome = fs.existsSync(outcomeFile) ? (JSON.parse(fs.readFileSync(outcomeFile, "utf8")) as DrillOutcomeFile) : undefined;
+  const outcome = fs.existsSync(outcomeFile) ? readOutcomeFile(outcomeFile) : undefined;
   return runRecordFromJournal(records, outcome);
 }

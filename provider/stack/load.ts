@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import { LocalWorkspace, type PulumiCommand } from "@pulumi/pulumi/automation";
 import { ValidationError } from "../errors";
+import { parseJsonText } from "../parse-file";
 import { plural } from "../text";
 import { protectionModelFromDeployment, type ExportedDeployment, type ExportedResource, type LoadedProtection } from "./model";
 
@@ -37,14 +38,15 @@ async function selectStack(source: LiveStackSource, access: PulumiAccess) {
 }
 
 function readStackFile(file: string): ExportedDeployment {
-  let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+    text = fs.readFileSync(file, "utf8");
   } catch (err) {
     throw new ValidationError("stack file", [
-      { path: "stackFile", message: `\`stackFile\` ${JSON.stringify(file)} is not a readable JSON stack export (${err instanceof Error ? err.message : String(err)}): write one with \`pulumi stack export --show-secrets --file F\`` },
+      { path: "stackFile", message: `\`stackFile\` ${JSON.stringify(file)} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}): write one with \`pulumi stack export --show-secrets --file F\`` },
     ]);
   }
+  const parsed = parseJsonText<unknown>(text, { file, wayOut: "It is not a whole JSON stack export: write it again with `pulumi stack export --show-secrets --file F`" });
   const doc = parsed as { deployment?: ExportedDeployment; resources?: unknown };
   if (doc.deployment) return doc.deployment;
   if (Array.isArray(doc.resources)) return doc as ExportedDeployment;

@@ -3,7 +3,7 @@
 // a live state directory (tests and drills).
 
 import * as fs from "fs";
-import YAML from "yaml";
+import { parseJsonText, parseYamlText } from "../../parse-file";
 import { WallClock, type Clock } from "../../clock";
 import { ValidationError } from "../../errors";
 import type { Faults, ResolvedTopology } from "../../model";
@@ -46,11 +46,8 @@ function readTopologyFile(file: string): unknown {
   } catch (err) {
     throw new ValidationError("topology", [{ path: "topology", message: `\`topology\` file ${file} cannot be read (${(err as Error).message}): give a YAML or JSON file, or preset:NAME` }]);
   }
-  try {
-    return file.endsWith(".json") ? JSON.parse(text) : YAML.parse(text);
-  } catch (err) {
-    throw new ValidationError("topology", [{ path: "topology", message: `\`topology\` file ${file} is not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${(err as Error).message}` }]);
-  }
+  const context = { file, wayOut: "Fix the file there, or start from a preset: `vmr sim init --topology preset:small`" };
+  return file.endsWith(".json") ? parseJsonText(text, context) : parseYamlText(text, context);
 }
 
 /** The topology named by `--topology`, validated, defaults filled in. Writes nothing. */

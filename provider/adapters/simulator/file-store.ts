@@ -11,7 +11,9 @@
 // generation, log bytes read), and under the lock reads only the log lines appended since; an
 // update appends a few hundred bytes. When the log outgrows the snapshot, the writer folds it
 // into a new generation. A torn last line (a writer killed mid-append) is ignored and cut off
-// by the next writer. Lines are not fsynced: a killed process loses nothing (the page cache
+// by the next writer. The previous generation's snapshot and log are kept one generation longer:
+// when a snapshot is damaged (a disk fault, a copy tool, not our atomic writer), the state is
+// rebuilt from them, the snapshot rewritten, and the user told. Lines are not fsynced: a killed process loses nothing (the page cache
 // holds the write), a power cut may lose the last entries.
 
 import * as fs from "fs";
@@ -21,7 +23,8 @@ import * as lockfile from "proper-lockfile";
 import writeFileAtomic from "write-file-atomic";
 import type { Clock } from "../../clock";
 import type { SimulatorManifest } from "../../generated/sim-state";
-import { LockHeldError, ValidationError } from "../../errors";
+import { DamagedFileError, LockHeldError, ValidationError } from "../../errors";
+import { damaged, parseJsonText } from "../../parse-file";
 import { applyEntry, type Entry } from "./apply";
 import { decideAndApply, outcome, type Decision, type StateStore } from "./store";
 import { persistedFromState, stateFromPersisted, STATE_FORMAT_VERSION, type PersistedState, type SimState } from "./state";
@@ -38,6 +41,8 @@ interface Cached {
   instance: string;
   generation: number;
   logBytes: number;
+  /** Complete lines of the log applied so far (to name a damaged line). */
+  logLines: number;
   snapshotBytes: number;
   state: SimState;
 }
@@ -56,7 +61,7 @@ function readManifest(dir: string): Manifest | undefined {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw err;
   }
-  const manifest = JSON.parse(text) as Manifest;
+  const manifest = parseJsonText<Manifest>(text, { file: path.join(dir, MANIFEST), wayOut: rebuildAdvice(dir) });
   if (manifest.formatVersion !== STATE_FORMAT_VERSION) {
     throw new ValidationError("simulator state", [
       {
@@ -66,6 +71,11 @@ function readManifest(dir: string): Manifest | undefined {
     ]);
   }
   return manifest;
+}
+
+/** The way out when the state cannot be read back: start the simulated datacenter again. */
+function rebuildAdvice(dir: string): string {
+  return `The simulator state cannot be read back: recreate it with \`vmr sim init --force --topology FILE|preset:NAME --state ${dir}\` (the simulated datacenter starts again from its topology)`;
 }
 
 function notInitialised(dir: string): ValidationError {
@@ -96,6 +106,8 @@ interface Task {
   readonly decide: (state: SimState, now: number) => Decision<unknown>;
   /** Fold the log into a new snapshot after this task, whatever its size. */
   readonly compact?: boolean;
+  /** Tells the user something they should know (a damaged snapshot recovered). */
+  readonly notice: (message: string) => void;
   resolve(decision: Decision<unknown>): void;
   reject(err: unknown): void;
 }
@@ -142,7 +154,7 @@ class DirectoryQueue {
   }
 
   private runLocked(batch: Task[]): Decision<unknown>[] {
-    const state = load(this.dir);
+    const state = load(this.dir, batch[0].notice);
     const cached = caches.get(this.dir)!;
     const lines: string[] = [];
     const decisions = batch.map((task) => {
@@ -175,12 +187,19 @@ export class FileStateStore implements StateStore {
   constructor(
     dir: string,
     readonly clock: Clock,
-    /** Fold the log into a snapshot once it exceeds this many bytes and the snapshot's size. @default 1 MiB */
-    options: { minCompactBytes?: number } = {},
+    options: {
+      /** Fold the log into a snapshot once it exceeds this many bytes and the snapshot's size. @default 1 MiB */
+      minCompactBytes?: number;
+      /** Where notices go (a damaged snapshot recovered). @default standard error */
+      notice?: (message: string) => void;
+    } = {},
   ) {
     this.dir = path.resolve(dir);
     this.minCompactBytes = options.minCompactBytes ?? MIN_COMPACT_BYTES;
+    this.notice = options.notice ?? ((message) => process.stderr.write(`vmr: ${message}\n`));
   }
+
+  private readonly notice: (message: string) => void;
 
   async update<T>(decide: (state: SimState, now: number) => Decision<T>): Promise<T> {
     return outcome(await this.submit(decide));
@@ -207,47 +226,86 @@ export class FileStateStore implements StateStore {
     if (!queue) queues.set(this.dir, (queue = new DirectoryQueue(this.dir)));
     const q = queue;
     return new Promise((resolve, reject) => {
-      q.submit({ clock: this.clock, minCompactBytes: this.minCompactBytes, decide, compact, resolve: resolve as (d: Decision<unknown>) => void, reject });
+      q.submit({ clock: this.clock, minCompactBytes: this.minCompactBytes, decide, compact, notice: this.notice, resolve: resolve as (d: Decision<unknown>) => void, reject });
     });
   }
 }
 
 /** The state as of the last complete log line, from the cache when it is current. Call under the lock. */
-function load(dir: string): SimState {
+function load(dir: string, notice: (message: string) => void): SimState {
   const manifest = readManifest(dir);
   if (!manifest) throw notInitialised(dir);
   let cached = caches.get(dir);
   if (!cached || cached.instance !== manifest.instance || cached.generation !== manifest.generation) {
-    const text = fs.readFileSync(snapshotFile(dir, manifest.generation), "utf8");
-    const persisted = JSON.parse(text) as PersistedState;
-    cached = {
-      instance: manifest.instance,
-      generation: manifest.generation,
-      logBytes: 0,
-      snapshotBytes: Buffer.byteLength(text),
-      state: stateFromPersisted(persisted),
-    };
+    const { state, bytes } = readSnapshot(dir, manifest.generation, notice);
+    cached = { instance: manifest.instance, generation: manifest.generation, logBytes: 0, logLines: 0, snapshotBytes: bytes, state };
     caches.set(dir, cached);
   }
-  const log = logFile(dir, cached.generation);
-  const fd = fs.openSync(log, "r");
+  const read = readLog(logFile(dir, cached.generation), cached.logBytes, cached.logLines);
+  for (const entry of read.entries) applyEntry(cached.state, entry);
+  cached.logBytes += read.bytes;
+  cached.logLines += read.entries.length;
+  return cached.state;
+}
+
+/**
+ * The snapshot of `generation`; when it is damaged or missing, the previous generation's
+ * snapshot plus its log (which together hold the same state), after which the snapshot is
+ * rewritten so the next reader finds it whole.
+ */
+function readSnapshot(dir: string, generation: number, notice: (message: string) => void): { state: SimState; bytes: number } {
+  const file = snapshotFile(dir, generation);
+  let damage: DamagedFileError;
+  try {
+    const text = fs.readFileSync(file, "utf8");
+    return { state: stateFromPersisted(parseJsonText<PersistedState>(text, { file, wayOut: rebuildAdvice(dir) })), bytes: Buffer.byteLength(text) };
+  } catch (err) {
+    if (err instanceof DamagedFileError) damage = err;
+    else if ((err as NodeJS.ErrnoException).code === "ENOENT") damage = new DamagedFileError(file, "", "the file is missing", rebuildAdvice(dir));
+    else throw err;
+  }
+  const previous = snapshotFile(dir, generation - 1);
+  const previousLog = logFile(dir, generation - 1);
+  let state: SimState;
+  try {
+    state = stateFromPersisted(parseJsonText<PersistedState>(fs.readFileSync(previous, "utf8"), { file: previous, wayOut: rebuildAdvice(dir) }));
+    for (const entry of readLog(previousLog, 0, 0).entries) applyEntry(state, entry);
+  } catch (err) {
+    if (err instanceof DamagedFileError || (err as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new DamagedFileError(damage.file, damage.where, `${damage.problem} (and the previous snapshot and log it could be rebuilt from are ${err instanceof DamagedFileError ? "damaged too" : "not there"})`, damage.wayOut);
+    }
+    throw err;
+  }
+  const text = JSON.stringify(persistedFromState(state));
+  writeFileAtomic.sync(file, text);
+  notice(`${damage.file} was damaged${damage.where ? ` at ${damage.where}` : ""}: ${damage.problem}; rebuilt it from ${path.basename(previous)} and ${path.basename(previousLog)} and rewrote it`);
+  return { state, bytes: Buffer.byteLength(text) };
+}
+
+/** The complete lines of a log from byte `from` (line `linesBefore` + 1); a torn last line is left for the next writer to cut. */
+function readLog(file: string, from: number, linesBefore: number): { entries: Entry[]; bytes: number } {
+  const fd = fs.openSync(file, "r");
   try {
     const size = fs.fstatSync(fd).size;
-    if (size > cached.logBytes) {
-      const buf = Buffer.alloc(size - cached.logBytes);
-      fs.readSync(fd, buf, 0, buf.length, cached.logBytes);
-      const complete = buf.lastIndexOf(10) + 1;
-      if (complete > 0) {
-        for (const line of buf.subarray(0, complete).toString("utf8").split("\n")) {
-          if (line.length > 0) applyEntry(cached.state, JSON.parse(line) as Entry);
-        }
-        cached.logBytes += complete;
+    if (size <= from) return { entries: [], bytes: 0 };
+    const buf = Buffer.alloc(size - from);
+    fs.readSync(fd, buf, 0, buf.length, from);
+    const complete = buf.lastIndexOf(10) + 1;
+    if (complete === 0) return { entries: [], bytes: 0 };
+    const lines = buf.subarray(0, complete).toString("utf8").split("\n");
+    lines.pop();
+    const entries = lines.map((line, i) => {
+      try {
+        return JSON.parse(line) as Entry;
+      } catch (err) {
+        const where = { file, line: linesBefore + i + 1, wayOut: `Entries after this line cannot be applied. ${rebuildAdvice(path.dirname(file))}` };
+        throw damaged(err, line, where);
       }
-    }
+    });
+    return { entries, bytes: complete };
   } finally {
     fs.closeSync(fd);
   }
-  return cached.state;
 }
 
 function compact(dir: string, cached: Cached): void {
@@ -257,9 +315,11 @@ function compact(dir: string, cached: Cached): void {
   fs.writeFileSync(logFile(dir, next), "");
   const manifest: Manifest = { formatVersion: STATE_FORMAT_VERSION, instance: cached.instance, generation: next };
   writeFileAtomic.sync(path.join(dir, MANIFEST), JSON.stringify(manifest) + "\n");
-  for (const old of [snapshotFile(dir, cached.generation), logFile(dir, cached.generation)]) fs.rmSync(old, { force: true });
+  // Keep the generation just folded (the fallback of a damaged snapshot); drop the one before it.
+  for (const old of [snapshotFile(dir, cached.generation - 1), logFile(dir, cached.generation - 1)]) fs.rmSync(old, { force: true });
   cached.generation = next;
   cached.logBytes = 0;
+  cached.logLines = 0;
   cached.snapshotBytes = Buffer.byteLength(text);
 }
 

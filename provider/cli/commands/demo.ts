@@ -4,6 +4,7 @@
 import * as path from "path";
 import type { Command } from "commander";
 import { demo } from "../../demo/demo";
+import { exitCode } from "../exit-codes";
 import { createProgress, type Progress } from "../progress";
 import { plural } from "../../text";
 
@@ -59,6 +60,6 @@ export function register(program: Command): void {
       out.write(`\n  report:  ${show(d.reportFiles.html)}   (open it in a browser)\n`);
       out.write(`           ${show(d.reportFiles.md)}\n           ${show(d.reportFiles.json)}\n`);
       out.write(r.destroyed ? `  the demo stack is destroyed; the simulator state and the run's journal stay in ${show(r.dir)}\n` : `  the stack is still deployed (--keep): ${show(r.dir)}\n`);
-      if (!d.passed) process.exitCode = 1;
+      if (!d.passed) process.exitCode = exitCode("failed");
     });
 }

@@ -9,6 +9,7 @@ import { defaultRunsDir } from "../../executor/run-store";
 import { drill } from "../../drill/run";
 import { duration } from "../../report/format";
 import type { StackSource } from "../../stack";
+import { exitCode } from "../exit-codes";
 import { createProgress, type Progress } from "../progress";
 import { plural } from "../../text";
 
@@ -62,7 +63,7 @@ export function register(program: Command): void {
         if (r.complete) out.write(r.removed.length === 0 ? "nothing left to clean up\n" : `cleanup complete: ${plural(r.removed.length, "object")} removed\n`);
         else {
           out.write(`cleanup incomplete; still there:\n${r.leftovers.map((l) => `  - ${l}\n`).join("")}`);
-          process.exitCode = 1;
+          process.exitCode = exitCode("failed");
         }
         return;
       }
@@ -73,7 +74,7 @@ export function register(program: Command): void {
         if (interrupts === 1) {
           process.stderr.write("\ninterrupted: cleaning up the drill (Ctrl-C again to quit at once; then run `vmr drill --cleanup`)\n");
           controller.abort();
-        } else process.exit(130);
+        } else process.exit(exitCode("interrupted"));
       };
       process.on("SIGINT", onSigint);
       process.on("SIGTERM", onSigint);
@@ -105,7 +106,7 @@ export function register(program: Command): void {
         for (const g of r.report.groups)
           out.write(`  group ${g.name}: ${g.rtoSeconds === undefined ? g.verdict : `up at ${duration(g.rtoSeconds)}`}${g.rtoBudgetSeconds !== undefined ? ` (budget ${duration(g.rtoBudgetSeconds)})` : ""}${r.report.timeScale ? " simulated" : ""}\n`);
         out.write(`report: ${r.reportFiles.html ?? r.reportFiles.md ?? r.reportFiles.json}\n`);
-        if (!r.passed) process.exitCode = 1;
+        if (!r.passed) process.exitCode = exitCode("failed");
       } finally {
         bars?.stop();
         process.off("SIGINT", onSigint);

@@ -4,6 +4,7 @@
 
 import * as fs from "fs";
 import { ValidationError } from "../../errors";
+import { damaged } from "../../parse-file";
 import type { RunDiscarded, RunFinished, RunResumed, RunStarted, StepError } from "../../generated/journal";
 import type { JournalRecord } from "../types";
 
@@ -22,13 +23,12 @@ export function readJournal(file: string): ReadJournalResult {
   lines.forEach((line, index) => {
     try {
       records.push(JSON.parse(line) as JournalRecord);
-    } catch {
-      throw new ValidationError(`journal ${file}`, [
-        {
-          path: `line ${index + 1}`,
-          message: `line ${index + 1} of \`${file}\` is not JSON (${JSON.stringify(line.slice(0, 60))}); the journal is damaged: restore it from a backup or start a new run`,
-        },
-      ]);
+    } catch (err) {
+      throw damaged(err, line, {
+        file,
+        line: index + 1,
+        wayOut: "Resuming from a journal with a hole could repeat or skip steps: restore the file from a backup, or abandon the run with `--discard-unfinished RUN` and plan afresh",
+      });
     }
   });
   if (records.length === 0 || records[0].type !== "run-started") {

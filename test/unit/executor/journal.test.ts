@@ -63,7 +63,7 @@ describe("executor journal", () => {
   it("refuses a journal damaged in the middle, naming the line", () => {
     const file = path.join(dir, "journal.jsonl");
     fs.writeFileSync(file, `${JSON.stringify(started)}\nnot json\n{"type":"run-resumed"}\n`);
-    assert.throws(() => readJournal(file), /line 2 of `.*journal\.jsonl` is not JSON/);
+    assert.throws(() => readJournal(file), /journal\.jsonl is damaged at line 2: .*restore the file from a backup, or abandon the run/);
   });
 
   it("counts intents, so a step run again after a crash is visible", () => {
