@@ -109,6 +109,8 @@ export class FakeHmc extends FakeServer {
   sanDisks: (system: FakeSystem) => string[] = (system) => [...this.lpars.values()].filter((l) => l.systemUuid === system.uuid).flatMap((l) => l.disks);
   /** VIOS reads after which someone else changes the VIOS (its ETag moves on): the next POST gets a 412. */
   viosRaces = 0;
+  /** LogicalPartition reads after which someone else changes the LPAR (its ETag moves on): the next POST gets a 412. */
+  lparRaces = 0;
   viosPosts = 0;
   maxRestartsOntoOneSystem = 0;
 
@@ -206,7 +208,14 @@ export class FakeHmc extends FakeServer {
     if ((m = /^\/rest\/api\/uom\/LogicalPartition\/([^/]+)$/.exec(path))) {
       const l = this.lpars.get(m[1]);
       if (!l) return httpError(404, path, "LogicalPartition not found");
-      if (req.method === "GET") return { ...atom(this.lparEntry(l)), headers: { "Content-Type": "application/atom+xml", ETag: String(l.etag) } };
+      if (req.method === "GET") {
+        const answer = { ...atom(this.lparEntry(l)), headers: { "Content-Type": "application/atom+xml", ETag: String(l.etag) } };
+        if (this.lparRaces > 0) {
+          this.lparRaces--;
+          l.etag++;
+        }
+        return answer;
+      }
       if (req.method === "POST") return this.updateLpar(req, l);
       if (req.method === "DELETE") return this.deleteLpar(req, l);
     }
