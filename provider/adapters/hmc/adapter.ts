@@ -10,6 +10,7 @@ import type {
   ComputeAdapter,
   ComputeInventory,
   ConcurrencyLimits,
+  DrillCopyCheck,
   DrillLparRequest,
   FenceResult,
   OperationResult,
@@ -28,7 +29,7 @@ import { HmcDirectory } from "./directory";
 import { lparId, systemId, toLpar, toManagedSystem, type ModelContext } from "./inventory";
 import { JobRunner } from "./jobs";
 import { setRemoteRestartCapable } from "./operations/capable";
-import { createDrillLpar, deleteDrillLpar, markDrillCopies } from "./operations/drill";
+import { checkDrillCopies, createDrillLpar, deleteDrillLpar, markDrillCopies } from "./operations/drill";
 import { fenceLpar, powerOff, powerOn, waitUntilRunning } from "./operations/power";
 import { cleanupSource, moveLpar, remoteRestart, validateRemoteRestart } from "./operations/restart";
 import { attachVirtualDisk, detachVirtualDisk, type VolumeUid } from "./operations/vdisk";
@@ -223,6 +224,10 @@ export class HmcComputeAdapter implements ComputeAdapter {
 
   deleteDrillLpar(lparId: string): Promise<OperationResult> {
     return deleteDrillLpar(this.ctx, lparId);
+  }
+
+  checkDrillCopies(copies: readonly DrillCopyCheck[]): Promise<string[]> {
+    return checkDrillCopies(this.ctx, copies);
   }
 
   async limits(): Promise<ConcurrencyLimits> {

@@ -18,7 +18,8 @@ import type { ProtectionModel } from "../../../provider/model/protection";
 import { validate } from "../../../provider/validation";
 import { FakeHmc } from "../../fakes/hmc";
 import { FakeSvc, udidOf } from "../../fakes/svc";
-import { assertNoSecrets, hmcSettings, MemoryLog, svcSettings } from "./helpers";
+import { ValidationError } from "../../../provider/errors";
+import { assertNoSecrets, hmcSettings, MemoryLog, rejection, svcSettings } from "./helpers";
 
 const VOLUMES: Record<string, string[]> = {
   lpar1: ["lpar1_rootvg", "lpar1_data"],
@@ -210,5 +211,26 @@ describe("drill through the hardware adapters (fake HMC and SVC per site)", func
     // AND a direct request to delete the look-alike is refused, touching nothing
     await assert.rejects(adapters.compute.deleteDrillLpar("ghost-drill-vmr-drill"), /not named as the drill copy of an LPAR/);
     assert.ok(hmcB.lpars.has(hmcB.lpar("ghost-drill-vmr-drill").uuid));
+  });
+
+  it("refuses at plan time, naming each reason and creating nothing: a target that cannot remote-restart, an LPAR the HMC cannot copy, a source at its FlashCopy mapping limit", async () => {
+    // GIVEN sys-b2 reports no simplified remote restart, lpar2 is an IBM i partition, and
+    // dr_lpar3_data is already in 256 FlashCopy mappings of other tools
+    hmcB.system("sys-b2").srrCapable = false;
+    hmcA.lpar("lpar2").type = "OS400";
+    svcB.foreignFcMaps.set("dr_lpar3_data", 256);
+    // WHEN the drill is asked for
+    const err = await rejection(
+      drill({ source: { model: MODEL }, drillFile: parseDrill({ version: 1, name: "site-loss", scenario: { failedSite: "dc1" } }), runsDir: path.join(dir, "runs"), openAdapters: open }),
+    );
+    // THEN it is refused with every reason, each naming the object and what to do
+    assert.ok(err instanceof ValidationError, err.message);
+    assert.match(err.message, /system sys-b2: the HMC reports it cannot remote-restart partitions .*take it out of the RecoveryTarget's `systems`/);
+    assert.match(err.message, /LPAR lpar2: the HMC cannot build a drill copy of it: its PartitionType is "OS400"/);
+    assert.match(err.message, /volume dr_lpar3_data on svc-b: already in 256 FlashCopy mappings, the most a source can have \(256\)/);
+    // AND nothing was created on either site: no partition, no FlashCopy object, no mapping
+    assert.equal(hmcB.lparsCreated, 0);
+    assert.deepEqual(svcB.commands.filter((c) => /^(mk|rm|start|stop)/.test(c)), []);
+    assert.deepEqual(hmcB.requests.filter((r) => r.method !== "GET" && !r.path.startsWith("/rest/api/web/Logon")), []);
   });
 });

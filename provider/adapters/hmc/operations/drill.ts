@@ -8,7 +8,7 @@
 
 import { AdapterError } from "../../../errors";
 import type { ResolvedLpar } from "../../../model";
-import type { DrillLparRequest, OperationResult } from "../../compute";
+import type { DrillCopyCheck, DrillLparRequest, OperationResult } from "../../compute";
 import { withRetries } from "../../http/retry";
 import type { HmcContext } from "../context";
 import { UOM } from "../directory";
@@ -162,4 +162,31 @@ export function markDrillCopies(lpars: readonly HmcLpar[], mapped: ResolvedLpar[
     const source = copy ? byName.get(copy.source) : undefined;
     return copy && source ? { ...m, drillOf: idOf(source), network: copy.network, remoteRestartCapable: false } : m;
   });
+}
+
+/**
+ * Reasons the HMC would refuse these drill copies, read from the live configuration: an LPAR it
+ * cannot copy, a copy name longer than a partition name may be, a target system that reports it
+ * cannot remote-restart partitions (the recovery the drill rehearses could not restart them there).
+ */
+export async function checkDrillCopies(ctx: HmcContext, copies: readonly DrillCopyCheck[]): Promise<string[]> {
+  const { systems, lpars } = await withRetries(ctx.retry, () => ctx.directory.readAll());
+  const by = ctx.settings.identifyBy;
+  const lparById = new Map(lpars.map((l) => [by === "uuid" ? l.uuid : l.name, l]));
+  const systemById = new Map(systems.map((s) => [by === "uuid" ? s.uuid : s.name, s]));
+  const reasons: string[] = [];
+  for (const c of copies) {
+    const source = lparById.get(c.sourceLparId);
+    const target = systemById.get(c.targetSystemId);
+    if (source) {
+      const why = uncopyable(source.config);
+      if (why) reasons.push(`LPAR ${c.sourceLparId}: the HMC cannot build a drill copy of it: ${why}; leave it out of the drill (\`groups\`) or rehearse it on the simulator`);
+      const name = drillCopyName(source.name, c.network);
+      if (name.length > MAX_PARTITION_NAME) reasons.push(`LPAR ${c.sourceLparId}: its drill copy's name ${JSON.stringify(name)} is longer than the HMC's ${MAX_PARTITION_NAME} characters: use a shorter drill \`network\` name`);
+    }
+    if (target && target.srrCapable === false) {
+      reasons.push(`system ${c.targetSystemId}: the HMC reports it cannot remote-restart partitions (PowerVMLogicalPartitionSimplifiedRemoteRestartCapable false), so the recovery this drill rehearses could not restart ${c.sourceLparId} there: take it out of the RecoveryTarget's \`systems\``);
+    }
+  }
+  return [...new Set(reasons)];
 }

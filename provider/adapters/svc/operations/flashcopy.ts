@@ -12,6 +12,12 @@ import type { FlashCopyRequest } from "../../storage";
 import type { SvcContext } from "../context";
 import { toFlashCopyGroup } from "../inventory";
 import type { SvcRecord } from "../queries";
+import { cliCode } from "../session";
+
+/** "The action failed as the object already exists." */
+const EXISTS = "CMMVC6035E";
+/** A source volume takes part in at most this many FlashCopy mappings (IBM: FlashCopy mapping events, Create). */
+export const MAX_FC_MAPS_PER_SOURCE = 256;
 
 const MAX_NAME = 63;
 
@@ -41,14 +47,24 @@ export function createFlashCopyGroup(ctx: SvcContext, req: FlashCopyRequest): Pr
     }
     let changed = false;
     if (!(await findGroup(ctx, req.name, op))) {
-      await ctx.run({ command: "mkfcconsistgrp", params: { name: req.name }, operation: op, objectId: req.name });
-      changed = true;
+      try {
+        await ctx.run({ command: "mkfcconsistgrp", params: { name: req.name }, operation: op, objectId: req.name });
+        changed = true;
+      } catch (err) {
+        // Made by an earlier attempt whose answer was lost: it is the group asked for.
+        if (cliCode(err) !== EXISTS) throw err;
+      }
     }
     const mapped = new Set((await mapsOf(ctx, req.name, op)).map((m) => m.source_vdisk_name));
     for (const source of req.sourceVolumeIds.filter((s) => !mapped.has(s))) {
       const target = targetName(ctx, source);
       await ensureTarget(ctx, source, target);
-      await ctx.run({ command: "mkfcmap", params: { source, target, consistgrp: req.name, copyrate: 0 }, operation: op, objectId: req.name });
+      try {
+        await ctx.run({ command: "mkfcmap", params: { source, target, consistgrp: req.name, copyrate: 0 }, operation: op, objectId: req.name });
+      } catch (err) {
+        if (!/maximum number/i.test((err as Error).message)) throw err;
+        throw new AdapterError("fatal", op, source, `volume ${source} is already in the most FlashCopy mappings it can have (${MAX_FC_MAPS_PER_SOURCE}): remove some of its mappings (lsfcmap -filtervalue source_vdisk_name=${source}) and run the drill again`);
+      }
       changed = true;
     }
     const group = await findGroup(ctx, req.name, op);
@@ -80,6 +96,32 @@ async function ensureTarget(ctx: SvcContext, source: string, target: string): Pr
     params: { name: target, mdiskgrp: src.mdisk_grp_name, iogrp: src.IO_group_name, size: src.capacity, unit: "b", rsize: "0%", autoexpand: true },
     operation: op,
     objectId: target,
+  });
+}
+
+/**
+ * Reasons the storage system would refuse these FlashCopy groups, read from lsvdisk: a source
+ * volume already in the most FlashCopy mappings it can have, a target name too long.
+ */
+export function checkFlashCopies(ctx: SvcContext, requests: readonly FlashCopyRequest[]): Promise<string[]> {
+  const op = "checkFlashCopies";
+  return withRetries(ctx.retry, async () => {
+    const reasons: string[] = [];
+    for (const req of requests) {
+      const existing = await findGroup(ctx, req.name, op);
+      const mapped = new Set(existing ? (await mapsOf(ctx, req.name, op)).map((m) => m.source_vdisk_name) : []);
+      for (const source of req.sourceVolumeIds.filter((s) => !mapped.has(s))) {
+        const row = (await ctx.queries.filtered("lsvdisk", `name=${source}`, op, source)).find((v) => v.name === source);
+        if (!row) continue;
+        const count = Number(row.fc_map_count ?? "0");
+        if (count >= MAX_FC_MAPS_PER_SOURCE) {
+          reasons.push(`volume ${source} on ${req.storageSystemId}: already in ${count} FlashCopy mappings, the most a source can have (${MAX_FC_MAPS_PER_SOURCE}): remove some (lsfcmap -filtervalue source_vdisk_name=${source}) before the drill`);
+        }
+        const target = `${source}${ctx.settings.flashCopyTargetSuffix}`;
+        if (target.length > MAX_NAME) reasons.push(`volume ${source}: its drill target name ${JSON.stringify(target)} is longer than ${MAX_NAME} characters: shorten \`storage.flashCopyTargetSuffix\``);
+      }
+    }
+    return reasons;
   });
 }
 
