@@ -116,4 +116,29 @@ describe("HMC adapter: fidelity to the real HMC's answers", function () {
     assert.match(err.message, /HTTP 403.*authority/);
     assert.equal(hmc.logons, 1);
   });
+
+  it("polls a long job with back-off, and still sees its end within 8 poll intervals", async () => {
+    // GIVEN a job of 400 ms and a poll interval of 5 ms (80 polls without back-off)
+    hmc.jobMs = 400;
+    const started = Date.now();
+    await adapter.remoteRestart({ lparId: "web1", targetSystemId: "sys-b", volumeIds: [] });
+    const elapsed = Date.now() - started;
+    // THEN it was read far fewer times, and the restart ended soon after the job
+    const polls = hmc.requests.filter((r) => r.method === "GET" && r.path.startsWith("/rest/api/uom/jobs/")).length;
+    assert.ok(polls >= 3 && polls <= 20, `polled ${polls} times`);
+    assert.ok(elapsed < 400 + 8 * 5 + 400, `took ${elapsed} ms`);
+  });
+
+  it("reads a burst of LPARs of one system in one feed read, each read sent after it was asked for", async () => {
+    // GIVEN 8 LPARs of sys-b, known from an inventory
+    for (let i = 0; i < 8; i++) hmc.addLpar(`app${i}`, "sys-b", { state: "not activated" });
+    await adapter.inventory();
+    const before = hmc.requests.length;
+    // WHEN all 8 are started at once
+    await Promise.all(Array.from({ length: 8 }, (_, i) => adapter.powerOn(`app${i}`)));
+    // THEN their reads before acting were one read of sys-b's LogicalPartition feed, no single entry
+    const reads = hmc.requests.slice(before).filter((r) => r.method === "GET" && !r.path.includes("/jobs/"));
+    assert.deepEqual(reads.map((r) => r.path), [`/rest/api/uom/ManagedSystem/${hmc.system("sys-b").uuid}/LogicalPartition`]);
+    assert.ok(Array.from({ length: 8 }, (_, i) => hmc.lpar(`app${i}`).state).every((s) => s !== "not activated"));
+  });
 });
