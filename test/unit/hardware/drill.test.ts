@@ -183,6 +183,38 @@ describe("drill through the hardware adapters (fake HMC and SVC per site)", func
     assertNoSecrets([...log.warnings, ...log.debugs, JSON.stringify(report)], [hmcA.password, hmcB.password, svcA.password, svcB.password, ...hmcB.issuedTokens, ...svcB.issuedTokens]);
   });
 
+  it("when interrupted (Ctrl-C) after the first copy started, starts nothing more and removes everything it made", async () => {
+    // GIVEN production before the drill, and a drill interrupted once the first copy is up
+    const before = production();
+    const controller = new AbortController();
+    const startedAfterAbort: string[] = [];
+    const result = await drill({
+      source: { model: MODEL },
+      drillFile: parseDrill({ version: 1, name: "site-loss", scenario: { failedSite: "dc1" } }),
+      runsDir: path.join(dir, "runs"),
+      openAdapters: open,
+      signal: controller.signal,
+      drainSeconds: 10,
+      onEvent: (e) => {
+        if (e.type === "step-started" && controller.signal.aborted) startedAfterAbort.push(e.step.id);
+        if (e.type === "step-completed" && e.step.kind === "StartDrillLpar") controller.abort();
+      },
+    });
+    // THEN it says it was interrupted and did not pass, and the sweep left nothing of it
+    assert.equal(result.interrupted, true);
+    assert.equal(result.passed, false);
+    assert.equal(result.cleanup.complete, true, JSON.stringify(result.cleanup.leftovers));
+    assert.deepEqual(startedAfterAbort, []);
+    assert.ok(hmcB.lparsCreated >= 1, `created ${hmcB.lparsCreated} copies`);
+    assert.equal(hmcB.lparsDeleted, hmcB.lparsCreated);
+    assert.deepEqual([...hmcB.lpars.values()].filter((l) => l.name.includes("-drill-")).map((l) => l.name), []);
+    assert.deepEqual([...svcB.fcGroups.keys()], []);
+    assert.deepEqual([...svcB.vdisks.keys()].filter((v) => v.endsWith("_drill")), []);
+    assert.deepEqual([...hmcB.viosMappings.values()].flat(), []);
+    // AND production is as it was
+    assert.deepEqual(production(), before);
+  });
+
   it("`vmr drill --cleanup` after a crash removes the drill's copies and FlashCopy group, and nothing it did not create", async () => {
     // GIVEN a drill that crashed with a copy running and its FlashCopy group in place, and
     // look-alikes the drill did not make: an LPAR named like a copy of an LPAR that does not
