@@ -61,6 +61,7 @@ describe("Spectrum Virtualize adapter: CMMVC refusals and token expiry", functio
     const err = await rejection(adapter.deleteFlashCopyGroup("vmr-drill-cg"));
     assert.ok(err instanceof AdapterError && err.failure === "conflict", err.message);
     assert.match(err.message, /CMMVC5840E/);
+    assert.match(err.message, /target volume app1_aux_drill is in use again .*remove it by hand \(rmvdisk app1_aux_drill\)/);
     // AND the volume is left in place, mapped as the other client made it
     assert.ok(svc.vdisks.has("app1_aux_drill"));
   });

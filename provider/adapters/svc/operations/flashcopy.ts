@@ -134,6 +134,9 @@ export function deleteFlashCopyGroup(ctx: SvcContext, groupId: string): Promise<
     if (!group && targets === undefined) return { alreadyDone: true };
     if (group) {
       targets = (await mapsOf(ctx, groupId, op)).map((m) => m.target_vdisk_name);
+      // Host mappings go while the group still says which targets are its: a delete that fails
+      // after the group is gone can no longer find them (the sweep scans groups).
+      for (const target of targets.filter((t) => t.endsWith(ctx.settings.flashCopyTargetSuffix))) await unmapHosts(ctx, target, op);
       if (group.status !== "idle_or_copied" && group.status !== "stopped" && group.status !== "empty") {
         await ctx.run({ command: "stopfcconsistgrp", object: groupId, params: { force: true }, operation: op, objectId: groupId });
       }
@@ -151,12 +154,23 @@ export function deleteFlashCopyGroup(ctx: SvcContext, groupId: string): Promise<
   });
 }
 
-async function removeVolume(ctx: SvcContext, volume: string, op: string): Promise<void> {
+/** Removes the volume's host mappings; false when the volume does not exist. */
+async function unmapHosts(ctx: SvcContext, volume: string, op: string): Promise<boolean> {
   const hosts = await ctx.queries.list("lsvdiskhostmap", op, volume, {}, volume).catch((err: unknown) => {
     if (err instanceof AdapterError && err.failure === "notFound") return undefined;
     throw err;
   });
-  if (hosts === undefined) return;
+  if (hosts === undefined) return false;
   for (const h of hosts) await ctx.run({ command: "rmvdiskhostmap", object: volume, params: { host: h.host_name }, operation: op, objectId: volume });
-  await ctx.run({ command: "rmvdisk", object: volume, operation: op, objectId: volume });
+  return true;
+}
+
+async function removeVolume(ctx: SvcContext, volume: string, op: string): Promise<void> {
+  if (!(await unmapHosts(ctx, volume, op))) return;
+  try {
+    await ctx.run({ command: "rmvdisk", object: volume, operation: op, objectId: volume });
+  } catch (err) {
+    if (!(err instanceof AdapterError) || err.failure !== "conflict") throw err;
+    throw new AdapterError("conflict", op, volume, `the drill's FlashCopy group is gone but its target volume ${volume} is in use again (${err.message}): find what uses it (lsvdiskhostmap ${volume}, lsfcmap) and remove it by hand (rmvdisk ${volume})`);
+  }
 }
