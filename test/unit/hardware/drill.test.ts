@@ -4,6 +4,7 @@
 // measured, everything removed, the assertions and the report. Verdicts are read from the fakes'
 // state. `vmr drill --cleanup` after a crash removes what a drill left, and nothing else.
 import { strict as assert } from "assert";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -15,6 +16,7 @@ import { parseDrill } from "../../../provider/drill/file";
 import { drill } from "../../../provider/drill/run";
 import type { HardwareSettings } from "../../../provider/generated/adapter-settings";
 import type { ProtectionModel } from "../../../provider/model/protection";
+import { SECRET_SIG, SECRET_SIG_KEY } from "../../../provider/stack/secrets";
 import { validate } from "../../../provider/validation";
 import { FakeHmc } from "../../fakes/hmc";
 import { FakeSvc, udidOf } from "../../fakes/svc";
@@ -181,6 +183,49 @@ describe("drill through the hardware adapters (fake HMC and SVC per site)", func
     assert.deepEqual(report.assertions!.map((a) => [a.type, a.passed]), [["rtoWithinBudget", true], ["allVmsPlaced", true], ["cleanupComplete", true]]);
     assert.equal(result.passed, true, JSON.stringify(report.assertions));
     assertNoSecrets([...log.warnings, ...log.debugs, JSON.stringify(report)], [hmcA.password, hmcB.password, svcA.password, svcB.password, ...hmcB.issuedTokens, ...svcB.issuedTokens]);
+  });
+
+  it("`vmr drill --stack-file` runs the site-loss drill through the hardware adapters and exits 0; no secret in its output or the run's files", async () => {
+    // GIVEN a stack export (as `pulumi stack export --show-secrets` writes it) whose target uses
+    // the hardware adapters of both sites, passwords as secrets, and a drill file
+    const secret = (value: string): object => ({ [SECRET_SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(value) });
+    const hw = settings() as unknown as { hmc: Record<string, unknown>[]; storage: Record<string, unknown>[] };
+    const adapter = { type: "hardware", hmc: hw.hmc.map((c) => ({ ...c, password: secret(String(c.password)) })), storage: hw.storage.map((c) => ({ ...c, password: secret(String(c.password)) })) };
+    const urn = (type: string, name: string): string => `urn:pulumi:dev::hw::pulumi-nodejs:dynamic/vmr:${type}::${name}`;
+    const [group, target] = [MODEL.groups[0], MODEL.targets[0]];
+    const stack = {
+      version: 3,
+      deployment: {
+        resources: [
+          { urn: urn("RecoveryTarget", target.name), type: "pulumi-nodejs:dynamic/vmr:RecoveryTarget", custom: true, outputs: { ...target, adapter } },
+          { urn: urn("StorageMapping", "apps-volumes"), type: "pulumi-nodejs:dynamic/vmr:StorageMapping", custom: true, outputs: MODEL.storageMappings[0] },
+          { urn: urn("ProtectionGroup", group.name), type: "pulumi-nodejs:dynamic/vmr:ProtectionGroup", custom: true, outputs: group },
+        ],
+      },
+    };
+    const stackFile = path.join(dir, "stack.json");
+    const drillFile = path.join(dir, "site-loss.yaml");
+    fs.writeFileSync(stackFile, JSON.stringify(stack));
+    fs.writeFileSync(drillFile, "version: 1\nname: site-loss\nscenario:\n  failedSite: dc1\n");
+    const runs = path.join(dir, "runs");
+    // WHEN the CLI runs the drill (the fakes answer from this process)
+    const main = path.resolve(__dirname, "..", "..", "..", "provider", "cli", "main.js");
+    const child = spawn(process.execPath, [main, "drill", "--stack-file", stackFile, "--drill-file", drillFile, "--runs-dir", runs], { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    // THEN it passed: copies were made and removed on site B, FlashCopy on svc-b, nothing left
+    assert.equal(code, 0, output);
+    assert.equal(hmcB.lparsCreated, 3, output);
+    assert.equal(hmcB.lparsDeleted, 3);
+    assert.ok(svcB.commands.includes("mkfcconsistgrp"));
+    assert.deepEqual([...svcB.fcGroups.keys()], []);
+    assert.deepEqual([...svcB.vdisks.keys()].filter((v) => v.endsWith("_drill")), []);
+    // AND no password or token is in what it printed or in the run's files
+    const files = fs.readdirSync(runs, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => fs.readFileSync(path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name), "utf8"));
+    assert.ok(files.length > 0);
+    assertNoSecrets([output, ...files], [hmcA.password, hmcB.password, svcA.password, svcB.password, ...hmcB.issuedTokens, ...svcB.issuedTokens]);
   });
 
   it("when interrupted (Ctrl-C) after the first copy started, starts nothing more and removes everything it made", async () => {
