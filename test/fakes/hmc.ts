@@ -407,8 +407,9 @@ export class FakeHmc extends FakeServer {
 
   private deleteLpar(req: FakeRequest, l: FakeLpar): FakeResponse {
     if (l.state !== "not activated") return httpError(409, req.path, `HSCL0012 the partition ${l.name} is ${l.state}: power it off before deleting it`);
+    // The VIOSes' mappings to it stay, orphaned, as on a real HMC (pypowervm removes orphan
+    // mappings in a task of its own): whoever deletes a partition removes them first.
     this.lpars.delete(l.uuid);
-    for (const [vios, maps] of this.viosMappings) this.viosMappings.set(vios, maps.filter((m) => m.lparUuid !== l.uuid));
     this.lparsDeleted++;
     return { status: 204 };
   }
