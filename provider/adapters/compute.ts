@@ -43,6 +43,8 @@ export interface DrillCopyCheck {
   readonly sourceLparId: string;
   readonly targetSystemId: string;
   readonly network: string;
+  /** The replicas whose FlashCopy targets the copy is given, and how they reach it (the plan's map steps). */
+  readonly volumes: readonly { readonly volume: string; readonly via: "vscsi" | "npiv" }[];
 }
 
 /**

@@ -10,9 +10,14 @@ import type { Plan } from "../generated/plan";
 export async function drillRefusals(plan: Plan, adapters: Adapters): Promise<string[]> {
   const copies: DrillCopyCheck[] = [];
   const groups: FlashCopyRequest[] = [];
+  const volumes = new Map<string, { volume: string; via: "vscsi" | "npiv" }[]>();
   for (const s of plan.steps) {
     const p = s.params ?? {};
-    if (s.kind === "StartDrillLpar" && s.lpar && p.target && p.network) copies.push({ sourceLparId: s.lpar, targetSystemId: p.target, network: p.network });
+    if (s.kind === "MapReplicaVolume" && s.lpar && p.flashCopyGroup && p.volume && p.via) volumes.set(s.lpar, [...(volumes.get(s.lpar) ?? []), { volume: p.volume, via: p.via }]);
+  }
+  for (const s of plan.steps) {
+    const p = s.params ?? {};
+    if (s.kind === "StartDrillLpar" && s.lpar && p.target && p.network) copies.push({ sourceLparId: s.lpar, targetSystemId: p.target, network: p.network, volumes: volumes.get(s.lpar) ?? [] });
     if (s.kind === "CreateFlashCopyGroup" && p.flashCopyGroup && p.storageSystem) groups.push({ name: p.flashCopyGroup, storageSystemId: p.storageSystem, sourceVolumeIds: p.volumes ?? [] });
   }
   const [compute, storage] = await Promise.all([

@@ -310,4 +310,13 @@ describe("drill through the hardware adapters (fake HMC and SVC per site)", func
     assert.deepEqual(svcB.commands.filter((c) => /^(mk|rm|start|stop)/.test(c)), []);
     assert.deepEqual(hmcB.requests.filter((r) => r.method !== "GET" && !r.path.startsWith("/rest/api/web/Logon")), []);
   });
+
+  it("refuses at plan time a drill of LPARs whose volumes reach them through NPIV, creating nothing", async () => {
+    const npiv: ProtectionModel = { ...MODEL, storageMappings: [{ ...MODEL.storageMappings[0], presentation: { via: "npiv" } }] };
+    const err = await rejection(drill({ source: { model: npiv }, drillFile: parseDrill({ version: 1, name: "site-loss", scenario: { failedSite: "dc1" } }), runsDir: path.join(dir, "runs"), openAdapters: open }));
+    assert.ok(err instanceof ValidationError, err.message);
+    assert.match(err.message, /LPAR lpar1: its volumes dr_lpar1_data, dr_lpar1_rootvg reach it through NPIV, .*vSCSI/);
+    assert.equal(hmcB.lparsCreated, 0);
+    assert.deepEqual(svcB.commands.filter((c) => /^(mk|rm|start|stop)/.test(c)), []);
+  });
 });

@@ -184,6 +184,10 @@ export async function checkDrillCopies(ctx: HmcContext, copies: readonly DrillCo
       const name = drillCopyName(source.name, c.network);
       if (name.length > MAX_PARTITION_NAME) reasons.push(`LPAR ${c.sourceLparId}: its drill copy's name ${JSON.stringify(name)} is longer than the HMC's ${MAX_PARTITION_NAME} characters: use a shorter drill \`network\` name`);
     }
+    const npiv = c.volumes.filter((v) => v.via === "npiv").map((v) => v.volume);
+    if (npiv.length > 0) {
+      reasons.push(`LPAR ${c.sourceLparId}: its volumes ${npiv.join(", ")} reach it through NPIV, and drill copies on hardware are served their disks through the VIOS (vSCSI) only: present them through vSCSI (the StorageMapping's \`presentation.via\`) or leave the LPAR out of the drill`);
+    }
     if (target && target.srrCapable === false) {
       reasons.push(`system ${c.targetSystemId}: the HMC reports it cannot remote-restart partitions (PowerVMLogicalPartitionSimplifiedRemoteRestartCapable false), so the recovery this drill rehearses could not restart ${c.sourceLparId} there: take it out of the RecoveryTarget's \`systems\``);
     }
