@@ -12,7 +12,7 @@
 // VirtualIOServer read alone lists the SAN disks it sees (PhysicalVolumes) and the vSCSI mappings
 // made through this API, which a POST replaces.
 
-import { randomUUID } from "crypto";
+import { randomBytes, randomUUID } from "crypto";
 import { XMLParser } from "fast-xml-parser";
 import { FakeServer, type FakeRequest, type FakeResponse } from "./server";
 
@@ -245,7 +245,8 @@ export class FakeHmc extends FakeServer {
     if (!String(req.headers["content-type"]).includes("type=LogonRequest")) return httpError(415, req.path, "expected a LogonRequest");
     const doc = parser.parse(req.body) as { LogonRequest?: { UserID?: string; Password?: string } };
     if (doc.LogonRequest?.UserID !== this.username || doc.LogonRequest?.Password !== this.password) return httpError(401, req.path, "Logon failed: invalid user or password");
-    const token = `${randomUUID()}${randomUUID()}`.replace(/-/g, "");
+    // Real session tokens are long base64url-like strings, "=" padding included.
+    const token = randomBytes(150).toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
     this.sessions.add(token);
     this.issuedTokens.push(token);
     this.logons++;
