@@ -3,6 +3,8 @@
 // add or remove the one mapping whose PhysicalVolume carries the volume's UID, and POST the object
 // back with If-Match: <etag>. A 412 (the VIOS changed in between, often another mapping) is
 // transient: the retry reads it again. One change at a time per VIOS (`vios:<system>/<vios>`).
+// For drill copies: give a disk's client-less mapping its new client (serveDiskTo), and remove
+// every mapping of a client before the client partition is deleted (releaseDisksOf).
 
 import { AdapterError } from "../../../errors";
 import type { OperationResult, VirtualDiskRequest } from "../../compute";
