@@ -32,7 +32,7 @@ import { setRemoteRestartCapable } from "./operations/capable";
 import { checkDrillCopies, createDrillLpar, deleteDrillLpar, markDrillCopies } from "./operations/drill";
 import { fenceLpar, powerOff, powerOn, waitUntilRunning } from "./operations/power";
 import { cleanupSource, moveLpar, remoteRestart, validateRemoteRestart } from "./operations/restart";
-import { attachVirtualDisk, detachVirtualDisk, type VolumeUid } from "./operations/vdisk";
+import { attachVirtualDisk, detachVirtualDisk, type ViosLock, type VolumeUid } from "./operations/vdisk";
 import { HmcSession } from "./session";
 import { readVscsiDisks } from "./vios";
 import { MalformedAnswer } from "./xml";
@@ -219,12 +219,15 @@ export class HmcComputeAdapter implements ComputeAdapter {
   }
 
   createDrillLpar(request: DrillLparRequest): Promise<{ lparId: string; alreadyDone: boolean }> {
-    return createDrillLpar(this.ctx, this.volumeUid, request);
+    return createDrillLpar(this.ctx, this.volumeUid, this.viosLock, request);
   }
 
   deleteDrillLpar(lparId: string): Promise<OperationResult> {
-    return deleteDrillLpar(this.ctx, lparId);
+    return deleteDrillLpar(this.ctx, this.viosLock, lparId);
   }
+
+  /** The drill copies' VIOS changes wait their turn with attach and detach. */
+  private readonly viosLock: ViosLock = (systemId, vios, change) => this.viosChanges.run(viosKey(systemId, vios), change);
 
   checkDrillCopies(copies: readonly DrillCopyCheck[]): Promise<string[]> {
     return checkDrillCopies(this.ctx, copies);

@@ -14,7 +14,7 @@ import type { HmcContext } from "../context";
 import { UOM } from "../directory";
 import { parseLpar, type HmcLpar, type HmcSystem, type LparConfig } from "../inventory";
 import { escapeXml, feedEntries, MalformedAnswer, parseXml } from "../xml";
-import { releaseDisksOf, serveDiskTo, type VolumeUid } from "./vdisk";
+import { releaseDisksOf, serveDiskTo, type ViosLock, type VolumeUid } from "./vdisk";
 import { isActive, lparPath } from "./power";
 
 const LPAR_TYPE = "application/vnd.ibm.powervm.uom+xml; type=LogicalPartition";
@@ -94,7 +94,7 @@ async function createPartition(ctx: HmcContext, system: HmcSystem, name: string,
   }
 }
 
-export function createDrillLpar(ctx: HmcContext, volumeUid: VolumeUid | undefined, req: DrillLparRequest): Promise<{ lparId: string; alreadyDone: boolean }> {
+export function createDrillLpar(ctx: HmcContext, volumeUid: VolumeUid | undefined, lock: ViosLock, req: DrillLparRequest): Promise<{ lparId: string; alreadyDone: boolean }> {
   const op = "createDrillLpar";
   return withRetries(ctx.retry, async () => {
     const source = await ctx.directory.lpar(req.sourceLparId, op);
@@ -116,7 +116,7 @@ export function createDrillLpar(ctx: HmcContext, volumeUid: VolumeUid | undefine
     }
     const copyId = ctx.settings.identifyBy === "uuid" ? copy.uuid : copy.name;
     for (const volumeId of req.volumeIds) {
-      if ((await serveDiskTo(ctx, volumeUid, { volumeId, hostId: req.targetSystemId, vioses: target.viosUuids }, copy.uuid)).changed) changed = true;
+      if ((await serveDiskTo(ctx, volumeUid, lock, { volumeId, hostId: req.targetSystemId, vioses: target.viosUuids }, copy.uuid)).changed) changed = true;
     }
     if (!isActive(copy)) {
       await ctx.runJob({ objectPath: lparPath(copy), operation: "PowerOn", group: "LogicalPartition", parameters: {}, label: op, objectId: copyId });
@@ -126,7 +126,7 @@ export function createDrillLpar(ctx: HmcContext, volumeUid: VolumeUid | undefine
   });
 }
 
-export function deleteDrillLpar(ctx: HmcContext, lparId: string): Promise<OperationResult> {
+export function deleteDrillLpar(ctx: HmcContext, lock: ViosLock, lparId: string): Promise<OperationResult> {
   const op = "deleteDrillLpar";
   return withRetries(ctx.retry, async () => {
     let lpar: HmcLpar;
@@ -144,7 +144,7 @@ export function deleteDrillLpar(ctx: HmcContext, lparId: string): Promise<Operat
       await ctx.runJob({ objectPath: lparPath(lpar), operation: "PowerOff", group: "LogicalPartition", parameters: { operation: "shutdown", immediate: "true", restart: "false" }, label: op, objectId: lparId });
     }
     const system = await ctx.directory.systemByUuid(lpar.systemUuid, op, lparId);
-    await releaseDisksOf(ctx, { hostId: lparId, systemUuid: system.uuid, vioses: system.viosUuids }, lpar.uuid);
+    await releaseDisksOf(ctx, lock, { lparId, systemId: ctx.settings.identifyBy === "uuid" ? system.uuid : system.name, systemUuid: system.uuid, vioses: system.viosUuids }, lpar.uuid);
     await ctx.session.send({ method: "DELETE", path: lparPath(lpar), operation: op, objectId: lparId });
     return { alreadyDone: false };
   });

@@ -16,6 +16,9 @@ import { asList, child, entryEtag, escapeXml, feedEntries, isNode, MalformedAnsw
 const VIOS_TYPE = "application/vnd.ibm.powervm.uom+xml; type=VirtualIOServer";
 const GROUPS = "?group=ViosStorage,ViosSCSIMapping";
 
+/** Runs `change` as the only mapping change under way on that VIOS (the adapter's `vios:` limiter). */
+export type ViosLock = <T>(systemId: string, vios: string, change: () => Promise<T>) => Promise<T>;
+
 /** The UID (32 hex digits, lsvdisk's vdisk_UID) of a storage volume, from the storage side. */
 export type VolumeUid = (volumeId: string) => Promise<string | undefined>;
 
@@ -140,7 +143,7 @@ function withMapping(content: string, mapping: string, op: string, objectId: str
  * no client yet (a drill's AttachVirtualDisk step made it before the copy existed) is given the
  * client; without any mapping, the first VIOS that sees the disk maps it.
  */
-export function serveDiskTo(ctx: HmcContext, volumeUid: VolumeUid | undefined, r: { volumeId: string; hostId: string; vioses: readonly string[] }, clientUuid: string): Promise<{ changed: boolean }> {
+export function serveDiskTo(ctx: HmcContext, volumeUid: VolumeUid | undefined, lock: ViosLock, r: { volumeId: string; hostId: string; vioses: readonly string[] }, clientUuid: string): Promise<{ changed: boolean }> {
   const op = "createDrillLpar";
   return withRetries(ctx.retry, async () => {
     const uid = await requireUid(volumeUid, op, r.volumeId);
@@ -150,31 +153,39 @@ export function serveDiskTo(ctx: HmcContext, volumeUid: VolumeUid | undefined, r
       if (view.clients.includes(clientUuid)) return { changed: false };
       views.push(view);
     }
-    const chosen = views.find((v) => v.mapped && v.disk !== undefined) ?? views.find((v) => v.disk !== undefined);
-    if (!chosen?.disk) {
+    const index = views.findIndex((v) => v.mapped && v.disk !== undefined);
+    const vios = r.vioses[index >= 0 ? index : views.findIndex((v) => v.disk !== undefined)];
+    if (vios === undefined) {
       throw new AdapterError("transient", op, r.volumeId, `no VIOS of ${r.hostId} sees volume ${r.volumeId} (UID ${uid}) yet: its devices must be configured (cfgdev) after the SAN mapping`);
     }
-    const unassigned = withoutMappings(chosen.content, (block) => servesDisk(block, uid, chosen.disk) && !/AssociatedLogicalPartition/.test(block));
-    const changed = withMapping(unassigned, mappingXml(ctx, chosen.disk, clientUuid), op, r.volumeId);
-    await ctx.session.send({ method: "POST", path: chosen.path, body: changed, contentType: VIOS_TYPE, ifMatch: chosen.etag, operation: op, objectId: r.volumeId });
-    return { changed: true };
+    return lock(r.hostId, vios, async () => {
+      // Read again inside the lock: what is POSTed back is the VIOS as it is now.
+      const view = await readVios(ctx, op, { volumeId: r.volumeId, hostId: r.hostId, vios }, uid);
+      if (view.clients.includes(clientUuid)) return { changed: false };
+      const disk = view.disk;
+      if (disk === undefined) throw new AdapterError("transient", op, r.volumeId, `VIOS ${vios} of ${r.hostId} no longer sees volume ${r.volumeId} (UID ${uid})`);
+      const unassigned = withoutMappings(view.content, (block) => servesDisk(block, uid, disk) && !/AssociatedLogicalPartition/.test(block));
+      const changed = withMapping(unassigned, mappingXml(ctx, disk, clientUuid), op, r.volumeId);
+      await ctx.session.send({ method: "POST", path: view.path, body: changed, contentType: VIOS_TYPE, ifMatch: view.etag, operation: op, objectId: r.volumeId });
+      return { changed: true };
+    });
   });
 }
 
 /** Removes every vSCSI mapping whose client is the LPAR from the system's VIOSes (before the LPAR is deleted). */
-export async function releaseDisksOf(ctx: HmcContext, r: { hostId: string; systemUuid: string; vioses: readonly string[] }, clientUuid: string): Promise<void> {
+export async function releaseDisksOf(ctx: HmcContext, lock: ViosLock, r: { lparId: string; systemId: string; systemUuid: string; vioses: readonly string[] }, clientUuid: string): Promise<void> {
   const op = "deleteDrillLpar";
   for (const viosUuid of r.vioses) {
-    await withRetries(ctx.retry, async () => {
-      const doc = await readViosDoc(ctx, op, r.systemUuid, viosUuid, r.hostId);
+    await withRetries(ctx.retry, () => lock(r.systemId, viosUuid, async () => {
+      const doc = await readViosDoc(ctx, op, r.systemUuid, viosUuid, r.lparId);
       const clientOf = (block: string): string | undefined => {
         const href = /<(?:\w+:)?AssociatedLogicalPartition\b[^>]*href="([^"]+)"/.exec(block)?.[1];
         return href ? uuidOfHref(href) : undefined;
       };
       const changed = withoutMappings(doc.content, (block) => clientOf(block) === clientUuid);
       if (changed === doc.content) return;
-      await ctx.session.send({ method: "POST", path: doc.path, body: changed, contentType: VIOS_TYPE, ifMatch: doc.etag, operation: op, objectId: r.hostId });
-    });
+      await ctx.session.send({ method: "POST", path: doc.path, body: changed, contentType: VIOS_TYPE, ifMatch: doc.etag, operation: op, objectId: r.lparId });
+    }));
   }
 }
 
