@@ -38,6 +38,15 @@ export interface DrillLparRequest {
   readonly network: string;
 }
 
+/** A drill copy the plan will ask for, checked before anything is created. */
+export interface DrillCopyCheck {
+  readonly sourceLparId: string;
+  readonly targetSystemId: string;
+  readonly network: string;
+  /** The replicas whose FlashCopy targets the copy is given, and how they reach it (the plan's map steps). */
+  readonly volumes: readonly { readonly volume: string; readonly via: "vscsi" | "npiv" }[];
+}
+
 /**
  * A vSCSI disk on a VIOS: the volume, already mapped on the SAN to the managed system (the
  * storage side's mapVolume), served by one of its VIOSes to the client LPARs (mkvdev; in REST a
@@ -98,6 +107,12 @@ export interface ComputeAdapter {
   createDrillLpar(request: DrillLparRequest): Promise<{ lparId: string; alreadyDone: boolean }>;
   /** Powers off and deletes an LPAR created by createDrillLpar. */
   deleteDrillLpar(lparId: string): Promise<OperationResult>;
+  /**
+   * Why the adapter would refuse some of these drill copies (each reason names the LPAR or the
+   * system), read from the live configuration; [] when it would make them all. Called at plan
+   * time, before anything is created. An adapter without it refuses nothing up front.
+   */
+  checkDrillCopies?(copies: readonly DrillCopyCheck[]): Promise<string[]>;
   /**
    * Serves a SAN-mapped volume through the VIOS (vSCSI mapping). Holds `vios:<host>/<vios>`: a
    * VIOS applies one mapping change at a time. Refuses (conflict) while the volume is not mapped

@@ -55,6 +55,12 @@ export interface StorageAdapter {
   unmapVolume(request: MapRequest): Promise<OperationResult>;
   /** Creates, prepares and starts a FlashCopy group; returns it with its target volumes. */
   createFlashCopyGroup(request: FlashCopyRequest): Promise<{ group: ResolvedFlashCopyGroup; alreadyDone: boolean }>;
+  /**
+   * Why the adapter would refuse some of these FlashCopy groups (a source at its FlashCopy mapping
+   * limit, a target name too long), each reason naming the volume; [] when none. Called at plan
+   * time, before anything is created. An adapter without it refuses nothing up front.
+   */
+  checkFlashCopies?(requests: readonly FlashCopyRequest[]): Promise<string[]>;
   /** Stops and deletes the group and its target volumes (and their host mappings). */
   deleteFlashCopyGroup(groupId: string): Promise<OperationResult>;
   limits(): Promise<ConcurrencyLimits>;

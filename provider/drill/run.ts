@@ -21,6 +21,7 @@ import { loadProtectionModel, type PulumiAccess, type StackSource } from "../sta
 import { evaluateAssertions } from "./assertions";
 import { sweepDrillLeftovers, type LeftoverScope } from "./cleanup";
 import { checkDrillAgainstModel, defaultDrill, loadDrillFile, type ResolvedDrillFile } from "./file";
+import { drillRefusals } from "./refusals";
 import { plural } from "../text";
 
 export type OpenAdapters = (settings: AdapterSettings) => Promise<Adapters>;
@@ -156,6 +157,9 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
       options: { drillNetwork: spec.network, limits: await adapterLimits(raw) },
     });
     if (loaded.stack) plan.stack = loaded.stack;
+    // What the hardware would refuse, before anything is created.
+    const refusals = await drillRefusals(plan, raw);
+    if (refusals.length > 0) throw new ValidationError(what, refusals.map((message) => ({ path: "drill", message })));
     const placed = plan.placements.filter((p) => p.target !== null).length;
     phase(`plan: ${plural(plan.placements.length, "VM")}, ${placed} placed, ${plural(plan.steps.length, "step")}, estimated ${Math.round(plan.estimate.makespanSeconds)} s`);
     options.onPlan?.(plan);

@@ -1,17 +1,28 @@
-// A small, stateful fake of the HMC REST API, written from IBM's public documentation of the
-// Logon, ManagedSystem, LogicalPartition and Jobs resources: XML in, Atom/XML out, sessions
-// (X-API-Session), ETags on LogicalPartition and VirtualIOServer updates, and jobs that run for
-// `jobMs` and change the fake's state as the real operation would (PowerOn, PowerOff,
-// RemoteRestart, Migrate). A VirtualIOServer read alone lists the SAN disks it sees
-// (PhysicalVolumes) and the vSCSI mappings made through this API, which a POST replaces.
+// A small, stateful fake of the HMC REST API. Its answers follow the shapes of real HMC answers
+// as captured in public test data (pypowervm's ManagedSystem, LogicalPartition, VirtualIOServer,
+// JobResponse and HttpErrorResponse captures; see docs/hardware.md, "Fidelity"): Atom feeds and
+// entries with the Atom, UOM and web namespaces, <link rel="SELF">, <author>, <etag:etag>; an
+// inactive partition reporting current processors and memory 0; jobs that go NOT_STARTED ->
+// RUNNING -> a final state, with returnCode / result parameters on an error and a
+// ResponseException when the job failed before completion; errors as an Atom entry holding an
+// HttpErrorResponse. Sessions (X-API-Session, 401 once expired), ETags with If-Match (412 when
+// stale) on LogicalPartition and VirtualIOServer updates. Jobs run for `jobMs` and change the
+// fake's state as the real operation would (PowerOn, PowerOff, RemoteRestart, Migrate); a
+// LogicalPartition is created by a PUT to its ManagedSystem and deleted by a DELETE. A
+// VirtualIOServer read alone lists the SAN disks it sees (PhysicalVolumes) and the vSCSI mappings
+// made through this API, which a POST replaces.
 
-import { randomUUID } from "crypto";
+import { randomBytes, randomUUID } from "crypto";
 import { XMLParser } from "fast-xml-parser";
 import { FakeServer, type FakeRequest, type FakeResponse } from "./server";
 
 const UOM_NS = "http://www.ibm.com/xmlns/systems/power/firmware/uom/mc/2012_10/";
 const WEB_NS = "http://www.ibm.com/xmlns/systems/power/firmware/web/mc/2012_10/";
+const ATOM_NS = "http://www.w3.org/2005/Atom";
 const DOWN = new Set(["power off", "error", "no connection", "error - terminated"]);
+
+/** How a job ends, for fault injection: the HMC's words and the message it gives. */
+export type FakeJobOutcome = "COMPLETED_WITH_ERROR" | "COMPLETED_WITH_WARNINGS" | "FAILED_BEFORE_COMPLETION";
 
 export interface FakeSystem {
   uuid: string;
@@ -20,6 +31,8 @@ export interface FakeSystem {
   processorUnits: number;
   memoryMb: number;
   vioses: string[];
+  /** AssociatedSystemCapabilities/PowerVMLogicalPartitionSimplifiedRemoteRestartCapable. */
+  srrCapable: boolean;
 }
 
 export interface FakeLpar {
@@ -30,8 +43,13 @@ export interface FakeLpar {
   remoteRestartState: string;
   srrCapable: boolean;
   systemUuid: string;
+  /** Desired processing units (shared) or processors (dedicated). */
   processorUnits: number;
   memoryMb: number;
+  dedicated: boolean;
+  /** PartitionType: AIX/Linux, OS400, Virtual IO Server. */
+  type: string;
+  sharedMemory: boolean;
   etag: number;
   /** UniqueDeviceIDs of the disks its VIOS maps to it (vSCSI). */
   disks: string[];
@@ -52,7 +70,10 @@ interface FakeJob {
   lparUuid: string;
   params: Record<string, string>;
   status: string;
-  message: string;
+  /** Result parameters (returnCode, result) of a job that ended. */
+  results: Record<string, string>;
+  /** The ResponseException of a job that failed before completion. */
+  exception: string;
 }
 
 const parser = new XMLParser({ removeNSPrefix: true, parseTagValue: false, ignoreAttributes: true, isArray: (n) => n === "JobParameter" });
@@ -66,6 +87,12 @@ export class FakeHmc extends FakeServer {
   readonly jobs = new Map<string, FakeJob>();
   /** Jobs failing with COMPLETED_WITH_ERROR, as "Operation:lparName". */
   readonly failingJobs = new Set<string>();
+  /** Jobs ending otherwise than COMPLETED_OK, as "Operation:lparName" -> outcome (the job's effect applies with warnings). */
+  readonly jobOutcomes = new Map<string, FakeJobOutcome>();
+  /** Polls of a job's status (GET jobs/{id}). */
+  jobPolls = 0;
+  lparsCreated = 0;
+  lparsDeleted = 0;
   jobMs = 20;
   bootMs = 10;
   /** After the partition runs, until its RMC connection is active. */
@@ -82,6 +109,8 @@ export class FakeHmc extends FakeServer {
   sanDisks: (system: FakeSystem) => string[] = (system) => [...this.lpars.values()].filter((l) => l.systemUuid === system.uuid).flatMap((l) => l.disks);
   /** VIOS reads after which someone else changes the VIOS (its ETag moves on): the next POST gets a 412. */
   viosRaces = 0;
+  /** LogicalPartition reads after which someone else changes the LPAR (its ETag moves on): the next POST gets a 412. */
+  lparRaces = 0;
   viosPosts = 0;
   maxRestartsOntoOneSystem = 0;
 
@@ -93,12 +122,12 @@ export class FakeHmc extends FakeServer {
   }
 
   addSystem(name: string, state = "operating", processorUnits = 16, memoryMb = 262144): FakeSystem {
-    const s: FakeSystem = { uuid: randomUUID().toUpperCase(), name, state, processorUnits, memoryMb, vioses: [randomUUID().toUpperCase(), randomUUID().toUpperCase()] };
+    const s: FakeSystem = { uuid: randomUUID().toUpperCase(), name, state, processorUnits, memoryMb, vioses: [randomUUID().toUpperCase(), randomUUID().toUpperCase()], srrCapable: true };
     this.systems.set(s.uuid, s);
     return s;
   }
 
-  addLpar(name: string, system: string, opts: Partial<Pick<FakeLpar, "state" | "srrCapable" | "processorUnits" | "memoryMb">> = {}): FakeLpar {
+  addLpar(name: string, system: string, opts: Partial<Pick<FakeLpar, "state" | "srrCapable" | "processorUnits" | "memoryMb" | "dedicated" | "type" | "sharedMemory">> = {}): FakeLpar {
     const l: FakeLpar = {
       uuid: randomUUID().toUpperCase(),
       name,
@@ -109,7 +138,11 @@ export class FakeHmc extends FakeServer {
       systemUuid: this.system(system).uuid,
       processorUnits: opts.processorUnits ?? 0.5,
       memoryMb: opts.memoryMb ?? 8192,
-      etag: 1,
+      dedicated: opts.dedicated ?? false,
+      type: opts.type ?? "AIX/Linux",
+      sharedMemory: opts.sharedMemory ?? false,
+      // Real ETags are large, sometimes negative, integers.
+      etag: -1208061982 + this.lpars.size * 7919,
       disks: [],
       rmc: opts.state === "not activated" ? "inactive" : "active",
     };
@@ -153,6 +186,10 @@ export class FakeHmc extends FakeServer {
       if (!this.systems.has(m[1])) return httpError(404, path, "ManagedSystem not found");
       return atom(feed([...this.lpars.values()].filter((l) => l.systemUuid === m![1]).map((l) => this.lparEntry(l))));
     }
+    if (req.method === "PUT" && (m = /^\/rest\/api\/uom\/ManagedSystem\/([^/]+)\/LogicalPartition$/.exec(path))) {
+      const s = this.systems.get(m[1]);
+      return s ? this.createLpar(req, s) : httpError(404, path, "ManagedSystem not found");
+    }
     if (req.method === "GET" && (m = /^\/rest\/api\/uom\/ManagedSystem\/([^/]+)\/VirtualIOServer$/.exec(path))) {
       const s = this.systems.get(m[1]);
       if (!s) return httpError(404, path, "ManagedSystem not found");
@@ -171,14 +208,25 @@ export class FakeHmc extends FakeServer {
     if ((m = /^\/rest\/api\/uom\/LogicalPartition\/([^/]+)$/.exec(path))) {
       const l = this.lpars.get(m[1]);
       if (!l) return httpError(404, path, "LogicalPartition not found");
-      if (req.method === "GET") return { ...atom(this.lparEntry(l)), headers: { "Content-Type": "application/atom+xml", ETag: String(l.etag) } };
+      if (req.method === "GET") {
+        const answer = { ...atom(this.lparEntry(l)), headers: { "Content-Type": "application/atom+xml", ETag: String(l.etag) } };
+        if (this.lparRaces > 0) {
+          this.lparRaces--;
+          l.etag++;
+        }
+        return answer;
+      }
       if (req.method === "POST") return this.updateLpar(req, l);
+      if (req.method === "DELETE") return this.deleteLpar(req, l);
     }
     if (req.method === "PUT" && (m = /^\/rest\/api\/uom\/LogicalPartition\/([^/]+)\/do\/(\w+)$/.exec(path))) return this.startJob(req, m[1], m[2]);
     if ((m = /^\/rest\/api\/uom\/jobs\/([^/]+)(\/cancel)?$/.exec(path))) {
       const job = this.jobs.get(m[1]);
       if (!job) return httpError(404, path, "Job not found");
-      if (req.method === "GET") return jobResponse(job);
+      if (req.method === "GET") {
+        this.jobPolls++;
+        return this.jobResponse(job);
+      }
       if (req.method === "DELETE") {
         this.jobs.delete(job.id);
         this.jobsDeleted++;
@@ -186,7 +234,7 @@ export class FakeHmc extends FakeServer {
       }
       if (req.method === "PUT" && m[2]) {
         job.status = "COMPLETED_WITH_ERROR";
-        job.message = "cancelled";
+        job.results = { returnCode: "1", result: "HSCL0000 the job was cancelled" };
         return { status: 200 };
       }
     }
@@ -197,7 +245,8 @@ export class FakeHmc extends FakeServer {
     if (!String(req.headers["content-type"]).includes("type=LogonRequest")) return httpError(415, req.path, "expected a LogonRequest");
     const doc = parser.parse(req.body) as { LogonRequest?: { UserID?: string; Password?: string } };
     if (doc.LogonRequest?.UserID !== this.username || doc.LogonRequest?.Password !== this.password) return httpError(401, req.path, "Logon failed: invalid user or password");
-    const token = `${randomUUID()}${randomUUID()}`.replace(/-/g, "");
+    // Real session tokens are long base64url-like strings, "=" padding included.
+    const token = randomBytes(150).toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
     this.sessions.add(token);
     this.issuedTokens.push(token);
     this.logons++;
@@ -246,7 +295,7 @@ export class FakeHmc extends FakeServer {
           `<Storage kxe="false" kb="CUR"><PhysicalVolume schemaVersion="V1_0"><Metadata><Atom/></Metadata><UniqueDeviceID kb="ROR" kxe="false">${m.udid}</UniqueDeviceID><VolumeName kb="CUR" kxe="false">${m.disk}</VolumeName></PhysicalVolume></Storage></VirtualSCSIMapping>`,
       )
       .join("");
-    const body = entry(
+    const body = this.entry(
       uuid,
       "VirtualIOServer",
       etag,
@@ -289,7 +338,8 @@ export class FakeHmc extends FakeServer {
     if (doc.JobRequest?.RequestedOperation?.OperationName !== operation) return httpError(400, req.path, "OperationName does not match the URL");
     const params: Record<string, string> = {};
     for (const p of doc.JobRequest.JobParameters?.JobParameter ?? []) params[p.ParameterName] = p.ParameterValue;
-    const job: FakeJob = { id: String(1000 + this.jobs.size + this.jobsDeleted), operation, lparUuid: uuid, params, status: "RUNNING", message: "" };
+    // Real job ids are epoch milliseconds.
+    const job: FakeJob = { id: String(1376478617707 + this.jobs.size + this.jobsDeleted), operation, lparUuid: uuid, params, status: "NOT_STARTED", results: {}, exception: "" };
     this.jobs.set(job.id, job);
     const target = operation === "RemoteRestart" && params.Operation === "restart" ? params.targetManagedSystemUUID : undefined;
     this.runningJobs++;
@@ -301,14 +351,91 @@ export class FakeHmc extends FakeServer {
       lpar.remoteRestartState = "Source_Remote_Restarting";
     }
     setTimeout(() => {
+      if (job.status === "NOT_STARTED") job.status = "RUNNING";
+    }, Math.min(1, this.jobMs / 4));
+    setTimeout(() => {
       this.runningJobs--;
       if (target) this.restartsOnto.set(target, this.restartsOnto.get(target)! - 1);
-      const error = this.failingJobs.has(`${operation}:${lpar.name}`) ? `HSCLA27C The operation failed on partition ${lpar.name}` : this.apply(job, lpar);
-      job.status = error ? "COMPLETED_WITH_ERROR" : "COMPLETED_OK";
-      job.message = error ?? "";
-      if (error && target) lpar.remoteRestartState = "Remote_Restartable";
+      const key = `${operation}:${lpar.name}`;
+      const outcome = this.failingJobs.has(key) ? "COMPLETED_WITH_ERROR" : this.jobOutcomes.get(key);
+      if (outcome === "FAILED_BEFORE_COMPLETION") {
+        job.status = outcome;
+        job.exception = `com.ibm.pmc.jaxb.api.server.jobs.PmcJobException: the job ${operation} could not be run on partition ${lpar.name}`;
+        if (target) lpar.remoteRestartState = "Remote_Restartable";
+        return;
+      }
+      const error = outcome === "COMPLETED_WITH_ERROR" ? `HSCLA27C The operation failed on partition ${lpar.name}` : this.apply(job, lpar);
+      if (error) {
+        job.status = "COMPLETED_WITH_ERROR";
+        job.results = { returnCode: "1", result: `${error}\n` };
+        if (target) lpar.remoteRestartState = "Remote_Restartable";
+      } else if (outcome === "COMPLETED_WITH_WARNINGS") {
+        job.status = outcome;
+        job.results = { returnCode: "0", result: `HSCL4001 The operation completed on partition ${lpar.name} with warnings\n` };
+      } else {
+        job.status = "COMPLETED_OK";
+        job.results = { returnCode: "0" };
+      }
     }, this.jobMs);
-    return jobResponse(job);
+    return this.jobResponse(job);
+  }
+
+  /** A new partition from a LogicalPartition body (PUT ManagedSystem/{uuid}/LogicalPartition). */
+  private createLpar(req: FakeRequest, s: FakeSystem): FakeResponse {
+    if (!String(req.headers["content-type"]).includes("type=LogicalPartition")) return httpError(415, req.path, "expected a LogicalPartition");
+    const doc = new XMLParser({ removeNSPrefix: true, parseTagValue: false, ignoreAttributes: true }).parse(req.body) as { LogicalPartition?: Record<string, unknown> };
+    const lp = doc.LogicalPartition;
+    const text = (...path: string[]): string | undefined => {
+      let cur: unknown = lp;
+      for (const p of path) cur = typeof cur === "object" && cur !== null ? (cur as Record<string, unknown>)[p] : undefined;
+      return typeof cur === "string" ? cur : undefined;
+    };
+    const name = text("PartitionName");
+    if (!lp || !name) return httpError(400, req.path, "HSCL0008 a LogicalPartition needs a PartitionName");
+    if (name.length > 47) return httpError(400, req.path, `HSCL0009 the partition name ${name} is longer than 47 characters`);
+    if ([...this.lpars.values()].some((l) => l.systemUuid === s.uuid && l.name === name)) return httpError(409, req.path, `HSCL0010 a partition named ${name} already exists on ${s.name}`);
+    if (s.state !== "operating") return httpError(409, req.path, `HSCL0006 the managed system is ${s.state}`);
+    const dedicated = text("PartitionProcessorConfiguration", "HasDedicatedProcessors") === "true";
+    const units = dedicated
+      ? text("PartitionProcessorConfiguration", "DedicatedProcessorConfiguration", "DesiredProcessors")
+      : text("PartitionProcessorConfiguration", "SharedProcessorConfiguration", "DesiredProcessingUnits");
+    const memory = text("PartitionMemoryConfiguration", "DesiredMemory");
+    if (units === undefined || memory === undefined) return httpError(400, req.path, "HSCL0011 desired processors and memory are required");
+    const l = this.addLpar(name, s.name, { state: "not activated", srrCapable: text("SimplifiedRemoteRestartCapable") === "true", processorUnits: Number(units), memoryMb: Number(memory), dedicated, type: text("PartitionType") ?? "AIX/Linux" });
+    this.lparsCreated++;
+    return { ...atom(this.lparEntry(l)), headers: { "Content-Type": "application/atom+xml", ETag: String(l.etag) } };
+  }
+
+  private deleteLpar(req: FakeRequest, l: FakeLpar): FakeResponse {
+    if (l.state !== "not activated") return httpError(409, req.path, `HSCL0012 the partition ${l.name} is ${l.state}: power it off before deleting it`);
+    // The VIOSes' mappings to it stay, orphaned, as on a real HMC (pypowervm removes orphan
+    // mappings in a task of its own): whoever deletes a partition removes them first.
+    this.lpars.delete(l.uuid);
+    this.lparsDeleted++;
+    return { status: 204 };
+  }
+
+  private jobResponse(job: FakeJob): FakeResponse {
+    const exception = job.exception
+      ? `<ResponseException kb="ROR" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata><Message kb="ROR" kxe="false">${job.exception}</Message><StackTrace kb="ROR" kxe="false">${job.exception}\n\tat com.ibm.pmc.jaxb.api.server.jobs.AbstractPmcJob.execute(AbstractPmcJob.java:633)</StackTrace></ResponseException>`
+      : "";
+    const param = (name: string, value: string): string =>
+      `<JobParameter schemaVersion="V1_0"><Metadata><Atom/></Metadata><ParameterName kb="ROR" kxe="false">${name}</ParameterName><ParameterValue kxe="false" kb="CUR">${value}</ParameterValue></JobParameter>`;
+    const requested = Object.entries(job.params).map(([n, v]) => param(n, v)).join("");
+    const results = Object.entries(job.results).map(([n, v]) => param(n, v)).join("");
+    const content =
+      `<JobResponse:JobResponse xmlns:JobResponse="${WEB_NS}" xmlns="${WEB_NS}" xmlns:ns2="http://www.w3.org/XML/1998/namespace/k2" schemaVersion="V1_0"><Metadata><Atom/></Metadata>` +
+      `<RequestURL kb="ROR" kxe="false" href="LogicalPartition/${job.lparUuid}/do/${job.operation}" rel="via" title="The URL to which the JobRequest was submitted."/>` +
+      `<TargetUuid kb="ROR" kxe="false">${job.lparUuid}</TargetUuid><JobID kb="ROR" kxe="false">${job.id}</JobID><TimeStarted kb="ROR" kxe="false">0</TimeStarted><TimeCompleted kb="ROR" kxe="false">0</TimeCompleted><Status kb="ROR" kxe="false">${job.status}</Status>${exception}` +
+      `<JobRequestInstance kb="ROR" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata><RequestedOperation kb="CUR" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata><OperationName kb="ROR" kxe="false">${job.operation}</OperationName><GroupName kb="ROR" kxe="false">LogicalPartition</GroupName></RequestedOperation>` +
+      `<JobParameters kb="CUR" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata>${requested}</JobParameters></JobRequestInstance>` +
+      `<Progress kb="ROO" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata></Progress>` +
+      `<Results kb="ROR" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata>${results}</Results></JobResponse:JobResponse>`;
+    return {
+      status: 200,
+      headers: { "Content-Type": "application/atom+xml" },
+      body: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n${entryDoc(randomUUID(), "JobResponse", `${this.url}/rest/api/uom/jobs/${job.id}`, undefined, "application/vnd.ibm.powervm.web+xml; type=JobResponse", content)}`,
+    };
   }
 
   /** The effect of a finished job; returns an error message when the HMC would refuse it. */
@@ -373,13 +500,14 @@ export class FakeHmc extends FakeServer {
 
   private systemEntry(s: FakeSystem): string {
     const vios = s.vioses.map((v) => `<link href="${this.url}/rest/api/uom/ManagedSystem/${s.uuid}/VirtualIOServer/${v}" rel="related"/>`).join("");
-    return entry(
+    return this.entry(
       s.uuid,
       "ManagedSystem",
       1,
       `<ManagedSystem:ManagedSystem xmlns:ManagedSystem="${UOM_NS}" xmlns="${UOM_NS}" schemaVersion="V1_0"><Metadata><Atom><AtomID>${s.uuid}</AtomID></Atom></Metadata>` +
         `<AssociatedSystemMemoryConfiguration kb="CUD" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata><ConfigurableSystemMemory kb="CUD" kxe="false">${s.memoryMb}</ConfigurableSystemMemory></AssociatedSystemMemoryConfiguration>` +
         `<AssociatedSystemProcessorConfiguration kb="CUD" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata><ConfigurableSystemProcessorUnits kb="CUD" kxe="false">${s.processorUnits}</ConfigurableSystemProcessorUnits></AssociatedSystemProcessorConfiguration>` +
+        `<AssociatedSystemCapabilities kb="CUD" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata><LogicalPartitionRemoteRestartCapable kb="ROO" kxe="false">true</LogicalPartitionRemoteRestartCapable><PowerVMLogicalPartitionSimplifiedRemoteRestartCapable kb="ROO" kxe="false">${s.srrCapable}</PowerVMLogicalPartitionSimplifiedRemoteRestartCapable></AssociatedSystemCapabilities>` +
         `<AssociatedVirtualIOServers kb="CUD" kxe="false">${vios}</AssociatedVirtualIOServers>` +
         `<State kb="ROO" kxe="false">${s.state}</State><SystemName kb="CUR" kxe="false">${s.name}</SystemName></ManagedSystem:ManagedSystem>`,
     );
@@ -401,7 +529,7 @@ export class FakeHmc extends FakeServer {
           )
           .join("")
       : "";
-    return entry(
+    return this.entry(
       uuid,
       "VirtualIOServer",
       1,
@@ -411,60 +539,87 @@ export class FakeHmc extends FakeServer {
     );
   }
 
+  private entry(uuid: string, type: string, etag: number, content: string): string {
+    const self = type === "VirtualIOServer" ? `VirtualIOServer/${uuid}` : `${type}/${uuid}`;
+    return entryDoc(uuid, type, `${this.url}/rest/api/uom/${self}`, etag, `application/vnd.ibm.powervm.uom+xml; type=${type}`, content);
+  }
+
   private lparEntry(l: FakeLpar): string {
-    return entry(
+    // Not activated: the partition holds nothing, and the HMC says so with current values of 0.
+    const active = l.state !== "not activated";
+    const cur = (v: number): number => (active ? v : 0);
+    const procs = l.dedicated
+      ? `<HasDedicatedProcessors kb="CUD" kxe="false">true</HasDedicatedProcessors>` +
+        `<DedicatedProcessorConfiguration kxe="false" kb="CUD" schemaVersion="V1_0"><Metadata><Atom/></Metadata><DesiredProcessors kb="CUD" kxe="false">${l.processorUnits}</DesiredProcessors><MaximumProcessors kb="CUD" kxe="false">${l.processorUnits}</MaximumProcessors><MinimumProcessors kb="CUD" kxe="false">1</MinimumProcessors></DedicatedProcessorConfiguration>` +
+        `<SharingMode kb="CUD" kxe="false">sre idle proces</SharingMode><CurrentHasDedicatedProcessors kxe="false" kb="ROR">true</CurrentHasDedicatedProcessors>` +
+        `<CurrentDedicatedProcessorConfiguration kb="ROR" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata><CurrentMaximumProcessors kb="ROR" kxe="false">${cur(l.processorUnits)}</CurrentMaximumProcessors><CurrentMinimumProcessors kb="ROR" kxe="false">${cur(1)}</CurrentMinimumProcessors><CurrentProcessors kb="ROR" kxe="false">${cur(l.processorUnits)}</CurrentProcessors><RunProcessors kb="ROR" kxe="false">${cur(l.processorUnits)}</RunProcessors></CurrentDedicatedProcessorConfiguration>`
+      : `<HasDedicatedProcessors kb="CUD" kxe="false">false</HasDedicatedProcessors>` +
+        `<SharedProcessorConfiguration kxe="false" kb="CUD" schemaVersion="V1_0"><Metadata><Atom/></Metadata><DesiredProcessingUnits kb="CUD" kxe="false">${l.processorUnits}</DesiredProcessingUnits><DesiredVirtualProcessors kb="CUD" kxe="false">${Math.ceil(l.processorUnits)}</DesiredVirtualProcessors>` +
+        `<MaximumProcessingUnits kb="CUD" kxe="false">${l.processorUnits * 2}</MaximumProcessingUnits><MaximumVirtualProcessors kb="CUD" kxe="false">${Math.ceil(l.processorUnits * 2)}</MaximumVirtualProcessors><MinimumProcessingUnits kb="CUD" kxe="false">0.1</MinimumProcessingUnits><MinimumVirtualProcessors kb="CUD" kxe="false">1</MinimumVirtualProcessors>` +
+        `<SharedProcessorPoolID kb="CUD" kxe="false">0</SharedProcessorPoolID><UncappedWeight kb="CUD" kxe="false">128</UncappedWeight></SharedProcessorConfiguration>` +
+        `<SharingMode kb="CUD" kxe="false">uncapped</SharingMode>` +
+        // Odd but real (pypowervm's lpar.txt): an inactive shared LPAR reports current dedicated processors, all 0.
+        (active
+          ? `<CurrentHasDedicatedProcessors kxe="false" kb="ROR">false</CurrentHasDedicatedProcessors><CurrentSharingMode kb="ROR" kxe="false">uncapped</CurrentSharingMode><CurrentSharedProcessorConfiguration kb="ROR" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata><AllocatedVirtualProcessors kb="ROR" kxe="false">${Math.ceil(l.processorUnits)}</AllocatedVirtualProcessors><CurrentProcessingUnits kb="ROR" kxe="false">${l.processorUnits}</CurrentProcessingUnits><RuntimeProcessingUnits kb="ROR" kxe="false">0.00</RuntimeProcessingUnits></CurrentSharedProcessorConfiguration>`
+          : `<CurrentHasDedicatedProcessors kxe="false" kb="ROR">true</CurrentHasDedicatedProcessors><CurrentSharingMode kb="ROR" kxe="false">sre idle proces</CurrentSharingMode><CurrentDedicatedProcessorConfiguration kb="ROR" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata><CurrentMaximumProcessors kb="ROR" kxe="false">0</CurrentMaximumProcessors><CurrentMinimumProcessors kb="ROR" kxe="false">0</CurrentMinimumProcessors><CurrentProcessors kb="ROR" kxe="false">0</CurrentProcessors><RunProcessors kb="ROR" kxe="false">0</RunProcessors></CurrentDedicatedProcessorConfiguration>`);
+    return this.entry(
       l.uuid,
       "LogicalPartition",
       l.etag,
-      `<LogicalPartition:LogicalPartition xmlns:LogicalPartition="${UOM_NS}" xmlns="${UOM_NS}" schemaVersion="V1_0"><Metadata><Atom><AtomID>${l.uuid}</AtomID></Atom></Metadata>` +
+      `<LogicalPartition:LogicalPartition xmlns:LogicalPartition="${UOM_NS}" xmlns="${UOM_NS}" xmlns:ns2="http://www.w3.org/XML/1998/namespace/k2" schemaVersion="V1_0"><Metadata><Atom><AtomID>${l.uuid}</AtomID><AtomCreated>1378742169504</AtomCreated></Atom></Metadata>` +
+        `<AvailabilityPriority kb="CUD" kxe="false">127</AvailabilityPriority><IsOperationInProgress kb="ROR" kxe="false">false</IsOperationInProgress>` +
         `<PartitionID kb="COD" kxe="false">${l.partitionId}</PartitionID>` +
-        `<PartitionMemoryConfiguration kb="CUD" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata><CurrentMemory kb="ROR" kxe="false">${l.memoryMb}</CurrentMemory><DesiredMemory kb="CUD" kxe="false">${l.memoryMb}</DesiredMemory></PartitionMemoryConfiguration>` +
+        `<PartitionMemoryConfiguration kb="CUD" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata><ActiveMemoryExpansionEnabled kb="CUD" kxe="false">false</ActiveMemoryExpansionEnabled>` +
+        `<DesiredMemory kb="CUD" kxe="false">${l.memoryMb}</DesiredMemory><MaximumMemory kb="CUD" kxe="false">${l.memoryMb}</MaximumMemory><MinimumMemory kxe="false" kb="CUD">${Math.min(l.memoryMb, 2048)}</MinimumMemory>` +
+        `<CurrentMaximumMemory kxe="false" kb="ROR">${cur(l.memoryMb)}</CurrentMaximumMemory><CurrentMemory kb="ROR" kxe="false">${cur(l.memoryMb)}</CurrentMemory><CurrentMinimumMemory kb="ROR" kxe="false">${cur(Math.min(l.memoryMb, 2048))}</CurrentMinimumMemory>` +
+        `<RuntimeMemory kb="ROR" kxe="false">${cur(l.memoryMb)}</RuntimeMemory><SharedMemoryEnabled kb="CUD" kxe="false">${l.sharedMemory}</SharedMemoryEnabled></PartitionMemoryConfiguration>` +
         `<PartitionName kb="CUR" kxe="false">${l.name}</PartitionName>` +
-        `<PartitionProcessorConfiguration kb="CUD" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata><HasDedicatedProcessors kb="CUD" kxe="false">false</HasDedicatedProcessors>` +
-        `<CurrentSharedProcessorConfiguration kb="ROO" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata><CurrentProcessingUnits kb="ROO" kxe="false">${l.processorUnits}</CurrentProcessingUnits></CurrentSharedProcessorConfiguration></PartitionProcessorConfiguration>` +
-        `<PartitionState kb="ROO" kxe="false">${l.state}</PartitionState><PartitionUUID kb="ROO" kxe="false">${l.uuid}</PartitionUUID>` +
+        `<PartitionProcessorConfiguration kb="CUD" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata>${procs}</PartitionProcessorConfiguration>` +
+        `<PartitionState kb="ROO" kxe="false">${l.state}</PartitionState><PartitionType kb="COD" kxe="false">${l.type}</PartitionType><PartitionUUID kb="ROO" kxe="false">${l.uuid}</PartitionUUID>` +
+        `<ResourceMonitoringControlState kb="ROR" kxe="false">${l.rmc}</ResourceMonitoringControlState>` +
         `<AssociatedManagedSystem kb="CUD" kxe="false" href="${this.url}/rest/api/uom/ManagedSystem/${l.systemUuid}" rel="related"/>` +
-        `<RemoteRestartState kb="ROO" kxe="false">${l.remoteRestartState}</RemoteRestartState>` +
-        `<ResourceMonitoringControlState kb="ROO" kxe="false">${l.rmc}</ResourceMonitoringControlState>` +
-        `<SimplifiedRemoteRestartCapable kb="CUD" kxe="false">${l.srrCapable}</SimplifiedRemoteRestartCapable></LogicalPartition:LogicalPartition>`,
+        `<ReferenceCode kb="ROO" kxe="true">${active ? "" : "00000000"}</ReferenceCode>` +
+        `<RemoteRestartCapable kb="COD" kxe="false">false</RemoteRestartCapable>` +
+        `<SimplifiedRemoteRestartCapable kb="COD" kxe="false">${l.srrCapable}</SimplifiedRemoteRestartCapable>` +
+        `<RemoteRestartState kb="ROO" kxe="false">${l.remoteRestartState}</RemoteRestartState></LogicalPartition:LogicalPartition>`,
     );
   }
 }
 
-function entry(uuid: string, type: string, etag: number, content: string): string {
+/** An Atom entry as the HMC writes one: id, title, published, SELF link, author, etag, content. */
+function entryDoc(id: string, title: string, selfHref: string, etag: number | undefined, contentType: string, content: string): string {
   return (
-    `<entry><id>${uuid}</id><title>${type}</title><published>2026-01-01T00:00:00.000Z</published>` +
-    `<etag:etag xmlns:etag="${UOM_NS}" xmlns="${UOM_NS}">${etag}</etag:etag>` +
-    `<content type="application/vnd.ibm.powervm.uom+xml; type=${type}">${content}</content></entry>`
+    `<entry><id>${id}</id><title>${title}</title><published>2026-01-01T00:00:00.000Z</published>` +
+    `<link rel="SELF" href="${selfHref}"/><author><name>IBM Power Systems Management Console</name></author>` +
+    (etag !== undefined ? `<etag:etag xmlns:etag="${UOM_NS}" xmlns="${UOM_NS}">${etag}</etag:etag>` : "") +
+    `<content type="${contentType}">${content}</content></entry>`
   );
 }
 
 function feed(entries: string[]): string {
-  return `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:ns2="http://a9.com/-/spec/opensearch/1.1/"><id>${randomUUID()}</id><updated>2026-01-01T00:00:00.000Z</updated><generator>IBM Power Systems Management Console</generator>${entries.join("")}</feed>`;
+  return `<feed xmlns="${ATOM_NS}" xmlns:ns2="http://a9.com/-/spec/opensearch/1.1/" xmlns:ns3="http://www.w3.org/1999/xhtml"><id>${randomUUID()}</id><updated>2026-01-01T00:00:00.000Z</updated><generator>IBM Power Systems Management Console</generator>${entries.join("")}</feed>`;
 }
 
+/** A document: a feed, or a single entry (then with the Atom namespaces on <entry>). */
 function atom(body: string): FakeResponse {
-  // A single entry is an Atom document on its own, with the Atom namespace on <entry>.
-  const doc = body.startsWith("<entry>") ? body.replace("<entry>", `<entry xmlns="http://www.w3.org/2005/Atom">`) : body;
-  return { status: 200, headers: { "Content-Type": "application/atom+xml" }, body: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n${doc}` };
+  return { status: 200, headers: { "Content-Type": "application/atom+xml" }, body: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n${standalone(body)}` };
 }
 
-function jobResponse(job: FakeJob): FakeResponse {
-  const exception = job.message ? `<ResponseException kb="ROR" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata><Message kb="ROR" kxe="false">${job.message}</Message></ResponseException>` : "";
-  return {
-    status: 200,
-    headers: { "Content-Type": "application/vnd.ibm.powervm.web+xml; type=JobResponse" },
-    body:
-      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<JobResponse:JobResponse xmlns:JobResponse="${WEB_NS}" xmlns="${WEB_NS}" schemaVersion="V1_0"><Metadata><Atom/></Metadata>` +
-      `<TargetUuid kb="ROR" kxe="false">${job.lparUuid}</TargetUuid><JobID kb="ROR" kxe="false">${job.id}</JobID><Status kb="ROR" kxe="false">${job.status}</Status>` +
-      `<Results kb="ROR" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata></Results>${exception}</JobResponse:JobResponse>`,
-  };
+function standalone(body: string): string {
+  return body.startsWith("<entry>") ? body.replace("<entry>", `<entry xmlns="${ATOM_NS}" xmlns:ns2="http://a9.com/-/spec/opensearch/1.1/" xmlns:ns3="http://www.w3.org/1999/xhtml">`) : body;
 }
 
-function httpError(status: number, uri: string, message: string): FakeResponse {
+const REASONS: Readonly<Record<number, string>> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 412: "Precondition Failed", 415: "Unsupported Media Type", 500: "Unknown internal error.", 503: "Service Unavailable" };
+
+/** An error as the HMC sends it: an Atom entry whose content is an HttpErrorResponse. */
+export function httpError(status: number, uri: string, message: string): FakeResponse {
+  const content =
+    `<HttpErrorResponse:HttpErrorResponse xmlns:HttpErrorResponse="${WEB_NS}" xmlns="${WEB_NS}" xmlns:ns2="http://www.w3.org/XML/1998/namespace/k2" schemaVersion="V1_2_0"><Metadata><Atom/></Metadata>` +
+    `<HTTPStatus kb="ROR" kxe="false">${status}</HTTPStatus><RequestURI kb="ROR" kxe="false">${uri.split("?")[0]}</RequestURI><ReasonCode kb="ROR" kxe="false">${REASONS[status] ?? "Error"}</ReasonCode>` +
+    `<Message kb="ROO" kxe="false">${message}</Message><RequestBody kb="ROO" kxe="false"/><RequestHeaders kb="ROO" kxe="false">{X-API-Session=*******}</RequestHeaders></HttpErrorResponse:HttpErrorResponse>`;
   return {
     status,
-    headers: { "Content-Type": "application/vnd.ibm.powervm.web+xml; type=HttpErrorResponse" },
-    body: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<HttpErrorResponse xmlns="${WEB_NS}" schemaVersion="V1_0"><Metadata><Atom/></Metadata><HTTPStatus>${status}</HTTPStatus><URI>${uri}</URI><ReasonCode>${status}</ReasonCode><Message>${message}</Message></HttpErrorResponse>`,
+    headers: { "Content-Type": "application/atom+xml" },
+    body: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n${standalone(entryDoc(randomUUID(), "HttpErrorResponse", uri, undefined, "application/vnd.ibm.powervm.web+xml; type=HttpErrorResponse", content))}`,
   };
 }

@@ -1,8 +1,12 @@
 // A small, stateful fake of the IBM Spectrum Virtualize REST API, written from IBM's public
 // documentation: POST /rest/v1/auth (X-Auth-Username / X-Auth-Password -> {"token"}), then
 // POST /rest/v1/<command>[/<object>] with the command's named parameters as JSON and the token in
-// X-Auth-Token. Answers are JSON lists (ls views) or objects; failures carry the CLI's CMMVC
-// message. An expired token answers 403. Unknown parameters are refused, as the CLI refuses them.
+// X-Auth-Token. Answers are JSON lists (ls views) or objects, with the field names of the CLI's
+// views as the IBM Storage Virtualize Ansible collection's tests show them; failures are HTTP 500
+// carrying the CLI's CMMVC message (that collection reads the code from the body's text). An
+// expired token answers 403. Unknown parameters are refused, as the CLI refuses them. The
+// refusals drills meet: mapping exists (CMMVC5878E), object exists (CMMVC6035E), volume in use
+// (CMMVC5840E), group not prepared (CMMVC5907E), source at its FlashCopy mapping limit.
 
 import { randomUUID } from "crypto";
 import { FakeServer, type FakeRequest, type FakeResponse } from "./server";
@@ -35,6 +39,9 @@ export interface FakeFcGroup {
 type Params = Record<string, unknown>;
 
 const NOT_FOUND = "CMMVC5753E The specified object does not exist or is not a suitable candidate.";
+const IN_USE = "CMMVC5840E The virtual disk (VDisk) was not deleted because it is mapped to a host or because it is part of a FlashCopy or Remote Copy mapping, or is involved in an image mode migrate.";
+/** A source volume is in at most 256 FlashCopy mappings (IBM's FlashCopy mapping events: Create). */
+export const MAX_FC_MAPS_PER_SOURCE = 256;
 
 /** The named parameters each command accepts (a subset of the CLI's). */
 const ACCEPTS: Record<string, readonly string[]> = {
@@ -83,6 +90,10 @@ export class FakeSvc extends FakeServer {
   /** Commands run, with their object: "mkvdiskhostmap vol1". */
   readonly commands: string[] = [];
   auths = 0;
+  /** Called before each command runs: lets a test play another client acting in between. */
+  beforeCommand: ((command: string, object: string | undefined, params: Record<string, unknown>) => void) | undefined;
+  /** FlashCopy mappings other tools hold on a volume (counted in fc_map_count and against the limit). */
+  readonly foreignFcMaps = new Map<string, number>();
   largestAnswer = 0;
   private nextId = 0;
 
@@ -147,6 +158,7 @@ export class FakeSvc extends FakeServer {
     if (unknown.length > 0) return { status: 400, body: `CMMVC5709E [-${unknown[0]}] is not a supported parameter.` };
     try {
       this.commands.push(object === undefined ? command : `${command} ${object}`);
+      this.beforeCommand?.(command, object, params);
       const answer = this.run(command, object, params);
       if (Array.isArray(answer)) this.largestAnswer = Math.max(this.largestAnswer, answer.length);
       return { status: 200, headers: { "Content-Type": "application/json" }, body: answer === undefined ? "" : JSON.stringify(answer) };
@@ -262,6 +274,7 @@ export class FakeSvc extends FakeServer {
         const group = this.fcGroup(String(p.consistgrp));
         if (source.capacity !== target.capacity) throw new CliError("CMMVC5924E The FlashCopy mapping was not created because the source and target virtual disks are different sizes.");
         if (this.fcMaps.some((m) => m.target === target.name)) throw new CliError("CMMVC6425E The target volume is already the target of a FlashCopy mapping.");
+        if (this.fcMapCount(source.name) >= MAX_FC_MAPS_PER_SOURCE) throw new CliError(`CMMVC6426E The FlashCopy mapping was not created because the source volume is already in the maximum number (${MAX_FC_MAPS_PER_SOURCE}) of FlashCopy mappings.`);
         const id = this.id();
         this.fcMaps.push({ id, name: `fcmap${id}`, source: source.name, target: target.name, group: group.name });
         group.status = "idle_or_copied";
@@ -269,7 +282,7 @@ export class FakeSvc extends FakeServer {
       }
       case "startfcconsistgrp": {
         const g = this.fcGroup(object);
-        if (g.status !== "prepared" && p.prep !== true) throw new CliError("CMMVC5907E The FlashCopy consistency group was not started because it is not prepared.");
+        if (g.status !== "prepared" && p.prep !== true) throw new CliError("CMMVC5907E The FlashCopy mapping or consistency group was not started because the mapping or consistency group is not in the prepared state.");
         g.status = "copying";
         return undefined;
       }
@@ -287,14 +300,18 @@ export class FakeSvc extends FakeServer {
       }
       case "rmvdisk": {
         const v = this.vdisk(object);
-        if (this.maps.some((m) => m.vdisk === v.name)) throw new CliError("CMMVC5840E The virtual disk was not deleted because it is mapped to a host.");
-        if (this.fcMaps.some((m) => m.source === v.name || m.target === v.name)) throw new CliError("CMMVC5841E The virtual disk was not deleted because it is in a FlashCopy mapping.");
+        if (this.maps.some((m) => m.vdisk === v.name)) throw new CliError(IN_USE);
+        if (this.fcMaps.some((m) => m.source === v.name || m.target === v.name)) throw new CliError(IN_USE);
         this.vdisks.delete(v.name);
         return undefined;
       }
       default:
         throw new CliError(`CMMVC6051E An unsupported command was entered: ${command}`, 400);
     }
+  }
+
+  private fcMapCount(vdisk: string): number {
+    return this.fcMaps.filter((m) => m.source === vdisk || m.target === vdisk).length + (this.foreignFcMaps.get(vdisk) ?? 0);
   }
 
   private id(): string {
@@ -338,7 +355,7 @@ export class FakeSvc extends FakeServer {
       type: "striped",
       RC_name: rc?.name ?? "",
       vdisk_UID: v.uid,
-      fc_map_count: String(this.fcMaps.filter((m) => m.source === v.name || m.target === v.name).length),
+      fc_map_count: String(this.fcMapCount(v.name)),
       copy_count: "1",
     };
   }

@@ -10,6 +10,7 @@ import type {
   ComputeAdapter,
   ComputeInventory,
   ConcurrencyLimits,
+  DrillCopyCheck,
   DrillLparRequest,
   FenceResult,
   OperationResult,
@@ -28,9 +29,10 @@ import { HmcDirectory } from "./directory";
 import { lparId, systemId, toLpar, toManagedSystem, type ModelContext } from "./inventory";
 import { JobRunner } from "./jobs";
 import { setRemoteRestartCapable } from "./operations/capable";
+import { checkDrillCopies, createDrillLpar, deleteDrillLpar, markDrillCopies } from "./operations/drill";
 import { fenceLpar, powerOff, powerOn, waitUntilRunning } from "./operations/power";
 import { cleanupSource, moveLpar, remoteRestart, validateRemoteRestart } from "./operations/restart";
-import { attachVirtualDisk, detachVirtualDisk, type VolumeUid } from "./operations/vdisk";
+import { attachVirtualDisk, detachVirtualDisk, type ViosLock, type VolumeUid } from "./operations/vdisk";
 import { HmcSession } from "./session";
 import { readVscsiDisks } from "./vios";
 import { MalformedAnswer } from "./xml";
@@ -117,7 +119,7 @@ export class HmcComputeAdapter implements ComputeAdapter {
     const model = this.model;
     const by = this.ctx.settings.identifyBy;
     const byUuid = new Map(systems.map((s) => [s.uuid, s]));
-    const mapped = lpars.map((l) => toLpar(l, byUuid.get(l.systemUuid), model));
+    const mapped = markDrillCopies(lpars, lpars.map((l) => toLpar(l, byUuid.get(l.systemUuid), model)), (l) => lparId(l, by));
     return {
       inventory: {
         hmcs: [model.hmc],
@@ -134,11 +136,16 @@ export class HmcComputeAdapter implements ComputeAdapter {
     return this.model.hmc;
   }
 
-  async getLpar(lparId: string): Promise<ResolvedLpar> {
+  async getLpar(id: string): Promise<ResolvedLpar> {
     const lpar = await withRetries(this.ctx.retry, async () => {
-      const found = await this.ctx.directory.lpar(lparId, "getLpar");
-      const host = await this.ctx.directory.systemByUuid(found.systemUuid, "getLpar", lparId);
-      return toLpar(found, host, this.model);
+      const found = await this.ctx.directory.lpar(id, "getLpar");
+      const host = await this.ctx.directory.systemByUuid(found.systemUuid, "getLpar", id);
+      const mapped = toLpar(found, host, this.model);
+      // Only a name with the drill mark can be a copy: the others need no second read.
+      if (!found.name.includes("-drill-")) return mapped;
+      const { lpars } = await this.ctx.directory.readAll();
+      const by = this.ctx.settings.identifyBy;
+      return markDrillCopies([found, ...lpars], [mapped, ...lpars.map((l) => toLpar(l, undefined, this.model))], (l) => lparId(l, by))[0];
     });
     return (await this.withVolumes([lpar]))[0];
   }
@@ -211,12 +218,19 @@ export class HmcComputeAdapter implements ComputeAdapter {
     return this.viosChanges.run(viosKey(request.hostId, request.vios), () => detachVirtualDisk(this.ctx, this.volumeUid, request));
   }
 
-  async createDrillLpar(request: DrillLparRequest): Promise<{ lparId: string; alreadyDone: boolean }> {
-    throw unsupported("createDrillLpar", request.sourceLparId);
+  createDrillLpar(request: DrillLparRequest): Promise<{ lparId: string; alreadyDone: boolean }> {
+    return createDrillLpar(this.ctx, this.volumeUid, this.viosLock, request);
   }
 
-  async deleteDrillLpar(lparId: string): Promise<OperationResult> {
-    throw unsupported("deleteDrillLpar", lparId);
+  deleteDrillLpar(lparId: string): Promise<OperationResult> {
+    return deleteDrillLpar(this.ctx, this.viosLock, lparId);
+  }
+
+  /** The drill copies' VIOS changes wait their turn with attach and detach. */
+  private readonly viosLock: ViosLock = (systemId, vios, change) => this.viosChanges.run(viosKey(systemId, vios), change);
+
+  checkDrillCopies(copies: readonly DrillCopyCheck[]): Promise<string[]> {
+    return checkDrillCopies(this.ctx, copies);
   }
 
   async limits(): Promise<ConcurrencyLimits> {
@@ -241,13 +255,4 @@ export class HmcComputeAdapter implements ComputeAdapter {
       await this.transport.close();
     }
   }
-}
-
-function unsupported(operation: string, objectId: string): AdapterError {
-  return new AdapterError(
-    "fatal",
-    operation,
-    objectId,
-    "drill partitions are not created on real hardware yet: the HMC adapter cannot build a LogicalPartition from a copy. Run drills against the simulator, or create the drill LPAR by hand",
-  );
 }

@@ -13,6 +13,11 @@ export interface HmcSystem {
   readonly processorUnits: number;
   readonly memoryMb: number;
   readonly viosUuids: readonly string[];
+  /**
+   * AssociatedSystemCapabilities/PowerVMLogicalPartitionSimplifiedRemoteRestartCapable; undefined
+   * when the HMC does not report it (older levels).
+   */
+  readonly srrCapable: boolean | undefined;
 }
 
 export interface HmcLpar {
@@ -28,9 +33,29 @@ export interface HmcLpar {
   readonly rmcState: string;
   /** UUID of the managed system the partition is defined on now. */
   readonly systemUuid: string;
+  /** What the LPAR uses: its current values while active, its desired (profile) ones when not activated. */
   readonly processorUnits: number;
   readonly memoryMb: number;
+  /** The configuration a copy of it is built from (desired values, whatever the state). */
+  readonly config: LparConfig;
   readonly etag: string | undefined;
+}
+
+/** An LPAR's desired configuration, as the HMC reports it and a new LogicalPartition takes it. */
+export interface LparConfig {
+  /** PartitionType: "AIX/Linux", "OS400" (IBM i), "Virtual IO Server". */
+  readonly type: string;
+  readonly dedicated: boolean;
+  /** Processing units (shared) or processors (dedicated): minimum, desired, maximum. */
+  readonly processors: { readonly min: number; readonly desired: number; readonly max: number };
+  /** Virtual processors of a shared-processor LPAR (equal to `processors` when dedicated). */
+  readonly virtualProcessors: { readonly min: number; readonly desired: number; readonly max: number };
+  /** SharingMode: capped, uncapped (shared); sre idle proces, keep idle procs... (dedicated). */
+  readonly sharingMode: string;
+  readonly uncappedWeight: number | undefined;
+  readonly memoryMb: { readonly min: number; readonly desired: number; readonly max: number };
+  /** Active Memory Sharing: the copy would need a shared memory pool at the target. */
+  readonly sharedMemory: boolean;
 }
 
 export function parseSystem(entry: XmlNode): HmcSystem {
@@ -51,6 +76,7 @@ export function parseSystem(entry: XmlNode): HmcSystem {
       ["AssociatedSystemMemoryConfiguration", "InstalledSystemMemory"],
     ]),
     viosUuids: linkedUuids(child(ms, "AssociatedVirtualIOServers")),
+    srrCapable: optionalBool(textAt(ms, "AssociatedSystemCapabilities", "PowerVMLogicalPartitionSimplifiedRemoteRestartCapable")),
   };
 }
 
@@ -63,32 +89,61 @@ export function parseLpar(entry: XmlNode, systemUuid?: string): HmcLpar {
   const href = child(lp, "AssociatedManagedSystem", "@_href");
   const host = systemUuid ?? (typeof href === "string" ? uuidOfHref(href) : undefined);
   if (!host) throw new MalformedAnswer(`${what} has no <AssociatedManagedSystem href>`);
-  const dedicated = textAt(lp, "PartitionProcessorConfiguration", "HasDedicatedProcessors") === "true";
-  const processorUnits = dedicated
-    ? firstNumber(lp, [
-        ["PartitionProcessorConfiguration", "CurrentDedicatedProcessorConfiguration", "CurrentProcessors"],
-        ["PartitionProcessorConfiguration", "DedicatedProcessorConfiguration", "DesiredProcessors"],
-      ])
-    : firstNumber(lp, [
-        ["PartitionProcessorConfiguration", "CurrentSharedProcessorConfiguration", "CurrentProcessingUnits"],
-        ["PartitionProcessorConfiguration", "SharedProcessorConfiguration", "DesiredProcessingUnits"],
-      ]);
+  const state = requireText(lp, what, "PartitionState").toLowerCase();
+  const config = parseConfig(lp);
+  // A partition that is not activated holds nothing: the HMC reports its current processors and
+  // memory as 0. What it will need when it starts (and what placing it must reserve) is its
+  // desired configuration.
+  const active = state !== "not activated";
+  // Odd but real: an inactive shared-processor LPAR can report CurrentHasDedicatedProcessors true.
+  const currentDedicated = textAt(lp, "PartitionProcessorConfiguration", "CurrentHasDedicatedProcessors");
+  const dedicated = currentDedicated === undefined ? config.dedicated : currentDedicated === "true";
+  const currentProcessors = dedicated
+    ? firstNumber(lp, [["PartitionProcessorConfiguration", "CurrentDedicatedProcessorConfiguration", "CurrentProcessors"]])
+    : firstNumber(lp, [["PartitionProcessorConfiguration", "CurrentSharedProcessorConfiguration", "CurrentProcessingUnits"]]);
+  const currentMemory = firstNumber(lp, [["PartitionMemoryConfiguration", "CurrentMemory"]]);
+  const processorUnits = active && currentProcessors > 0 ? currentProcessors : config.processors.desired;
+  const memoryMb = active && currentMemory > 0 ? currentMemory : config.memoryMb.desired;
   return {
     uuid,
     name: requireText(lp, what, "PartitionName"),
     partitionId: textAt(lp, "PartitionID") ?? "",
-    state: requireText(lp, what, "PartitionState").toLowerCase(),
+    state,
     remoteRestartState: textAt(lp, "RemoteRestartState") ?? "Invalid",
     srrCapable: (textAt(lp, "SimplifiedRemoteRestartCapable") ?? textAt(lp, "RemoteRestartCapable")) === "true",
     rmcState: (textAt(lp, "ResourceMonitoringControlState") ?? "unknown").toLowerCase(),
     systemUuid: host,
     processorUnits,
-    memoryMb: firstNumber(lp, [
-      ["PartitionMemoryConfiguration", "CurrentMemory"],
-      ["PartitionMemoryConfiguration", "DesiredMemory"],
-    ]),
+    memoryMb,
+    config,
     etag: entryEtag(entry),
   };
+}
+
+function parseConfig(lp: XmlNode): LparConfig {
+  const dedicated = textAt(lp, "PartitionProcessorConfiguration", "HasDedicatedProcessors") === "true";
+  const proc = ["PartitionProcessorConfiguration", dedicated ? "DedicatedProcessorConfiguration" : "SharedProcessorConfiguration"];
+  const unit = dedicated ? "Processors" : "ProcessingUnits";
+  const range = (path: string[], what: string): { min: number; desired: number; max: number } => {
+    const desired = firstNumber(lp, [[...path, `Desired${what}`]]);
+    return { min: firstNumber(lp, [[...path, `Minimum${what}`]]) || desired, desired, max: firstNumber(lp, [[...path, `Maximum${what}`]]) || desired };
+  };
+  const processors = range(proc, unit);
+  const weight = textAt(lp, ...proc, "UncappedWeight");
+  return {
+    type: textAt(lp, "PartitionType") ?? "AIX/Linux",
+    dedicated,
+    processors,
+    virtualProcessors: dedicated ? processors : range(proc, "VirtualProcessors"),
+    sharingMode: textAt(lp, "PartitionProcessorConfiguration", "SharingMode") ?? (dedicated ? "sre idle proces" : "uncapped"),
+    uncappedWeight: weight ? Number(weight) : undefined,
+    memoryMb: range(["PartitionMemoryConfiguration"], "Memory"),
+    sharedMemory: textAt(lp, "PartitionMemoryConfiguration", "SharedMemoryEnabled") === "true",
+  };
+}
+
+function optionalBool(text: string | undefined): boolean | undefined {
+  return text === undefined || text === "" ? undefined : text === "true";
 }
 
 /** The number at the first path present; 0 when none is (a system without a connection reports no capacity). */

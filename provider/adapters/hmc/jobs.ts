@@ -1,6 +1,8 @@
 // HMC jobs: long operations (PowerOn, PowerOff, RemoteRestart, Migrate) are started by a PUT of
 // a JobRequest to <object>/do/<Operation>. The answer is a JobResponse with a JobID; the job is
-// read at /rest/api/uom/jobs/{id} every poll interval until its status is final, then deleted.
+// read at /rest/api/uom/jobs/{id} until its status is final, then deleted. Polling starts at the
+// poll interval and backs off (x1.5 per poll, up to 8 intervals): a restart job of minutes is read
+// a few dozen times instead of once a second, and its end is seen at most 8 intervals late.
 // A job still running at the time-out is cancelled (PUT jobs/{id}/cancel) and fails as transient.
 
 import type { Clock } from "../../clock";
@@ -42,6 +44,9 @@ export interface JobTiming {
   readonly pollIntervalMs: number;
   readonly timeoutMs: number;
 }
+
+/** Back-off of job polling: factor per poll, and the longest wait in poll intervals. */
+export const POLL_BACKOFF = { factor: 1.5, maxIntervals: 8 } as const;
 
 export function jobRequestXml(operation: string, group: string, parameters: Readonly<Record<string, string>>): string {
   const params = Object.entries(parameters)
@@ -105,12 +110,14 @@ export class JobRunner {
         objectId: spec.objectId,
       }),
     );
+    let wait = this.timing.pollIntervalMs;
     while (!FINAL.has(job.status)) {
       if (this.clock.now() - started >= this.timing.timeoutMs) {
         await this.cancel(spec, job);
         throw new AdapterError("transient", spec.label, spec.objectId, `job ${job.id} (${spec.operation}) still ${job.status} after ${Math.round(this.timing.timeoutMs / 1000)} s: cancelled`);
       }
-      await this.clock.sleep(this.timing.pollIntervalMs);
+      await this.clock.sleep(Math.max(0, Math.min(wait, started + this.timing.timeoutMs - this.clock.now())));
+      wait = Math.min(wait * POLL_BACKOFF.factor, this.timing.pollIntervalMs * POLL_BACKOFF.maxIntervals);
       job = this.parse(spec, await this.session.send({ method: "GET", path: `/rest/api/uom/jobs/${job.id}`, operation: spec.label, objectId: spec.objectId }));
     }
     await this.remove(spec, job.id);

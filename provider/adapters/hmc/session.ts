@@ -1,7 +1,8 @@
 // An HMC web-services session: PUT /rest/api/web/Logon with a LogonRequest gives an
 // X-API-Session token, sent on every later call; DELETE on the same address logs off. When the
-// HMC answers 401 or 403 (the session expired or was dropped), the session logs on again once
-// and repeats the request.
+// HMC answers 401 (the session expired or was dropped), the session logs on again once and
+// repeats the request. A 403 is the HMC refusing the user's rights: logging on again would not
+// change that (pypowervm re-authenticates on 401 only).
 
 import type { AdapterLog } from "../http/log";
 import type { Secrets } from "../http/secrets";
@@ -36,7 +37,7 @@ export class HmcSession {
   async send(req: HmcRequest): Promise<HttpResponse> {
     const token = await this.currentToken();
     const res = await this.transport.send(this.withSession(req, token));
-    if (res.status !== 401 && res.status !== 403) return this.checked(req, res);
+    if (res.status !== 401) return this.checked(req, res);
     this.log.debug(`${req.operation} ${req.objectId}: HMC answered ${res.status}; logging on again`);
     const fresh = await this.renew(token);
     return this.checked(req, await this.transport.send(this.withSession(req, fresh)));
@@ -121,7 +122,8 @@ export class HmcSession {
   private checked(req: HmcRequest, res: HttpResponse): HttpResponse {
     if (res.status >= 200 && res.status < 300) return res;
     if (res.status === 401 || res.status === 403) {
-      throw this.transport.fail("fatal", req, `the HMC refused the request even after a new logon (HTTP ${res.status}): does user ${JSON.stringify(this.username)} have the rights for it?`);
+      const after = res.status === 401 ? " even after a new logon" : "";
+      throw this.transport.fail("fatal", req, `the HMC refused the request${after} (HTTP ${res.status}: ${errorText(res.body)}): does user ${JSON.stringify(this.username)} have the rights for it?`);
     }
     const failure = failureOfStatus(res.status);
     const hint = res.status === 412 ? " (the object changed since it was read: ETag mismatch)" : "";

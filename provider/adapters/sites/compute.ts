@@ -10,6 +10,7 @@ import type {
   ComputeAdapter,
   ComputeInventory,
   ConcurrencyLimits,
+  DrillCopyCheck,
   DrillLparRequest,
   FenceResult,
   OperationResult,
@@ -218,6 +219,13 @@ export class MultiHmcComputeAdapter implements ComputeAdapter {
 
   moveLpar(request: RemoteRestartRequest): Promise<OperationResult> {
     return this.onLpar("moveLpar", request.lparId, (a) => a.moveLpar(request), request.targetSystemId);
+  }
+
+  /** Each copy checked by the HMC that would make it (the one that manages source and target). */
+  async checkDrillCopies(copies: readonly DrillCopyCheck[]): Promise<string[]> {
+    const reasons: string[] = [];
+    for (const c of copies) reasons.push(...(await this.onLpar("checkDrillCopies", c.sourceLparId, (a) => a.checkDrillCopies([c]), c.targetSystemId)));
+    return [...new Set(reasons)];
   }
 
   createDrillLpar(request: DrillLparRequest): Promise<{ lparId: string; alreadyDone: boolean }> {

@@ -215,6 +215,13 @@ export class MultiSvcStorageAdapter implements StorageAdapter {
     return (await this.memberOf("createFlashCopyGroup", request.name, request.storageSystemId)).adapter.createFlashCopyGroup(request);
   }
 
+  /** Each group checked by the connection of its storage system. */
+  async checkFlashCopies(requests: readonly FlashCopyRequest[]): Promise<string[]> {
+    const reasons: string[] = [];
+    for (const r of requests) reasons.push(...((await (await this.memberOf("checkFlashCopies", r.name, r.storageSystemId)).adapter.checkFlashCopies([r]))));
+    return reasons;
+  }
+
   async deleteFlashCopyGroup(groupId: string): Promise<OperationResult> {
     const inv = await this.inventory();
     const g = inv.flashCopyGroups.find((x) => x.id === groupId);

@@ -17,7 +17,7 @@ import type { FlashCopyRequest, MapRequest, StorageAdapter, StorageInventory } f
 import { storageKey, SvcContext, type SvcSettings } from "./context";
 import { HostNaming } from "./hostnames";
 import { toConsistencyGroup, toFlashCopyGroup, toHostMappings, toStorageSystem, toVolume } from "./inventory";
-import { createFlashCopyGroup, deleteFlashCopyGroup } from "./operations/flashcopy";
+import { checkFlashCopies, createFlashCopyGroup, deleteFlashCopyGroup } from "./operations/flashcopy";
 import { mapVolume, unmapVolume } from "./operations/mapping";
 import { failoverConsistencyGroup, startConsistencyGroup, switchConsistencyGroup } from "./operations/remotecopy";
 import { VolumeOwnership } from "./ownership";
@@ -170,6 +170,10 @@ export class SvcStorageAdapter implements StorageAdapter {
 
   deleteFlashCopyGroup(groupId: string): Promise<OperationResult> {
     return deleteFlashCopyGroup(this.ctx, groupId);
+  }
+
+  checkFlashCopies(requests: readonly FlashCopyRequest[]): Promise<string[]> {
+    return checkFlashCopies(this.ctx, requests);
   }
 
   async limits(): Promise<ConcurrencyLimits> {

@@ -32,7 +32,16 @@ const FAILURE_OF_CODE: Readonly<Record<string, AdapterFailure>> = {
   // The cluster (system) is not in a stable state / a configuration change is in progress.
   CMMVC5786E: "transient",
   CMMVC5799E: "transient",
+  // The volume is mapped to a host or in a FlashCopy / remote-copy mapping: in use, not gone.
+  CMMVC5840E: "conflict",
+  // The FlashCopy mapping or group is not in the prepared state: read it again and act on its state.
+  CMMVC5907E: "transient",
 };
+
+/** The CMMVC message code an error carries, if any. */
+export function cliCode(err: unknown): string | undefined {
+  return err instanceof Error ? /CMMVC\d{4}[EW]/.exec(err.message)?.[0] : undefined;
+}
 
 export class SvcSession {
   private token: string | undefined;

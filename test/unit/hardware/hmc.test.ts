@@ -87,8 +87,9 @@ describe("HMC compute adapter", function () {
   });
 
   it("fences, validates, restarts on the target, waits for it and cleans up the source", async () => {
-    // GIVEN sys-a failed
+    // GIVEN sys-a failed, and partitions that take a while to boot
     hmc.system("sys-a").state = "error";
+    hmc.bootMs = 150;
     const request = { lparId: "lpar1", targetSystemId: "sys-b", volumeIds: [] };
     // WHEN the failover steps run
     const fence = await adapter.fenceLpar("lpar1", "sys-a");
@@ -173,11 +174,12 @@ describe("HMC compute adapter", function () {
   it("retries an ETag mismatch (HTTP 412) as transient", async () => {
     // GIVEN db1 not capable, and the HMC refusing the first request with 412
     await adapter.inventory();
+    const etag = hmc.lpar("db1").etag;
     hmc.failNext(1, 412, "Precondition Failed");
     // WHEN it is made capable THEN the retry succeeds and the second call is a no-op
     assert.deepEqual(await adapter.setRemoteRestartCapable("db1", true), { alreadyDone: false });
     assert.equal(hmc.lpar("db1").srrCapable, true);
-    assert.equal(hmc.lpar("db1").etag, 2);
+    assert.equal(hmc.lpar("db1").etag, etag + 1);
     assert.deepEqual(await adapter.setRemoteRestartCapable("db1", true), { alreadyDone: true });
   });
 
@@ -339,10 +341,20 @@ describe("HMC compute adapter", function () {
     assert.equal((await adapter.getLpar("lpar3")).host, "sys-b");
   });
 
-  it("refuses drill partitions on hardware with a fatal error that says what to do", async () => {
-    const err = await failure(adapter.createDrillLpar({ sourceLparId: "lpar1", targetSystemId: "sys-b", volumeIds: [], network: "drill" }));
-    assert.equal(err.failure, "fatal");
-    assert.match(err.message, /Run drills against the simulator/);
+  it("refuses, creating nothing, a drill copy of an LPAR the HMC cannot copy, or whose copy's name is too long", async () => {
+    // GIVEN an IBM i partition, one on Active Memory Sharing, and a network name that makes the copy's name too long
+    hmc.addLpar("ibmi1", "sys-a", { type: "OS400" });
+    hmc.addLpar("ams1", "sys-a", { sharedMemory: true });
+    const created = hmc.lparsCreated;
+    // WHEN copies are asked for THEN each is refused as fatal, with the reason
+    const ibmi = await failure(adapter.createDrillLpar({ sourceLparId: "ibmi1", targetSystemId: "sys-b", volumeIds: [], network: "drill" }));
+    assert.equal(ibmi.failure, "fatal");
+    assert.match(ibmi.message, /PartitionType is "OS400": drill copies are made of AIX\/Linux partitions only/);
+    assert.match((await failure(adapter.createDrillLpar({ sourceLparId: "ams1", targetSystemId: "sys-b", volumeIds: [], network: "drill" }))).message, /Active Memory Sharing/);
+    const long = await failure(adapter.createDrillLpar({ sourceLparId: "lpar1", targetSystemId: "sys-b", volumeIds: [], network: "n".repeat(40) }));
+    assert.match(long.message, /longer than the HMC's 47 characters: use a shorter drill `network` name/);
+    // AND nothing was created on the HMC
+    assert.equal(hmc.lparsCreated, created);
   });
 
   it("reports an unknown LPAR as notFound", async () => {

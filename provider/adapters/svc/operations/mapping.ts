@@ -6,6 +6,10 @@ import type { OperationResult } from "../../compute";
 import { withRetries } from "../../http/retry";
 import type { MapRequest } from "../../storage";
 import type { SvcContext } from "../context";
+import { cliCode } from "../session";
+
+/** "The VDisk-to-host mapping was not created because this VDisk is already mapped to this host." */
+const ALREADY_MAPPED = "CMMVC5878E";
 
 async function mappedHosts(ctx: SvcContext, volumeId: string, operation: string): Promise<string[]> {
   const rows = await ctx.queries.list("lsvdiskhostmap", operation, volumeId, {}, volumeId);
@@ -19,7 +23,13 @@ export function mapVolume(ctx: SvcContext, req: MapRequest): Promise<OperationRe
     if (hosts.includes(host)) return { alreadyDone: true };
     // A volume already mapped elsewhere (the other VIOS of a pair, a cluster peer) needs -force.
     const params: Record<string, string | boolean> = hosts.length > 0 ? { host, force: true } : { host };
-    await ctx.run({ command: "mkvdiskhostmap", object: req.volumeId, params, operation: "mapVolume", objectId: req.volumeId });
+    try {
+      await ctx.run({ command: "mkvdiskhostmap", object: req.volumeId, params, operation: "mapVolume", objectId: req.volumeId });
+    } catch (err) {
+      // Mapped by someone else (another run, an operator) since it was read: the asked-for state.
+      if (cliCode(err) === ALREADY_MAPPED) return { alreadyDone: true };
+      throw err;
+    }
     return { alreadyDone: false };
   });
 }
