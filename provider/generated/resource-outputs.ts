@@ -6,6 +6,7 @@
 export interface ResourceOutputs {
   RecoveryTarget?: RecoveryTargetOutputs;
   StorageMapping?: StorageMappingOutputs;
+  NetworkMapping?: NetworkMappingOutputs;
   ProtectionGroup?: ProtectionGroupOutputs;
 }
 /**
@@ -97,6 +98,39 @@ export interface StorageMappingOutputs {
 }
 /**
  * This interface was referenced by `ResourceOutputs`'s JSON-Schema
+ * via the `definition` "NetworkMappingOutputs".
+ */
+export interface NetworkMappingOutputs {
+  /**
+   * The production maps reversed (target -> source): what `vmr failback` applies to bring each VM back onto its home switches and VLANs.
+   */
+  failback: {
+    switches: SwitchPair[];
+    vlans: VlanPair[];
+  };
+}
+export interface SwitchPair {
+  /**
+   * Virtual switch name at the source site (ETHERNET0, say).
+   */
+  source: string;
+  /**
+   * Virtual switch name at the target site.
+   */
+  target: string;
+}
+export interface VlanPair {
+  /**
+   * VLAN ID at the source site.
+   */
+  source: number;
+  /**
+   * VLAN ID at the target site.
+   */
+  target: number;
+}
+/**
+ * This interface was referenced by `ResourceOutputs`'s JSON-Schema
  * via the `definition` "ProtectionGroupOutputs".
  */
 export interface ProtectionGroupOutputs {
@@ -163,7 +197,14 @@ export interface Readiness {
  * via the `definition` "ReadinessIssue".
  */
 export interface ReadinessIssue {
-  code: "capacity" | "replication" | "lpar" | "remoteRestart" | "target" | "sharedConsistencyGroup";
+  code:
+    | "capacity"
+    | "replication"
+    | "lpar"
+    | "remoteRestart"
+    | "target"
+    | "sharedConsistencyGroup"
+    | "network";
   message: string;
   lpars?: string[];
   volume?: string;
