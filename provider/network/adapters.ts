@@ -41,6 +41,17 @@ export function useFor(m: NetworkMappingSpec, fromSite: string, toSite: string, 
   return undefined;
 }
 
+/** Per mapping object, its maps by use: a site failure maps ten thousand LPARs with the same ones. */
+const mapsCache = new WeakMap<NetworkMappingSpec, Map<MappingUse, { vlans?: ReadonlyMap<number, number>; switches?: ReadonlyMap<string, string> }>>();
+
+function mapsOf(m: NetworkMappingSpec, use: MappingUse): { vlans?: ReadonlyMap<number, number>; switches?: ReadonlyMap<string, string> } {
+  let byUse = mapsCache.get(m);
+  if (!byUse) mapsCache.set(m, (byUse = new Map()));
+  let maps = byUse.get(use);
+  if (!maps) byUse.set(use, (maps = { vlans: vlanMap(m, use), switches: switchMap(m, use) }));
+  return maps;
+}
+
 function vlanMap(m: NetworkMappingSpec, use: MappingUse): ReadonlyMap<number, number> | undefined {
   if (use === "same") return undefined;
   if (use === "drill") return new Map(m.drillVlans.map((v) => [v.source, v.target]));
@@ -62,8 +73,7 @@ const MAP_FIELD: Record<MappingUse, string> = { production: "vlans", failback: "
  * take it along. The MAC address is kept (the HMC keeps it on a remote restart).
  */
 export function mapAdapters(lpar: Pick<ResolvedLpar, "id" | "adapters">, m: NetworkMappingSpec, use: MappingUse): { adapters: ClientNetworkAdapter[]; problems: NetworkProblem[] } {
-  const vlans = vlanMap(m, use);
-  const switches = switchMap(m, use);
+  const { vlans, switches } = mapsOf(m, use);
   const problems: NetworkProblem[] = [];
   const adapters = adaptersOf(lpar).map((a, i) => {
     if ((a.kind ?? "virtual") === "sriov") {

@@ -6,19 +6,9 @@ import type { ResolvedLpar } from "../model";
 import type { NetworkMappingSpec, SubnetRuleSpec } from "../model/protection";
 import { adaptersOf, type MappingUse } from "./adapters";
 import { contains, formatIpv4, parseCidr, parseIpv4, rebase, type Subnet } from "./ipv4";
+import type { AddressChange } from "../generated/plan";
 
-/** One adapter's new address (schemas/plan.schema.json has no copy: plans carry it as step params). */
-export interface AddressChange {
-  /** Index of the adapter in the LPAR's `adapters`. */
-  readonly adapter: number;
-  readonly mac?: string;
-  /** Address before the move, when known. */
-  readonly from?: string;
-  readonly address: string;
-  readonly prefixLength: number;
-  readonly gateway?: string;
-  readonly dns: readonly string[];
-}
+export type { AddressChange };
 
 interface ParsedRule {
   readonly rule: SubnetRuleSpec;

@@ -96,8 +96,9 @@ export const StartDrillLpar = defineStep({
     sources: drillSources(step, plan),
     flashCopyGroup: stringParam(step, "flashCopyGroup"),
     network: stringParam(step, "network", "drill"),
+    adapters: placementOf(plan, step.lpar)?.network?.adapters,
   }),
-  async run({ lpar, target, sources, flashCopyGroup, network }, context) {
+  async run({ lpar, target, sources, flashCopyGroup, network, adapters }, context) {
     const group = await flashCopyGroupOf(flashCopyGroup, context);
     if (!group) throw new Error(`FlashCopy group ${flashCopyGroup} does not exist: its CreateFlashCopyGroup step must come first`);
     const volumeIds = sources.map((s) => {
@@ -105,7 +106,7 @@ export const StartDrillLpar = defineStep({
       if (!copy) throw new Error(`FlashCopy group ${flashCopyGroup} has no copy of volume ${s}`);
       return copy;
     });
-    const created = await context.adapters.compute.createDrillLpar({ sourceLparId: lpar, targetSystemId: target, volumeIds, network });
+    const created = await context.adapters.compute.createDrillLpar({ sourceLparId: lpar, targetSystemId: target, volumeIds, network, ...(adapters !== undefined ? { adapters } : {}) });
     return { alreadyDone: created.alreadyDone, output: { lparId: created.lparId } };
   },
 });
