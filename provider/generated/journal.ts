@@ -259,6 +259,10 @@ export interface PlacementNetwork {
   use: "production" | "failback" | "drill" | "same";
   adapters: ClientNetworkAdapter[];
   addresses: AddressChange[];
+  /**
+   * Drill only: the target site's production VLANs (the mapping's `vlans[].target`). StartDrillLpar reads the copy back and fails when it is attached to one of them.
+   */
+  productionVlans?: number[];
 }
 /**
  * A client network adapter of an LPAR: a virtual Ethernet adapter on a virtual switch, or a logical port of a physical adapter (SR-IOV), which a remote restart cannot move.

@@ -112,7 +112,9 @@ export class NetworkConstraint {
     if (mapping === undefined || typeof mapping === "string") return undefined;
     const use = useFor(mapping, this.siteOf(vm.source) as string, this.siteOf(target) as string, this.kind === "drill");
     if (use === undefined) return undefined;
-    return { mapping: mapping.name, use, adapters: mapAdapters(vm.lpar, mapping, use).adapters, addresses: readdress(vm.lpar, mapping, use) };
+    const out: NonNullable<Placement["network"]> = { mapping: mapping.name, use, adapters: mapAdapters(vm.lpar, mapping, use).adapters, addresses: readdress(vm.lpar, mapping, use) };
+    if (use === "drill") out.productionVlans = mapping.vlans.map((v) => v.target);
+    return out;
   }
 }
 

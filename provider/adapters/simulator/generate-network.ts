@@ -1,7 +1,8 @@
 // The network of a generated topology: each site has its own VLAN IDs (site 1: 101-1xx, site 2:
 // 201-2xx, ...) and its own 10.<site>.0.0/16 subnet, so that a failover must map both. Every
 // system has one virtual switch, ETHERNET0, whose VLANs both VIOSes bridge (a shared Ethernet
-// adapter failover pair); each LPAR has one virtual Ethernet adapter with a PVID and tagged VLANs.
+// adapter failover pair), the site's own and the isolated drill range 3001-30xx; each LPAR has
+// one virtual Ethernet adapter with a PVID and tagged VLANs.
 
 import type { ClientNetworkAdapter, VirtualSwitch } from "../../model";
 import type { NetworkMappingSpec } from "../../model/protection";
@@ -26,8 +27,13 @@ export function siteSubnet(s: number): string {
   return `10.${s + 1}.0.0/16`;
 }
 
+/** The isolated drill VLANs every site also bridges (to a network of their own, not the production one). */
+export function drillVlans(o: NetworkOptions): number[] {
+  return Array.from({ length: o.vlansPerSite }, (_, k) => DRILL_BASE + k + 1);
+}
+
 export function systemSwitches(s: number, o: NetworkOptions, vioses: readonly string[]): VirtualSwitch[] {
-  const vlans = siteVlans(s, o);
+  const vlans = [...siteVlans(s, o), ...drillVlans(o)];
   return [{ name: GENERATED_SWITCH, bridges: vioses.map((vios) => ({ vios, vlans: [...vlans] })) }];
 }
 
@@ -57,7 +63,7 @@ export function generatedMapping(from: number, to: number, o: NetworkOptions, na
     targetSite: names.to,
     switches: [{ source: GENERATED_SWITCH, target: GENERATED_SWITCH }],
     vlans: a.map((v, k) => ({ source: v, target: b[k] })),
-    drillVlans: a.map((v, k) => ({ source: v, target: DRILL_BASE + k + 1 })),
+    drillVlans: a.map((v, k) => ({ source: v, target: drillVlans(o)[k] })),
     ipRules: { subnets: [{ source: siteSubnet(from), target: siteSubnet(to), gateway: `10.${to + 1}.0.1`, dns: [`10.${to + 1}.0.53`] }], addresses: [] },
   };
 }

@@ -6,6 +6,8 @@
 import type { Plan, Step } from "../../generated/plan";
 import { lparOf, stringArrayParam, stringParam } from "../params";
 import { defineStep, placementOf, type StepContext } from "../registry";
+import { ExecutionError } from "../../errors";
+import { productionVlansOf } from "../../network/isolation";
 
 /** Per plan: the CreateFlashCopyGroup step of each group name, the StartDrillLpar step of each LPAR. */
 interface DrillIndex {
@@ -97,8 +99,9 @@ export const StartDrillLpar = defineStep({
     flashCopyGroup: stringParam(step, "flashCopyGroup"),
     network: stringParam(step, "network", "drill"),
     adapters: placementOf(plan, step.lpar)?.network?.adapters,
+    productionVlans: placementOf(plan, step.lpar)?.network?.productionVlans ?? [],
   }),
-  async run({ lpar, target, sources, flashCopyGroup, network, adapters }, context) {
+  async run({ lpar, target, sources, flashCopyGroup, network, adapters, productionVlans }, context) {
     const group = await flashCopyGroupOf(flashCopyGroup, context);
     if (!group) throw new Error(`FlashCopy group ${flashCopyGroup} does not exist: its CreateFlashCopyGroup step must come first`);
     const volumeIds = sources.map((s) => {
@@ -107,6 +110,11 @@ export const StartDrillLpar = defineStep({
       return copy;
     });
     const created = await context.adapters.compute.createDrillLpar({ sourceLparId: lpar, targetSystemId: target, volumeIds, network, ...(adapters !== undefined ? { adapters } : {}) });
+    // Isolation is checked on what the adapter reports, not on what was asked for.
+    const leaked = productionVlansOf(await context.adapters.compute.getLpar(created.lparId), productionVlans);
+    if (leaked.length > 0) {
+      throw new ExecutionError(`drill copy ${created.lparId} is attached to production VLAN ${leaked.join(", ")} of the target site: the drill is not isolated; its cleanup removes the copy`, [lpar]);
+    }
     return { alreadyDone: created.alreadyDone, output: { lparId: created.lparId } };
   },
 });
