@@ -9,7 +9,7 @@ import * as path from "path";
 import { simFailSite, simRepair } from "../../../provider/adapters/simulator/control";
 import { runPlan } from "../../../provider/executor/run";
 import { failureOf } from "../../../provider/executor/outcome";
-import { planFailback, planFailover } from "../../../provider/planner";
+import { checkSurvivability, planFailback, planFailover } from "../../../provider/planner";
 import { inventoryOf } from "../../fixtures/sim-world";
 import { networkTopology, networkWorld } from "./world";
 
@@ -91,6 +91,21 @@ describe("networks follow the VMs (simulator)", () => {
         assert.match(p.target as string, /^sys-b-/);
       }
     }
+  });
+
+  it("GIVEN no site-B system bridges VLAN 203 WHEN `vmr check` runs THEN losing site A is not survivable, for that reason", async () => {
+    const topology = networkTopology();
+    for (const s of topology.managedSystems.filter((m) => m.site === "site-b")) {
+      for (const b of s.virtualSwitches![0].bridges!) b.vlans = b.vlans.filter((v) => v !== 203);
+    }
+    const { sim, model } = networkWorld(topology);
+    const report = checkSurvivability({ model, inventory: await inventoryOf(sim) });
+    assert.ok(report.siteLosses.notSurvivable.includes("site-a"));
+    const siteA = report.scenarios.find((s) => s.scope === "site" && s.name === "site-a")!;
+    assert.ok(siteA.unplaced.length > 0);
+    for (const u of siteA.unplaced) assert.match(u.reason, /lacks VLAN 203 on ETHERNET0/);
+    // A single server's failure stays inside its site: nothing to map, so still survivable.
+    assert.deepEqual(report.serverFailures.notSurvivable, []);
   });
 
   it("GIVEN one site-B system bridges VLAN 203 WHEN planning THEN every LPAR on it goes there", async () => {
