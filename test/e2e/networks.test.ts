@@ -1,0 +1,81 @@
+// examples/networks on the real Pulumi engine: a NetworkMapping between two sites with different
+// VLAN IDs, switch names and subnets. `pulumi up` reports the group ready, `vmr failover` of the
+// lost site puts each VM on the mapped switch and VLANs (read back from the simulator's state) and
+// its post hook receives each VM's new address; a bad mapping fails `pulumi preview`.
+import { strict as assert } from "assert";
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { simInit } from "../../provider/adapters/simulator/control";
+import { openSimulator } from "../../provider/adapters/simulator";
+import { REPO_ROOT, startEngine, type Engine } from "./engine";
+
+const MAIN = path.join(REPO_ROOT, "bin", "provider", "cli", "main.js");
+const EXAMPLE = path.join(REPO_ROOT, "examples", "networks");
+
+describe("examples/networks on the real engine", function () {
+  let engine: Engine;
+  let dir: string;
+  let simDir: string;
+
+  function vmr(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [MAIN, ...args], { cwd: dir, env: engine.env, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.stderr.on("data", (d) => (stderr += d));
+      child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  before(async function () {
+    engine = startEngine();
+    simDir = path.join(engine.dir, "sim");
+    await simInit({ topology: path.join(EXAMPLE, "topology.yaml"), stateDir: simDir });
+    dir = engine.program(EXAMPLE);
+    await engine.pulumiOk(["stack", "init", "dev"], dir);
+    await engine.pulumiOk(["config", "set", "simStateDir", simDir], dir);
+  });
+  after(() => engine?.dispose());
+
+  it("pulumi up declares the mapping and reports the group ready", async () => {
+    await engine.pulumiOk(["up", "--yes", "--skip-preview"], dir);
+    const outputs = JSON.parse((await engine.pulumiOk(["stack", "output", "--json"], dir)).stdout);
+    assert.equal(outputs.readiness, "ready", JSON.stringify(outputs.readinessIssues));
+    assert.deepEqual(outputs.failbackVlans, [{ source: 210, target: 110 }, { source: 220, target: 120 }, { source: 230, target: 130 }]);
+  });
+
+  it("a site failover puts every VM on site B's switch and VLANs, with its new address", async () => {
+    const crashed = await vmr(["sim", "fail-site", "site-a", "--state", simDir]);
+    assert.equal(crashed.code, 0, crashed.stderr);
+    const r = await vmr(["failover", "--stack", "dev", "--failed-site", "site-a", "--yes", "--json"]);
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.result.status, "succeeded");
+    const sim = await openSimulator({ stateDir: simDir });
+    const { lpars } = await sim.compute.inventory();
+    await sim.close();
+    const expected: Record<string, { pvid: number; address: string }> = {
+      "web-1": { pvid: 210, address: "172.16.10.11" },
+      "web-2": { pvid: 210, address: "172.16.10.12" },
+      "db-1": { pvid: 220, address: "172.16.20.5" },
+      "db-2": { pvid: 220, address: "172.16.20.22" },
+    };
+    for (const [vm, want] of Object.entries(expected)) {
+      const l = lpars.find((x) => x.id === vm)!;
+      assert.match(l.host, /^b-0/);
+      assert.deepEqual([l.adapters![0].switch, l.adapters![0].pvid, l.adapters![0].taggedVlans], ["VSW-DR", want.pvid, [230]], vm);
+      const placement = out.plan.placements.find((p: { lpar: string }) => p.lpar === vm);
+      assert.equal(placement.network.addresses[0].address, want.address, vm);
+    }
+  });
+
+  it("a drill VLAN that is a production VLAN of the target fails pulumi preview, naming field, value and rule", async () => {
+    const index = path.join(dir, "index.ts");
+    fs.writeFileSync(index, fs.readFileSync(index, "utf8").replace("{ source: 120, target: 3120 }", "{ source: 120, target: 220 }"));
+    const r = await engine.pulumi(["preview"], dir);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stdout + r.stderr, /`drillVlans\[1\]\.target` is 220, a production VLAN of site site-b \(`vlans\[1\]\.target`\): drill copies must be isolated/);
+  });
+});
