@@ -110,8 +110,9 @@ export const StartDrillLpar = defineStep({
       return copy;
     });
     const created = await context.adapters.compute.createDrillLpar({ sourceLparId: lpar, targetSystemId: target, volumeIds, network, ...(adapters !== undefined ? { adapters } : {}) });
-    // Isolation is checked on what the adapter reports, not on what was asked for.
-    const leaked = productionVlansOf(await context.adapters.compute.getLpar(created.lparId), productionVlans);
+    // Isolation is checked on what the adapter reports, not on what was asked for; only when the
+    // group has a NetworkMapping (getLpar costs an inventory on an HMC).
+    const leaked = productionVlans.length > 0 ? productionVlansOf(await context.adapters.compute.getLpar(created.lparId), productionVlans) : [];
     if (leaked.length > 0) {
       throw new ExecutionError(`drill copy ${created.lparId} is attached to production VLAN ${leaked.join(", ")} of the target site: the drill is not isolated; its cleanup removes the copy`, [lpar]);
     }
