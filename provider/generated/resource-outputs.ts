@@ -177,6 +177,10 @@ export interface MemberStatus {
   memoryGb: number;
   volumes: string[];
   remoteRestartCapable: boolean;
+  /**
+   * The switch/VLAN pairs its network adapters are on now (ETHERNET0/110), as discovered; absent when its network is not modelled. After a failover: the mapped ones.
+   */
+  vlans?: string[];
 }
 /**
  * Whether the group could be recovered now, and what stands in the way.

@@ -8,7 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { simInit } from "../../provider/adapters/simulator/control";
 import { openSimulator } from "../../provider/adapters/simulator";
-import { REPO_ROOT, startEngine, type Engine } from "./engine";
+import { REPO_ROOT, startEngine, stateFile, type Engine } from "./engine";
+import { stateResource } from "./helpers";
 
 const MAIN = path.join(REPO_ROOT, "bin", "provider", "cli", "main.js");
 const EXAMPLE = path.join(REPO_ROOT, "examples", "networks");
@@ -69,6 +70,10 @@ describe("examples/networks on the real engine", function () {
       const placement = out.plan.placements.find((p: { lpar: string }) => p.lpar === vm);
       assert.equal(placement.network.addresses[0].address, want.address, vm);
     }
+    // AND the refreshed stack shows each VM on its mapped VLANs
+    assert.ok(out.refresh, `no refresh: ${out.refreshError}`);
+    const members = stateResource(stateFile(engine, "vmr-networks", "dev"), "shop").outputs.members as { lpar: string; vlans: string[] }[];
+    for (const [vm, want] of Object.entries(expected)) assert.deepEqual(members.find((m) => m.lpar === vm)!.vlans, [`VSW-DR/${want.pvid}`, "VSW-DR/230"].sort(), vm);
   });
 
   it("a drill VLAN that is a production VLAN of the target fails pulumi preview, naming field, value and rule", async () => {

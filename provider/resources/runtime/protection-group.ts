@@ -31,6 +31,7 @@ import { homesOf, recordHomes, type LparHome } from "./homes";
 import { plural } from "../../text";
 import type { ResolvedNetworkMapping } from "./network-mapping";
 import { networkReadiness } from "../../network/readiness";
+import { adaptersOf, needs } from "../../network/adapters";
 
 export interface GroupTarget {
   site: string;
@@ -67,6 +68,8 @@ export interface MemberStatus {
   readonly memoryGb: number;
   readonly volumes: string[];
   readonly remoteRestartCapable: boolean;
+  /** switch/VLAN pairs of its adapters now, when its network is modelled. */
+  readonly vlans?: string[];
 }
 
 // One source of truth: the outputs' schema (schemas/resource-outputs.schema.json).
@@ -134,6 +137,7 @@ export function assess(g: GroupInputs, compute: ComputeInventory, storage: Stora
       memoryGb: l.memoryGb,
       volumes: [...l.volumes],
       remoteRestartCapable: l.remoteRestartCapable,
+      ...(adaptersOf(l).length > 0 ? { vlans: needs(adaptersOf(l)) } : {}),
     };
   });
 
