@@ -47,6 +47,21 @@ describe("examples/networks on the real engine", function () {
     assert.deepEqual(outputs.failbackVlans, [{ source: 210, target: 110 }, { source: 220, target: 120 }, { source: 230, target: 130 }]);
   });
 
+  it("a drill of site A's loss runs every copy on drill VLANs only, and passes its isolation assertion", async () => {
+    const runsDir = path.join(engine.dir, "drill-runs");
+    const r = await vmr(["drill", "--stack", "dev", "--cwd", dir, "--drill-file", path.join(REPO_ROOT, "examples", "drills", "networks-isolation.yaml"), "--runs-dir", runsDir]);
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    const [runDir] = fs.readdirSync(runsDir).filter((d) => d !== "locks");
+    const report = JSON.parse(fs.readFileSync(path.join(runsDir, runDir, "report.json"), "utf8"));
+    const isolated = report.assertions.find((a: { type: string }) => a.type === "networkIsolated");
+    assert.deepEqual([isolated.passed, isolated.message], [true, "4 drill copies on drill VLANs only, each read back from the adapter"]);
+    for (const a of report.assertions as { type: string; passed: boolean; message: string }[]) assert.ok(a.passed, `${a.type}: ${a.message}`);
+    for (const vm of report.vms as { lpar: string; network: { use: string; adapters: { pvid: number; taggedVlans: number[] }[] } }[]) {
+      assert.equal(vm.network.use, "drill");
+      assert.ok([vm.network.adapters[0].pvid, ...vm.network.adapters[0].taggedVlans].every((v) => v >= 3110), vm.lpar);
+    }
+  });
+
   it("a site failover puts every VM on site B's switch and VLANs, with its new address", async () => {
     const crashed = await vmr(["sim", "fail-site", "site-a", "--state", simDir]);
     assert.equal(crashed.code, 0, crashed.stderr);

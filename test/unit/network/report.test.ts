@@ -3,6 +3,7 @@
 import { strict as assert } from "assert";
 import { buildReport, renderMarkdown } from "../../../provider/report";
 import { validate } from "../../../provider/validation";
+import { evaluateAssertions } from "../../../provider/drill/assertions";
 import { lparId, makeRun } from "../report/fixture";
 
 describe("report: networks", () => {
@@ -21,5 +22,29 @@ describe("report: networks", () => {
     const md = renderMarkdown(report);
     assert.match(md, /## Networks/);
     assert.match(md, new RegExp(`\\| ${lparId(1)} \\| sys-b\\d \\| a-to-b \\(production\\) \\| VSW-DR 210,230 \\| 10\\.10\\.0\\.11 -> 172\\.16\\.10\\.11/24 gw 172\\.16\\.10\\.1 \\|`));
+  });
+});
+
+describe("drill assertion networkIsolated", () => {
+  const withNetwork = (pvid: number, reason?: string) => {
+    const run = makeRun({ vms: 2, targets: 1 });
+    run.plan.kind = "drill";
+    for (const p of run.plan.placements) {
+      p.network = { mapping: "a-to-b", use: "drill", adapters: [{ switch: "E", pvid, taggedVlans: [] }], addresses: [], productionVlans: [201, 202] };
+    }
+    const report = buildReport(run);
+    if (reason) Object.assign(report.vms[0], { outcome: "failed", reason });
+    return report;
+  };
+
+  it("GIVEN copies on drill VLANs only THEN it passes; on a production VLAN, planned or read back, THEN it fails naming them", () => {
+    const [ok] = evaluateAssertions([{ type: "networkIsolated" }], withNetwork(3001));
+    assert.equal(ok.passed, true, ok.message);
+    const [planned] = evaluateAssertions([{ type: "networkIsolated" }], withNetwork(201));
+    assert.equal(planned.passed, false);
+    assert.match(planned.message, new RegExp(`on a production VLAN: ${lparId(0)}, ${lparId(1)}`));
+    const [readBack] = evaluateAssertions([{ type: "networkIsolated" }], withNetwork(3001, "StartDrillLpar failed after 1 attempt(s): drill copy x is attached to production VLAN 201 of the target site"));
+    assert.equal(readBack.passed, false);
+    assert.match(readBack.message, new RegExp(`on a production VLAN: ${lparId(0)}$`));
   });
 });
