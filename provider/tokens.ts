@@ -1,4 +1,4 @@
-// The Pulumi type tokens of the three protection resources, in one place. A resource reaches the
+// The Pulumi type tokens of the four protection resources, in one place. A resource reaches the
 // stack through one of two front doors, and each door names it with its own token family:
 // - the dynamic providers of TypeScript programs (provider/resources/):
 //   `pulumi-nodejs:dynamic/vmr:<Kind>` (the `module` and `type` arguments of dynamic.Resource);
@@ -7,7 +7,7 @@
 // The stack loader must read both into the same ProtectionModel, so it asks `resourceKindOf`.
 
 /** The protection resources, named as both token families name them. */
-export const RESOURCE_KINDS = ["ProtectionGroup", "RecoveryTarget", "StorageMapping"] as const;
+export const RESOURCE_KINDS = ["ProtectionGroup", "RecoveryTarget", "StorageMapping", "NetworkMapping"] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 /** The Pulumi package name of the provider plugin (`pulumi-resource-vmr`, `pulumi:providers:vmr`). */

@@ -1,4 +1,4 @@
-// A Go program declaring VM recovery protection with the vmr provider plugin. The three
+// A Go program declaring VM recovery protection with the vmr provider plugin. The four
 // resources are registered by their type tokens (vmr:index:*); their inputs and outputs are
 // described in schema.json at the repo root.
 package main
@@ -23,6 +23,18 @@ type StorageMapping struct {
 	Name             pulumi.StringOutput `pulumi:"name"`
 	ConsistencyGroup pulumi.StringOutput `pulumi:"consistencyGroup"`
 	ReplicationState pulumi.StringOutput `pulumi:"replicationState"`
+}
+
+// NetworkMapping: site A's VLANs and subnet onto site B's; its declaration goes into the group's context.
+type NetworkMapping struct {
+	pulumi.CustomResourceState
+	Name       pulumi.StringOutput `pulumi:"name"`
+	SourceSite pulumi.StringOutput `pulumi:"sourceSite"`
+	TargetSite pulumi.StringOutput `pulumi:"targetSite"`
+	Switches   pulumi.ArrayOutput  `pulumi:"switches"`
+	Vlans      pulumi.ArrayOutput  `pulumi:"vlans"`
+	DrillVlans pulumi.ArrayOutput  `pulumi:"drillVlans"`
+	IpRules    pulumi.MapOutput    `pulumi:"ipRules"`
 }
 
 type ProtectionGroup struct {
@@ -52,6 +64,27 @@ func main() {
 			return err
 		}
 
+		// preset:small: site A carries VLANs 101-104, site B 201-204 and the drill VLANs 3001-3004.
+		vlans := pulumi.Array{}
+		drill := pulumi.Array{}
+		for k := 1; k <= 4; k++ {
+			vlans = append(vlans, pulumi.Map{"source": pulumi.Int(100 + k), "target": pulumi.Int(200 + k)})
+			drill = append(drill, pulumi.Map{"source": pulumi.Int(100 + k), "target": pulumi.Int(3000 + k)})
+		}
+		var network NetworkMapping
+		if err := ctx.RegisterResource("vmr:index:NetworkMapping", "drNetwork", pulumi.Map{
+			"sourceSite": pulumi.String("site-a"),
+			"targetSite": pulumi.String("site-b"),
+			"switches":   pulumi.Array{pulumi.Map{"source": pulumi.String("ETHERNET0"), "target": pulumi.String("ETHERNET0")}},
+			"vlans":      vlans,
+			"drillVlans": drill,
+			"ipRules": pulumi.Map{"subnets": pulumi.Array{pulumi.Map{
+				"source": pulumi.String("10.1.0.0/16"), "target": pulumi.String("10.2.0.0/16"), "gateway": pulumi.String("10.2.0.1"),
+			}}},
+		}, &network); err != nil {
+			return err
+		}
+
 		// A TypeScript ProtectionGroup fills `context` from the target and mappings it refers to;
 		// here the program passes their outputs itself.
 		var group ProtectionGroup
@@ -60,6 +93,7 @@ func main() {
 			"vms":             pulumi.Array{pulumi.Map{"lpar": pulumi.String("lpar-00001")}},
 			"recoveryTarget":  target.Name,
 			"storageMappings": pulumi.StringArray{volumes.Name},
+			"networkMapping":  network.Name,
 			"context": pulumi.Map{
 				"target": pulumi.Map{
 					"site":    target.Site,
@@ -68,6 +102,15 @@ func main() {
 					"verify":  target.Verify,
 				},
 				"consistencyGroups": pulumi.StringArray{volumes.ConsistencyGroup},
+				"network": pulumi.Map{
+					"name":       network.Name,
+					"sourceSite": network.SourceSite,
+					"targetSite": network.TargetSite,
+					"switches":   network.Switches,
+					"vlans":      network.Vlans,
+					"drillVlans": network.DrillVlans,
+					"ipRules":    network.IpRules,
+				},
 			},
 		}, &group); err != nil {
 			return err

@@ -3,7 +3,7 @@
 // no-op (restarting an LPAR that already runs on the target returns `alreadyDone: true`).
 // Failures are AdapterErrors whose `failure` says whether to retry.
 
-import type { Hmc, LparState, ManagedSystemState, ResolvedLpar, ResolvedManagedSystem } from "../model";
+import type { ClientNetworkAdapter, Hmc, LparState, ManagedSystemState, ResolvedLpar, ResolvedManagedSystem } from "../model";
 
 export interface ComputeInventory {
   readonly hmcs: readonly Hmc[];
@@ -26,6 +26,11 @@ export interface RemoteRestartRequest {
   readonly targetSystemId: string;
   /** Volumes the LPAR uses at the target; each must already be mapped to the target and writable. */
   readonly volumeIds: readonly string[];
+  /**
+   * The client network adapters the LPAR gets at the target (its NetworkMapping applied: mapped
+   * switch, PVID, tagged VLANs; MAC kept). Absent: its adapters stay as they are.
+   */
+  readonly adapters?: readonly ClientNetworkAdapter[];
 }
 
 export interface DrillLparRequest {
@@ -36,6 +41,8 @@ export interface DrillLparRequest {
   readonly volumeIds: readonly string[];
   /** The isolated network the copy is attached to. */
   readonly network: string;
+  /** The copy's client network adapters, on drill VLANs only. Absent: the copy gets no adapter. */
+  readonly adapters?: readonly ClientNetworkAdapter[];
 }
 
 /** A drill copy the plan will ask for, checked before anything is created. */

@@ -45,6 +45,20 @@ const EVALUATORS: Table = {
     const last = Math.max(...(up as number[]));
     return { type: a.type, passed: last <= a.seconds, message: `every group up at ${duration(last)}, limit ${duration(a.seconds)}` };
   },
+  networkIsolated: (a, report) => {
+    const mapped = report.vms.filter((v) => v.network !== undefined && v.target !== null);
+    if (mapped.length === 0) return { type: a.type, passed: true, message: "no rehearsed group has a NetworkMapping: copies get no network adapter" };
+    // Planned on production VLANs, or found there by StartDrillLpar's read-back (the step failed).
+    const leaks = mapped.filter((v) => {
+      const production = new Set(v.network!.productionVlans ?? []);
+      const planned = v.network!.adapters.some((ad) => [ad.pvid, ...(ad.taggedVlans ?? [])].some((x) => production.has(x)));
+      return planned || /is attached to production VLAN/.test(v.reason ?? "");
+    });
+    const unverified = mapped.filter((v) => v.outcome !== "restarted" && !leaks.includes(v));
+    if (leaks.length > 0) return { type: a.type, passed: false, message: `on a production VLAN: ${leaks.slice(0, 10).map((v) => v.lpar).join(", ")}${leaks.length > 10 ? ", ..." : ""}` };
+    if (unverified.length > 0) return { type: a.type, passed: false, message: `not verified (the copy did not start): ${unverified.slice(0, 10).map((v) => v.lpar).join(", ")}` };
+    return { type: a.type, passed: true, message: `${plural(mapped.length, "drill copy", "drill copies")} on drill VLANs only, each read back from the adapter` };
+  },
   maxGroupRto: (a, report) => {
     const g = report.groups.find((x) => x.name === a.group);
     if (!g) return { type: a.type, passed: false, message: `group ${a.group} was not rehearsed` };

@@ -5,7 +5,7 @@
  * via the `definition` "Assertion".
  */
 export type Assertion =
-  RtoWithinBudget | AllVmsPlaced | CleanupComplete | MaxMakespan | MaxGroupRto;
+  RtoWithinBudget | AllVmsPlaced | CleanupComplete | MaxMakespan | MaxGroupRto | NetworkIsolated;
 
 /**
  * A scripted, non-disruptive drill: the failure scenario to rehearse, the protection groups it covers, and the assertions that decide whether it passed (the exit code of `vmr drill` follows them, so it can run on a schedule or in CI).
@@ -105,4 +105,13 @@ export interface MaxGroupRto {
   type: "maxGroupRto";
   group: string;
   seconds: number;
+}
+/**
+ * No drill copy was attached to a production VLAN of its site: each copy's planned adapters are on drill VLANs only, and its start step, which reads the copy back from the adapter, found none on a production VLAN.
+ *
+ * This interface was referenced by `DrillFile`'s JSON-Schema
+ * via the `definition` "NetworkIsolated".
+ */
+export interface NetworkIsolated {
+  type: "networkIsolated";
 }

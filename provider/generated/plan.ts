@@ -116,6 +116,7 @@ export interface Placement {
   memoryGb?: number;
   volumes: VolumeAction[];
   movesWith?: MovesWith;
+  network?: PlacementNetwork;
 }
 /**
  * Set when the LPAR is not placed for want of capacity: what it lacks on its best candidate system, the allowed system (not ruled out by anti-affinity) with the smallest shortfall, compared by the larger of the two relative shortfalls (processor units short / processor units needed, memory short / memory needed), then by their sum, then in order of preference. Measured against the free capacity beyond the target's reserve when the LPAR's turn came (for an LPAR too big for any allowed system: before any recovery).
@@ -214,6 +215,78 @@ export interface MovesWith {
    * The LPAR it moves with (one on a moved server, or one that moves with one).
    */
   lpar: string;
+}
+/**
+ * Set when the LPAR's group has a NetworkMapping and the LPAR models its adapters: the adapters it gets at the target (the restart applies them) and its new addresses (handed to the post-restart hooks as JSON).
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "PlacementNetwork".
+ */
+export interface PlacementNetwork {
+  /**
+   * NetworkMapping name.
+   */
+  mapping: string;
+  /**
+   * Which map applies: production (vlans), failback (vlans reversed), drill (drillVlans), same (a move inside one site: nothing mapped).
+   */
+  use: "production" | "failback" | "drill" | "same";
+  adapters: ClientNetworkAdapter[];
+  addresses: AddressChange[];
+  /**
+   * Drill only: the target site's production VLANs (the mapping's `vlans[].target`). StartDrillLpar reads the copy back and fails when it is attached to one of them.
+   */
+  productionVlans?: number[];
+}
+/**
+ * A client network adapter of an LPAR: a virtual Ethernet adapter on a virtual switch, or a logical port of a physical adapter (SR-IOV), which a remote restart cannot move.
+ */
+export interface ClientNetworkAdapter {
+  /**
+   * The virtual switch the adapter is on.
+   */
+  switch: string;
+  /**
+   * Port VLAN ID: untagged traffic of the adapter.
+   */
+  pvid: number;
+  /**
+   * Additional 802.1Q VLANs the adapter carries tagged.
+   */
+  taggedVlans?: number[];
+  /**
+   * MAC address, 12 hex digits (colons allowed).
+   */
+  mac?: string;
+  /**
+   * virtual: a virtual Ethernet adapter, re-created on the target by a remote restart. sriov: an SR-IOV logical port, tied to a physical adapter of its system, which a remote restart cannot move.
+   */
+  kind?: "virtual" | "sriov";
+  /**
+   * The guest's IPv4 address on this adapter, when known: IP re-addressing rules apply to it.
+   */
+  ipAddress?: string;
+}
+/**
+ * One adapter's address at the target, from the mapping's IP rules.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "AddressChange".
+ */
+export interface AddressChange {
+  /**
+   * Index of the adapter in the LPAR's adapters.
+   */
+  adapter: number;
+  mac?: string;
+  /**
+   * Address before the move, when known.
+   */
+  from?: string;
+  address: string;
+  prefixLength: number;
+  gateway?: string;
+  dns: string[];
 }
 /**
  * This interface was referenced by `Plan`'s JSON-Schema

@@ -13,7 +13,7 @@ export type Id = string;
 export type AdapterSettings = SimulatorSettings | HardwareSettings;
 
 /**
- * VMs recovered together: their SLA level, start order, anti-affinity, RTO budget, the recovery target and storage mappings they use, and hooks.
+ * VMs recovered together: their SLA level, start order, anti-affinity, RTO budget, the recovery target, storage and network mappings they use, and hooks.
  */
 export interface ProtectionGroupInputs {
   /**
@@ -51,6 +51,10 @@ export interface ProtectionGroupInputs {
    * @default []
    */
   storageMappings?: Id[];
+  /**
+   * An identifier: letters, digits, '.', '_' and '-', starting with a letter or digit.
+   */
+  networkMapping?: string;
   /**
    * Commands run before the group's first restart and after its last.
    * @default none
@@ -118,6 +122,7 @@ export interface GroupContext {
    * Consistency groups of the referenced StorageMappings.
    */
   consistencyGroups?: Id[];
+  network?: NetworkMappingInputs;
   /**
    * VMs of this group that another ProtectionGroup of the same program also lists.
    */
@@ -273,6 +278,127 @@ export interface SvcConnection {
   lparVolumePattern?: string;
 }
 /**
+ * The referenced NetworkMapping as declared.
+ */
+export interface NetworkMappingInputs {
+  /**
+   * Name by which protection groups refer to this mapping.
+   * @default the Pulumi resource name
+   */
+  name: string;
+  /**
+   * Site the VMs run at in production. Changing it replaces the mapping.
+   */
+  sourceSite: string;
+  /**
+   * Site they recover to. Changing it replaces the mapping.
+   */
+  targetSite: string;
+  /**
+   * Source virtual switch -> target virtual switch. Every switch a protected VM's adapter is on must be listed (list it onto itself to keep its name).
+   * @default []
+   */
+  switches?: SwitchPair[];
+  /**
+   * Production VLAN map for a failover, planned move and (reversed) failback: source VLAN ID -> target VLAN ID.
+   * @default []
+   */
+  vlans?: VlanPair[];
+  /**
+   * VLAN map for drills: source VLAN ID -> an isolated VLAN at the target site, never one of its production VLANs (`vlans[].target`).
+   * @default []
+   */
+  drillVlans?: VlanPair[];
+  ipRules?: IpRules;
+}
+/**
+ * This interface was referenced by `NetworkMappingInputs`'s JSON-Schema
+ * via the `definition` "SwitchPair".
+ */
+export interface SwitchPair {
+  /**
+   * Virtual switch name at the source site (ETHERNET0, say).
+   */
+  source: string;
+  /**
+   * Virtual switch name at the target site.
+   */
+  target: string;
+}
+/**
+ * This interface was referenced by `NetworkMappingInputs`'s JSON-Schema
+ * via the `definition` "VlanPair".
+ */
+export interface VlanPair {
+  /**
+   * VLAN ID at the source site.
+   */
+  source: number;
+  /**
+   * VLAN ID at the target site.
+   */
+  target: number;
+}
+/**
+ * IP re-addressing at the target site, handed to the guest by the group's post-restart hook.
+ * @default none (addresses are kept)
+ */
+export interface IpRules {
+  /**
+   * Subnet to subnet, keeping the host part.
+   * @default []
+   */
+  subnets?: SubnetRule[];
+  /**
+   * Explicit per-VM addresses; they win over the subnet rules.
+   * @default []
+   */
+  addresses?: AddressRule[];
+}
+/**
+ * This interface was referenced by `NetworkMappingInputs`'s JSON-Schema
+ * via the `definition` "SubnetRule".
+ */
+export interface SubnetRule {
+  /**
+   * Subnet of the addresses at the source site.
+   */
+  source: string;
+  /**
+   * Subnet at the target site, of the same prefix length: an address keeps its host part.
+   */
+  target: string;
+  /**
+   * Default gateway in the target subnet.
+   * @default none
+   */
+  gateway?: string;
+  /**
+   * DNS servers for VMs in the target subnet.
+   * @default []
+   */
+  dns?: string[];
+}
+/**
+ * This interface was referenced by `NetworkMappingInputs`'s JSON-Schema
+ * via the `definition` "AddressRule".
+ */
+export interface AddressRule {
+  /**
+   * LPAR id.
+   */
+  lpar: string;
+  /**
+   * Index of the LPAR's client network adapter.
+   * @default 0
+   */
+  adapter?: number;
+  /**
+   * An IPv4 address: 10.2.0.17.
+   */
+  address: string;
+}
+/**
  * This interface was referenced by `ProtectionGroupInputs`'s JSON-Schema
  * via the `definition` "GroupContext".
  */
@@ -294,6 +420,7 @@ export interface GroupContext1 {
    * Consistency groups of the referenced StorageMappings.
    */
   consistencyGroups?: Id[];
+  network?: NetworkMappingInputs;
   /**
    * VMs of this group that another ProtectionGroup of the same program also lists.
    */

@@ -100,6 +100,73 @@ export interface VmOutcome {
    * Why it failed or was not placed.
    */
   reason?: string;
+  network?: PlacementNetwork;
+}
+/**
+ * The network it was given at its target (its group's NetworkMapping applied): adapters and new addresses.
+ */
+export interface PlacementNetwork {
+  /**
+   * NetworkMapping name.
+   */
+  mapping: string;
+  /**
+   * Which map applies: production (vlans), failback (vlans reversed), drill (drillVlans), same (a move inside one site: nothing mapped).
+   */
+  use: "production" | "failback" | "drill" | "same";
+  adapters: ClientNetworkAdapter[];
+  addresses: AddressChange[];
+  /**
+   * Drill only: the target site's production VLANs (the mapping's `vlans[].target`). StartDrillLpar reads the copy back and fails when it is attached to one of them.
+   */
+  productionVlans?: number[];
+}
+/**
+ * A client network adapter of an LPAR: a virtual Ethernet adapter on a virtual switch, or a logical port of a physical adapter (SR-IOV), which a remote restart cannot move.
+ */
+export interface ClientNetworkAdapter {
+  /**
+   * The virtual switch the adapter is on.
+   */
+  switch: string;
+  /**
+   * Port VLAN ID: untagged traffic of the adapter.
+   */
+  pvid: number;
+  /**
+   * Additional 802.1Q VLANs the adapter carries tagged.
+   */
+  taggedVlans?: number[];
+  /**
+   * MAC address, 12 hex digits (colons allowed).
+   */
+  mac?: string;
+  /**
+   * virtual: a virtual Ethernet adapter, re-created on the target by a remote restart. sriov: an SR-IOV logical port, tied to a physical adapter of its system, which a remote restart cannot move.
+   */
+  kind?: "virtual" | "sriov";
+  /**
+   * The guest's IPv4 address on this adapter, when known: IP re-addressing rules apply to it.
+   */
+  ipAddress?: string;
+}
+/**
+ * One adapter's address at the target, from the mapping's IP rules.
+ */
+export interface AddressChange {
+  /**
+   * Index of the adapter in the LPAR's adapters.
+   */
+  adapter: number;
+  mac?: string;
+  /**
+   * Address before the move, when known.
+   */
+  from?: string;
+  address: string;
+  prefixLength: number;
+  gateway?: string;
+  dns: string[];
 }
 /**
  * This interface was referenced by `RunReport`'s JSON-Schema

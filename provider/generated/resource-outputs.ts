@@ -6,6 +6,7 @@
 export interface ResourceOutputs {
   RecoveryTarget?: RecoveryTargetOutputs;
   StorageMapping?: StorageMappingOutputs;
+  NetworkMapping?: NetworkMappingOutputs;
   ProtectionGroup?: ProtectionGroupOutputs;
 }
 /**
@@ -97,6 +98,39 @@ export interface StorageMappingOutputs {
 }
 /**
  * This interface was referenced by `ResourceOutputs`'s JSON-Schema
+ * via the `definition` "NetworkMappingOutputs".
+ */
+export interface NetworkMappingOutputs {
+  /**
+   * The production maps reversed (target -> source): what `vmr failback` applies to bring each VM back onto its home switches and VLANs.
+   */
+  failback: {
+    switches: SwitchPair[];
+    vlans: VlanPair[];
+  };
+}
+export interface SwitchPair {
+  /**
+   * Virtual switch name at the source site (ETHERNET0, say).
+   */
+  source: string;
+  /**
+   * Virtual switch name at the target site.
+   */
+  target: string;
+}
+export interface VlanPair {
+  /**
+   * VLAN ID at the source site.
+   */
+  source: number;
+  /**
+   * VLAN ID at the target site.
+   */
+  target: number;
+}
+/**
+ * This interface was referenced by `ResourceOutputs`'s JSON-Schema
  * via the `definition` "ProtectionGroupOutputs".
  */
 export interface ProtectionGroupOutputs {
@@ -143,6 +177,10 @@ export interface MemberStatus {
   memoryGb: number;
   volumes: string[];
   remoteRestartCapable: boolean;
+  /**
+   * The switch/VLAN pairs its network adapters are on now (ETHERNET0/110), as discovered; absent when its network is not modelled. After a failover: the mapped ones.
+   */
+  vlans?: string[];
 }
 /**
  * Whether the group could be recovered now, and what stands in the way.
@@ -163,7 +201,14 @@ export interface Readiness {
  * via the `definition` "ReadinessIssue".
  */
 export interface ReadinessIssue {
-  code: "capacity" | "replication" | "lpar" | "remoteRestart" | "target" | "sharedConsistencyGroup";
+  code:
+    | "capacity"
+    | "replication"
+    | "lpar"
+    | "remoteRestart"
+    | "target"
+    | "sharedConsistencyGroup"
+    | "network";
   message: string;
   lpars?: string[];
   volume?: string;

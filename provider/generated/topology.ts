@@ -8,6 +8,20 @@
  */
 export type Id = string;
 /**
+ * A virtual switch name as the HMC shows it (ETHERNET0 by default): letters, digits, '.', '_' and '-'.
+ *
+ * This interface was referenced by `Topology`'s JSON-Schema
+ * via the `definition` "SwitchName".
+ */
+export type SwitchName = string;
+/**
+ * An IEEE 802.1Q VLAN ID, 1-4094.
+ *
+ * This interface was referenced by `Topology`'s JSON-Schema
+ * via the `definition` "VlanId".
+ */
+export type VlanId = number;
+/**
  * This interface was referenced by `Topology`'s JSON-Schema
  * via the `definition` "ManagedSystemState".
  */
@@ -99,6 +113,36 @@ export interface ManagedSystem {
    * @minItems 1
    */
   vioses?: [Id, ...Id[]];
+  /**
+   * Virtual Ethernet switches of the system and the VLANs each VIOS bridges to the wire on them (its shared Ethernet adapters). Empty: the network is not modelled for this system.
+   */
+  virtualSwitches?: VirtualSwitch[];
+}
+/**
+ * A virtual Ethernet switch of a managed system (PowerVM VirtualSwitch).
+ *
+ * This interface was referenced by `Topology`'s JSON-Schema
+ * via the `definition` "VirtualSwitch".
+ */
+export interface VirtualSwitch {
+  name: SwitchName;
+  /**
+   * Per VIOS, the VLANs its shared Ethernet adapter bridges from this switch to the physical network. A VLAN no VIOS bridges reaches no other system.
+   */
+  bridges?: SeaBridge[];
+}
+/**
+ * The VLANs one VIOS bridges on one virtual switch (its shared Ethernet adapter's trunk adapters).
+ *
+ * This interface was referenced by `Topology`'s JSON-Schema
+ * via the `definition` "SeaBridge".
+ */
+export interface SeaBridge {
+  /**
+   * An identifier: letters, digits, '.', '_' and '-', starting with a letter or digit.
+   */
+  vios: string;
+  vlans: VlanId[];
 }
 /**
  * A logical partition: the virtual machine of PowerVM.
@@ -126,9 +170,13 @@ export interface Lpar {
   volumes?: Id[];
   state?: "Running" | "Not Activated" | "Starting" | "Shutting Down" | "Error";
   /**
-   * Network the LPAR is attached to; drills use an isolated one.
+   * Network the LPAR is attached to, by name; drills use an isolated one. Its VLANs, when modelled, are in `adapters`.
    */
   network?: string;
+  /**
+   * Client network adapters (virtual Ethernet, SR-IOV). Empty: the network is not modelled for this LPAR.
+   */
+  adapters?: ClientNetworkAdapter[];
   /**
    * An identifier: letters, digits, '.', '_' and '-', starting with a letter or digit.
    */
@@ -137,6 +185,38 @@ export interface Lpar {
    * An identifier: letters, digits, '.', '_' and '-', starting with a letter or digit.
    */
   pendingCleanupOn?: string;
+}
+/**
+ * A client network adapter of an LPAR: a virtual Ethernet adapter on a virtual switch, or a logical port of a physical adapter (SR-IOV), which a remote restart cannot move.
+ *
+ * This interface was referenced by `Topology`'s JSON-Schema
+ * via the `definition` "ClientNetworkAdapter".
+ */
+export interface ClientNetworkAdapter {
+  /**
+   * A virtual switch name as the HMC shows it (ETHERNET0 by default): letters, digits, '.', '_' and '-'.
+   */
+  switch: string;
+  /**
+   * An IEEE 802.1Q VLAN ID, 1-4094.
+   */
+  pvid: number;
+  /**
+   * Additional 802.1Q VLANs the adapter carries tagged.
+   */
+  taggedVlans?: VlanId[];
+  /**
+   * MAC address, 12 hex digits (colons allowed).
+   */
+  mac?: string;
+  /**
+   * virtual: a virtual Ethernet adapter, re-created on the target by a remote restart. sriov: an SR-IOV logical port, tied to a physical adapter of its system, which a remote restart cannot move.
+   */
+  kind?: "virtual" | "sriov";
+  /**
+   * The guest's IPv4 address on this adapter, when known: IP re-addressing rules apply to it.
+   */
+  ipAddress?: string;
 }
 /**
  * A SAN storage cluster such as IBM FlashSystem or SAN Volume Controller.

@@ -17,6 +17,7 @@ import type {
 } from "../generated/topology";
 
 export type {
+  ClientNetworkAdapter,
   ConsistencyGroup,
   ConsistencyGroupState,
   Duration,
@@ -29,9 +30,11 @@ export type {
   ManagedSystem,
   ManagedSystemState,
   SimulationSettings,
+  SeaBridge,
   Site,
   StorageSystem,
   Topology,
+  VirtualSwitch,
   Volume,
 } from "../generated/topology";
 

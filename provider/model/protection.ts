@@ -33,6 +33,8 @@ export interface ProtectionGroupSpec {
   readonly recoveryTarget: string;
   /** Names of the StorageMappings that carry the group's volumes. */
   readonly storageMappings: readonly string[];
+  /** Name of the NetworkMapping its VMs' adapters follow; absent: the network is not managed. */
+  readonly networkMapping?: string;
   readonly hooks?: { readonly pre?: readonly HookSpec[]; readonly post?: readonly HookSpec[] };
   /**
    * Not declared: where each VM lives at home, as the stack recorded it (the group's `homes`
@@ -72,9 +74,50 @@ export interface StorageMappingSpec {
   readonly targetHosts?: readonly string[];
 }
 
+export interface SwitchPairSpec {
+  readonly source: string;
+  readonly target: string;
+}
+
+export interface VlanPairSpec {
+  readonly source: number;
+  readonly target: number;
+}
+
+export interface SubnetRuleSpec {
+  /** CIDR at the source site. */
+  readonly source: string;
+  /** CIDR at the target site, same prefix length. */
+  readonly target: string;
+  readonly gateway?: string;
+  readonly dns: readonly string[];
+}
+
+export interface AddressRuleSpec {
+  readonly lpar: string;
+  /** Index of the LPAR's client network adapter. */
+  readonly adapter: number;
+  readonly address: string;
+}
+
+/** A NetworkMapping as declared, defaults filled in (schemas/network-mapping.schema.json). */
+export interface NetworkMappingSpec {
+  readonly name: string;
+  readonly sourceSite: string;
+  readonly targetSite: string;
+  readonly switches: readonly SwitchPairSpec[];
+  /** Production VLAN map. */
+  readonly vlans: readonly VlanPairSpec[];
+  /** Drill VLAN map: isolated VLANs at the target site. */
+  readonly drillVlans: readonly VlanPairSpec[];
+  readonly ipRules?: { readonly subnets: readonly SubnetRuleSpec[]; readonly addresses: readonly AddressRuleSpec[] };
+}
+
 export interface ProtectionModel {
   readonly stack?: string;
   readonly groups: readonly ProtectionGroupSpec[];
   readonly targets: readonly RecoveryTargetSpec[];
   readonly storageMappings: readonly StorageMappingSpec[];
+  /** @default [] */
+  readonly networkMappings?: readonly NetworkMappingSpec[];
 }

@@ -17,6 +17,7 @@ import type { PlacedVm } from "./placed";
 import { permuted, permuteRows } from "./rows";
 import { StepGraph } from "./steps";
 import { ViosRotation, volumeActions, type VolumeChoice } from "./storage";
+import { NetworkConstraint } from "./network";
 import { destinationsOf, SystemsBySite } from "./targets";
 import type { FailureSpec, PlanKind } from "./types";
 
@@ -102,8 +103,9 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
   const volumesBySite = new Map<string, ReadonlyMap<string, readonly VolumeChoice[]>>();
   // A failback returns each LPAR to its recorded home when it can.
   const homes = new Map<string, HomeDecision>();
+  const network = new NetworkConstraint(ctx, kind);
   const requests: PlacementRequest[] = affected.vms.map((vm) => {
-    const dest = destinationsOf(ctx, kind, vm, sites);
+    const dest = network.restrict(vm, destinationsOf(ctx, kind, vm, sites));
     volumesBySite.set(vm.lpar.id, dest.volumesBySite);
     const home = kind === "failback" ? homeDecision(ctx, vm, dest.pools, failedHosts) : undefined;
     if (home !== undefined) homes.set(vm.lpar.id, home);
@@ -167,6 +169,8 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
       const choices = volumesBySite.get(vm.lpar.id)?.get(site);
       if (!choices) throw new Error(`internal: ${vm.lpar.id} placed at site ${site}, which its volumes do not reach`);
       placement.volumes = volumeActions(ctx, kind, choices, outcome.system, rotation, homes.has(vm.lpar.id) ? ctx.homes.get(vm.lpar.id) : undefined);
+      const net = network.placementNetwork(vm, outcome.system);
+      if (net !== undefined) placement.network = net;
       placed.push({ vm, target: outcome.system, choices, actions: placement.volumes });
     } else {
       placement.reason = outcome.reason;

@@ -8,6 +8,7 @@ import { schemaDir } from "../validation";
 import { ops as protectionGroup } from "../resources/runtime/protection-group";
 import { ops as recoveryTarget } from "../resources/runtime/recovery-target";
 import { ops as storageMapping } from "../resources/runtime/storage-mapping";
+import { ops as networkMapping } from "../resources/runtime/network-mapping";
 import { RESOURCE_KINDS, type ResourceKind } from "../tokens";
 import { packageSchemaText, secretPaths } from "./package-schema";
 import { VmrProvider, type ResourceLogic } from "./provider";
@@ -19,6 +20,7 @@ export const RESOURCE_LOGIC: Readonly<Record<ResourceKind, ResourceLogic>> = {
   ProtectionGroup: protectionGroup as ResourceLogic,
   RecoveryTarget: recoveryTarget as ResourceLogic,
   StorageMapping: storageMapping as ResourceLogic,
+  NetworkMapping: networkMapping as ResourceLogic,
 };
 
 function pluginVersion(): string {

@@ -44,6 +44,7 @@ const FRONT_DOOR_RULES: Readonly<Record<ResourceKind, (given: Record<string, unk
   },
   RecoveryTarget: () => [],
   StorageMapping: () => [],
+  NetworkMapping: () => [],
 };
 
 /** The parts of a resource URN this provider needs: `urn:pulumi:<stack>::<project>::<type>::<name>`. */
@@ -114,7 +115,7 @@ export class VmrProvider implements provider.Provider {
   private route(urn: string): { kind: ResourceKind; logic: ResourceLogic } {
     const { type } = parseUrn(urn);
     const kind = resourceKindOf(type);
-    if (!kind || type !== packageToken(kind)) throw new Error(`unknown resource type ${type}: this provider serves vmr:index:{ProtectionGroup,RecoveryTarget,StorageMapping}`);
+    if (!kind || type !== packageToken(kind)) throw new Error(`unknown resource type ${type}: this provider serves vmr:index:{ProtectionGroup,RecoveryTarget,StorageMapping,NetworkMapping}`);
     return { kind, logic: this.options.logic[kind] };
   }
 

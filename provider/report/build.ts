@@ -80,6 +80,7 @@ function vmOutcome(p: Placement, steps: readonly StepRecord[]): VmOutcome {
     target: p.target,
     outcome: "notFinished",
   };
+  if (p.network !== undefined) vm.network = p.network;
   if (p.target === null) {
     vm.outcome = "unplaced";
     vm.reason = p.reason ?? "no target system has room for it";

@@ -20,6 +20,21 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(escapeCell).join(" | ")} |`)];
 }
 
+/** Each VM's network at its target, when its group has a NetworkMapping: what the guest must be told. */
+function networkSection(report: RunReport): string[] {
+  const vms = report.vms.filter((v) => v.network !== undefined && v.target !== null);
+  if (vms.length === 0) return [];
+  const vlans = (v: (typeof vms)[number]) => v.network!.adapters.map((a) => `${a.switch} ${[a.pvid, ...(a.taggedVlans ?? [])].join(",")}`).join("; ");
+  const addresses = (v: (typeof vms)[number]) =>
+    v.network!.addresses.map((a) => `${a.from ? `${a.from} -> ` : ""}${a.address}/${a.prefixLength}${a.gateway ? ` gw ${a.gateway}` : ""}`).join("; ") || "kept";
+  return [
+    "## Networks",
+    "",
+    ...table(["VM", "Target", "Map", "Switch and VLANs", "Addresses"], vms.map((v) => [v.lpar, v.target as string, `${v.network!.mapping} (${v.network!.use})`, vlans(v), addresses(v)])),
+    "",
+  ];
+}
+
 export function renderMarkdown(report: RunReport): string {
   const out: string[] = [];
   const stack = report.stack ? ` of stack \`${report.stack}\`` : "";
@@ -101,6 +116,7 @@ export function renderMarkdown(report: RunReport): string {
     "",
   );
 
+  out.push(...networkSection(report));
   if (report.assertions && report.assertions.length > 0) {
     out.push("## Assertions", "");
     for (const a of report.assertions) out.push(`- ${a.passed ? "PASS" : "FAIL"} \`${a.type}\`: ${a.message}`);

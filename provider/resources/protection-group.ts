@@ -9,6 +9,7 @@ import type { MemberStatus, Readiness } from "./runtime/protection-group";
 import type { LparHome } from "./runtime/homes";
 import type { RecoveryTarget } from "./recovery-target";
 import type { StorageMapping } from "./storage-mapping";
+import type { NetworkMapping } from "./network-mapping";
 import { DYNAMIC_MODULE } from "../tokens";
 
 type Runtime = typeof import("./runtime/protection-group");
@@ -83,6 +84,12 @@ export interface ProtectionGroupArgs {
    */
   storageMappings?: StorageMapping[];
   /**
+   * The NetworkMapping the VMs' adapters follow (switches, VLANs, IP re-addressing); the post
+   * hooks receive each VM's new addresses as JSON.
+   * @default none (the network is not managed)
+   */
+  networkMapping?: NetworkMapping;
+  /**
    * Commands run before the group's first restart and after its last (argument arrays, no shell).
    * @default none
    */
@@ -121,6 +128,8 @@ export class ProtectionGroup extends pulumi.dynamic.Resource {
   declare readonly recoveryTarget: pulumi.Output<string>;
   /** Names of the StorageMappings. */
   declare readonly storageMappings: pulumi.Output<string[]>;
+  /** Name of the NetworkMapping, when the group has one. */
+  declare readonly networkMapping: pulumi.Output<string | undefined>;
   declare readonly hooks: pulumi.Output<{ pre: Hook[]; post: Hook[] } | undefined>;
   /** Per VM, as discovered: host and site it runs at now, size, volumes, remote-restart capability. */
   declare readonly members: pulumi.Output<MemberStatus[]>;
@@ -146,13 +155,15 @@ export class ProtectionGroup extends pulumi.dynamic.Resource {
         return others.flatMap(([group, theirs]) => theirs.filter((l) => wanted.has(l)).map((lpar) => ({ lpar, group })));
       });
     const mappings = args.storageMappings ?? [];
+    const network = args.networkMapping;
     const target = args.recoveryTarget.declaration;
     const context = pulumi
-      .all([target, pulumi.all(mappings.map((m) => m.declaration)), claimedElsewhere])
-      .apply(([t, ms, claims]) => ({
+      .all([target, pulumi.all(mappings.map((m) => m.declaration)), claimedElsewhere, network?.declaration])
+      .apply(([t, ms, claims, net]) => ({
         target: { site: t.site, systems: t.systems, reserve: t.reserve, adapter: t.adapter, verify: t.verify },
         consistencyGroups: ms.map((m) => m.consistencyGroup),
         claimedElsewhere: claims,
+        ...(net ? { network: net } : {}),
       }));
     super(
       provider,
@@ -165,6 +176,7 @@ export class ProtectionGroup extends pulumi.dynamic.Resource {
         rtoBudgetSeconds: args.rtoBudgetSeconds,
         recoveryTarget: target.apply((t) => t.name),
         storageMappings: pulumi.all(mappings.map((m) => m.declaration.apply((d) => d.name))),
+        networkMapping: network?.declaration.apply((d) => d.name),
         hooks: args.hooks,
         context,
         members: undefined,
@@ -173,7 +185,7 @@ export class ProtectionGroup extends pulumi.dynamic.Resource {
         drift: undefined,
         homes: undefined,
       },
-      { ...opts, dependsOn: dependencies(opts?.dependsOn, [args.recoveryTarget, ...mappings]) },
+      { ...opts, dependsOn: dependencies(opts?.dependsOn, [args.recoveryTarget, ...mappings, ...(network ? [network] : [])]) },
       DYNAMIC_MODULE,
       "ProtectionGroup",
     );

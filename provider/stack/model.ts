@@ -1,14 +1,17 @@
-// Stack state -> ProtectionModel: finds the three resource types in an exported deployment and
+// Stack state -> ProtectionModel: finds the four resource types in an exported deployment and
 // maps their outputs (which hold the declaration, with defaults filled in by check) to the specs
 // the planner reads. One mapping, here, so resources and planner never disagree about it.
 
 import { ValidationError } from "../errors";
 import type {
+  AddressRuleSpec,
   HookSpec,
+  NetworkMappingSpec,
   ProtectionGroupSpec,
   ProtectionModel,
   RecoveryTargetSpec,
   StorageMappingSpec,
+  SubnetRuleSpec,
 } from "../model/protection";
 import type { AdapterSettings } from "../generated/adapter-settings";
 import { resourceKindOf, type ResourceKind } from "../tokens";
@@ -88,6 +91,7 @@ export function groupSpec(p: Props, urn: string): ProtectionGroupSpec {
     ...(num(p.rtoBudgetSeconds) !== undefined ? { rtoBudgetSeconds: num(p.rtoBudgetSeconds) } : {}),
     recoveryTarget: str(p, "recoveryTarget", urn),
     storageMappings: strings(p.storageMappings),
+    ...(typeof p.networkMapping === "string" ? { networkMapping: p.networkMapping } : {}),
     ...(h ? { hooks: { pre: hooks(h.pre) ?? [], post: hooks(h.post) ?? [] } } : {}),
     ...(homes !== undefined ? { homes } : {}),
   };
@@ -118,6 +122,28 @@ export function mappingSpec(p: Props, urn: string): StorageMappingSpec {
   };
 }
 
+/** A NetworkMapping's outputs: validated by its `check`, so only the defaults are filled in here. */
+export function networkMappingSpec(p: Props, urn: string): NetworkMappingSpec {
+  const pairs = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
+  const rules = p.ipRules as Props | undefined;
+  return {
+    name: str(p, "name", urn),
+    sourceSite: str(p, "sourceSite", urn),
+    targetSite: str(p, "targetSite", urn),
+    switches: pairs(p.switches),
+    vlans: pairs(p.vlans),
+    drillVlans: pairs(p.drillVlans),
+    ...(rules
+      ? {
+          ipRules: {
+            subnets: pairs<Props>(rules.subnets).map((r) => ({ ...(r as unknown as SubnetRuleSpec), dns: strings(r.dns) })),
+            addresses: pairs<Props>(rules.addresses).map((a) => ({ ...(a as unknown as AddressRuleSpec), adapter: num(a.adapter) ?? 0 })),
+          },
+        }
+      : {}),
+  };
+}
+
 /** `urn:pulumi:<stack>::<project>::<type>::<name>` -> stack and project. */
 export function parseUrn(urn: string): { stack: string; project: string } | undefined {
   const m = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(urn);
@@ -129,6 +155,7 @@ export function protectionModelFromDeployment(deployment: ExportedDeployment): L
   const groups: ProtectionGroupSpec[] = [];
   const targets: RecoveryTargetSpec[] = [];
   const storageMappings: StorageMappingSpec[] = [];
+  const networkMappings: NetworkMappingSpec[] = [];
   const resources: LoadedResource[] = [];
   let where: { stack: string; project: string } | undefined;
   for (const r of deployment.resources ?? []) {
@@ -148,6 +175,10 @@ export function protectionModelFromDeployment(deployment: ExportedDeployment): L
       const spec = targetSpec(outputs, r.urn);
       targets.push(spec);
       name = spec.name;
+    } else if (kind === "NetworkMapping") {
+      const spec = networkMappingSpec(outputs, r.urn);
+      networkMappings.push(spec);
+      name = spec.name;
     } else {
       const spec = mappingSpec(outputs, r.urn);
       storageMappings.push(spec);
@@ -156,7 +187,7 @@ export function protectionModelFromDeployment(deployment: ExportedDeployment): L
     resources.push({ urn: r.urn, type: kind, id: r.id ?? name, name, outputs });
   }
   return {
-    model: { stack: where?.stack, groups, targets, storageMappings },
+    model: { stack: where?.stack, groups, targets, storageMappings, networkMappings },
     stack: where?.stack,
     project: where?.project,
     resources,

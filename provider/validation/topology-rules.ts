@@ -5,6 +5,7 @@ import type { ResolvedTopology } from "../model";
 import { ValidationError, type ValidationIssue } from "../errors";
 import { OPERATIONS } from "../model/latency";
 import { duplicateIssues, validate, type CrossFieldRule } from "./index";
+import { NETWORK_RULES } from "./network-rules";
 
 const ACTIVE = new Set(["Running", "Starting", "Shutting Down"]);
 
@@ -187,6 +188,7 @@ export const TOPOLOGY_RULES: readonly CrossFieldRule<ResolvedTopology>[] = [
         .map((op) => ({ path: `simulation.latencies.${op}`, message: `\`simulation.latencies.${op}\` is not a known operation: use one of ${OPERATIONS.join(", ")}` }));
     },
   },
+  ...NETWORK_RULES,
 ];
 
 function round(n: number): number {

@@ -32,7 +32,7 @@ describe("plugin: a Go program through the real engine", function () {
     const state = JSON.parse(project.ok(["stack", "export"])).deployment.resources as { type: string; id: string }[];
     assert.deepEqual(
       state.filter((r) => r.type.startsWith("vmr:index:")).map((r) => `${r.type} ${r.id}`).sort(),
-      ["vmr:index:ProtectionGroup db", "vmr:index:RecoveryTarget drTarget", "vmr:index:StorageMapping dbVolumes"],
+      ["vmr:index:NetworkMapping drNetwork", "vmr:index:ProtectionGroup db", "vmr:index:RecoveryTarget drTarget", "vmr:index:StorageMapping dbVolumes"],
     );
   });
 
@@ -41,7 +41,7 @@ describe("plugin: a Go program through the real engine", function () {
     // WHEN refreshed THEN the same three resources stand, observed the same, and nothing is to change
     project.ok(["refresh", "--yes", "--skip-preview"]);
     const refreshed = JSON.parse(project.ok(["stack", "export"])).deployment.resources as { type: string; id: string }[];
-    assert.equal(refreshed.filter((r) => r.type.startsWith("vmr:index:")).length, 3);
+    assert.equal(refreshed.filter((r) => r.type.startsWith("vmr:index:")).length, 4);
     assert.deepEqual(JSON.parse(project.ok(["stack", "output", "--json"])), { targetHealth: "healthy", replication: "consistent_synchronized", readiness: "ready" });
     project.ok(["preview", "--expect-no-changes"]);
     project.ok(["destroy", "--yes"]);

@@ -57,11 +57,12 @@ describe("plugin: a Pulumi YAML program through the real engine", function () {
     project.ok(["preview"]);
     // WHEN the program is deployed
     project.ok(["up", "--yes", "--skip-preview"]);
-    // THEN the stack holds the four resources, served by the vmr plugin
+    // THEN the stack holds the five resources, served by the vmr plugin
     const state = resources(project);
     assert.ok(state.some((r) => r.type === "pulumi:providers:vmr"));
     const byName = new Map(ours(state).map((r) => [r.id, r]));
     assert.deepEqual(ours(state).map((r) => `${r.type} ${r.id}`).sort(), [
+      "vmr:index:NetworkMapping drNetwork",
       "vmr:index:ProtectionGroup app",
       "vmr:index:RecoveryTarget drTarget",
       "vmr:index:StorageMapping appVolumes",
@@ -81,6 +82,9 @@ describe("plugin: a Pulumi YAML program through the real engine", function () {
     const members = group.outputs?.members as { lpar: string; present: boolean; site: string }[];
     assert.deepEqual(members.map((m) => [m.lpar, m.present, m.site]), [["lpar-00001", true, "site-a"], ["lpar-00002", true, "site-a"]]);
     assert.equal((group.outputs?.readiness as { status: string }).status, "ready");
+    // AND the group follows the NetworkMapping, whose failback maps are its VLAN map reversed
+    assert.equal(group.outputs?.networkMapping, "drNetwork");
+    assert.deepEqual((byName.get("drNetwork")!.outputs?.failback as { vlans: unknown[] }).vlans[0], { source: 201, target: 101 });
   });
 
   it("a preview after up shows no changes", () => {
@@ -89,7 +93,7 @@ describe("plugin: a Pulumi YAML program through the real engine", function () {
 
   it("refresh keeps every resource, and a preview after it shows no changes", () => {
     project.ok(["refresh", "--yes"]);
-    assert.equal(ours(resources(project)).length, 4);
+    assert.equal(ours(resources(project)).length, 5);
     project.ok(["preview", "--expect-no-changes"]);
   });
 

@@ -165,6 +165,7 @@ function applyEffect(state: SimState, e: Effect, at: number): EffectFailure {
       if (lpar.host !== e.target) lpar.pendingCleanupOn = lpar.host;
       lpar.host = e.target;
       lpar.volumes = [...e.volumes];
+      if (e.adapters) lpar.adapters = e.adapters.map((a) => ({ ...a }));
       lpar.state = "Starting";
       indexLpar(state, lpar);
       startBoot(state, lpar.id, lpar.host, at, e.bootMs);
@@ -197,6 +198,7 @@ function applyEffect(state: SimState, e: Effect, at: number): EffectFailure {
       unindexLpar(state, lpar);
       lpar.host = e.target;
       lpar.volumes = [...e.volumes];
+      if (e.adapters) lpar.adapters = e.adapters.map((a) => ({ ...a }));
       delete lpar.pendingCleanupOn;
       indexLpar(state, lpar);
       return undefined;

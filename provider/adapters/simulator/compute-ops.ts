@@ -2,7 +2,8 @@
 // Each returns a Decision for the store (never changes the state itself).
 
 import type { RemoteRestartRequest, DrillLparRequest } from "../compute";
-import type { LparState, ManagedSystemState, ResolvedLpar } from "../../model";
+import type { ClientNetworkAdapter, LparState, ManagedSystemState, ResolvedLpar } from "../../model";
+import { missingOn } from "../../network/adapters";
 import { RESTARTABLE_SOURCE_STATES } from "../../model";
 import { AdapterError } from "../../errors";
 import { notOnExpectedSystem } from "../expected-system";
@@ -56,7 +57,21 @@ function checkRemoteRestart(state: SimState, op: string, r: RemoteRestartRequest
   requireOperating(state, op, lpar.id, r.targetSystemId, "target");
   checkStartVolumes(state, op, lpar, r.targetSystemId, r.volumeIds);
   checkCapacity(state, op, lpar, r.targetSystemId);
+  checkNetwork(state, op, lpar.id, r);
   return lpar;
+}
+
+/**
+ * The adapters the request asks for must exist at the target: the simulator refuses a restart
+ * onto a system lacking the mapped switch or a mapped VLAN's bridge (a dead network), and one
+ * of an SR-IOV logical port, which a remote restart cannot move.
+ */
+function checkNetwork(state: SimState, op: string, lparId: string, r: { targetSystemId: string; adapters?: readonly ClientNetworkAdapter[] }): void {
+  if (!r.adapters) return;
+  if (r.adapters.some((a) => (a.kind ?? "virtual") === "sriov")) refuse("conflict", op, lparId, "an SR-IOV logical port cannot move by remote restart");
+  const target = state.systems.get(r.targetSystemId);
+  const why = target ? missingOn(target, r.adapters) : undefined;
+  if (why !== undefined) refuse("conflict", op, lparId, `its mapped network is not there: ${why}`);
 }
 
 export function decideValidateRemoteRestart(state: SimState, r: RemoteRestartRequest): Decision<void> {
@@ -91,6 +106,7 @@ export function decideRemoteRestart(state: SimState, now: number, r: RemoteResta
           target: r.targetSystemId,
           volumes: [...r.volumeIds],
           bootMs: drawDurationMs(state, "bootLpar", lpar.id, attempt),
+          ...(r.adapters ? { adapters: r.adapters.map((a) => ({ ...a })) } : {}),
         }),
       }),
     );
@@ -222,6 +238,7 @@ export function decideMoveLpar(state: SimState, now: number, r: RemoteRestartReq
       const gap = presentationGap(state, v, r.targetSystemId);
       if (gap) refuse("conflict", op, lpar.id, gap);
     }
+    checkNetwork(state, op, lpar.id, r);
     return accepted(
       decideJob(state, now, {
         op,
@@ -229,7 +246,7 @@ export function decideMoveLpar(state: SimState, now: number, r: RemoteRestartReq
         objectKey: `lpar:${lpar.id}`,
         signature: `move|${restartSignature(r)}`,
         phases: [{ op: "createLpar", resources: [hmcOf(state, r.targetSystemId)] }],
-        effect: () => ({ type: "move", lparId: lpar.id, target: r.targetSystemId, volumes: [...r.volumeIds] }),
+        effect: () => ({ type: "move", lparId: lpar.id, target: r.targetSystemId, volumes: [...r.volumeIds], ...(r.adapters ? { adapters: r.adapters.map((a) => ({ ...a })) } : {}) }),
       }),
     );
   });
@@ -270,6 +287,8 @@ export function decideCreateDrillLpar(state: SimState, now: number, r: DrillLpar
       volumes: [...r.volumeIds],
       state: "Not Activated",
       network: r.network,
+      // Only the adapters the drill asks for (its drill VLANs): never the source's production ones.
+      adapters: (r.adapters ?? []).map((a) => ({ ...a })),
       drillOf: source.id,
     };
     for (const v of r.volumeIds) {
@@ -279,6 +298,7 @@ export function decideCreateDrillLpar(state: SimState, now: number, r: DrillLpar
     }
     checkStartVolumes(state, op, copy, r.targetSystemId, r.volumeIds);
     checkCapacity(state, op, copy, r.targetSystemId);
+    checkNetwork(state, op, id, r);
     const hmc = hmcOf(state, r.targetSystemId);
     return wrap(
       accepted(

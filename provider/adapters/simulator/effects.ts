@@ -1,15 +1,15 @@
 // What a job does to the datacenter when it completes. Decided (and checked) when the job is
 // accepted; applied at its end time by whichever process looks at the state first.
 
-import type { HostMapping, ResolvedFlashCopyGroup, ResolvedLpar, Volume } from "../../model";
+import type { ClientNetworkAdapter, HostMapping, ResolvedFlashCopyGroup, ResolvedLpar, Volume } from "../../model";
 
 export type Effect =
   /** The LPAR is activated on the target; its OS boots for `bootMs`. */
-  | { readonly type: "restart"; readonly lparId: string; readonly target: string; readonly volumes: readonly string[]; readonly bootMs: number }
+  | { readonly type: "restart"; readonly lparId: string; readonly target: string; readonly volumes: readonly string[]; readonly bootMs: number; readonly adapters?: readonly ClientNetworkAdapter[] }
   | { readonly type: "powerOn"; readonly lparId: string; readonly bootMs: number }
   | { readonly type: "powerOff"; readonly lparId: string }
   | { readonly type: "cleanup"; readonly lparId: string }
-  | { readonly type: "move"; readonly lparId: string; readonly target: string; readonly volumes: readonly string[] }
+  | { readonly type: "move"; readonly lparId: string; readonly target: string; readonly volumes: readonly string[]; readonly adapters?: readonly ClientNetworkAdapter[] }
   | { readonly type: "createLpar"; readonly lpar: ResolvedLpar; readonly bootMs: number }
   | { readonly type: "deleteLpar"; readonly lparId: string }
   | { readonly type: "map"; readonly mapping: HostMapping }

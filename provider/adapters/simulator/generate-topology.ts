@@ -12,6 +12,7 @@
 import type { ResolvedTopology, SimulationSettings } from "../../model";
 import type { Lpar, ManagedSystem, Volume, HostMapping, ConsistencyGroup, Hmc, StorageSystem, Site } from "../../model";
 import { uniform } from "./draw";
+import { lparAdapter, systemSwitches, type NetworkOptions } from "./generate-network";
 
 export interface GeneratorOptions {
   /** @default 1 */
@@ -52,6 +53,8 @@ export interface GeneratorOptions {
   storageMaxConcurrentConfigOps?: number;
   /** Simulation settings copied into the topology. */
   simulation?: SimulationSettings;
+  /** Model the network: VLANs per site and per LPAR (generate-network.ts). @default none (not modelled) */
+  network?: NetworkOptions;
 }
 
 const LPAR_SHAPES: readonly { processorUnits: number; memoryGb: number }[] = [
@@ -192,6 +195,7 @@ export function generateTopology(options: GeneratorOptions = {}): ResolvedTopolo
           volumes: volumeIds,
           state: "Running",
           network: "production",
+          ...(options.network ? { adapters: [lparAdapter(s, n, options.network)] } : {}),
         });
         load.pu += shape.processorUnits;
         load.mem += shape.memoryGb;
@@ -212,6 +216,7 @@ export function generateTopology(options: GeneratorOptions = {}): ResolvedTopolo
         state: "Operating",
         ...(options.maxRemoteRestarts ? { maxRemoteRestarts: options.maxRemoteRestarts } : {}),
         vioses: ["vios1", "vios2"],
+        ...(options.network ? { virtualSwitches: systemSwitches(s, options.network, ["vios1", "vios2"]) } : {}),
       });
     }
   }

@@ -11,8 +11,8 @@ export const PAPER_FAILED_HOST = "sys-a-01";
 
 export const PRESETS: Readonly<Record<string, { description: string; options: GeneratorOptions }>> = {
   small: {
-    description: "2 sites x 3 POWER servers x 4 LPARs (24 LPARs), 2 LUNs each, replicated to the other site",
-    options: { sites: 2, hostsPerSite: 3, lparsPerHost: 4, lunsPerLpar: 2 },
+    description: "2 sites x 3 POWER servers x 4 LPARs (24 LPARs), 2 LUNs each, replicated to the other site; each site its own 4 VLANs and subnet",
+    options: { sites: 2, hostsPerSite: 3, lparsPerHost: 4, lunsPerLpar: 2, network: { vlansPerSite: 4, vlansPerLpar: 2 } },
   },
   paper: {
     // Assumptions (the papers publish no sizes): a CMS-like pod of 8 POWER servers per site with

@@ -40,14 +40,16 @@ export const ShutdownLpar = defineStep({
   },
 });
 
-/** Where the LPAR goes and which volumes it sees there: params first, else its placement. */
+/** Where the LPAR goes and which volumes it sees there: params first, else its placement; its mapped adapters from the placement. */
 function resolveMove(step: Step, plan: Plan): RemoteRestartRequest {
   const lpar = lparOf(step);
   const placement = placementOf(plan, lpar);
+  const adapters = placement?.network?.adapters;
   return {
     lparId: lpar,
     targetSystemId: stringParam(step, "target", placement?.target),
     volumeIds: stringArrayParam(step, "volumes", placement?.volumes.map((v) => v.attach)),
+    ...(adapters !== undefined ? { adapters } : {}),
   };
 }
 

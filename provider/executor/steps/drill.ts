@@ -6,6 +6,8 @@
 import type { Plan, Step } from "../../generated/plan";
 import { lparOf, stringArrayParam, stringParam } from "../params";
 import { defineStep, placementOf, type StepContext } from "../registry";
+import { ExecutionError } from "../../errors";
+import { productionVlansOf } from "../../network/isolation";
 
 /** Per plan: the CreateFlashCopyGroup step of each group name, the StartDrillLpar step of each LPAR. */
 interface DrillIndex {
@@ -96,8 +98,10 @@ export const StartDrillLpar = defineStep({
     sources: drillSources(step, plan),
     flashCopyGroup: stringParam(step, "flashCopyGroup"),
     network: stringParam(step, "network", "drill"),
+    adapters: placementOf(plan, step.lpar)?.network?.adapters,
+    productionVlans: placementOf(plan, step.lpar)?.network?.productionVlans ?? [],
   }),
-  async run({ lpar, target, sources, flashCopyGroup, network }, context) {
+  async run({ lpar, target, sources, flashCopyGroup, network, adapters, productionVlans }, context) {
     const group = await flashCopyGroupOf(flashCopyGroup, context);
     if (!group) throw new Error(`FlashCopy group ${flashCopyGroup} does not exist: its CreateFlashCopyGroup step must come first`);
     const volumeIds = sources.map((s) => {
@@ -105,7 +109,13 @@ export const StartDrillLpar = defineStep({
       if (!copy) throw new Error(`FlashCopy group ${flashCopyGroup} has no copy of volume ${s}`);
       return copy;
     });
-    const created = await context.adapters.compute.createDrillLpar({ sourceLparId: lpar, targetSystemId: target, volumeIds, network });
+    const created = await context.adapters.compute.createDrillLpar({ sourceLparId: lpar, targetSystemId: target, volumeIds, network, ...(adapters !== undefined ? { adapters } : {}) });
+    // Isolation is checked on what the adapter reports, not on what was asked for; only when the
+    // group has a NetworkMapping (getLpar costs an inventory on an HMC).
+    const leaked = productionVlans.length > 0 ? productionVlansOf(await context.adapters.compute.getLpar(created.lparId), productionVlans) : [];
+    if (leaked.length > 0) {
+      throw new ExecutionError(`drill copy ${created.lparId} is attached to production VLAN ${leaked.join(", ")} of the target site: the drill is not isolated; its cleanup removes the copy`, [lpar]);
+    }
     return { alreadyDone: created.alreadyDone, output: { lparId: created.lparId } };
   },
 });

@@ -1,11 +1,14 @@
 // RunHook: a user's pre/post script. Spawned with an argument array (never a shell string),
-// with a time limit, and told what it runs for through VMR_* environment variables.
+// with a time limit, and told what it runs for through VMR_* environment variables; when the
+// group's VMs have a mapped network, its standard input holds their adapters and new addresses
+// as JSON (hook-payload.ts).
 
 import { spawn } from "child_process";
 import { ExecutionError } from "../../errors";
 import { positiveNumberParam, stringArrayParam } from "../params";
 import { redact } from "../redact";
 import { defineStep, placementOf } from "../registry";
+import { hookNetworkPayload } from "./hook-payload";
 
 /** A hook that exited non-zero, was killed or could not start. */
 export class HookFailedError extends ExecutionError {
@@ -42,10 +45,12 @@ export const RunHook = defineStep({
       ...(placement?.target ? { VMR_TARGET: placement.target } : {}),
     };
     const lpars = step.lpar ? [step.lpar] : [];
+    const payload = hookNetworkPayload(plan, step.group);
+    if (payload) env.VMR_NETWORK = "stdin";
     return new Promise((resolve, reject) => {
       const child = spawn(command[0], command.slice(1), {
         env,
-        stdio: ["ignore", "pipe", "pipe"],
+        stdio: [payload ? "pipe" : "ignore", "pipe", "pipe"],
         timeout: timeoutSeconds * 1000,
         killSignal: "SIGKILL",
         signal,
@@ -54,8 +59,13 @@ export const RunHook = defineStep({
       const keep = (chunk: Buffer) => {
         tail = (tail + chunk.toString("utf8")).slice(-OUTPUT_TAIL);
       };
-      child.stdout.on("data", keep);
-      child.stderr.on("data", keep);
+      if (payload && child.stdin) {
+        // A hook that does not read its input closes the pipe early: that is its choice, not a failure.
+        child.stdin.on("error", () => undefined);
+        child.stdin.end(`${JSON.stringify(payload)}\n`);
+      }
+      child.stdout?.on("data", keep);
+      child.stderr?.on("data", keep);
       child.on("error", (err) => {
         reject(new HookFailedError(`hook ${JSON.stringify(command[0])} could not run: ${redact(err.message)}`, lpars, null));
       });

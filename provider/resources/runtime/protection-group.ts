@@ -29,6 +29,9 @@ import {
 import { discoveryIssues, RULES } from "./group-rules";
 import { homesOf, recordHomes, type LparHome } from "./homes";
 import { plural } from "../../text";
+import type { ResolvedNetworkMapping } from "./network-mapping";
+import { networkReadiness } from "../../network/readiness";
+import { adaptersOf, needs } from "../../network/adapters";
 
 export interface GroupTarget {
   site: string;
@@ -47,6 +50,7 @@ export interface GroupInputs extends ProtectionGroupInputs {
   context: {
     target?: GroupTarget;
     consistencyGroups: string[];
+    network?: ResolvedNetworkMapping;
     claimedElsewhere: { lpar: string; group: string }[];
   };
 }
@@ -64,6 +68,8 @@ export interface MemberStatus {
   readonly memoryGb: number;
   readonly volumes: string[];
   readonly remoteRestartCapable: boolean;
+  /** switch/VLAN pairs of its adapters now, when its network is modelled. */
+  readonly vlans?: string[];
 }
 
 // One source of truth: the outputs' schema (schemas/resource-outputs.schema.json).
@@ -81,7 +87,7 @@ export interface GroupOutputs extends GroupInputs {
   readonly homes?: LparHome[];
 }
 
-export const DECLARED_FIELDS = ["name", "slaLevel", "vms", "antiAffinity", "rtoBudgetSeconds", "recoveryTarget", "storageMappings", "hooks", "context"] as const;
+export const DECLARED_FIELDS = ["name", "slaLevel", "vms", "antiAffinity", "rtoBudgetSeconds", "recoveryTarget", "storageMappings", "networkMapping", "hooks", "context"] as const;
 /** Only the group's name is its identity: priorities, membership and targets change in place. */
 export const IDENTITY_FIELDS: readonly string[] = ["name"];
 
@@ -131,6 +137,7 @@ export function assess(g: GroupInputs, compute: ComputeInventory, storage: Stora
       memoryGb: l.memoryGb,
       volumes: [...l.volumes],
       remoteRestartCapable: l.remoteRestartCapable,
+      ...(adaptersOf(l).length > 0 ? { vlans: needs(adaptersOf(l)) } : {}),
     };
   });
 
@@ -191,6 +198,18 @@ export function assess(g: GroupInputs, compute: ComputeInventory, storage: Stora
         issues.push({ code: "replication", volume: vol, message: `consistency group ${cg.id} is ${cg.state}: its replicas do not follow their sources; restart replication` });
       }
     }
+  }
+  if (target) {
+    issues.push(
+      ...networkReadiness({
+        lpars: g.vms.map((v) => byId.get(v.lpar)).filter((l): l is ResolvedLpar => l !== undefined),
+        mapping: g.context.network,
+        ...(g.networkMapping !== undefined ? { mappingName: g.networkMapping } : {}),
+        targetSite: target.site,
+        targetSystems: compute.managedSystems.filter((s) => target.systems.includes(s.id)),
+        siteOf,
+      }),
+    );
   }
   const currentSites = [...new Set(members.map((m) => m.site).filter((s): s is string => s !== undefined))].sort();
   const homes = recordHomes(lpars(g), g.context.consistencyGroups, compute, storage, previousHomes);

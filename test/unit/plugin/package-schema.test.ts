@@ -39,11 +39,13 @@ const documents: Record<string, unknown> = {
   "recovery-target": resource({}),
   "storage-mapping": resource({ pairs: { type: "array", items: { $ref: "#/definitions/Pair" } } }),
   "protection-group": resource({}),
+  "network-mapping": resource({}),
   "resource-outputs": {
     definitions: {
       RecoveryTargetOutputs: { type: "object", required: ["health"], properties: { health: { type: "string", enum: ["healthy", "down"] } } },
       StorageMappingOutputs: { type: "object", properties: { lagSeconds: { type: "number" } } },
       ProtectionGroupOutputs: { type: "object", properties: {} },
+      NetworkMappingOutputs: { type: "object", properties: {} },
     },
   },
 };

@@ -26,7 +26,7 @@ describe("plugin provider", () => {
 
   beforeEach(() => {
     sandbox = sinon.createSandbox();
-    logic = { RecoveryTarget: fakeLogic(sandbox), StorageMapping: fakeLogic(sandbox), ProtectionGroup: fakeLogic(sandbox) };
+    logic = { RecoveryTarget: fakeLogic(sandbox), StorageMapping: fakeLogic(sandbox), ProtectionGroup: fakeLogic(sandbox), NetworkMapping: fakeLogic(sandbox) };
     provider = new VmrProvider({
       logic,
       schema: () => '{"name":"vmr"}',
