@@ -21,6 +21,11 @@ export interface SchedulerOptions {
   readonly limits: Readonly<Record<string, number>>;
   /** Storage steps run one at a time in `parallel-restart` mode. */
   readonly isStorageStep: (step: Step) => boolean;
+  /**
+   * The resources of every step, from `schedulerResources` of the same graph and options: lets a
+   * caller that schedules one plan many times (the RTO prediction) compute them once. @default computed here
+   */
+  readonly resources?: SchedulerResources;
   /** Steps that ended in an earlier session of the run (resume). */
   readonly done?: Iterable<number>;
   readonly failed?: Iterable<number>;
@@ -41,10 +46,39 @@ const enum Status {
   Skipped,
 }
 
+/** Every step's resources as indexes, and each resource's limit: fixed for a graph and its options. */
+export interface SchedulerResources {
+  readonly stepResources: readonly (readonly number[])[];
+  readonly limits: readonly number[];
+}
+
+export function schedulerResources(graph: PlanGraph, options: Pick<SchedulerOptions, "mode" | "limits" | "isStorageStep">): SchedulerResources {
+  const resourceIndex = new Map<string, number>();
+  const limits: number[] = [];
+  const indexOfResource = (key: string): number => {
+    let r = resourceIndex.get(key);
+    if (r === undefined) {
+      r = limits.length;
+      resourceIndex.set(key, r);
+      limits.push(Math.max(1, options.limits[key] ?? 1));
+    }
+    return r;
+  };
+  const stepResources = graph.steps.map((step) => {
+    const keys = new Set(step.resources);
+    if (options.mode === "serial") keys.add(SERIAL_RESOURCE);
+    if (options.mode === "parallel-restart" && options.isStorageStep(step)) keys.add(STORAGE_RESOURCE);
+    return [...keys].map(indexOfResource);
+  });
+  if (options.mode === "serial") limits[indexOfResource(SERIAL_RESOURCE)] = 1;
+  if (options.mode === "parallel-restart") limits[indexOfResource(STORAGE_RESOURCE)] = 1;
+  return { stepResources, limits };
+}
+
 export class Scheduler {
   private readonly status: Uint8Array;
   private readonly pendingDeps: Int32Array;
-  private readonly stepResources: number[][];
+  private readonly stepResources: readonly (readonly number[])[];
   private readonly limit: number[] = [];
   private readonly inUse: number[] = [];
   private readonly waiters: Heap<number>[] = [];
@@ -80,27 +114,14 @@ export class Scheduler {
     this.barrierFree = Uint8Array.from(graph.steps, (s) => (s.bestEffort === true ? 1 : 0));
     this.pendingDeps = Int32Array.from(graph.dependencies, (d) => d.length);
 
-    const resourceIndex = new Map<string, number>();
-    const indexOfResource = (key: string): number => {
-      let r = resourceIndex.get(key);
-      if (r === undefined) {
-        r = this.limit.length;
-        resourceIndex.set(key, r);
-        this.limit.push(Math.max(1, options.limits[key] ?? 1));
-        this.inUse.push(0);
-        this.waiters.push(new Heap(before));
-        this.isDirty.push(false);
-      }
-      return r;
-    };
-    this.stepResources = graph.steps.map((step) => {
-      const keys = new Set(step.resources);
-      if (options.mode === "serial") keys.add(SERIAL_RESOURCE);
-      if (options.mode === "parallel-restart" && options.isStorageStep(step)) keys.add(STORAGE_RESOURCE);
-      return [...keys].map(indexOfResource);
-    });
-    if (options.mode === "serial") this.limit[indexOfResource(SERIAL_RESOURCE)] = 1;
-    if (options.mode === "parallel-restart") this.limit[indexOfResource(STORAGE_RESOURCE)] = 1;
+    const resources = options.resources ?? schedulerResources(graph, options);
+    this.stepResources = resources.stepResources;
+    for (const limit of resources.limits) {
+      this.limit.push(limit);
+      this.inUse.push(0);
+      this.waiters.push(new Heap(before));
+      this.isDirty.push(false);
+    }
 
     // Restore an earlier session: ended steps stay ended, dependents of failures stay skipped.
     for (const i of options.done ?? []) this.status[i] = Status.Done;
