@@ -8,7 +8,7 @@
 
 import type { Step } from "../generated/plan";
 import type { PlanGraph } from "./graph";
-import { Heap } from "../heap";
+import { IndexHeap } from "../heap";
 import type { ExecutionMode, SlaPolicy } from "./types";
 
 /** Synthetic resources that make the paper's modes out of the same mechanism. */
@@ -81,10 +81,10 @@ export class Scheduler {
   private readonly stepResources: readonly (readonly number[])[];
   private readonly limit: number[] = [];
   private readonly inUse: number[] = [];
-  private readonly waiters: Heap<number>[] = [];
+  private readonly waiters: IndexHeap[] = [];
   private readonly dirty: number[] = [];
   private readonly isDirty: boolean[] = [];
-  private readonly ready: Heap<number>;
+  private readonly ready: IndexHeap;
   /** Unended steps per effective level, and the levels from highest to lowest. */
   private readonly unended = new Map<number, number>();
   private readonly levels: number[];
@@ -106,20 +106,31 @@ export class Scheduler {
   ) {
     const n = graph.steps.length;
     const { level, criticalPath } = graph;
-    const before = (a: number, b: number) =>
-      level[a] !== level[b] ? level[a] > level[b] : criticalPath[a] !== criticalPath[b] ? criticalPath[a] > criticalPath[b] : a < b;
-    this.ready = new Heap(before);
+    // Priority: higher level, then longer critical path, then plan order: min-heaps of the negated
+    // keys (IndexHeap compares typed arrays inline; a closure per comparison cost more than the rest).
+    const byLevel = new Float64Array(n);
+    const byPath = new Float64Array(n);
+    this.runsAfterFailure = new Uint8Array(n);
+    this.barrierFree = new Uint8Array(n);
+    this.pendingDeps = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      byLevel[i] = -level[i];
+      byPath[i] = -criticalPath[i];
+      const step = graph.steps[i];
+      if (step.phase === "cleanup") this.runsAfterFailure[i] = 1;
+      if (step.bestEffort === true) this.barrierFree[i] = 1;
+      this.pendingDeps[i] = graph.dependencies[i].length;
+    }
+    const heap = (): IndexHeap => new IndexHeap(byLevel, byPath);
+    this.ready = heap();
     this.status = new Uint8Array(n);
-    this.runsAfterFailure = Uint8Array.from(graph.steps, (s) => (s.phase === "cleanup" ? 1 : 0));
-    this.barrierFree = Uint8Array.from(graph.steps, (s) => (s.bestEffort === true ? 1 : 0));
-    this.pendingDeps = Int32Array.from(graph.dependencies, (d) => d.length);
 
     const resources = options.resources ?? schedulerResources(graph, options);
     this.stepResources = resources.stepResources;
     for (const limit of resources.limits) {
       this.limit.push(limit);
       this.inUse.push(0);
-      this.waiters.push(new Heap(before));
+      this.waiters.push(heap());
       this.isDirty.push(false);
     }
 
@@ -165,15 +176,15 @@ export class Scheduler {
       this.wakeWaiters();
       if (this.ready.size === 0) break;
       while (this.ready.size > 0) {
-        const i = this.ready.pop()!;
+        const i = this.ready.pop();
         if (this.options.sla === "strict" && !this.barrierFree[i] && this.graph.level[i] < this.currentLevel()) {
           const parked = this.slaWaiting.get(this.graph.level[i]);
           if (parked) parked.push(i);
           else this.slaWaiting.set(this.graph.level[i], [i]);
           continue;
         }
-        const full = this.stepResources[i].find((r) => this.inUse[r] >= this.limit[r]);
-        if (full !== undefined) {
+        const full = this.fullResource(i);
+        if (full >= 0) {
           this.waiters[full].push(i);
           // If this step was woken from another resource, that resource's slot is still free.
           for (const r of this.stepResources[i]) if (r !== full) this.markDirty(r);
@@ -186,6 +197,12 @@ export class Scheduler {
       }
     }
     return started;
+  }
+
+  /** A resource of step i with no free slot, or -1. */
+  private fullResource(i: number): number {
+    for (const r of this.stepResources[i]) if (this.inUse[r] >= this.limit[r]) return r;
+    return -1;
   }
 
   complete(i: number): void {
@@ -263,7 +280,7 @@ export class Scheduler {
       this.isDirty[r] = false;
       let free = this.limit[r] - this.inUse[r];
       while (free-- > 0 && this.waiters[r].size > 0) {
-        const i = this.waiters[r].pop()!;
+        const i = this.waiters[r].pop();
         // A waiter skipped meanwhile (its dependency failed) is dropped here.
         if (this.status[i] === Status.Queued) this.ready.push(i);
         else free++;
