@@ -10,7 +10,8 @@ import type { LatencyProfile } from "./profile";
 export interface CompiledDraws {
   /** Step i draws operations first[i] .. first[i + 1] - 1. */
   readonly first: Int32Array;
-  readonly mu: Float64Array;
+  /** By operation drawn: its median, and sigma of its logarithm (median * exp(sigma z), as model/latency.ts sampleSeconds). */
+  readonly median: Float64Array;
   readonly sigma: Float64Array;
   /** Seconds that are not drawn (a hook's, from the plan). */
   readonly fixed: Float64Array;
@@ -39,33 +40,32 @@ function durationFor(profile: LatencyProfile, step: Step, op: Operation): Durati
 export function compileDraws(plan: Pick<Plan, "steps">, profile: LatencyProfile): CompiledDraws {
   const n = plan.steps.length;
   const first = new Int32Array(n + 1);
-  const mu: number[] = [];
+  const median: number[] = [];
   const sigma: number[] = [];
   const fixed = new Float64Array(n);
   const startsAtDependencies = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const step = plan.steps[i];
-    first[i] = mu.length;
+    first[i] = median.length;
     if (step.kind === "RunHook") fixed[i] = step.estimateSeconds;
     if (step.kind === "VerifyLpar") startsAtDependencies[i] = 1;
     for (const op of STEP_OPERATIONS[step.kind]) {
       const d = durationFor(profile, step, op);
       if (d.medianSeconds === 0) continue;
-      const ln = lognormalOf(d);
-      mu.push(ln.mu);
-      sigma.push(ln.sigma);
+      median.push(d.medianSeconds);
+      sigma.push(lognormalOf(d).sigma);
     }
   }
-  first[n] = mu.length;
-  return { first, mu: Float64Array.from(mu), sigma: Float64Array.from(sigma), fixed, startsAtDependencies };
+  first[n] = median.length;
+  return { first, median: Float64Array.from(median), sigma: Float64Array.from(sigma), fixed, startsAtDependencies };
 }
 
 /** One draw of every step's duration, in seconds, into `out`; `random` gives numbers in [0, 1). */
 export function drawDurations(c: CompiledDraws, random: () => number, out: Float64Array): void {
-  const { first, mu, sigma, fixed } = c;
+  const { first, median, sigma, fixed } = c;
   for (let i = 0; i < out.length; i++) {
     let sum = fixed[i];
-    for (let k = first[i]; k < first[i + 1]; k++) sum += sigma[k] === 0 ? Math.exp(mu[k]) : Math.exp(mu[k] + sigma[k] * inverseNormal(clampUnit(random())));
+    for (let k = first[i]; k < first[i + 1]; k++) sum += sigma[k] === 0 ? median[k] : median[k] * Math.exp(sigma[k] * inverseNormal(clampUnit(random())));
     out[i] = sum;
   }
 }
