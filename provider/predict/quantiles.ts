@@ -49,3 +49,30 @@ export function checkConfidence(raw: number | string, name = "--confidence"): nu
   }
   return value;
 }
+
+/** The standard normal CDF (Abramowitz and Stegun 26.2.17, |error| < 7.5e-8). */
+export function normalCdf(z: number): number {
+  const t = 1 / (1 + 0.2316419 * Math.abs(z));
+  const poly = t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
+  const upper = Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI) * poly;
+  return z >= 0 ? 1 - upper : upper;
+}
+
+/** z-scores of the reported quantiles, in REPORTED_QUANTILES' order. */
+const REPORTED_Z = [0, 1.2815515655446004, 1.6448536269514722, 2.3263478740408408];
+
+/**
+ * Where `seconds` falls in a prediction known only by its reported quantiles: the z-score
+ * interpolated linearly in log(seconds) between them (exact for a lognormal), extended past the
+ * ends by the nearest segment, then turned into a share. For a report read long after the run.
+ */
+export function quantileWithin(p: { p50Seconds: number; p90Seconds: number; p95Seconds: number; p99Seconds: number }, seconds: number): number {
+  const points = [p.p50Seconds, p.p90Seconds, p.p95Seconds, p.p99Seconds].map((v) => Math.log(Math.max(v, 1e-9)));
+  const x = Math.log(Math.max(seconds, 1e-9));
+  let k = 0;
+  while (k < points.length - 2 && x > points[k + 1]) k++;
+  const span = points[k + 1] - points[k];
+  if (span <= 0) return x < points[k] ? 0 : x > points[k + 1] ? 1 : REPORTED_QUANTILES[k + 1].q;
+  const z = REPORTED_Z[k] + ((x - points[k]) / span) * (REPORTED_Z[k + 1] - REPORTED_Z[k]);
+  return normalCdf(z);
+}
