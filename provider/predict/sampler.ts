@@ -20,11 +20,19 @@ export interface CompiledDraws {
 }
 
 /** The scopes a step's operations may have been calibrated in: its resources, and its target system. */
-function scopesOf(step: Step): string[] {
-  const scopes = [...step.resources];
+export function scopesOf(step: Step): string[] {
+  const scopes = new Set(step.resources);
   const target = (step.params as { target?: unknown } | undefined)?.target;
-  if (typeof target === "string") scopes.push(`system:${target}`);
-  return scopes;
+  if (typeof target === "string") scopes.add(`system:${target}`);
+  // The narrowest first: a managed system's fit says more of its restarts than its HMC's.
+  return [...scopes].sort((a, b) => precedence(a) - precedence(b) || a.localeCompare(b));
+}
+
+const SCOPE_ORDER = ["system:", "vios:", "storage:", "hmc:"];
+
+function precedence(scope: string): number {
+  const k = SCOPE_ORDER.findIndex((prefix) => scope.startsWith(prefix));
+  return k < 0 ? SCOPE_ORDER.length : k;
 }
 
 function durationFor(profile: LatencyProfile, step: Step, op: Operation): Duration {
