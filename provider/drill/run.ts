@@ -15,6 +15,7 @@ import type { CleanupRecord, RunReport } from "../generated/report";
 import type { ProtectionModel } from "../model/protection";
 import { drillFlashCopyName, planDrill, type Inventory } from "../planner";
 import { predictPlan, type PredictPlanOptions } from "../predict";
+import { profileFor } from "../predict/profile-file";
 import { buildReport } from "../report/build";
 import { DRILL_OUTCOME_FILE, readRun, type DrillOutcomeFile } from "../report/journal";
 import { writeReport, type ReportFormat } from "../report/write";
@@ -160,7 +161,8 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     });
     if (loaded.stack) planned.stack = loaded.stack;
     // The run's own dispatch settings: the prediction is of this run.
-    const plan = predictPlan(planned, { ...options.predict, sla: options.sla ?? "strict", mode: options.mode ?? "parallel" });
+    const profile = options.predict?.profile ?? profileFor(planned.stack ?? model.stack);
+    const plan = predictPlan(planned, { ...options.predict, profile, sla: options.sla ?? "strict", mode: options.mode ?? "parallel" });
     const placed = plan.placements.filter((p) => p.target !== null).length;
     phase(`plan: ${plural(plan.placements.length, "VM")}, ${placed} placed, ${plural(plan.steps.length, "step")}; ${predictionPhrase(plan)}`);
     options.onPlan?.(plan);

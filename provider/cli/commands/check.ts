@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .addHelpText("after", "\nExamples:\n  vmr check --stack dev\n  vmr check --stack dev --confidence 0.99\n  vmr check --stack-file state.json --json")
     .action(async (opts: StackFlags & { json: boolean }) => {
       const predict = predictionOf(opts);
-      const report = await checkStack({ stack: opts.stack, cwd: opts.cwd, stackFile: opts.stackFile, options: { slaMode: opts.sla }, predict });
+      const report = await checkStack({ stack: opts.stack, cwd: opts.cwd, stackFile: opts.stackFile, options: { slaMode: opts.sla }, predict, profileFile: opts.profile });
       process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatSurvivability(report)}\n`);
       if (!report.survivable) throw notSurvivable(report);
     });

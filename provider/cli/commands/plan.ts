@@ -15,6 +15,7 @@ export interface StackFlags {
   sla: SlaMode;
   confidence: string;
   samples: string;
+  profile?: string;
 }
 
 /** The prediction the `--confidence` and `--samples` flags ask for; bad values are refused naming the flag. */
@@ -34,7 +35,8 @@ export function addStackFlags(command: Command): Command {
     .option("--stack-file <file>", "a `pulumi stack export --show-secrets` file instead of a live stack")
     .addOption(new Option("--sla <mode>", "SLA mode the estimate assumes").choices(["strict", "pipelined"]).default("strict"))
     .option("--confidence <q>", "confidence of the verdicts: a group is within budget when its predicted RTO at this quantile is, in (0, 1)", String(DEFAULT_CONFIDENCE))
-    .option("--samples <n>", "Monte Carlo runs behind each predicted RTO", String(DEFAULT_SAMPLES));
+    .option("--samples <n>", "Monte Carlo runs behind each predicted RTO", String(DEFAULT_SAMPLES))
+    .option("--profile <file>", "latency profile to predict with (default: the stack's, written by `vmr calibrate`, else the documented defaults)");
 }
 
 export function register(program: Command): void {
@@ -64,6 +66,7 @@ export function register(program: Command): void {
         failure: { failedHosts: opts.failedHost, failedSite: opts.failedSite, groups: opts.group },
         options: { slaMode: opts.sla },
         predict,
+        profileFile: opts.profile,
       });
       process.stdout.write(opts.json ? `${JSON.stringify(plan, null, 2)}\n` : `${formatPlan(plan)}\n`);
     });
