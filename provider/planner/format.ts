@@ -120,8 +120,8 @@ export function formatSurvivability(report: SurvivabilityReport): string {
       ? `verdicts at ${percent(report.prediction.confidence)} confidence: each group's predicted RTO at that quantile (${report.prediction.samples} Monte Carlo runs of the executor's dispatch, latency profile ${report.prediction.profile}) against its budget`
       : "verdicts from the median schedule (every step at its median duration)";
   return [
-    basis,
     section("host", "Single-server failures", report.serverFailures, ["single-server failure", "single-server failures"]),
     section("site", "Site losses", report.siteLosses, ["site loss", "site losses"]),
+    basis,
   ].join("\n\n");
 }
