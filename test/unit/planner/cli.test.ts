@@ -101,7 +101,9 @@ describe("vmr plan / vmr check", function () {
     assert.match(r.stdout, /LPAR\s+level\s+from\s+to\s+volumes/);
   });
 
-  it("takes the verdict at --confidence: a budget between the predicted p50 and p95 holds at 0.5, breaks at 0.95, and check exits 1", () => {
+  it("takes the verdict at --confidence: a budget between the predicted p50 and p95 holds at 0.5, breaks at 0.95, and check exits 1", function () {
+    // Four CLI processes: on a busy machine each takes a few seconds to start.
+    this.timeout(90_000);
     // GIVEN a host failure's predicted RTO for one group
     const host = presetTopology("small").managedSystems[0].id;
     const first = JSON.parse(vmr(["plan", "--stack-file", writeStack(3600), "--failed-host", host, "--json"]).stdout);
@@ -125,7 +127,8 @@ describe("vmr plan / vmr check", function () {
     assert.match(check.stdout, new RegExp(`host ${host}\\s.*NOT SURVIVABLE`));
   });
 
-  it("exits 2 naming the flag when --confidence is outside (0, 1)", () => {
+  it("exits 2 naming the flag when --confidence is outside (0, 1)", function () {
+    this.timeout(90_000);
     for (const bad of ["1.5", "0", "x"]) {
       const r = vmr(["plan", "--stack-file", writeStack(3600), "--confidence", bad]);
       assert.equal(r.status, 2, bad);
