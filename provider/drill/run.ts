@@ -14,6 +14,8 @@ import type { Plan } from "../generated/plan";
 import type { CleanupRecord, RunReport } from "../generated/report";
 import type { ProtectionModel } from "../model/protection";
 import { drillFlashCopyName, planDrill, type Inventory } from "../planner";
+import { predictPlan, type PredictPlanOptions } from "../predict";
+import { profileFor } from "../predict/profile-file";
 import { buildReport } from "../report/build";
 import { DRILL_OUTCOME_FILE, readRun, type DrillOutcomeFile } from "../report/journal";
 import { writeReport, type ReportFormat } from "../report/write";
@@ -51,6 +53,8 @@ export interface DrillOptions {
   readonly formats?: readonly ReportFormat[];
   readonly mode?: ExecutionMode;
   readonly sla?: SlaPolicy;
+  /** The prediction of the drill's RTO the plan (and so the report) carries: its confidence, samples, profile. @default 0.95, 1000, the defaults */
+  readonly predict?: PredictPlanOptions;
   /** Aborting it interrupts the drill: nothing new starts, then everything is cleaned up. */
   readonly signal?: AbortSignal;
   readonly clock?: Clock;
@@ -146,7 +150,7 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     if (issues.length > 0) throw new ValidationError(what, issues);
 
     phase(`planning drill ${spec.name}: ${plural(groups.length, "group")}, isolated network ${spec.network}`);
-    const plan: Plan = planDrill({
+    const planned: Plan = planDrill({
       model,
       inventory,
       failure: {
@@ -156,12 +160,15 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
       },
       options: { drillNetwork: spec.network, limits: await adapterLimits(raw) },
     });
-    if (loaded.stack) plan.stack = loaded.stack;
+    if (loaded.stack) planned.stack = loaded.stack;
     // What the hardware would refuse, before anything is created.
-    const refusals = await drillRefusals(plan, raw);
+    const refusals = await drillRefusals(planned, raw);
     if (refusals.length > 0) throw new ValidationError(what, refusals.map((message) => ({ path: "drill", message })));
+    // The run's own dispatch settings: the prediction is of this run.
+    const profile = options.predict?.profile ?? profileFor(planned.stack ?? model.stack);
+    const plan = predictPlan(planned, { ...options.predict, profile, sla: options.sla ?? "strict", mode: options.mode ?? "parallel" });
     const placed = plan.placements.filter((p) => p.target !== null).length;
-    phase(`plan: ${plural(plan.placements.length, "VM")}, ${placed} placed, ${plural(plan.steps.length, "step")}, estimated ${Math.round(plan.estimate.makespanSeconds)} s`);
+    phase(`plan: ${plural(plan.placements.length, "VM")}, ${placed} placed, ${plural(plan.steps.length, "step")}; ${predictionPhrase(plan)}`);
     options.onPlan?.(plan);
 
     // Ctrl-C: the executor starts nothing more and ends the steps under way; after a bounded
@@ -211,6 +218,14 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
   } finally {
     await Promise.all([raw.compute.close(), raw.storage.close()]);
   }
+}
+
+/** "predicted makespan p50 X s, p95 Y s (N runs, profile P); median schedule Z s": the drill's plan estimate, each figure named. */
+export function predictionPhrase(plan: Plan): string {
+  const p = plan.estimate.predictedMakespan;
+  const median = `median schedule ${Math.round(plan.estimate.makespanSeconds)} s`;
+  if (p === undefined) return median;
+  return `predicted makespan p50 ${Math.round(p.p50Seconds)} s, p95 ${Math.round(p.p95Seconds)} s (${p.samples} Monte Carlo runs, latency profile ${p.profile}); ${median}`;
 }
 
 /** Evaluates the assertions on the run's report, writes drill.json and the report. */

@@ -8,7 +8,7 @@
 
 import type { Step } from "../generated/plan";
 import type { PlanGraph } from "./graph";
-import { Heap } from "../heap";
+import { IndexHeap } from "../heap";
 import type { ExecutionMode, SlaPolicy } from "./types";
 
 /** Synthetic resources that make the paper's modes out of the same mechanism. */
@@ -21,6 +21,11 @@ export interface SchedulerOptions {
   readonly limits: Readonly<Record<string, number>>;
   /** Storage steps run one at a time in `parallel-restart` mode. */
   readonly isStorageStep: (step: Step) => boolean;
+  /**
+   * The resources of every step, from `schedulerResources` of the same graph and options: lets a
+   * caller that schedules one plan many times (the RTO prediction) compute them once. @default computed here
+   */
+  readonly resources?: SchedulerResources;
   /** Steps that ended in an earlier session of the run (resume). */
   readonly done?: Iterable<number>;
   readonly failed?: Iterable<number>;
@@ -41,16 +46,45 @@ const enum Status {
   Skipped,
 }
 
+/** Every step's resources as indexes, and each resource's limit: fixed for a graph and its options. */
+export interface SchedulerResources {
+  readonly stepResources: readonly (readonly number[])[];
+  readonly limits: readonly number[];
+}
+
+export function schedulerResources(graph: PlanGraph, options: Pick<SchedulerOptions, "mode" | "limits" | "isStorageStep">): SchedulerResources {
+  const resourceIndex = new Map<string, number>();
+  const limits: number[] = [];
+  const indexOfResource = (key: string): number => {
+    let r = resourceIndex.get(key);
+    if (r === undefined) {
+      r = limits.length;
+      resourceIndex.set(key, r);
+      limits.push(Math.max(1, options.limits[key] ?? 1));
+    }
+    return r;
+  };
+  const stepResources = graph.steps.map((step) => {
+    const keys = new Set(step.resources);
+    if (options.mode === "serial") keys.add(SERIAL_RESOURCE);
+    if (options.mode === "parallel-restart" && options.isStorageStep(step)) keys.add(STORAGE_RESOURCE);
+    return [...keys].map(indexOfResource);
+  });
+  if (options.mode === "serial") limits[indexOfResource(SERIAL_RESOURCE)] = 1;
+  if (options.mode === "parallel-restart") limits[indexOfResource(STORAGE_RESOURCE)] = 1;
+  return { stepResources, limits };
+}
+
 export class Scheduler {
   private readonly status: Uint8Array;
   private readonly pendingDeps: Int32Array;
-  private readonly stepResources: number[][];
+  private readonly stepResources: readonly (readonly number[])[];
   private readonly limit: number[] = [];
   private readonly inUse: number[] = [];
-  private readonly waiters: Heap<number>[] = [];
+  private readonly waiters: IndexHeap[] = [];
   private readonly dirty: number[] = [];
   private readonly isDirty: boolean[] = [];
-  private readonly ready: Heap<number>;
+  private readonly ready: IndexHeap;
   /** Unended steps per effective level, and the levels from highest to lowest. */
   private readonly unended = new Map<number, number>();
   private readonly levels: number[];
@@ -72,35 +106,33 @@ export class Scheduler {
   ) {
     const n = graph.steps.length;
     const { level, criticalPath } = graph;
-    const before = (a: number, b: number) =>
-      level[a] !== level[b] ? level[a] > level[b] : criticalPath[a] !== criticalPath[b] ? criticalPath[a] > criticalPath[b] : a < b;
-    this.ready = new Heap(before);
+    // Priority: higher level, then longer critical path, then plan order: min-heaps of the negated
+    // keys (IndexHeap compares typed arrays inline; a closure per comparison cost more than the rest).
+    const byLevel = new Float64Array(n);
+    const byPath = new Float64Array(n);
+    this.runsAfterFailure = new Uint8Array(n);
+    this.barrierFree = new Uint8Array(n);
+    this.pendingDeps = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      byLevel[i] = -level[i];
+      byPath[i] = -criticalPath[i];
+      const step = graph.steps[i];
+      if (step.phase === "cleanup") this.runsAfterFailure[i] = 1;
+      if (step.bestEffort === true) this.barrierFree[i] = 1;
+      this.pendingDeps[i] = graph.dependencies[i].length;
+    }
+    const heap = (): IndexHeap => new IndexHeap(byLevel, byPath);
+    this.ready = heap();
     this.status = new Uint8Array(n);
-    this.runsAfterFailure = Uint8Array.from(graph.steps, (s) => (s.phase === "cleanup" ? 1 : 0));
-    this.barrierFree = Uint8Array.from(graph.steps, (s) => (s.bestEffort === true ? 1 : 0));
-    this.pendingDeps = Int32Array.from(graph.dependencies, (d) => d.length);
 
-    const resourceIndex = new Map<string, number>();
-    const indexOfResource = (key: string): number => {
-      let r = resourceIndex.get(key);
-      if (r === undefined) {
-        r = this.limit.length;
-        resourceIndex.set(key, r);
-        this.limit.push(Math.max(1, options.limits[key] ?? 1));
-        this.inUse.push(0);
-        this.waiters.push(new Heap(before));
-        this.isDirty.push(false);
-      }
-      return r;
-    };
-    this.stepResources = graph.steps.map((step) => {
-      const keys = new Set(step.resources);
-      if (options.mode === "serial") keys.add(SERIAL_RESOURCE);
-      if (options.mode === "parallel-restart" && options.isStorageStep(step)) keys.add(STORAGE_RESOURCE);
-      return [...keys].map(indexOfResource);
-    });
-    if (options.mode === "serial") this.limit[indexOfResource(SERIAL_RESOURCE)] = 1;
-    if (options.mode === "parallel-restart") this.limit[indexOfResource(STORAGE_RESOURCE)] = 1;
+    const resources = options.resources ?? schedulerResources(graph, options);
+    this.stepResources = resources.stepResources;
+    for (const limit of resources.limits) {
+      this.limit.push(limit);
+      this.inUse.push(0);
+      this.waiters.push(heap());
+      this.isDirty.push(false);
+    }
 
     // Restore an earlier session: ended steps stay ended, dependents of failures stay skipped.
     for (const i of options.done ?? []) this.status[i] = Status.Done;
@@ -144,15 +176,15 @@ export class Scheduler {
       this.wakeWaiters();
       if (this.ready.size === 0) break;
       while (this.ready.size > 0) {
-        const i = this.ready.pop()!;
+        const i = this.ready.pop();
         if (this.options.sla === "strict" && !this.barrierFree[i] && this.graph.level[i] < this.currentLevel()) {
           const parked = this.slaWaiting.get(this.graph.level[i]);
           if (parked) parked.push(i);
           else this.slaWaiting.set(this.graph.level[i], [i]);
           continue;
         }
-        const full = this.stepResources[i].find((r) => this.inUse[r] >= this.limit[r]);
-        if (full !== undefined) {
+        const full = this.fullResource(i);
+        if (full >= 0) {
           this.waiters[full].push(i);
           // If this step was woken from another resource, that resource's slot is still free.
           for (const r of this.stepResources[i]) if (r !== full) this.markDirty(r);
@@ -165,6 +197,12 @@ export class Scheduler {
       }
     }
     return started;
+  }
+
+  /** A resource of step i with no free slot, or -1. */
+  private fullResource(i: number): number {
+    for (const r of this.stepResources[i]) if (this.inUse[r] >= this.limit[r]) return r;
+    return -1;
   }
 
   complete(i: number): void {
@@ -242,7 +280,7 @@ export class Scheduler {
       this.isDirty[r] = false;
       let free = this.limit[r] - this.inUse[r];
       while (free-- > 0 && this.waiters[r].size > 0) {
-        const i = this.waiters[r].pop()!;
+        const i = this.waiters[r].pop();
         // A waiter skipped meanwhile (its dependency failed) is dropped here.
         if (this.status[i] === Status.Queued) this.ready.push(i);
         else free++;

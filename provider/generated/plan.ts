@@ -376,8 +376,39 @@ export interface GroupEstimate {
   name: string;
   lpars: string[];
   rtoBudgetSeconds?: number;
+  /**
+   * When the group's last LPAR is up in one list schedule of the median step durations: a single figure, not a prediction (see predictedRto).
+   */
   estimatedRtoSeconds: number;
+  /**
+   * The group's RTO against its budget: at estimate.confidence (predictedRto.atConfidenceSeconds) when the plan carries a prediction, else the median schedule's estimatedRtoSeconds.
+   */
   verdict: "within" | "over" | "unplaceable" | "no-budget";
+  predictedRto?: PredictedRto;
+}
+/**
+ * The group's RTO predicted by Monte Carlo over the latency profile under the executor's own dispatch (vmr plan and check add it; absent from a plan made without prediction).
+ */
+export interface PredictedRto {
+  /**
+   * Median of the samples (nearest rank).
+   */
+  p50Seconds: number;
+  p90Seconds: number;
+  p95Seconds: number;
+  p99Seconds: number;
+  /**
+   * The quantile at estimate.confidence, which the verdict compares with the budget.
+   */
+  atConfidenceSeconds?: number;
+  /**
+   * Monte Carlo samples behind the quantiles.
+   */
+  samples: number;
+  /**
+   * The latency profile drawn from, with the measured steps behind it: "defaults" or a calibrated profile's name.
+   */
+  profile: string;
 }
 /**
  * This interface was referenced by `Plan`'s JSON-Schema
@@ -385,11 +416,11 @@ export interface GroupEstimate {
  */
 export interface Estimate {
   /**
-   * Estimated by list-scheduling the DAG under the resource limits.
+   * List schedule of the DAG under the resource limits with the median step durations: one achievable schedule, not a prediction (see predictedMakespan).
    */
   makespanSeconds: number;
   /**
-   * max(critical path, max over resources of work / limit).
+   * max(critical path, max over resources of head + work / limit + tail) with the median durations: no dispatch beats it.
    */
   lowerBoundSeconds: number;
   criticalPathSeconds: number;
@@ -405,6 +436,35 @@ export interface Estimate {
    * Sum of every step's duration: the time of a fully serial failover.
    */
   serialSeconds?: number;
+  predictedMakespan?: PredictedRto1;
+  /**
+   * The confidence the groups' verdicts are taken at: a group is within budget when its RTO quantile at this confidence is (vmr --confidence, default 0.95).
+   */
+  confidence?: number;
+}
+/**
+ * The whole plan's makespan predicted by Monte Carlo, as predictedRto.
+ */
+export interface PredictedRto1 {
+  /**
+   * Median of the samples (nearest rank).
+   */
+  p50Seconds: number;
+  p90Seconds: number;
+  p95Seconds: number;
+  p99Seconds: number;
+  /**
+   * The quantile at estimate.confidence, which the verdict compares with the budget.
+   */
+  atConfidenceSeconds?: number;
+  /**
+   * Monte Carlo samples behind the quantiles.
+   */
+  samples: number;
+  /**
+   * The latency profile drawn from, with the measured steps behind it: "defaults" or a calibrated profile's name.
+   */
+  profile: string;
 }
 /**
  * A SAN host mapping left in place for now, and why.
@@ -446,4 +506,31 @@ export interface SplitGroup {
    * LPARs that keep running at the source and lose protection.
    */
   lpars: string[];
+}
+/**
+ * Quantiles of an RTO (or makespan) over Monte Carlo samples of the step durations drawn from a latency profile, each sample dispatched as the executor does (mode, SLA policy, limits).
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "PredictedRto".
+ */
+export interface PredictedRto2 {
+  /**
+   * Median of the samples (nearest rank).
+   */
+  p50Seconds: number;
+  p90Seconds: number;
+  p95Seconds: number;
+  p99Seconds: number;
+  /**
+   * The quantile at estimate.confidence, which the verdict compares with the budget.
+   */
+  atConfidenceSeconds?: number;
+  /**
+   * Monte Carlo samples behind the quantiles.
+   */
+  samples: number;
+  /**
+   * The latency profile drawn from, with the measured steps behind it: "defaults" or a calibrated profile's name.
+   */
+  profile: string;
 }

@@ -59,7 +59,11 @@ export interface PlanSummary {
   placed: number;
   unplaced: number;
   groups: number;
+  /**
+   * The plan's median schedule: every step at its median duration.
+   */
   estimatedMakespanSeconds: number;
+  predictedMakespan?: PredictedRto;
   /**
    * max(critical path, max over resources of work / limit): no schedule can be faster.
    */
@@ -73,6 +77,30 @@ export interface PlanSummary {
   stepsByKind?: {
     [k: string]: number;
   };
+}
+/**
+ * The plan's Monte Carlo prediction of the makespan, when the plan carries one.
+ */
+export interface PredictedRto {
+  /**
+   * Median of the samples (nearest rank).
+   */
+  p50Seconds: number;
+  p90Seconds: number;
+  p95Seconds: number;
+  p99Seconds: number;
+  /**
+   * The quantile at estimate.confidence, which the verdict compares with the budget.
+   */
+  atConfidenceSeconds?: number;
+  /**
+   * Monte Carlo samples behind the quantiles.
+   */
+  samples: number;
+  /**
+   * The latency profile drawn from, with the measured steps behind it: "defaults" or a calibrated profile's name.
+   */
+  profile: string;
 }
 /**
  * This interface was referenced by `RunReport`'s JSON-Schema
@@ -202,7 +230,15 @@ export interface GroupRto {
   slaLevel?: number;
   vms: number;
   rtoBudgetSeconds?: number;
+  /**
+   * The plan's median schedule: every step at its median duration.
+   */
   estimatedRtoSeconds: number;
+  predictedRto?: PredictedRto1;
+  /**
+   * Where rtoSeconds fell in the predicted distribution: its quantile, interpolated between the reported ones in log-normal scale (0.5: at the predicted median).
+   */
+  measuredQuantile?: number;
   /**
    * When the group's last VM was up, since the run started; absent when a VM of the group did not come up.
    */
@@ -211,6 +247,30 @@ export interface GroupRto {
    * within / over the budget; failed: a VM of the group failed or was not placed; no-budget: the group declares none; incomplete: the run did not finish.
    */
   verdict: "within" | "over" | "failed" | "no-budget" | "incomplete";
+}
+/**
+ * The plan's Monte Carlo prediction of the group's RTO, when the plan carries one.
+ */
+export interface PredictedRto1 {
+  /**
+   * Median of the samples (nearest rank).
+   */
+  p50Seconds: number;
+  p90Seconds: number;
+  p95Seconds: number;
+  p99Seconds: number;
+  /**
+   * The quantile at estimate.confidence, which the verdict compares with the budget.
+   */
+  atConfidenceSeconds?: number;
+  /**
+   * Monte Carlo samples behind the quantiles.
+   */
+  samples: number;
+  /**
+   * The latency profile drawn from, with the measured steps behind it: "defaults" or a calibrated profile's name.
+   */
+  profile: string;
 }
 /**
  * This interface was referenced by `RunReport`'s JSON-Schema

@@ -195,6 +195,7 @@ export interface Readiness {
    * What a failover will do that the operator should know beforehand, without making the group not ready: a consistency group whose writers span servers moves all of them together.
    */
   notes?: ReadinessIssue[];
+  rto?: ReadinessRto;
 }
 /**
  * This interface was referenced by `ResourceOutputs`'s JSON-Schema
@@ -208,7 +209,8 @@ export interface ReadinessIssue {
     | "remoteRestart"
     | "target"
     | "sharedConsistencyGroup"
-    | "network";
+    | "network"
+    | "rto";
   message: string;
   lpars?: string[];
   volume?: string;
@@ -219,6 +221,49 @@ export interface ReadinessIssue {
    * sharedConsistencyGroup: the servers its writers run on.
    */
   systems?: string[];
+}
+/**
+ * A group with a budget: its failover alone, from the systems it runs on now to its target, planned against the live inventory and its RTO predicted by Monte Carlo (provider/predict); over the budget at the confidence is a readiness issue (code rto).
+ *
+ * This interface was referenced by `ResourceOutputs`'s JSON-Schema
+ * via the `definition` "ReadinessRto".
+ */
+export interface ReadinessRto {
+  /**
+   * The systems treated as failed: those the group's VMs run on now.
+   */
+  failedHosts: string[];
+  predictedRto: PredictedRto;
+  rtoBudgetSeconds: number;
+  confidence: number;
+  /**
+   * The predicted RTO at the confidence against the budget.
+   */
+  verdict: "within" | "over";
+}
+/**
+ * Quantiles of an RTO (or makespan) over Monte Carlo samples of the step durations drawn from a latency profile, each sample dispatched as the executor does (mode, SLA policy, limits).
+ */
+export interface PredictedRto {
+  /**
+   * Median of the samples (nearest rank).
+   */
+  p50Seconds: number;
+  p90Seconds: number;
+  p95Seconds: number;
+  p99Seconds: number;
+  /**
+   * The quantile at estimate.confidence, which the verdict compares with the budget.
+   */
+  atConfidenceSeconds?: number;
+  /**
+   * Monte Carlo samples behind the quantiles.
+   */
+  samples: number;
+  /**
+   * The latency profile drawn from, with the measured steps behind it: "defaults" or a calibrated profile's name.
+   */
+  profile: string;
 }
 /**
  * Where a protected VM lives: the managed system it last ran on while using its own (source) volumes, and their mappings there. Kept while it runs on its replicas (after a failover or a planned site move), so that `vmr failback` returns it to this system with these mappings.
@@ -281,4 +326,5 @@ export interface Readiness1 {
    * What a failover will do that the operator should know beforehand, without making the group not ready: a consistency group whose writers span servers moves all of them together.
    */
   notes?: ReadinessIssue[];
+  rto?: ReadinessRto;
 }

@@ -6,6 +6,8 @@ import { ExecutionError, ValidationError } from "../errors";
 import type { Plan } from "../generated/plan";
 import type { ProtectionModel } from "../model/protection";
 import { checkSurvivability, makePlan, type FailureSpec, type Inventory, type PlanKind, type PlanOptions, type ScopeSummary, type SurvivabilityReport } from "../planner";
+import { profileFor } from "../predict/profile-file";
+import { DEFAULT_CONFIDENCE, DEFAULT_SAMPLES, defaultProfile, predictPlan, profileLabel, type PredictPlanOptions } from "../predict";
 import { plural } from "../text";
 import { loadProtectionModel, type PulumiAccess, type StackSource } from "../stack";
 
@@ -18,6 +20,10 @@ export interface StackPlanningOptions {
   readonly failure?: FailureSpec;
   readonly options?: PlanOptions;
   readonly access?: PulumiAccess;
+  /** Predict each plan's RTO (Monte Carlo) and take the verdicts at its confidence. @default the median schedule only */
+  readonly predict?: PredictPlanOptions;
+  /** The latency profile to predict with; @default the stack's stored profile (predict/profile-file.ts), else the defaults */
+  readonly profileFile?: string;
 }
 
 function sourceOf(o: StackPlanningOptions): StackSource {
@@ -50,16 +56,32 @@ export async function gatherPlanningInputs(o: StackPlanningOptions): Promise<{ m
   }
 }
 
+/** The prediction settings with the profile resolved: the one asked for, else the stack's stored one, else the defaults. */
+function withProfile(o: StackPlanningOptions, stack: string | undefined): PredictPlanOptions {
+  return { ...o.predict, profile: o.predict?.profile ?? profileFor(stack, o.profileFile) };
+}
+
 /** `vmr plan`: a plan of `kind` for the stack, from live state. */
 export async function planStack(kind: PlanKind, o: StackPlanningOptions): Promise<Plan> {
   const { model, inventory } = await gatherPlanningInputs(o);
-  return makePlan(kind, { model, inventory, failure: o.failure, options: o.options });
+  const plan = makePlan(kind, { model, inventory, failure: o.failure, options: o.options });
+  return o.predict !== undefined ? predictPlan(plan, withProfile(o, model.stack)) : plan;
 }
 
 /** `vmr check`: the N-1 survivability check of the stack (see `notSurvivable` for the error it ends with). */
 export async function checkStack(o: StackPlanningOptions): Promise<SurvivabilityReport> {
   const { model, inventory } = await gatherPlanningInputs(o);
-  return checkSurvivability({ model, inventory, options: o.options });
+  if (o.predict === undefined) return checkSurvivability({ model, inventory, options: o.options });
+  const predict = withProfile(o, model.stack);
+  let profile: string | undefined;
+  const refine = (plan: Plan): Plan => {
+    const predicted = predictPlan(plan, predict);
+    profile ??= predicted.estimate.predictedMakespan?.profile;
+    return predicted;
+  };
+  const report = checkSurvivability({ model, inventory, options: o.options, refine });
+  const prediction = { confidence: predict.confidence ?? DEFAULT_CONFIDENCE, samples: predict.samples ?? DEFAULT_SAMPLES, profile: profile ?? profileLabel(predict.profile ?? defaultProfile()) };
+  return { ...report, prediction };
 }
 
 /** The error `vmr check` ends with when some single-server failure or site loss is not survivable. */

@@ -5,6 +5,7 @@
 // Figures marked "assumption" have no published source; every one is configurable through the
 // topology's `simulation.latencies` or the planner's latency overrides.
 
+import type { StepKind } from "../generated/plan";
 import type { Duration } from "./index";
 
 export const OPERATIONS = [
@@ -85,28 +86,75 @@ export function resolveLatencies(overrides: Record<string, Duration> = {}): Late
   return table;
 }
 
+// z-score of the 95th percentile of a standard normal distribution.
+const Z95 = 1.6448536269514722;
+
+/**
+ * The operations an executor step waits for, one after another, on the simulator (and on the
+ * hardware its adapters drive): the planner's median estimate and the RTO prediction's draws
+ * both read this. VerifyLpar waits for the boot that its restart or power-on started; a hook's
+ * time is its own (planner option), not a hardware operation.
+ */
+export const STEP_OPERATIONS: Readonly<Record<StepKind, readonly Operation[]>> = {
+  FenceSourceLpar: ["fenceLpar"],
+  ShutdownLpar: ["shutdownLpar"],
+  FailoverConsistencyGroup: ["failoverConsistencyGroup"],
+  SwitchConsistencyGroup: ["switchConsistencyGroup"],
+  ReverseReplication: ["startConsistencyGroup"],
+  UnmapSourceVolume: ["unmapVolume"],
+  MapReplicaVolume: ["mapVolume"],
+  AttachVirtualDisk: ["viosMapping"],
+  DetachVirtualDisk: ["viosMapping"],
+  CreateFlashCopyGroup: ["createFlashCopyGroup", "prepareFlashCopyGroup", "startFlashCopyGroup"],
+  DeleteFlashCopyGroup: ["deleteFlashCopyGroup"],
+  RestartLpar: ["remoteRestart"],
+  // Moving a powered-off partition's definition is the same HMC job as a remote restart.
+  MoveLpar: ["remoteRestart"],
+  StartLpar: ["powerOnLpar"],
+  StartDrillLpar: ["createLpar", "powerOnLpar"],
+  // The copy is running when it is deleted: it is stopped first.
+  DeleteDrillLpar: ["fenceLpar", "deleteLpar"],
+  VerifyLpar: ["bootLpar"],
+  CleanupSourceLpar: ["cleanupSourceLpar"],
+  RunHook: [],
+};
+
+/** The parameters of the lognormal the simulator draws `op` from: ln(duration) ~ N(mu, sigma). */
+export function lognormalOf(duration: Duration): { readonly mu: number; readonly sigma: number } {
+  const median = duration.medianSeconds;
+  const p95 = duration.p95Seconds ?? median;
+  return { mu: median > 0 ? Math.log(median) : -Infinity, sigma: p95 > median && median > 0 ? Math.log(p95 / median) / Z95 : 0 };
+}
+
+/** The exact q-quantile of one operation's duration, in seconds. */
+export function operationQuantile(duration: Duration, q: number): number {
+  if (duration.medianSeconds === 0) return 0;
+  const { mu, sigma } = lognormalOf(duration);
+  return Math.exp(mu + sigma * inverseNormal(q));
+}
+
 /** The median duration of `op`, in seconds: what the planner uses to estimate. */
 export function medianSeconds(table: LatencyTable, op: Operation): number {
   return table[op].medianSeconds;
 }
-
-// z-score of the 95th percentile of a standard normal distribution.
-const Z95 = 1.6448536269514722;
 
 /**
  * A lognormal draw for `op` from a uniform number u in (0, 1): median * exp(sigma * z), with
  * sigma chosen so that the 95th percentile is p95. Deterministic for a given u.
  */
 export function sampleSeconds(table: LatencyTable, op: Operation, u: number): number {
-  const { medianSeconds: median, p95Seconds } = table[op];
+  const { medianSeconds: median } = table[op];
   if (median === 0) return 0;
-  const p95 = p95Seconds ?? median;
-  const sigma = p95 > median ? Math.log(p95 / median) / Z95 : 0;
-  return median * Math.exp(sigma * inverseNormal(Math.min(Math.max(u, 1e-9), 1 - 1e-9)));
+  return median * Math.exp(lognormalOf(table[op]).sigma * inverseNormal(clampUnit(u)));
+}
+
+/** u kept inside (0, 1), where the normal quantile is finite. */
+export function clampUnit(u: number): number {
+  return Math.min(Math.max(u, 1e-9), 1 - 1e-9);
 }
 
 /** Acklam's rational approximation of the standard normal quantile (|error| < 1.2e-9). */
-function inverseNormal(p: number): number {
+export function inverseNormal(p: number): number {
   const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
   const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
   const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];

@@ -1,7 +1,7 @@
 // The daily N-1 check of the paper: for every host and every site in turn, could all of its
 // protected LPARs restart elsewhere within their groups' RTO budgets, given the capacity in use now?
 
-import type { GroupEstimate } from "../generated/plan";
+import type { GroupEstimate, Plan } from "../generated/plan";
 import type { PlanningContext } from "./context";
 import { buildPlan } from "./plan";
 
@@ -14,7 +14,10 @@ export interface ScenarioResult {
   /** LPARs that could not be placed, with the reason. */
   readonly unplaced: readonly { lpar: string; reason: string }[];
   readonly groups: readonly GroupEstimate[];
+  /** The median list schedule's makespan. */
   readonly makespanSeconds: number;
+  /** The predicted makespan at the confidence, when the check predicts (see `refine`). */
+  readonly predictedMakespanSeconds?: number;
   /** Every affected LPAR placed and every group within its budget (or without one). */
   readonly survivable: boolean;
 }
@@ -35,14 +38,20 @@ export interface SurvivabilityReport {
   /** Each site lost with every managed system in it: not a single failure, counted apart. */
   readonly siteLosses: ScopeSummary;
   readonly survivable: boolean;
+  /** When the verdicts come from a prediction: its confidence, samples and profile (set by the caller that predicted). */
+  readonly prediction?: { readonly confidence: number; readonly samples: number; readonly profile: string };
 }
 
-export function checkSurvivabilityIn(ctx: PlanningContext): SurvivabilityReport {
+/**
+ * `refine` turns each scenario's plan into the one judged (the RTO prediction of predict/, which
+ * sets the groups' verdicts at a confidence); by default the median schedule's verdicts stand.
+ */
+export function checkSurvivabilityIn(ctx: PlanningContext, refine: (plan: Plan) => Plan = (p) => p): SurvivabilityReport {
   const scenarios: ScenarioResult[] = [];
   const operating = ctx.systemIds.filter((id) => ctx.systems.get(id)?.state === "Operating");
-  for (const host of operating) scenarios.push(scenario(ctx, "host", host, { failedHosts: [host] }));
+  for (const host of operating) scenarios.push(scenario(ctx, refine, "host", host, { failedHosts: [host] }));
   const sites = [...new Set(ctx.systemIds.map((id) => ctx.systems.get(id)?.site as string))].sort();
-  for (const site of sites) scenarios.push(scenario(ctx, "site", site, { failedSite: site }));
+  for (const site of sites) scenarios.push(scenario(ctx, refine, "site", site, { failedSite: site }));
   const summary = (scope: ScenarioResult["scope"]): ScopeSummary => {
     const of = scenarios.filter((s) => s.scope === scope);
     return { checked: of.length, notSurvivable: of.filter((s) => !s.survivable).map((s) => s.name) };
@@ -50,8 +59,8 @@ export function checkSurvivabilityIn(ctx: PlanningContext): SurvivabilityReport 
   return { scenarios, serverFailures: summary("host"), siteLosses: summary("site"), survivable: scenarios.every((s) => s.survivable) };
 }
 
-function scenario(ctx: PlanningContext, scope: "host" | "site", name: string, failure: { failedHosts?: string[]; failedSite?: string }): ScenarioResult {
-  const plan = buildPlan(ctx, "failover", failure);
+function scenario(ctx: PlanningContext, refine: (plan: Plan) => Plan, scope: "host" | "site", name: string, failure: { failedHosts?: string[]; failedSite?: string }): ScenarioResult {
+  const plan = refine(buildPlan(ctx, "failover", failure));
   const unplaced = plan.placements.filter((p) => p.target === null).map((p) => ({ lpar: p.lpar, reason: p.reason ?? "not placed" }));
   return {
     scope,
@@ -60,6 +69,7 @@ function scenario(ctx: PlanningContext, scope: "host" | "site", name: string, fa
     unplaced,
     groups: plan.groups,
     makespanSeconds: plan.estimate.makespanSeconds,
+    ...(plan.estimate.predictedMakespan?.atConfidenceSeconds !== undefined ? { predictedMakespanSeconds: plan.estimate.predictedMakespan.atConfidenceSeconds } : {}),
     survivable: unplaced.length === 0 && plan.groups.every((g) => g.verdict === "within" || g.verdict === "no-budget"),
   };
 }

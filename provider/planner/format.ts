@@ -1,6 +1,6 @@
 // Plain-text views of a plan and of the N-1 check, for the terminal.
 
-import type { Plan } from "../generated/plan";
+import type { Plan, PredictedRto } from "../generated/plan";
 import type { ScopeSummary, SurvivabilityReport } from "./check";
 import { plural } from "../text";
 
@@ -11,6 +11,22 @@ function table(rows: readonly (readonly string[])[]): string {
 
 const secs = (s: number): string => `${Math.round(s)} s`;
 
+const percent = (q: number): string => `${+(q * 100).toFixed(2)}%`;
+
+/** "p50 X, p90 Y, p95 Z, p99 W": a prediction's quantiles. */
+function band(p: PredictedRto): string {
+  return `p50 ${secs(p.p50Seconds)}, p90 ${secs(p.p90Seconds)}, p95 ${secs(p.p95Seconds)}, p99 ${secs(p.p99Seconds)}`;
+}
+
+/** What a group's RTO line says: the prediction and its verdict at the confidence, else the median schedule's. */
+function groupLine(g: Plan["groups"][number], confidence: number | undefined): string {
+  const budget = g.rtoBudgetSeconds !== undefined ? ` of ${secs(g.rtoBudgetSeconds)}` : "";
+  const p = g.predictedRto;
+  if (p === undefined || confidence === undefined) return `median-schedule RTO ${secs(g.estimatedRtoSeconds)}${budget} -> ${g.verdict}`;
+  const at = p.atConfidenceSeconds !== undefined ? `${percent(confidence)} of runs up by ${secs(p.atConfidenceSeconds)}` : `at ${percent(confidence)} confidence`;
+  return `predicted RTO ${band(p)}${budget} -> ${g.verdict} at ${percent(confidence)} confidence (${at})`;
+}
+
 export function formatPlan(plan: Plan): string {
   const f = plan.failure;
   const scope = f.failedSite !== undefined ? `site ${f.failedSite}` : f.failedHosts.length > 0 ? f.failedHosts.join(", ") : "all protected LPARs";
@@ -19,14 +35,19 @@ export function formatPlan(plan: Plan): string {
   const lines: string[] = [
     `${plan.kind} plan${plan.stack ? ` for stack ${plan.stack}` : ""}: ${scope}${f.detected ? " (detected)" : ""}`,
     `${plural(plan.placements.length, "LPAR")} affected, ${placed} placed, ${plural(plan.steps.length, "step")}`,
-    `estimate (${e.slaMode ?? "strict"} SLA): ${secs(e.makespanSeconds)}; lower bound ${secs(e.lowerBoundSeconds)} (${e.bottleneck ?? "critical-path"}); serial ${secs(e.serialSeconds ?? 0)}`,
+    ...(e.predictedMakespan !== undefined
+      ? [
+          `predicted makespan (${e.slaMode ?? "strict"} SLA, ${e.predictedMakespan.samples} Monte Carlo runs of the executor's dispatch, latency profile ${e.predictedMakespan.profile}): ${band(e.predictedMakespan)}`,
+        ]
+      : []),
+    `median schedule (${e.slaMode ?? "strict"} SLA, every step at its median): ${secs(e.makespanSeconds)}; lower bound ${secs(e.lowerBoundSeconds)} (${e.bottleneck ?? "critical-path"}); serial ${secs(e.serialSeconds ?? 0)}`,
   ];
   if (plan.kind === "failback") {
     const home = plan.placements.filter((p) => p.home !== undefined && p.home.reason === undefined).length;
     lines.push(`${home} of ${plural(plan.placements.length, "LPAR")} go${home === 1 ? "es" : ""} back to their home system${home < plan.placements.length ? " (the others say why not)" : ""}`);
   }
   for (const { group: g, level } of byPriority(plan)) {
-    lines.push("", `group ${g.name} (SLA ${level}): estimated RTO ${secs(g.estimatedRtoSeconds)}${g.rtoBudgetSeconds !== undefined ? ` of ${secs(g.rtoBudgetSeconds)}` : ""} -> ${g.verdict}`);
+    lines.push("", `group ${g.name} (SLA ${level}): ${groupLine(g, e.confidence)}`);
     const rows: string[][] = [["LPAR", "level", "from", "to", "volumes", "note"]];
     for (const p of plan.placements.filter((x) => x.group === g.name)) {
       const replicas = p.volumes.filter((v) => v.attach !== v.source).length;
@@ -70,18 +91,19 @@ function homeNote(p: Plan["placements"][number]): string | undefined {
  */
 export function formatSurvivability(report: SurvivabilityReport): string {
   const section = (scope: "host" | "site", title: string, summary: ScopeSummary, noun: [string, string]): string => {
-    const rows: string[][] = [[scope === "host" ? "server" : "site", "LPARs", "unplaced", "est. RTO", "verdict", "groups over budget or unplaceable"]];
+    const rtoColumn = report.prediction !== undefined ? `makespan p${+(report.prediction.confidence * 100).toFixed(2)}` : "median-schedule makespan";
+    const rows: string[][] = [[scope === "host" ? "server" : "site", "LPARs", "unplaced", rtoColumn, "verdict", "groups over budget or unplaceable"]];
     for (const s of report.scenarios.filter((x) => x.scope === scope)) {
       const bad = s.groups.filter((g) => g.verdict === "over" || g.verdict === "unplaceable");
       rows.push([
         `${s.scope} ${s.name}`,
         String(s.affectedLpars),
         String(s.unplaced.length),
-        s.affectedLpars === 0 ? "-" : secs(s.makespanSeconds),
+        s.affectedLpars === 0 ? "-" : secs(s.predictedMakespanSeconds ?? s.makespanSeconds),
         s.survivable ? "ok" : "NOT SURVIVABLE",
         bad
           .slice(0, 4)
-          .map((g) => `${g.name} (${g.verdict === "over" ? `${secs(g.estimatedRtoSeconds)} > ${secs(g.rtoBudgetSeconds ?? 0)}` : "unplaceable"})`)
+          .map((g) => `${g.name} (${g.verdict === "over" ? `${secs(g.predictedRto?.atConfidenceSeconds ?? g.estimatedRtoSeconds)} > ${secs(g.rtoBudgetSeconds ?? 0)}` : "unplaceable"})`)
           .join(", ") + (bad.length > 4 ? ` and ${bad.length - 4} more` : ""),
       ]);
     }
@@ -93,8 +115,13 @@ export function formatSurvivability(report: SurvivabilityReport): string {
           : `${summary.notSurvivable.length} of ${plural(summary.checked, noun[0], noun[1])} not survivable: ${summary.notSurvivable.join(", ")}`;
     return `${title}\n${table(rows)}\n${verdict}`;
   };
+  const basis =
+    report.prediction !== undefined
+      ? `verdicts at ${percent(report.prediction.confidence)} confidence: each group's predicted RTO at that quantile (${report.prediction.samples} Monte Carlo runs of the executor's dispatch, latency profile ${report.prediction.profile}) against its budget`
+      : "verdicts from the median schedule (every step at its median duration)";
   return [
     section("host", "Single-server failures", report.serverFailures, ["single-server failure", "single-server failures"]),
     section("site", "Site losses", report.siteLosses, ["site loss", "site losses"]),
+    basis,
   ].join("\n\n");
 }

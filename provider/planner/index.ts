@@ -42,6 +42,6 @@ export function planDrill(request: PlanRequest): Plan {
 }
 
 /** The N-1 check: every host and every site, in turn. */
-export function checkSurvivability(request: { model: ProtectionModel; inventory: Inventory; options?: PlanOptions }): SurvivabilityReport {
-  return checkSurvivabilityIn(buildContext(request.model, request.inventory, request.options));
+export function checkSurvivability(request: { model: ProtectionModel; inventory: Inventory; options?: PlanOptions; refine?: (plan: Plan) => Plan }): SurvivabilityReport {
+  return checkSurvivabilityIn(buildContext(request.model, request.inventory, request.options), request.refine);
 }

@@ -8,7 +8,7 @@
 //   storage:<storageSystemId>      the storage system's maxConcurrentConfigOps
 
 import type { DeferredCleanup, Step, StepKind, StepParams } from "../generated/plan";
-import { medianSeconds, type LatencyTable } from "../model/latency";
+import { medianSeconds, STEP_OPERATIONS, type LatencyTable } from "../model/latency";
 import type { PlanningContext } from "./context";
 import { hmcOf } from "./placed";
 import { PairList, type Rows } from "./rows";
@@ -31,50 +31,12 @@ export const STORAGE_KINDS: ReadonlySet<StepKind> = new Set<StepKind>([
   "DeleteFlashCopyGroup",
 ]);
 
-/** Median seconds of a step, from the latency table. */
+/** Median seconds of a step, from the latency table: the sum of its operations' medians. */
 export function stepSeconds(table: LatencyTable, kind: StepKind, hookSeconds: number): number {
-  const m = (op: Parameters<typeof medianSeconds>[1]): number => medianSeconds(table, op);
-  switch (kind) {
-    case "FenceSourceLpar":
-      return m("fenceLpar");
-    case "ShutdownLpar":
-      return m("shutdownLpar");
-    case "FailoverConsistencyGroup":
-      return m("failoverConsistencyGroup");
-    case "SwitchConsistencyGroup":
-      return m("switchConsistencyGroup");
-    case "ReverseReplication":
-      return m("startConsistencyGroup");
-    case "UnmapSourceVolume":
-      return m("unmapVolume");
-    case "MapReplicaVolume":
-      return m("mapVolume");
-    case "AttachVirtualDisk":
-    case "DetachVirtualDisk":
-      return m("viosMapping");
-    case "CreateFlashCopyGroup":
-      return m("createFlashCopyGroup") + m("prepareFlashCopyGroup") + m("startFlashCopyGroup");
-    case "DeleteFlashCopyGroup":
-      return m("deleteFlashCopyGroup");
-    case "RestartLpar":
-      return m("remoteRestart");
-    case "MoveLpar":
-      // Moving a powered-off partition's definition is the same HMC job as a remote restart.
-      return m("remoteRestart");
-    case "StartLpar":
-      return m("powerOnLpar");
-    case "StartDrillLpar":
-      return m("createLpar") + m("powerOnLpar");
-    case "DeleteDrillLpar":
-      // The copy is running when it is deleted: it is stopped first.
-      return m("fenceLpar") + m("deleteLpar");
-    case "VerifyLpar":
-      return m("bootLpar");
-    case "CleanupSourceLpar":
-      return m("cleanupSourceLpar");
-    case "RunHook":
-      return hookSeconds;
-  }
+  if (kind === "RunHook") return hookSeconds;
+  let sum = 0;
+  for (const op of STEP_OPERATIONS[kind]) sum += medianSeconds(table, op);
+  return sum;
 }
 
 /** A step of a graph under construction: its index in the order the builders added them. */

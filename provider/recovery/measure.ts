@@ -8,7 +8,7 @@ import { createInMemorySimulator } from "../adapters/simulator";
 import { simFailHost, simFailSite } from "../adapters/simulator/control";
 import type { Plan } from "../generated/plan";
 import { runPlan } from "../executor/run";
-import { EXECUTION_MODES, SLA_POLICIES, type ExecutionMode, type RunResult, type SlaPolicy } from "../executor/types";
+import { EXECUTION_MODES, SLA_POLICIES, type ExecutionMode, type JournalSink, type RunResult, type SlaPolicy } from "../executor/types";
 
 export interface MeasureOptions {
   /** @default "parallel" */
@@ -22,6 +22,8 @@ export interface MeasureOptions {
   readonly failedSite?: string;
   /** Seed of the retry jitter. */
   readonly seed?: number;
+  /** Where the run's journal goes (to calibrate from it). @default none kept */
+  readonly journal?: JournalSink;
 }
 
 export interface MakespanMeasurement {
@@ -53,7 +55,7 @@ export async function measureMakespan(plan: Plan, topology: unknown, options: Me
     const mode = options.mode ?? "parallel";
     const sla = options.sla ?? "strict";
     const started = Date.now();
-    const result = await runPlan(plan, sim, { clock, mode, sla, limits: options.limits, seed: options.seed });
+    const result = await runPlan(plan, sim, { clock, mode, sla, limits: options.limits, seed: options.seed, ...(options.journal ? { journal: options.journal } : {}) });
     const recovered = result.vms.filter((v) => v.status === "recovered").length;
     return {
       mode,

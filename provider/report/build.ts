@@ -5,6 +5,7 @@ import type { GroupEstimate, Placement, Step } from "../generated/plan";
 import type { GroupRto, RunReport, SlaLevelRecord, StepRecord, VmOutcome } from "../generated/report";
 import groupBy from "lodash/groupBy";
 import { deferredCleanupOf } from "../executor/deferred";
+import { quantileWithin } from "../predict/quantiles";
 import { laneKey, laneOf } from "./lanes";
 import type { RunRecord, StepEvent } from "./run";
 
@@ -111,9 +112,11 @@ function groupRto(name: string, vms: readonly VmOutcome[], estimate?: GroupEstim
   };
   if (vms.length > 0) g.slaLevel = Math.max(...vms.map((v) => v.slaLevel));
   if (estimate?.rtoBudgetSeconds !== undefined) g.rtoBudgetSeconds = estimate.rtoBudgetSeconds;
+  if (estimate?.predictedRto !== undefined) g.predictedRto = { ...estimate.predictedRto };
   if (vms.some((v) => v.outcome === "failed" || v.outcome === "unplaced")) g.verdict = "failed";
   else if (vms.every((v) => v.outcome === "restarted")) {
     g.rtoSeconds = vms.length > 0 ? Math.max(...vms.map((v) => v.restartSeconds ?? 0)) : 0;
+    if (g.predictedRto !== undefined) g.measuredQuantile = quantileWithin(g.predictedRto, g.rtoSeconds);
     if (g.rtoBudgetSeconds === undefined) g.verdict = "no-budget";
     else g.verdict = g.rtoSeconds <= g.rtoBudgetSeconds ? "within" : "over";
   }
@@ -202,6 +205,7 @@ export function buildReport(run: RunRecord): RunReport {
   if (run.endedAt) report.endedAt = run.endedAt;
   if (run.timeScale !== undefined && run.timeScale !== 1) report.timeScale = run.timeScale;
   if (plan.estimate.bottleneck) report.plan.bottleneck = plan.estimate.bottleneck;
+  if (plan.estimate.predictedMakespan) report.plan.predictedMakespan = { ...plan.estimate.predictedMakespan };
   if (run.assertions) report.assertions = run.assertions.map((a) => ({ ...a }));
   if (run.cleanup) report.cleanup = { ...run.cleanup, removed: [...run.cleanup.removed], leftovers: [...run.cleanup.leftovers] };
   const deferred = deferredCleanupOf(plan, (i) => (steps[i].status === "failed" ? (steps[i].error ?? "no reason given") : undefined));

@@ -33,3 +33,15 @@ export function median(values: readonly number[]): number | undefined {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
+
+/** "p50 / p95 / p99" of a prediction, as durations. */
+export function predictedBand(p: { p50Seconds: number; p95Seconds: number; p99Seconds: number }): string {
+  return `${duration(p.p50Seconds)} / ${duration(p.p95Seconds)} / ${duration(p.p99Seconds)}`;
+}
+
+/** "p87": where a measurement fell in its prediction, or "–" without one. */
+export function measuredAt(quantile: number | undefined): string {
+  if (quantile === undefined) return "–";
+  const pct = quantile * 100;
+  return pct < 1 ? "below p1" : pct > 99.5 ? "above p99" : `p${Math.round(pct)}`;
+}

@@ -252,7 +252,7 @@ export function renderRtoChart(report: RunReport, width = 1120): string {
   const rowHeight = 26;
   const left = LABEL_WIDTH;
   const plotWidth = width - left - 200;
-  const maxValue = Math.max(1, ...groups.flatMap((g) => [g.rtoSeconds ?? 0, g.rtoBudgetSeconds ?? 0, g.estimatedRtoSeconds]));
+  const maxValue = Math.max(1, ...groups.flatMap((g) => [g.rtoSeconds ?? 0, g.rtoBudgetSeconds ?? 0, g.estimatedRtoSeconds, g.predictedRto?.p99Seconds ?? 0]));
   const step = tickStep(maxValue * 1.05, 6);
   const span = Math.ceil((maxValue * 1.05) / step) * step;
   const x = (t: number): number => left + (t / span) * plotWidth;
@@ -269,10 +269,18 @@ export function renderRtoChart(report: RunReport, width = 1120): string {
     const y = top + i * rowHeight;
     const name = g.name.length > 22 ? `${g.name.slice(0, 21)}…` : g.name;
     out.push(`<text class="lane" x="8" y="${y + 16}">${escapeHtml(name)}</text>`);
+    const band = g.predictedRto;
+    if (band !== undefined) {
+      // The predicted band behind the measured bar: p50 to p95 filled, a whisker on to p99.
+      const mid = y + rowHeight / 2;
+      const title = escapeHtml(`predicted p50 ${duration(band.p50Seconds)}, p95 ${duration(band.p95Seconds)}, p99 ${duration(band.p99Seconds)} (${band.samples} runs, ${band.profile})`);
+      out.push(`<rect class="band" x="${round1(x(band.p50Seconds))}" y="${y + 1}" width="${round1(Math.max(1, x(band.p95Seconds) - x(band.p50Seconds)))}" height="${rowHeight - 2}"><title>${title}</title></rect>`);
+      out.push(`<line class="whisker" x1="${round1(x(band.p95Seconds))}" y1="${mid}" x2="${round1(x(band.p99Seconds))}" y2="${mid}"><title>${title}</title></line>`);
+    }
     if (g.rtoSeconds !== undefined)
       out.push(`<rect class="bar ${g.verdict}" x="${left}" y="${y + 5}" width="${round1(Math.max(1, x(g.rtoSeconds) - left))}" height="${rowHeight - 10}"><title>${escapeHtml(`${g.name}: up at ${duration(g.rtoSeconds)}`)}</title></rect>`);
     if (g.estimatedRtoSeconds > 0)
-      out.push(`<path class="estimate" d="M${round1(x(g.estimatedRtoSeconds))},${y + 3}l4,4l-4,4l-4,-4z"><title>${escapeHtml(`estimate ${duration(g.estimatedRtoSeconds)}`)}</title></path>`);
+      out.push(`<path class="estimate" d="M${round1(x(g.estimatedRtoSeconds))},${y + 3}l4,4l-4,4l-4,-4z"><title>${escapeHtml(`median schedule ${duration(g.estimatedRtoSeconds)}`)}</title></path>`);
     if (g.rtoBudgetSeconds !== undefined)
       out.push(`<line class="budget" x1="${round1(x(g.rtoBudgetSeconds))}" y1="${y + 2}" x2="${round1(x(g.rtoBudgetSeconds))}" y2="${y + rowHeight - 2}"><title>${escapeHtml(`budget ${duration(g.rtoBudgetSeconds)}`)}</title></line>`);
     const verdict = g.rtoSeconds !== undefined ? `${duration(g.rtoSeconds)}${g.rtoBudgetSeconds !== undefined ? ` / ${duration(g.rtoBudgetSeconds)}` : ""}` : g.verdict === "failed" ? "failed" : "not up";

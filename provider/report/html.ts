@@ -2,7 +2,7 @@
 // mailed, attached to a change record or opened on an air-gapped console.
 
 import type { RunReport, VmOutcome } from "../generated/report";
-import { duration, escapeHtml, VERDICT_TEXT } from "./format";
+import { duration, escapeHtml, measuredAt, predictedBand, VERDICT_TEXT } from "./format";
 import { plural } from "../text";
 import { renderGantt, renderRtoChart, type GanttOptions } from "./gantt";
 import { KIND_ORDER, kindClass, kindCss } from "./palette";
@@ -48,7 +48,7 @@ svg .failbar{stroke:var(--bad);stroke-width:1.5}svg .open{opacity:.55}
 svg .failmark{fill:var(--bad)}
 svg .sla{stroke:#333;stroke-dasharray:4 3}svg .sla.partial{stroke:var(--bad)}svg .slalabel{font-size:11px;text-anchor:middle;font-weight:600;paint-order:stroke;stroke:#fff;stroke-width:3px}svg .slalabel.partial{fill:var(--bad)}
 svg .bar.within{fill:var(--ok)}svg .bar.over{fill:var(--bad)}svg .bar.no-budget{fill:#8d96a7}svg .bar.failed{fill:var(--bad)}svg .bar.incomplete{fill:var(--warn)}
-svg .budget{stroke:#111;stroke-width:2}svg .estimate{fill:#fff;stroke:#333}
+svg .budget{stroke:#111;stroke-width:2}svg .estimate{fill:#fff;stroke:#333}svg .band{fill:#c9d3e6}svg .whisker{stroke:#7d8aa3;stroke-width:2}
 svg .value{font-size:12px}svg .value.within{fill:var(--ok)}svg .value.over,svg .value.failed{fill:var(--bad)}
 details summary{cursor:pointer;color:#2b6cb0;margin:4px 0}
 .pass{color:var(--ok);font-weight:600}.fail{color:var(--bad);font-weight:600}
@@ -102,7 +102,8 @@ export function renderHtml(report: RunReport, options: HtmlOptions = {}): string
 
   parts.push(`<div class="cards">`);
   parts.push(card(duration(report.makespanSeconds), "makespan"));
-  parts.push(card(duration(p.estimatedMakespanSeconds), "plan estimate"));
+  if (p.predictedMakespan) parts.push(card(`${duration(p.predictedMakespan.p50Seconds)} – ${duration(p.predictedMakespan.p95Seconds)}`, `predicted makespan p50 – p95 (${p.predictedMakespan.samples} runs, ${p.predictedMakespan.profile})`));
+  parts.push(card(duration(p.estimatedMakespanSeconds), "median schedule"));
   parts.push(card(duration(p.lowerBoundSeconds), `lower bound${p.bottleneck ? ` (${p.bottleneck})` : ""}`));
   parts.push(card(`${outcomes.restarted} / ${p.vms}`, report.kind === "drill" ? "VM copies up" : "VMs up"));
   if (outcomes.failed + outcomes.unplaced > 0) parts.push(card(`${outcomes.failed} + ${outcomes.unplaced}`, "failed + unplaced"));
@@ -128,16 +129,16 @@ export function renderHtml(report: RunReport, options: HtmlOptions = {}): string
 
   if (report.groups.length > 0) {
     parts.push(`<h2>Recovery time per protection group</h2>`);
-    parts.push(`<div class="legend"><span><i style="background:var(--ok)"></i>within budget</span><span><i style="background:var(--bad)"></i>over budget / failed</span><span><i style="background:#8d96a7"></i>no budget</span><span><i style="background:#111;width:3px"></i>budget</span><span>◇ plan estimate</span></div>`);
+    parts.push(`<div class="legend"><span><i style="background:var(--ok)"></i>within budget</span><span><i style="background:var(--bad)"></i>over budget / failed</span><span><i style="background:#8d96a7"></i>no budget</span><span><i style="background:#111;width:3px"></i>budget</span><span><i style="background:#c9d3e6"></i>predicted p50 – p95, whisker to p99</span><span>◇ median schedule</span></div>`);
     parts.push(`<div class="scroll">${renderRtoChart(report)}</div>`);
     parts.push(
       table(
-        ["Group", "SLA", "VMs", "RTO", "Budget", "Estimate", "Verdict"],
+        ["Group", "SLA", "VMs", "RTO", "Budget", "Predicted p50 / p95 / p99", "Measured at", "Median schedule", "Verdict"],
         report.groups.map(
           (g) =>
-            `<tr>${td(g.name)}${td(g.slaLevel === undefined ? "–" : String(g.slaLevel), "n")}${td(String(g.vms), "n")}${td(duration(g.rtoSeconds), "n")}${td(duration(g.rtoBudgetSeconds), "n")}${td(duration(g.estimatedRtoSeconds), "n")}${td(VERDICT_TEXT[g.verdict] ?? g.verdict, g.verdict)}</tr>`,
+            `<tr>${td(g.name)}${td(g.slaLevel === undefined ? "–" : String(g.slaLevel), "n")}${td(String(g.vms), "n")}${td(duration(g.rtoSeconds), "n")}${td(duration(g.rtoBudgetSeconds), "n")}${td(g.predictedRto ? predictedBand(g.predictedRto) : "–", "n")}${td(measuredAt(g.measuredQuantile), "n")}${td(duration(g.estimatedRtoSeconds), "n")}${td(VERDICT_TEXT[g.verdict] ?? g.verdict, g.verdict)}</tr>`,
         ),
-        [1, 2, 3, 4, 5],
+        [1, 2, 3, 4, 5, 6, 7],
       ),
     );
   }

@@ -2,7 +2,7 @@
 // Short by design: totals, groups, SLA levels, what failed; the per-step detail is in the JSON.
 
 import type { RunReport } from "../generated/report";
-import { duration, escapeCell, VERDICT_TEXT } from "./format";
+import { duration, escapeCell, measuredAt, predictedBand, VERDICT_TEXT } from "./format";
 import { plural } from "../text";
 import { cleanupSummary, statsByKind } from "./stats";
 
@@ -54,7 +54,8 @@ export function renderMarkdown(report: RunReport): string {
         ["VMs", `${p.vms} (${p.placed} placed, ${p.unplaced} unplaced)`],
         ["Steps", String(p.steps)],
         ["Makespan", duration(report.makespanSeconds)],
-        ["Plan estimate", duration(p.estimatedMakespanSeconds)],
+        ...(p.predictedMakespan ? [["Predicted makespan", `${predictedBand(p.predictedMakespan)} (${p.predictedMakespan.samples} Monte Carlo runs, latency profile ${p.predictedMakespan.profile})`]] : []),
+        ["Median schedule", duration(p.estimatedMakespanSeconds)],
         ["Lower bound", `${duration(p.lowerBoundSeconds)}${p.bottleneck ? ` (set by ${p.bottleneck})` : ""}`],
         ...Object.entries(report.options).map(([k, v]) => [`Option \`${k}\``, String(v)]),
       ],
@@ -74,13 +75,15 @@ export function renderMarkdown(report: RunReport): string {
     out.push("## Protection groups", "");
     out.push(
       ...table(
-        ["Group", "SLA", "VMs", "RTO", "Budget", "Estimate", "Verdict"],
+        ["Group", "SLA", "VMs", "RTO", "Budget", "Predicted p50 / p95 / p99", "Measured at", "Median schedule", "Verdict"],
         report.groups.map((g) => [
           g.name,
           g.slaLevel === undefined ? "–" : String(g.slaLevel),
           String(g.vms),
           duration(g.rtoSeconds),
           duration(g.rtoBudgetSeconds),
+          g.predictedRto ? predictedBand(g.predictedRto) : "–",
+          measuredAt(g.measuredQuantile),
           duration(g.estimatedRtoSeconds),
           VERDICT_TEXT[g.verdict] ?? g.verdict,
         ]),

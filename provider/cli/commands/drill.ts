@@ -2,12 +2,13 @@
 // interrupted drill left. Exit code 0 when every assertion held, 1 otherwise.
 
 import { Option, type Command } from "commander";
+import { calibrateStack } from "../../predict/refresh";
 import { ValidationError } from "../../errors";
 import { EXECUTION_MODES, SLA_POLICIES, type ExecutionMode, type SlaPolicy } from "../../executor/types";
 import { drillCleanup } from "../../drill/cleanup-command";
 import { defaultRunsDir } from "../../executor/run-store";
 import { drill } from "../../drill/run";
-import { duration } from "../../report/format";
+import { duration, measuredAt } from "../../report/format";
 import type { StackSource } from "../../stack";
 import { exitCode } from "../exit-codes";
 import { createProgress, type Progress } from "../progress";
@@ -24,6 +25,7 @@ interface DrillFlags {
   out?: string;
   mode?: ExecutionMode;
   sla?: SlaPolicy;
+  calibrate: boolean;
 }
 
 function sourceOf(opts: DrillFlags): StackSource {
@@ -33,6 +35,17 @@ function sourceOf(opts: DrillFlags): StackSource {
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** After a drill: the stack's profile fitted again with this run; a refresh that cannot be made is said, and fails nothing. */
+async function refreshProfile(stack: string, runsDir: string): Promise<string> {
+  try {
+    const { file, profile } = await calibrateStack({ stack, runsDir });
+    return `latency profile refreshed from ${plural(profile.runs.length, "run")}: ${file} (--no-calibrate to skip)`;
+  } catch (err) {
+    const reason = err instanceof ValidationError ? err.issues.map((i) => i.message).join("; ") : (err as Error).message;
+    return `latency profile not refreshed: ${reason}`;
+  }
+}
 
 export function register(program: Command): void {
   program
@@ -48,6 +61,7 @@ export function register(program: Command): void {
     .option("--out <dir>", "where the report goes (default: the run's directory)")
     .addOption(new Option("--mode <mode>", "execution mode").choices(EXECUTION_MODES as string[]))
     .addOption(new Option("--sla <policy>", "SLA ordering").choices(SLA_POLICIES as string[]))
+    .option("--no-calibrate", "do not refresh the stack's latency profile (vmr calibrate) from its runs afterwards")
     .addHelpText(
       "after",
       "\nExamples:\n  vmr drill --stack dev --cwd examples/basic\n  vmr drill --stack dev --drill-file examples/drills/site-loss.yaml\n  vmr drill --stack dev --group db --group app\n  vmr drill --stack dev --cleanup",
@@ -104,8 +118,11 @@ export function register(program: Command): void {
         out.write(`\n${r.drill.name}: ${r.passed ? "PASSED" : r.interrupted ? "INTERRUPTED" : "FAILED"} (run ${r.runId})\n`);
         for (const a of r.report.assertions ?? []) out.write(`  ${a.passed ? "pass" : "FAIL"}  ${a.type}: ${a.message}\n`);
         for (const g of r.report.groups)
-          out.write(`  group ${g.name}: ${g.rtoSeconds === undefined ? g.verdict : `up at ${duration(g.rtoSeconds)}`}${g.rtoBudgetSeconds !== undefined ? ` (budget ${duration(g.rtoBudgetSeconds)})` : ""}${r.report.timeScale ? " simulated" : ""}\n`);
+          out.write(
+            `  group ${g.name}: ${g.rtoSeconds === undefined ? g.verdict : `up at ${duration(g.rtoSeconds)}`}${g.rtoBudgetSeconds !== undefined ? ` (budget ${duration(g.rtoBudgetSeconds)})` : ""}${r.report.timeScale ? " simulated" : ""}${g.predictedRto ? `; predicted p50 ${duration(g.predictedRto.p50Seconds)}, p95 ${duration(g.predictedRto.p95Seconds)}${g.measuredQuantile !== undefined ? `, measured at ${measuredAt(g.measuredQuantile)}` : ""}` : ""}\n`,
+          );
         out.write(`report: ${r.reportFiles.html ?? r.reportFiles.md ?? r.reportFiles.json}\n`);
+        if (opts.calibrate && r.report.stack !== undefined) out.write(`${await refreshProfile(r.report.stack, runsDir ?? defaultRunsDir())}\n`);
         if (!r.passed) process.exitCode = exitCode("failed");
       } finally {
         bars?.stop();

@@ -6,12 +6,25 @@ import { ValidationError } from "../../errors";
 import { planStack } from "../../live/planning";
 import { formatPlan } from "../../planner/format";
 import type { PlanKind, SlaMode } from "../../planner";
+import { checkConfidence, DEFAULT_CONFIDENCE, DEFAULT_SAMPLES, type PredictPlanOptions } from "../../predict";
 
 export interface StackFlags {
   stack?: string;
   cwd?: string;
   stackFile?: string;
   sla: SlaMode;
+  confidence: string;
+  samples: string;
+  profile?: string;
+}
+
+/** The prediction the `--confidence` and `--samples` flags ask for; bad values are refused naming the flag. */
+export function predictionOf(opts: StackFlags): PredictPlanOptions {
+  const samples = Number(opts.samples);
+  if (!/^\d+$/.test(opts.samples.trim()) || samples < 1) {
+    throw new ValidationError("flags", [{ path: "--samples", message: `\`--samples\` is ${JSON.stringify(opts.samples)}; it must be a whole number >= 1 (Monte Carlo runs behind each predicted RTO)` }]);
+  }
+  return { confidence: checkConfidence(opts.confidence), samples, sla: opts.sla };
 }
 
 /** The flags `plan` and `check` share. */
@@ -20,14 +33,17 @@ export function addStackFlags(command: Command): Command {
     .option("--stack <name>", "stack whose protection to plan (read live through Pulumi)")
     .option("--cwd <dir>", "directory of the Pulumi program (default: the current directory)")
     .option("--stack-file <file>", "a `pulumi stack export --show-secrets` file instead of a live stack")
-    .addOption(new Option("--sla <mode>", "SLA mode the estimate assumes").choices(["strict", "pipelined"]).default("strict"));
+    .addOption(new Option("--sla <mode>", "SLA mode the estimate assumes").choices(["strict", "pipelined"]).default("strict"))
+    .option("--confidence <q>", "confidence of the verdicts: a group is within budget when its predicted RTO at this quantile is, in (0, 1)", String(DEFAULT_CONFIDENCE))
+    .option("--samples <n>", "Monte Carlo runs behind each predicted RTO", String(DEFAULT_SAMPLES))
+    .option("--profile <file>", "latency profile to predict with (default: the stack's, written by `vmr calibrate`, else the documented defaults)");
 }
 
 export function register(program: Command): void {
   addStackFlags(
     program
       .command("plan")
-      .description("Plan the recovery of failed hosts or a site: targets, storage actions, ordered steps and estimated RTO per group."),
+      .description("Plan the recovery of failed hosts or a site: targets, storage actions, ordered steps and the predicted RTO per group (p50-p99, Monte Carlo), its verdict at --confidence."),
   )
     .option("--failed-host <ids...>", "managed systems treated as failed (default: read failures from the inventory)")
     .option("--failed-site <site>", "every managed system of this site is treated as failed")
@@ -36,18 +52,21 @@ export function register(program: Command): void {
     .option("--json", "print the plan as JSON (schemas/plan.schema.json)", false)
     .addHelpText(
       "after",
-      "\nExamples:\n  vmr plan --stack dev --failed-host a-01 a-02\n  vmr plan --stack-file state.json --failed-site site-a --json > plan.json\n  vmr plan --stack dev --kind drill --group db",
+      "\nExamples:\n  vmr plan --stack dev --failed-host a-01 a-02\n  vmr plan --stack dev --failed-site site-a --confidence 0.99\n  vmr plan --stack-file state.json --failed-site site-a --json > plan.json\n  vmr plan --stack dev --kind drill --group db",
     )
     .action(async (opts: StackFlags & { failedHost?: string[]; failedSite?: string; group?: string[]; kind: PlanKind; json: boolean }) => {
       if (opts.failedHost && opts.failedSite) {
         throw new ValidationError("flags", [{ path: "failedHost", message: "`--failed-host` and `--failed-site` exclude each other: give one of them" }]);
       }
+      const predict = predictionOf(opts);
       const plan = await planStack(opts.kind, {
         stack: opts.stack,
         cwd: opts.cwd,
         stackFile: opts.stackFile,
         failure: { failedHosts: opts.failedHost, failedSite: opts.failedSite, groups: opts.group },
         options: { slaMode: opts.sla },
+        predict,
+        profileFile: opts.profile,
       });
       process.stdout.write(opts.json ? `${JSON.stringify(plan, null, 2)}\n` : `${formatPlan(plan)}\n`);
     });

@@ -7,7 +7,8 @@ import type { StorageInventory } from "../../adapters/storage";
 import { AdapterError } from "../../errors";
 import type { ProtectionGroupInputs, ProtectedVm } from "../../generated/protection-group";
 import type { AdapterSettings } from "../../generated/adapter-settings";
-import type { Readiness, ReadinessIssue } from "../../generated/resource-outputs";
+import type { Readiness, ReadinessIssue, ReadinessRto } from "../../generated/resource-outputs";
+import { readinessRto } from "./readiness-rto";
 import type { Adapters } from "../../adapters";
 import type { ResolvedLpar } from "../../model";
 import { validate } from "../../validation";
@@ -119,6 +120,16 @@ function verifies(g: GroupInputs): boolean {
  * The survivability and replication check of a group against the live inventory, and the VMs'
  * homes (`previousHomes`: those the state holds, kept for VMs that run away from home).
  */
+/** The readiness RTO; when the group cannot be planned alone, a note says why instead. */
+function predictedRtoOrNote(g: GroupInputs, target: GroupTarget, compute: ComputeInventory, storage: StorageInventory, notes: ReadinessIssue[]): ReadinessRto | undefined {
+  try {
+    return readinessRto(g, target, compute, storage);
+  } catch (err) {
+    notes.push({ code: "rto", message: `the group's RTO was not predicted: planning its failover alone failed (${(err as Error).message.split("\n").join(" ")})` });
+    return undefined;
+  }
+}
+
 export function assess(g: GroupInputs, compute: ComputeInventory, storage: StorageInventory, previousHomes?: readonly LparHome[]): Omit<GroupOutputs, keyof GroupInputs> {
   const byId = new Map(compute.lpars.map((l) => [l.id, l]));
   const siteOf = new Map(compute.managedSystems.map((s) => [s.id, s.site]));
@@ -214,8 +225,18 @@ export function assess(g: GroupInputs, compute: ComputeInventory, storage: Stora
   const currentSites = [...new Set(members.map((m) => m.site).filter((s): s is string => s !== undefined))].sort();
   const homes = recordHomes(lpars(g), g.context.consistencyGroups, compute, storage, previousHomes);
   const notes = sharedGroupNotes(g.context.consistencyGroups, compute, storage);
+  // Only a group that could be placed is worth predicting: the capacity issue says the rest.
+  const rto = target && !issues.some((i) => i.code === "capacity" || i.code === "lpar") ? predictedRtoOrNote(g, target, compute, storage, notes) : undefined;
+  if (rto?.verdict === "over") {
+    const p = rto.predictedRto;
+    issues.push({
+      code: "rto",
+      message: `a failover of ${rto.failedHosts.join(", ")} would bring the group up in ${Math.round(p.atConfidenceSeconds ?? p.p95Seconds)} s at ${rto.confidence * 100}% confidence (predicted p50 ${Math.round(p.p50Seconds)} s, p95 ${Math.round(p.p95Seconds)} s; ${p.samples} Monte Carlo runs, latency profile ${p.profile}), over its budget of ${rto.rtoBudgetSeconds} s: raise the budget, add target systems or raise the restart limits`,
+    });
+  }
   const readiness: Readiness = { status: issues.length === 0 ? "ready" : "notReady", issues };
   if (notes.length > 0) readiness.notes = notes;
+  if (rto !== undefined) readiness.rto = rto;
   return { members, readiness, currentSites, drift, homes };
 }
 

@@ -88,6 +88,13 @@ describe("drill on the simulator", function () {
     assert.equal(report.vms.length, 12);
     assert.ok(report.vms.every((v) => v.outcome === "restarted" && v.target!.startsWith("sys-b-")), JSON.stringify(report.vms.filter((v) => v.outcome !== "restarted")));
     assert.deepEqual(report.groups.map((g) => [g.name, g.verdict]), [["databases", "within"], ["apps", "within"], ["web", "within"]]);
+    // AND each group shows its predicted band and where the measured RTO fell in it
+    for (const g of report.groups) {
+      assert.ok(g.predictedRto !== undefined && g.predictedRto.samples === 1000 && g.predictedRto.profile === "defaults", g.name);
+      assert.ok(g.predictedRto.p50Seconds <= g.predictedRto.p95Seconds && g.predictedRto.p95Seconds <= g.predictedRto.p99Seconds);
+      assert.ok(g.measuredQuantile !== undefined && g.measuredQuantile > 0 && g.measuredQuantile < 1, `${g.name}: ${g.measuredQuantile}`);
+    }
+    assert.ok(report.plan.predictedMakespan !== undefined);
     assert.deepEqual(report.assertions!.map((a) => [a.type, a.passed]), [["rtoWithinBudget", true], ["allVmsPlaced", true], ["cleanupComplete", true]]);
     assert.equal(result.cleanup.complete, true);
     assert.equal(result.passed, true);

@@ -90,13 +90,53 @@ describe("vmr plan / vmr check", function () {
     assert.equal(plan.steps.filter((s: { kind: string }) => s.kind === "FailoverConsistencyGroup").length, 0);
   });
 
-  it("prints a table per group with the estimated RTO against the budget", () => {
+  it("prints a table per group with the predicted RTO against the budget, every figure named", () => {
     const file = writeStack(3600);
     const site = presetTopology("small").sites[0].name;
     const r = vmr(["plan", "--stack-file", file, "--failed-site", site]);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /group pg-\S+ \(SLA 2\): estimated RTO \d+ s of 3600 s -> within/);
+    assert.match(r.stdout, /group pg-\S+ \(SLA 2\): predicted RTO p50 \d+ s, p90 \d+ s, p95 \d+ s, p99 \d+ s of 3600 s -> within at 95% confidence \(95% of runs up by \d+ s\)/);
+    assert.match(r.stdout, /predicted makespan \(strict SLA, 1000 Monte Carlo runs of the executor's dispatch, latency profile defaults\): p50/);
+    assert.match(r.stdout, /median schedule \(strict SLA, every step at its median\): \d+ s; lower bound/);
     assert.match(r.stdout, /LPAR\s+level\s+from\s+to\s+volumes/);
+  });
+
+  it("takes the verdict at --confidence: a budget between the predicted p50 and p95 holds at 0.5, breaks at 0.95, and check exits 1", function () {
+    // Four CLI processes: on a busy machine each takes a few seconds to start.
+    this.timeout(90_000);
+    // GIVEN a host failure's predicted RTO for one group
+    const host = presetTopology("small").managedSystems[0].id;
+    const first = JSON.parse(vmr(["plan", "--stack-file", writeStack(3600), "--failed-host", host, "--json"]).stdout);
+    const g = first.groups[0];
+    assert.deepEqual(validate("plan", first), []);
+    assert.equal(first.estimate.confidence, 0.95);
+    assert.ok(g.predictedRto.p50Seconds < g.predictedRto.p95Seconds);
+    // The median schedule is optimistic: its figure is below the predicted median.
+    assert.ok(g.estimatedRtoSeconds < g.predictedRto.p50Seconds, `median schedule ${g.estimatedRtoSeconds}, predicted p50 ${g.predictedRto.p50Seconds}`);
+    const budget = Math.round((g.predictedRto.p50Seconds + g.predictedRto.p95Seconds) / 2);
+    const file = writeStack(budget);
+    // WHEN planned at two confidences THEN the verdict follows the quantile
+    const at50 = JSON.parse(vmr(["plan", "--stack-file", file, "--failed-host", host, "--json", "--confidence", "0.5"]).stdout);
+    const at95 = JSON.parse(vmr(["plan", "--stack-file", file, "--failed-host", host, "--json"]).stdout);
+    assert.equal(at50.groups.find((x: { name: string }) => x.name === g.name).verdict, "within");
+    assert.equal(at95.groups.find((x: { name: string }) => x.name === g.name).verdict, "over");
+    // AND the N-1 check fails that host at 0.95
+    const check = vmr(["check", "--stack-file", file, "--samples", "300"]);
+    assert.equal(check.status, 1, check.stderr);
+    assert.match(check.stdout, /verdicts at 95% confidence: each group's predicted RTO at that quantile \(300 Monte Carlo runs/);
+    assert.match(check.stdout, new RegExp(`host ${host}\\s.*NOT SURVIVABLE`));
+  });
+
+  it("exits 2 naming the flag when --confidence is outside (0, 1)", function () {
+    this.timeout(90_000);
+    for (const bad of ["1.5", "0", "x"]) {
+      const r = vmr(["plan", "--stack-file", writeStack(3600), "--confidence", bad]);
+      assert.equal(r.status, 2, bad);
+      assert.match(r.stderr, /`--confidence` is .* strictly between 0 and 1/);
+    }
+    const c = vmr(["check", "--stack-file", writeStack(3600), "--confidence", "1"]);
+    assert.equal(c.status, 2);
+    assert.match(c.stderr, /`--confidence`/);
   });
 
   it("exits 2 when both a host and a site are given", () => {

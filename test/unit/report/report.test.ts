@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import * as sinon from "sinon";
 import { buildReport, renderGantt, renderHtml, renderMarkdown, renderReport, writeReport } from "../../../provider/report";
+import { predictPlan } from "../../../provider/predict";
 import { validate } from "../../../provider/validation";
 import { lparId, makeRun } from "./fixture";
 
@@ -100,6 +101,32 @@ describe("report", () => {
       assert.ok(report.steps.some((s) => s.status === "notStarted"));
       assert.ok(report.groups.every((g) => g.verdict === "incomplete"));
       assert.deepEqual(validate("report", report), []);
+    });
+  });
+
+  describe("predicted band", () => {
+    it("shows each group's predicted band against its measured RTO, and the quantile it fell at", () => {
+      // GIVEN a run whose plan carries a prediction of its groups' RTO
+      const base = makeRun({ vms: 4, targets: 2 });
+      const plan = predictPlan(base.plan, { samples: 300 });
+      const report = buildReport({ ...base, plan });
+      assert.deepEqual(validate("report", report), []);
+      // THEN each group that came up has the band and a quantile matching where its RTO lies in it
+      for (const g of report.groups.filter((x) => x.rtoSeconds !== undefined)) {
+        const band = g.predictedRto!;
+        assert.equal(band.samples, 300);
+        const q = g.measuredQuantile!;
+        if (g.rtoSeconds! < band.p50Seconds) assert.ok(q < 0.5, `${g.name}: ${g.rtoSeconds} below p50 ${band.p50Seconds} at ${q}`);
+        else if (g.rtoSeconds! > band.p99Seconds) assert.ok(q > 0.99);
+        else assert.ok(q >= 0.5);
+      }
+      // AND the Markdown has the columns, the HTML chart draws the band
+      const md = renderMarkdown(report);
+      assert.match(md, /\| Predicted p50 \/ p95 \/ p99 \| Measured at \| Median schedule \|/);
+      assert.match(md, /Predicted makespan \| .* \(300 Monte Carlo runs, latency profile defaults\)/);
+      const html = renderHtml(report);
+      assert.equal((html.match(/<rect class="band"/g) ?? []).length, report.groups.length);
+      assert.match(html, /predicted p50 .*, p95 .*, p99 .* \(300 runs, defaults\)/);
     });
   });
 

@@ -1,0 +1,36 @@
+// `vmr calibrate`: fit the stack's latency profile from the journals of its drills and failovers,
+// and store it where `vmr plan`, `vmr check` and drills find it. Thin: parses flags, calls
+// calibrateStack, prints what was fitted.
+
+import { InvalidArgumentError, type Command } from "commander";
+import { defaultRunsDir } from "../../executor/run-store";
+import { DEFAULT_MAX_AGE_DAYS, DEFAULT_MIN_SAMPLES } from "../../predict/calibrate";
+import { calibrateStack, DEFAULT_LAST_RUNS } from "../../predict/refresh";
+
+function positive(flag: string, integer: boolean) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!(n > 0) || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`${flag} takes a ${integer ? "whole number" : "number"} > 0, got ${JSON.stringify(value)}`);
+    return n;
+  };
+}
+
+export function register(program: Command): void {
+  program
+    .command("calibrate")
+    .description("Fit the stack's step latencies (per operation, and per system / HMC / storage where measured enough) from its recorded runs; plan, check and drills then predict with them.")
+    .requiredOption("--stack <name>", "stack whose runs to fit (the runs record it)")
+    .option("--runs-dir <dir>", "where runs are recorded (default: ./.vmr/runs)")
+    .option("--last <n>", `fit the newest n finished runs`, positive("--last", true), DEFAULT_LAST_RUNS)
+    .option("--min-samples <n>", "measured steps an operation needs to be fitted (else the wider fit or the default)", positive("--min-samples", true), DEFAULT_MIN_SAMPLES)
+    .option("--max-age-days <n>", "the profile is refused once its newest run is older than this", positive("--max-age-days", false), DEFAULT_MAX_AGE_DAYS)
+    .option("--out <file>", "write the profile here instead of the stack's per-user location")
+    .addHelpText("after", "\nExamples:\n  vmr calibrate --stack dev\n  vmr calibrate --stack dev --last 5 --out profile.json")
+    .action(async (opts: { stack: string; runsDir?: string; last: number; minSamples: number; maxAgeDays: number; out?: string }) => {
+      const { file, profile } = await calibrateStack({ stack: opts.stack, runsDir: opts.runsDir ?? defaultRunsDir(), last: opts.last, minSamples: opts.minSamples, maxAgeDays: opts.maxAgeDays, ...(opts.out ? { file: opts.out } : {}) });
+      process.stdout.write(`latency profile of ${profile.stack} from ${profile.runs.length} runs (${profile.window.from} .. ${profile.window.to}) written to ${file}\n`);
+      for (const [op, f] of Object.entries(profile.operations)) process.stdout.write(`  ${op.padEnd(26)} median ${f.medianSeconds.toFixed(1)} s, p95 ${f.p95Seconds.toFixed(1)} s (${f.samples} steps)\n`);
+      const scopes = Object.keys(profile.scoped ?? {});
+      if (scopes.length > 0) process.stdout.write(`  fitted apart in ${scopes.length} scopes: ${scopes.slice(0, 8).join(", ")}${scopes.length > 8 ? ", ..." : ""}\n`);
+    });
+}

@@ -1,0 +1,64 @@
+/* Generated from schemas/ by scripts/gen-types.js: do not edit. Run `npm run gen`. */
+
+/**
+ * Step latencies fitted by `vmr calibrate` from the journals of a stack's drills and failovers: per operation a lognormal (median and p95, as provider/model/latency.ts states its defaults), and per managed system, HMC or storage system where enough steps were measured there. RTO predictions draw from it and name it; an operation it lacks falls back to the wider fit, then to the documented default.
+ */
+export interface LatencyProfileFile {
+  /**
+   * Format version of this file: 1.
+   */
+  formatVersion: 1;
+  /**
+   * The stack whose runs it was fitted from; a prediction for another stack refuses it.
+   */
+  stack: string;
+  createdAt: string;
+  /**
+   * Wall-clock start of the oldest and of the newest run fitted.
+   */
+  window: {
+    from: string;
+    to: string;
+  };
+  /**
+   * A profile whose newest run is older than this is stale: refused until `vmr calibrate` runs again.
+   */
+  maxAgeDays: number;
+  /**
+   * Measured steps an operation (or a scope's operation) needs to be fitted; fewer and it falls back.
+   */
+  minSamples: number;
+  /**
+   * Run ids of the journals fitted.
+   */
+  runs: string[];
+  /**
+   * By operation name (provider/model/latency.ts OPERATIONS): the fit over every scope.
+   */
+  operations: {
+    [k: string]: Fit;
+  };
+  /**
+   * By scope, a resource key (system:<id>, hmc:<name>, storage:<id>), then by operation: fits of the steps measured there.
+   */
+  scoped?: {
+    [k: string]: {
+      [k: string]: Fit;
+    };
+  };
+}
+/**
+ * This interface was referenced by `LatencyProfileFile`'s JSON-Schema
+ * via the `definition` "Fit".
+ */
+export interface Fit {
+  /**
+   * exp(mean of ln duration).
+   */
+  medianSeconds: number;
+  /**
+   * median * exp(1.645 * standard deviation of ln duration).
+   */
+  p95Seconds: number;
+  samples: number;
+}

@@ -1,0 +1,203 @@
+// RTO prediction: (1) coverage: per scenario, 200 seeded runs of the real executor on the
+// in-memory simulator in virtual time (each seed draws other latencies from the same model),
+// against the Monte Carlo prediction of provider/predict: for every group, the share of runs whose
+// measured RTO is at most the predicted p95 (goal [0.92, 0.98]) and the error of the predicted p50
+// against the measured median (goal <= 5%); (2) dispatch: median makespan over the hindsight lower
+// bound (the planner's bound with every step's realised duration; goal <= 1.10); (3) cost of a
+// prediction.
+
+import { performance } from "perf_hooks";
+import * as path from "path";
+import { VirtualClock } from "../../provider/clock";
+import { createInMemorySimulator, PAPER_FAILED_HOST, presetTopology } from "../../provider/adapters/simulator";
+import { loadTopology, simFailHost } from "../../provider/adapters/simulator/control";
+import type { Plan } from "../../provider/generated/plan";
+import type { ResolvedTopology } from "../../provider/model";
+import { planDrill, planFailover, type SlaMode } from "../../provider/planner";
+import { lowerBound } from "../../provider/planner/estimate";
+import { MemoryJournal } from "../../provider/executor/journal/file-journal";
+import type { JournalRecord } from "../../provider/executor/types";
+import { countsTowardsRto, predictRuns, quantileOfSorted, type Prediction } from "../../provider/predict";
+import { calibrate } from "../../provider/predict/calibrate";
+import { toLatencyProfile } from "../../provider/predict/profile-file";
+import { runRecordFromJournal } from "../../provider/report/journal";
+import { measureMakespan } from "../../provider/recovery/measure";
+import { topologyFromInventory } from "../../provider/recovery/rehearse";
+import { generateDatacenter } from "../fixtures/datacenter";
+import { protectTopology } from "../fixtures/protect";
+import type { BenchContext } from "./main";
+
+export const title = "RTO prediction: coverage of the predicted band over seeded executor runs, dispatch against the hindsight bound, cost";
+
+interface Scenario {
+  readonly name: string;
+  readonly plan: Plan;
+  readonly topology: ResolvedTopology;
+  readonly sla: SlaMode;
+}
+
+/** One executor run's figures: each group's RTO, the makespan and its hindsight lower bound. */
+interface Measured {
+  readonly groups: ReadonlyMap<string, number>;
+  readonly makespan: number;
+  readonly hindsight: number;
+  /** Steps that failed or were skipped (a time limit hit by a long tail). */
+  readonly failures: readonly string[];
+}
+
+async function measureOnce(s: Scenario, seed: number, journals?: JournalRecord[][]): Promise<Measured> {
+  const topology = { ...s.topology, simulation: { ...(s.topology.simulation ?? {}), seed } };
+  const journal = journals !== undefined ? new MemoryJournal() : undefined;
+  const m = await measureMakespan(s.plan, topology, { sla: s.sla, ...(journal ? { journal } : {}) });
+  if (journal) journals?.push(journal.records);
+  const start = m.result.startedMs;
+  const groups = new Map<string, number>();
+  const failures: string[] = [];
+  const realised = s.plan.steps.map((step, i) => {
+    const o = m.result.steps[i];
+    // A group whose step did not end well was not up: a miss for every quantile (Infinity).
+    const end = o.status === "done" ? ((o.finishedMs ?? start) - start) / 1000 : Infinity;
+    if (o.status !== "done" && !step.bestEffort) failures.push(`${step.id} ${o.status}${o.error ? ` (${o.error.message})` : ""}`);
+    if (countsTowardsRto(step)) groups.set(step.group as string, Math.max(groups.get(step.group as string) ?? 0, end));
+    return { ...step, estimateSeconds: o.startedMs !== undefined && o.finishedMs !== undefined ? (o.finishedMs - o.startedMs) / 1000 : 0 };
+  });
+  const hindsight = lowerBound({ steps: realised, resources: s.plan.resources }, { strictSla: s.sla === "strict" }).seconds;
+  return { groups, makespan: m.makespanSeconds, hindsight, failures };
+}
+
+interface Coverage {
+  readonly shareMin: number;
+  readonly shareMax: number;
+  readonly errorMax: number;
+  readonly rows: readonly string[];
+}
+
+/** Per group: the share of runs at most the predicted p95, and the predicted p50 against the measured median. */
+function coverageOf(name: string, prediction: Prediction, measured: readonly Measured[]): Coverage {
+  let shareMin = 1;
+  let shareMax = 0;
+  let errorMax = 0;
+  const rows: string[] = [];
+  for (const [group, sample] of prediction.groups) {
+    const values = measured.map((m) => m.groups.get(group)).filter((v): v is number => v !== undefined).sort((a, b) => a - b);
+    if (values.length === 0) continue;
+    const p95 = quantileOfSorted(sample, 0.95);
+    const p50 = quantileOfSorted(sample, 0.5);
+    const share = values.filter((v) => v <= p95).length / values.length;
+    const median = quantileOfSorted(values, 0.5);
+    const error = Math.abs(p50 / median - 1);
+    shareMin = Math.min(shareMin, share);
+    shareMax = Math.max(shareMax, share);
+    errorMax = Math.max(errorMax, error);
+    rows.push(`| ${name} | ${group} | ${p50.toFixed(0)} | ${median.toFixed(0)} | ${p95.toFixed(0)} | ${share.toFixed(3)} |`);
+  }
+  return { shareMin, shareMax, errorMax, rows };
+}
+
+async function measureRuns(s: Scenario, runs: number, journals?: JournalRecord[][]): Promise<Measured[]> {
+  const measured: Measured[] = [];
+  for (let k = 0; k < runs; k++) measured.push(await measureOnce(s, 1000 + k, journals));
+  return measured;
+}
+
+async function coverage(context: BenchContext, s: Scenario, runs: number): Promise<void> {
+  const started = performance.now();
+  const prediction = predictRuns(s.plan, { samples: 2000, seed: 7, sla: s.sla });
+  const measured = await measureRuns(s, runs);
+  const c = coverageOf(s.name, prediction, measured);
+  const ratios = measured.map((m) => m.makespan / m.hindsight).sort((a, b) => a - b);
+  const failed = measured.filter((m) => m.failures.length > 0);
+  if (failed.length > 0) context.print(`(${failed.length} of ${runs} runs of ${s.name} had a step fail, counted as misses; first: ${failed[0].failures[0]})`);
+  context.print(`coverage ${s.name}: p95 share min ${c.shareMin.toFixed(3)} max ${c.shareMax.toFixed(3)}; p50 error max ${(c.errorMax * 100).toFixed(1)}%`);
+  context.print(
+    `dispatch ${s.name}: median makespan / hindsight lower bound ${quantileOfSorted(ratios, 0.5).toFixed(3)} (max ${ratios[ratios.length - 1].toFixed(3)}); ${runs} runs, ${s.plan.steps.length} steps, ${((performance.now() - started) / 1000).toFixed(1)} s wall`,
+  );
+  groupRows.push(...c.rows);
+}
+
+/**
+ * A simulator whose restarts are 2x and boots 1.5x slower than the defaults: predicted with the
+ * defaults, then with the profile `calibrate` fits from the journals of 5 other seeded runs.
+ */
+async function calibration(context: BenchContext, base: Scenario, runs: number): Promise<void> {
+  const slow = { remoteRestart: { medianSeconds: 240, p95Seconds: 600 }, bootLpar: { medianSeconds: 270, p95Seconds: 900 } };
+  const s: Scenario = { ...base, name: `${base.name}-slow`, topology: { ...base.topology, simulation: { ...(base.topology.simulation ?? {}), latencies: slow } } };
+  const journals: JournalRecord[][] = [];
+  for (let k = 0; k < 5; k++) await measureOnce(s, 9000 + k, journals);
+  const fitted = calibrate(journals.map((records) => runRecordFromJournal(records)), { stack: "bench" });
+  const measured = await measureRuns(s, runs);
+  const before = coverageOf(s.name, predictRuns(s.plan, { samples: 2000, seed: 7, sla: s.sla }), measured);
+  const after = coverageOf(s.name, predictRuns(s.plan, { samples: 2000, seed: 7, sla: s.sla, profile: toLatencyProfile(fitted) }), measured);
+  context.print(`calibration: before ${before.shareMin.toFixed(3)} after ${after.shareMin.toFixed(3)} (lowest per-group share of ${runs} runs at most the predicted p95; ${s.name}: restarts 2x, boots 1.5x the defaults; profile from 5 runs)`);
+  context.print(`calibration p50 error max: before ${(before.errorMax * 100).toFixed(1)}% after ${(after.errorMax * 100).toFixed(1)}%; fitted remoteRestart median ${fitted.operations.remoteRestart?.medianSeconds.toFixed(0)} s p95 ${fitted.operations.remoteRestart?.p95Seconds.toFixed(0)} s, bootLpar median ${fitted.operations.bootLpar?.medianSeconds.toFixed(0)} s p95 ${fitted.operations.bootLpar?.p95Seconds.toFixed(0)} s`);
+}
+
+const groupRows: string[] = [];
+
+async function paperScenarios(seed: number | undefined): Promise<Scenario[]> {
+  const topology = presetTopology("paper", seed);
+  const sim = createInMemorySimulator(topology, { clock: new VirtualClock() });
+  await simFailHost(PAPER_FAILED_HOST, { store: sim.store });
+  const inventory = { compute: await sim.compute.inventory(), storage: await sim.storage.inventory() };
+  await sim.close();
+  const model = protectTopology(topology);
+  return (["strict", "pipelined"] as const).map((sla) => ({
+    name: `paper-${sla}`,
+    plan: planFailover({ model, inventory, failure: { failedHosts: [PAPER_FAILED_HOST] }, options: { slaMode: sla } }),
+    topology,
+    sla,
+  }));
+}
+
+async function basicDrill(): Promise<Scenario> {
+  const topology = loadTopology(path.join(__dirname, "..", "..", "..", "examples", "basic", "topology.yaml"));
+  const sim = createInMemorySimulator(topology, { clock: new VirtualClock() });
+  const inventory = { compute: await sim.compute.inventory(), storage: await sim.storage.inventory() };
+  await sim.close();
+  const model = protectTopology(topology);
+  const plan = planDrill({ model, inventory, failure: { failedSite: "site-a", groups: model.groups.map((g) => g.name) }, options: { drillNetwork: "vmr-drill" } });
+  return { name: "basic-site-loss-drill", plan, topology, sla: "strict" };
+}
+
+function siteFailure(vms: number): Scenario {
+  const dc = generateDatacenter({ hosts: vms / 10, vms, volumesPerVm: 2 });
+  const plan = planFailover({ ...dc, failure: { failedSite: "A" } });
+  return { name: `site-failure-${vms}`, plan, topology: topologyFromInventory(dc.inventory) as unknown as ResolvedTopology, sla: "strict" };
+}
+
+function bestMs(runs: number, fn: () => void): number {
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - t);
+  }
+  return best;
+}
+
+export async function run(context: BenchContext): Promise<void> {
+  const runs = context.quick ? 40 : 200;
+  const scenarios = [...(await paperScenarios(context.seed)), await basicDrill(), siteFailure(1000)];
+  context.print(`${runs} seeded executor runs per scenario (simulator seeds 1000..${1000 + runs - 1}), prediction of 2000 Monte Carlo samples; goals: p95 share in [0.92, 0.98], p50 error <= 5%, dispatch <= 1.10`);
+  context.print("");
+  for (const s of scenarios) await coverage(context, s, runs);
+  context.print("");
+  context.print("| scenario | group | predicted p50 s | measured median s | predicted p95 s | share <= p95 |");
+  context.print("|---|---|---|---|---|---|");
+  for (const row of groupRows) context.print(row);
+  groupRows.length = 0;
+  context.print("");
+  await calibration(context, scenarios[0], runs);
+
+  context.print("");
+  const paper = scenarios[0].plan;
+  const paperMs = bestMs(3, () => predictRuns(paper, { samples: 1000, sla: "strict" }));
+  context.print(`cost: paper preset, 1,000 samples: ${paperMs.toFixed(0)} ms (goal <= 500 ms)`);
+  const large = siteFailure(10_000);
+  // 50 samples, scaled to 200 (a sample costs the same every time): the full 200 would add a minute to the bench.
+  const largeSamples = context.quick ? 10 : 50;
+  const largeMs = bestMs(1, () => predictRuns(large.plan, { samples: largeSamples, sla: "strict" }));
+  context.print(
+    `cost: site failure of 10,000 LPARs (${large.plan.steps.length} steps), ${largeSamples} samples: ${(largeMs / 1000).toFixed(1)} s, ${((largeMs / largeSamples) * 0.2).toFixed(1)} s per 200 (goal <= 10 s for 200)`,
+  );
+}

@@ -1,0 +1,91 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { VirtualClock } from "../../../provider/clock";
+import { createInMemorySimulator } from "../../../provider/adapters/simulator";
+import { simFailSite } from "../../../provider/adapters/simulator/control";
+import { MemoryJournal } from "../../../provider/executor/journal/file-journal";
+import { runPlan } from "../../../provider/executor/run";
+import type { LatencyProfileFile } from "../../../provider/generated/latency-profile";
+import { planFailover } from "../../../provider/planner";
+import { calibrate } from "../../../provider/predict/calibrate";
+import { profileFor, profilePathOf, readProfile, toLatencyProfile, writeProfile } from "../../../provider/predict/profile-file";
+import { topologyFromInventory } from "../../../provider/recovery/rehearse";
+import { runRecordFromJournal } from "../../../provider/report/journal";
+import { ValidationError } from "../../../provider/errors";
+import { generateDatacenter } from "../../fixtures/datacenter";
+
+/** Five seeded runs of a site failure on a simulator whose restarts and boots are slower than the defaults. */
+async function measuredRuns() {
+  const dc = generateDatacenter({ hosts: 20, vms: 100, volumesPerVm: 1 });
+  const plan = planFailover({ ...dc, failure: { failedSite: "A" } });
+  const truth = { remoteRestart: { medianSeconds: 240, p95Seconds: 600 }, bootLpar: { medianSeconds: 270, p95Seconds: 900 } };
+  const runs = [];
+  for (let seed = 1; seed <= 5; seed++) {
+    const clock = new VirtualClock();
+    const topology = { ...topologyFromInventory(dc.inventory), simulation: { seed, latencies: truth } };
+    const sim = createInMemorySimulator(topology, { clock });
+    await simFailSite("A", { store: sim.store });
+    const journal = new MemoryJournal();
+    await runPlan(plan, sim, { clock, journal });
+    await sim.close();
+    runs.push(runRecordFromJournal(journal.records));
+  }
+  return { runs, truth };
+}
+
+describe("predict/calibrate", function () {
+  this.timeout(60_000);
+  let fitted: LatencyProfileFile;
+  let truth: Awaited<ReturnType<typeof measuredRuns>>["truth"];
+
+  before(async () => {
+    const m = await measuredRuns();
+    truth = m.truth;
+    fitted = calibrate(m.runs, { stack: "dev", now: new Date("2026-12-01T00:00:00Z") });
+  });
+
+  it("recovers the latency parameters of a seeded simulator from its journals", () => {
+    // GIVEN 5 runs on a simulator with known (non-default) restart and boot latencies
+    // THEN the fit's medians are within 10% and its p95s within 20% of the truth
+    for (const op of ["remoteRestart", "bootLpar"] as const) {
+      const f = fitted.operations[op];
+      assert.ok(f.samples >= 200, `${op}: ${f.samples} samples`);
+      assert.ok(Math.abs(f.medianSeconds / truth[op].medianSeconds - 1) < 0.1, `${op} median ${f.medianSeconds}`);
+      assert.ok(Math.abs(f.p95Seconds / truth[op].p95Seconds - 1) < 0.2, `${op} p95 ${f.p95Seconds}`);
+    }
+    // AND the operations left at their defaults are fitted near them (mapVolume: median 1 s)
+    assert.ok(Math.abs(fitted.operations.mapVolume.medianSeconds - 1) < 0.2);
+    assert.equal(fitted.runs.length, 5);
+    assert.equal(fitted.stack, "dev");
+  });
+
+  it("writes a file valid against schemas/latency-profile.schema.json and names it in predictions", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vmr-profile-"));
+    try {
+      const env = { VMR_STATE_HOME: dir };
+      const file = profilePathOf("dev", env);
+      await writeProfile(file, fitted);
+      const now = new Date("2026-12-02T00:00:00Z");
+      const back = readProfile(file, { stack: "dev", now });
+      assert.deepEqual(back, fitted);
+      const profile = toLatencyProfile(back);
+      assert.match(profile.name, /^calibrated for dev on 2026-12-01 from 5 runs/);
+      assert.ok(profile.samples > 0);
+      assert.equal(profile.operations.remoteRestart.medianSeconds, fitted.operations.remoteRestart.medianSeconds);
+      // Another stack, a stale profile, too few samples, a malformed file: each refused with the reason
+      assert.throws(() => readProfile(file, { stack: "prod", now }), (e: unknown) => e instanceof ValidationError && /`stack` is "dev", but the prediction is for stack "prod"/.test(e.message));
+      assert.throws(() => readProfile(file, { now: new Date("2027-06-01T00:00:00Z") }), /days old, beyond the profile's `maxAgeDays` 90/);
+      fs.writeFileSync(file, JSON.stringify({ ...fitted, minSamples: 1_000_000 }));
+      assert.throws(() => readProfile(file, { now }), /fewer than its `minSamples` 1000000/);
+      fs.writeFileSync(file, "{ not json");
+      assert.throws(() => readProfile(file, { now }), /cannot be read as JSON/);
+      // AND a bad stored profile is not used silently: the fallback says why
+      assert.match(profileFor("dev", undefined, env).name, /^defaults \(the stored profile .* was not used: .*cannot be read as JSON/);
+      assert.equal(profileFor("other", undefined, env).name, "defaults");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

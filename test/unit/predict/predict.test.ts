@@ -1,0 +1,81 @@
+import { strict as assert } from "assert";
+import { DEFAULT_LATENCIES, operationQuantile, resolveLatencies } from "../../../provider/model/latency";
+import { withPrediction } from "../../../provider/predict/apply";
+import { predictRuns } from "../../../provider/predict/predict";
+import { defaultProfile } from "../../../provider/predict/profile";
+import { quantileOfSorted } from "../../../provider/predict/quantiles";
+import { plan, step } from "../executor/plans";
+
+const group = (name: string, budget?: number) => ({ name, lpars: [], estimatedRtoSeconds: 0, verdict: budget === undefined ? ("no-budget" as const) : ("within" as const), ...(budget !== undefined ? { rtoBudgetSeconds: budget } : {}) });
+const restart = (id: string, fields: Partial<Parameters<typeof step>[1]> = {}) => step(id, { kind: "RestartLpar", group: "g", lpar: id, estimateSeconds: 120, ...fields });
+
+describe("predict/predictRuns", () => {
+  it("predicts the quantiles of one lognormal step as computed exactly", () => {
+    // GIVEN a plan of one remote restart (lognormal, median 120 s, p95 300 s)
+    const p = plan([restart("r")], { groups: [group("g")] });
+    // WHEN 20,000 samples are drawn
+    const sample = predictRuns(p, { samples: 20_000, seed: 3 }).groups.get("g")!;
+    // THEN each quantile is within 2% of the distribution's own
+    for (const q of [0.5, 0.9, 0.95, 0.99]) {
+      const exact = operationQuantile(DEFAULT_LATENCIES.remoteRestart, q);
+      const got = quantileOfSorted(sample, q);
+      assert.ok(Math.abs(got / exact - 1) < 0.02, `q${q}: predicted ${got}, exact ${exact}`);
+    }
+  });
+
+  it("predicts the maximum of parallel steps: its quantile q is each step's quantile q^(1/k)", () => {
+    // GIVEN four restarts on four systems, free to run at once, in one group
+    const k = 4;
+    const p = plan(Array.from({ length: k }, (_, i) => restart(`r${i}`, { resources: [`system:t${i}`] })), { groups: [group("g")], resources: Object.fromEntries(Array.from({ length: k }, (_, i) => [`system:t${i}`, 1])) });
+    const sample = predictRuns(p, { samples: 20_000, seed: 5 }).groups.get("g")!;
+    for (const q of [0.5, 0.95]) {
+      const exact = operationQuantile(DEFAULT_LATENCIES.remoteRestart, q ** (1 / k));
+      assert.ok(Math.abs(quantileOfSorted(sample, q) / exact - 1) < 0.02, `q${q}`);
+    }
+  });
+
+  it("dispatches under the plan's limits: two restarts on a one-slot system run one after the other", () => {
+    // GIVEN durations without spread (median = p95) and a system taking one restart at a time
+    const profile = { ...defaultProfile(), operations: resolveLatencies({ remoteRestart: { medianSeconds: 100, p95Seconds: 100 } }) };
+    const p = plan([restart("a", { resources: ["system:t"] }), restart("b", { resources: ["system:t"] })], { groups: [group("g")], resources: { "system:t": 1 } });
+    const one = predictRuns(p, { samples: 3, profile });
+    assert.equal(quantileOfSorted(one.groups.get("g")!, 0.5), 200);
+    // WHEN the limit is raised THEN they overlap
+    const two = predictRuns(p, { samples: 3, profile, limits: { "system:t": 2 } });
+    assert.equal(quantileOfSorted(two.groups.get("g")!, 0.5), 100);
+  });
+
+  it("holds a lower SLA level behind a higher one when strict, not when pipelined", () => {
+    const profile = { ...defaultProfile(), operations: resolveLatencies({ remoteRestart: { medianSeconds: 100, p95Seconds: 100 } }) };
+    const p = plan([restart("hi", { slaLevel: 2, group: "hi", resources: ["system:a"] }), restart("lo", { slaLevel: 1, group: "lo", resources: ["system:b"] })], {
+      groups: [group("hi"), group("lo")],
+      resources: { "system:a": 1, "system:b": 1 },
+    });
+    assert.equal(predictRuns(p, { samples: 2, profile, sla: "strict" }).groups.get("lo")![0], 200);
+    assert.equal(predictRuns(p, { samples: 2, profile, sla: "pipelined" }).groups.get("lo")![0], 100);
+  });
+
+  it("starts a VerifyLpar's boot when its restart ends, and is the same for the same seed", () => {
+    const p = plan([restart("r"), step("v", { kind: "VerifyLpar", group: "g", lpar: "r", dependsOn: ["r"] })], { groups: [group("g")] });
+    const a = predictRuns(p, { samples: 200, seed: 9 });
+    const b = predictRuns(p, { samples: 200, seed: 9 });
+    assert.deepEqual([...a.groups.get("g")!], [...b.groups.get("g")!]);
+    const median = quantileOfSorted(a.groups.get("g")!, 0.5);
+    // The median of a sum of two lognormals (120 s and 180 s medians) lies above either median and below their sum's p95.
+    assert.ok(median > 250 && median < 500, `median ${median}`);
+  });
+
+  it("takes each budgeted group's verdict at the confidence", () => {
+    // GIVEN a group with a budget between its median and its p99
+    const p = plan([restart("r")], { groups: [group("g", 250)] });
+    const prediction = predictRuns(p, { samples: 2000 });
+    const at50 = withPrediction(p, prediction, 0.5);
+    const at95 = withPrediction(p, prediction, 0.95);
+    assert.equal(at50.groups[0].verdict, "within");
+    assert.equal(at95.groups[0].verdict, "over");
+    assert.equal(at95.estimate.confidence, 0.95);
+    assert.equal(at95.groups[0].predictedRto?.samples, 2000);
+    assert.equal(at95.groups[0].predictedRto?.profile, "defaults");
+    assert.ok(at95.groups[0].predictedRto!.p95Seconds > 250);
+  });
+});
