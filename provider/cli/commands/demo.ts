@@ -4,6 +4,8 @@
 import * as path from "path";
 import type { Command } from "commander";
 import { demo } from "../../demo/demo";
+import { predictionPhrase } from "../../drill/run";
+import { measuredAt } from "../../report/format";
 import { exitCode } from "../exit-codes";
 import { createProgress, type Progress } from "../progress";
 import { plural } from "../../text";
@@ -37,7 +39,7 @@ export function register(program: Command): void {
           if (opts.verbose || /^building|failed/.test(line)) out.write(`          ${line}\n`);
         },
         onPlan: (plan) => {
-          out.write(`          plan: ${plural(plan.placements.length, "VM")} onto ${plural(new Set(plan.placements.map((p) => p.target)).size, "system")}, ${plural(plan.steps.length, "step")}, estimated ${Math.round(plan.estimate.makespanSeconds)} s (simulated)\n`);
+          out.write(`          plan: ${plural(plan.placements.length, "VM")} onto ${plural(new Set(plan.placements.map((p) => p.target)).size, "system")}, ${plural(plan.steps.length, "step")}\n          ${predictionPhrase(plan)} (simulated)\n`);
           bars = createProgress(plan);
         },
         onEvent: (event) => bars?.onEvent(event),
@@ -47,9 +49,14 @@ export function register(program: Command): void {
       const report = d.report;
       out.write(`\n${stamp()}  done: drill ${d.drill.name} ${d.passed ? "PASSED" : "FAILED"}\n\n`);
       const width = Math.max(...report.groups.map((g) => g.name.length), 5);
-      out.write(`  ${"group".padEnd(width)}  VMs  up at (simulated)  budget\n`);
-      for (const g of report.groups)
-        out.write(`  ${g.name.padEnd(width)}  ${String(g.vms).padStart(3)}  ${(g.rtoSeconds === undefined ? g.verdict : `${Math.round(g.rtoSeconds)} s`).padStart(17)}  ${g.rtoBudgetSeconds === undefined ? "-" : `${g.rtoBudgetSeconds} s`}  ${g.verdict === "within" ? "ok" : g.verdict}\n`);
+      out.write(`  ${"group".padEnd(width)}  VMs  up at (simulated)  predicted p50-p95  measured at  budget\n`);
+      for (const g of report.groups) {
+        const band = g.predictedRto ? `${Math.round(g.predictedRto.p50Seconds)}-${Math.round(g.predictedRto.p95Seconds)} s` : "-";
+        const at = g.measuredQuantile !== undefined ? measuredAt(g.measuredQuantile) : "-";
+        out.write(
+          `  ${g.name.padEnd(width)}  ${String(g.vms).padStart(3)}  ${(g.rtoSeconds === undefined ? g.verdict : `${Math.round(g.rtoSeconds)} s`).padStart(17)}  ${band.padStart(17)}  ${at.padStart(11)}  ${g.rtoBudgetSeconds === undefined ? "-" : `${g.rtoBudgetSeconds} s`}  ${g.verdict === "within" ? "ok" : g.verdict}\n`,
+        );
+      }
       out.write("\n");
       for (const a of report.assertions ?? []) out.write(`  ${a.passed ? "pass" : "FAIL"}  ${a.type}: ${a.message}\n`);
       // Paths as the user would type them: relative when under the current directory.
