@@ -120,7 +120,6 @@ export function resourceChainBounds(input: BoundInput): Float64Array {
   }
 
   const work = new Float64Array(resources);
-  const shortest = new Float64Array(resources).fill(Infinity);
   const touched: number[] = [];
   for (const [at, steps] of stepsOf) {
     const k = Math.floor(at / resources);
@@ -128,7 +127,9 @@ export function resourceChainBounds(input: BoundInput): Float64Array {
     const m = limits[b];
     const count = steps.length;
     // Durations, shortest first, and their prefix sums: the work of the s shortest.
-    const sorted = Float64Array.from(steps, (j) => dur[j]).sort();
+    const sorted = new Float64Array(count);
+    for (let s = 0; s < count; s++) sorted[s] = dur[steps[s]];
+    sorted.sort();
     const prefix = new Float64Array(count + 1);
     for (let s = 0; s < count; s++) prefix[s + 1] = prefix[s] + sorted[s];
     // The s steps that start last run after the s-th last start: on m slots, they take at
@@ -138,9 +139,7 @@ export function resourceChainBounds(input: BoundInput): Float64Array {
     const tail = minTail[at];
     let bound = head + rest(count) + tail;
 
-    // Work of each other resource counted for these steps, by step; its smallest chain to them.
-    const fedWork = new Map<number, number[]>();
-    const fedGap = new Map<number, number>();
+    // The other resource that feeds these steps the most work (for its limit): it releases them.
     for (const j of steps) {
       for (let f = feeders[j]; f < feeders[j + 1]; f++) {
         const i = fed[f];
@@ -149,35 +148,39 @@ export function resourceChainBounds(input: BoundInput): Float64Array {
           if (a === b) continue;
           if (work[a] === 0) touched.push(a);
           work[a] += dur[i];
-          if (gap[i] < shortest[a]) shortest[a] = gap[i];
         }
       }
-      for (const a of touched) {
-        const list = fedWork.get(a);
-        if (list) list.push(work[a]);
-        else fedWork.set(a, [work[a]]);
-        fedGap.set(a, Math.min(fedGap.get(a) ?? Infinity, shortest[a]));
-        work[a] = 0;
-        shortest[a] = Infinity;
-      }
-      touched.length = 0;
     }
-    for (const [a, amounts] of fedWork) {
-      const upstream = k * resources + a;
-      const from = minHead[upstream];
-      if (!(from < Infinity)) continue;
-      const ma = limits[a];
-      const d = fedGap.get(a) as number;
-      // Steps fed nothing by `a` start first: the k-th start needs the k smallest amounts.
-      const zeros = count - amounts.length;
-      const fedSorted = Float64Array.from(amounts).sort();
+    let upstream = -1;
+    for (const a of touched) if (upstream < 0 || work[a] / limits[a] > work[upstream] / limits[upstream]) upstream = a;
+    for (const a of touched) work[a] = 0;
+    touched.length = 0;
+    if (upstream >= 0) {
+      // Its work fed to each step, and the shortest chain from any of it to the step fed.
+      const amounts = new Float64Array(count);
+      let d = Infinity;
+      for (let s = 0; s < count; s++) {
+        const j = steps[s];
+        for (let f = feeders[j]; f < feeders[j + 1]; f++) {
+          const i = fed[f];
+          for (let e = holds.first[i]; e < holds.first[i + 1]; e++) {
+            if (holds.items[e] !== upstream) continue;
+            amounts[s] += dur[i];
+            if (gap[i] < d) d = gap[i];
+          }
+        }
+      }
+      amounts.sort();
+      const from = minHead[k * resources + upstream];
+      const ma = limits[upstream];
+      // The k-th step to start needs the k smallest amounts done before it (none for those fed nothing).
       let needed = 0;
-      for (let s = 0; s < fedSorted.length; s++) {
-        needed += fedSorted[s];
-        const kth = zeros + s + 1;
+      for (let s = 0; s < count; s++) {
+        needed += amounts[s];
+        if (needed === 0) continue;
         const release = Math.max(head, from + needed / ma + d);
-        const at2 = release + rest(count - kth + 1) + tail;
-        if (at2 > bound) bound = at2;
+        const candidateBound = release + rest(count - s) + tail;
+        if (candidateBound > bound) bound = candidateBound;
       }
     }
     out[at] = bound;
