@@ -6,8 +6,11 @@
 //   tail(r)), computed without any scheduler, so no schedule (the executor's included) can beat
 //   it. head(r) is the shortest time before any step holding r can start (its longest chain of
 //   predecessors) and tail(r) the shortest time after any of them ends: the last step to leave r
-//   ends no earlier than head + work / limit, and something of its tail still follows. With
-//   strict SLA barriers the levels run one after another and the bounds of the levels add up.
+//   ends no earlier than head + work / limit, and something of its tail still follows. The
+//   resources that come close are bounded again by bound.ts (the rounds their steps run in, and
+//   their release by another resource's work). With strict SLA barriers the levels run one after
+//   another and the bounds of the levels add up; best-effort steps hold no barrier (as in the
+//   executor) and bound a level only when they run inside it.
 // Both take a concurrency mode, to compare with the paper's serial and partly parallel failovers:
 // serial: one step at a time in total; parallel-restart: restarts in parallel but storage steps
 // one at a time in total; parallel: only the resource limits.
