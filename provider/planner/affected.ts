@@ -53,11 +53,38 @@ function inScope(ctx: PlanningContext, scope: Scope, entry: ProtectedEntry, lpar
   }
 }
 
+/** By context: the indexes in protectedVms of the LPARs on each host, and of those not in the inventory. */
+const byHostOf = new WeakMap<PlanningContext, { readonly byHost: ReadonlyMap<string, readonly number[]>; readonly missing: readonly number[] }>();
+
+function protectedByHost(ctx: PlanningContext): { readonly byHost: ReadonlyMap<string, readonly number[]>; readonly missing: readonly number[] } {
+  let index = byHostOf.get(ctx);
+  if (index === undefined) {
+    const byHost = new Map<string, number[]>();
+    const missing: number[] = [];
+    ctx.protectedVms.forEach((entry, i) => {
+      const lpar = ctx.lpars.get(entry.lpar);
+      if (!lpar) return void missing.push(i);
+      const list = byHost.get(lpar.host);
+      if (list) list.push(i);
+      else byHost.set(lpar.host, [i]);
+    });
+    index = { byHost, missing };
+    byHostOf.set(ctx, index);
+  }
+  return index;
+}
+
 export function findAffected(ctx: PlanningContext, scope: Scope): AffectedResult {
   const groups = scope.groups ? new Set(scope.groups) : undefined;
   const warnings: string[] = [];
   const chosen: { entry: ProtectedEntry; lpar: ResolvedLpar; joins: MovesWith | undefined }[] = [];
-  for (const entry of ctx.protectedVms) {
+  // A failover or move of whole hosts takes the LPARs on them, in model order: only those are
+  // looked at (the N-1 check plans one scenario per host on one context).
+  const byHost = (scope.kind === "failover" || scope.kind === "planned") && !groups && (scope.joining?.size ?? 0) === 0 ? protectedByHost(ctx) : undefined;
+  const entries = byHost
+    ? [...byHost.missing, ...[...scope.failedHosts].flatMap((h) => byHost.byHost.get(h) ?? [])].sort((a, b) => a - b).map((i) => ctx.protectedVms[i])
+    : ctx.protectedVms;
+  for (const entry of entries) {
     const joins = scope.joining?.get(entry.lpar);
     if (groups && !groups.has(entry.group.name) && joins === undefined) continue;
     const lpar = ctx.lpars.get(entry.lpar);

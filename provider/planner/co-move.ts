@@ -33,10 +33,22 @@ function writersOf(ctx: PlanningContext, cg: string): string[] {
   });
 }
 
+/** The protected LPARs of a context, made once: the N-1 check plans a thousand scenarios on one context. */
+const protectedOf = new WeakMap<PlanningContext, ReadonlySet<string>>();
+
+function protectedIdsOf(ctx: PlanningContext): ReadonlySet<string> {
+  let ids = protectedOf.get(ctx);
+  if (ids === undefined) {
+    ids = new Set(ctx.protectedVms.map((e) => e.lpar));
+    protectedOf.set(ctx, ids);
+  }
+  return ids;
+}
+
 /** Protected writers of the switched groups that the plan does not move yet: they join the move. */
 export function coMovers(ctx: PlanningContext, affected: readonly AffectedVm[], placed: readonly PlacedVm[]): Map<string, MovesWith> {
   const moving = new Set(affected.map((v) => v.lpar.id));
-  const protectedIds = new Set(ctx.protectedVms.map((e) => e.lpar));
+  const protectedIds = protectedIdsOf(ctx);
   const out = new Map<string, MovesWith>();
   for (const [cg, by] of switchedGroups(placed)) {
     for (const l of writersOf(ctx, cg)) if (!moving.has(l) && protectedIds.has(l) && !out.has(l)) out.set(l, { consistencyGroup: cg, lpar: by });

@@ -6,8 +6,11 @@
 //   tail(r)), computed without any scheduler, so no schedule (the executor's included) can beat
 //   it. head(r) is the shortest time before any step holding r can start (its longest chain of
 //   predecessors) and tail(r) the shortest time after any of them ends: the last step to leave r
-//   ends no earlier than head + work / limit, and something of its tail still follows. With
-//   strict SLA barriers the levels run one after another and the bounds of the levels add up.
+//   ends no earlier than head + work / limit, and something of its tail still follows. The
+//   resources that come close are bounded again by bound.ts (the rounds their steps run in, and
+//   their release by another resource's work). With strict SLA barriers the levels run one after
+//   another and the bounds of the levels add up; best-effort steps hold no barrier (as in the
+//   executor) and bound a level only when they run inside it.
 // Both take a concurrency mode, to compare with the paper's serial and partly parallel failovers:
 // serial: one step at a time in total; parallel-restart: restarts in parallel but storage steps
 // one at a time in total; parallel: only the resource limits.
@@ -15,6 +18,7 @@
 import type { Plan, Step } from "../generated/plan";
 import { IndexHeap } from "../heap";
 import { negated, rowsOf, type Rows } from "./rows";
+import { resourceChainBounds } from "./bound";
 import { STORAGE_KINDS } from "./steps";
 import { plural } from "../text";
 
@@ -190,17 +194,24 @@ function topologicalOrder(parents: Rows, children: Rows): Int32Array {
 
 /**
  * Steps in classes bounded separately: with strict barriers one class per SLA level, the
- * highest level first (the levels run one after another); otherwise a single class.
+ * highest level first (the levels run one after another), and one more, the last, for the
+ * best-effort steps, which hold no barrier (as in the executor: they run whenever they are
+ * ready); otherwise a single class.
  */
 function classesOf(c: Compiled, strict: boolean): Classes {
   const classOf = new Int32Array(c.steps.length);
-  if (!strict) return { classOf, count: 1 };
+  if (!strict) return { classOf, count: 1, free: -1 };
   // The distinct levels, highest first, by a typed sort; each step's by binary search. (A Set or
   // Map of 200,000 numbers costs more than the rest of the estimate.)
   const sorted = c.level.slice().sort();
   const levels: number[] = [];
   for (let k = sorted.length - 1; k >= 0; k--) if (levels.length === 0 || levels[levels.length - 1] !== sorted[k]) levels.push(sorted[k]);
+  let free = -1;
   for (let i = 0; i < classOf.length; i++) {
+    if (c.steps[i].bestEffort === true) {
+      classOf[i] = free = levels.length;
+      continue;
+    }
     let lo = 0;
     let hi = levels.length - 1;
     while (lo < hi) {
@@ -210,13 +221,51 @@ function classesOf(c: Compiled, strict: boolean): Classes {
     }
     classOf[i] = lo;
   }
-  return { classOf, count: levels.length };
+  return { classOf, count: free >= 0 ? levels.length + 1 : levels.length, free };
+}
+
+/**
+ * The classes the bound uses: those of `classesOf`, except that a best-effort step between two
+ * steps of one level (after one of that level, before another: a detach before the unmap that
+ * must succeed) runs inside that level's window, so it is bounded with it. The others (the
+ * cleanup after a level) bound only the whole.
+ */
+function boundClassesOf(c: Compiled, classes: Classes): Classes {
+  const { free } = classes;
+  if (free < 0) return classes;
+  const classOf = classes.classOf.slice();
+  const n = classOf.length;
+  // lo: the latest class of any step before it; hi: the earliest class of any step after it.
+  const lo = new Int32Array(n).fill(-1);
+  const hi = new Int32Array(n).fill(free);
+  for (let t = 0; t < n; t++) {
+    const i = c.topo[t];
+    if (classOf[i] !== free) continue;
+    for (let e = c.parents.first[i]; e < c.parents.first[i + 1]; e++) {
+      const p = c.parents.items[e];
+      const at = classOf[p] === free ? lo[p] : classOf[p];
+      if (at > lo[i]) lo[i] = at;
+    }
+  }
+  for (let t = n - 1; t >= 0; t--) {
+    const i = c.topo[t];
+    if (classOf[i] !== free) continue;
+    for (let e = c.children.first[i]; e < c.children.first[i + 1]; e++) {
+      const ch = c.children.items[e];
+      const at = classOf[ch] === free ? hi[ch] : classOf[ch];
+      if (at < hi[i]) hi[i] = at;
+    }
+  }
+  for (let i = 0; i < n; i++) if (classOf[i] === free && lo[i] >= 0 && lo[i] === hi[i]) classOf[i] = lo[i];
+  return { classOf, count: classes.count, free };
 }
 
 interface Classes {
   /** By step: its class, 0 the highest level. */
   readonly classOf: Int32Array;
   readonly count: number;
+  /** The class of the best-effort steps under strict barriers (the last), or -1. */
+  readonly free: number;
 }
 
 /**
@@ -256,11 +305,17 @@ function headsAndTails(c: Compiled, classOf: Int32Array, count: number): { head:
 }
 
 export function lowerBound(plan: PlanLike, options: BoundOptions = {}): LowerBound {
-  const c = compile(plan, options.mode ?? "parallel");
-  return boundOf(c, classesOf(c, options.strictSla === true));
+  const mode = options.mode ?? "parallel";
+  const c = compile(plan, mode);
+  const bound = boundOf(c, boundClassesOf(c, classesOf(c, options.strictSla === true)));
+  if (mode !== "parallel-restart") return bound;
+  // Its schedules are schedules of the parallel mode as well: that mode's bound holds for them
+  // (the resource chains it finds may be hidden here behind the one-storage-step resource).
+  const parallel = lowerBound(plan, { ...options, mode: "parallel" });
+  return parallel.seconds > bound.seconds ? parallel : bound;
 }
 
-function boundOf(c: Compiled, { classOf, count }: Classes): LowerBound {
+function boundOf(c: Compiled, { classOf, count, free }: Classes): LowerBound {
   const { head, tail, path } = headsAndTails(c, classOf, count);
   const resources = c.resourceNames.length;
   // Per class and resource (class * resources + r): the work it holds, its earliest head and tail.
@@ -276,21 +331,39 @@ function boundOf(c: Compiled, { classOf, count }: Classes): LowerBound {
       if (tail[i] < minTail[r]) minTail[r] = tail[i];
     }
   }
+  const plain = new Float64Array(count * resources).fill(-Infinity);
+  const best = path.slice();
+  for (let k = 0; k < count; k++) {
+    for (let r = 0; r < resources; r++) {
+      const at = k * resources + r;
+      if (work[at] === 0) continue;
+      plain[at] = minHead[at] + work[at] / c.limits[r] + minTail[at];
+      if (plain[at] > best[k]) best[k] = plain[at];
+    }
+  }
+  const chained = resourceChainBounds({ dur: c.dur, children: c.children, holds: c.holds, limits: c.limits, topo: c.topo, classOf, count, minHead, minTail, plain, best });
   let total = 0;
   let weightiest = -1;
   let bottleneck = "critical-path";
   let wholePath = 0;
+  let freeBound = 0;
+  let freeName = "critical-path";
   for (let k = 0; k < count; k++) {
     let bound = path[k];
     let name = "critical-path";
     for (let r = 0; r < resources; r++) {
       const at = k * resources + r;
-      if (work[at] === 0) continue;
-      const load = minHead[at] + work[at] / c.limits[r] + minTail[at];
+      const load = Math.max(plain[at], chained[at]);
       if (load > bound) {
         bound = load;
         name = c.resourceNames[r];
       }
+    }
+    if (k === free) {
+      // Best-effort steps run alongside the levels: they bound the whole, not one more level.
+      freeBound = bound;
+      freeName = name;
+      continue;
     }
     total += bound;
     wholePath += path[k];
@@ -299,6 +372,26 @@ function boundOf(c: Compiled, { classOf, count }: Classes): LowerBound {
       bottleneck = name;
     }
   }
+  if (free >= 0) {
+    // Every resource also does all of its work in the end, best-effort steps' included.
+    for (let r = 0; r < resources; r++) {
+      let all = 0;
+      let from = Infinity;
+      let after = Infinity;
+      for (let k = 0; k < count; k++) {
+        const at = k * resources + r;
+        if (work[at] === 0) continue;
+        all += work[at];
+        from = Math.min(from, minHead[at]);
+        after = Math.min(after, minTail[at]);
+      }
+      if (all > 0 && from + all / c.limits[r] + after > freeBound) {
+        freeBound = from + all / c.limits[r] + after;
+        freeName = c.resourceNames[r];
+      }
+    }
+  }
+  if (freeBound > total) return { seconds: freeBound, criticalPathSeconds: Math.max(wholePath, path[free]), bottleneck: freeName };
   // Without barriers the one class is the whole plan; with them, the chain runs level after level.
   return { seconds: total, criticalPathSeconds: wholePath, bottleneck };
 }
@@ -329,11 +422,11 @@ export function estimateBoth(
 ): { makespanSeconds: number; finish: Float64Array; bound: LowerBound } {
   const c = compile(plan, options.mode ?? "parallel", indexed);
   const classes = classesOf(c, options.strictSla === true);
-  return { ...scheduleOf(c, classes), bound: boundOf(c, classes) };
+  return { ...scheduleOf(c, classes), bound: boundOf(c, boundClassesOf(c, classes)) };
 }
 
 /** With strict barriers (more than one class), only the highest class with unfinished steps runs. */
-function scheduleOf(c: Compiled, { classOf, count }: Classes): { makespanSeconds: number; finish: Float64Array } {
+function scheduleOf(c: Compiled, { classOf, count, free }: Classes): { makespanSeconds: number; finish: Float64Array } {
   const n = c.steps.length;
   // Ready and parked steps come out by level (highest first), then by rank (longest first), then index.
   const byLevel = negated(c.level);
@@ -354,12 +447,14 @@ function scheduleOf(c: Compiled, { classOf, count }: Classes): { makespanSeconds
   const { holds, limits } = c;
   let now = 0;
 
+  // The barrier classes: every class but the best-effort one, which starts whenever it is ready.
+  const barriers = free >= 0 ? count - 1 : count;
   const left = new Int32Array(count);
   for (let i = 0; i < n; i++) left[classOf[i]]++;
   const held: number[][] = Array.from({ length: count }, () => []);
   let active = 0;
   const admit = (i: number): void => {
-    if (classOf[i] > active) held[classOf[i]].push(i);
+    if (classOf[i] > active && classOf[i] !== free) held[classOf[i]].push(i);
     else ready.push(i);
   };
 
@@ -409,9 +504,9 @@ function scheduleOf(c: Compiled, { classOf, count }: Classes): { makespanSeconds
       for (let e = c.children.first[i]; e < c.children.first[i + 1]; e++) if (--waitingFor[c.children.items[e]] === 0) admit(c.children.items[e]);
       left[classOf[i]]--;
     }
-    while (active < count && left[active] === 0) {
+    while (active < barriers && left[active] === 0) {
       active++;
-      if (active < count) for (const s of held[active]) ready.push(s);
+      if (active < barriers) for (const s of held[active]) ready.push(s);
     }
   }
   if (done < n) throw new Error(`list scheduling stalled with ${n - done} of ${plural(n, "step")} unscheduled: a step of a higher SLA level depends on one of a lower level`);

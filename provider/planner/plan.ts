@@ -15,6 +15,7 @@ import { orderSteps } from "./order";
 import { placeAll, type PlacementOutcome, type PlacementRequest } from "./place";
 import type { PlacedVm } from "./placed";
 import { permuted, permuteRows } from "./rows";
+import { interleaved } from "./sequence";
 import { StepGraph } from "./steps";
 import { ViosRotation, volumeActions, type VolumeChoice } from "./storage";
 import { NetworkConstraint } from "./network";
@@ -54,7 +55,7 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
   const graph = new StepGraph(ctx);
   const split: SplitGroup[] = [];
   if (placed.length > 0) {
-    if (kind === "failover") addFailoverSteps(ctx, graph, placed, failedHosts, warnings, split);
+    if (kind === "failover") addFailoverSteps(ctx, graph, interleaved(ctx, placed), failedHosts, warnings, split);
     else if (kind === "drill") addDrillSteps(ctx, graph, placed);
     else addMoveSteps(ctx, graph, placed, kind === "failback", warnings);
   }

@@ -256,21 +256,25 @@ export class StepGraph {
     return { holds: { first, items }, resourceKeys: this.resourceKeys };
   }
 
-  /** The concurrency limit of a resource: user overrides first, then the inventory. */
   private limitOf(key: string): number {
-    const override = this.ctx.options.limits[key];
-    if (override !== undefined) return Math.max(1, Math.floor(override));
-    const [type, rest] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
-    switch (type) {
-      case "hmc":
-        return this.ctx.hmcs.get(rest)?.maxConcurrentJobs ?? 64;
-      case "system":
-        return this.ctx.restartLimits.get(rest) ?? 32;
-      case "storage":
-        return this.ctx.storageSystems.get(rest)?.maxConcurrentConfigOps ?? 1;
-      default:
-        return 1;
-    }
+    return resourceLimit(this.ctx, key);
+  }
+}
+
+/** The concurrency limit of a resource: user overrides first, then the inventory. */
+export function resourceLimit(ctx: PlanningContext, key: string): number {
+  const override = ctx.options.limits[key];
+  if (override !== undefined) return Math.max(1, Math.floor(override));
+  const [type, rest] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
+  switch (type) {
+    case "hmc":
+      return ctx.hmcs.get(rest)?.maxConcurrentJobs ?? 64;
+    case "system":
+      return ctx.restartLimits.get(rest) ?? 32;
+    case "storage":
+      return ctx.storageSystems.get(rest)?.maxConcurrentConfigOps ?? 1;
+    default:
+      return 1;
   }
 }
 
