@@ -82,11 +82,13 @@ export function recoveryOptionsOf(flags: RecoveryFlags, verb: string, progress: 
       return flags.yes || (await confirmOnTerminal(`${flags.dryRun ? "Rehearse" : "Run"} ${verb} of ${plural(placed, "LPAR")} (${plural(plan.steps.length, "step")})?`));
     },
     onPlan: (plan: Plan, runId?: string) => {
-      if (flags.json) return;
+      // The way to resume goes to stderr even with --json: a wrapper that may lose this process
+      // needs the run id before the outcome.
       if (runId) {
         const target = flags.stackFile ? `--stack-file ${flags.stackFile}` : `--stack ${flags.stack}`;
         process.stderr.write(`run ${runId}: if it is interrupted, finish it with \`vmr failover ${target} --resume ${runId}${flags.runsDir ? ` --runs-dir ${flags.runsDir}` : ""}${flags.runStore?.type === "etcd" ? " --run-store ..." : ""}\` (from any machine that reaches the run store)\n`);
       }
+      if (flags.json) return;
       progress.current = createProgress(plan);
     },
     onEvent: (event) => progress.current?.onEvent(event),

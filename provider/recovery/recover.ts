@@ -12,6 +12,7 @@ import { UnfinishedRunError, ValidationError } from "../errors";
 import type { RunStarted } from "../generated/journal";
 import type { Plan } from "../generated/plan";
 import { makePlan, type Inventory, type PlanKind } from "../planner";
+import type { ProtectionModel } from "../model/protection";
 import { planRollback, type LeftDown } from "../planner/rollback";
 import { gatherPlanningInputs } from "../live/planning";
 import { loadProtectionModel, refreshStack, type PulumiAccess, type RefreshResult, type StackSource } from "../stack";
@@ -159,9 +160,8 @@ async function recover(kind: PlanKind, o: RecoveryOptions): Promise<RecoveryOutc
     throw new ValidationError("failure", [{ path: "failedSite", message: "give `--failed-host` or `--failed-site`, not both" }]);
   }
   const source = sourceOf(o);
-  const { model, inventory: firstLook } = await gatherPlanningInputs({ ...source, access: o.access });
   const failure = { failedHosts: o.failedHosts, failedSite: o.failedSite, groups: o.groups };
-  const planFrom = (inventory: Inventory): Plan => {
+  const planFrom = (model: ProtectionModel, inventory: Inventory): Plan => {
     const plan = makePlan(kind, { model, inventory, failure, options: { slaMode: o.sla ?? "strict", ...(o.limits ? { limits: o.limits } : {}) } });
     if (plan.placements.length === 0) throw new ValidationError("failure", [{ path: "failure", message: nothingTo(kind, o) }]);
     return plan;
@@ -170,15 +170,17 @@ async function recover(kind: PlanKind, o: RecoveryOptions): Promise<RecoveryOutc
     if (o.discardUnfinished !== undefined) {
       throw new ValidationError("flags", [{ path: "discardUnfinished", message: "`--discard-unfinished` records a decision in a run's journal, and a dry run changes nothing: drop `--dry-run` or `--discard-unfinished`" }]);
     }
-    const plan = planFrom(firstLook);
+    const { model, inventory: firstLook } = await gatherPlanningInputs({ ...source, access: o.access });
+    const plan = planFrom(model, firstLook);
     if (o.confirm && !(await o.confirm(plan))) return { plan, cancelled: true };
     o.onPlan?.(plan);
     const rehearsal = await rehearsePlan(plan, firstLook, { mode: o.mode, sla: o.sla, limits: o.limits, seed: o.seed, onEvent: o.onEvent });
     return { plan, rehearsal };
   }
 
-  const stack = model.stack ?? o.stack ?? path.basename(o.stackFile ?? "default");
-  // The store is reached, and its settings checked, before any hardware is touched.
+  // The run store is reached, its settings proved and the stack's lock taken before anything
+  // reads or touches the hardware: a refused or misconfigured run leaves the adapters alone.
+  const stack = "stackFile" in source ? ((await loadProtectionModel(source)).stack ?? path.basename(source.stackFile)) : source.stack.split("/").pop()!;
   const store = await openRunStore(source, stack, o);
   const runId = newRunId(new Date());
   const stop = stopper(o.signal);
@@ -193,13 +195,14 @@ async function recover(kind: PlanKind, o: RecoveryOptions): Promise<RecoveryOutc
   let run: RecordedRunResult;
   let rolledBack: RollbackOutcome | undefined;
   try {
+    const { model } = await gatherPlanningInputs({ ...source, access: o.access });
     // Under the lock, so an unfinished run found here is not running: it was interrupted.
     const toDiscard = await checkPreviousRun(store, stack, o.discardUnfinished);
     const adapters = o.adapters ?? (await openAdapters(model.targets[0].adapter));
     try {
       // Plan under the lock from an inventory read under it: a failover that held the lock
       // before us may have moved the very VMs the first look saw.
-      plan = planFrom({ compute: await adapters.compute.inventory(), storage: await adapters.storage.inventory() });
+      plan = planFrom(model, { compute: await adapters.compute.inventory(), storage: await adapters.storage.inventory() });
       // The run records the stack it locked, so that resume and the check above find it.
       if (plan.stack === undefined) plan.stack = stack;
       if (o.confirm && !(await o.confirm(plan))) return { plan, cancelled: true };

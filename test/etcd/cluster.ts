@@ -39,6 +39,8 @@ export class EtcdCluster {
   private constructor(
     readonly dir: string,
     readonly members: Member[],
+    private readonly memberArgs: string[][],
+    private readonly binary: string,
   ) {}
 
   get endpoints(): string[] {
@@ -68,7 +70,7 @@ export class EtcdCluster {
       "--log-level", "error",
     ]);
     const members = args.map((a, i) => ({ name: `m${i}`, clientUrl: `http://127.0.0.1:${ports[i].client}`, process: spawnMember(binary, a, dir, i) }));
-    const cluster = new EtcdCluster(dir, members);
+    const cluster = new EtcdCluster(dir, members, args, binary);
     await cluster.waitHealthy();
     return cluster;
   }
@@ -94,6 +96,18 @@ export class EtcdCluster {
   /** kill -9 one member (the cluster keeps a quorum with the other two). */
   kill(index: number): void {
     this.members[index].process.kill("SIGKILL");
+  }
+
+  /** Starts a killed member again on its data directory; it rejoins and catches up. */
+  async restart(index: number): Promise<void> {
+    const m = this.members[index];
+    if (m.process.exitCode === null && m.process.signalCode === null) {
+      const exited = new Promise((r) => m.process.once("exit", r));
+      m.process.kill("SIGKILL");
+      await exited;
+    }
+    m.process = spawnMember(this.binary, this.memberArgs[index], this.dir, index);
+    await this.waitHealthy();
   }
 
   async stop(): Promise<void> {
