@@ -14,6 +14,7 @@
 // renewal etcd confirmed is older than the TTL, so a frozen or cut-off run stops acting within
 // the TTL even before it hears of the loss.
 
+import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { Etcd3, type Lease } from "etcd3";
@@ -81,7 +82,7 @@ export class EtcdRunStore implements RunStore {
       await client.get(`${store.prefix}/lock`).options({ deadline: Date.now() + 5000 }).string();
     } catch (err) {
       client.close();
-      throw connectError(err, settings, settingPrefix);
+      throw connectError(err, settings, settingPrefix, await anyReachable(settings.endpoints));
     }
     return store;
   }
@@ -288,7 +289,31 @@ function heldError(stack: string, holder: LockHolder | undefined, where: string)
 }
 
 /** Why the store could not be reached, naming the setting to fix; the password is never quoted. */
-function connectError(err: unknown, settings: EtcdSettings, p: string): ValidationError {
+/** Does any endpoint accept a TCP connection? Then a failure to talk to it is TLS's or auth's, not the address's. */
+async function anyReachable(endpoints: readonly string[]): Promise<boolean> {
+  const probes = endpoints.map(
+    (e) =>
+      new Promise<boolean>((resolve) => {
+        let url: URL;
+        try {
+          url = new URL(e);
+        } catch {
+          return resolve(false);
+        }
+        const socket = net.connect({ host: url.hostname, port: Number(url.port || 2379) });
+        const done = (ok: boolean) => {
+          socket.destroy();
+          resolve(ok);
+        };
+        socket.setTimeout(1000, () => done(false));
+        socket.once("connect", () => done(true));
+        socket.once("error", () => done(false));
+      }),
+  );
+  return (await Promise.all(probes)).some(Boolean);
+}
+
+function connectError(err: unknown, settings: EtcdSettings, p: string, reachable: boolean): ValidationError {
   const text = String(err instanceof Error ? err.message : err).split(settings.password || "\u0000").join("***");
   const name = err instanceof Error ? err.constructor.name : "";
   let setting = `${p}.endpoints`;
@@ -296,7 +321,7 @@ function connectError(err: unknown, settings: EtcdSettings, p: string): Validati
   if (/auth|password|user name|permission/i.test(`${name} ${text}`)) {
     setting = `${p}.password`;
     fix = `etcd refused user ${JSON.stringify(settings.user ?? "")} with the password given: check \`${p}.user\` and \`${p}.password\` (a secret: \`pulumi config set --secret ...\`)`;
-  } else if (/ssl|tls|certificate|handshake|self.signed|verify/i.test(text)) {
+  } else if (/ssl|tls|certificate|handshake|self.signed|verify/i.test(text) || (reachable && (settings.tls !== undefined || settings.endpoints.some((e) => e.startsWith("https:"))))) {
     setting = `${p}.tls.ca`;
     fix = `the TLS handshake failed: check that \`${p}.tls.ca\` is the CA that signed the members' certificates (and \`${p}.tls.cert\`/\`key\` when the cluster asks for a client certificate)`;
   }

@@ -213,8 +213,9 @@ describe("failover with its lock and journal in etcd: faults on real processes",
       const endpoints = cluster.endpoints.join(",");
       let runId: string | undefined;
       let held: ChildProcess | undefined;
-      // GIVEN host 1's failover holds the lock (held still, well within its 15 s lease)
-      const first = vmr(h1, failoverArgs(dc, endpoints, 15_000), (id, child) => {
+      // GIVEN host 1's failover holds the lock (held still, well within its 60 s lease: host 2's
+      // start on loaded shared cores must not outlast it, or host 1 rightly loses the run)
+      const first = vmr(h1, failoverArgs(dc, endpoints, 60_000), (id, child) => {
         runId = id;
         child.kill("SIGSTOP");
         held = child;
@@ -222,7 +223,7 @@ describe("failover with its lock and journal in etcd: faults on real processes",
       while (!held) await sleep(20);
       // WHEN host 2 asks for a failover of the same stack
       const t0 = Date.now();
-      const second = await vmr(h2, failoverArgs(dc, endpoints, 15_000)).exit;
+      const second = await vmr(h2, failoverArgs(dc, endpoints, 60_000)).exit;
       held.kill("SIGCONT");
       if (process.env.VMR_FAULT_DEBUG) process.stderr.write(`seed ${seed}: host 2 took ${Date.now() - t0} ms\n`);
       // THEN it is refused, naming host 1's process and run

@@ -41,24 +41,36 @@ export class EtcdCluster {
     readonly members: Member[],
     private readonly memberArgs: string[][],
     private readonly binary: string,
+    /** The CA a client needs (a TLS cluster). */
+    readonly ca?: Buffer,
   ) {}
+
+  /** A client of the cluster (root, before auth is enabled). */
+  client(auth?: { username: string; password: string }): Etcd3 {
+    return new Etcd3({ hosts: this.endpoints, dialTimeout: 1000, ...(this.ca ? { credentials: { rootCertificate: this.ca } } : {}), ...(auth ? { auth } : {}) });
+  }
 
   get endpoints(): string[] {
     return this.members.map((m) => m.clientUrl);
   }
 
-  /** Starts 3 members (or `size`) and waits until the cluster answers. */
-  static async start(size = 3): Promise<EtcdCluster> {
+  /**
+   * Starts 3 members (or `size`) and waits until the cluster answers. With `tls`, clients talk
+   * https to a server certificate for 127.0.0.1 (files), signed by `tls.caFile`.
+   */
+  static async start(size = 3, tls?: { certFile: string; keyFile: string; caFile: string }): Promise<EtcdCluster> {
     const binary = etcdBinary();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vmr-etcd-"));
     const ports: { client: number; peer: number }[] = [];
     for (let i = 0; i < size; i++) ports.push({ client: await freePort(), peer: await freePort() });
     const initial = ports.map((p, i) => `m${i}=http://127.0.0.1:${p.peer}`).join(",");
+    const scheme = tls ? "https" : "http";
     const args = ports.map((p, i) => [
       "--name", `m${i}`,
       "--data-dir", path.join(dir, `m${i}`),
-      "--listen-client-urls", `http://127.0.0.1:${p.client}`,
-      "--advertise-client-urls", `http://127.0.0.1:${p.client}`,
+      "--listen-client-urls", `${scheme}://127.0.0.1:${p.client}`,
+      "--advertise-client-urls", `${scheme}://127.0.0.1:${p.client}`,
+      ...(tls ? ["--cert-file", tls.certFile, "--key-file", tls.keyFile] : []),
       "--listen-peer-urls", `http://127.0.0.1:${p.peer}`,
       "--initial-advertise-peer-urls", `http://127.0.0.1:${p.peer}`,
       "--initial-cluster", initial,
@@ -69,14 +81,14 @@ export class EtcdCluster {
       "--election-timeout", "1000",
       "--log-level", "error",
     ]);
-    const members = args.map((a, i) => ({ name: `m${i}`, clientUrl: `http://127.0.0.1:${ports[i].client}`, process: spawnMember(binary, a, dir, i) }));
-    const cluster = new EtcdCluster(dir, members, args, binary);
+    const members = args.map((a, i) => ({ name: `m${i}`, clientUrl: `${scheme}://127.0.0.1:${ports[i].client}`, process: spawnMember(binary, a, dir, i) }));
+    const cluster = new EtcdCluster(dir, members, args, binary, tls ? fs.readFileSync(tls.caFile) : undefined);
     await cluster.waitHealthy();
     return cluster;
   }
 
   async waitHealthy(timeoutMs = 30_000): Promise<void> {
-    const client = new Etcd3({ hosts: this.endpoints, dialTimeout: 1000 });
+    const client = this.client();
     const until = Date.now() + timeoutMs;
     try {
       for (;;) {
