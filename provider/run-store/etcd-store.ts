@@ -147,14 +147,17 @@ export class EtcdRunStore implements RunStore {
   }
 
   async readRecords(runId: string): Promise<JournalRecord[]> {
-    const chunks = await this.client.getAll().prefix(`${this.prefix}/runs/${runId}/j/`).sort("Key", "Ascend").strings();
+    const chunks = await this.client.getAll().prefix(`${this.prefix}/runs/${runId}/j/`).sort("Key", "Ascend").buffers();
     const keys = Object.keys(chunks).sort();
     if (keys.length === 0) {
       throw new ValidationError("run", [{ path: "runId", message: `no run ${JSON.stringify(runId)} of stack ${qualifiedName(this.identity)} in ${this.where}: list the runs with \`vmr runs list\`` }]);
     }
-    const records: JournalRecord[] = [];
-    for (const k of keys) for (const line of chunks[k].split("\n")) if (line) records.push(JSON.parse(line) as JournalRecord);
-    return records;
+    // The keys hold the journal's text cut at any byte: a record larger than one key (a plan of
+    // 100,000 steps) spans several. A last line without its newline was torn by a crash: ignored.
+    // (bytes joined before decoding: a cut may fall inside a character)
+    const lines = Buffer.concat(keys.map((k) => chunks[k])).toString("utf8").split("\n");
+    lines.pop();
+    return lines.map((line) => JSON.parse(line) as JournalRecord);
   }
 
   async openJournal(runId: string, lock: StackLock, options: { create: boolean }): Promise<JournalSink> {
@@ -162,8 +165,20 @@ export class EtcdRunStore implements RunStore {
     const base = `${this.prefix}/runs/${runId}/j/`;
     let next = 0;
     if (!options.create) {
-      const last = await this.client.getAll().prefix(base).sort("Key", "Descend").limit(1).keys();
-      next = last.length ? Number(last[0].slice(base.length)) + 1 : 0;
+      // Keys after the last one that ends a line hold a record a crash cut short: removed, under the lease.
+      const tail = await this.client.getAll().prefix(base).sort("Key", "Descend").limit(64).strings();
+      const torn: string[] = [];
+      for (const k of Object.keys(tail).sort().reverse()) {
+        if (tail[k].endsWith("\n")) {
+          next = Number(k.slice(base.length)) + 1;
+          break;
+        }
+        torn.push(k);
+      }
+      if (torn.length) {
+        next = Math.min(...torn.map((k) => Number(k.slice(base.length))));
+        await this.client.if(lock.key, "Lease", "==", lock.leaseId).then(...torn.map((k) => this.client.delete().key(k))).commit();
+      }
     }
     return new EtcdJournal(this.client, lock, base, next, (record) => this.extraPuts(runId, record));
   }
@@ -264,12 +279,18 @@ class EtcdJournal implements JournalSink {
         bytes += item.line.length;
       }
       try {
-        this.lock.assertHeld();
-        const puts = [this.client.put(`${this.base}${pad(this.next)}`).value(batch.map((b) => b.line).join(""))];
-        for (const b of batch) for (const p of this.extraPuts(b.record)) puts.push(p.value === "" ? (this.client.delete().key(p.key) as never) : this.client.put(p.key).value(p.value));
-        const txn = await this.client.if(this.lock.key, "Lease", "==", this.lock.leaseId).then(...puts).commit();
-        if (!txn.succeeded) throw new LockLostError(`stack journal ${this.base}`, "the lock key no longer carries this run's lease: another process holds the stack");
-        this.next++;
+        const text = Buffer.from(batch.map((b) => b.line).join(""));
+        // One key per piece of at most MAX_BATCH_BYTES (etcd caps a request's size); the run's
+        // summary keys go with the last piece, once the records are whole.
+        for (let at = 0; at < text.length; at += MAX_BATCH_BYTES) {
+          this.lock.assertHeld();
+          const last = at + MAX_BATCH_BYTES >= text.length;
+          const puts = [this.client.put(`${this.base}${pad(this.next)}`).value(text.subarray(at, at + MAX_BATCH_BYTES))];
+          if (last) for (const b of batch) for (const p of this.extraPuts(b.record)) puts.push(p.value === "" ? (this.client.delete().key(p.key) as never) : this.client.put(p.key).value(p.value));
+          const txn = await this.client.if(this.lock.key, "Lease", "==", this.lock.leaseId).then(...puts).commit();
+          if (!txn.succeeded) throw new LockLostError(`stack journal ${this.base}`, "the lock key no longer carries this run's lease: another process holds the stack");
+          this.next++;
+        }
         for (const b of batch) b.resolve();
       } catch (err) {
         this.failed = err;

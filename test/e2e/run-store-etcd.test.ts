@@ -83,6 +83,26 @@ describe("etcd run store (real 3-member cluster)", function () {
     }
   });
 
+  it("keeps a record larger than etcd takes in one request (a plan of many steps) across keys, and reads it back whole", async () => {
+    const store = await EtcdRunStore.connect({ endpoints: cluster.endpoints, leaseTtlSeconds: 3 }, identity);
+    try {
+      const lock = await store.acquireLock({ runId: "20260101T000003Z-dddddd", purpose: "failover" });
+      const big = started("20260101T000003Z-dddddd") as unknown as { plan: { steps: unknown[] } };
+      big.plan.steps = Array.from({ length: 20_000 }, (_, i) => ({ id: `step-${i}-é`, kind: "RestartLpar", lpar: `lpar-${i}`, dependsOn: [] }));
+      const journal = await store.openJournal("20260101T000003Z-dddddd", lock, { create: true });
+      await journal.append(big as unknown as JournalRecord);
+      await journal.append(step(1));
+      await journal.close();
+      const records = await store.readRecords("20260101T000003Z-dddddd");
+      assert.equal(records.length, 2);
+      assert.equal((records[0] as unknown as { plan: { steps: unknown[] } }).plan.steps.length, 20_000);
+      assert.ok(JSON.stringify(big).length > 1_500_000, "the record must exceed one etcd request");
+      await lock.release();
+    } finally {
+      await store.close();
+    }
+  });
+
   it("an unreachable endpoint is bad input naming runStore.endpoints, before anything else", async () => {
     await assert.rejects(EtcdRunStore.connect({ endpoints: ["http://127.0.0.1:1"] }, identity), (err: unknown) => {
       assert.ok(err instanceof ValidationError);
