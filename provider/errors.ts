@@ -75,6 +75,21 @@ export class LockHeldError extends VmrError {
 }
 
 /**
+ * A run lost the stack's lock it held (a lease not renewed within its TTL, a lock taken over):
+ * another process may be running the same steps, so this one must touch nothing more.
+ */
+export class LockLostError extends VmrError {
+  readonly kind = "lock" as const;
+  constructor(
+    readonly resource: string,
+    readonly why: string,
+  ) {
+    super(`the lock of ${resource} was lost (${why}): this run stops and issues no further operation; another process may hold the run now`);
+    this.name = "LockLostError";
+  }
+}
+
+/**
  * A fresh failover, planned move or failback refused because the stack's previous run was
  * interrupted: bad input (nothing ran). Finish that run with `--resume`, or discard it.
  */

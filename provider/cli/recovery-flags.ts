@@ -12,6 +12,7 @@ import { createProgress, type Progress } from "./progress";
 import { formatRollback, formatRunResult, formatWayBack } from "./run-summary";
 import { formatRefresh } from "../stack";
 import { plural } from "../text";
+import { parseRunStoreFlag, type RunStoreChoice } from "../run-store/open";
 
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -32,6 +33,7 @@ export interface RecoveryFlags {
   sla?: SlaPolicy;
   limit?: Record<string, number>;
   runsDir?: string;
+  runStore?: RunStoreChoice;
   discardUnfinished?: string;
   refresh: boolean;
   json: boolean;
@@ -50,7 +52,8 @@ export function addRecoveryFlags(command: Command): Command {
     .addOption(new Option("--mode <mode>", "concurrency: serial, parallel-restart (storage one at a time) or parallel (default)").choices(["serial", "parallel-restart", "parallel"]))
     .addOption(new Option("--sla <policy>", "strict (default): a level starts when the higher ones are up; pipelined: only dependencies order steps").choices(["strict", "pipelined"]))
     .option("--limit <resource=n>", "override a concurrency limit (repeatable; a trailing * matches a prefix)", collectLimit)
-    .option("--runs-dir <dir>", "where run journals go (default: <cwd>/.vmr/runs)")
+    .option("--runs-dir <dir>", "a directory of its own for the lock and the journals (default: the run store)")
+    .option("--run-store <store>", "where the stack's lock and runs live: file (per user, the default), etcd (settings from the stack's vmr:runStore) or etcd:https://HOST:2379,...", parseRunStoreFlag)
     .option("--discard-unfinished <run>", "abandon the stack's interrupted run RUN instead of resuming it (recorded in its journal, which is kept), then run afresh")
     .option("--no-refresh", "do not refresh the stack after the run")
     .option("--json", "print the outcome as JSON", false)
@@ -69,6 +72,7 @@ export function recoveryOptionsOf(flags: RecoveryFlags, verb: string, progress: 
     sla: flags.sla,
     limits: flags.limit,
     runsDir: flags.runsDir,
+    ...(flags.runStore !== undefined ? { runStore: flags.runStore } : {}),
     ...(flags.discardUnfinished !== undefined ? { discardUnfinished: flags.discardUnfinished } : {}),
     refresh: flags.refresh,
     ...(flags.lockStale !== undefined ? { lockStaleMs: flags.lockStale } : {}),
@@ -78,11 +82,13 @@ export function recoveryOptionsOf(flags: RecoveryFlags, verb: string, progress: 
       return flags.yes || (await confirmOnTerminal(`${flags.dryRun ? "Rehearse" : "Run"} ${verb} of ${plural(placed, "LPAR")} (${plural(plan.steps.length, "step")})?`));
     },
     onPlan: (plan: Plan, runId?: string) => {
-      if (flags.json) return;
+      // The way to resume goes to stderr even with --json: a wrapper that may lose this process
+      // needs the run id before the outcome.
       if (runId) {
         const target = flags.stackFile ? `--stack-file ${flags.stackFile}` : `--stack ${flags.stack}`;
-        process.stderr.write(`run ${runId}: if it is interrupted, finish it with \`vmr failover ${target} --resume ${runId}${flags.runsDir ? ` --runs-dir ${flags.runsDir}` : ""}\`\n`);
+        process.stderr.write(`run ${runId}: if it is interrupted, finish it with \`vmr failover ${target} --resume ${runId}${flags.runsDir ? ` --runs-dir ${flags.runsDir}` : ""}${flags.runStore?.type === "etcd" ? " --run-store ..." : ""}\` (from any machine that reaches the run store)\n`);
       }
+      if (flags.json) return;
       progress.current = createProgress(plan);
     },
     onEvent: (event) => progress.current?.onEvent(event),

@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import * as lockfile from "proper-lockfile";
 import writeFileAtomic from "write-file-atomic";
-import { LockHeldError } from "../errors";
+import { LockHeldError, LockLostError } from "../errors";
 
 export interface LockHolder {
   readonly pid: number;
@@ -25,6 +25,12 @@ export interface StackLock {
   readonly holder: LockHolder;
   /** Set when another process took the lock over (we stalled longer than the stale time). */
   readonly compromised: Error | undefined;
+  /**
+   * Throws once the lock is lost (taken over, or a lease not renewed within its TTL): checked
+   * before each hardware operation, so a run that lost its lock acts no more. Synchronous and
+   * cheap: it reads what the renewals recorded, it does not ask the store.
+   */
+  assertHeld(): void;
   release(): Promise<void>;
 }
 
@@ -84,6 +90,9 @@ export async function acquireStackLock(
     holder: me,
     get compromised() {
       return compromised;
+    },
+    assertHeld() {
+      if (compromised) throw new LockLostError(`stack ${stack}`, compromised.message);
     },
     async release() {
       if (compromised) return;

@@ -1,22 +1,27 @@
-// A recorded run: take the stack's lock, create the run directory and its journal, run the plan,
-// release. Resume finds the run's journal, takes the lock again and continues from what the
-// journal says ended. This is what `vmr failover`, `vmr failback` and `vmr drill` call.
+// A recorded run: take the stack's lock in the run store, create the run's journal there, run the
+// plan, release. Resume finds the run's journal, takes the lock again and continues from what the
+// journal says ended. This is what `vmr failover`, `vmr failback` and `vmr drill` call. The
+// adapters a run uses are fenced by its lock: before each operation the lock must still be held
+// (a lease renewed within its TTL), so a run that lost it touches no hardware more.
 
 import * as os from "os";
 import type { Adapters } from "../adapters";
 import { ValidationError } from "../errors";
 import type { RunDiscarded } from "../generated/journal";
 import type { Plan } from "../generated/plan";
-import { FileJournal } from "./journal/file-journal";
-import { readJournal, replayJournal } from "./journal/read-journal";
-import { acquireStackLock, type StackLock } from "./lock";
+import { FileRunStore } from "../run-store/file-store";
+import type { RunStore } from "../run-store/types";
+import { replayJournal } from "./journal/read-journal";
+import type { StackLock } from "./lock";
 import { continueRun, runPlan, type RunPlanOptions } from "./run";
 import { newRunId } from "./run-id";
-import { createRunDir, defaultRunsDir, journalFileOf, latestUnfinishedRun, readRunHeader, runDirOf } from "./run-store";
+import { defaultRunsDir, journalFileOf } from "./run-store";
 import type { RunResult } from "./types";
 
 export interface RecordedRunOptions extends Omit<RunPlanOptions, "journal"> {
-  /** @default ./.vmr/runs */
+  /** Where the lock and the journal live. @default a file store in `runsDir` */
+  readonly store?: RunStore;
+  /** The file store's directory when no `store` is given. @default ./.vmr/runs */
   readonly runsDir?: string;
   /** Lock scope: one run at a time per stack. @default plan.stack, else "default" */
   readonly stack?: string;
@@ -31,24 +36,55 @@ export interface RecordedRunOptions extends Omit<RunPlanOptions, "journal"> {
 }
 
 export interface RecordedRunResult extends RunResult {
+  /** A directory on this machine for the run's files (its report): the run's own in a file store. */
   readonly runDir: string;
+  /** The journal file (file store), or where the journal is in the store (etcd). */
   readonly journalFile: string;
+  readonly store: RunStore;
 }
 
-/** Runs `plan` with a journal under the runs directory, holding the stack's lock. */
+/** The store a run uses: the caller's, else a file store in `runsDir`. */
+export function storeOf(options: { store?: RunStore; runsDir?: string }, stack: string): RunStore {
+  return options.store ?? new FileRunStore(options.runsDir ?? defaultRunsDir(), stack);
+}
+
+function locationOf(store: RunStore, runId: string): { runDir: string; journalFile: string } {
+  const runDir = store.localRunDir(runId);
+  return { runDir, journalFile: store instanceof FileRunStore ? journalFileOf(runDir) : `${store.where} run ${runId}` };
+}
+
+/**
+ * The adapters as a run under `lock` sees them: every operation first checks that the lock is
+ * still held, so a run that lost it (frozen past its lease, cut off from the store) issues no
+ * further hardware operation, whatever step it was about to take.
+ */
+export function fencedAdapters(adapters: Adapters, lock: StackLock): Adapters {
+  const fence = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(obj, key, receiver) {
+        const value = Reflect.get(obj, key, receiver) as unknown;
+        if (typeof value !== "function" || key === "close") return value;
+        return function (this: unknown, ...args: unknown[]) {
+          lock.assertHeld();
+          return (value as (...a: unknown[]) => unknown).apply(obj, args);
+        };
+      },
+    });
+  return { ...adapters, compute: fence(adapters.compute), storage: fence(adapters.storage) };
+}
+
+/** Runs `plan` with a journal in the run store, holding the stack's lock. */
 export async function startRun(plan: Plan, adapters: Adapters, options: RecordedRunOptions = {}): Promise<RecordedRunResult> {
-  const runsDir = options.runsDir ?? defaultRunsDir();
   const stack = options.stack ?? plan.stack ?? "default";
+  const store = storeOf(options, stack);
   const runId = options.runId ?? newRunId(new Date());
   const stop = stopper(options.signal);
-  const lock = options.heldLock ?? (await acquireStackLock(runsDir, stack, { runId, purpose: options.purpose ?? plan.kind }, { staleMs: options.lockStaleMs, onCompromised: stop.lockLost }));
+  const lock = options.heldLock ?? (await store.acquireLock({ runId, purpose: options.purpose ?? plan.kind }, { staleMs: options.lockStaleMs, onCompromised: stop.lockLost }));
   try {
-    const runDir = createRunDir(runsDir, runId);
-    const journalFile = journalFileOf(runDir);
-    const journal = new FileJournal(journalFile, { fsync: options.fsync });
+    const journal = await store.openJournal(runId, lock, { create: true, fsync: options.fsync });
     try {
-      const result = await runPlan(plan, adapters, { ...options, runId, journal, signal: stop.signal });
-      return { ...result, runDir, journalFile };
+      const result = await runPlan(plan, fencedAdapters(adapters, lock), { ...options, runId, journal, signal: stop.signal });
+      return { ...result, ...locationOf(store, runId), store };
     } finally {
       await journal.close();
     }
@@ -66,32 +102,32 @@ export interface ResumeOptions extends RecordedRunOptions {
 
 /** Continues an interrupted run without repeating a step whose completion was journaled. */
 export async function resumeRun(adapters: Adapters, options: ResumeOptions = {}): Promise<RecordedRunResult> {
-  const runsDir = options.runsDir ?? defaultRunsDir();
+  // Which run, and its stack (the lock's scope), are read first; in a file store given by its
+  // directory alone, the stack comes from the run's journal.
+  const listing = storeOf(options, options.stack ?? "default");
   let runId = options.runId;
   if (runId === undefined) {
-    const latest = latestUnfinishedRun(runsDir, options.stack);
+    const latest = (await listing.listRuns()).filter((r) => !r.finished && !r.discarded && (options.stack === undefined || r.stack === options.stack)).pop();
     if (!latest) {
       throw new ValidationError("resume", [
         {
           path: "runId",
-          message: `no unfinished run${options.stack ? ` of stack ${options.stack}` : ""} under \`${runsDir}\`; give the run id to resume (\`--resume RUN\`)`,
+          message: `no unfinished run${options.stack ? ` of stack ${options.stack}` : ""} in \`${listing.where}\`; give the run id to resume (\`--resume RUN\`)`,
         },
       ]);
     }
     runId = latest.runId;
   }
-  const runDir = runDirOf(runsDir, runId);
-  const journalFile = journalFileOf(runDir);
-  // The stack (the lock's scope) comes from the journal's first line; the whole journal is read
-  // under the lock, since a live holder may still be appending.
-  const header = readRunHeader(journalFile);
-  const stack = options.stack ?? header.stack ?? header.plan.stack ?? "default";
+  const header = options.store || options.stack !== undefined ? undefined : (await listing.readRecords(runId))[0];
+  const stack = options.stack ?? (header?.type === "run-started" ? (header.stack ?? header.plan.stack) : undefined) ?? "default";
+  const store = options.store ?? (stack === (options.stack ?? "default") ? listing : storeOf(options, stack));
+  // The whole journal is read under the lock, since a live holder may still be appending.
   const stop = stopper(options.signal);
   const lock =
     options.heldLock ??
-    (await acquireStackLock(runsDir, stack, { runId, purpose: `resume of ${options.purpose ?? header.plan.kind}` }, { staleMs: options.lockStaleMs, onCompromised: stop.lockLost }));
+    (await store.acquireLock({ runId, purpose: `resume of ${options.purpose ?? "run"}` }, { staleMs: options.lockStaleMs, onCompromised: stop.lockLost }));
   try {
-    const state = replayJournal(readJournal(journalFile).records);
+    const state = replayJournal(await store.readRecords(runId));
     if (state.discarded) {
       throw new ValidationError("resume", [
         {
@@ -108,10 +144,10 @@ export async function resumeRun(adapters: Adapters, options: ResumeOptions = {})
         },
       ]);
     }
-    const journal = new FileJournal(journalFile, { fsync: options.fsync });
+    const journal = await store.openJournal(runId, lock, { create: false, fsync: options.fsync });
     try {
-      const result = await continueRun(state, adapters, { ...options, runId, journal, signal: stop.signal });
-      return { ...result, runDir, journalFile };
+      const result = await continueRun(state, fencedAdapters(adapters, lock), { ...options, runId, journal, signal: stop.signal });
+      return { ...result, ...locationOf(store, runId), store };
     } finally {
       await journal.close();
     }
@@ -123,6 +159,8 @@ export async function resumeRun(adapters: Adapters, options: ResumeOptions = {})
 export interface DiscardOptions {
   /** The run started in its place, recorded in the discarded run's journal. */
   readonly replacedBy?: string;
+  /** The stack's lock, held by the caller: the record is written under it. */
+  readonly lock: StackLock;
   /** @default true */
   readonly fsync?: boolean;
 }
@@ -132,9 +170,8 @@ export interface DiscardOptions {
  * completion) to its journal, which is kept. It is then neither resumed nor in the way of a
  * fresh run of its stack. The caller holds the stack's lock.
  */
-export async function discardRun(runsDir: string, runId: string, options: DiscardOptions = {}): Promise<RunDiscarded> {
-  const journalFile = journalFileOf(runDirOf(runsDir, runId));
-  const state = replayJournal(readJournal(journalFile).records);
+export async function discardRun(store: RunStore, runId: string, options: DiscardOptions): Promise<RunDiscarded> {
+  const state = replayJournal(await store.readRecords(runId));
   if (state.finished || state.discarded) {
     const end = state.finished ? `finished (${state.finished.status})` : "was discarded already";
     throw new ValidationError("discard", [{ path: "runId", message: `run ${runId} ${end}: only an interrupted run is discarded` }]);
@@ -146,7 +183,7 @@ export async function discardRun(runsDir: string, runId: string, options: Discar
     interruptedSteps: [...state.steps].filter(([, step]) => step.status === "started").map(([id]) => id),
     ...(options.replacedBy !== undefined ? { replacedBy: options.replacedBy } : {}),
   };
-  const journal = new FileJournal(journalFile, { fsync: options.fsync });
+  const journal = await store.openJournal(runId, options.lock, { create: false, fsync: options.fsync });
   try {
     await journal.append(record);
   } finally {

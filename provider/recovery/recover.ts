@@ -9,19 +9,22 @@ import * as path from "path";
 import { openAdapters, type Adapters } from "../adapters";
 import type { Clock } from "../clock";
 import { UnfinishedRunError, ValidationError } from "../errors";
+import type { RunStarted } from "../generated/journal";
 import type { Plan } from "../generated/plan";
 import { makePlan, type Inventory, type PlanKind } from "../planner";
+import type { ProtectionModel } from "../model/protection";
 import { planRollback, type LeftDown } from "../planner/rollback";
 import { gatherPlanningInputs } from "../live/planning";
 import { loadProtectionModel, refreshStack, type PulumiAccess, type RefreshResult, type StackSource } from "../stack";
-import { acquireStackLock } from "../executor/lock";
 import { newRunId } from "../executor/run-id";
-import { readJournal, replayJournal } from "../executor/journal/read-journal";
-import { defaultRunsDir, readRunHeader, journalFileOf, runDirOf, latestUnfinishedRun, listRuns, interruptedRecoveryRun, type RunSummary } from "../executor/run-store";
+import { replayJournal } from "../executor/journal/read-journal";
 import { discardRun, resumeRun, startRun, stopper, type RecordedRunResult } from "../executor/session";
+import { openRunStore, type RunStoreChoice } from "../run-store/open";
+import type { RunStore, StoredRun } from "../run-store/types";
 import type { ExecutionMode, RetryPolicy, RunEvent, RunResult, SlaPolicy } from "../executor/types";
 import { report } from "../report/report";
-import type { ReportFormat } from "../report/write";
+import { REPORT_FORMATS, reportJson, writeReport, type ReportFormat } from "../report/write";
+import { runRecordFromJournal } from "../report/journal";
 import { rehearsePlan } from "./rehearse";
 import { plural } from "../text";
 
@@ -45,8 +48,10 @@ export interface ExecutionChoices {
   readonly retry?: Partial<RetryPolicy>;
   readonly seed?: number;
   readonly stepTimeoutSeconds?: Readonly<Record<string, number>>;
-  /** Where runs are journaled. @default <cwd>/.vmr/runs */
+  /** Where runs are journaled, as a file store of its own. @default the stack's runs in the per-user file store */
   readonly runsDir?: string;
+  /** The run store (`file` or `etcd`): from `--run-store`, else the stack's configuration. @default file */
+  readonly runStore?: RunStoreChoice;
   /** Stale time of the stack lock (ms). @default 10000 */
   readonly lockStaleMs?: number;
   /**
@@ -150,18 +155,13 @@ function sourceOf(t: StackTarget): StackSource {
   return { stack: t.stack, cwd: t.cwd ?? process.cwd() };
 }
 
-function runsDirOf(t: StackTarget & ExecutionChoices): string {
-  return t.runsDir ?? defaultRunsDir(t.cwd ?? process.cwd());
-}
-
 async function recover(kind: PlanKind, o: RecoveryOptions): Promise<RecoveryOutcome> {
   if (o.failedHosts?.length && o.failedSite !== undefined) {
     throw new ValidationError("failure", [{ path: "failedSite", message: "give `--failed-host` or `--failed-site`, not both" }]);
   }
   const source = sourceOf(o);
-  const { model, inventory: firstLook } = await gatherPlanningInputs({ ...source, access: o.access });
   const failure = { failedHosts: o.failedHosts, failedSite: o.failedSite, groups: o.groups };
-  const planFrom = (inventory: Inventory): Plan => {
+  const planFrom = (model: ProtectionModel, inventory: Inventory): Plan => {
     const plan = makePlan(kind, { model, inventory, failure, options: { slaMode: o.sla ?? "strict", ...(o.limits ? { limits: o.limits } : {}) } });
     if (plan.placements.length === 0) throw new ValidationError("failure", [{ path: "failure", message: nothingTo(kind, o) }]);
     return plan;
@@ -170,52 +170,63 @@ async function recover(kind: PlanKind, o: RecoveryOptions): Promise<RecoveryOutc
     if (o.discardUnfinished !== undefined) {
       throw new ValidationError("flags", [{ path: "discardUnfinished", message: "`--discard-unfinished` records a decision in a run's journal, and a dry run changes nothing: drop `--dry-run` or `--discard-unfinished`" }]);
     }
-    const plan = planFrom(firstLook);
+    const { model, inventory: firstLook } = await gatherPlanningInputs({ ...source, access: o.access });
+    const plan = planFrom(model, firstLook);
     if (o.confirm && !(await o.confirm(plan))) return { plan, cancelled: true };
     o.onPlan?.(plan);
     const rehearsal = await rehearsePlan(plan, firstLook, { mode: o.mode, sla: o.sla, limits: o.limits, seed: o.seed, onEvent: o.onEvent });
     return { plan, rehearsal };
   }
 
-  const runsDir = runsDirOf(o);
-  const stack = model.stack ?? o.stack ?? path.basename(o.stackFile ?? "default");
+  // The run store is reached, its settings proved and the stack's lock taken before anything
+  // reads or touches the hardware: a refused or misconfigured run leaves the adapters alone.
+  const stack = "stackFile" in source ? ((await loadProtectionModel(source)).stack ?? path.basename(source.stackFile)) : source.stack.split("/").pop()!;
+  const store = await openRunStore(source, stack, o);
   const runId = newRunId(new Date());
   const stop = stopper(o.signal);
-  const lock = await acquireStackLock(runsDir, stack, { runId, purpose: kind }, { staleMs: o.lockStaleMs, onCompromised: stop.lockLost });
+  let lock;
+  try {
+    lock = await store.acquireLock({ runId, purpose: kind }, { staleMs: o.lockStaleMs, onCompromised: stop.lockLost });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   let plan: Plan;
   let run: RecordedRunResult;
   let rolledBack: RollbackOutcome | undefined;
   try {
+    const { model } = await gatherPlanningInputs({ ...source, access: o.access });
     // Under the lock, so an unfinished run found here is not running: it was interrupted.
-    const toDiscard = checkPreviousRun(runsDir, stack, o.discardUnfinished);
+    const toDiscard = await checkPreviousRun(store, stack, o.discardUnfinished);
     const adapters = o.adapters ?? (await openAdapters(model.targets[0].adapter));
     try {
       // Plan under the lock from an inventory read under it: a failover that held the lock
       // before us may have moved the very VMs the first look saw.
-      plan = planFrom({ compute: await adapters.compute.inventory(), storage: await adapters.storage.inventory() });
+      plan = planFrom(model, { compute: await adapters.compute.inventory(), storage: await adapters.storage.inventory() });
       // The run records the stack it locked, so that resume and the check above find it.
       if (plan.stack === undefined) plan.stack = stack;
       if (o.confirm && !(await o.confirm(plan))) return { plan, cancelled: true };
-      if (toDiscard) await discardRun(runsDir, toDiscard.runId, { replacedBy: runId });
+      if (toDiscard) await discardRun(store, toDiscard.runId, { replacedBy: runId, lock });
       o.onPlan?.(plan, runId);
-      run = await startRun(plan, adapters, { ...executionOf(o), runsDir, runId, stack, heldLock: lock, signal: stop.signal });
+      run = await startRun(plan, adapters, { ...executionOf(o), store, runId, stack, heldLock: lock, signal: stop.signal });
       if (kind === "planned" && run.status === "failed" && !stop.signal.aborted) {
-        rolledBack = await rollBack(plan, run, adapters, { ...executionOf(o), runsDir, stack, heldLock: lock, signal: stop.signal });
+        rolledBack = await rollBack(plan, run, adapters, { ...executionOf(o), store, stack, heldLock: lock, signal: stop.signal });
       }
     } finally {
       if (!o.adapters) await Promise.all([adapters.compute.close(), adapters.storage.close()]);
     }
+    return {
+      plan,
+      run,
+      ...(rolledBack ? { rollback: rolledBack } : {}),
+      ...(o.discardUnfinished !== undefined ? { discarded: o.discardUnfinished } : {}),
+      ...(await reportAfter(run)),
+      ...(await refreshAfter(source, o)),
+    };
   } finally {
     await lock.release();
+    await store.close();
   }
-  return {
-    plan,
-    run,
-    ...(rolledBack ? { rollback: rolledBack } : {}),
-    ...(o.discardUnfinished !== undefined ? { discarded: o.discardUnfinished } : {}),
-    ...(await reportAfter(run)),
-    ...(await refreshAfter(source, o)),
-  };
 }
 
 /**
@@ -237,9 +248,9 @@ const RECOVERY_KINDS = "failover, planned move or failback";
  * left VMs fenced and volumes half-moved, and a new plan made from the hardware's state now
  * would act on them too. Returns the run to discard when the operator named it.
  */
-function checkPreviousRun(runsDir: string, stack: string, discard: string | undefined): RunSummary | undefined {
-  const runs = listRuns(runsDir);
-  let toDiscard: RunSummary | undefined;
+async function checkPreviousRun(store: RunStore, stack: string, discard: string | undefined): Promise<StoredRun | undefined> {
+  const runs = await store.listRuns();
+  let toDiscard: StoredRun | undefined;
   if (discard !== undefined) {
     const named = runs.find((r) => r.runId === discard);
     const why = !named
@@ -257,21 +268,22 @@ function checkPreviousRun(runsDir: string, stack: string, discard: string | unde
       throw new ValidationError("flags", [
         {
           path: "discardUnfinished",
-          message: `\`--discard-unfinished\` ${discard} is not an interrupted ${RECOVERY_KINDS} of stack ${stack} under \`${runsDir}\`: ${why}; list the runs with \`vmr report --list --runs-dir ${runsDir}\``,
+          message: `\`--discard-unfinished\` ${discard} is not an interrupted ${RECOVERY_KINDS} of stack ${stack} in \`${store.where}\`: ${why}; list the runs with \`vmr runs list\``,
         },
       ]);
     }
     toDiscard = named;
   }
-  const interrupted = interruptedRecoveryRun(runsDir, stack, runs);
-  if (interrupted && interrupted.runId !== discard) throw unfinishedRunError(interrupted, stack);
+  const last = runs.filter((r) => r.kind !== "drill" && r.stack === stack).pop();
+  const interrupted = last && !last.finished && !last.discarded ? last : undefined;
+  if (interrupted && interrupted.runId !== discard) throw await unfinishedRunError(store, interrupted, stack);
   return toDiscard;
 }
 
-function unfinishedRunError(run: RunSummary, stack: string): UnfinishedRunError {
+async function unfinishedRunError(store: RunStore, run: StoredRun, stack: string): Promise<UnfinishedRunError> {
   let inFlight = "";
   try {
-    const steps = [...replayJournal(readJournal(run.journalFile).records).steps.values()].filter((s) => s.status === "started").length;
+    const steps = [...replayJournal(await store.readRecords(run.runId)).steps.values()].filter((s) => s.status === "started").length;
     inFlight = `, ${plural(steps, "step")} begun without a journaled end`;
   } catch (err) {
     inFlight = `, its journal unreadable: ${err instanceof Error ? err.message.split("\n").pop()?.trim() : String(err)}`;
@@ -298,33 +310,38 @@ export interface ResumeRecoveryOptions extends StackTarget, ExecutionChoices {
 /** `vmr failover --resume [RUN]`: finishes an interrupted run without repeating completed steps. */
 export async function resumeRecovery(o: ResumeRecoveryOptions): Promise<RecoveryOutcome> {
   const source = sourceOf(o);
-  const runsDir = runsDirOf(o);
   const loaded = await loadProtectionModel(source, o.access);
-  const stackName = loaded.model.stack ?? loaded.stack ?? o.stack;
-  const runId = o.runId ?? latestUnfinishedRun(runsDir, stackName, { recoveriesOnly: true })?.runId;
-  if (runId === undefined) {
-    throw new ValidationError("resume", [
-      { path: "runId", message: `no unfinished run${stackName ? ` of stack ${stackName}` : ""} under \`${runsDir}\`: give the run id (\`--resume RUN\`)` },
-    ]);
-  }
-  const header = readRunHeader(journalFileOf(runDirOf(runsDir, runId)));
-  if (header.plan.kind === "drill") {
-    throw new ValidationError("resume", [
-      { path: "runId", message: `run ${runId} is a drill: drills are not resumed; remove what it left with \`vmr drill --cleanup\`` },
-    ]);
-  }
-  if (loaded.model.targets.length === 0 && !o.adapters) {
-    throw new ValidationError("stack", [{ path: "targets", message: "the stack declares no RecoveryTarget: its adapter settings are needed to resume" }]);
-  }
-  o.onPlan?.(header.plan, runId);
-  const adapters = o.adapters ?? (await openAdapters(loaded.model.targets[0].adapter));
-  let run: RecordedRunResult;
+  const stackName = loaded.model.stack ?? loaded.stack ?? o.stack ?? "default";
+  const store = await openRunStore(source, stackName, o);
   try {
-    run = await resumeRun(adapters, { ...executionOf(o), runsDir, runId, retryFailed: o.retryFailed, stack: header.stack, purpose: header.plan.kind });
+    const unfinished = (await store.listRuns()).filter((r: StoredRun) => !r.finished && !r.discarded && r.stack === stackName && r.kind !== "drill");
+    const runId = o.runId ?? unfinished.pop()?.runId;
+    if (runId === undefined) {
+      throw new ValidationError("resume", [
+        { path: "runId", message: `no unfinished run of stack ${stackName} in \`${store.where}\`: give the run id (\`--resume RUN\`; \`vmr runs list\` lists them)` },
+      ]);
+    }
+    const header = (await store.readRecords(runId))[0] as RunStarted;
+    if (header.plan.kind === "drill") {
+      throw new ValidationError("resume", [
+        { path: "runId", message: `run ${runId} is a drill: drills are not resumed; remove what it left with \`vmr drill --cleanup\`` },
+      ]);
+    }
+    if (loaded.model.targets.length === 0 && !o.adapters) {
+      throw new ValidationError("stack", [{ path: "targets", message: "the stack declares no RecoveryTarget: its adapter settings are needed to resume" }]);
+    }
+    o.onPlan?.(header.plan, runId);
+    const adapters = o.adapters ?? (await openAdapters(loaded.model.targets[0].adapter));
+    let run: RecordedRunResult;
+    try {
+      run = await resumeRun(adapters, { ...executionOf(o), store, runId, retryFailed: o.retryFailed, stack: header.stack ?? stackName, purpose: header.plan.kind });
+    } finally {
+      if (!o.adapters) await Promise.all([adapters.compute.close(), adapters.storage.close()]);
+    }
+    return { plan: header.plan, run, ...(await reportAfter(run)), ...(await refreshAfter(source, o)) };
   } finally {
-    if (!o.adapters) await Promise.all([adapters.compute.close(), adapters.storage.close()]);
+    await store.close();
   }
-  return { plan: header.plan, run, ...(await reportAfter(run)), ...(await refreshAfter(source, o)) };
 }
 
 function executionOf(o: ExecutionChoices) {
@@ -348,7 +365,11 @@ function executionOf(o: ExecutionChoices) {
  */
 async function reportAfter(run: RecordedRunResult): Promise<Pick<RecoveryOutcome, "report" | "reportError">> {
   try {
-    return { report: (await report({ run: run.journalFile })).files };
+    if (run.store.kind === "file") return { report: (await report({ run: run.journalFile })).files };
+    // Elsewhere: the report is written on this machine and its JSON kept in the store with the journal.
+    const written = await writeReport(runRecordFromJournal(await run.store.readRecords(run.runId)), run.runDir, REPORT_FORMATS);
+    await run.store.putArtifact(run.runId, "report.json", reportJson(written.report));
+    return { report: written.files };
   } catch (err) {
     return { reportError: err instanceof Error ? err.message : String(err) };
   }

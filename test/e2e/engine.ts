@@ -53,6 +53,8 @@ export function startEngine(): Engine {
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     ...engineEnv({ cliRoot: root, backendDir: path.join(dir, "backend"), homeDir: path.join(dir, "pulumi-home") }),
+    // The per-user run store of this run's `vmr` commands, not the tester's own.
+    VMR_STATE_HOME: path.join(dir, "vmr-state"),
   };
   delete env.PULUMI_ACCESS_TOKEN;
 

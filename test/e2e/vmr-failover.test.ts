@@ -7,6 +7,7 @@ import * as path from "path";
 import { simInit } from "../../provider/adapters/simulator/control";
 import { openSimulator } from "../../provider/adapters/simulator";
 import { listRuns } from "../../provider/executor/run-store";
+import { knownStacks } from "../../provider/run-store/file-store";
 import { readJournal } from "../../provider/executor/journal/read-journal";
 import { REPO_ROOT, startEngine, stateFile, type Engine } from "./engine";
 import { stateResource } from "./helpers";
@@ -63,7 +64,10 @@ describe("vmr failover on examples/basic (real engine)", function () {
       for (const v of p.volumes) assert.deepEqual(hostMappings.filter((m) => m.volume === v.attach).map((m) => m.host), [p.target], v.attach);
     }
     // AND the run is journaled, each step started once
-    const [run] = listRuns(path.join(dir, ".vmr", "runs"));
+    // (in the per-user run store, keyed by the stack's identity, not in the program's directory)
+    const stores = knownStacks(engine.env);
+    assert.deepEqual(stores.map((s) => [s.identity.project, s.identity.stack, s.identity.backend.startsWith("file://")]), [["vmr-basic", "dev", true]]);
+    const [run] = listRuns(stores[0].runsDir);
     assert.equal(run.finished?.status, "succeeded");
     const starts = readJournal(run.journalFile).records.filter((x) => x.type === "step-started").map((x) => (x as { stepId: string }).stepId);
     assert.equal(new Set(starts).size, starts.length);

@@ -6,7 +6,8 @@ import { calibrateStack } from "../../predict/refresh";
 import { ValidationError } from "../../errors";
 import { EXECUTION_MODES, SLA_POLICIES, type ExecutionMode, type SlaPolicy } from "../../executor/types";
 import { drillCleanup } from "../../drill/cleanup-command";
-import { defaultRunsDir } from "../../executor/run-store";
+import { runsDirOfStack } from "../../run-store/file-store";
+import { identityOf } from "../../run-store/open";
 import { drill } from "../../drill/run";
 import { duration, measuredAt } from "../../report/format";
 import type { StackSource } from "../../stack";
@@ -57,7 +58,7 @@ export function register(program: Command): void {
     .option("--group <name>", "rehearse only this group (repeatable)", collect)
     .option("--drill-file <file>", "scripted drill: scenario, groups and assertions (YAML)")
     .option("--cleanup", "remove what an interrupted or crashed drill left, then exit", false)
-    .option("--runs-dir <dir>", "where runs are recorded (default: <cwd>/.vmr/runs)")
+    .option("--runs-dir <dir>", "where runs are recorded (default: the stack's runs in the per-user run store)")
     .option("--out <dir>", "where the report goes (default: the run's directory)")
     .addOption(new Option("--mode <mode>", "execution mode").choices(EXECUTION_MODES as string[]))
     .addOption(new Option("--sla <policy>", "SLA ordering").choices(SLA_POLICIES as string[]))
@@ -68,8 +69,8 @@ export function register(program: Command): void {
     )
     .action(async (opts: DrillFlags) => {
       const source = sourceOf(opts);
-      // Runs are recorded beside the program, as for `vmr failover`.
-      const runsDir = opts.runsDir ?? (opts.cwd ? defaultRunsDir(opts.cwd) : undefined);
+      // Runs are recorded with the stack's other runs, as for `vmr failover`, whatever the directory.
+      const runsDir = opts.runsDir ?? runsDirOfStack(await identityOf(source, opts.stack ?? "default"));
       const out = process.stdout;
       if (opts.cleanup) {
         const r = await drillCleanup({ source, runsDir, onRemoved: (what) => out.write(`removed ${what}\n`) });
