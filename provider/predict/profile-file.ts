@@ -4,6 +4,7 @@
 // stale or backed by too few samples is refused with the reason; callers that load it
 // implicitly fall back to the defaults and name that fallback.
 
+import { parseJsonText } from "../parse-file";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -43,12 +44,13 @@ const DAY_MS = 86_400_000;
 /** Reads, validates and checks a profile file; throws a ValidationError naming the file and the reason. */
 export function readProfile(file: string, options: ReadProfileOptions = {}): LatencyProfileFile {
   const what = `latency profile ${file}`;
-  let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+    text = fs.readFileSync(file, "utf8");
   } catch (err) {
-    throw new ValidationError(what, [{ path: "profile", message: `\`--profile\` ${file} cannot be read as JSON (${(err as Error).message}); run \`vmr calibrate\` to write it again` }]);
+    throw new ValidationError(what, [{ path: "profile", message: `\`--profile\` ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}); run \`vmr calibrate\` to write it` }]);
   }
+  const parsed = parseJsonText<unknown>(text, { file, wayOut: "Run `vmr calibrate` to write it again" });
   const issues = validate("latency-profile", parsed);
   if (issues.length > 0) throw new ValidationError(what, issues);
   const p = parsed as LatencyProfileFile;

@@ -14,6 +14,7 @@
 // renewal etcd confirmed is older than the TTL, so a frozen or cut-off run stops acting within
 // the TTL even before it hears of the loss.
 
+import { parseJsonText } from "../parse-file";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
@@ -157,7 +158,13 @@ export class EtcdRunStore implements RunStore {
     // (bytes joined before decoding: a cut may fall inside a character)
     const lines = Buffer.concat(keys.map((k) => chunks[k])).toString("utf8").split("\n");
     lines.pop();
-    return lines.map((line) => JSON.parse(line) as JournalRecord);
+    return lines.map((line, i) =>
+      parseJsonText<JournalRecord>(line, {
+        file: `${this.where} run ${runId}`,
+        line: i + 1,
+        wayOut: "Resuming from a journal with a hole could repeat or skip steps: abandon the run with `--discard-unfinished RUN` and plan afresh",
+      }),
+    );
   }
 
   async openJournal(runId: string, lock: StackLock, options: { create: boolean }): Promise<JournalSink> {

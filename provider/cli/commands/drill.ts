@@ -123,7 +123,7 @@ export function register(program: Command): void {
             `  group ${g.name}: ${g.rtoSeconds === undefined ? g.verdict : `up at ${duration(g.rtoSeconds)}`}${g.rtoBudgetSeconds !== undefined ? ` (budget ${duration(g.rtoBudgetSeconds)})` : ""}${r.report.timeScale ? " simulated" : ""}${g.predictedRto ? `; predicted p50 ${duration(g.predictedRto.p50Seconds)}, p95 ${duration(g.predictedRto.p95Seconds)}${g.measuredQuantile !== undefined ? `, measured at ${measuredAt(g.measuredQuantile)}` : ""}` : ""}\n`,
           );
         out.write(`report: ${r.reportFiles.html ?? r.reportFiles.md ?? r.reportFiles.json}\n`);
-        if (opts.calibrate && r.report.stack !== undefined) out.write(`${await refreshProfile(r.report.stack, runsDir ?? defaultRunsDir())}\n`);
+        if (opts.calibrate && r.report.stack !== undefined) out.write(`${await refreshProfile(r.report.stack, runsDir)}\n`);
         if (!r.passed) process.exitCode = exitCode("failed");
       } finally {
         bars?.stop();

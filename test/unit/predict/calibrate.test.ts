@@ -80,9 +80,9 @@ describe("predict/calibrate", function () {
       fs.writeFileSync(file, JSON.stringify({ ...fitted, minSamples: 1_000_000 }));
       assert.throws(() => readProfile(file, { now }), /fewer than its `minSamples` 1000000/);
       fs.writeFileSync(file, "{ not json");
-      assert.throws(() => readProfile(file, { now }), /cannot be read as JSON/);
+      assert.throws(() => readProfile(file, { now }), /is damaged at line 1, column 3: .*Run `vmr calibrate` to write it again/);
       // AND a bad stored profile is not used silently: the fallback says why
-      assert.match(profileFor("dev", undefined, env).name, /^defaults \(the stored profile .* was not used: .*cannot be read as JSON/);
+      assert.match(profileFor("dev", undefined, env).name, /^defaults \(the stored profile .* was not used: .*is damaged at line 1, column 3/);
       assert.equal(profileFor("other", undefined, env).name, "defaults");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
