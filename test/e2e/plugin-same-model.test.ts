@@ -11,7 +11,7 @@ import { startEngine, type Engine } from "./engine";
 import { consumerProject, type ConsumerProject } from "./plugin/consumer-engine";
 
 const TS_PROGRAM = `
-import { ProtectionGroup, RecoveryTarget, StorageMapping } from "pulumi-vm-recovery";
+import { NetworkMapping, ProtectionGroup, RecoveryTarget, StorageMapping } from "pulumi-vm-recovery";
 const drTarget = new RecoveryTarget("drTarget", {
   site: "site-b",
   systems: ["sys-b-01", "sys-b-02", "sys-b-03"],
@@ -21,12 +21,21 @@ const drTarget = new RecoveryTarget("drTarget", {
 const pair = (lpar: string, n: number) => ({ source: \`vol-\${lpar}-\${n}\`, replica: \`vol-\${lpar}-\${n}-r\` });
 const dbVolumes = new StorageMapping("dbVolumes", { consistencyGroup: "cg-00001", pairs: [pair("00001", 1), pair("00001", 2)], mode: "sync" });
 const appVolumes = new StorageMapping("appVolumes", { consistencyGroup: "cg-00002", pairs: [pair("00002", 1), pair("00002", 2)], mode: "sync" });
+const drNetwork = new NetworkMapping("drNetwork", {
+  sourceSite: "site-a",
+  targetSite: "site-b",
+  switches: [{ source: "ETHERNET0", target: "ETHERNET0" }],
+  vlans: [101, 102, 103, 104].map((v) => ({ source: v, target: v + 100 })),
+  drillVlans: [101, 102, 103, 104].map((v) => ({ source: v, target: v + 2900 })),
+  ipRules: { subnets: [{ source: "10.1.0.0/16", target: "10.2.0.0/16", gateway: "10.2.0.1", dns: ["10.2.0.53"] }] },
+});
 new ProtectionGroup("app", {
   slaLevel: 5,
   vms: [{ lpar: "lpar-00001" }, { lpar: "lpar-00002", after: ["lpar-00001"] }],
   rtoBudgetSeconds: 900,
   recoveryTarget: drTarget,
   storageMappings: [dbVolumes, appVolumes],
+  networkMapping: drNetwork,
 });
 `;
 

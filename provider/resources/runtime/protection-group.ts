@@ -227,9 +227,12 @@ export function assess(g: GroupInputs, compute: ComputeInventory, storage: Stora
   const notes = sharedGroupNotes(g.context.consistencyGroups, compute, storage);
   // Only a group that could be placed is worth predicting: the capacity issue says the rest.
   const rto = target && !issues.some((i) => i.code === "capacity" || i.code === "lpar") ? predictedRtoOrNote(g, target, compute, storage, notes) : undefined;
+  // A budget at risk is a note, not an issue: the group recovers (every VM has a place and its
+  // storage follows), later than its budget in more than 1 - confidence of the predicted runs.
+  // `notReady` stays for what would stop a recovery; `vmr check` exits 1 on the breach.
   if (rto?.verdict === "over") {
     const p = rto.predictedRto;
-    issues.push({
+    notes.push({
       code: "rto",
       message: `a failover of ${rto.failedHosts.join(", ")} would bring the group up in ${Math.round(p.atConfidenceSeconds ?? p.p95Seconds)} s at ${rto.confidence * 100}% confidence (predicted p50 ${Math.round(p.p50Seconds)} s, p95 ${Math.round(p.p95Seconds)} s; ${p.samples} Monte Carlo runs, latency profile ${p.profile}), over its budget of ${rto.rtoBudgetSeconds} s: raise the budget, add target systems or raise the restart limits`,
     });
