@@ -91,7 +91,7 @@ describe("plugin: a YAML stack and a TypeScript stack of the same declaration", 
     const fromYaml = await loadProtectionModel({ stackFile: yamlFile });
 
     // THEN the models and the resources' outputs are the same
-    assert.equal(fromTs.resources.length, 4);
+    assert.equal(fromTs.resources.length, 5, "a target, two storage mappings, a network mapping and a group");
     assert.deepEqual(comparable(fromYaml), comparable(fromTs));
 
     await engine.pulumiOk(["destroy", "--yes", "--skip-preview"], tsDir);
