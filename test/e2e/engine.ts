@@ -39,6 +39,21 @@ export interface Engine {
 }
 
 /** The directory holding bin/pulumi and bin/pulumi-language-nodejs, building them once if needed. */
+/** The compiled `vmr` CLI. */
+export const VMR_MAIN = path.join(REPO_ROOT, "bin", "provider", "cli", "main.js");
+
+/** Runs `vmr ARGS` in `cwd` with the engine's environment; resolves with its exit code and output. */
+export function runVmr(engine: Engine, cwd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [VMR_MAIN, ...args], { cwd, env: engine.env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 export function ensurePulumiCli(): string {
   const fromPath = pulumiOnPath();
   if (fromPath) return fromPath;

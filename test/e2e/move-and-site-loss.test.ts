@@ -9,16 +9,14 @@
 // The simulator runs with zero latency spread here, so the plan's estimate is what the run must
 // take, give or take the wall-clock overhead of the executor at the topology's time scale.
 import { strict as assert } from "assert";
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { simInit } from "../../provider/adapters/simulator/control";
 import { openSimulator } from "../../provider/adapters/simulator";
 import { DEFAULT_LATENCIES, OPERATIONS } from "../../provider/model/latency";
-import { REPO_ROOT, startEngine, type Engine } from "./engine";
+import { REPO_ROOT, runVmr, startEngine, type Engine } from "./engine";
 
-const MAIN = path.join(REPO_ROOT, "bin", "provider", "cli", "main.js");
 /** How far a group's measured RTO may exceed the plan's estimate (executor overhead in wall time). */
 const RTO_FACTOR = 1.5;
 
@@ -70,16 +68,7 @@ describe("planned move, failback and site loss of examples/basic (real engine, i
   /** Where each LPAR ran, and which volume was mapped to which host, before anything moved. */
   let home: SimView;
 
-  function vmr(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, [MAIN, ...args], { cwd: dir, env: engine.env, stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => (stdout += d));
-      child.stderr.on("data", (d) => (stderr += d));
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const vmr = (args: string[]) => runVmr(engine, dir, args);
 
   async function vmrJson(args: string[]): Promise<{ plan: { placements: Placement[] }; result: { status: string }; report?: { json?: string } }> {
     const r = await vmr([...args, "--stack", "dev", "--yes", "--json"]);

@@ -3,15 +3,13 @@
 // lost site puts each VM on the mapped switch and VLANs (read back from the simulator's state) and
 // its post hook receives each VM's new address; a bad mapping fails `pulumi preview`.
 import { strict as assert } from "assert";
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { simInit } from "../../provider/adapters/simulator/control";
 import { openSimulator } from "../../provider/adapters/simulator";
-import { REPO_ROOT, startEngine, stateFile, type Engine } from "./engine";
+import { REPO_ROOT, runVmr, startEngine, stateFile, type Engine } from "./engine";
 import { stateResource } from "./helpers";
 
-const MAIN = path.join(REPO_ROOT, "bin", "provider", "cli", "main.js");
 const EXAMPLE = path.join(REPO_ROOT, "examples", "networks");
 
 describe("examples/networks on the real engine", function () {
@@ -19,16 +17,7 @@ describe("examples/networks on the real engine", function () {
   let dir: string;
   let simDir: string;
 
-  function vmr(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, [MAIN, ...args], { cwd: dir, env: engine.env, stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => (stdout += d));
-      child.stderr.on("data", (d) => (stderr += d));
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const vmr = (args: string[]) => runVmr(engine, dir, args);
 
   before(async function () {
     engine = startEngine();

@@ -2,33 +2,22 @@
 // engine against the simulator, a server crashes (`vmr sim fail-host`), `vmr failover` plans,
 // runs and journals the recovery, then refreshes the stack.
 import { strict as assert } from "assert";
-import { spawn } from "child_process";
 import * as path from "path";
 import { simInit } from "../../provider/adapters/simulator/control";
 import { openSimulator } from "../../provider/adapters/simulator";
 import { listRuns } from "../../provider/executor/run-store";
 import { knownStacks } from "../../provider/run-store/file-store";
 import { readJournal } from "../../provider/executor/journal/read-journal";
-import { REPO_ROOT, startEngine, stateFile, type Engine } from "./engine";
+import { REPO_ROOT, runVmr, startEngine, stateFile, type Engine } from "./engine";
 import { stateResource } from "./helpers";
 
-const MAIN = path.join(REPO_ROOT, "bin", "provider", "cli", "main.js");
 
 describe("vmr failover on examples/basic (real engine)", function () {
   let engine: Engine;
   let dir: string;
   let simDir: string;
 
-  function vmr(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, [MAIN, ...args], { cwd: dir, env: engine.env, stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => (stdout += d));
-      child.stderr.on("data", (d) => (stderr += d));
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const vmr = (args: string[]) => runVmr(engine, dir, args);
 
   before(async function () {
     engine = startEngine();
