@@ -19,6 +19,7 @@ import type { Plan, Step } from "../generated/plan";
 import { IndexHeap } from "../heap";
 import { negated, rowsOf, type Rows } from "./rows";
 import { resourceChainBounds } from "./bound";
+import { finishUpperBounds } from "./upper-bound";
 import { STORAGE_KINDS } from "./steps";
 import { plural } from "../text";
 
@@ -425,6 +426,23 @@ export function estimateBoth(
   return { ...scheduleOf(c, classes), bound: boundOf(c, boundClassesOf(c, classes)) };
 }
 
+/**
+ * For the N-1 check, which needs a verdict rather than the figures: each step's upper bound on
+ * its end in the list schedule (upper-bound.ts), and the schedule itself only when `decides`
+ * cannot judge from the bounds. No lower bound.
+ */
+export function boundedSchedule(
+  plan: PlanLike,
+  options: BoundOptions,
+  indexed: Indexed | undefined,
+  decides: (atMost: Float64Array) => boolean,
+): { atMost: Float64Array; schedule?: { makespanSeconds: number; finish: Float64Array } } {
+  const c = compile(plan, options.mode ?? "parallel", indexed);
+  const classes = classesOf(c, options.strictSla === true);
+  const atMost = finishUpperBounds({ dur: c.dur, parents: c.parents, holds: c.holds, limits: c.limits, level: c.level, topo: c.topo, ...classes });
+  return decides(atMost) ? { atMost } : { atMost, schedule: scheduleOf(c, classes) };
+}
+
 /** With strict barriers (more than one class), only the highest class with unfinished steps runs. */
 function scheduleOf(c: Compiled, { classOf, count, free }: Classes): { makespanSeconds: number; finish: Float64Array } {
   const n = c.steps.length;
@@ -468,6 +486,8 @@ function scheduleOf(c: Compiled, { classOf, count, free }: Classes): { makespanS
     running.push(i);
   };
 
+  // Levels with no step that holds a barrier (only best-effort ones) hold nothing back, from the start.
+  while (active < barriers - 1 && left[active] === 0) active++;
   for (let i = 0; i < n; i++) if (waitingFor[i] === 0) admit(i);
   let done = 0;
   const finished: number[] = [];

@@ -37,6 +37,21 @@ export class FitTree {
     }
   }
 
+  /** Every leaf at once (leaf i gets pu[i], mem[i], load[i]), the inner nodes in one pass from the leaves up. */
+  fill(pu: Float64Array, mem: Float64Array, load: Float64Array): void {
+    const base = this.leaves;
+    this.maxPu.set(pu, base);
+    this.maxMem.set(mem, base);
+    this.minLoad.set(load, base);
+    for (let node = base - 1; node >= 1; node--) {
+      const l = 2 * node;
+      const r = l + 1;
+      this.maxPu[node] = Math.max(this.maxPu[l], this.maxPu[r]);
+      this.maxMem[node] = Math.max(this.maxMem[l], this.maxMem[r]);
+      this.minLoad[node] = Math.min(this.minLoad[l], this.minLoad[r]);
+    }
+  }
+
   /** The largest free processor units and memory of any one system (not necessarily the same one). */
   maxFree(): { pu: number; mem: number } {
     return { pu: this.maxPu[1], mem: this.maxMem[1] };

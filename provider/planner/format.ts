@@ -1,7 +1,7 @@
 // Plain-text views of a plan and of the N-1 check, for the terminal.
 
 import type { Plan, PredictedRto } from "../generated/plan";
-import type { ScopeSummary, SurvivabilityReport } from "./check";
+import type { ScenarioResult, ScopeSummary, SurvivabilityReport } from "./check";
 import { plural } from "../text";
 
 function table(rows: readonly (readonly string[])[]): string {
@@ -85,6 +85,13 @@ function homeNote(p: Plan["placements"][number]): string | undefined {
   return `not home${p.home.system !== null ? ` (${p.home.system})` : ""}: ${p.home.reason}`;
 }
 
+/** A scenario's makespan as the check settled it: scheduled, at most its upper bound, or not scheduled. */
+function makespanText(s: ScenarioResult): string {
+  const at = s.predictedMakespanSeconds ?? s.makespanSeconds;
+  if (at !== undefined) return secs(at);
+  return s.makespanAtMostSeconds !== undefined ? `<= ${secs(s.makespanAtMostSeconds)}` : "not scheduled";
+}
+
 /**
  * The N-1 matrix in two sections, single-server failures and site losses, each with its own
  * count of failures that are not survivable.
@@ -99,11 +106,11 @@ export function formatSurvivability(report: SurvivabilityReport): string {
         `${s.scope} ${s.name}`,
         String(s.affectedLpars),
         String(s.unplaced.length),
-        s.affectedLpars === 0 ? "-" : secs(s.predictedMakespanSeconds ?? s.makespanSeconds),
+        s.affectedLpars === 0 ? "-" : makespanText(s),
         s.survivable ? "ok" : "NOT SURVIVABLE",
         bad
           .slice(0, 4)
-          .map((g) => `${g.name} (${g.verdict === "over" ? `${secs(g.predictedRto?.atConfidenceSeconds ?? g.estimatedRtoSeconds)} > ${secs(g.rtoBudgetSeconds ?? 0)}` : "unplaceable"})`)
+          .map((g) => `${g.name} (${g.verdict === "over" ? `${secs(g.predictedRto?.atConfidenceSeconds ?? g.estimatedRtoSeconds ?? 0)} > ${secs(g.rtoBudgetSeconds ?? 0)}` : "unplaceable"})`)
           .join(", ") + (bad.length > 4 ? ` and ${bad.length - 4} more` : ""),
       ]);
     }
@@ -118,7 +125,7 @@ export function formatSurvivability(report: SurvivabilityReport): string {
   const basis =
     report.prediction !== undefined
       ? `verdicts at ${percent(report.prediction.confidence)} confidence: each group's predicted RTO at that quantile (${report.prediction.samples} Monte Carlo runs of the executor's dispatch, latency profile ${report.prediction.profile}) against its budget`
-      : "verdicts from the median schedule (every step at its median duration)";
+      : "verdicts from the median schedule (every step at its median duration); a makespan \"<= N s\" is an upper bound on that schedule, which settled the verdict without scheduling";
   return [
     section("host", "Single-server failures", report.serverFailures, ["single-server failure", "single-server failures"]),
     section("site", "Site losses", report.siteLosses, ["site loss", "site losses"]),

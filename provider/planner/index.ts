@@ -1,7 +1,7 @@
 // The planner's public face: model + inventory + failure -> Plan. See README.md.
 
 import type { Plan } from "../generated/plan";
-import { checkSurvivabilityIn, type SurvivabilityReport } from "./check";
+import { checkSurvivabilityIn, type CheckOptions, type SurvivabilityReport } from "./check";
 import { buildContext } from "./context";
 import { buildPlan } from "./plan";
 import type { PlanKind, PlanOptions, PlanRequest } from "./types";
@@ -9,7 +9,8 @@ import type { ProtectionModel } from "../model/protection";
 import type { Inventory } from "./types";
 
 export type { FailureSpec, Inventory, PlanKind, PlanOptions, PlanRequest, SlaMode } from "./types";
-export type { ScenarioResult, ScopeSummary, SurvivabilityReport } from "./check";
+export type { CheckOptions, ScenarioResult, ScopeSummary, SurvivabilityReport } from "./check";
+export type { DecidedBy, ScenarioGroup } from "./verdict";
 export { lowerBound, listSchedule, serialSeconds, type BoundOptions, type ConcurrencyMode, type LowerBound, type Schedule } from "./estimate";
 export { DependencyCycleError } from "./order";
 export { hmcKey, storageKey, systemKey, viosKey, STORAGE_KINDS, stepSeconds } from "./steps";
@@ -41,7 +42,7 @@ export function planDrill(request: PlanRequest): Plan {
   return makePlan("drill", request);
 }
 
-/** The N-1 check: every host and every site, in turn. */
-export function checkSurvivability(request: { model: ProtectionModel; inventory: Inventory; options?: PlanOptions; refine?: (plan: Plan) => Plan }): SurvivabilityReport {
-  return checkSurvivabilityIn(buildContext(request.model, request.inventory, request.options), request.refine);
+/** The N-1 check: every host and every site, in turn (`refine` and `method`: CheckOptions). */
+export function checkSurvivability(request: { model: ProtectionModel; inventory: Inventory; options?: PlanOptions } & CheckOptions): SurvivabilityReport {
+  return checkSurvivabilityIn(buildContext(request.model, request.inventory, request.options), { refine: request.refine, method: request.method });
 }

@@ -79,11 +79,45 @@ export interface PlacementInput {
   readonly runningOn?: (system: string) => readonly string[];
 }
 
-interface PoolState {
-  readonly pool: Pool;
+/** One system's capacity in a placement run, and its leaf in each pool's tree. */
+interface SystemState {
+  freePu: number;
+  freeMem: number;
+  /** Free before any placement. */
+  readonly startPu: number;
+  readonly startMem: number;
+  /** Restarts placed on it. */
+  assigned: number;
+  readonly limit: number;
+  readonly leaves: { state: PoolState; leaf: number }[];
+}
+
+class PoolState {
   readonly tree: FitTree;
-  /** Free capacity before any placement: tells waiting from too big. */
-  readonly initial: FitTree;
+  private before: FitTree | undefined;
+
+  constructor(
+    readonly pool: Pool,
+    private readonly members: readonly SystemState[],
+  ) {
+    this.tree = new FitTree(pool.systems.length);
+  }
+
+  /** Free capacity before any placement: tells waiting from too big. Made when an LPAR fits nowhere. */
+  get initial(): FitTree {
+    if (this.before === undefined) {
+      const n = this.members.length;
+      const pu = new Float64Array(n);
+      const mem = new Float64Array(n);
+      for (let leaf = 0; leaf < n; leaf++) {
+        pu[leaf] = this.members[leaf].startPu - this.pool.reservePu;
+        mem[leaf] = this.members[leaf].startMem - this.pool.reserveMem;
+      }
+      this.before = new FitTree(n);
+      this.before.fill(pu, mem, new Float64Array(n));
+    }
+    return this.before;
+  }
 }
 
 function fmt(n: number): string {
@@ -130,53 +164,50 @@ export function placeAll(input: PlacementInput): Map<string, PlacementOutcome> {
 
 /** One placement run; the LPARs in `excluded` are decided already (left out with their closure). */
 function placePass(input: PlacementInput, order: readonly PlacementRequest[], excluded: ReadonlyMap<string, PlacementOutcome>): Map<string, PlacementOutcome> {
-  const freePu = new Map<string, number>();
-  const freeMem = new Map<string, number>();
-  const startPu = new Map<string, number>();
-  const startMem = new Map<string, number>();
-  const assigned = new Map<string, number>();
-  const limit = new Map<string, number>();
+  const systems = new Map<string, SystemState>();
   const pools = new Map<string, PoolState>();
-  const leavesOf = new Map<string, { state: PoolState; leaf: number }[]>();
   // The LPARs of this run given room on each system, in the order they got it.
   const holders = new Map<string, string[]>();
   const levelOf = new Map(input.requests.map((r) => [r.lpar, r.slaLevel]));
 
+  const systemOf = (s: string): SystemState => {
+    let st = systems.get(s);
+    if (st === undefined) {
+      const c = input.capacity(s);
+      st = { freePu: c.pu, freeMem: c.mem, startPu: c.pu, startMem: c.mem, assigned: 0, limit: Math.max(1, c.restartLimit), leaves: [] };
+      systems.set(s, st);
+    }
+    return st;
+  };
   const stateOf = (pool: Pool): PoolState => {
     let state = pools.get(pool.key);
     if (state) return state;
-    state = { pool, tree: new FitTree(pool.systems.length), initial: new FitTree(pool.systems.length) };
+    const n = pool.systems.length;
+    const members = pool.systems.map(systemOf);
+    state = new PoolState(pool, members);
     pools.set(pool.key, state);
-    pool.systems.forEach((s, leaf) => {
-      if (!freePu.has(s)) {
-        const c = input.capacity(s);
-        freePu.set(s, c.pu);
-        freeMem.set(s, c.mem);
-        startPu.set(s, c.pu);
-        startMem.set(s, c.mem);
-        assigned.set(s, 0);
-        limit.set(s, Math.max(1, c.restartLimit));
-      }
-      const pu = (freePu.get(s) as number) - pool.reservePu;
-      const mem = (freeMem.get(s) as number) - pool.reserveMem;
-      const load = (assigned.get(s) as number) / (limit.get(s) as number);
-      (state as PoolState).tree.set(leaf, pu, mem, load);
-      (state as PoolState).initial.set(leaf, (startPu.get(s) as number) - pool.reservePu, (startMem.get(s) as number) - pool.reserveMem, 0);
-      const list = leavesOf.get(s) ?? [];
-      list.push({ state: state as PoolState, leaf });
-      leavesOf.set(s, list);
-    });
+    // Filled in one pass from the leaves up: a pool has every system of a target's site.
+    const pu = new Float64Array(n);
+    const mem = new Float64Array(n);
+    const load = new Float64Array(n);
+    for (let leaf = 0; leaf < n; leaf++) {
+      const st = members[leaf];
+      pu[leaf] = st.freePu - pool.reservePu;
+      mem[leaf] = st.freeMem - pool.reserveMem;
+      load[leaf] = st.assigned / st.limit;
+      st.leaves.push({ state, leaf });
+    }
+    state.tree.fill(pu, mem, load);
     return state;
   };
 
   const adjust = (system: string, lpar: string, pu: number, mem: number, restarts: number): void => {
-    freePu.set(system, (freePu.get(system) as number) + pu);
-    freeMem.set(system, (freeMem.get(system) as number) + mem);
-    assigned.set(system, (assigned.get(system) as number) + restarts);
-    const load = (assigned.get(system) as number) / (limit.get(system) as number);
-    for (const { state, leaf } of leavesOf.get(system) ?? []) {
-      state.tree.set(leaf, (freePu.get(system) as number) - state.pool.reservePu, (freeMem.get(system) as number) - state.pool.reserveMem, load);
-    }
+    const st = systems.get(system) as SystemState;
+    st.freePu += pu;
+    st.freeMem += mem;
+    st.assigned += restarts;
+    const load = st.assigned / st.limit;
+    for (const { state, leaf } of st.leaves) state.tree.set(leaf, st.freePu - state.pool.reservePu, st.freeMem - state.pool.reserveMem, load);
     const list = holders.get(system) ?? [];
     if (restarts > 0) list.push(lpar);
     else list.splice(list.indexOf(lpar), 1);
@@ -184,8 +215,14 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
   };
 
   const view: CapacityView = {
-    free: (s) => ({ pu: freePu.get(s) as number, mem: freeMem.get(s) as number }),
-    start: (s) => ({ pu: startPu.get(s) as number, mem: startMem.get(s) as number }),
+    free: (s) => {
+      const st = systems.get(s) as SystemState;
+      return { pu: st.freePu, mem: st.freeMem };
+    },
+    start: (s) => {
+      const st = systems.get(s) as SystemState;
+      return { pu: st.startPu, mem: st.startMem };
+    },
     holders: (s) => holders.get(s) ?? [],
     levelOf: (l) => levelOf.get(l) as number,
   };
@@ -213,8 +250,9 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
       homeReasons.set(req.lpar, homeRivalReason(home, rival, claimed.has(rival)));
       continue;
     }
-    const freePuThere = (freePu.get(home) as number) - pool.reservePu;
-    const freeMemThere = (freeMem.get(home) as number) - pool.reserveMem;
+    const there = systems.get(home) as SystemState;
+    const freePuThere = there.freePu - pool.reservePu;
+    const freeMemThere = there.freeMem - pool.reserveMem;
     if (freePuThere < req.processorUnits - 1e-9 || freeMemThere < req.memoryGb - 1e-9) {
       const running = (input.runningOn?.(home) ?? []).filter((l) => !moving.has(l));
       homeReasons.set(req.lpar, homeShortReason(home, req, freePuThere, freeMemThere, running, claimsOn.get(home) ?? []));

@@ -6,7 +6,7 @@ import { findAffected, type AffectedResult, type AffectedVm } from "./affected";
 import { coMoveWarnings, coMovers, joinersCalled, refuseSplitGroups } from "./co-move";
 import { HOLDS_CAPACITY, type PlanningContext } from "./context";
 import { addDrillSteps } from "./drill";
-import { estimateBoth } from "./estimate";
+import { estimateBoth, type Indexed } from "./estimate";
 import { addFailoverSteps } from "./failover";
 import { homeDecision, type HomeDecision } from "./home";
 import { resolveFailure } from "./failure";
@@ -23,6 +23,48 @@ import { destinationsOf, SystemsBySite } from "./targets";
 import type { FailureSpec, PlanKind } from "./types";
 
 export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec = {}): Plan {
+  const placing = placeScenario(ctx, kind, spec);
+  const { affected, placements } = placing.round;
+  const { graph, steps, parents, levels, holds, resourceKeys, seconds, split, warnings } = stepsOf(ctx, kind, placing);
+  const resources: Record<string, number> = {};
+  for (const key of [...graph.limits.keys()].sort()) resources[key] = graph.limits.get(key) as number;
+
+  const strictSla = ctx.options.slaMode === "strict";
+  const schedule = estimateBoth({ steps, resources }, { strictSla }, { parents, holds, resourceKeys, seconds, levels });
+  const bound = schedule.bound;
+  const plan: Plan = {
+    version: 1,
+    kind,
+    failure: placing.failure,
+    placements,
+    steps,
+    resources,
+    groups: groupEstimates(ctx, affected.vms, placements, steps, schedule.finish),
+    estimate: {
+      makespanSeconds: schedule.makespanSeconds,
+      lowerBoundSeconds: bound.seconds,
+      criticalPathSeconds: bound.criticalPathSeconds,
+      bottleneck: bound.bottleneck,
+      slaMode: ctx.options.slaMode,
+      serialSeconds: sumOf(seconds),
+    },
+  };
+  if (ctx.model.stack !== undefined) plan.stack = ctx.model.stack;
+  if (warnings.length > 0) plan.warnings = warnings;
+  if (graph.deferred.length > 0) plan.deferredCleanup = graph.deferred;
+  if (split.length > 0) plan.splitGroups = split;
+  return plan;
+}
+
+/** A scenario placed: the failure it resolved to, and where each affected LPAR goes. */
+export interface PlacedScenario {
+  readonly failure: Plan["failure"];
+  readonly failedHosts: ReadonlySet<string>;
+  readonly round: Round;
+}
+
+/** The first half of a plan: the failure, the LPARs it moves (co-movers included) and their placement. */
+export function placeScenario(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec): PlacedScenario {
   const { failure, failedHosts } = resolveFailure(ctx, spec, kind === "failover");
   const sites = new SystemsBySite(ctx, failedHosts);
   let round = placeRound(ctx, kind, spec, failedHosts, sites, new Map());
@@ -49,9 +91,21 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
       if (round.placements.some((p) => p.target === null)) round = alone;
     }
   }
-  const { affected, placements, placed } = round;
-  const warnings = [...affected.warnings, ...coMoveWarnings(affected.vms)];
+  return { failure, failedHosts, round };
+}
 
+/** The steps of a scenario in plan order, with what the estimate reads by step index (estimate.ts Indexed). */
+export interface ScenarioSteps extends Indexed {
+  readonly graph: StepGraph;
+  readonly steps: Plan["steps"];
+  readonly split: SplitGroup[];
+  readonly warnings: string[];
+}
+
+/** The second half: the steps of a placed scenario, ordered. */
+export function stepsOf(ctx: PlanningContext, kind: PlanKind, { failedHosts, round }: PlacedScenario): ScenarioSteps {
+  const { affected, placed } = round;
+  const warnings = [...affected.warnings, ...coMoveWarnings(affected.vms)];
   const graph = new StepGraph(ctx);
   const split: SplitGroup[] = [];
   if (placed.length > 0) {
@@ -61,38 +115,11 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
   }
   const built = graph.build();
   const { steps, parents, order, levels } = orderSteps(built.steps, built.parents, built.levels);
-  const resources: Record<string, number> = {};
-  for (const key of [...graph.limits.keys()].sort()) resources[key] = graph.limits.get(key) as number;
-
-  const strictSla = ctx.options.slaMode === "strict";
   const seconds = permuted(built.seconds, order);
-  const schedule = estimateBoth({ steps, resources }, { strictSla }, { parents, holds: permuteRows(built.holds, order), resourceKeys: built.resourceKeys, seconds, levels });
-  const bound = schedule.bound;
-  const plan: Plan = {
-    version: 1,
-    kind,
-    failure,
-    placements,
-    steps,
-    resources,
-    groups: groupEstimates(ctx, affected.vms, placements, steps, schedule.finish),
-    estimate: {
-      makespanSeconds: schedule.makespanSeconds,
-      lowerBoundSeconds: bound.seconds,
-      criticalPathSeconds: bound.criticalPathSeconds,
-      bottleneck: bound.bottleneck,
-      slaMode: ctx.options.slaMode,
-      serialSeconds: sumOf(seconds),
-    },
-  };
-  if (ctx.model.stack !== undefined) plan.stack = ctx.model.stack;
-  if (warnings.length > 0) plan.warnings = warnings;
-  if (graph.deferred.length > 0) plan.deferredCleanup = graph.deferred;
-  if (split.length > 0) plan.splitGroups = split;
-  return plan;
+  return { graph, steps, parents, levels, holds: permuteRows(built.holds, order), resourceKeys: built.resourceKeys, seconds, split, warnings };
 }
 
-interface Round {
+export interface Round {
   readonly affected: AffectedResult;
   readonly placements: Placement[];
   readonly placed: PlacedVm[];
@@ -226,7 +253,7 @@ function antiAffinityOf(ctx: PlanningContext, vm: AffectedVm): readonly string[]
 }
 
 /** Per group: its affected LPARs, when the last of them is up (in the estimate's schedule) and the verdict. */
-function groupEstimates(
+export function groupEstimates(
   ctx: PlanningContext,
   vms: readonly AffectedVm[],
   placements: readonly Placement[],
