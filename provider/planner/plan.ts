@@ -12,7 +12,7 @@ import { homeDecision, type HomeDecision } from "./home";
 import { resolveFailure } from "./failure";
 import { addMoveSteps } from "./move";
 import { orderSteps } from "./order";
-import { placeAll, type PlacementOutcome, type PlacementRequest } from "./place";
+import { placeAll, type PlacementOutcome, type PlacementRequest, type SystemCapacity } from "./place";
 import type { PlacedVm } from "./placed";
 import { permuted, permuteRows } from "./rows";
 import { interleaved } from "./sequence";
@@ -158,15 +158,7 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
   });
   const outcomes = placeAll({
     requests,
-    capacity: (system) => {
-      const s = ctx.systems.get(system);
-      const used = ctx.used.get(system) ?? { pu: 0, mem: 0 };
-      return {
-        pu: (s?.processorUnits ?? 0) - used.pu,
-        mem: (s?.memoryGb ?? 0) - used.mem,
-        restartLimit: ctx.restartLimits.get(system) ?? 32,
-      };
-    },
+    capacity: (system) => capacityOf(ctx, system),
     locationOf: (lpar) => {
       const l = ctx.lpars.get(lpar);
       return l && !failedHosts.has(l.host) ? l.host : undefined;
@@ -215,6 +207,22 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
     placements.push(placement);
   }
   return { affected, placements, placed };
+}
+
+const capacities = new WeakMap<PlanningContext, Map<string, SystemCapacity>>();
+
+/** A system's free capacity now (size minus the LPARs running there): the same for every plan of a context. */
+function capacityOf(ctx: PlanningContext, system: string): SystemCapacity {
+  let bySystem = capacities.get(ctx);
+  if (bySystem === undefined) capacities.set(ctx, (bySystem = new Map()));
+  let capacity = bySystem.get(system);
+  if (capacity === undefined) {
+    const s = ctx.systems.get(system);
+    const used = ctx.used.get(system) ?? { pu: 0, mem: 0 };
+    capacity = { pu: (s?.processorUnits ?? 0) - used.pu, mem: (s?.memoryGb ?? 0) - used.mem, restartLimit: ctx.restartLimits.get(system) ?? 32 };
+    bySystem.set(system, capacity);
+  }
+  return capacity;
 }
 
 /** A drill copy is started from one FlashCopy group: its volumes must replicate in one consistency group. */

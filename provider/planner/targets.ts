@@ -4,7 +4,7 @@
 import type { AffectedVm } from "./affected";
 import type { PlanningContext } from "./context";
 import type { Pool } from "./place";
-import { volumesAt, type VolumeChoice } from "./storage";
+import { volumesAt, type VolumeChoice, type VolumePlan } from "./storage";
 import type { PlanKind } from "./types";
 
 export interface Destinations {
@@ -46,16 +46,48 @@ export class SystemsBySite {
     let bySite = this.cache.get(key);
     if (bySite) return bySite;
     bySite = new Map();
-    for (const id of [...new Set(systems)].sort()) {
-      const s = this.ctx.systems.get(id);
-      if (!s || s.state !== "Operating" || this.failedHosts.has(id)) continue;
-      const list = bySite.get(s.site);
-      if (list) list.push(id);
-      else bySite.set(s.site, [id]);
+    // The operating systems by site are the same for every plan of a context (the N-1 check makes
+    // a thousand): only the failed ones are taken out here, and a site without any keeps its list.
+    for (const [site, list] of operatingBySite(this.ctx, key, systems)) {
+      const left = list.some((id) => this.failedHosts.has(id)) ? list.filter((id) => !this.failedHosts.has(id)) : list;
+      if (left.length > 0) bySite.set(site, left as string[]);
     }
     this.cache.set(key, bySite);
     return bySite;
   }
+}
+
+const operatingOf = new WeakMap<PlanningContext, Map<string, ReadonlyMap<string, readonly string[]>>>();
+
+/** The operating systems of a list `key`, sorted, by site: made once per context. */
+function operatingBySite(ctx: PlanningContext, key: string, systems: readonly string[]): ReadonlyMap<string, readonly string[]> {
+  let byKey = operatingOf.get(ctx);
+  if (byKey === undefined) operatingOf.set(ctx, (byKey = new Map()));
+  let bySite = byKey.get(key);
+  if (bySite === undefined) {
+    const made = new Map<string, string[]>();
+    for (const id of [...new Set(systems)].sort()) {
+      const s = ctx.systems.get(id);
+      if (!s || s.state !== "Operating") continue;
+      const list = made.get(s.site);
+      if (list) list.push(id);
+      else made.set(s.site, [id]);
+    }
+    byKey.set(key, (bySite = made));
+  }
+  return bySite;
+}
+
+const volumePlansOf = new WeakMap<PlanningContext, Map<string, VolumePlan>>();
+
+/** volumesAt, once per context for each LPAR, source, site and kind: its host's and its site's failure ask for the same. */
+function volumesOnce(ctx: PlanningContext, vm: AffectedVm, site: string, kind: PlanKind): VolumePlan {
+  let plans = volumePlansOf.get(ctx);
+  if (plans === undefined) volumePlansOf.set(ctx, (plans = new Map()));
+  const key = `${vm.lpar.id}\u0000${vm.source}\u0000${site}\u0000${kind}`;
+  let plan = plans.get(key);
+  if (plan === undefined) plans.set(key, (plan = volumesAt(ctx, vm, site, kind)));
+  return plan;
 }
 
 /** The owner of the pools of a failback: any system of the LPAR's home site (no target name has parentheses). */
@@ -84,7 +116,7 @@ export function destinationsOf(ctx: PlanningContext, kind: PlanKind, vm: Affecte
   const refused: string[] = [];
   const volumesBySite = new Map<string, readonly VolumeChoice[]>();
   for (const site of candidates) {
-    const volumes = volumesAt(ctx, vm, site, kind);
+    const volumes = volumesOnce(ctx, vm, site, kind);
     if (!volumes.ok) {
       refused.push(`site ${JSON.stringify(site)}: ${volumes.reason}`);
       continue;

@@ -57,9 +57,7 @@ export function finishUpperBounds(c: UpperBoundInput): Float64Array {
   }
   // Visit steps by level, highest first, then in topological order: predecessors (of a level at
   // least as high) and every step of an earlier class come first.
-  const position = new Float64Array(n);
-  for (let t = 0; t < n; t++) position[c.topo[t]] = t;
-  const visit = Int32Array.from(c.topo).sort((a, b) => c.level[b] - c.level[a] || position[a] - position[b]);
+  const visit = byLevel(c.topo, c.level);
   const end = new Float64Array(n);
   // Latest bound of the barrier classes so far, and of the classes before the current one.
   const classEnd = new Float64Array(count);
@@ -76,4 +74,16 @@ export function finishUpperBounds(c: UpperBoundInput): Float64Array {
     if (end[i] > classEnd[k]) classEnd[k] = end[i];
   }
   return end;
+}
+
+/** `topo` stably sorted by level, highest first: a counting sort over the few distinct levels. */
+function byLevel(topo: Int32Array, level: Float64Array): Int32Array {
+  const levels = [...new Set(level)].sort((a, b) => b - a);
+  const bucket = new Map(levels.map((l, k) => [l, k]));
+  const start = new Int32Array(levels.length + 1);
+  for (let t = 0; t < topo.length; t++) start[(bucket.get(level[topo[t]]) as number) + 1]++;
+  for (let k = 0; k < levels.length; k++) start[k + 1] += start[k];
+  const out = new Int32Array(topo.length);
+  for (let t = 0; t < topo.length; t++) out[start[bucket.get(level[topo[t]]) as number]++] = topo[t];
+  return out;
 }
