@@ -56,6 +56,14 @@ describe("lower bound", () => {
     assert.ok(lowerBound(plan, { strictSla: true }).seconds <= 110 + EPS);
   });
 
+  it("holds nothing back behind a level whose steps are all best effort", () => {
+    // GIVEN level 2: only a best-effort step of 1 s; level 1: a step of 10 s
+    const steps = [step("cleanup", 1, [], [], { slaLevel: 2, bestEffort: true }), step("b", 10, ["hmc:h"], [], { slaLevel: 1 })];
+    const plan = { steps, resources: { "hmc:h": 1 } };
+    // WHEN scheduled with strict barriers THEN level 1 starts at once (it waited for the first event, at 1 s)
+    assert.equal(listSchedule(plan, { strictSla: true }).finish.get("b"), 10);
+  });
+
   it("is never above the executor's makespan of the same plan, on random small datacenters (zero spread)", async () => {
     const latencies = zeroSpreadLatencies();
     await fc.assert(
