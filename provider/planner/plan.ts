@@ -102,8 +102,8 @@ export interface ScenarioSteps extends Indexed {
   readonly warnings: string[];
 }
 
-/** The second half: the steps of a placed scenario, ordered. */
-export function stepsOf(ctx: PlanningContext, kind: PlanKind, { failedHosts, round }: PlacedScenario): ScenarioSteps {
+/** The second half: the steps of a placed scenario, ordered; with `ids` false, without their `dependsOn` ids. */
+export function stepsOf(ctx: PlanningContext, kind: PlanKind, { failedHosts, round }: PlacedScenario, ids = true): ScenarioSteps {
   const { affected, placed } = round;
   const warnings = [...affected.warnings, ...coMoveWarnings(affected.vms)];
   const graph = new StepGraph(ctx);
@@ -113,7 +113,7 @@ export function stepsOf(ctx: PlanningContext, kind: PlanKind, { failedHosts, rou
     else if (kind === "drill") addDrillSteps(ctx, graph, placed);
     else addMoveSteps(ctx, graph, placed, kind === "failback", warnings);
   }
-  const built = graph.build();
+  const built = graph.build(ids);
   const { steps, parents, order, levels } = orderSteps(built.steps, built.parents, built.levels);
   const seconds = permuted(built.seconds, order);
   return { graph, steps, parents, levels, holds: permuteRows(built.holds, order), resourceKeys: built.resourceKeys, seconds, split, warnings };

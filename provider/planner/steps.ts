@@ -207,9 +207,10 @@ export class StepGraph {
   /**
    * The steps in insertion order, each with its dependencies' ids (sorted, once each); each
    * step's parents by index; the resources each step holds, as indexes into resourceKeys, in
-   * the order of its `resources`; and each step's slaLevel and estimateSeconds.
+   * the order of its `resources`; and each step's slaLevel and estimateSeconds. With `ids`
+   * false the steps keep an empty `dependsOn` (the N-1 check's verdicts read only the rows).
    */
-  build(): { steps: Step[]; parents: Rows; holds: Rows; resourceKeys: readonly string[]; levels: Float64Array; seconds: Float64Array } {
+  build(ids = true): { steps: Step[]; parents: Rows; holds: Rows; resourceKeys: readonly string[]; levels: Float64Array; seconds: Float64Array } {
     const n = this.steps.length;
     const raw = this.edges.toRows(n);
     const first = new Int32Array(n + 1);
@@ -230,13 +231,14 @@ export class StepGraph {
         end = kept;
       }
       first[i + 1] = end;
-      const ids = new Array<string>(end - start);
-      for (let e = start; e < end; e++) ids[e - start] = this.steps[items[e]].id;
+      if (!ids) continue;
+      const names = new Array<string>(end - start);
+      for (let e = start; e < end; e++) names[e - start] = this.steps[items[e]].id;
       // Ids are unique, so distinct steps never collapse here.
-      if (ids.length === 2) {
-        if (ids[0] > ids[1]) ids.reverse();
-      } else if (ids.length > 2) ids.sort(compareStrings);
-      this.steps[i].dependsOn = ids;
+      if (names.length === 2) {
+        if (names[0] > names[1]) names.reverse();
+      } else if (names.length > 2) names.sort(compareStrings);
+      this.steps[i].dependsOn = names;
     }
     return {
       steps: this.steps,

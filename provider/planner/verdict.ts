@@ -62,7 +62,8 @@ export function scenarioVerdict(ctx: PlanningContext, failure: FailureSpec): Sce
     );
     return { affectedLpars: placements.length, unplaced, groups, decidedBy: "placement", survivable: false };
   }
-  const steps = stepsOf(ctx, "failover", placing);
+  // The verdict reads the dependencies by index: no step gets its list of ids.
+  const steps = stepsOf(ctx, "failover", placing, false);
   const strictSla = ctx.options.slaMode === "strict";
   const resources: Record<string, number> = {};
   for (const [key, limit] of steps.graph.limits) resources[key] = limit;
