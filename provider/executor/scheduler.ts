@@ -1,8 +1,8 @@
 // Which steps may start now. A step is ready when every step it depends on is done; it starts
 // when it can hold a slot of every resource it lists and, under `strict` SLA, when every higher
 // level has ended. Ready steps come out in priority order (SLA level, then critical-path
-// length, then plan order) from a heap; a best-effort step (cleanup whose failure blocks nothing)
-// neither waits for nor holds a level's barrier; a step that finds a resource full waits in that
+// length at a resolution, then the LPAR's, then plan order: graph.ts) from a heap; a
+// best-effort step (cleanup whose failure blocks nothing) neither waits for nor holds a level's barrier; a step that finds a resource full waits in that
 // resource's own heap and goes back to the ready heap when a slot frees. Each event costs
 // O(log steps), so 60,000 steps schedule in well under a second. No I/O, no time: the run drives it.
 
@@ -105,8 +105,8 @@ export class Scheduler {
     private readonly options: SchedulerOptions,
   ) {
     const n = graph.steps.length;
-    const { level, criticalPath } = graph;
-    // Priority: higher level, then longer critical path, then plan order: min-heaps of the negated
+    const { level, priority } = graph;
+    // Priority: higher level, then graph.priority (critical path, then the LPAR's), then plan order: min-heaps of the negated
     // keys (IndexHeap compares typed arrays inline; a closure per comparison cost more than the rest).
     const byLevel = new Float64Array(n);
     const byPath = new Float64Array(n);
@@ -115,7 +115,7 @@ export class Scheduler {
     this.pendingDeps = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       byLevel[i] = -level[i];
-      byPath[i] = -criticalPath[i];
+      byPath[i] = -priority[i];
       const step = graph.steps[i];
       if (step.phase === "cleanup") this.runsAfterFailure[i] = 1;
       if (step.bestEffort === true) this.barrierFree[i] = 1;
