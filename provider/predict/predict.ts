@@ -5,7 +5,7 @@
 import type { Plan, Step } from "../generated/plan";
 import { seededRandom } from "../random";
 import { AFTER_RECOVERY_KINDS } from "../report/build";
-import { dispatchOnce, prepareDispatch, type DispatchSettings } from "./dispatch";
+import { Dispatcher, type DispatchSettings } from "./dispatch";
 import { defaultProfile, profileLabel, type LatencyProfile } from "./profile";
 import { compileDraws, drawDurations } from "./sampler";
 
@@ -51,15 +51,15 @@ export function predictRuns(plan: Plan, options: PredictOptions = {}): Predictio
   const perGroup = names.map(() => new Float64Array(samples));
   const makespan = new Float64Array(samples);
   if (n > 0) {
-    const dispatch = prepareDispatch(plan, options);
+    const dispatcher = new Dispatcher(plan, options);
+    const finish = dispatcher.finish;
     const draws = compileDraws(plan, profile);
     const random = seededRandom(options.seed ?? 1);
     const duration = new Float64Array(n);
-    const finish = new Float64Array(n);
     const rto = new Float64Array(names.length);
     for (let s = 0; s < samples; s++) {
       drawDurations(draws, random, duration);
-      dispatchOnce(dispatch, draws, duration, finish);
+      dispatcher.run(draws, duration);
       rto.fill(0);
       let end = 0;
       for (let i = 0; i < n; i++) {

@@ -194,8 +194,8 @@ function bestMs(runs: number, fn: () => void): number {
 
 export async function run(context: BenchContext): Promise<void> {
   const runs = context.quick ? 40 : 200;
-  // The paper preset's single-LPAR groups: a median of 200 runs is known to about +-7% (its boot's
-  // spread), above the 5% goal; 1,000 runs (a few seconds each in virtual time) bring it to +-3%.
+  // The paper preset's single-LPAR groups: a median of 200 runs is known to about +-8% (its boot's
+  // spread; the 95% interval printed below), above the 5% goal; 1,000 runs bring it to +-4%.
   const paperRuns = context.quick ? 100 : 1000;
   const paper = await paperScenarios(context.seed);
   const scenarios = [...paper, await basicDrill(), siteFailure(1000)];
