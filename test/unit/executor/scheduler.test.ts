@@ -160,6 +160,45 @@ describe("executor scheduler", () => {
     assert.ok(started.indexOf("restart:a") < started.indexOf("map:b:1"), started.join(" "));
   });
 
+  it("reset() starts the same run over: the same steps in the same order, strict barrier included", () => {
+    // GIVEN a plan with levels, a one-slot resource and a dependency chain
+    const p = plan(
+      [
+        step("hi-a", { slaLevel: 3, resources: ["r"] }),
+        step("hi-b", { slaLevel: 3, resources: ["r"] }),
+        step("lo-a", { slaLevel: 1, resources: ["r"] }),
+        step("lo-b", { slaLevel: 1, dependsOn: ["lo-a"] }),
+      ],
+      { resources: { r: 1 } },
+    );
+    const s = new Scheduler(buildGraph(p), { mode: "parallel", sla: "strict", limits: p.resources, isStorageStep: () => false });
+    const runOnce = (): string[] => {
+      const order: string[] = [];
+      const running: number[] = [];
+      for (;;) {
+        const next = s.next();
+        running.push(...next);
+        order.push(...next.map((i) => p.steps[i].id));
+        if (running.length === 0) break;
+        s.complete(running.shift()!);
+      }
+      return order;
+    };
+    // WHEN it runs to the end, is reset, and runs again (after a half-finished third run, reset again)
+    const first = runOnce();
+    assert.equal(s.unfinished, 0);
+    s.reset();
+    const second = runOnce();
+    s.reset();
+    s.complete(s.next()[0]);
+    s.reset();
+    const third = runOnce();
+    // THEN every run starts the same steps in the same order
+    assert.deepEqual(first, ["hi-a", "hi-b", "lo-a", "lo-b"]);
+    assert.deepEqual(second, first);
+    assert.deepEqual(third, first);
+  });
+
   it("refuses unknown dependencies and cycles with every issue named", () => {
     assert.throws(() => buildGraph(plan([step("a", { dependsOn: ["nope"] })])), /`steps\[0\]\.dependsOn` of "a" names "nope"/);
     assert.throws(() => buildGraph(plan([step("a", { dependsOn: ["b"] }), step("b", { dependsOn: ["a"] })])), /dependency cycle/);
