@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { DEFAULT_LATENCIES, operationQuantile, resolveLatencies } from "../../../provider/model/latency";
 import { withPrediction } from "../../../provider/predict/apply";
-import { predictRuns } from "../../../provider/predict/predict";
+import { predictRuns, predictUntilSettled } from "../../../provider/predict/predict";
 import { defaultProfile } from "../../../provider/predict/profile";
 import { quantileOfSorted } from "../../../provider/predict/quantiles";
 import { compileDraws } from "../../../provider/predict/sampler";
@@ -84,6 +84,24 @@ describe("predict/predictRuns", () => {
     assert.equal(at95.groups[0].predictedRto?.samples, 2000);
     assert.equal(at95.groups[0].predictedRto?.profile, "defaults");
     assert.ok(at95.groups[0].predictedRto!.p95Seconds > 250);
+  });
+});
+
+describe("predict/predictUntilSettled: the N-1 check's samples", () => {
+  it("stops once every budgeted verdict is settled, draws every sample for a close call, and agrees with predictRuns on what it drew", () => {
+    // GIVEN one restart (median 120 s, p95 300 s) under three budgets: far above its p99, at its p95, and none
+    const far = plan([restart("r")], { groups: [group("g", 3600)] });
+    const close = plan([restart("r")], { groups: [group("g", Math.round(operationQuantile(DEFAULT_LATENCIES.remoteRestart, 0.95)))] });
+    const none = plan([restart("r")], { groups: [group("g")] });
+    // WHEN predicted with up to 1,000 samples at 0.95
+    const settled = predictUntilSettled(far, 0.95, { samples: 1000, seed: 4 });
+    // THEN the far budget is settled after the first batch of 200, and those are predictRuns' first 200 draws
+    assert.equal(settled.samples, 200);
+    assert.deepEqual([...settled.groups.get("g")!], [...predictRuns(far, { samples: 200, seed: 4 }).groups.get("g")!]);
+    // AND the verdict at the edge of the budget takes every sample
+    assert.equal(predictUntilSettled(close, 0.95, { samples: 1000, seed: 4 }).samples, 1000);
+    // AND a group without a budget has nothing to settle
+    assert.equal(predictUntilSettled(none, 0.95, { samples: 1000, seed: 4 }).samples, 200);
   });
 });
 
