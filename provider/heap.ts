@@ -125,6 +125,11 @@ export class IndexHeap {
     items[i] = item;
   }
 
+  /** Empties the heap, keeping its storage (a caller that refills it many times). */
+  clear(): void {
+    this.count = 0;
+  }
+
   /** Removes and returns the smallest index, or -1 when empty. */
   pop(): number {
     if (this.count === 0) return -1;

@@ -13,6 +13,14 @@ import { formatRollback, formatRunResult, formatWayBack } from "./run-summary";
 import { formatRefresh } from "../stack";
 import { plural } from "../text";
 import { parseRunStoreFlag, type RunStoreChoice } from "../run-store/open";
+import { checkConfidence, DEFAULT_CONFIDENCE } from "../predict";
+import { samplesOf } from "./commands/plan";
+
+/**
+ * Monte Carlo runs behind the RTO band a failover shows before it starts: fewer than `vmr plan`'s
+ * default, since the recovery waits for them (a p95 of 200 runs is within a few percent).
+ */
+export const RECOVERY_SAMPLES = 200;
 
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -38,6 +46,9 @@ export interface RecoveryFlags {
   refresh: boolean;
   json: boolean;
   lockStale?: number;
+  confidence: string;
+  samples: string;
+  profile?: string;
 }
 
 export function addRecoveryFlags(command: Command): Command {
@@ -57,6 +68,9 @@ export function addRecoveryFlags(command: Command): Command {
     .option("--discard-unfinished <run>", "abandon the stack's interrupted run RUN instead of resuming it (recorded in its journal, which is kept), then run afresh")
     .option("--no-refresh", "do not refresh the stack after the run")
     .option("--json", "print the outcome as JSON", false)
+    .option("--confidence <q>", "confidence of the predicted RTO the plan shows: each group's band and its verdict against the budget at this quantile, in (0, 1)", String(DEFAULT_CONFIDENCE))
+    .option("--samples <n>", "Monte Carlo runs behind the predicted RTO the plan shows", String(RECOVERY_SAMPLES))
+    .option("--profile <file>", "latency profile to predict with (default: the stack's, written by `vmr calibrate`, else the documented defaults)")
     .addOption(new Option("--lock-stale <ms>", "stale time of the stack lock").argParser(Number).hideHelp());
 }
 
@@ -75,6 +89,8 @@ export function recoveryOptionsOf(flags: RecoveryFlags, verb: string, progress: 
     ...(flags.runStore !== undefined ? { runStore: flags.runStore } : {}),
     ...(flags.discardUnfinished !== undefined ? { discardUnfinished: flags.discardUnfinished } : {}),
     refresh: flags.refresh,
+    predict: { confidence: checkConfidence(flags.confidence), samples: samplesOf(flags.samples) },
+    ...(flags.profile !== undefined ? { profileFile: flags.profile } : {}),
     ...(flags.lockStale !== undefined ? { lockStaleMs: flags.lockStale } : {}),
     confirm: async (plan: Plan) => {
       if (!flags.json) process.stdout.write(`${formatPlan(plan)}\n\n`);

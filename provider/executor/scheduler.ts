@@ -1,8 +1,8 @@
 // Which steps may start now. A step is ready when every step it depends on is done; it starts
 // when it can hold a slot of every resource it lists and, under `strict` SLA, when every higher
 // level has ended. Ready steps come out in priority order (SLA level, then critical-path
-// length, then plan order) from a heap; a best-effort step (cleanup whose failure blocks nothing)
-// neither waits for nor holds a level's barrier; a step that finds a resource full waits in that
+// length at a resolution, then the LPAR's, then plan order: graph.ts) from a heap; a
+// best-effort step (cleanup whose failure blocks nothing) neither waits for nor holds a level's barrier; a step that finds a resource full waits in that
 // resource's own heap and goes back to the ready heap when a slot frees. Each event costs
 // O(log steps), so 60,000 steps schedule in well under a second. No I/O, no time: the run drives it.
 
@@ -79,17 +79,19 @@ export class Scheduler {
   private readonly status: Uint8Array;
   private readonly pendingDeps: Int32Array;
   private readonly stepResources: readonly (readonly number[])[];
-  private readonly limit: number[] = [];
-  private readonly inUse: number[] = [];
+  private readonly limit: Int32Array;
+  private readonly inUse: Int32Array;
   private readonly waiters: IndexHeap[] = [];
   private readonly dirty: number[] = [];
-  private readonly isDirty: boolean[] = [];
+  private readonly isDirty: Uint8Array;
   private readonly ready: IndexHeap;
-  /** Unended steps per effective level, and the levels from highest to lowest. */
-  private readonly unended = new Map<number, number>();
-  private readonly levels: number[];
+  /** The effective levels from highest to lowest; each step's place in that list; unended steps per place. */
+  private readonly levels: readonly number[];
+  private readonly levelSlot: Int32Array;
+  private readonly unendedAt: Int32Array;
   private levelCursor = 0;
-  private readonly slaWaiting = new Map<number, number[]>();
+  /** Steps held back by the strict barrier, per level place. */
+  private readonly slaWaiting: number[][];
   private runningCount = 0;
   private unendedCount: number;
   /** Skips found while restoring an earlier session, handed out once. */
@@ -99,40 +101,41 @@ export class Scheduler {
   /** Best-effort steps: outside the strict SLA barrier, so a dead array's cleanup delays no level. */
   private readonly barrierFree: Uint8Array;
   private restoring = true;
+  /** The state right after construction, for reset(): one scheduler runs a plan many times (the RTO prediction). */
+  private readonly initial: { readonly status: Uint8Array; readonly pendingDeps: Int32Array; readonly unendedAt: Int32Array; readonly unended: number; readonly ready: Int32Array };
+  private buffer?: Int32Array;
 
   constructor(
     private readonly graph: PlanGraph,
     private readonly options: SchedulerOptions,
   ) {
     const n = graph.steps.length;
-    const { level, criticalPath } = graph;
-    // Priority: higher level, then longer critical path, then plan order: min-heaps of the negated
-    // keys (IndexHeap compares typed arrays inline; a closure per comparison cost more than the rest).
-    const byLevel = new Float64Array(n);
-    const byPath = new Float64Array(n);
+    const { level, priority } = graph;
+    // Priority: higher level, then graph.priority (critical path, then the LPAR's), then plan
+    // order, as one rank per step: the heaps compare one typed-array number inline (a closure per
+    // comparison, or three keys, cost more than the rest of a step).
+    const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => level[b] - level[a] || priority[b] - priority[a] || a - b);
+    const rank = new Float64Array(n);
+    for (let k = 0; k < n; k++) rank[order[k]] = k;
     this.runsAfterFailure = new Uint8Array(n);
     this.barrierFree = new Uint8Array(n);
     this.pendingDeps = new Int32Array(n);
     for (let i = 0; i < n; i++) {
-      byLevel[i] = -level[i];
-      byPath[i] = -criticalPath[i];
       const step = graph.steps[i];
       if (step.phase === "cleanup") this.runsAfterFailure[i] = 1;
       if (step.bestEffort === true) this.barrierFree[i] = 1;
       this.pendingDeps[i] = graph.dependencies[i].length;
     }
-    const heap = (): IndexHeap => new IndexHeap(byLevel, byPath);
+    const heap = (): IndexHeap => new IndexHeap(rank);
     this.ready = heap();
     this.status = new Uint8Array(n);
 
     const resources = options.resources ?? schedulerResources(graph, options);
     this.stepResources = resources.stepResources;
-    for (const limit of resources.limits) {
-      this.limit.push(limit);
-      this.inUse.push(0);
-      this.waiters.push(heap());
-      this.isDirty.push(false);
-    }
+    this.limit = Int32Array.from(resources.limits);
+    this.inUse = new Int32Array(resources.limits.length);
+    this.isDirty = new Uint8Array(resources.limits.length);
+    for (let r = 0; r < resources.limits.length; r++) this.waiters.push(heap());
 
     // Restore an earlier session: ended steps stay ended, dependents of failures stay skipped.
     for (const i of options.done ?? []) this.status[i] = Status.Done;
@@ -142,11 +145,18 @@ export class Scheduler {
     for (const i of failed) skips.push(...this.skipDependents(i));
     this.restoredSkips = skips;
 
+    const distinct = new Set<number>();
+    for (let i = 0; i < n; i++) if (!this.barrierFree[i]) distinct.add(level[i]);
+    this.levels = [...distinct].sort((a, b) => b - a);
+    const slotOf = new Map(this.levels.map((l, k) => [l, k]));
+    this.levelSlot = Int32Array.from(level, (l) => slotOf.get(l) ?? -1);
+    this.unendedAt = new Int32Array(this.levels.length);
+    this.slaWaiting = this.levels.map(() => []);
     this.unendedCount = 0;
     for (let i = 0; i < n; i++) {
       if (this.status[i] >= Status.Done) continue;
       this.unendedCount++;
-      if (!this.barrierFree[i]) this.unended.set(level[i], (this.unended.get(level[i]) ?? 0) + 1);
+      if (!this.barrierFree[i]) this.unendedAt[this.levelSlot[i]]++;
       let pending = 0;
       for (const d of graph.dependencies[i]) {
         if (this.runsAfterFailure[i] ? this.status[d] < Status.Done : this.status[d] !== Status.Done) pending++;
@@ -154,10 +164,41 @@ export class Scheduler {
       this.pendingDeps[i] = pending;
     }
     this.restoring = false;
-    this.levels = [...this.unended.keys()].sort((a, b) => b - a);
+    // Levels whose steps all ended in an earlier session hold nothing back.
+    this.advanceLevel();
+    const ready: number[] = [];
     for (let i = 0; i < n; i++) {
-      if (this.status[i] === Status.Waiting && this.pendingDeps[i] === 0) this.enqueue(i);
+      if (this.status[i] === Status.Waiting && this.pendingDeps[i] === 0) {
+        ready.push(i);
+        this.enqueue(i);
+      }
     }
+    this.initial = {
+      status: this.status.slice(),
+      pendingDeps: this.pendingDeps.slice(),
+      unendedAt: this.unendedAt.slice(),
+      unended: this.unendedCount,
+      ready: Int32Array.from(ready),
+    };
+  }
+
+  /** Back to the state it was constructed in, as if no step had started since: its storage is kept. */
+  reset(): void {
+    const s = this.initial;
+    this.status.set(s.status);
+    this.pendingDeps.set(s.pendingDeps);
+    this.unendedAt.set(s.unendedAt);
+    this.unendedCount = s.unended;
+    this.runningCount = 0;
+    this.inUse.fill(0);
+    this.isDirty.fill(0);
+    this.dirty.length = 0;
+    for (const w of this.waiters) w.clear();
+    for (const parked of this.slaWaiting) parked.length = 0;
+    this.ready.clear();
+    this.levelCursor = 0;
+    this.advanceLevel();
+    for (const i of s.ready) this.ready.push(i);
   }
 
   /** Steps still to end (running included). */
@@ -171,16 +212,21 @@ export class Scheduler {
 
   /** The steps to start now, in priority order; each holds its slots until complete / fail. */
   next(): number[] {
-    const started: number[] = [];
+    this.buffer ??= new Int32Array(this.graph.steps.length);
+    return Array.from(this.buffer.subarray(0, this.nextInto(this.buffer)));
+  }
+
+  /** next() into `out` (room for every step), without allocating: returns how many started. */
+  nextInto(out: Int32Array): number {
+    let started = 0;
+    const strict = this.options.sla === "strict";
     for (;;) {
       this.wakeWaiters();
       if (this.ready.size === 0) break;
       while (this.ready.size > 0) {
         const i = this.ready.pop();
-        if (this.options.sla === "strict" && !this.barrierFree[i] && this.graph.level[i] < this.currentLevel()) {
-          const parked = this.slaWaiting.get(this.graph.level[i]);
-          if (parked) parked.push(i);
-          else this.slaWaiting.set(this.graph.level[i], [i]);
+        if (strict && !this.barrierFree[i] && this.levelSlot[i] > this.levelCursor) {
+          this.slaWaiting[this.levelSlot[i]].push(i);
           continue;
         }
         const full = this.fullResource(i);
@@ -193,7 +239,7 @@ export class Scheduler {
         for (const r of this.stepResources[i]) this.inUse[r]++;
         this.status[i] = Status.Running;
         this.runningCount++;
-        started.push(i);
+        out[started++] = i;
       }
     }
     return started;
@@ -236,8 +282,7 @@ export class Scheduler {
   private countEnded(i: number): void {
     this.unendedCount--;
     if (this.barrierFree[i]) return;
-    const lvl = this.graph.level[i];
-    this.unended.set(lvl, this.unended.get(lvl)! - 1);
+    this.unendedAt[this.levelSlot[i]]--;
   }
 
   private skipDependents(root: number): Skip[] {
@@ -268,7 +313,7 @@ export class Scheduler {
 
   private markDirty(r: number): void {
     if (!this.isDirty[r] && this.waiters[r].size > 0 && this.inUse[r] < this.limit[r]) {
-      this.isDirty[r] = true;
+      this.isDirty[r] = 1;
       this.dirty.push(r);
     }
   }
@@ -277,7 +322,7 @@ export class Scheduler {
   private wakeWaiters(): void {
     while (this.dirty.length > 0) {
       const r = this.dirty.pop()!;
-      this.isDirty[r] = false;
+      this.isDirty[r] = 0;
       let free = this.limit[r] - this.inUse[r];
       while (free-- > 0 && this.waiters[r].size > 0) {
         const i = this.waiters[r].pop();
@@ -288,18 +333,14 @@ export class Scheduler {
     }
   }
 
-  /** The highest level with unended steps: under `strict`, only it may start steps. */
-  private currentLevel(): number {
-    return this.levelCursor < this.levels.length ? this.levels[this.levelCursor] : -Infinity;
-  }
-
+  /** Moves the strict barrier past every level whose steps all ended, releasing the next level's parked steps. */
   private advanceLevel(): void {
-    while (this.levelCursor < this.levels.length && this.unended.get(this.levels[this.levelCursor]) === 0) {
+    while (this.levelCursor < this.levels.length && this.unendedAt[this.levelCursor] === 0) {
       this.levelCursor++;
-      const parked = this.slaWaiting.get(this.currentLevel());
-      if (parked) {
-        this.slaWaiting.delete(this.currentLevel());
+      if (this.levelCursor < this.levels.length) {
+        const parked = this.slaWaiting[this.levelCursor];
         for (const i of parked) if (this.status[i] === Status.Queued) this.ready.push(i);
+        parked.length = 0;
       }
     }
   }

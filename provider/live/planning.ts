@@ -72,7 +72,8 @@ export async function planStack(kind: PlanKind, o: StackPlanningOptions): Promis
 export async function checkStack(o: StackPlanningOptions): Promise<SurvivabilityReport> {
   const { model, inventory } = await gatherPlanningInputs(o);
   if (o.predict === undefined) return checkSurvivability({ model, inventory, options: o.options });
-  const predict = withProfile(o, model.stack);
+  // A prediction per failure: each stops once its verdicts are settled (most groups are far inside their budgets).
+  const predict = { ...withProfile(o, model.stack), settleEarly: true };
   let profile: string | undefined;
   const refine = (plan: Plan): Plan => {
     const predicted = predictPlan(plan, predict);

@@ -124,7 +124,7 @@ export function formatSurvivability(report: SurvivabilityReport): string {
   };
   const basis =
     report.prediction !== undefined
-      ? `verdicts at ${percent(report.prediction.confidence)} confidence: each group's predicted RTO at that quantile (${report.prediction.samples} Monte Carlo runs of the executor's dispatch, latency profile ${report.prediction.profile}) against its budget`
+      ? `verdicts at ${percent(report.prediction.confidence)} confidence: each group's predicted RTO at that quantile (up to ${report.prediction.samples} Monte Carlo runs of the executor's dispatch, fewer where the verdicts were settled sooner; latency profile ${report.prediction.profile}) against its budget`
       : "verdicts from the median schedule (every step at its median duration); a makespan \"<= N s\" is an upper bound on that schedule, which settled the verdict without scheduling";
   return [
     section("host", "Single-server failures", report.serverFailures, ["single-server failure", "single-server failures"]),

@@ -21,50 +21,66 @@ export interface DispatchSettings {
   readonly limits?: Readonly<Record<string, number>>;
 }
 
-export interface Dispatch {
-  readonly graph: PlanGraph;
-  readonly options: SchedulerOptions;
-}
-
-/** The graph and scheduler options a run of `plan` with `settings` would use, resolved once. */
-export function prepareDispatch(plan: Plan, settings: DispatchSettings = {}): Dispatch {
-  const graph = buildGraph(plan);
-  const registry = builtInSteps();
-  const base = {
-    mode: settings.mode ?? "parallel",
-    sla: settings.sla ?? "strict",
-    limits: resolveLimits(plan, {}, settings.limits).limits,
-    isStorageStep: (step: Plan["steps"][number]) => registry.get(step.kind)?.touches === "storage",
-  };
-  return { graph, options: { ...base, resources: schedulerResources(graph, base) } };
-}
-
 /**
- * Runs the scheduler over `duration` (seconds by step) and writes each step's end into `finish`.
- * A step that waits for a boot its dependency started (draws.startsAtDependencies) ends at
- * max(its start, its dependencies' end + its duration), as waitUntilRunning does.
+ * The executor's dispatch of one plan under given settings, run again and again on drawn
+ * durations: the graph, the scheduler and the end-time heap are built once and reset between
+ * runs, so a run allocates nothing.
  */
-export function dispatchOnce(d: Dispatch, draws: CompiledDraws, duration: Float64Array, finish: Float64Array): void {
-  const scheduler = new Scheduler(d.graph, d.options);
-  const running = new IndexHeap(finish, undefined, 1024);
-  const deps = d.graph.dependencies;
-  const { startsAtDependencies } = draws;
-  let now = 0;
-  for (;;) {
-    for (const i of scheduler.next()) {
-      let end = now + duration[i];
-      if (startsAtDependencies[i] === 1) {
-        let ready = 0;
-        for (const p of deps[i]) if (finish[p] > ready) ready = finish[p];
-        end = Math.max(now, ready + duration[i]);
-      }
-      finish[i] = end;
-      running.push(i);
-    }
-    const i = running.pop();
-    if (i < 0) break;
-    now = finish[i];
-    scheduler.complete(i);
+export class Dispatcher {
+  readonly graph: PlanGraph;
+  /** Each step's end in the last run, in seconds from the start. */
+  readonly finish: Float64Array;
+  private readonly scheduler: Scheduler;
+  private readonly running: IndexHeap;
+  private readonly started: Int32Array;
+
+  constructor(plan: Plan, settings: DispatchSettings = {}) {
+    this.graph = buildGraph(plan);
+    const registry = builtInSteps();
+    const base = {
+      mode: settings.mode ?? "parallel",
+      sla: settings.sla ?? "strict",
+      limits: resolveLimits(plan, {}, settings.limits).limits,
+      isStorageStep: (step: Plan["steps"][number]) => registry.get(step.kind)?.touches === "storage",
+    };
+    const options: SchedulerOptions = { ...base, resources: schedulerResources(this.graph, base) };
+    const n = plan.steps.length;
+    this.scheduler = new Scheduler(this.graph, options);
+    this.finish = new Float64Array(n);
+    this.running = new IndexHeap(this.finish, undefined, 1024);
+    this.started = new Int32Array(n);
   }
-  if (scheduler.unfinished > 0) throw new Error(`the predicted run stalled with ${scheduler.unfinished} steps unfinished`);
+
+  /**
+   * Runs the scheduler over `duration` (seconds by step) and writes each step's end into `finish`.
+   * A step that waits for a boot its dependency started (draws.startsAtDependencies) ends at
+   * max(its start, its dependencies' end + its duration), as waitUntilRunning does.
+   */
+  run(draws: CompiledDraws, duration: Float64Array): void {
+    const { scheduler, running, started, finish } = this;
+    scheduler.reset();
+    running.clear();
+    const deps = this.graph.dependencies;
+    const { startsAtDependencies } = draws;
+    let now = 0;
+    for (;;) {
+      const count = scheduler.nextInto(started);
+      for (let k = 0; k < count; k++) {
+        const i = started[k];
+        let end = now + duration[i];
+        if (startsAtDependencies[i] === 1) {
+          let ready = 0;
+          for (const p of deps[i]) if (finish[p] > ready) ready = finish[p];
+          end = Math.max(now, ready + duration[i]);
+        }
+        finish[i] = end;
+        running.push(i);
+      }
+      const i = running.pop();
+      if (i < 0) break;
+      now = finish[i];
+      scheduler.complete(i);
+    }
+    if (scheduler.unfinished > 0) throw new Error(`the predicted run stalled with ${scheduler.unfinished} steps unfinished`);
+  }
 }

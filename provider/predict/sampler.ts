@@ -45,8 +45,20 @@ function durationFor(profile: LatencyProfile, step: Step, op: Operation): Durati
   return profile.operations[op];
 }
 
-export function compileDraws(plan: Pick<Plan, "steps">, profile: LatencyProfile): CompiledDraws {
+/**
+ * Whether a step is a fence of an LPAR whose source the failover plan treats as down: the
+ * adapter then proves it from the system's state (one query, no power-off job), as the
+ * simulator does for a crashed system, so it draws no fenceLpar duration.
+ */
+function fencesDownSource(plan: Partial<Pick<Plan, "kind">>, step: Step, down: ReadonlySet<string>): boolean {
+  if (plan.kind !== "failover" || step.kind !== "FenceSourceLpar") return false;
+  const host = (step.params as { host?: unknown } | undefined)?.host;
+  return typeof host === "string" && down.has(host);
+}
+
+export function compileDraws(plan: Pick<Plan, "steps"> & Partial<Pick<Plan, "kind" | "failure">>, profile: LatencyProfile): CompiledDraws {
   const n = plan.steps.length;
+  const down = new Set(plan.failure?.failedHosts ?? []);
   const first = new Int32Array(n + 1);
   const median: number[] = [];
   const sigma: number[] = [];
@@ -57,6 +69,7 @@ export function compileDraws(plan: Pick<Plan, "steps">, profile: LatencyProfile)
     first[i] = median.length;
     if (step.kind === "RunHook") fixed[i] = step.estimateSeconds;
     if (step.kind === "VerifyLpar") startsAtDependencies[i] = 1;
+    if (fencesDownSource(plan, step, down)) continue;
     for (const op of STEP_OPERATIONS[step.kind]) {
       const d = durationFor(profile, step, op);
       if (d.medianSeconds === 0) continue;

@@ -27,6 +27,8 @@ import { REPORT_FORMATS, reportJson, writeReport, type ReportFormat } from "../r
 import { runRecordFromJournal } from "../report/journal";
 import { rehearsePlan } from "./rehearse";
 import { plural } from "../text";
+import { predictPlan, type PredictPlanOptions } from "../predict";
+import { profileFor } from "../predict/profile-file";
 
 export interface StackTarget {
   /** Stack name; read live through Pulumi from `cwd`. */
@@ -90,6 +92,14 @@ export interface RecoveryOptions extends StackTarget, ExecutionChoices {
    * always passes one unless --yes).
    */
   readonly confirm?: (plan: Plan) => Promise<boolean>;
+  /**
+   * Predict each group's RTO band into the plan before it is shown and run (Monte Carlo under
+   * this run's mode, SLA and limits): what `confirm` shows, the journal keeps and the report
+   * draws. Absent: the plan carries the median schedule only.
+   */
+  readonly predict?: PredictPlanOptions;
+  /** Latency profile file to predict with. @default the stack's stored profile, else the documented defaults */
+  readonly profileFile?: string;
 }
 
 export interface RollbackOutcome {
@@ -164,7 +174,9 @@ async function recover(kind: PlanKind, o: RecoveryOptions): Promise<RecoveryOutc
   const planFrom = (model: ProtectionModel, inventory: Inventory): Plan => {
     const plan = makePlan(kind, { model, inventory, failure, options: { slaMode: o.sla ?? "strict", ...(o.limits ? { limits: o.limits } : {}) } });
     if (plan.placements.length === 0) throw new ValidationError("failure", [{ path: "failure", message: nothingTo(kind, o) }]);
-    return plan;
+    if (o.predict === undefined) return plan;
+    const profile = o.predict.profile ?? profileFor(model.stack, o.profileFile);
+    return predictPlan(plan, { ...o.predict, profile, sla: o.sla ?? "strict", ...(o.mode ? { mode: o.mode } : {}), ...(o.limits ? { limits: o.limits } : {}) });
   };
   if (o.dryRun) {
     if (o.discardUnfinished !== undefined) {

@@ -20,11 +20,16 @@ export interface StackFlags {
 
 /** The prediction the `--confidence` and `--samples` flags ask for; bad values are refused naming the flag. */
 export function predictionOf(opts: StackFlags): PredictPlanOptions {
-  const samples = Number(opts.samples);
-  if (!/^\d+$/.test(opts.samples.trim()) || samples < 1) {
-    throw new ValidationError("flags", [{ path: "--samples", message: `\`--samples\` is ${JSON.stringify(opts.samples)}; it must be a whole number >= 1 (Monte Carlo runs behind each predicted RTO)` }]);
+  return { confidence: checkConfidence(opts.confidence), samples: samplesOf(opts.samples), sla: opts.sla };
+}
+
+/** `--samples` as a whole number >= 1, else a ValidationError naming the flag. */
+export function samplesOf(raw: string): number {
+  const samples = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || samples < 1) {
+    throw new ValidationError("flags", [{ path: "--samples", message: `\`--samples\` is ${JSON.stringify(raw)}; it must be a whole number >= 1 (Monte Carlo runs behind each predicted RTO)` }]);
   }
-  return { confidence: checkConfidence(opts.confidence), samples, sla: opts.sla };
+  return samples;
 }
 
 /** The flags `plan` and `check` share. */

@@ -137,6 +137,68 @@ describe("executor scheduler", () => {
     assert.deepEqual(s.next().map((i) => p.steps[i].id), ["high"]);
   });
 
+  it("finishes one LPAR's storage steps before the next LPAR's on a one-slot storage system, so its restart starts early", () => {
+    // GIVEN two LPARs, each: fence, two unmaps then maps on one storage system taking one step at a
+    // time, a restart and its boot. An unmap heads a path one second longer than a map's.
+    const lpar = (l: string) => {
+      const base = { lpar: l, group: "g" };
+      const fence = step(`fence:${l}`, { ...base, kind: "FenceSourceLpar", estimateSeconds: 2 });
+      const storage = [1, 2].flatMap((v) => [
+        step(`unmap:${l}:${v}`, { ...base, kind: "UnmapSourceVolume", resources: ["storage:s"], dependsOn: [fence.id] }),
+        step(`map:${l}:${v}`, { ...base, kind: "MapReplicaVolume", resources: ["storage:s"], dependsOn: [`unmap:${l}:${v}`] }),
+      ]);
+      const restart = step(`restart:${l}`, { ...base, kind: "RestartLpar", estimateSeconds: 120, dependsOn: [`map:${l}:1`, `map:${l}:2`] });
+      return [fence, ...storage, restart, step(`verify:${l}`, { ...base, kind: "VerifyLpar", estimateSeconds: 180, dependsOn: [restart.id] })];
+    };
+    const p = plan([...lpar("a"), ...lpar("b")], { resources: { "storage:s": 1 } });
+    // WHEN it runs
+    const { started } = drive(p);
+    // THEN a's four storage steps run before any of b's (ordering by the exact critical path ran
+    // every unmap first, so neither restart could start before all eight steps had run)
+    const storage = started.filter((id) => id.startsWith("unmap") || id.startsWith("map"));
+    assert.deepEqual(storage.slice(0, 4).map((id) => id.split(":")[1]), ["a", "a", "a", "a"], storage.join(" "));
+    assert.ok(started.indexOf("restart:a") < started.indexOf("map:b:1"), started.join(" "));
+  });
+
+  it("reset() starts the same run over: the same steps in the same order, strict barrier included", () => {
+    // GIVEN a plan with levels, a one-slot resource and a dependency chain
+    const p = plan(
+      [
+        step("hi-a", { slaLevel: 3, resources: ["r"] }),
+        step("hi-b", { slaLevel: 3, resources: ["r"] }),
+        step("lo-a", { slaLevel: 1, resources: ["r"] }),
+        step("lo-b", { slaLevel: 1, dependsOn: ["lo-a"] }),
+      ],
+      { resources: { r: 1 } },
+    );
+    const s = new Scheduler(buildGraph(p), { mode: "parallel", sla: "strict", limits: p.resources, isStorageStep: () => false });
+    const runOnce = (): string[] => {
+      const order: string[] = [];
+      const running: number[] = [];
+      for (;;) {
+        const next = s.next();
+        running.push(...next);
+        order.push(...next.map((i) => p.steps[i].id));
+        if (running.length === 0) break;
+        s.complete(running.shift()!);
+      }
+      return order;
+    };
+    // WHEN it runs to the end, is reset, and runs again (after a half-finished third run, reset again)
+    const first = runOnce();
+    assert.equal(s.unfinished, 0);
+    s.reset();
+    const second = runOnce();
+    s.reset();
+    s.complete(s.next()[0]);
+    s.reset();
+    const third = runOnce();
+    // THEN every run starts the same steps in the same order
+    assert.deepEqual(first, ["hi-a", "hi-b", "lo-a", "lo-b"]);
+    assert.deepEqual(second, first);
+    assert.deepEqual(third, first);
+  });
+
   it("refuses unknown dependencies and cycles with every issue named", () => {
     assert.throws(() => buildGraph(plan([step("a", { dependsOn: ["nope"] })])), /`steps\[0\]\.dependsOn` of "a" names "nope"/);
     assert.throws(() => buildGraph(plan([step("a", { dependsOn: ["b"] }), step("b", { dependsOn: ["a"] })])), /dependency cycle/);

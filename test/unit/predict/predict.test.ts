@@ -1,9 +1,16 @@
 import { strict as assert } from "assert";
 import { DEFAULT_LATENCIES, operationQuantile, resolveLatencies } from "../../../provider/model/latency";
 import { withPrediction } from "../../../provider/predict/apply";
-import { predictRuns } from "../../../provider/predict/predict";
+import { predictRuns, predictUntilSettled } from "../../../provider/predict/predict";
 import { defaultProfile } from "../../../provider/predict/profile";
 import { quantileOfSorted } from "../../../provider/predict/quantiles";
+import { compileDraws } from "../../../provider/predict/sampler";
+import { VirtualClock } from "../../../provider/clock";
+import { createInMemorySimulator, PAPER_FAILED_HOST, presetTopology } from "../../../provider/adapters/simulator";
+import { simFailHost } from "../../../provider/adapters/simulator/control";
+import { planFailover } from "../../../provider/planner";
+import { measureMakespan } from "../../../provider/recovery/measure";
+import { protectTopology } from "../../fixtures/protect";
 import { plan, step } from "../executor/plans";
 
 const group = (name: string, budget?: number) => ({ name, lpars: [], estimatedRtoSeconds: 0, verdict: budget === undefined ? ("no-budget" as const) : ("within" as const), ...(budget !== undefined ? { rtoBudgetSeconds: budget } : {}) });
@@ -77,5 +84,46 @@ describe("predict/predictRuns", () => {
     assert.equal(at95.groups[0].predictedRto?.samples, 2000);
     assert.equal(at95.groups[0].predictedRto?.profile, "defaults");
     assert.ok(at95.groups[0].predictedRto!.p95Seconds > 250);
+  });
+});
+
+describe("predict/predictUntilSettled: the N-1 check's samples", () => {
+  it("stops once every budgeted verdict is settled, draws every sample for a close call, and agrees with predictRuns on what it drew", () => {
+    // GIVEN one restart (median 120 s, p95 300 s) under three budgets: far above its p99, at its p95, and none
+    const far = plan([restart("r")], { groups: [group("g", 3600)] });
+    const close = plan([restart("r")], { groups: [group("g", Math.round(operationQuantile(DEFAULT_LATENCIES.remoteRestart, 0.95)))] });
+    const none = plan([restart("r")], { groups: [group("g")] });
+    // WHEN predicted with up to 1,000 samples at 0.95
+    const settled = predictUntilSettled(far, 0.95, { samples: 1000, seed: 4 });
+    // THEN the far budget is settled after the first batch of 200, and those are predictRuns' first 200 draws
+    assert.equal(settled.samples, 200);
+    assert.deepEqual([...settled.groups.get("g")!], [...predictRuns(far, { samples: 200, seed: 4 }).groups.get("g")!]);
+    // AND the verdict at the edge of the budget takes every sample
+    assert.equal(predictUntilSettled(close, 0.95, { samples: 1000, seed: 4 }).samples, 1000);
+    // AND a group without a budget has nothing to settle
+    assert.equal(predictUntilSettled(none, 0.95, { samples: 1000, seed: 4 }).samples, 200);
+  });
+});
+
+describe("predict/compileDraws: what each step waits for", () => {
+  it("draws no fence time for an LPAR whose source the failover treats as down, as the simulator takes none", async () => {
+    // GIVEN the paper preset's failover of its crashed system
+    const topology = presetTopology("paper");
+    const sim = createInMemorySimulator(topology, { clock: new VirtualClock() });
+    await simFailHost(PAPER_FAILED_HOST, { store: sim.store });
+    const inventory = { compute: await sim.compute.inventory(), storage: await sim.storage.inventory() };
+    await sim.close();
+    const failover = planFailover({ model: protectTopology(topology), inventory, failure: { failedHosts: [PAPER_FAILED_HOST] } });
+    const fences = failover.steps.flatMap((s, i) => (s.kind === "FenceSourceLpar" ? [i] : []));
+    assert.ok(fences.length > 0);
+    // WHEN the executor runs it on the simulator THEN each fence ends when it starts (the system's state is the proof)
+    const m = await measureMakespan(failover, { ...topology, simulation: { ...(topology.simulation ?? {}), seed: 11 } });
+    for (const i of fences) assert.equal(m.result.steps[i].finishedMs, m.result.steps[i].startedMs, failover.steps[i].id);
+    // AND the prediction draws nothing for them
+    const draws = compileDraws(failover, defaultProfile());
+    for (const i of fences) assert.equal(draws.first[i + 1] - draws.first[i], 0, failover.steps[i].id);
+    // AND a fence of a source that is up (not in failedHosts) draws the fenceLpar duration
+    const up = compileDraws({ ...failover, failure: { failedHosts: [] } }, defaultProfile());
+    for (const i of fences) assert.equal(up.first[i + 1] - up.first[i], 1, failover.steps[i].id);
   });
 });

@@ -78,6 +78,21 @@ describe("vmr failover (CLI)", function () {
     assert.deepEqual(listRuns(runs), []);
   });
 
+  it("shows the plan with each group's predicted RTO band at --confidence, not the median schedule only; a confidence outside (0, 1) exits 2 naming the flag", async () => {
+    const r = vmr([...base(), "--dry-run", "--yes", "--confidence", "0.9", "--samples", "300"]);
+    assert.equal(r.status, 0, r.stderr);
+    // Every group line is the prediction (300 Monte Carlo runs) with its verdict at 90%
+    const groupLines = r.stdout.split("\n").filter((l) => l.startsWith("group "));
+    assert.ok(groupLines.length > 0, r.stdout);
+    for (const line of groupLines) assert.match(line, /predicted RTO p50 \d+ s, p90 \d+ s, p95 \d+ s, p99 \d+ s.* at 90% confidence/, line);
+    assert.match(r.stdout, /predicted makespan \(strict SLA, 300 Monte Carlo runs of the executor's dispatch, latency profile defaults\)/);
+    assert.match(r.stdout, /median schedule \(strict SLA, every step at its median\)/);
+    const bad = vmr([...base(), "--dry-run", "--yes", "--confidence", "1.5"]);
+    assert.equal(bad.status, 2, bad.stderr);
+    assert.match(bad.stderr, /--confidence/);
+    assert.deepEqual(listRuns(runs), []);
+  });
+
   it("exits 3 naming the holder while another failover of the stack runs", async () => {
     const lock = await acquireStackLock(runs, "dev", { runId: "20260101T000000Z-cccccc", purpose: "failover" });
     try {
@@ -103,6 +118,8 @@ describe("vmr failover (CLI)", function () {
     // AND its report was written into the run's directory
     assert.deepEqual(out.report, { json: path.join(run.dir, "report.json"), md: path.join(run.dir, "report.md"), html: path.join(run.dir, "report.html") });
     assert.equal(JSON.parse(fs.readFileSync(out.report.json, "utf8")).vms.length, affected.length);
+    // AND the plan it ran (and journaled) carries every group's predicted band, 200 runs by default
+    for (const g of out.plan.groups) assert.equal(g.predictedRto?.samples, 200, g.name);
   });
 
   it("stops gracefully on Ctrl-C, exit 1 with the way to resume; a fresh failover is then refused (exit 2) and --resume finishes the run", async () => {
