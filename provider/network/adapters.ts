@@ -95,7 +95,8 @@ export function mapAdapters(lpar: Pick<ResolvedLpar, "id" | "adapters">, m: Netw
   return { adapters, problems };
 }
 
-const bridgedCache = new WeakMap<object, ReadonlyMap<string, ReadonlySet<number>>>();
+/** Per system object, its bridged VLANs and the failedVioses they were computed with (a VIOS may fail later). */
+const bridgedCache = new WeakMap<object, { failed: unknown; map: ReadonlyMap<string, ReadonlySet<number>> }>();
 
 /**
  * Per virtual switch of the system, the VLANs at least one of its surviving VIOSes bridges: a
@@ -103,8 +104,8 @@ const bridgedCache = new WeakMap<object, ReadonlyMap<string, ReadonlySet<number>
  * only it bridged is carried no more.
  */
 export function bridgedVlans(system: Pick<ResolvedManagedSystem, "virtualSwitches" | "failedVioses">): ReadonlyMap<string, ReadonlySet<number>> {
-  let out = bridgedCache.get(system);
-  if (out) return out;
+  const cached = bridgedCache.get(system);
+  if (cached && cached.failed === system.failedVioses) return cached.map;
   const failed = new Set(system.failedVioses ?? []);
   const map = new Map<string, Set<number>>();
   for (const sw of system.virtualSwitches ?? []) {
@@ -112,9 +113,8 @@ export function bridgedVlans(system: Pick<ResolvedManagedSystem, "virtualSwitche
     for (const b of sw.bridges ?? []) if (!failed.has(b.vios)) for (const v of b.vlans) set.add(v);
     map.set(sw.name, set);
   }
-  out = map;
-  bridgedCache.set(system, out);
-  return out;
+  bridgedCache.set(system, { failed: system.failedVioses, map });
+  return map;
 }
 
 /** Does the system model its network at all? One that does not is not held to the constraint. */

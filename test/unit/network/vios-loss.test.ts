@@ -2,7 +2,7 @@
 // bridges split between a system's two VIOSes, losing the VIOS that alone bridges a VLAN takes
 // that VLAN off the system for placement, for `vmr check`, and for the simulator's restart.
 import { strict as assert } from "assert";
-import { simFailSite } from "../../../provider/adapters/simulator/control";
+import { simFailSite, simRepair, simSetVios } from "../../../provider/adapters/simulator/control";
 import type { ResolvedTopology } from "../../../provider/model";
 import { runPlan } from "../../../provider/executor/run";
 import { validateTopology } from "../../../provider/validation/topology-rules";
@@ -84,5 +84,27 @@ describe("VIOS loss and VLANs", () => {
       assert.match(err.message, new RegExp(`managedSystems\\[${b1}\\]\\.failedVioses\\[0\\]. is "vios9", not a VIOS of sys-b-01: use one of vios1, vios2`));
       return true;
     });
+  });
+
+  it("GIVEN a running simulator WHEN vios2 of every site-B system is failed (vmr sim fail-vios) THEN the inventory shows it and placement avoids its VLANs; WHEN repaired THEN they are back", async () => {
+    const { sim, model } = networkWorld(splitBridges(() => false));
+    const siteB = ["sys-b-01", "sys-b-02", "sys-b-03"];
+    for (const id of siteB) {
+      const r = await simSetVios(id, "vios2", false, { store: sim.store });
+      assert.deepEqual(r.failedVioses, ["vios2"]);
+    }
+    const inv = await inventoryOf(sim);
+    assert.deepEqual(inv.compute.managedSystems.filter((m) => siteB.includes(m.id)).map((m) => m.failedVioses), [["vios2"], ["vios2"], ["vios2"]]);
+    const report = checkSurvivability({ model, inventory: inv });
+    assert.ok(report.siteLosses.notSurvivable.includes("site-a"));
+    // An unknown VIOS is refused, naming those the system has
+    await assert.rejects(simSetVios("sys-b-01", "vios7", false, { store: sim.store }), /"vios7" is not a VIOS of sys-b-01: use one of vios1, vios2/);
+    // WHEN vios2 is back on each (fail-vios --repair) THEN losing site A is survivable again
+    for (const id of siteB) await simSetVios(id, "vios2", true, { store: sim.store });
+    assert.ok(!checkSurvivability({ model, inventory: await inventoryOf(sim) }).siteLosses.notSurvivable.includes("site-a"));
+    // AND a repaired server comes back with all its VIOSes
+    await simSetVios("sys-b-01", "vios1", false, { store: sim.store });
+    await simRepair("sys-b-01", { store: sim.store });
+    assert.deepEqual((await inventoryOf(sim)).compute.managedSystems.find((m) => m.id === "sys-b-01")!.failedVioses, []);
   });
 });
