@@ -154,6 +154,8 @@ export class FakeHmc extends FakeServer {
   viosPosts = 0;
   /** Updates of client network adapters (POST ClientNetworkAdapter). */
   cnaPosts = 0;
+  /** The adapters of partitions on a down system answer 409, as their VIOSes do (unknown on a real HMC: both cases are tested). */
+  downAdapters409 = false;
   maxRestartsOntoOneSystem = 0;
 
   constructor(
@@ -283,6 +285,7 @@ export class FakeHmc extends FakeServer {
       // Mappings and shared Ethernet adapters are only in the answer when their group is asked for.
       const withMappings = /[?&]group=[^&]*ViosSCSIMapping/.test(req.path);
       const withNetwork = /[?&]group=[^&]*ViosNetwork/.test(req.path);
+      if (withNetwork && DOWN.has(s.state)) return httpError(409, path, `HSCL0006 the managed system is ${s.state}: its VIOS does not answer`);
       return atom(feed(s.vioses.map((v, i) => this.viosEntry(s, v, withMappings && i === 0, withNetwork))));
     }
     if (req.method === "GET" && (m = /^\/rest\/api\/uom\/ManagedSystem\/([^/]+)\/VirtualSwitch$/.exec(path))) {
@@ -293,6 +296,8 @@ export class FakeHmc extends FakeServer {
     if (req.method === "GET" && (m = /^\/rest\/api\/uom\/LogicalPartition\/([^/]+)\/ClientNetworkAdapter$/.exec(path))) {
       const l = this.lpars.get(m[1]);
       if (!l) return httpError(404, path, "LogicalPartition not found");
+      const state = this.systems.get(l.systemUuid)!.state;
+      if (this.downAdapters409 && DOWN.has(state)) return httpError(409, path, `HSCL0006 the managed system is ${state}: the partition's adapters cannot be read`);
       return atom(feed(l.cnas.map((c) => this.cnaEntry(l, c))));
     }
     if ((m = /^\/rest\/api\/uom\/LogicalPartition\/([^/]+)\/ClientNetworkAdapter\/([^/]+)$/.exec(path))) {

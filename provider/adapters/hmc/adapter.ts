@@ -33,7 +33,7 @@ import { checkDrillCopies, createDrillLpar, deleteDrillLpar, markDrillCopies } f
 import { fenceLpar, powerOff, powerOn, waitUntilRunning } from "./operations/power";
 import { cleanupSource, moveLpar, remoteRestart, validateRemoteRestart } from "./operations/restart";
 import { attachVirtualDisk, detachVirtualDisk, type ViosLock, type VolumeUid } from "./operations/vdisk";
-import { discoverNetwork, readLparAdapters, readSystemNetwork, systemModel } from "./network";
+import { discoverNetwork, readLparAdapters, readSwitches } from "./network";
 import { HmcSession } from "./session";
 import { readVscsiDisks } from "./vios";
 import { MalformedAnswer } from "./xml";
@@ -124,7 +124,7 @@ export class HmcComputeAdapter implements ComputeAdapter {
     const model = this.model;
     const by = this.ctx.settings.identifyBy;
     const byUuid = new Map(systems.map((s) => [s.uuid, s]));
-    const net = await withRetries(this.ctx.retry, () => this.malformedIsFatal("inventory", "network", () => discoverNetwork(this.ctx.session, systems, lpars, this.networkReads)));
+    const net = await withRetries(this.ctx.retry, () => this.malformedIsFatal("inventory", "network", () => discoverNetwork(this.ctx.session, systems, lpars, this.networkReads, this.ctx.log)));
     for (const [uuid, s] of net.systems) this.switchNames.set(uuid, s.switchNames);
     const mapped = markDrillCopies(lpars, lpars.map((l) => toLpar(l, byUuid.get(l.systemUuid), model)), (l) => lparId(l, by)).map((l, i) => {
       const adapters = net.adapters.get(lpars[i].uuid);
@@ -168,8 +168,9 @@ export class HmcComputeAdapter implements ComputeAdapter {
   private async switchNamesOf(systemUuid: string, objectId: string): Promise<Map<number, string>> {
     const known = this.switchNames.get(systemUuid);
     if (known) return known;
-    const net = await readSystemNetwork(this.ctx.session, systemUuid, objectId);
-    const names = net ? systemModel(net).switchNames : new Map<number, string>();
+    // Only the switches' names: a down system's VIOSes would not answer.
+    const switches = await readSwitches(this.ctx.session, systemUuid, objectId);
+    const names = new Map((switches ?? []).map((s) => [s.id, s.name]));
     this.switchNames.set(systemUuid, names);
     return names;
   }

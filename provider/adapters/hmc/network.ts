@@ -15,7 +15,10 @@
 
 import type { ClientNetworkAdapter, SeaBridge, VirtualSwitch } from "../../model";
 import { UOM } from "./directory";
+import { AdapterError } from "../../errors";
 import type { Semaphore } from "../http/limiter";
+import type { AdapterLog } from "../http/log";
+import { isSystemDown } from "./states";
 import type { HmcSession } from "./session";
 import { asList, child, entryEtag, entryObject, feedEntries, isNode, linkedUuids, MalformedAnswer, parseXml, requireText, textAt, uuidOfHref, type XmlNode } from "./xml";
 
@@ -143,11 +146,19 @@ export interface SystemNetwork {
  * switches the HMC does not serve (404: an older level, or no connection) models no network.
  */
 export async function readSystemNetwork(session: HmcSession, systemUuid: string, objectId: string): Promise<SystemNetwork | undefined> {
-  const switches = await readFeed(session, `${UOM}/ManagedSystem/${systemUuid}/VirtualSwitch`, objectId, true);
+  const switches = await readSwitches(session, systemUuid, objectId);
   if (switches === undefined) return undefined;
   const vioses = (await readFeed(session, `${UOM}/ManagedSystem/${systemUuid}/VirtualIOServer?group=ViosNetwork`, objectId, true)) ?? [];
-  return { switches: switches.map(parseSwitch), vioses: vioses.map(parseViosNetwork) };
+  return { switches, vioses: vioses.map(parseViosNetwork) };
 }
+
+/** A system's virtual switches; undefined when the HMC does not serve them (404). */
+export async function readSwitches(session: HmcSession, systemUuid: string, objectId: string): Promise<HmcSwitch[] | undefined> {
+  return (await readFeed(session, `${UOM}/ManagedSystem/${systemUuid}/VirtualSwitch`, objectId, true))?.map(parseSwitch);
+}
+
+/** Switch 0 is the default switch, ETHERNET0, unless renamed: the names when none could be read. */
+const DEFAULT_SWITCH_NAMES: ReadonlyMap<number, string> = new Map([[0, "ETHERNET0"]]);
 
 /** An LPAR's client virtual Ethernet adapters. */
 export async function readClientAdapters(session: HmcSession, lparUuid: string, objectId: string): Promise<HmcClientAdapter[]> {
@@ -210,25 +221,50 @@ export interface DiscoveredNetwork {
 
 /**
  * Reads the network of every system (two feeds each) and the adapters of every LPAR that lists
- * some (one or two feeds each), at most `parallel` requests at a time.
+ * some (one or two feeds each), at most `parallel` requests at a time. A system that is down
+ * (a lost site) is not asked for its VIOSes (they cannot answer, and nothing is placed on it);
+ * its switches are asked for their names only, and its LPARs' adapters are still read (a
+ * failover maps them). What the HMC cannot give for a down system is warned about, not fatal:
+ * switch 0 is then ETHERNET0 (the default switch), and an LPAR without readable adapters has an
+ * unknown network rather than the whole inventory lost.
  */
 export async function discoverNetwork(
   session: HmcSession,
-  systems: readonly { uuid: string; name: string }[],
+  systems: readonly { uuid: string; name: string; state: string }[],
   lpars: readonly { uuid: string; name: string; systemUuid: string; listedAdapters: { cnas: number; sriov: number } }[],
   parallel: Semaphore,
+  log: AdapterLog,
 ): Promise<DiscoveredNetwork> {
   const out: DiscoveredNetwork = { systems: new Map(), adapters: new Map() };
+  const down = new Set(systems.filter((s) => isSystemDown(s.state)).map((s) => s.uuid));
+  const downNames = new Map<string, Map<number, string>>();
+  const tolerated = (err: unknown): boolean => err instanceof AdapterError && err.failure !== "transient";
   await Promise.all(
     systems.map(async (s) => {
-      const net = await parallel.run(() => readSystemNetwork(session, s.uuid, s.name));
-      if (net) out.systems.set(s.uuid, systemModel(net));
+      if (!down.has(s.uuid)) {
+        const net = await parallel.run(() => readSystemNetwork(session, s.uuid, s.name));
+        if (net) out.systems.set(s.uuid, systemModel(net));
+        return;
+      }
+      try {
+        const switches = await parallel.run(() => readSwitches(session, s.uuid, s.name));
+        downNames.set(s.uuid, new Map((switches ?? []).map((sw) => [sw.id, sw.name])));
+      } catch (err) {
+        if (!tolerated(err)) throw err;
+        log.warn(`the HMC gives no virtual switches for ${s.name}, which is down (${(err as Error).message}): switch 0 is taken as ETHERNET0`);
+      }
     }),
   );
   await Promise.all(
     lpars.map(async (l) => {
-      const names = out.systems.get(l.systemUuid)?.switchNames ?? new Map<number, string>();
-      const adapters = await readLparAdapters(session, l, names, parallel);
+      const names = out.systems.get(l.systemUuid)?.switchNames ?? downNames.get(l.systemUuid) ?? DEFAULT_SWITCH_NAMES;
+      let adapters: ClientNetworkAdapter[] | undefined;
+      try {
+        adapters = await readLparAdapters(session, l, names, parallel);
+      } catch (err) {
+        if (!down.has(l.systemUuid) || !tolerated(err)) throw err;
+        log.warn(`the HMC gives no network adapters for LPAR ${l.name}, whose system is down (${(err as Error).message}): its NetworkMapping cannot be applied by this run`);
+      }
       if (adapters) out.adapters.set(l.uuid, adapters);
     }),
   );

@@ -53,8 +53,11 @@ describe("HMC adapter: network discovery and mapping", function () {
       { name: "VSW-DR", bridges: [{ vios: vios1, vlans: [210, 220, 230] }, { vios: vios2, vlans: [210] }] },
     ]);
     assert.deepEqual(sysB.failedVioses, []);
+    // sys-a is down (a lost site): its VIOSes are not asked (they cannot answer) and its network is not modelled...
     const sysA = inv.managedSystems.find((s) => s.id === "sys-a")!;
-    assert.deepEqual(sysA.virtualSwitches, [{ name: "ETHERNET0", bridges: [{ vios: hmc.system("sys-a").vioses[0], vlans: [110, 120] }] }]);
+    assert.equal(sysA.virtualSwitches, undefined);
+    assert.ok(!hmc.requests.some((r) => r.path.includes(`/ManagedSystem/${hmc.system("sys-a").uuid}/VirtualIOServer`)));
+    // ...but its LPARs' adapters are read, on their switches by name: a failover maps them.
     const byId = new Map(inv.lpars.map((l) => [l.id, l]));
     assert.deepEqual(byId.get("web1")!.adapters, [{ switch: "ETHERNET0", pvid: 110, taggedVlans: [120], mac: "2AE44C673DFA", kind: "virtual" }]);
     // An SR-IOV logical port is recorded as such: a remote restart cannot move it.
@@ -66,6 +69,17 @@ describe("HMC adapter: network discovery and mapping", function () {
     assert.equal(byId.get("plain")!.adapters, undefined);
     const plain = hmc.lpar("plain").uuid;
     assert.ok(!hmc.requests.some((r) => r.path.includes(`/LogicalPartition/${plain}/ClientNetworkAdapter`)), "no adapter read for an LPAR without adapters");
+  });
+
+  it("GIVEN the HMC cannot give the adapters of LPARs on a down system THEN the inventory still answers, with a warning naming them", async () => {
+    hmc.downAdapters409 = true;
+    const inv = await adapter.inventory();
+    const byId = new Map(inv.lpars.map((l) => [l.id, l]));
+    assert.equal(byId.get("web1")!.adapters, undefined);
+    assert.ok(log.warnings.some((w) => /no network adapters for LPAR web1, whose system is down .*HSCL0006/.test(w)), JSON.stringify(log.warnings));
+    // The LPARs of operating systems keep theirs
+    assert.equal(byId.get("plain")!.adapters, undefined);
+    assert.ok(inv.managedSystems.find((s) => s.id === "sys-b")!.virtualSwitches!.length === 2);
   });
 
   it("counts a VLAN as bridged only where a running VIOS bridges it", async () => {

@@ -17,7 +17,7 @@ import type { ClientNetworkAdapter } from "../../../model";
 import type { HmcContext } from "../context";
 import { UOM } from "../directory";
 import type { HmcLpar } from "../inventory";
-import { parseClientAdapter, readClientAdapters, readSystemNetwork, type HmcClientAdapter, type HmcSwitch } from "../network";
+import { parseClientAdapter, readClientAdapters, readSwitches, type HmcClientAdapter, type HmcSwitch } from "../network";
 import { feedEntries, MalformedAnswer, parseXml } from "../xml";
 import { isActive, lparPath } from "./power";
 
@@ -57,7 +57,7 @@ async function plannedChanges(ctx: HmcContext, lpar: HmcLpar, wanted: readonly C
   let switches: readonly HmcSwitch[];
   try {
     cnas = [...(await readClientAdapters(ctx.session, lpar.uuid, objectId))].sort((a, b) => a.slot - b.slot);
-    switches = (await readSystemNetwork(ctx.session, lpar.systemUuid, objectId))?.switches ?? [];
+    switches = (await readSwitches(ctx.session, lpar.systemUuid, objectId)) ?? [];
   } catch (err) {
     if (!(err instanceof MalformedAnswer)) throw err;
     throw new AdapterError("fatal", label, objectId, `malformed answer from the HMC: ${err.message}`);
