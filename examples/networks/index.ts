@@ -39,8 +39,8 @@ const network = new NetworkMapping("a-to-b", {
   ],
   ipRules: {
     subnets: [
-      { source: "10.10.0.0/24", target: "172.16.10.0/24", gateway: "172.16.10.1", dns: ["172.16.0.53"] },
-      { source: "10.20.0.0/24", target: "172.16.20.0/24", gateway: "172.16.20.1", dns: ["172.16.0.53"] },
+      { source: "10.10.0.0/24", target: "172.16.10.0/24", gateway: "172.16.10.1", dns: ["172.16.0.53"], sourceGateway: "10.10.0.1", sourceDns: ["10.0.0.53"] },
+      { source: "10.20.0.0/24", target: "172.16.20.0/24", gateway: "172.16.20.1", dns: ["172.16.0.53"], sourceGateway: "10.20.0.1", sourceDns: ["10.0.0.53"] },
     ],
     // The primary database keeps a fixed address at the recovery site.
     addresses: [{ lpar: "db-1", address: "172.16.20.5" }],

@@ -378,6 +378,15 @@ export interface SubnetRule {
    * @default []
    */
   dns?: string[];
+  /**
+   * An IPv4 address: 10.2.0.17.
+   */
+  sourceGateway?: string;
+  /**
+   * DNS servers for VMs in the source subnet, handed back by a failback.
+   * @default []
+   */
+  sourceDns?: string[];
 }
 /**
  * This interface was referenced by `NetworkMappingInputs`'s JSON-Schema

@@ -133,7 +133,7 @@ export interface SimulatorManifest {
  * via the `definition` "SimulatorLogEntry".
  */
 export interface SimulatorLogEntry {
-  k: "job" | "attempt" | "crash" | "repair" | "storageState" | "faults" | "capable";
+  k: "job" | "attempt" | "crash" | "repair" | "viosState" | "storageState" | "faults" | "capable";
   at: number;
   job?: SimulatorJob;
 }

@@ -117,6 +117,10 @@ export interface ManagedSystem {
    * Virtual Ethernet switches of the system and the VLANs each VIOS bridges to the wire on them (its shared Ethernet adapters). Empty: the network is not modelled for this system.
    */
   virtualSwitches?: VirtualSwitch[];
+  /**
+   * VIOSes of this system that are down (lost, or not running): the VLANs only they bridge reach no other system until they are back. A VLAN counts as bridged only where a surviving VIOS bridges it.
+   */
+  failedVioses?: Id[];
 }
 /**
  * A virtual Ethernet switch of a managed system (PowerVM VirtualSwitch).

@@ -91,6 +91,9 @@ export interface SubnetRuleSpec {
   readonly target: string;
   readonly gateway?: string;
   readonly dns: readonly string[];
+  /** Gateway and DNS of the source subnet: what a failback hands back (absent: none). */
+  readonly sourceGateway?: string;
+  readonly sourceDns?: readonly string[];
 }
 
 export interface AddressRuleSpec {

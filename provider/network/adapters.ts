@@ -95,26 +95,39 @@ export function mapAdapters(lpar: Pick<ResolvedLpar, "id" | "adapters">, m: Netw
   return { adapters, problems };
 }
 
-const bridgedCache = new WeakMap<object, ReadonlyMap<string, ReadonlySet<number>>>();
+/** Per system object, its bridged VLANs and the failedVioses they were computed with (a VIOS may fail later). */
+const bridgedCache = new WeakMap<object, { failed: unknown; map: ReadonlyMap<string, ReadonlySet<number>> }>();
 
-/** Per virtual switch of the system, the VLANs at least one of its VIOSes bridges. */
-export function bridgedVlans(system: Pick<ResolvedManagedSystem, "virtualSwitches">): ReadonlyMap<string, ReadonlySet<number>> {
-  let out = bridgedCache.get(system);
-  if (out) return out;
+/**
+ * Per virtual switch of the system, the VLANs at least one of its surviving VIOSes bridges: a
+ * VIOS in `failedVioses` bridges nothing (its shared Ethernet adapter is gone with it), so a VLAN
+ * only it bridged is carried no more.
+ */
+export function bridgedVlans(system: Pick<ResolvedManagedSystem, "virtualSwitches" | "failedVioses">): ReadonlyMap<string, ReadonlySet<number>> {
+  const cached = bridgedCache.get(system);
+  if (cached && cached.failed === system.failedVioses) return cached.map;
+  const failed = new Set(system.failedVioses ?? []);
   const map = new Map<string, Set<number>>();
   for (const sw of system.virtualSwitches ?? []) {
     const set = map.get(sw.name) ?? new Set<number>();
-    for (const b of sw.bridges ?? []) for (const v of b.vlans) set.add(v);
+    for (const b of sw.bridges ?? []) if (!failed.has(b.vios)) for (const v of b.vlans) set.add(v);
     map.set(sw.name, set);
   }
-  out = map;
-  bridgedCache.set(system, out);
-  return out;
+  bridgedCache.set(system, { failed: system.failedVioses, map });
+  return map;
 }
 
 /** Does the system model its network at all? One that does not is not held to the constraint. */
 export function modelsNetwork(system: Pick<ResolvedManagedSystem, "virtualSwitches">): boolean {
   return (system.virtualSwitches ?? []).length > 0;
+}
+
+/** " (bridged only by failed VIOS x)" when the VLAN was lost with a VIOS, so the reason says why. */
+function lostWith(system: Pick<ResolvedManagedSystem, "virtualSwitches" | "failedVioses">, sw: string, vlan: number): string {
+  const failed = new Set(system.failedVioses ?? []);
+  if (failed.size === 0) return "";
+  const by = (system.virtualSwitches ?? []).filter((s) => s.name === sw).flatMap((s) => (s.bridges ?? []).filter((b) => failed.has(b.vios) && b.vlans.includes(vlan)).map((b) => b.vios));
+  return by.length > 0 ? ` (bridged only by failed VIOS ${by.join(", ")})` : "";
 }
 
 /** (switch, VLAN) pairs as `switch/vlan` keys: the network a set of adapters needs. */
@@ -125,7 +138,7 @@ export function needs(adapters: readonly ClientNetworkAdapter[]): string[] {
 }
 
 /** Why `system` cannot carry `adapters`, or undefined when it can (or does not model its network). */
-export function missingOn(system: Pick<ResolvedManagedSystem, "id" | "virtualSwitches">, adapters: readonly ClientNetworkAdapter[]): string | undefined {
+export function missingOn(system: Pick<ResolvedManagedSystem, "id" | "virtualSwitches" | "failedVioses">, adapters: readonly ClientNetworkAdapter[]): string | undefined {
   if (!modelsNetwork(system)) return undefined;
   const bridged = bridgedVlans(system);
   const missing: string[] = [];
@@ -133,7 +146,7 @@ export function missingOn(system: Pick<ResolvedManagedSystem, "id" | "virtualSwi
     const [sw, v] = key.split("/");
     const on = bridged.get(sw);
     if (!on) missing.push(`switch ${sw}`);
-    else if (!on.has(Number(v))) missing.push(`VLAN ${v} on ${sw}`);
+    else if (!on.has(Number(v))) missing.push(`VLAN ${v} on ${sw}${lostWith(system, sw, Number(v))}`);
   }
   return missing.length > 0 ? `${system.id} lacks ${[...new Set(missing)].join(", ")}` : undefined;
 }

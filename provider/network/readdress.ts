@@ -43,23 +43,31 @@ export function readdress(lpar: Pick<ResolvedLpar, "id" | "adapters">, m: Networ
     const before = a.ipAddress !== undefined ? parseIpv4(a.ipAddress) : undefined;
     let address: number | undefined;
     let rule: ParsedRule | undefined;
+    let from = a.ipAddress;
     if (given) {
       address = parseIpv4(given.address);
       rule = rules.find((r) => address !== undefined && contains(r.to, address));
     } else if (before !== undefined) {
       rule = rules.find((r) => contains(r.from, before));
       if (rule) address = rebase(before, rule.from, rule.to);
+      else if (use === "failback" && (rule = rules.find((r) => contains(r.to, before)))) {
+        // The record still holds the home address (the guest was re-addressed at the target, the
+        // inventory was not): the VM runs on its rebased target address and gets its home one back.
+        address = before;
+        from = formatIpv4(rebase(before, rule.to, rule.from));
+      }
     }
     if (address === undefined || rule === undefined) return;
-    const gateway = use === "failback" ? undefined : rule.rule.gateway;
+    // A failback hands back the source subnet's gateway and DNS, when the rule declares them.
+    const gateway = use === "failback" ? rule.rule.sourceGateway : rule.rule.gateway;
     out.push({
       adapter: i,
       ...(a.mac !== undefined ? { mac: a.mac } : {}),
-      ...(a.ipAddress !== undefined ? { from: a.ipAddress } : {}),
+      ...(from !== undefined ? { from } : {}),
       address: formatIpv4(address),
       prefixLength: rule.to.prefix,
       ...(gateway !== undefined ? { gateway } : {}),
-      dns: use === "failback" ? [] : [...rule.rule.dns],
+      dns: use === "failback" ? [...(rule.rule.sourceDns ?? [])] : [...rule.rule.dns],
     });
   });
   return out;

@@ -55,6 +55,10 @@ export interface SubnetRuleArgs {
   gateway?: pulumi.Input<string>;
   /** DNS servers in the target subnet. @default [] */
   dns?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Default gateway in the source subnet, handed back by a failback. @default none */
+  sourceGateway?: pulumi.Input<string>;
+  /** DNS servers in the source subnet, handed back by a failback. @default [] */
+  sourceDns?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 export interface AddressRuleArgs {

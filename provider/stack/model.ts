@@ -136,7 +136,7 @@ export function networkMappingSpec(p: Props, urn: string): NetworkMappingSpec {
     ...(rules
       ? {
           ipRules: {
-            subnets: pairs<Props>(rules.subnets).map((r) => ({ ...(r as unknown as SubnetRuleSpec), dns: strings(r.dns) })),
+            subnets: pairs<Props>(rules.subnets).map((r) => ({ ...(r as unknown as SubnetRuleSpec), dns: strings(r.dns), sourceDns: strings(r.sourceDns) })),
             addresses: pairs<Props>(rules.addresses).map((a) => ({ ...(a as unknown as AddressRuleSpec), adapter: num(a.adapter) ?? 0 })),
           },
         }

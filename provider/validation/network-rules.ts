@@ -19,6 +19,11 @@ export const NETWORK_RULES: readonly CrossFieldRule<ResolvedTopology>[] = [
             issues.push({ path, message: `\`${path}\` is ${show(b.vios)}, not a VIOS of ${m.id}: use one of ${m.vioses.join(", ")}` });
           }),
         );
+        (m.failedVioses ?? []).forEach((v, k) => {
+          if (m.vioses.includes(v)) return;
+          const path = `managedSystems[${i}].failedVioses[${k}]`;
+          issues.push({ path, message: `\`${path}\` is ${show(v)}, not a VIOS of ${m.id}: use one of ${m.vioses.join(", ")}` });
+        });
         return issues;
       }),
   },

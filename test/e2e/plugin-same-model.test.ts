@@ -27,7 +27,7 @@ const drNetwork = new NetworkMapping("drNetwork", {
   switches: [{ source: "ETHERNET0", target: "ETHERNET0" }],
   vlans: [101, 102, 103, 104].map((v) => ({ source: v, target: v + 100 })),
   drillVlans: [101, 102, 103, 104].map((v) => ({ source: v, target: v + 2900 })),
-  ipRules: { subnets: [{ source: "10.1.0.0/16", target: "10.2.0.0/16", gateway: "10.2.0.1", dns: ["10.2.0.53"] }] },
+  ipRules: { subnets: [{ source: "10.1.0.0/16", target: "10.2.0.0/16", gateway: "10.2.0.1", dns: ["10.2.0.53"], sourceGateway: "10.1.0.1", sourceDns: ["10.1.0.53"] }] },
 });
 new ProtectionGroup("app", {
   slaLevel: 5,

@@ -33,6 +33,36 @@ export interface FakeSystem {
   vioses: string[];
   /** AssociatedSystemCapabilities/PowerVMLogicalPartitionSimplifiedRemoteRestartCapable. */
   srrCapable: boolean;
+  /** Virtual switches: SwitchID, and SwitchName as the API gives it ("ETHERNET0(Default)"). */
+  switches: FakeSwitch[];
+  /** Per VIOS UUID, the trunk adapters of its shared Ethernet adapters. */
+  trunks: Map<string, FakeTrunk[]>;
+  /** PartitionState of each VIOS (running unless set). */
+  viosStates: Map<string, string>;
+}
+
+export interface FakeSwitch {
+  uuid: string;
+  id: number;
+  name: string;
+}
+
+/** A trunk adapter of a VIOS's shared Ethernet adapter: the VLANs it bridges on one switch. */
+export interface FakeTrunk {
+  switchId: number;
+  pvid: number;
+  tagged: number[];
+}
+
+/** A client virtual Ethernet adapter of an LPAR. */
+export interface FakeCna {
+  uuid: string;
+  slot: number;
+  mac: string;
+  pvid: number;
+  tagged: number[];
+  switchId: number;
+  etag: number;
 }
 
 export interface FakeLpar {
@@ -55,6 +85,10 @@ export interface FakeLpar {
   disks: string[];
   /** ResourceMonitoringControlState. */
   rmc: string;
+  /** Client virtual Ethernet adapters (ClientNetworkAdapter children). */
+  cnas: FakeCna[];
+  /** SR-IOV Ethernet logical ports (SRIOVEthernetLogicalPort children). */
+  sriovPorts: { mac: string; pvid: number }[];
 }
 
 /** A vSCSI mapping made through the VirtualIOServer API: the disk (hdiskN) and its client. */
@@ -75,6 +109,12 @@ interface FakeJob {
   /** The ResponseException of a job that failed before completion. */
   exception: string;
 }
+
+/** The RemoteRestart job's parameters, as IBM's HMC REST API reference lists them: no VLAN or switch mapping among them. */
+const REMOTE_RESTART_PARAMETERS = new Set([
+  "Operation", "targetManagedSystemUUID", "targetManagedSystem", "Redundancy", "Verbose", "vlanbridge", "force", "usecurrdata", "retaindev",
+  "targetRemoteHMCIPAddress", "targetRemoteHMCUserId", "sharedProcessorPoolName", "sharedProcessorPoolID", "virtualFCMappings", "noconnection",
+]);
 
 const parser = new XMLParser({ removeNSPrefix: true, parseTagValue: false, ignoreAttributes: true, isArray: (n) => n === "JobParameter" });
 
@@ -112,6 +152,10 @@ export class FakeHmc extends FakeServer {
   /** LogicalPartition reads after which someone else changes the LPAR (its ETag moves on): the next POST gets a 412. */
   lparRaces = 0;
   viosPosts = 0;
+  /** Updates of client network adapters (POST ClientNetworkAdapter). */
+  cnaPosts = 0;
+  /** The adapters of partitions on a down system answer 409, as their VIOSes do (unknown on a real HMC: both cases are tested). */
+  downAdapters409 = false;
   maxRestartsOntoOneSystem = 0;
 
   constructor(
@@ -122,7 +166,12 @@ export class FakeHmc extends FakeServer {
   }
 
   addSystem(name: string, state = "operating", processorUnits = 16, memoryMb = 262144): FakeSystem {
-    const s: FakeSystem = { uuid: randomUUID().toUpperCase(), name, state, processorUnits, memoryMb, vioses: [randomUUID().toUpperCase(), randomUUID().toUpperCase()], srrCapable: true };
+    const s: FakeSystem = { uuid: randomUUID().toUpperCase(), name, state, processorUnits, memoryMb, vioses: [randomUUID().toUpperCase(), randomUUID().toUpperCase()], srrCapable: true,
+      // Every system has the default switch; the API names it with a "(Default)" suffix.
+      switches: [{ uuid: randomUUID(), id: 0, name: "ETHERNET0(Default)" }],
+      trunks: new Map(),
+      viosStates: new Map(),
+    };
     this.systems.set(s.uuid, s);
     return s;
   }
@@ -145,9 +194,49 @@ export class FakeHmc extends FakeServer {
       etag: -1208061982 + this.lpars.size * 7919,
       disks: [],
       rmc: opts.state === "not activated" ? "inactive" : "active",
+      cnas: [],
+      sriovPorts: [],
     };
     this.lpars.set(l.uuid, l);
     return l;
+  }
+
+  /** A virtual switch on `system` (the default ETHERNET0 exists already). */
+  addSwitch(system: string, name: string): FakeSwitch {
+    const s = this.system(system);
+    const sw: FakeSwitch = { uuid: randomUUID(), id: Math.max(...s.switches.map((x) => x.id)) + 1, name };
+    s.switches.push(sw);
+    return sw;
+  }
+
+  /** The switch of `system` that partitions know as `name` (ETHERNET0 for the default one). */
+  switchOf(system: FakeSystem, name: string): FakeSwitch {
+    const sw = system.switches.find((x) => x.name === name || x.name === `${name}(Default)`);
+    if (!sw) throw new Error(`fake HMC: no switch ${name} on ${system.name}`);
+    return sw;
+  }
+
+  /** A trunk adapter of the shared Ethernet adapter of VIOS number `vios` (0 or 1) of `system`, bridging `pvid` and `tagged` on `switchName`. */
+  bridge(system: string, vios: number, switchName: string, pvid: number, tagged: number[] = []): void {
+    const s = this.system(system);
+    const uuid = s.vioses[vios];
+    s.trunks.set(uuid, [...(s.trunks.get(uuid) ?? []), { switchId: this.switchOf(s, switchName).id, pvid, tagged }]);
+  }
+
+  /** A client virtual Ethernet adapter of `lpar` on `switchName`. */
+  addCna(lpar: string, switchName: string, pvid: number, tagged: number[] = [], mac?: string): FakeCna {
+    const l = this.lpar(lpar);
+    const cna: FakeCna = {
+      uuid: randomUUID(),
+      slot: 2 + l.cnas.length,
+      mac: mac ?? randomBytes(6).toString("hex").toUpperCase(),
+      pvid,
+      tagged,
+      switchId: this.switchOf(this.systems.get(l.systemUuid)!, switchName).id,
+      etag: -788086984 + l.cnas.length * 104729,
+    };
+    l.cnas.push(cna);
+    return cna;
   }
 
   system(name: string): FakeSystem {
@@ -193,9 +282,35 @@ export class FakeHmc extends FakeServer {
     if (req.method === "GET" && (m = /^\/rest\/api\/uom\/ManagedSystem\/([^/]+)\/VirtualIOServer$/.exec(path))) {
       const s = this.systems.get(m[1]);
       if (!s) return httpError(404, path, "ManagedSystem not found");
-      // Mappings are only in the answer when the ViosSCSIMapping group is asked for.
+      // Mappings and shared Ethernet adapters are only in the answer when their group is asked for.
       const withMappings = /[?&]group=[^&]*ViosSCSIMapping/.test(req.path);
-      return atom(feed(s.vioses.map((v, i) => this.viosEntry(s, v, withMappings && i === 0))));
+      const withNetwork = /[?&]group=[^&]*ViosNetwork/.test(req.path);
+      if (withNetwork && DOWN.has(s.state)) return httpError(409, path, `HSCL0006 the managed system is ${s.state}: its VIOS does not answer`);
+      return atom(feed(s.vioses.map((v, i) => this.viosEntry(s, v, withMappings && i === 0, withNetwork))));
+    }
+    if (req.method === "GET" && (m = /^\/rest\/api\/uom\/ManagedSystem\/([^/]+)\/VirtualSwitch$/.exec(path))) {
+      const s = this.systems.get(m[1]);
+      if (!s) return httpError(404, path, "ManagedSystem not found");
+      return atom(feed(s.switches.map((sw) => this.switchEntry(s, sw))));
+    }
+    if (req.method === "GET" && (m = /^\/rest\/api\/uom\/LogicalPartition\/([^/]+)\/ClientNetworkAdapter$/.exec(path))) {
+      const l = this.lpars.get(m[1]);
+      if (!l) return httpError(404, path, "LogicalPartition not found");
+      const state = this.systems.get(l.systemUuid)!.state;
+      if (this.downAdapters409 && DOWN.has(state)) return httpError(409, path, `HSCL0006 the managed system is ${state}: the partition's adapters cannot be read`);
+      return atom(feed(l.cnas.map((c) => this.cnaEntry(l, c))));
+    }
+    if ((m = /^\/rest\/api\/uom\/LogicalPartition\/([^/]+)\/ClientNetworkAdapter\/([^/]+)$/.exec(path))) {
+      const l = this.lpars.get(m[1]);
+      const cna = l?.cnas.find((c) => c.uuid === m![2]);
+      if (!l || !cna) return httpError(404, path, "ClientNetworkAdapter not found");
+      if (req.method === "GET") return { ...atom(this.cnaEntry(l, cna)), headers: { "Content-Type": "application/atom+xml", ETag: String(cna.etag) } };
+      if (req.method === "POST") return this.updateCna(req, l, cna);
+    }
+    if (req.method === "GET" && (m = /^\/rest\/api\/uom\/LogicalPartition\/([^/]+)\/SRIOVEthernetLogicalPort$/.exec(path))) {
+      const l = this.lpars.get(m[1]);
+      if (!l) return httpError(404, path, "LogicalPartition not found");
+      return atom(feed(l.sriovPorts.map((p, i) => this.sriovEntry(l, p, i))));
     }
     if ((m = /^\/rest\/api\/uom\/ManagedSystem\/([^/]+)\/VirtualIOServer\/([^/]+)$/.exec(path))) {
       const s = this.systems.get(m[1]);
@@ -338,6 +453,9 @@ export class FakeHmc extends FakeServer {
     if (doc.JobRequest?.RequestedOperation?.OperationName !== operation) return httpError(400, req.path, "OperationName does not match the URL");
     const params: Record<string, string> = {};
     for (const p of doc.JobRequest.JobParameters?.JobParameter ?? []) params[p.ParameterName] = p.ParameterValue;
+    // IBM's LogicalPartition_RemoteRestart page lists the job's parameters: anything else is refused.
+    const unknown = operation === "RemoteRestart" ? Object.keys(params).filter((k) => !REMOTE_RESTART_PARAMETERS.has(k)) : [];
+    if (unknown.length > 0) return httpError(400, req.path, `HSCL0009 the RemoteRestart job has no parameter ${unknown.join(", ")}`);
     // Real job ids are epoch milliseconds.
     const job: FakeJob = { id: String(1376478617707 + this.jobs.size + this.jobsDeleted), operation, lparUuid: uuid, params, status: "NOT_STARTED", results: {}, exception: "" };
     this.jobs.set(job.id, job);
@@ -456,6 +574,8 @@ export class FakeHmc extends FakeServer {
         const target = [...this.systems.values()].find((s) => s.name === job.params.TargetManagedSystemName);
         if (!target || target.state !== "operating") return "HSCL0004 the target system cannot receive the partition";
         if (lpar.state !== "not activated") return "HSCL0005 only inactive partitions are migrated by this fake";
+        const moved = this.adaptersOnto(lpar, this.systems.get(lpar.systemUuid)!, target);
+        if (typeof moved === "string") return moved;
         lpar.systemUuid = target.uuid;
         return undefined;
       }
@@ -480,9 +600,27 @@ export class FakeHmc extends FakeServer {
     if (target.state !== "operating") return `HSCLB005 the target managed system is ${target.state}`;
     if (op === "validate") return undefined;
     if (op !== "restart") return `HSCLB006 unknown Operation ${op}`;
+    const moved = this.adaptersOnto(lpar, source, target);
+    if (typeof moved === "string") return moved;
     lpar.systemUuid = target.uuid;
     lpar.remoteRestartState = "Remote_Restarted";
     this.boot(lpar);
+    return undefined;
+  }
+
+  /**
+   * A restart or migration re-creates the adapters on the target's switch of the same name, with
+   * the same VLANs and MAC (assumption by analogy with LPM: a target without that switch refuses).
+   */
+  private adaptersOnto(lpar: FakeLpar, source: FakeSystem, target: FakeSystem): string | undefined {
+    const ids: number[] = [];
+    for (const c of lpar.cnas) {
+      const name = source.switches.find((x) => x.id === c.switchId)?.name;
+      const there = target.switches.find((x) => x.name === name);
+      if (!there) return `HSCLB007 the virtual switch ${name} of partition ${lpar.name} does not exist on managed system ${target.name}`;
+      ids.push(there.id);
+    }
+    lpar.cnas.forEach((c, i) => (c.switchId = ids[i]));
     return undefined;
   }
 
@@ -513,8 +651,8 @@ export class FakeHmc extends FakeServer {
     );
   }
 
-  /** A VIOS whose vSCSI mappings (when `mappings`) serve every disk of the system's LPARs. */
-  private viosEntry(s: FakeSystem, uuid: string, mappings: boolean): string {
+  /** A VIOS whose vSCSI mappings (when `mappings`) serve every disk of the system's LPARs; with `network`, its shared Ethernet adapter. */
+  private viosEntry(s: FakeSystem, uuid: string, mappings: boolean, network = false): string {
     const maps = mappings
       ? [...this.lpars.values()]
           .filter((l) => l.systemUuid === s.uuid)
@@ -534,9 +672,123 @@ export class FakeHmc extends FakeServer {
       "VirtualIOServer",
       1,
       `<VirtualIOServer:VirtualIOServer xmlns:VirtualIOServer="${UOM_NS}" xmlns="${UOM_NS}" schemaVersion="V1_0"><Metadata><Atom><AtomID>${uuid}</AtomID></Atom></Metadata>` +
-        `<PartitionName kb="CUR" kxe="false">${s.name}-vios</PartitionName><PartitionState kb="ROO" kxe="false">running</PartitionState>` +
+        `<PartitionName kb="CUR" kxe="false">${s.name}-vios${s.vioses.indexOf(uuid) + 1}</PartitionName><PartitionState kb="ROO" kxe="false">${s.viosStates.get(uuid) ?? "running"}</PartitionState>` +
+        `<PartitionUUID kb="ROO" kxe="false">${uuid}</PartitionUUID>` +
+        (network ? this.seaXml(s, uuid) : "") +
         `<VirtualSCSIMappings kb="CUD" kxe="false" schemaVersion="V1_0"><Metadata><Atom/></Metadata>${maps}</VirtualSCSIMappings></VirtualIOServer:VirtualIOServer>`,
     );
+  }
+
+  /**
+   * SharedEthernetAdapters (group ViosNetwork) as pypowervm's fake_vios.txt shows them: one SEA
+   * whose TrunkAdapters carry PortVLANID, TaggedVLANIDs (space-separated) and VirtualSwitchID,
+   * with no AssociatedVirtualSwitch link inside the SEA.
+   */
+  private seaXml(s: FakeSystem, vios: string): string {
+    const trunks = s.trunks.get(vios) ?? [];
+    if (trunks.length === 0) return `<SharedEthernetAdapters group="ViosNetwork" kb="CUD" kxe="false" schemaVersion="V1_2_0"><Metadata><Atom/></Metadata></SharedEthernetAdapters>`;
+    const tx = trunks
+      .map(
+        (t, i) =>
+          `<TrunkAdapter schemaVersion="V1_2_0"><Metadata><Atom/></Metadata><DynamicReconfigurationConnectorName kb="CUD" kxe="false">U8286.42A.10D6DET-V1-C${2 + i}</DynamicReconfigurationConnectorName>` +
+          `<LocationCode kb="ROR" kxe="false">U8286.42A.10D6DET-V1-C${2 + i}</LocationCode><RequiredAdapter kb="CUD" kxe="false">true</RequiredAdapter><VariedOn kb="CUD" kxe="true">true</VariedOn>` +
+          `<VirtualSlotNumber kb="COD" kxe="false">${2 + i}</VirtualSlotNumber><AllowedOperatingSystemMACAddresses kb="CUD" kxe="false">ALL</AllowedOperatingSystemMACAddresses><MACAddress kb="CUR" kxe="false">8EC3EE1FF5${(2 + i).toString(16).padStart(2, "0").toUpperCase()}</MACAddress>` +
+          `<PortVLANID kb="CUR" kxe="false">${t.pvid}</PortVLANID><QualityOfServicePriorityEnabled kb="CUD" kxe="false">false</QualityOfServicePriorityEnabled>` +
+          (t.tagged.length > 0 ? `<TaggedVLANIDs kb="CUA" kxe="false">${t.tagged.join(" ")}</TaggedVLANIDs>` : "") +
+          `<TaggedVLANSupported kb="CUA" kxe="false">${t.tagged.length > 0}</TaggedVLANSupported><VirtualSwitchID kb="ROR" kxe="false">${t.switchId}</VirtualSwitchID>` +
+          `<DeviceName kxe="false" kb="ROR">ent${8 + i}</DeviceName><TrunkPriority kb="CUD" kxe="false">1</TrunkPriority></TrunkAdapter>`,
+      )
+      .join("");
+    return (
+      `<SharedEthernetAdapters group="ViosNetwork" kb="CUD" kxe="false" schemaVersion="V1_2_0"><Metadata><Atom/></Metadata><SharedEthernetAdapter schemaVersion="V1_2_0"><Metadata><Atom/></Metadata>` +
+      `<BackingDeviceChoice kb="CUD" kxe="false"><EthernetBackingDevice schemaVersion="V1_2_0"><Metadata><Atom/></Metadata><AdapterID kb="ROR" kxe="false">1</AdapterID><DeviceName kb="ROR" kxe="false">ent0</DeviceName><DeviceType kb="ROR" kxe="false">physicalEthernetAdpter</DeviceType></EthernetBackingDevice></BackingDeviceChoice>` +
+      `<HighAvailabilityMode kb="CUD" kxe="false">auto</HighAvailabilityMode><DeviceName kb="CUD" kxe="false">ent${8 + trunks.length}</DeviceName><JumboFramesEnabled kb="UOD" kxe="false">false</JumboFramesEnabled>` +
+      `<PortVLANID kb="ROR" kxe="false">${trunks[0].pvid}</PortVLANID><QualityOfServiceMode kb="CUD" kxe="false">disabled</QualityOfServiceMode><QueueSize kb="UOD" kxe="false">8192</QueueSize><ThreadModeEnabled kb="CUD" kxe="false">true</ThreadModeEnabled>` +
+      `<TrunkAdapters kb="CUD" kxe="false" schemaVersion="V1_2_0"><Metadata><Atom/></Metadata>${tx}</TrunkAdapters>` +
+      `<UniqueDeviceID kb="ROR" kxe="false">10103183065bdca682</UniqueDeviceID><LargeSend kb="CUD" kxe="false">true</LargeSend></SharedEthernetAdapter></SharedEthernetAdapters>`
+    );
+  }
+
+  /** A VirtualSwitch entry as pypowervm's fake_vswitch_feed.txt shows it. */
+  private switchEntry(s: FakeSystem, sw: FakeSwitch): string {
+    return entryDoc(
+      sw.uuid,
+      "VirtualSwitch",
+      `${this.url}/rest/api/uom/ManagedSystem/${s.uuid}/VirtualSwitch/${sw.uuid}`,
+      -465528264 + sw.id,
+      "application/vnd.ibm.powervm.uom+xml; type=VirtualSwitch",
+      `<VirtualSwitch:VirtualSwitch xmlns:VirtualSwitch="${UOM_NS}" xmlns="${UOM_NS}" xmlns:ns2="http://www.w3.org/XML/1998/namespace/k2" schemaVersion="V1_2_0"><Metadata><Atom><AtomID>${sw.uuid}</AtomID><AtomCreated>1421712662473</AtomCreated></Atom></Metadata>` +
+        `<SwitchID kb="ROR" kxe="false">${sw.id}</SwitchID><SwitchMode kxe="false" kb="CUD">Veb</SwitchMode><SwitchName kb="CUD" kxe="false">${sw.name}</SwitchName>` +
+        `<VirtualNetworks kb="CUD" kxe="false"></VirtualNetworks></VirtualSwitch:VirtualSwitch>`,
+    );
+  }
+
+  /** A ClientNetworkAdapter entry as pypowervm's cna_feed.txt shows it. */
+  private cnaEntry(l: FakeLpar, c: FakeCna): string {
+    const s = this.systems.get(l.systemUuid)!;
+    const sw = s.switches.find((x) => x.id === c.switchId);
+    return entryDoc(
+      c.uuid,
+      "ClientNetworkAdapter",
+      `${this.url}/rest/api/uom/LogicalPartition/${l.uuid}/ClientNetworkAdapter/${c.uuid}`,
+      c.etag,
+      "application/vnd.ibm.powervm.uom+xml; type=ClientNetworkAdapter",
+      `<ClientNetworkAdapter:ClientNetworkAdapter xmlns:ClientNetworkAdapter="${UOM_NS}" xmlns="${UOM_NS}" xmlns:ns2="http://www.w3.org/XML/1998/namespace/k2" schemaVersion="V1_3_0"><Metadata><Atom><AtomID>${c.uuid}</AtomID><AtomCreated>0</AtomCreated></Atom></Metadata>` +
+        `<DynamicReconfigurationConnectorName kb="CUD" kxe="false">U8247.22L.2125D0A-V${l.partitionId}-C${c.slot}</DynamicReconfigurationConnectorName><LocationCode kxe="false" kb="ROR">U8247.22L.2125D0A-V${l.partitionId}-C${c.slot}</LocationCode>` +
+        `<LocalPartitionID kb="CUR" kxe="false">${l.partitionId}</LocalPartitionID><VirtualSlotNumber kxe="false" kb="COD">${c.slot}</VirtualSlotNumber><MACAddress kxe="false" kb="CUR">${c.mac}</MACAddress>` +
+        `<PortVLANID kxe="false" kb="CUR">${c.pvid}</PortVLANID>` +
+        // An adapter without tagged VLANs has the element empty, as in the capture.
+        (c.tagged.length > 0 ? `<TaggedVLANIDs kb="CUA" kxe="false">${c.tagged.join(" ")}</TaggedVLANIDs>` : `<TaggedVLANIDs kb="CUA" kxe="false"/>`) +
+        `<TaggedVLANSupported kxe="false" kb="CUA">true</TaggedVLANSupported>` +
+        (sw ? `<AssociatedVirtualSwitch kb="CUD" kxe="false"><link href="${this.url}/rest/api/uom/ManagedSystem/${s.uuid}/VirtualSwitch/${sw.uuid}" rel="related"/></AssociatedVirtualSwitch>` : "") +
+        `<VirtualSwitchID kxe="false" kb="ROR">${c.switchId}</VirtualSwitchID><TrunkPriority kxe="false" kb="CUD">1</TrunkPriority></ClientNetworkAdapter:ClientNetworkAdapter>`,
+    );
+  }
+
+  /** An SRIOVEthernetLogicalPort entry as pypowervm's sriov_lp_feed.txt shows it. */
+  private sriovEntry(l: FakeLpar, p: { mac: string; pvid: number }, i: number): string {
+    const id = `${l.uuid.slice(0, 8).toLowerCase()}-29e9-333a-8034-a5c8a35878${String(i).padStart(2, "0")}`;
+    return entryDoc(
+      id,
+      "SRIOVEthernetLogicalPort",
+      `${this.url}/rest/api/uom/LogicalPartition/${l.uuid}/SRIOVEthernetLogicalPort/${id}`,
+      undefined,
+      "application/vnd.ibm.powervm.uom+xml; type=SRIOVEthernetLogicalPort",
+      `<SRIOVEthernetLogicalPort:SRIOVEthernetLogicalPort xmlns:SRIOVEthernetLogicalPort="${UOM_NS}" xmlns="${UOM_NS}" schemaVersion="V1_3_0"><Metadata><Atom><AtomID>${id}</AtomID><AtomCreated>0</AtomCreated></Atom></Metadata>` +
+        `<ConfigurationID kxe="false" kb="COD">0</ConfigurationID><LogicalPortID kxe="false" kb="COD">${654327810 + i}</LogicalPortID><AdapterID kb="COR" kxe="false">1</AdapterID>` +
+        `<PhysicalPortID kxe="false" kb="COR">2</PhysicalPortID><PortVLANID kxe="false" kb="CUR">${p.pvid}</PortVLANID><MACAddress kxe="false" kb="CUD">${p.mac}</MACAddress><AllowedVLANs kxe="false" kb="CUD">ALL</AllowedVLANs></SRIOVEthernetLogicalPort:SRIOVEthernetLogicalPort>`,
+    );
+  }
+
+  /**
+   * POST of a ClientNetworkAdapter: PortVLANID, TaggedVLANIDs and AssociatedVirtualSwitch change.
+   * Assumption after the HMC CLI's virtual Ethernet attributes (see docs/hardware.md): a running
+   * partition's tagged VLANs may change; its PVID and switch only while it is not activated.
+   */
+  private updateCna(req: FakeRequest, l: FakeLpar, c: FakeCna): FakeResponse {
+    if (req.headers["if-match"] !== String(c.etag)) return httpError(412, req.path, "Precondition Failed: the object was changed (ETag mismatch)");
+    if (!String(req.headers["content-type"]).includes("type=ClientNetworkAdapter")) return httpError(415, req.path, "expected a ClientNetworkAdapter");
+    type Text = string | { "#text"?: string };
+    const doc = new XMLParser({ removeNSPrefix: true, parseTagValue: false, ignoreAttributes: false }).parse(req.body) as {
+      ClientNetworkAdapter?: { PortVLANID?: Text; TaggedVLANIDs?: Text; AssociatedVirtualSwitch?: { link?: { "@_href"?: string } } };
+    };
+    const text = (v: Text | undefined): string | undefined => (typeof v === "object" ? (v["#text"] ?? "") : v);
+    const body = doc.ClientNetworkAdapter;
+    const pvid = Number(text(body?.PortVLANID));
+    if (!body || !Number.isInteger(pvid)) return httpError(400, req.path, "expected a ClientNetworkAdapter with a PortVLANID");
+    const s = this.systems.get(l.systemUuid)!;
+    const href = body.AssociatedVirtualSwitch?.link?.["@_href"];
+    const sw = href ? s.switches.find((x) => href.endsWith(`/VirtualSwitch/${x.uuid}`)) : s.switches.find((x) => x.id === c.switchId);
+    if (!sw) return httpError(400, req.path, `HSCL1001 the virtual switch ${href} is not on managed system ${s.name}`);
+    if ((sw.id !== c.switchId || pvid !== c.pvid) && l.state !== "not activated") {
+      return httpError(409, req.path, `HSCL1002 the port VLAN ID and virtual switch of an adapter can only be changed while the partition is not activated: partition ${l.name} is ${l.state}`);
+    }
+    c.pvid = pvid;
+    c.tagged = (text(body.TaggedVLANIDs) ?? "").split(" ").filter((t) => t !== "").map(Number);
+    c.switchId = sw.id;
+    c.etag++;
+    this.cnaPosts++;
+    return { ...atom(this.cnaEntry(l, c)), headers: { "Content-Type": "application/atom+xml", ETag: String(c.etag) } };
   }
 
   private entry(uuid: string, type: string, etag: number, content: string): string {
@@ -578,6 +830,11 @@ export class FakeHmc extends FakeServer {
         `<PartitionState kb="ROO" kxe="false">${l.state}</PartitionState><PartitionType kb="COD" kxe="false">${l.type}</PartitionType><PartitionUUID kb="ROO" kxe="false">${l.uuid}</PartitionUUID>` +
         `<ResourceMonitoringControlState kb="ROR" kxe="false">${l.rmc}</ResourceMonitoringControlState>` +
         `<AssociatedManagedSystem kb="CUD" kxe="false" href="${this.url}/rest/api/uom/ManagedSystem/${l.systemUuid}" rel="related"/>` +
+        // Its adapters, as links (lpar.txt); read from the LogicalPartition's child feeds.
+        `<ClientNetworkAdapters kb="CUR" kxe="false">${l.cnas.map((c) => `<link href="${this.url}/rest/api/uom/LogicalPartition/${l.uuid}/ClientNetworkAdapter/${c.uuid}" rel="related"/>`).join("")}</ClientNetworkAdapters>` +
+        (l.sriovPorts.length > 0
+          ? `<SRIOVEthernetLogicalPorts kb="CUD" kxe="false">${l.sriovPorts.map((_, i) => `<link href="${this.url}/rest/api/uom/LogicalPartition/${l.uuid}/SRIOVEthernetLogicalPort/${l.uuid.slice(0, 8).toLowerCase()}-29e9-333a-8034-a5c8a35878${String(i).padStart(2, "0")}" rel="related"/>`).join("")}</SRIOVEthernetLogicalPorts>`
+          : "") +
         `<ReferenceCode kb="ROO" kxe="true">${active ? "" : "00000000"}</ReferenceCode>` +
         `<RemoteRestartCapable kb="COD" kxe="false">false</RemoteRestartCapable>` +
         `<SimplifiedRemoteRestartCapable kb="COD" kxe="false">${l.srrCapable}</SimplifiedRemoteRestartCapable>` +

@@ -33,6 +33,7 @@ import { checkDrillCopies, createDrillLpar, deleteDrillLpar, markDrillCopies } f
 import { fenceLpar, powerOff, powerOn, waitUntilRunning } from "./operations/power";
 import { cleanupSource, moveLpar, remoteRestart, validateRemoteRestart } from "./operations/restart";
 import { attachVirtualDisk, detachVirtualDisk, type ViosLock, type VolumeUid } from "./operations/vdisk";
+import { discoverNetwork, readLparAdapters, readSwitches } from "./network";
 import { HmcSession } from "./session";
 import { readVscsiDisks } from "./vios";
 import { MalformedAnswer } from "./xml";
@@ -69,6 +70,10 @@ export class HmcComputeAdapter implements ComputeAdapter {
   private readonly volumeUid: VolumeUid | undefined;
   /** One mapping change at a time per VIOS, as the VIOS applies them. */
   private readonly viosChanges = new KeyedLimiter(() => 1);
+  /** Network reads of an inventory in flight at once (switch, VIOS and adapter feeds). */
+  private readonly networkReads = new Semaphore(8);
+  /** Switch names by number, per system UUID, as the last inventory read them (for one-LPAR reads). */
+  private readonly switchNames = new Map<string, Map<number, string>>();
 
   /**
    * `lparVolumes` fills each LPAR's `volumes` (see docs/hardware.md, "Which volumes an LPAR uses");
@@ -119,11 +124,19 @@ export class HmcComputeAdapter implements ComputeAdapter {
     const model = this.model;
     const by = this.ctx.settings.identifyBy;
     const byUuid = new Map(systems.map((s) => [s.uuid, s]));
-    const mapped = markDrillCopies(lpars, lpars.map((l) => toLpar(l, byUuid.get(l.systemUuid), model)), (l) => lparId(l, by));
+    const net = await withRetries(this.ctx.retry, () => this.malformedIsFatal("inventory", "network", () => discoverNetwork(this.ctx.session, systems, lpars, this.networkReads, this.ctx.log)));
+    for (const [uuid, s] of net.systems) this.switchNames.set(uuid, s.switchNames);
+    const mapped = markDrillCopies(lpars, lpars.map((l) => toLpar(l, byUuid.get(l.systemUuid), model)), (l) => lparId(l, by)).map((l, i) => {
+      const adapters = net.adapters.get(lpars[i].uuid);
+      return adapters ? { ...l, adapters } : l;
+    });
     return {
       inventory: {
         hmcs: [model.hmc],
-        managedSystems: systems.map((s) => toManagedSystem(s, model)),
+        managedSystems: systems.map((s) => {
+          const found = net.systems.get(s.uuid);
+          return found ? { ...toManagedSystem(s, model), virtualSwitches: found.virtualSwitches, failedVioses: found.failedVioses } : toManagedSystem(s, model);
+        }),
         lpars: await this.withVolumes(mapped),
       },
       systemUuids: new Map(systems.map((s) => [systemId(s, by), s.uuid])),
@@ -140,7 +153,8 @@ export class HmcComputeAdapter implements ComputeAdapter {
     const lpar = await withRetries(this.ctx.retry, async () => {
       const found = await this.ctx.directory.lpar(id, "getLpar");
       const host = await this.ctx.directory.systemByUuid(found.systemUuid, "getLpar", id);
-      const mapped = toLpar(found, host, this.model);
+      const adapters = await this.malformedIsFatal("getLpar", id, async () => readLparAdapters(this.ctx.session, found, await this.switchNamesOf(found.systemUuid, id), this.networkReads));
+      const mapped = adapters ? { ...toLpar(found, host, this.model), adapters } : toLpar(found, host, this.model);
       // Only a name with the drill mark can be a copy: the others need no second read.
       if (!found.name.includes("-drill-")) return mapped;
       const { lpars } = await this.ctx.directory.readAll();
@@ -148,6 +162,27 @@ export class HmcComputeAdapter implements ComputeAdapter {
       return markDrillCopies([found, ...lpars], [mapped, ...lpars.map((l) => toLpar(l, undefined, this.model))], (l) => lparId(l, by))[0];
     });
     return (await this.withVolumes([lpar]))[0];
+  }
+
+  /** A system's switch names by number: as the last inventory read them, else read now. */
+  private async switchNamesOf(systemUuid: string, objectId: string): Promise<Map<number, string>> {
+    const known = this.switchNames.get(systemUuid);
+    if (known) return known;
+    // Only the switches' names: a down system's VIOSes would not answer.
+    const switches = await readSwitches(this.ctx.session, systemUuid, objectId);
+    const names = new Map((switches ?? []).map((s) => [s.id, s.name]));
+    this.switchNames.set(systemUuid, names);
+    return names;
+  }
+
+  /** An answer that is not the XML expected is fatal, naming what was read. */
+  private async malformedIsFatal<T>(operation: string, objectId: string, read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (err) {
+      if (!(err instanceof MalformedAnswer)) throw err;
+      throw new AdapterError("fatal", operation, objectId, `malformed answer from the HMC: ${err.message}`);
+    }
   }
 
   private async withVolumes(lpars: ResolvedLpar[]): Promise<ResolvedLpar[]> {

@@ -2,6 +2,7 @@
 // feeds), and their translation into the model. Only the elements the plugin needs are read.
 
 import type { Hmc, ResolvedLpar, ResolvedManagedSystem } from "../../model";
+import { listedAdapters } from "./network";
 import { lparState, systemState } from "./states";
 import { child, entryEtag, entryObject, linkedUuids, MalformedAnswer, requireText, textAt, uuidOfHref, type XmlNode } from "./xml";
 
@@ -38,6 +39,8 @@ export interface HmcLpar {
   readonly memoryMb: number;
   /** The configuration a copy of it is built from (desired values, whatever the state). */
   readonly config: LparConfig;
+  /** How many client network adapters and SR-IOV logical ports the entry lists (links). */
+  readonly listedAdapters: { readonly cnas: number; readonly sriov: number };
   readonly etag: string | undefined;
 }
 
@@ -116,6 +119,7 @@ export function parseLpar(entry: XmlNode, systemUuid?: string): HmcLpar {
     processorUnits,
     memoryMb,
     config,
+    listedAdapters: listedAdapters(lp),
     etag: entryEtag(entry),
   };
 }

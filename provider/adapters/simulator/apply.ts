@@ -18,6 +18,8 @@ export type Entry =
   | { readonly k: "crash"; at: number; readonly host: string }
   /** A managed system is repaired and back to Operating. */
   | { readonly k: "repair"; at: number; readonly host: string }
+  /** A VIOS of a managed system fails (`vmr sim fail-vios`) or is back: the VLANs only it bridged are lost meanwhile. */
+  | { readonly k: "viosState"; at: number; readonly host: string; readonly vios: string; readonly up: boolean }
   | { readonly k: "storageState"; at: number; readonly storageSystemId: string; readonly online: boolean }
   | { readonly k: "faults"; at: number; readonly faults: Faults }
   | { readonly k: "capable"; at: number; readonly lparId: string; readonly capable: boolean };
@@ -64,6 +66,9 @@ export function applyEntry(state: SimState, entry: Entry): void {
       break;
     case "repair":
       repairHost(state, entry.host);
+      break;
+    case "viosState":
+      setViosState(state, entry.host, entry.vios, entry.up);
       break;
     case "storageState":
       setStorageState(state, entry.storageSystemId, entry.online);
@@ -296,11 +301,21 @@ function repairHost(state: SimState, host: string): void {
   const system = state.systems.get(host);
   if (!system) return;
   system.state = "Operating";
+  // A repaired server's VIOSes run again.
+  if ((system.failedVioses ?? []).length > 0) system.failedVioses = [];
   // The server came back from a failure: its partitions are defined but not activated.
   for (const id of state.lparsByHost.get(host) ?? []) {
     const lpar = state.lpars.get(id)!;
     if (lpar.state === "Error") lpar.state = "Not Activated";
   }
+}
+
+/** A new failedVioses array each time: the bridged-VLAN cache (network/adapters.ts) sees the change. */
+function setViosState(state: SimState, host: string, vios: string, up: boolean): void {
+  const system = state.systems.get(host);
+  if (!system) return;
+  const failed = (system.failedVioses ?? []).filter((v) => v !== vios);
+  system.failedVioses = up ? failed : [...failed, vios];
 }
 
 function setStorageState(state: SimState, id: string, online: boolean): void {

@@ -235,6 +235,18 @@ export async function simFailSite(name: string, options: SimTarget = {}): Promis
   });
 }
 
+/** `vmr sim fail-vios` (and `--repair`): one VIOS of a managed system down, or back. */
+export async function simSetVios(system: string, vios: string, up: boolean, options: SimTarget = {}): Promise<{ system: string; vios: string; failedVioses: string[] }> {
+  return storeFor(options).update((s) => {
+    const id = systemIdOf(s, system);
+    if (!id) return { error: unknownName("managed system", system, [...s.systems.keys()]) };
+    const known = s.systems.get(id)!.vioses;
+    if (!known.includes(vios)) return { error: unknownName(`VIOS of ${id}`, vios, [...known]) };
+    const failed = (s.systems.get(id)!.failedVioses ?? []).filter((v) => v !== vios);
+    return { entries: [{ k: "viosState", at: 0, host: id, vios, up }], result: { system: id, vios, failedVioses: up ? failed : [...failed, vios] } };
+  });
+}
+
 /** `vmr sim repair`: a host, or every host and storage system of a site, back in service. */
 export async function simRepair(name: string, options: SimTarget = {}): Promise<SimChange> {
   return storeFor(options).update((s) => {

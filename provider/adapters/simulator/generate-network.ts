@@ -64,6 +64,9 @@ export function generatedMapping(from: number, to: number, o: NetworkOptions, na
     switches: [{ source: GENERATED_SWITCH, target: GENERATED_SWITCH }],
     vlans: a.map((v, k) => ({ source: v, target: b[k] })),
     drillVlans: a.map((v, k) => ({ source: v, target: drillVlans(o)[k] })),
-    ipRules: { subnets: [{ source: siteSubnet(from), target: siteSubnet(to), gateway: `10.${to + 1}.0.1`, dns: [`10.${to + 1}.0.53`] }], addresses: [] },
+    ipRules: {
+      subnets: [{ source: siteSubnet(from), target: siteSubnet(to), gateway: `10.${to + 1}.0.1`, dns: [`10.${to + 1}.0.53`], sourceGateway: `10.${from + 1}.0.1`, sourceDns: [`10.${from + 1}.0.53`] }],
+      addresses: [],
+    },
   };
 }

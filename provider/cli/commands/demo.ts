@@ -17,9 +17,10 @@ export function register(program: Command): void {
     .option("--dir <dir>", "working directory (simulator state, Pulumi backend, runs, report)", path.join(".vmr", "demo"))
     .option("--drill-file <file>", "the drill to run (default: examples/drills/site-loss.yaml)")
     .option("--keep", "keep the stack deployed afterwards", false)
+    .option("--networks", "add a second act: examples/networks failed over to other VLANs, switches and subnets (about 25 s more)", false)
     .option("--verbose", "show the engine's output and the drill's phases", false)
-    .addHelpText("after", "\nExamples:\n  npm run demo\n  vmr demo --drill-file examples/drills/critical-tier.yaml --keep")
-    .action(async (opts: { dir: string; drillFile?: string; keep: boolean; verbose: boolean }) => {
+    .addHelpText("after", "\nExamples:\n  npm run demo\n  vmr demo --drill-file examples/drills/critical-tier.yaml --keep\n  vmr demo --networks")
+    .action(async (opts: { dir: string; drillFile?: string; keep: boolean; networks: boolean; verbose: boolean }) => {
       const out = process.stdout;
       const started = Date.now();
       const stamp = (): string => `${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s`;
@@ -30,6 +31,7 @@ export function register(program: Command): void {
         dir: opts.dir,
         drillFile: opts.drillFile,
         keep: opts.keep,
+        networks: opts.networks,
         onStep: (message) => {
           bars?.stop();
           bars = undefined;
@@ -66,6 +68,12 @@ export function register(program: Command): void {
       };
       out.write(`\n  report:  ${show(d.reportFiles.html)}   (open it in a browser)\n`);
       out.write(`           ${show(d.reportFiles.md)}\n           ${show(d.reportFiles.json)}\n`);
+      if (r.networks) {
+        out.write(`\n  examples/networks failover: ${r.networks.status}; each VM at site B (simulator state) and its new address\n`);
+        const w = Math.max(...r.networks.vms.map((v) => v.lpar.length), 3);
+        for (const v of r.networks.vms) out.write(`    ${v.lpar.padEnd(w)}  ${v.system.padEnd(5)}  ${v.vlans.join(" ").padEnd(24)}  ${v.address ?? "address kept"}\n`);
+        if (r.networks.status !== "succeeded") process.exitCode = exitCode("failed");
+      }
       out.write(r.destroyed ? `  the demo stack is destroyed; the simulator state and the run's journal stay in ${show(r.dir)}\n` : `  the stack is still deployed (--keep): ${show(r.dir)}\n`);
       if (!d.passed) process.exitCode = exitCode("failed");
     });

@@ -2,7 +2,7 @@
 // the functions of adapters/simulator/control.ts, prints.
 
 import { InvalidArgumentError, type Command } from "commander";
-import { formatStatus, parseFaultFlags, simFailHost, simFailSite, simInit, simRepair, simSetFaults, simStatus } from "../../adapters/simulator/control";
+import { formatStatus, parseFaultFlags, simFailHost, simFailSite, simInit, simRepair, simSetFaults, simSetVios, simStatus } from "../../adapters/simulator/control";
 import { plural } from "../../text";
 
 function parseSeed(value: string): number {
@@ -50,6 +50,16 @@ export function register(program: Command): void {
     .action(async (name: string, opts: { state?: string }) => {
       const r = await simFailHost(name, { stateDir: opts.state });
       process.stdout.write(`failed ${r.managedSystems.join(", ")}\n`);
+    });
+
+  sim
+    .command("fail-vios <system> <vios>")
+    .description("Stop one VIOS of a managed system: the VLANs only it bridges reach no other system until it is back (--repair).")
+    .option("--state <dir>", STATE_HELP)
+    .option("--repair", "bring the VIOS back instead", false)
+    .action(async (system: string, vios: string, opts: { state?: string; repair: boolean }) => {
+      const r = await simSetVios(system, vios, opts.repair, { stateDir: opts.state });
+      process.stdout.write(`${opts.repair ? "repaired" : "failed"} VIOS ${r.vios} of ${r.system}; failed VIOSes now: ${r.failedVioses.join(", ") || "none"}\n`);
     });
 
   sim

@@ -57,6 +57,14 @@ function subnetIssues(m: ResolvedNetworkMapping): ValidationIssue[] {
   const targets = subnetsOf(m, "target", issues);
   issues.push(...overlapIssues(sources, "source"), ...overlapIssues(targets, "target"));
   const rules = m.ipRules?.subnets ?? [];
+  for (const s of sources) {
+    const gateway = rules[s.i].sourceGateway;
+    const g = gateway !== undefined ? parseIpv4(gateway) : undefined;
+    if (g !== undefined && !contains(s.subnet, g)) {
+      const path = `ipRules.subnets[${s.i}].sourceGateway`;
+      issues.push({ path, message: `\`${path}\` is ${show(gateway)}, outside its source subnet ${formatCidr(s.subnet)}: use an address of that subnet` });
+    }
+  }
   for (const t of targets) {
     const s = sources.find((x) => x.i === t.i);
     if (s && s.subnet.prefix !== t.subnet.prefix) {

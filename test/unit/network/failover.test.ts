@@ -63,6 +63,15 @@ describe("networks follow the VMs (simulator)", () => {
     // WHEN site A is back and everything fails back THEN each LPAR is on its own VLANs again
     await simRepair("site-a", { store: sim.store });
     const back = planFailback({ model, inventory: await inventoryOf(sim) });
+    // The failback hands back each VM's source address with the source subnet's gateway and DNS (declared per source subnet).
+    for (const p of back.placements) {
+      const [was] = before.get(p.lpar)!;
+      assert.deepEqual(
+        p.network!.addresses.map((a) => [a.address, a.gateway, a.dns]),
+        [[was.ipAddress, "10.1.0.1", ["10.1.0.53"]]],
+        `${p.lpar} back on its source address, gateway and DNS`,
+      );
+    }
     const second = await runPlan({ ...back, steps: back.steps.filter((s) => s.kind !== "RunHook") }, sim, { clock });
     assert.equal(second.status, "succeeded", JSON.stringify(failureOf(second)?.message));
     const moved = new Set(plan.placements.map((p) => p.lpar));

@@ -67,6 +67,19 @@ describe("ProtectionGroup network readiness", () => {
     assert.deepEqual([...new Set(issues.flatMap((i) => i.lpars ?? []))].sort(), ["app1", "app2"]);
   });
 
+  it("GIVEN the only VIOS bridging VLAN 120 at the target is down THEN each LPAR on it is named, with the failed VIOS", async () => {
+    for (const s of fakes.world.managedSystems.filter((m) => m.site === "dr")) {
+      s.virtualSwitches = [{ name: "VSW-DR", bridges: [{ vios: "vios1", vlans: [110] }, { vios: "vios2", vlans: [120] }] }];
+      s.failedVioses = ["vios2"];
+    }
+    const issues = await networkIssues();
+    assert.deepEqual(issues.map((i) => i.lpars), [["app1"], ["app2"]]);
+    assert.match(issues[0].message, /dr-a lacks VLAN 120 on VSW-DR \(bridged only by failed VIOS vios2\)/);
+    // WHEN vios2 is back THEN the group's network is sound again
+    for (const s of fakes.world.managedSystems) s.failedVioses = [];
+    assert.deepEqual(await networkIssues(), []);
+  });
+
   it("GIVEN a switch the mapping does not map THEN the LPAR is named", async () => {
     fakes.world.lpars[0].adapters = [{ switch: "ETHERNET9", pvid: 10 }];
     const [issue] = await networkIssues();

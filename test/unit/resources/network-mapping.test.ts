@@ -94,6 +94,13 @@ describe("NetworkMapping provider", () => {
     assert.match(failures[0].reason, /outside its target subnet 10\.2\.0\.0\/24/);
   });
 
+  it("GIVEN a source gateway outside its source subnet THEN the subnet is named; inside it, no failure", async () => {
+    const bad = await failuresOf(mapping({ ipRules: { subnets: [{ source: "10.1.0.0/24", target: "10.2.0.0/24", sourceGateway: "10.2.0.1", sourceDns: ["10.1.0.53"] }] } }));
+    assert.deepEqual(bad.map((f) => f.property), ["ipRules.subnets[0].sourceGateway"]);
+    assert.match(bad[0].reason, /is "10\.2\.0\.1", outside its source subnet 10\.1\.0\.0\/24: use an address of that subnet/);
+    assert.deepEqual(await failuresOf(mapping({ ipRules: { subnets: [{ source: "10.1.0.0/24", target: "10.2.0.0/24", sourceGateway: "10.1.0.1", sourceDns: ["10.1.0.53"] }] } })), []);
+  });
+
   it("GIVEN a subnet with host bits, a prefix change or a bad address THEN each says how to write it", async () => {
     const failures = await failuresOf(
       mapping({ ipRules: { subnets: [{ source: "10.1.0.5/24", target: "10.2.0.0/24" }, { source: "10.5.0.0/24", target: "10.6.0.0/16" }, { source: "10.7.0.0/24", target: "300.1.0.0/24" }] } }),

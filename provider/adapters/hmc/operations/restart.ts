@@ -1,11 +1,14 @@
 // Simplified remote restart through the RemoteRestart job of a LogicalPartition
 // (Operation=validate|restart|cleanup, targetManagedSystemUUID), and the inactive migration of a
-// powered-off LPAR (Migrate job) used by planned moves and failback.
+// powered-off LPAR (Migrate job) used by planned moves and failback. Neither job takes a VLAN or
+// switch mapping on the HMC: the request's mapped adapters are applied as a step of their own
+// once the partition is on the target (operations/network.ts).
 
 import { AdapterError } from "../../../errors";
 import type { OperationResult, RemoteRestartRequest } from "../../compute";
 import { withRetries } from "../../http/retry";
 import type { HmcContext } from "../context";
+import { applyAdapters } from "./network";
 import { isActive, lparPath } from "./power";
 
 /** RemoteRestartState values after which the source still holds what the restart left behind. */
@@ -33,8 +36,10 @@ export function remoteRestart(ctx: HmcContext, req: RemoteRestartRequest): Promi
     const lpar = await ctx.directory.lpar(req.lparId, "remoteRestart");
     const target = await ctx.directory.systemUuid(req.targetSystemId, "remoteRestart");
     if (lpar.systemUuid === target) {
-      if (isActive(lpar)) return { alreadyDone: true };
-      // An earlier attempt moved the partition but it did not come up: activate it there.
+      // An earlier attempt moved the partition: its adapters may still wait for the mapping.
+      const changed = await mapAdapters(ctx, req, "remoteRestart");
+      if (isActive(await ctx.directory.lpar(req.lparId, "remoteRestart"))) return { alreadyDone: changed === 0 };
+      // It did not come up: activate it there.
       await ctx.runJob({ objectPath: lparPath(lpar), operation: "PowerOn", group: "LogicalPartition", parameters: {}, label: "remoteRestart", objectId: req.lparId });
       return { alreadyDone: false };
     }
@@ -50,8 +55,16 @@ export function remoteRestart(ctx: HmcContext, req: RemoteRestartRequest): Promi
       },
       req.targetSystemId,
     );
+    await mapAdapters(ctx, req, "remoteRestart");
     return { alreadyDone: false };
   });
+}
+
+/** The request's mapped adapters applied to the partition where it is now; the number changed. */
+async function mapAdapters(ctx: HmcContext, req: RemoteRestartRequest, label: string): Promise<number> {
+  if (!req.adapters || req.adapters.length === 0) return 0;
+  const lpar = await ctx.directory.lpar(req.lparId, label);
+  return applyAdapters(ctx, lpar, req.adapters, label, req.lparId);
 }
 
 export function cleanupSource(ctx: HmcContext, lparId: string): Promise<OperationResult> {
@@ -74,7 +87,7 @@ export function moveLpar(ctx: HmcContext, req: RemoteRestartRequest): Promise<Op
   return withRetries(ctx.retry, async () => {
     const lpar = await ctx.directory.lpar(req.lparId, "moveLpar");
     const target = await ctx.directory.system(req.targetSystemId, "moveLpar");
-    if (lpar.systemUuid === target.uuid) return { alreadyDone: true };
+    if (lpar.systemUuid === target.uuid) return { alreadyDone: (await mapAdapters(ctx, req, "moveLpar")) === 0 };
     if (lpar.state !== "not activated") {
       throw new AdapterError("conflict", "moveLpar", req.lparId, `only a powered-off LPAR is moved (inactive migration); it is ${lpar.state}: power it off first`);
     }
@@ -89,6 +102,8 @@ export function moveLpar(ctx: HmcContext, req: RemoteRestartRequest): Promise<Op
       },
       req.targetSystemId,
     );
+    // Still not activated: the mapping is in place before the plan's power-on step.
+    await mapAdapters(ctx, req, "moveLpar");
     return { alreadyDone: false };
   });
 }
