@@ -27,19 +27,14 @@ import type { JournalRecord, JournalSink } from "../executor/types";
 import { identityKey, qualifiedName, type StackIdentity } from "./identity";
 import { stateRoot } from "./file-store";
 import { LeaseKeeper } from "./lease-keeper";
+import type { RunStoreSettings } from "./settings";
 import type { RunStore, StoredRun } from "./types";
 
-export interface EtcdSettings {
-  /** `https://host:2379` (or `http://` for a cluster without TLS), one per member. */
-  readonly endpoints: readonly string[];
-  /** PEM texts: the CA that signed the members' certificates, and a client certificate and key when the cluster asks for one. */
-  readonly tls?: { readonly ca?: string; readonly cert?: string; readonly key?: string };
-  readonly user?: string;
-  /** A Pulumi secret in the stack's configuration: never printed, logged, journaled or put in a key. */
-  readonly password?: string;
-  /** Lease TTL in seconds: a run that cannot renew it stops within this time. @default 10 */
-  readonly leaseTtlSeconds?: number;
-}
+/**
+ * What the etcd store needs: the fields of schemas/run-store.schema.json (the one description of
+ * them), with the endpoints required. The password is never printed, logged, journaled or put in a key.
+ */
+export type EtcdSettings = Omit<RunStoreSettings, "type" | "endpoints"> & { readonly endpoints: readonly string[] };
 
 /** How long one etcd call may take before it fails (a journal write of 512 KiB takes milliseconds). */
 const CALL_DEADLINE_MS = 5000;
