@@ -12,6 +12,9 @@
 
 import type { Lease } from "etcd3";
 
+/** Pause before sending again a renewal that failed (as etcd3's own loop did). */
+const RETRY_MS = 100;
+
 export class LeaseKeeper {
   private renewedAt: number;
   private lost: Error | undefined;
@@ -69,10 +72,12 @@ export class LeaseKeeper {
       // process frozen): the next is sent, and the watchdog counts from the last confirmed one.
       await this.lease.keepaliveOnce({ deadline: new Date(sentAt + Math.max(500, this.intervalMs)) });
       if (!this.stopped) this.renewedAt = Math.max(this.renewedAt, sentAt);
+      this.schedule(sentAt + this.intervalMs - this.now());
     } catch {
-      // A refusal by etcd (lease gone) came as `lost`; anything else is one missed renewal.
+      // A refusal by etcd (lease gone) came as `lost`; anything else is one missed renewal
+      // (often a member that died: each renewal picks a member at random), tried again at once.
+      this.schedule(RETRY_MS);
     }
-    this.schedule(sentAt + this.intervalMs - this.now());
   }
 
   private declareLost(err: Error): void {

@@ -46,6 +46,32 @@ describe("kill -9 and resume of vmr failover on an engine-deployed stack (exampl
     return fs.readFileSync(file, "utf8").split("\n").filter((l) => l.includes('"type":"step-completed"')).length;
   };
 
+  it("a bad vmr:runStore in the stack's configuration exits 2 naming each field, the value and how to set it, before any hardware is read", async () => {
+    // GIVEN the stack's run store configured with a TTL under its minimum and an endpoint without a scheme
+    await engine.pulumiOk(["config", "set", "--path", "vmr:runStore.leaseTtlSeconds", "1"], dir);
+    await engine.pulumiOk(["config", "set", "--path", "vmr:runStore.endpoints[0]", "127.0.0.1:1"], dir);
+    await engine.pulumiOk(["config", "set", "--secret", "--path", "vmr:runStore.password", "pw-not-to-be-seen"], dir);
+    try {
+      // WHEN the operator lists the stack's runs, or starts a failover
+      for (const args of [["runs", "list", "--stack", "dev"], ["failover", "--stack", "dev", "--failed-host", "a-01", "--yes"]]) {
+        const r = await runVmr(engine, dir, args);
+        // THEN it exits 2 naming every bad field, with the fix, and the password nowhere
+        assert.equal(r.code, 2, `${args.join(" ")}: ${r.stdout}\n${r.stderr}`);
+        assert.match(r.stderr, /`vmr:runStore.leaseTtlSeconds` must be >= 2, got 1: set it with `pulumi config set --path vmr:runStore.leaseTtlSeconds VALUE`/);
+        assert.match(r.stderr, /`vmr:runStore.endpoints\[0\]` must match .*got "127.0.0.1:1"/);
+        assert.match(r.stderr, /`vmr:runStore.password` is set but `vmr:runStore.user` is not/);
+        assert.doesNotMatch(r.stdout + r.stderr, /pw-not-to-be-seen/);
+      }
+    } finally {
+      await engine.pulumiOk(["config", "rm", "vmr:runStore"], dir);
+    }
+    // AND nothing was failed over: every LPAR of a-01 still runs there
+    const sim = await openSimulator({ stateDir: simDir });
+    const { lpars } = await sim.compute.inventory();
+    await sim.close();
+    assert.ok(lpars.filter((l) => l.host === "a-01").every((l) => l.state === "Running"));
+  });
+
   it("a failover killed -9 mid-run is finished by --resume in a new process, its progress continuing from the journal", async () => {
     // GIVEN server a-01 crashes, and the operator's failover is killed -9 once it journaled some steps
     assert.equal((await runVmr(engine, dir, ["sim", "fail-host", "a-01", "--state", simDir])).code, 0);
