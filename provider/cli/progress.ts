@@ -18,12 +18,25 @@ interface LevelCount {
   failed: number;
 }
 
-export function createProgress(plan: Plan, stream: NodeJS.WriteStream = process.stderr): Progress {
+/**
+ * `ended`: for a resumed run, the steps its journal says ended before (id, and whether it failed
+ * or was skipped), so that the display continues from where the run was, not from 0.
+ */
+export function createProgress(plan: Plan, stream: NodeJS.WriteStream = process.stderr, ended: ReadonlyMap<string, { failed: boolean }> = new Map()): Progress {
   const levels = new Map<number, LevelCount>();
   for (const s of plan.steps) {
     const c = levels.get(s.slaLevel);
     if (c) (c as { total: number }).total++;
     else levels.set(s.slaLevel, { total: 1, ended: 0, running: 0, failed: 0 });
+  }
+  const endedBefore = new Map<string, { failed: boolean }>();
+  for (const s of plan.steps) {
+    const before = ended.get(s.id);
+    if (!before) continue;
+    const c = levels.get(s.slaLevel)!;
+    c.ended++;
+    if (before.failed) c.failed++;
+    endedBefore.set(s.id, before);
   }
   const ordered = [...levels.keys()].sort((a, b) => b - a);
   const running = new Set<string>();
@@ -32,6 +45,13 @@ export function createProgress(plan: Plan, stream: NodeJS.WriteStream = process.
     const c = levels.get(event.step.slaLevel);
     if (!c) return undefined;
     const id = event.step.id;
+    // A step that had ended before the resume runs again (--retry-failed): it is counted afresh.
+    const before = event.type === "step-started" ? endedBefore.get(id) : undefined;
+    if (before) {
+      endedBefore.delete(id);
+      c.ended--;
+      if (before.failed) c.failed--;
+    }
     switch (event.type) {
       case "step-started":
         if (!running.has(id)) {
@@ -56,6 +76,14 @@ export function createProgress(plan: Plan, stream: NodeJS.WriteStream = process.
   };
 
   if (!stream.isTTY) {
+    if (endedBefore.size > 0) {
+      const done = [...levels.values()].reduce((n, c) => n + c.ended, 0);
+      stream.write(`resumed: ${done} of ${plural(plan.steps.length, "step")} had ended before\n`);
+      for (const level of ordered) {
+        const c = levels.get(level)!;
+        if (c.ended === c.total) stream.write(`SLA level ${level}: all ${plural(c.total, "step")} ended${c.failed ? ` (${c.failed} failed or skipped)` : ""} (before the resume)\n`);
+      }
+    }
     return {
       onEvent(event) {
         const c = count(event);
@@ -90,7 +118,7 @@ export function createProgress(plan: Plan, stream: NodeJS.WriteStream = process.
   });
   for (const level of ordered) {
     const c = levels.get(level)!;
-    bars.set(level, multi.create(c.total, 0, payload(level, c)));
+    bars.set(level, multi.create(c.total, c.ended, payload(level, c)));
   }
   return {
     onEvent(event) {

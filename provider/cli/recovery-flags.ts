@@ -97,7 +97,7 @@ export function recoveryOptionsOf(flags: RecoveryFlags, verb: string, progress: 
       const placed = plan.placements.filter((p) => p.target !== null).length;
       return flags.yes || (await confirmOnTerminal(`${flags.dryRun ? "Rehearse" : "Run"} ${verb} of ${plural(placed, "LPAR")} (${plural(plan.steps.length, "step")})?`));
     },
-    onPlan: (plan: Plan, runId?: string) => {
+    onPlan: (plan: Plan, runId?: string, ended?: ReadonlyMap<string, { failed: boolean }>) => {
       // The way to resume goes to stderr even with --json: a wrapper that may lose this process
       // needs the run id before the outcome.
       if (runId) {
@@ -105,7 +105,7 @@ export function recoveryOptionsOf(flags: RecoveryFlags, verb: string, progress: 
         process.stderr.write(`run ${runId}: if it is interrupted, finish it with \`vmr failover ${target} --resume ${runId}${flags.runsDir ? ` --runs-dir ${flags.runsDir}` : ""}${flags.runStore?.type === "etcd" ? " --run-store ..." : ""}\` (from any machine that reaches the run store)\n`);
       }
       if (flags.json) return;
-      progress.current = createProgress(plan);
+      progress.current = createProgress(plan, process.stderr, ended);
     },
     onEvent: (event) => progress.current?.onEvent(event),
   };

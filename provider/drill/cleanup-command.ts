@@ -1,15 +1,17 @@
 // `vmr drill --cleanup`: after a drill process was killed or crashed, removes what it left. Finds
-// the drills' FlashCopy groups from the journals of unfinished drill runs and from the stack's
-// consistency groups, and drill LPARs (they carry `drillOf`) from the adapters' inventory.
+// the drills' FlashCopy groups from the journals of unfinished drill runs (in the run store, so
+// from any machine that reaches it) and from the stack's consistency groups, and drill LPARs
+// (they carry `drillOf`) from the adapters' inventory.
 
-import * as fs from "fs";
-import * as path from "path";
 import { openAdapters as openAdaptersDefault } from "../adapters";
 import type { Clock } from "../clock";
-import { acquireStackLock } from "../executor/lock";
-import { defaultRunsDir, listRuns, readRunHeader } from "../executor/run-store";
+import { defaultRunsDir } from "../executor/run-store";
+import type { RunStarted } from "../generated/journal";
 import type { CleanupRecord } from "../generated/report";
-import { DRILL_OUTCOME_FILE, readOutcomeFile } from "../report/journal";
+import { parseJsonText } from "../parse-file";
+import { DRILL_OUTCOME_FILE, type DrillOutcomeFile } from "../report/journal";
+import { FileRunStore } from "../run-store/file-store";
+import type { RunStore } from "../run-store/types";
 import type { PulumiAccess } from "../stack";
 import { sweepDrillLeftovers } from "./cleanup";
 import { adapterSettingsFor, leftoverScope, loadSource, type DrillSource, type OpenAdapters } from "./run";
@@ -17,7 +19,9 @@ import { adapterSettingsFor, leftoverScope, loadSource, type DrillSource, type O
 export interface DrillCleanupOptions {
   readonly source: DrillSource;
   readonly access?: PulumiAccess;
-  /** @default ./.vmr/runs */
+  /** Where the stack's runs and lock are (a file store or etcd). @default a file store in `runsDir` */
+  readonly store?: RunStore;
+  /** The file store's directory when no `store` is given. @default ./.vmr/runs */
   readonly runsDir?: string;
   readonly openAdapters?: OpenAdapters;
   readonly clock?: Clock;
@@ -30,19 +34,22 @@ export interface DrillCleanupResult extends CleanupRecord {
 }
 
 /** FlashCopy group names the plans of unfinished drill runs create. */
-function flashCopiesOfUnfinishedDrills(runsDir: string, stack: string | undefined): { runs: string[]; names: string[] } {
+async function flashCopiesOfUnfinishedDrills(store: RunStore, stack: string | undefined): Promise<{ runs: string[]; names: string[] }> {
   const runs: string[] = [];
   const names: string[] = [];
-  for (const run of listRuns(runsDir)) {
+  for (const run of await store.listRuns()) {
     if (run.kind !== "drill" || (stack !== undefined && run.stack !== undefined && run.stack !== stack)) continue;
-    const outcome = path.join(run.dir, DRILL_OUTCOME_FILE);
-    if (run.finished && fs.existsSync(outcome)) {
-      const cleanup = (readOutcomeFile(outcome) as { cleanup?: CleanupRecord }).cleanup;
+    const outcomeText = run.finished ? await store.getArtifact(run.runId, DRILL_OUTCOME_FILE) : undefined;
+    if (outcomeText !== undefined) {
+      const cleanup = parseJsonText<DrillOutcomeFile>(outcomeText, {
+        file: `${store.where} run ${run.runId} ${DRILL_OUTCOME_FILE}`,
+        wayOut: "Remove it to clean up after the run from its journal alone",
+      }).cleanup;
       if (cleanup?.complete) continue;
     }
     runs.push(run.runId);
-    for (const step of readRunHeader(run.journalFile).plan.steps)
-      if (step.kind === "CreateFlashCopyGroup" && step.params?.flashCopyGroup) names.push(step.params.flashCopyGroup);
+    const header = (await store.readRecords(run.runId))[0] as RunStarted;
+    for (const step of header.plan.steps) if (step.kind === "CreateFlashCopyGroup" && step.params?.flashCopyGroup) names.push(step.params.flashCopyGroup);
   }
   return { runs, names };
 }
@@ -50,8 +57,8 @@ function flashCopiesOfUnfinishedDrills(runsDir: string, stack: string | undefine
 export async function drillCleanup(options: DrillCleanupOptions): Promise<DrillCleanupResult> {
   const loaded = await loadSource(options.source, options.access);
   const model = loaded.model;
-  const runsDir = options.runsDir ?? defaultRunsDir();
-  const { runs, names } = flashCopiesOfUnfinishedDrills(runsDir, loaded.stack);
+  const store = options.store ?? new FileRunStore(options.runsDir ?? defaultRunsDir(), loaded.stack ?? "default");
+  const { runs, names } = await flashCopiesOfUnfinishedDrills(store, loaded.stack);
   const scope = leftoverScope(model, names);
   // Every datacenter the stack's groups use.
   const settings = new Map(model.groups.map((g) => {
@@ -62,8 +69,8 @@ export async function drillCleanup(options: DrillCleanupOptions): Promise<DrillC
   const removed: string[] = [];
   const leftovers: string[] = [];
   // Under the stack's lock: a drill still running holds it, and its copies are not leftovers.
-  // A killed drill's lock turns stale within seconds and is taken over.
-  const lock = await acquireStackLock(runsDir, loaded.stack ?? "default", { runId: "drill-cleanup", purpose: "drill cleanup" });
+  // A killed drill's lock turns stale (file) or its lease expires (etcd) within seconds.
+  const lock = await store.acquireLock({ runId: "drill-cleanup", purpose: "drill cleanup" });
   try {
     for (const s of settings.values()) {
       const adapters = await open(s);

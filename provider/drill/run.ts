@@ -3,12 +3,10 @@
 // it with its journal, and then a sweep makes sure nothing of the drill is left, even after an
 // interruption. Production LPARs, their volumes, mappings and replication are never acted on.
 
-import * as path from "path";
-import writeFileAtomic from "write-file-atomic";
 import { openAdapters as openAdaptersDefault, type Adapters } from "../adapters";
 import { WallClock, type Clock } from "../clock";
 import { ValidationError } from "../errors";
-import { defaultRunsDir, newRunId, runDirOf, RunStoppedError, startRun, type ExecutionMode, type RunEvent, type SlaPolicy } from "../executor";
+import { defaultRunsDir, newRunId, RunStoppedError, startRun, type ExecutionMode, type RunEvent, type SlaPolicy } from "../executor";
 import type { AdapterSettings } from "../generated/adapter-settings";
 import type { Plan } from "../generated/plan";
 import type { CleanupRecord, RunReport } from "../generated/report";
@@ -17,8 +15,10 @@ import { drillFlashCopyName, planDrill, type Inventory } from "../planner";
 import { predictPlan, type PredictPlanOptions } from "../predict";
 import { profileFor } from "../predict/profile-file";
 import { buildReport } from "../report/build";
-import { DRILL_OUTCOME_FILE, readRun, type DrillOutcomeFile } from "../report/journal";
-import { writeReport, type ReportFormat } from "../report/write";
+import { DRILL_OUTCOME_FILE, runRecordFromJournal, type DrillOutcomeFile } from "../report/journal";
+import { reportJson, writeReport, type ReportFormat } from "../report/write";
+import { FileRunStore } from "../run-store/file-store";
+import type { RunStore } from "../run-store/types";
 import { loadProtectionModel, type PulumiAccess, type StackSource } from "../stack";
 import { evaluateAssertions } from "./assertions";
 import { sweepDrillLeftovers, type LeftoverScope } from "./cleanup";
@@ -45,9 +45,11 @@ export interface DrillOptions {
   readonly drillFile?: string | ResolvedDrillFile;
   /** Only these groups (overrides the drill file's). */
   readonly groups?: readonly string[];
-  /** @default ./.vmr/runs */
+  /** Where the drill's lock, journal and outcome live (a file store or etcd). @default a file store in `runsDir` */
+  readonly store?: RunStore;
+  /** The file store's directory when no `store` is given. @default ./.vmr/runs */
   readonly runsDir?: string;
-  /** Where the report goes. @default the run's directory */
+  /** Where the report goes. @default the run's directory on this machine */
   readonly reportDir?: string;
   /** @default json, md, html */
   readonly formats?: readonly ReportFormat[];
@@ -173,15 +175,14 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
 
     // Ctrl-C: the executor starts nothing more and ends the steps under way; after a bounded
     // wait for them, the sweep below removes whatever the drill made.
-    const runsDir = options.runsDir ?? defaultRunsDir();
+    const store = options.store ?? new FileRunStore(options.runsDir ?? defaultRunsDir(), plan.stack ?? "default");
     const clock = options.clock ?? new WallClock();
     const runId = newRunId(new Date());
-    const runDir = runDirOf(runsDir, runId);
     const onAbort = (): void => phase("interrupted: starting nothing more, then cleaning up");
     options.signal?.addEventListener("abort", onAbort, { once: true });
     try {
       const run = startRun(plan, raw, {
-        runsDir,
+        store,
         runId,
         stack: plan.stack,
         purpose: `drill ${spec.name}`,
@@ -214,7 +215,7 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     const flashCopyNames = plan.steps.flatMap((s) => (s.kind === "CreateFlashCopyGroup" && s.params?.flashCopyGroup ? [s.params.flashCopyGroup] : []));
     const cleanup = await sweepDrillLeftovers(raw, leftoverScope(model, flashCopyNames), { clock: options.clock });
     const interrupted = options.signal?.aborted === true;
-    return await finishDrill(drillSpec, runDir, cleanup, interrupted, timeScaleOf(raw), options);
+    return await finishDrill(drillSpec, store, runId, cleanup, interrupted, timeScaleOf(raw), options);
   } finally {
     await Promise.all([raw.compute.close(), raw.storage.close()]);
   }
@@ -228,16 +229,28 @@ export function predictionPhrase(plan: Plan): string {
   return `predicted makespan p50 ${Math.round(p.p50Seconds)} s, p95 ${Math.round(p.p95Seconds)} s (${p.samples} Monte Carlo runs, latency profile ${p.profile}); ${median}`;
 }
 
-/** Evaluates the assertions on the run's report, writes drill.json and the report. */
-async function finishDrill(spec: ResolvedDrillFile, runDir: string, cleanup: CleanupRecord, interrupted: boolean, timeScale: number | undefined, options: DrillOptions): Promise<DrillResult> {
-  const journalFile = path.join(runDir, "journal.jsonl");
-  const base = readRun(journalFile);
-  const preliminary = buildReport({ ...base, cleanup, timeScale });
+/**
+ * Evaluates the assertions on the run's report, keeps the outcome (drill.json) in the run store
+ * beside the journal, and writes the report on this machine (its JSON also in the store).
+ */
+async function finishDrill(
+  spec: ResolvedDrillFile,
+  store: RunStore,
+  runId: string,
+  cleanup: CleanupRecord,
+  interrupted: boolean,
+  timeScale: number | undefined,
+  options: DrillOptions,
+): Promise<DrillResult> {
+  const records = await store.readRecords(runId);
+  const preliminary = buildReport({ ...runRecordFromJournal(records), cleanup, timeScale });
   const assertions = evaluateAssertions(spec.assertions, preliminary);
   if (interrupted) assertions.push({ type: "notInterrupted", passed: false, message: "the drill was interrupted before it finished" });
   const outcome: DrillOutcomeFile = { drill: spec.name, assertions, cleanup, options: { drill: spec.name, network: spec.network }, ...(timeScale !== undefined ? { timeScale } : {}) };
-  await writeFileAtomic(path.join(runDir, DRILL_OUTCOME_FILE), `${JSON.stringify(outcome, null, 2)}\n`);
-  const written = await writeReport(readRun(journalFile), options.reportDir ?? runDir, options.formats);
+  await store.putArtifact(runId, DRILL_OUTCOME_FILE, `${JSON.stringify(outcome, null, 2)}\n`);
+  const runDir = store.localRunDir(runId);
+  const written = await writeReport(runRecordFromJournal(records, outcome), options.reportDir ?? runDir, options.formats);
+  if (store.kind !== "file") await store.putArtifact(runId, "report.json", reportJson(written.report));
   return {
     drill: spec,
     runId: written.report.runId,

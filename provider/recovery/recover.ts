@@ -59,8 +59,9 @@ export interface ExecutionChoices {
   /**
    * Called with the plan just before it runs (after confirmation): set up a progress display.
    * `runId` names the journaled run (absent for a dry run): what `--resume` takes if it is interrupted.
+   * `ended`, on a resume: the steps the journal says ended before (failed or skipped: `failed`).
    */
-  readonly onPlan?: (plan: Plan, runId?: string) => void;
+  readonly onPlan?: (plan: Plan, runId?: string, ended?: ReadonlyMap<string, { failed: boolean }>) => void;
   /** Called with every step event (progress display). */
   readonly onEvent?: (event: RunEvent) => void;
   /** Stops the run gracefully (running steps end, no new one starts; resumable). */
@@ -333,7 +334,8 @@ export async function resumeRecovery(o: ResumeRecoveryOptions): Promise<Recovery
         { path: "runId", message: `no unfinished run of stack ${stackName} in \`${store.where}\`: give the run id (\`--resume RUN\`; \`vmr runs list\` lists them)` },
       ]);
     }
-    const header = (await store.readRecords(runId))[0] as RunStarted;
+    const records = await store.readRecords(runId);
+    const header = records[0] as RunStarted;
     if (header.plan.kind === "drill") {
       throw new ValidationError("resume", [
         { path: "runId", message: `run ${runId} is a drill: drills are not resumed; remove what it left with \`vmr drill --cleanup\`` },
@@ -342,7 +344,8 @@ export async function resumeRecovery(o: ResumeRecoveryOptions): Promise<Recovery
     if (loaded.model.targets.length === 0 && !o.adapters) {
       throw new ValidationError("stack", [{ path: "targets", message: "the stack declares no RecoveryTarget: its adapter settings are needed to resume" }]);
     }
-    o.onPlan?.(header.plan, runId);
+    const ended = new Map([...replayJournal(records).steps].filter(([, st]) => st.status !== "started").map(([id, st]) => [id, { failed: st.status !== "done" }] as const));
+    o.onPlan?.(header.plan, runId, ended);
     const adapters = o.adapters ?? (await openAdapters(loaded.model.targets[0].adapter));
     let run: RecordedRunResult;
     try {

@@ -26,19 +26,18 @@ import type { LockHolder, LockOptions, StackLock } from "../executor/lock";
 import type { JournalRecord, JournalSink } from "../executor/types";
 import { identityKey, qualifiedName, type StackIdentity } from "./identity";
 import { stateRoot } from "./file-store";
+import { LeaseKeeper } from "./lease-keeper";
+import type { RunStoreSettings } from "./settings";
 import type { RunStore, StoredRun } from "./types";
 
-export interface EtcdSettings {
-  /** `https://host:2379` (or `http://` for a cluster without TLS), one per member. */
-  readonly endpoints: readonly string[];
-  /** PEM texts: the CA that signed the members' certificates, and a client certificate and key when the cluster asks for one. */
-  readonly tls?: { readonly ca?: string; readonly cert?: string; readonly key?: string };
-  readonly user?: string;
-  /** A Pulumi secret in the stack's configuration: never printed, logged, journaled or put in a key. */
-  readonly password?: string;
-  /** Lease TTL in seconds: a run that cannot renew it stops within this time. @default 10 */
-  readonly leaseTtlSeconds?: number;
-}
+/**
+ * What the etcd store needs: the fields of schemas/run-store.schema.json (the one description of
+ * them), with the endpoints required. The password is never printed, logged, journaled or put in a key.
+ */
+export type EtcdSettings = Omit<RunStoreSettings, "type" | "endpoints"> & { readonly endpoints: readonly string[] };
+
+/** How long one etcd call may take before it fails (a journal write of 512 KiB takes milliseconds). */
+const CALL_DEADLINE_MS = 5000;
 
 /** Largest value written in one key (etcd refuses requests over 1.5 MiB by default). */
 const MAX_BATCH_BYTES = 512 * 1024;
@@ -67,6 +66,10 @@ export class EtcdRunStore implements RunStore {
     const client = new Etcd3({
       hosts: [...settings.endpoints],
       dialTimeout: 3000,
+      // Every call has a deadline, so none can hold a run (or a refused command) for ever; the
+      // client's retries (3 attempts) bound a call to about 3 deadlines. Streams are the lease
+      // keeper's, which gives each its own.
+      defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + CALL_DEADLINE_MS }),
       ...(settings.tls
         ? {
             credentials: {
@@ -91,18 +94,11 @@ export class EtcdRunStore implements RunStore {
   async acquireLock(holder: Omit<LockHolder, "pid" | "host" | "since">, options: LockOptions = {}): Promise<StackLock> {
     const ttl = Math.max(2, Math.round(this.settings.leaseTtlSeconds ?? (options.staleMs !== undefined ? options.staleMs / 1000 : 10)));
     const me: LockHolder = { ...holder, pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
-    const lease = this.client.lease(ttl);
+    // Renewed by a LeaseKeeper (deadlines and a watchdog), not by etcd3's own loop.
+    const lease = this.client.lease(ttl, { autoKeepAlive: false });
+    const grantedAt = Date.now();
     const leaseId = await lease.grant();
-    let firedAt = Date.now();
-    let renewedAt = firedAt;
-    let lost: Error | undefined;
-    lease.on("keepaliveFired", () => (firedAt = Date.now()));
-    // A renewal counts from when it was sent: etcd restarted the TTL no earlier than that.
-    lease.on("keepaliveSucceeded", () => (renewedAt = firedAt));
-    lease.on("lost", (err) => {
-      lost ??= err;
-      options.onCompromised?.(err);
-    });
+    const keeper = new LeaseKeeper(lease, ttl, grantedAt, (err) => options.onCompromised?.(err));
     const key = `${this.prefix}/lock`;
     const txn = await this.client
       .if(key, "Create", "==", 0)
@@ -110,6 +106,7 @@ export class EtcdRunStore implements RunStore {
       .else(this.client.get(key))
       .commit();
     if (!txn.succeeded) {
+      keeper.stop();
       await lease.revoke().catch(() => undefined);
       const kv = txn.responses[0]?.response_range?.kvs[0];
       let current: LockHolder | undefined;
@@ -121,7 +118,7 @@ export class EtcdRunStore implements RunStore {
       throw heldError(qualifiedName(this.identity), current, this.where);
     }
     const stackName = qualifiedName(this.identity);
-    return new EtcdLock(me, lease, leaseId, ttl, () => lost ?? (Date.now() - renewedAt > ttl * 1000 ? new Error(`no renewal of its ${ttl} s lease confirmed since ${new Date(renewedAt).toISOString()}`) : undefined), stackName, key, this.client);
+    return new EtcdLock(me, lease, leaseId, ttl, keeper, stackName, key, this.client);
   }
 
   async lockHolder(): Promise<LockHolder | undefined> {
@@ -224,23 +221,24 @@ class EtcdLock implements StackLock {
     private readonly lease: Lease,
     readonly leaseId: string,
     readonly ttlSeconds: number,
-    private readonly lostWhy: () => Error | undefined,
+    private readonly keeper: LeaseKeeper,
     private readonly stack: string,
     readonly key: string,
     private readonly client: Etcd3,
   ) {}
 
   get compromised(): Error | undefined {
-    return this.lostWhy();
+    return this.keeper.lostWhy();
   }
 
   assertHeld(): void {
-    const why = this.lostWhy();
+    const why = this.keeper.lostWhy();
     if (why) throw new LockLostError(`stack ${this.stack}`, why.message);
   }
 
   async release(): Promise<void> {
     // Delete the key only while it is ours, then end the lease.
+    this.keeper.stop();
     await this.client.if(this.key, "Lease", "==", this.leaseId).then(this.client.delete().key(this.key)).commit().catch(() => undefined);
     await this.lease.revoke().catch(() => undefined);
   }

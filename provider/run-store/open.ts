@@ -14,6 +14,7 @@ import { loadProtectionModel, type PulumiAccess, type StackSource } from "../sta
 import { EtcdRunStore, type EtcdSettings } from "./etcd-store";
 import { FileRunStore } from "./file-store";
 import { identityOfLiveStack, identityOfStackFile, type StackIdentity } from "./identity";
+import { checkRunStoreSettings, type RunStoreSettings } from "./settings";
 import type { RunStore } from "./types";
 
 export type RunStoreChoice = { readonly type: "file" } | ({ readonly type: "etcd" } & Partial<EtcdSettings>);
@@ -32,18 +33,22 @@ export function parseRunStoreFlag(value: string): RunStoreChoice {
   throw new ValidationError("flags", [{ path: "--run-store", message: `\`--run-store\` ${JSON.stringify(value)} is not a run store: use \`file\`, \`etcd\` (settings from the stack's vmr:runStore) or \`etcd:https://HOST:PORT,...\`` }]);
 }
 
-/** `vmr:runStore` of a live stack (secrets decrypted by Pulumi; kept in memory only). */
-async function configuredStore(source: StackSource, access: PulumiAccess): Promise<Partial<EtcdSettings> & { type?: string } | undefined> {
+/** `vmr:runStore` of a live stack (secrets decrypted by Pulumi; kept in memory only), checked against its schema. */
+async function configuredStore(source: StackSource, access: PulumiAccess): Promise<RunStoreSettings | undefined> {
   if ("stackFile" in source) return undefined;
   const stack = await LocalWorkspace.selectStack({ stackName: source.stack, workDir: source.cwd }, { pulumiCommand: access.pulumiCommand, envVars: access.envVars });
   const config = await stack.getAllConfig();
   const entry = config["vmr:runStore"];
   if (!entry) return undefined;
+  let value: unknown;
   try {
-    return JSON.parse(entry.value) as Partial<EtcdSettings> & { type?: string };
+    value = JSON.parse(entry.value);
   } catch {
-    throw new ValidationError("stack configuration", [{ path: "vmr:runStore", message: "`vmr:runStore` is not an object: set its fields with `pulumi config set --path vmr:runStore.endpoints[0] https://HOST:2379` (and `--secret` for `vmr:runStore.password`)" }]);
+    value = entry.value;
   }
+  const { settings, issues } = checkRunStoreSettings(value);
+  if (issues.length > 0) throw new ValidationError("stack configuration `vmr:runStore`", issues);
+  return settings;
 }
 
 export async function identityOf(source: StackSource, stack: string, access: PulumiAccess = {}): Promise<StackIdentity> {

@@ -149,6 +149,9 @@ describe("planned move, failback and site loss of examples/basic (real engine, i
     assertRunningOn(afterBack, homeHosts, "after the failback");
     assertMappedOnceTo(afterBack, homeVolumes, "after the failback");
     for (const [id, g] of home.groups) assert.equal(afterBack.groups.get(id)?.primary, g.primary, `consistency group ${id} replicates from home again`);
+    // AND the stack, refreshed by the failback, is what its program declares: a preview changes nothing
+    const preview = await engine.pulumi(["preview", "--expect-no-changes", "--diff"], dir);
+    assert.equal(preview.code, 0, `pulumi preview after the failback wants changes:\n${preview.stdout}\n${preview.stderr}`);
   });
 
   it("recovers a lost site whose storage is offline at the planned RTO, and cleans the dead array up at failback", async () => {

@@ -128,4 +128,38 @@ describe("etcd run store (real 3-member cluster)", function () {
       await store.close();
     }
   });
+
+  it("a cluster that stops answering: the run is told its lease is lost within the TTL, and a journal write fails within its deadlines instead of hanging", async () => {
+    const runId = "20260101T000003Z-dddddd";
+    const store = await EtcdRunStore.connect({ endpoints: cluster.endpoints, leaseTtlSeconds: 2 }, identity);
+    let told: Error | undefined;
+    const lock = await store.acquireLock({ runId, purpose: "failover" }, { onCompromised: (err) => (told = err) });
+    const journal = await store.openJournal(runId, lock, { create: true });
+    await journal.append(started(runId));
+    // GIVEN every member stops answering (SIGSTOP: connections are accepted, nothing comes back)
+    const t0 = Date.now();
+    cluster.freeze();
+    try {
+      // WHEN the run writes to its journal
+      const write = journal.append(step(1)).then(
+        () => "written" as const,
+        (err: unknown) => err,
+      );
+      // THEN the watchdog tells the run within its TTL (plus one renewal interval), unasked
+      while (!told && Date.now() - t0 < 4000) await sleep(100);
+      assert.ok(told, `no loss reported ${Date.now() - t0} ms after the cluster froze`);
+      assert.throws(() => lock.assertHeld(), LockLostError);
+      // AND the write ends in an error within its deadlines (3 attempts of 5 s), not never
+      const outcome = await Promise.race([write, sleep(25_000).then(() => "hung" as const)]);
+      assert.notEqual(outcome, "hung", "the journal write was still waiting 25 s after the cluster froze");
+      assert.notEqual(outcome, "written");
+    } finally {
+      cluster.thaw();
+    }
+    await lock.release();
+    await store.close();
+    await cluster.waitHealthy();
+  });
 });
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

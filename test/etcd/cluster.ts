@@ -110,6 +110,16 @@ export class EtcdCluster {
     this.members[index].process.kill("SIGKILL");
   }
 
+  /** SIGSTOP every member: the cluster still accepts connections but answers nothing (a hung store). */
+  freeze(): void {
+    for (const m of this.members) m.process.kill("SIGSTOP");
+  }
+
+  /** SIGCONT every member after `freeze`. */
+  thaw(): void {
+    for (const m of this.members) m.process.kill("SIGCONT");
+  }
+
   /** Starts a killed member again on its data directory; it rejoins and catches up. */
   async restart(index: number): Promise<void> {
     const m = this.members[index];
@@ -129,6 +139,7 @@ export class EtcdCluster {
           new Promise<void>((resolve) => {
             if (m.process.exitCode !== null || m.process.signalCode !== null) return resolve();
             m.process.once("exit", () => resolve());
+            m.process.kill("SIGCONT");
             m.process.kill("SIGKILL");
           }),
       ),

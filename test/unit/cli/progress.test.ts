@@ -78,4 +78,40 @@ describe("failover progress display", () => {
       "SLA level 1: all 2 steps ended (2 failed or skipped)",
     ]);
   });
+
+  it("on a terminal, a resumed run's bars continue from the steps its journal says ended, not from 0", () => {
+    const stream = recordingStream(true);
+    // GIVEN a run interrupted after two level-3 steps ended (one of them failed) and one level-1 step
+    const ended = new Map([["h1", { failed: false }], ["h2", { failed: true }], ["l1", { failed: false }]]);
+    const progress = createProgress(thePlan, stream, ended);
+    // WHEN the resumed run ends the last level-3 step
+    progress.onEvent(started(high[2]));
+    progress.onEvent(completed(high[2]));
+    progress.stop();
+    // THEN the bars count what ended before the resume too
+    const text = stream.text();
+    assert.match(text, /SLA  3 \[[^\]]*\] 3\/3 done \| 0 running \| 0 waiting \| 1 failed \| ETA/);
+    assert.match(text, /SLA  1 \[[^\]]*\] 1\/2 done \| 0 running \| 1 waiting \| ETA/);
+    assert.doesNotMatch(text, /SLA  3 \[[^\]]*\] 0\/3 done/);
+  });
+
+  it("without a terminal, a resumed run says how far it had got and ends the levels it finishes", () => {
+    const stream = recordingStream(false);
+    // GIVEN every level-3 step ended before the resume, and l1 too; l2 was running
+    const ended = new Map([...high.map((s) => [s.id, { failed: false }] as const), ["l1", { failed: false }]]);
+    const progress = createProgress(thePlan, stream, ended);
+    // WHEN the resumed run ends l2
+    progress.onEvent(started(low[1]));
+    progress.onEvent(completed(low[1]));
+    progress.stop();
+    assert.deepEqual(stream.text().trim().split("\n"), ["resumed: 4 of 5 steps had ended before", "SLA level 3: all 3 steps ended (before the resume)", "SLA level 1: all 2 steps ended"]);
+  });
+
+  it("a failed step run again on resume (--retry-failed) is counted once", () => {
+    const stream = recordingStream(false);
+    const progress = createProgress(thePlan, stream, new Map([["l1", { failed: true }], ["l2", { failed: false }]]));
+    progress.onEvent(started(low[0]));
+    progress.onEvent(completed(low[0]));
+    assert.match(stream.text(), /SLA level 1: all 2 steps ended\n$/);
+  });
 });
