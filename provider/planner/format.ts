@@ -21,6 +21,7 @@ function band(p: PredictedRto): string {
 /** What a group's RTO line says: the prediction and its verdict at the confidence, else the median schedule's. */
 function groupLine(g: Plan["groups"][number], confidence: number | undefined): string {
   const budget = g.rtoBudgetSeconds !== undefined ? ` of ${secs(g.rtoBudgetSeconds)}` : "";
+  if (g.estimatedRtoSeconds === undefined) return `no RTO: not every LPAR is placed${budget ? ` (budget${budget})` : ""} -> ${g.verdict}`;
   const p = g.predictedRto;
   if (p === undefined || confidence === undefined) return `median-schedule RTO ${secs(g.estimatedRtoSeconds)}${budget} -> ${g.verdict}`;
   const at = p.atConfidenceSeconds !== undefined ? `${percent(confidence)} of runs up by ${secs(p.atConfidenceSeconds)}` : `at ${percent(confidence)} confidence`;
@@ -57,7 +58,9 @@ export function formatPlan(plan: Plan): string {
         p.source,
         p.target ?? (p.waiting ? "(waits)" : "(none)"),
         p.target === null ? "-" : `${p.volumes.length}${replicas > 0 ? ` (${plural(replicas, "replica")})` : ""}`,
-        [p.reason, homeNote(p)].filter((n) => n !== undefined).join("; "),
+        [p.start?.shrunk === true && p.target !== null ? `starts at ${p.start.processorUnits} processor units and ${p.start.memoryGb} GiB (${p.start.reason})` : undefined, p.reason, p.wouldTake !== undefined ? `it would take: ${p.wouldTake.summary}` : undefined, homeNote(p)]
+          .filter((n) => n !== undefined)
+          .join("; "),
       ]);
     }
     lines.push(table(rows));
@@ -103,7 +106,7 @@ export function formatSurvivability(report: SurvivabilityReport): string {
         s.survivable ? "ok" : "NOT SURVIVABLE",
         bad
           .slice(0, 4)
-          .map((g) => `${g.name} (${g.verdict === "over" ? `${secs(g.predictedRto?.atConfidenceSeconds ?? g.estimatedRtoSeconds)} > ${secs(g.rtoBudgetSeconds ?? 0)}` : "unplaceable"})`)
+          .map((g) => `${g.name} (${g.verdict === "over" ? `${secs(g.predictedRto?.atConfidenceSeconds ?? g.estimatedRtoSeconds ?? 0)} > ${secs(g.rtoBudgetSeconds ?? 0)}` : "unplaceable"})`)
           .join(", ") + (bad.length > 4 ? ` and ${bad.length - 4} more` : ""),
       ]);
     }

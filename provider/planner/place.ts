@@ -50,6 +50,11 @@ export interface PlacementRequest {
   readonly noPoolReason?: string;
   /** Failback: its recorded home, one of the systems of `pools`, tried before any pool. */
   readonly home?: string;
+  /**
+   * The smallest it may start with (flexible capacity, capacity-flex.ts), when smaller than its
+   * size: tried once every LPAR of its level had its turn at full size.
+   */
+  readonly flexible?: { readonly processorUnits: number; readonly memoryGb: number };
 }
 
 export interface PlacementOutcome {
@@ -60,6 +65,8 @@ export interface PlacementOutcome {
   readonly shortfall?: Shortfall;
   /** Why it is not placed on its `home` (short of capacity, anti-affinity), when it had one. */
   readonly homeReason?: string;
+  /** Placed at its `flexible` size, not its full size. */
+  readonly shrunk?: boolean;
 }
 
 export interface SystemCapacity {
@@ -225,18 +232,32 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
     adjust(home, req.lpar, -req.processorUnits, -req.memoryGb, 1);
   }
 
-  for (const req of order) {
+  /** The first pool's least-loaded system with room for `req`'s size, not `banned`. */
+  const pick = (req: PlacementRequest, banned: ReadonlySet<string>): string | undefined => {
+    for (const pool of req.pools) {
+      const state = stateOf(pool);
+      const excludedLeaf = banned.size > 0 ? (leaf: number) => banned.has(pool.systems[leaf]) : undefined;
+      const leaf = state.tree.best(req.processorUnits, req.memoryGb, excludedLeaf);
+      if (leaf >= 0) return pool.systems[leaf];
+    }
+    return undefined;
+  };
+  // Flexible LPARs short of room at full size, and LPARs that wait for one: decided once their
+  // level had its turn at full size (so an LPAR shrinks only for its own level or higher).
+  const deferred: PlacementRequest[] = [];
+  const pending = new Set<string>();
+  const decide = (req: PlacementRequest, late: boolean): void => {
     const decided = excluded.get(req.lpar);
     if (decided !== undefined) {
       outcomes.set(req.lpar, decided);
-      continue;
+      return;
     }
     const home = claimed.get(req.lpar);
     if (home !== undefined) {
       if (!req.waitsFor.some((dep) => outcomes.get(dep)?.system === null)) {
         placedOn.set(req.lpar, home);
         outcomes.set(req.lpar, { system: home, waiting: false });
-        continue;
+        return;
       }
       // It cannot start without an LPAR that is not placed (said below): its home goes back to the others.
       adjust(home, req.lpar, req.processorUnits, req.memoryGb, -1);
@@ -244,7 +265,7 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
     }
     if (req.unplaceable !== undefined) {
       outcomes.set(req.lpar, { system: null, waiting: false, reason: req.unplaceable });
-      continue;
+      return;
     }
     const blocker = req.waitsFor.find((dep) => outcomes.get(dep)?.system === null);
     if (blocker !== undefined) {
@@ -255,35 +276,60 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
       const r = outcomes.get(root) as PlacementOutcome;
       const through = root === blocker ? "" : ` which waits for ${JSON.stringify(root)},`;
       outcomes.set(req.lpar, { system: null, waiting: r.waiting, reason: `it waits for LPAR ${JSON.stringify(blocker)},${through} which cannot be placed: ${r.reason ?? "it is not placed"}` });
-      continue;
+      return;
     }
     if (req.pools.length === 0) {
       outcomes.set(req.lpar, { system: null, waiting: false, reason: req.noPoolReason ?? "no allowed system is operating" });
-      continue;
+      return;
     }
     const banned = new Set<string>();
     for (const other of req.antiAffinity) {
       const at = locate(other);
       if (at !== undefined) banned.add(at);
     }
-    let chosen: string | undefined;
-    for (const pool of req.pools) {
-      const state = stateOf(pool);
-      const excludedLeaf = banned.size > 0 ? (leaf: number) => banned.has(pool.systems[leaf]) : undefined;
-      const leaf = state.tree.best(req.processorUnits, req.memoryGb, excludedLeaf);
-      if (leaf >= 0) {
-        chosen = pool.systems[leaf];
-        break;
-      }
-    }
+    const chosen = pick(req, banned);
     if (chosen !== undefined) {
       placedOn.set(req.lpar, chosen);
       adjust(chosen, req.lpar, -req.processorUnits, -req.memoryGb, 1);
       outcomes.set(req.lpar, { system: chosen, waiting: false });
-    } else {
-      outcomes.set(req.lpar, explain(req, req.pools.map(stateOf), banned, view));
+      return;
     }
+    const flex = req.flexible;
+    if (flex === undefined) {
+      outcomes.set(req.lpar, explain(req, req.pools.map(stateOf), banned, view));
+      return;
+    }
+    if (!late) {
+      deferred.push(req);
+      pending.add(req.lpar);
+      return;
+    }
+    const small = { ...req, processorUnits: flex.processorUnits, memoryGb: flex.memoryGb };
+    const at = pick(small, banned);
+    if (at !== undefined) {
+      placedOn.set(req.lpar, at);
+      adjust(at, req.lpar, -small.processorUnits, -small.memoryGb, 1);
+      outcomes.set(req.lpar, { system: at, waiting: false, shrunk: true });
+    } else {
+      outcomes.set(req.lpar, explain(small, req.pools.map(stateOf), banned, view));
+    }
+  };
+  const flush = (): void => {
+    const batch = deferred.splice(0);
+    pending.clear();
+    for (const req of batch) decide(req, true);
+  };
+  for (const req of order) {
+    if (deferred.length > 0 && req.slaLevel < deferred[0].slaLevel) flush();
+    // It waits for an LPAR not yet decided: it is decided after it.
+    if (pending.size > 0 && req.waitsFor.some((d) => pending.has(d))) {
+      deferred.push(req);
+      pending.add(req.lpar);
+      continue;
+    }
+    decide(req, false);
   }
+  flush();
   for (const [lpar, homeReason] of homeReasons) outcomes.set(lpar, { ...(outcomes.get(lpar) as PlacementOutcome), homeReason });
 
   return outcomes;

@@ -5,6 +5,7 @@
 import { ValidationError } from "../errors";
 import type {
   AddressRuleSpec,
+  FlexibleCapacitySpec,
   HookSpec,
   NetworkMappingSpec,
   ProtectionGroupSpec,
@@ -75,6 +76,17 @@ function hooks(v: unknown): HookSpec[] | undefined {
   return v.map((h: Props) => ({ command: strings(h.command), ...(num(h.timeoutSeconds) !== undefined ? { timeoutSeconds: num(h.timeoutSeconds) } : {}) }));
 }
 
+/** The group's flexible capacity as stored (the provider validated it), when it declares one. */
+function flexibleOf(v: unknown): { flexibleCapacity?: FlexibleCapacitySpec } {
+  if (typeof v !== "object" || v === null) return {};
+  const f = v as Props;
+  const processorPercent = num(f.processorPercent);
+  const memoryPercent = num(f.memoryPercent);
+  if (processorPercent === undefined || memoryPercent === undefined) return {};
+  const appliesTo = f.appliesTo === "failover" || f.appliesTo === "drill" ? f.appliesTo : "both";
+  return { flexibleCapacity: { processorPercent, memoryPercent, appliesTo } };
+}
+
 export function groupSpec(p: Props, urn: string): ProtectionGroupSpec {
   const vms = (Array.isArray(p.vms) ? p.vms : []).map((v: Props) => ({
     lpar: str(v, "lpar", urn),
@@ -93,6 +105,7 @@ export function groupSpec(p: Props, urn: string): ProtectionGroupSpec {
     storageMappings: strings(p.storageMappings),
     ...(typeof p.networkMapping === "string" ? { networkMapping: p.networkMapping } : {}),
     ...(h ? { hooks: { pre: hooks(h.pre) ?? [], post: hooks(h.post) ?? [] } } : {}),
+    ...flexibleOf(p.flexibleCapacity),
     ...(homes !== undefined ? { homes } : {}),
   };
 }

@@ -88,7 +88,7 @@ export interface GroupOutputs extends GroupInputs {
   readonly homes?: LparHome[];
 }
 
-export const DECLARED_FIELDS = ["name", "slaLevel", "vms", "antiAffinity", "rtoBudgetSeconds", "recoveryTarget", "storageMappings", "networkMapping", "hooks", "context"] as const;
+export const DECLARED_FIELDS = ["name", "slaLevel", "vms", "antiAffinity", "rtoBudgetSeconds", "flexibleCapacity", "recoveryTarget", "storageMappings", "networkMapping", "hooks", "context"] as const;
 /** Only the group's name is its identity: priorities, membership and targets change in place. */
 export const IDENTITY_FIELDS: readonly string[] = ["name"];
 

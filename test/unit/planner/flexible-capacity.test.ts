@@ -1,0 +1,118 @@
+// Flexible capacity: LPARs start smaller at a short recovery site, higher SLA levels at full size
+// first, never below their minimum; and what it would take to place the ones that still wait.
+import { strict as assert } from "assert";
+import * as sinon from "sinon";
+import type { Placement, Plan } from "../../../provider/generated/plan";
+import { planDrill, planFailover } from "../../../provider/planner";
+import { formatPlan } from "../../../provider/planner/format";
+import { buildWorld, hostId, lparId, type WorldSpec } from "./world";
+
+const byLpar = (plan: Plan): Map<string, Placement> => new Map(plan.placements.map((p) => [p.lpar, p]));
+const failSiteA = { failure: { failedSite: "A" } };
+const half = { processorPercent: 50, memoryPercent: 50, appliesTo: "both" as const };
+
+/** Site A (one host) fails; site B has one system of `pu` and `mem`. Each VM in its own group. */
+function world(pu: number, mem: number, vms: WorldSpec["vms"], flexible?: WorldSpec["flexible"]): WorldSpec {
+  return { hosts: [{ site: "A", pu: 64, mem: 1024 }, { site: "B", pu, mem }], vms: vms.map((v, i) => ({ ...v, group: i })), ...(flexible ? { flexible } : {}) };
+}
+
+describe("planner: flexible capacity", () => {
+  const sandbox = sinon.createSandbox();
+  afterEach(() => sandbox.restore());
+
+  it("starts the lowest level at its share when full size has no room, and the higher ones at full size", () => {
+    // GIVEN three 4-unit, 64 GiB LPARs of levels 3, 2, 1 and 10 units, 160 GiB at site B; 50% allowed
+    const spec = world(10, 160, [
+      { host: 0, pu: 4, mem: 64, level: 3 },
+      { host: 0, pu: 4, mem: 64, level: 2 },
+      { host: 0, pu: 4, mem: 64, level: 1, min: { pu: 0.5, mem: 8 } },
+    ], half);
+    // WHEN the site fails
+    const p = byLpar(planFailover({ ...buildWorld(spec), ...failSiteA }));
+    // THEN levels 3 and 2 start at full size; level 1 at 2 units and 32 GiB on sys1
+    assert.deepEqual([0, 1, 2].map((i) => p.get(lparId(i))?.target), [hostId(1), hostId(1), hostId(1)]);
+    assert.deepEqual([0, 1].map((i) => p.get(lparId(i))?.start?.shrunk), [false, false]);
+    const low = p.get(lparId(2))?.start;
+    assert.deepEqual([low?.processorUnits, low?.memoryGb, low?.shrunk], [2, 32, true]);
+    assert.match(low?.reason ?? "", /50% of 4 processor units \(2\) and 50% of 64 GiB \(32\)/);
+  });
+
+  it("never starts an LPAR below its minimum: the minimum bounds the share, and when even it has no room the LPAR waits", () => {
+    // GIVEN the same site, the level-1 LPAR's minimum is 3 units and 48 GiB (above 50%)
+    const spec = world(10, 160, [
+      { host: 0, pu: 4, mem: 64, level: 3 },
+      { host: 0, pu: 4, mem: 64, level: 2 },
+      { host: 0, pu: 4, mem: 64, level: 1, min: { pu: 3, mem: 48 } },
+    ], half);
+    const plan = planFailover({ ...buildWorld(spec), ...failSiteA });
+    const low = byLpar(plan).get(lparId(2)) as Placement;
+    // THEN it waits, measured at its minimum (short of 1 unit and 16 GiB), and says it would start at its minimum
+    assert.deepEqual([low.target, low.waiting], [null, true]);
+    assert.deepEqual([low.shortfall?.processorUnits, low.shortfall?.memoryGb], [1, 16]);
+    assert.match(low.start?.reason ?? "", /its minimum 3 processor units \(50% would be 2\)/);
+    // AND what it would take: free 1 unit and 16 GiB on sys1; no share helps (its minimum does not fit)
+    assert.deepEqual(low.wouldTake?.freeCapacity, { system: hostId(1), processorUnits: 1, memoryGb: 16 });
+    assert.equal(low.wouldTake?.flexibleCapacity, undefined);
+  });
+
+  it("without flexible capacity the lowest level waits, its group shows no RTO, and it says what it would take", () => {
+    const spec = world(10, 160, [
+      { host: 0, pu: 4, mem: 64, level: 3 },
+      { host: 0, pu: 4, mem: 64, level: 2 },
+      { host: 0, pu: 4, mem: 64, level: 1, min: { pu: 0.5, mem: 8 } },
+    ]);
+    const plan = planFailover({ ...buildWorld(spec), ...failSiteA });
+    const low = byLpar(plan).get(lparId(2)) as Placement;
+    assert.deepEqual([low.target, low.waiting, low.start], [null, true, undefined]);
+    // THEN free 2 units and 32 GiB on sys1, or allow 50% (2 units and 32 GiB are free there)
+    assert.deepEqual(low.wouldTake, {
+      summary: 'free 2 processor units and 32 GiB on "sys1", or allow flexible capacity of 50% of its processor units and 50% of its memory (it would start on "sys1")',
+      freeCapacity: { system: hostId(1), processorUnits: 2, memoryGb: 32 },
+      flexibleCapacity: { system: hostId(1), processorPercent: 50, memoryPercent: 50 },
+    });
+    const group = plan.groups.find((g) => g.name === "pg2");
+    assert.deepEqual([group?.verdict, "estimatedRtoSeconds" in (group ?? {})], ["unplaceable", false]);
+    assert.ok(plan.groups.filter((g) => g.name !== "pg2").every((g) => typeof g.estimatedRtoSeconds === "number" && g.estimatedRtoSeconds > 0));
+    // AND the text says so: no RTO for the group, and what it would take
+    const text = formatPlan(plan);
+    assert.match(text, /group pg2 \(SLA 1\): no RTO: not every LPAR is placed -> unplaceable/);
+    assert.match(text, /it would take: free 2 processor units and 32 GiB on "sys1", or allow flexible capacity of 50%/);
+    assert.doesNotMatch(text, /RTO 0 s/);
+  });
+
+  it("the share applies to the plan kinds it names: a drill-only share leaves a failover at full size", () => {
+    const vms: WorldSpec["vms"] = [
+      { host: 0, pu: 4, mem: 64, level: 2 },
+      { host: 0, pu: 4, mem: 64, level: 1, min: { pu: 0.5, mem: 8 } },
+    ];
+    const drillOnly = world(6, 96, vms, { ...half, appliesTo: "drill" });
+    const failover = byLpar(planFailover({ ...buildWorld(drillOnly), ...failSiteA }));
+    assert.deepEqual([failover.get(lparId(1))?.target, failover.get(lparId(1))?.start], [null, undefined]);
+    const drill = byLpar(planDrill({ ...buildWorld(drillOnly) }));
+    assert.deepEqual([drill.get(lparId(1))?.target, drill.get(lparId(1))?.start?.shrunk], [hostId(1), true]);
+  });
+
+  it("inside a level full sizes go first: an LPAR shrinks only for what its own level or higher left", () => {
+    // GIVEN level 2: two 4-unit LPARs (shrinkable to 2) and a 1-unit one; 6 units at site B
+    const spec = world(6, 1024, [
+      { host: 0, pu: 4, mem: 8, level: 2, min: { pu: 1, mem: 4 } },
+      { host: 0, pu: 4, mem: 8, level: 2, min: { pu: 1, mem: 4 } },
+      { host: 0, pu: 1, mem: 8, level: 2 },
+    ], half);
+    const p = byLpar(planFailover({ ...buildWorld(spec), ...failSiteA }));
+    // THEN lpar0 full (4), lpar2 full (1) before lpar1 tries its 2-unit share in the 1 unit left: it waits
+    assert.deepEqual([p.get(lparId(0))?.start?.shrunk, p.get(lparId(2))?.start?.shrunk], [false, false]);
+    assert.deepEqual([p.get(lparId(1))?.target, p.get(lparId(1))?.waiting], [null, true]);
+  });
+
+  it("rounds a share up to what the HMC assigns: hundredths of a unit, 256 MB of memory", () => {
+    const spec = world(64, 1024, [{ host: 0, pu: 0.33, mem: 10, level: 1, min: { pu: 0.05, mem: 1 } }], { processorPercent: 50, memoryPercent: 33, appliesTo: "failover" });
+    // A site with room: full size, with the reason
+    const full = byLpar(planFailover({ ...buildWorld(spec), ...failSiteA })).get(lparId(0))?.start;
+    assert.deepEqual([full?.shrunk, full?.reason], [false, "full size: its target had room for it"]);
+    const tight = world(0.2, 4, spec.vms, spec.flexible);
+    const start = byLpar(planFailover({ ...buildWorld(tight), ...failSiteA })).get(lparId(0))?.start;
+    // 0.165 -> 0.17 units; 3.3 GiB -> 3.5 GiB
+    assert.deepEqual([start?.processorUnits, start?.memoryGb, start?.shrunk], [0.17, 3.5, true]);
+  });
+});
