@@ -189,8 +189,9 @@ export const TOPOLOGY_RULES: readonly CrossFieldRule<ResolvedTopology>[] = [
       for (const l of t.lpars) {
         if (!ACTIVE.has(l.state)) continue;
         const u = used.get(l.host) ?? { pu: 0, mem: 0 };
-        u.pu += l.processorUnits;
-        u.mem += l.memoryGb;
+        // Started below its size (flexible capacity): it holds what it was started with.
+        u.pu += l.allocated?.processorUnits ?? l.processorUnits;
+        u.mem += l.allocated?.memoryGb ?? l.memoryGb;
         used.set(l.host, u);
       }
       const issues: ValidationIssue[] = [];
