@@ -209,6 +209,27 @@ export interface WouldTake {
     memoryGb?: number;
   };
   /**
+   * Stop or suspend these non-critical LPARs (the recovery target's `nonCritical`, of a lower SLA level) running on `system`: the fewest, lowest level first, whose room covers the shortfall. Absent when they do not cover it.
+   */
+  stopLpars?: {
+    system: string;
+    /**
+     * @minItems 1
+     */
+    lpars: [
+      {
+        lpar: string;
+        action: "stop" | "suspend";
+        slaLevel: number;
+      },
+      ...{
+        lpar: string;
+        action: "stop" | "suspend";
+        slaLevel: number;
+      }[]
+    ];
+  };
+  /**
    * Allow (or lower) flexible capacity to this share, in whole percent: it would then start on `system`. Absent when the LPAR's minimum does not fit there either.
    */
   flexibleCapacity?: {

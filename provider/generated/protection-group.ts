@@ -137,6 +137,14 @@ export interface GroupContext {
     };
     adapter?: AdapterSettings;
     verify?: boolean;
+    /**
+     * The target's non-critical VMs (RecoveryTarget `nonCritical`).
+     */
+    nonCritical?: {
+      lpar: Id;
+      action?: "stop" | "suspend";
+      slaLevel?: number;
+    }[];
   };
   /**
    * Consistency groups of the referenced StorageMappings.
@@ -454,6 +462,14 @@ export interface GroupContext1 {
     };
     adapter?: AdapterSettings;
     verify?: boolean;
+    /**
+     * The target's non-critical VMs (RecoveryTarget `nonCritical`).
+     */
+    nonCritical?: {
+      lpar: Id;
+      action?: "stop" | "suspend";
+      slaLevel?: number;
+    }[];
   };
   /**
    * Consistency groups of the referenced StorageMappings.

@@ -45,6 +45,14 @@ export interface ProtectionGroupSpec {
   readonly homes?: readonly VmHome[];
 }
 
+/** A non-critical LPAR at the recovery site (schemas/recovery-target.schema.json, NonCriticalVm), defaults filled in. */
+export interface NonCriticalSpec {
+  readonly lpar: string;
+  readonly action: "stop" | "suspend";
+  /** It yields only to VMs of a higher level. */
+  readonly slaLevel: number;
+}
+
 /** A share of each VM's processor units and memory it may start with, for the plan kinds it applies to. */
 export interface FlexibleCapacitySpec {
   /** 0 < percent <= 100. */
@@ -67,6 +75,8 @@ export interface RecoveryTargetSpec {
   readonly reserve: { readonly processorUnits: number; readonly memoryGb: number };
   /** Overrides the adapter's concurrent remote-restart limit per system. */
   readonly maxConcurrentRestarts?: number;
+  /** LPARs on its systems that may be stopped or suspended for VMs of a higher SLA level. @default [] */
+  readonly nonCritical?: readonly NonCriticalSpec[];
   /** Connection settings; secrets are decoded by the state loader. */
   readonly adapter: AdapterSettings;
 }

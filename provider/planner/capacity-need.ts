@@ -18,6 +18,31 @@ export interface NeedInput {
   /** The least it may start with (the hardware's minimum; its size when none is known). */
   readonly minimum: { readonly processorUnits: number; readonly memoryGb: number };
   readonly shortfall: Shortfall;
+  /** Non-critical LPARs running on the shortfall's system that yield to it, in the order to stop them. */
+  readonly yielding?: readonly Yielding[];
+}
+
+/** A non-critical LPAR that could give its room back. */
+export interface Yielding {
+  readonly lpar: string;
+  readonly action: "stop" | "suspend";
+  readonly slaLevel: number;
+  readonly processorUnits: number;
+  readonly memoryGb: number;
+}
+
+/** The first of `yielding` (in order) whose room together covers the shortfall; undefined when all of them do not. */
+function enoughOf(yielding: readonly Yielding[], shortfall: Shortfall): Yielding[] | undefined {
+  const chosen: Yielding[] = [];
+  let pu = 0;
+  let mem = 0;
+  for (const y of yielding) {
+    if (pu >= (shortfall.processorUnits ?? 0) - EPS && mem >= (shortfall.memoryGb ?? 0) - EPS) break;
+    chosen.push(y);
+    pu += y.processorUnits;
+    mem += y.memoryGb;
+  }
+  return pu >= (shortfall.processorUnits ?? 0) - EPS && mem >= (shortfall.memoryGb ?? 0) - EPS ? chosen : undefined;
 }
 
 /** The largest whole percent of `size` (at most `current`) that fits in `free` and is not below `minimum`; undefined when none. */
@@ -48,6 +73,12 @@ export function wouldTake(input: NeedInput): WouldTake {
   const currentMem = Math.round((100 * tried.memoryGb) / size.memoryGb);
   const pu = shortfall.processorUnits === undefined ? currentPu : shareThatFits(size.processorUnits, free.processorUnits, minimum.processorUnits, currentPu, "pu");
   const mem = shortfall.memoryGb === undefined ? currentMem : shareThatFits(size.memoryGb, free.memoryGb, minimum.memoryGb, currentMem, "mem");
+  const stop = enoughOf(input.yielding ?? [], shortfall);
+  if (stop !== undefined && stop.length > 0) {
+    const [first, ...rest] = stop.map((y) => ({ lpar: y.lpar, action: y.action, slaLevel: y.slaLevel }));
+    out.stopLpars = { system: shortfall.system, lpars: [first, ...rest] };
+    parts.push(`${stop.map((y) => `${y.action} ${JSON.stringify(y.lpar)}`).join(", ")} (non-critical, SLA level ${[...new Set(stop.map((y) => y.slaLevel))].join("/")}) on ${JSON.stringify(shortfall.system)}`);
+  }
   if (pu !== undefined && mem !== undefined && (pu < currentPu || mem < currentMem)) {
     out.flexibleCapacity = { system: shortfall.system, processorPercent: pu, memoryPercent: mem };
     parts.push(`allow flexible capacity of ${pu}% of its processor units and ${mem}% of its memory (it would start on ${JSON.stringify(shortfall.system)})`);

@@ -1,7 +1,7 @@
 // The daily N-1 check of the paper: for every host and every site in turn, could all of its
 // protected LPARs restart elsewhere within their groups' RTO budgets, given the capacity in use now?
 
-import type { GroupEstimate, Plan } from "../generated/plan";
+import type { GroupEstimate, Plan, WouldTake } from "../generated/plan";
 import type { PlanningContext } from "./context";
 import { buildPlan } from "./plan";
 
@@ -11,8 +11,8 @@ export interface ScenarioResult {
   /** The managed system id or the site name that fails. */
   readonly name: string;
   readonly affectedLpars: number;
-  /** LPARs that could not be placed, with the reason. */
-  readonly unplaced: readonly { lpar: string; reason: string }[];
+  /** LPARs that could not be placed, with the reason and, when short of capacity, what it would take to place each. */
+  readonly unplaced: readonly { lpar: string; reason: string; wouldTake?: WouldTake }[];
   readonly groups: readonly GroupEstimate[];
   /** The median list schedule's makespan. */
   readonly makespanSeconds: number;
@@ -61,7 +61,9 @@ export function checkSurvivabilityIn(ctx: PlanningContext, refine: (plan: Plan) 
 
 function scenario(ctx: PlanningContext, refine: (plan: Plan) => Plan, scope: "host" | "site", name: string, failure: { failedHosts?: string[]; failedSite?: string }): ScenarioResult {
   const plan = refine(buildPlan(ctx, "failover", failure));
-  const unplaced = plan.placements.filter((p) => p.target === null).map((p) => ({ lpar: p.lpar, reason: p.reason ?? "not placed" }));
+  const unplaced = plan.placements
+    .filter((p) => p.target === null)
+    .map((p) => ({ lpar: p.lpar, reason: p.reason ?? "not placed", ...(p.wouldTake !== undefined ? { wouldTake: p.wouldTake } : {}) }));
   return {
     scope,
     name,

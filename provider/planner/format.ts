@@ -88,6 +88,22 @@ function homeNote(p: Plan["placements"][number]): string | undefined {
   return `not home${p.home.system !== null ? ` (${p.home.system})` : ""}: ${p.home.reason}`;
 }
 
+/** LPARs named per scenario in what it would take; the others are counted. */
+const TAKE_NAMED = 3;
+
+/** Per scenario with LPARs short of capacity: what it would take to place each (the first few). */
+function wouldTakeLines(scenarios: readonly SurvivabilityReport["scenarios"][number][]): string[] {
+  const lines: string[] = [];
+  for (const s of scenarios) {
+    const short = s.unplaced.filter((u) => u.wouldTake !== undefined);
+    if (short.length === 0) continue;
+    lines.push(`  ${s.scope} ${s.name}: what it would take to place ${plural(short.length, "LPAR")} short of capacity:`);
+    for (const u of short.slice(0, TAKE_NAMED)) lines.push(`    ${u.lpar}: ${u.wouldTake?.summary}`);
+    if (short.length > TAKE_NAMED) lines.push(`    and ${short.length - TAKE_NAMED} more (see the plan of that failure)`);
+  }
+  return lines;
+}
+
 /**
  * The N-1 matrix in two sections, single-server failures and site losses, each with its own
  * count of failures that are not survivable.
@@ -116,7 +132,7 @@ export function formatSurvivability(report: SurvivabilityReport): string {
         : summary.notSurvivable.length === 0
           ? `every ${noun[0]} is survivable (${summary.checked} checked)`
           : `${summary.notSurvivable.length} of ${plural(summary.checked, noun[0], noun[1])} not survivable: ${summary.notSurvivable.join(", ")}`;
-    return `${title}\n${table(rows)}\n${verdict}`;
+    return [`${title}`, table(rows), ...wouldTakeLines(report.scenarios.filter((x) => x.scope === scope)), verdict].join("\n");
   };
   const basis =
     report.prediction !== undefined

@@ -14,7 +14,7 @@ import { addMoveSteps } from "./move";
 import { orderSteps } from "./order";
 import { placeAll, type PlacementOutcome, type PlacementRequest } from "./place";
 import { flexibleStart, shrinks, startSize, type FlexibleStart } from "./capacity-flex";
-import { wouldTake } from "./capacity-need";
+import { wouldTake, type Yielding } from "./capacity-need";
 import type { PlacedVm } from "./placed";
 import { permuted, permuteRows } from "./rows";
 import { interleaved } from "./sequence";
@@ -154,6 +154,7 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
     runningOn: (system) => runningOn(ctx, system),
   });
 
+  const moving = new Set(affected.vms.map((v) => v.lpar.id));
   const ordered = [...affected.vms].sort((a, b) => b.slaLevel - a.slaLevel || compare(a.lpar.id, b.lpar.id));
   const rotation = new ViosRotation(ctx);
   const placements: Placement[] = [];
@@ -191,7 +192,8 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
         placement.shortfall = outcome.shortfall;
         const tried = shrunk ? (flex as FlexibleStart) : vm.lpar;
         const minimum = { processorUnits: vm.lpar.minimum?.processorUnits ?? vm.lpar.processorUnits, memoryGb: vm.lpar.minimum?.memoryGb ?? vm.lpar.memoryGb };
-        placement.wouldTake = wouldTake({ size: vm.lpar, tried, minimum, shortfall: outcome.shortfall });
+        const yielding = yieldingOn(ctx, vm, outcome.shortfall.system, moving);
+        placement.wouldTake = wouldTake({ size: vm.lpar, tried, minimum, shortfall: outcome.shortfall, yielding });
       }
     }
     const home = homes.get(vm.lpar.id);
@@ -204,6 +206,21 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
     placements.push(placement);
   }
   return { affected, placements, placed };
+}
+
+/**
+ * The recovery target's non-critical LPARs running on `system` that yield to `vm` (a lower SLA
+ * level than its own), not moved by this plan: lowest level first, then the larger first (fewer
+ * to stop), then by id.
+ */
+function yieldingOn(ctx: PlanningContext, vm: AffectedVm, system: string, moving: ReadonlySet<string>): Yielding[] {
+  const out: Yielding[] = [];
+  for (const n of vm.entry.target.nonCritical ?? []) {
+    const l = ctx.lpars.get(n.lpar);
+    if (l === undefined || l.host !== system || !HOLDS_CAPACITY.has(l.state) || moving.has(l.id) || n.slaLevel >= vm.slaLevel) continue;
+    out.push({ lpar: l.id, action: n.action, slaLevel: n.slaLevel, processorUnits: l.allocated?.processorUnits ?? l.processorUnits, memoryGb: l.allocated?.memoryGb ?? l.memoryGb });
+  }
+  return out.sort((a, b) => a.slaLevel - b.slaLevel || b.processorUnits - a.processorUnits || b.memoryGb - a.memoryGb || compare(a.lpar, b.lpar));
 }
 
 /** A drill copy is started from one FlashCopy group: its volumes must replicate in one consistency group. */

@@ -168,7 +168,7 @@ export class ProtectionGroup extends pulumi.dynamic.Resource {
     const context = pulumi
       .all([target, pulumi.all(mappings.map((m) => m.declaration)), claimedElsewhere, network?.declaration])
       .apply(([t, ms, claims, net]) => ({
-        target: { site: t.site, systems: t.systems, reserve: t.reserve, adapter: t.adapter, verify: t.verify },
+        target: { site: t.site, systems: t.systems, reserve: t.reserve, adapter: t.adapter, verify: t.verify, ...(t.nonCritical ? { nonCritical: t.nonCritical } : {}) },
         consistencyGroups: ms.map((m) => m.consistencyGroup),
         claimedElsewhere: claims,
         ...(net ? { network: net } : {}),

@@ -6,6 +6,7 @@ import { ValidationError } from "../errors";
 import type {
   AddressRuleSpec,
   FlexibleCapacitySpec,
+  NonCriticalSpec,
   HookSpec,
   NetworkMappingSpec,
   ProtectionGroupSpec,
@@ -76,6 +77,10 @@ function hooks(v: unknown): HookSpec[] | undefined {
   return v.map((h: Props) => ({ command: strings(h.command), ...(num(h.timeoutSeconds) !== undefined ? { timeoutSeconds: num(h.timeoutSeconds) } : {}) }));
 }
 
+function nonCriticalOf(n: Props, urn: string): NonCriticalSpec {
+  return { lpar: str(n, "lpar", urn), action: n.action === "suspend" ? "suspend" : "stop", slaLevel: num(n.slaLevel) ?? 0 };
+}
+
 /** The group's flexible capacity as stored (the provider validated it), when it declares one. */
 function flexibleOf(v: unknown): { flexibleCapacity?: FlexibleCapacitySpec } {
   if (typeof v !== "object" || v === null) return {};
@@ -118,6 +123,7 @@ export function targetSpec(p: Props, urn: string): RecoveryTargetSpec {
     systems: strings(p.systems),
     reserve: { processorUnits: num(reserve.processorUnits) ?? 0, memoryGb: num(reserve.memoryGb) ?? 0 },
     ...(num(p.maxConcurrentRestarts) !== undefined ? { maxConcurrentRestarts: num(p.maxConcurrentRestarts) } : {}),
+    ...(Array.isArray(p.nonCritical) && p.nonCritical.length > 0 ? { nonCritical: p.nonCritical.map((n: Props) => nonCriticalOf(n, urn)) } : {}),
     adapter: (p.adapter as AdapterSettings | undefined) ?? { type: "simulator" },
   };
 }

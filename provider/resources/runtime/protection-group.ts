@@ -40,6 +40,8 @@ export interface GroupTarget {
   reserve: Capacity;
   adapter: AdapterSettings;
   verify: boolean;
+  /** The target's non-critical VMs, defaults filled in. */
+  nonCritical?: { lpar: string; action: "stop" | "suspend"; slaLevel: number }[];
 }
 
 /** Inputs after check: every default present. */

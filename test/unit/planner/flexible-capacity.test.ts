@@ -3,8 +3,8 @@
 import { strict as assert } from "assert";
 import * as sinon from "sinon";
 import type { Placement, Plan } from "../../../provider/generated/plan";
-import { planDrill, planFailover } from "../../../provider/planner";
-import { formatPlan } from "../../../provider/planner/format";
+import { checkSurvivability, planDrill, planFailover } from "../../../provider/planner";
+import { formatPlan, formatSurvivability } from "../../../provider/planner/format";
 import { buildWorld, hostId, lparId, type WorldSpec } from "./world";
 
 const byLpar = (plan: Plan): Map<string, Placement> => new Map(plan.placements.map((p) => [p.lpar, p]));
@@ -78,6 +78,40 @@ describe("planner: flexible capacity", () => {
     assert.match(text, /group pg2 \(SLA 1\): no RTO: not every LPAR is placed -> unplaceable/);
     assert.match(text, /it would take: free 2 processor units and 32 GiB on "sys1", or allow flexible capacity of 50%/);
     assert.doesNotMatch(text, /RTO 0 s/);
+  });
+
+  it("vmr check says, per scenario, what it would take to place each LPAR short of capacity", () => {
+    const spec = world(10, 160, [
+      { host: 0, pu: 4, mem: 64, level: 3 },
+      { host: 0, pu: 4, mem: 64, level: 2 },
+      { host: 0, pu: 4, mem: 64, level: 1 },
+    ]);
+    const report = checkSurvivability(buildWorld(spec));
+    const siteA = report.scenarios.find((s) => s.scope === "site" && s.name === "A");
+    assert.deepEqual(siteA?.unplaced.map((u) => [u.lpar, u.wouldTake?.freeCapacity]), [[lparId(2), { system: hostId(1), processorUnits: 2, memoryGb: 32 }]]);
+    assert.equal(siteA?.groups.find((g) => g.name === "pg2")?.estimatedRtoSeconds, undefined);
+    const text = formatSurvivability(report);
+    assert.match(text, /site A: what it would take to place 1 LPAR short of capacity:\n {4}lpar2: free 2 processor units and 32 GiB on "sys1"/);
+  });
+
+  it("names the fewest non-critical VMs to stop on the best system, lowest level first, only those of lower levels", () => {
+    // GIVEN site B runs three unprotected VMs: lpar3 (2 units, level 0), lpar4 (1 unit, level 0), lpar5 (4 units, level 1)
+    const spec = world(13, 208, [
+      { host: 0, pu: 4, mem: 64, level: 3 },
+      { host: 0, pu: 4, mem: 64, level: 2 },
+      { host: 0, pu: 4, mem: 64, level: 1 },
+      { host: 1, pu: 2, mem: 32, level: 0, unprotected: true },
+      { host: 1, pu: 1, mem: 16, level: 0, unprotected: true },
+      { host: 1, pu: 4, mem: 16, level: 0, unprotected: true },
+    ]);
+    const { model, inventory } = buildWorld(spec);
+    const target = { ...model.targets[0], nonCritical: [lparId(5), lparId(4), lparId(3)].map((lpar, i) => ({ lpar, action: i === 0 ? ("stop" as const) : ("suspend" as const), slaLevel: i === 0 ? 1 : 0 })) };
+    const plan = planFailover({ model: { ...model, targets: [target] }, inventory, ...failSiteA });
+    // THEN lpar2 (level 1) waits, short of 2 units on sys1; suspending lpar3 (level 0, the larger of the level-0 VMs: 2 units) covers it;
+    // lpar5 (level 1, not below lpar2's level) is never named
+    const low = byLpar(plan).get(lparId(2)) as Placement;
+    assert.deepEqual(low.wouldTake?.stopLpars, { system: hostId(1), lpars: [{ lpar: lparId(3), action: "suspend", slaLevel: 0 }] });
+    assert.match(low.wouldTake?.summary ?? "", /, or suspend "lpar3" \(non-critical, SLA level 0\) on "sys1"/);
   });
 
   it("the share applies to the plan kinds it names: a drill-only share leaves a failover at full size", () => {

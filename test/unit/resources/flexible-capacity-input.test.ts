@@ -15,7 +15,7 @@ function inputs(flexibleCapacity: unknown): Record<string, unknown> {
     vms: [{ lpar: "app1" }, { lpar: "app2" }],
     recoveryTarget: "dr",
     storageMappings: ["apps"],
-    flexibleCapacity,
+    ...(flexibleCapacity !== undefined ? { flexibleCapacity } : {}),
     context: {
       target: { site: "dr", systems: ["dr-a", "dr-b"], reserve: { processorUnits: 0, memoryGb: 0 }, adapter: { type: "simulator", stateDir: "sim" } },
       consistencyGroups: ["cg1"],
@@ -53,6 +53,19 @@ describe("flexible capacity: bad input", () => {
     const ops = protectionGroupOps(fakeAdapters(sandbox, smallWorld()).open);
     const { failures } = await ops.check({}, inputs({ processorPercent: 60, memoryPercent: 60, appliesTo: "planned" }));
     assert.deepEqual(failures.map((f) => f.property), ["flexibleCapacity.appliesTo"]);
+  });
+
+  it("refuses a protected VM that its recovery target declares non-critical below its protected level, naming both fields", async () => {
+    const ops = protectionGroupOps(fakeAdapters(sandbox, smallWorld()).open);
+    const group = inputs(undefined);
+    const context = group.context as { target: Record<string, unknown> };
+    context.target.nonCritical = [{ lpar: "app2", action: "suspend", slaLevel: 1 }];
+    const { failures } = await ops.check({}, group);
+    assert.deepEqual(failures.map((f) => f.property), ["vms[1].lpar"]);
+    assert.match(failures[0].reason, /`vms\[1\]\.lpar` is "app2", protected at SLA level 3, but recovery target "dr" declares it non-critical \(`nonCritical\[0\]\.slaLevel` 1\)/);
+    // AND at its own level or above it is accepted
+    context.target.nonCritical = [{ lpar: "app2", action: "suspend", slaLevel: 3 }];
+    assert.deepEqual((await ops.check({}, group)).failures, []);
   });
 
   it("refuses a topology LPAR minimum above its size, and an allocation outside minimum and size, naming each field", () => {
