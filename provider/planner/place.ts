@@ -242,11 +242,30 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
     }
     return undefined;
   };
-  // Flexible LPARs short of room at full size, and LPARs that wait for one: decided once their
-  // level had its turn at full size (so an LPAR shrinks only for its own level or higher).
-  const deferred: PlacementRequest[] = [];
-  const pending = new Set<string>();
-  const decide = (req: PlacementRequest, late: boolean): void => {
+  /** The systems anti-affinity rules out for `req` now. */
+  const bannedFor = (req: PlacementRequest): Set<string> => {
+    const banned = new Set<string>();
+    for (const other of req.antiAffinity) {
+      const at = locate(other);
+      if (at !== undefined) banned.add(at);
+    }
+    return banned;
+  };
+  const place = (req: PlacementRequest, system: string, size: { processorUnits: number; memoryGb: number }, shrunk: boolean): void => {
+    placedOn.set(req.lpar, system);
+    adjust(system, req.lpar, -size.processorUnits, -size.memoryGb, 1);
+    outcomes.set(req.lpar, shrunk ? { system, waiting: false, shrunk } : { system, waiting: false });
+  };
+  // Flexible capacity, level by level: the level's flexible LPARs are placed at their smallest
+  // start first (as many of the level as can come up do), then grown back to full size in
+  // placement order, moving when another system has room for the full size; when that freed room,
+  // the level's LPARs still unplaced try again. Only then does the next level get what is left:
+  // an LPAR shrinks or waits for its own level or higher, never for a lower one.
+  const shrunkInLevel: PlacementRequest[] = [];
+  let movedInLevel = false;
+  const levelReqs: PlacementRequest[] = [];
+  /** `retry`: a second chance once growth freed room: full size first, then the flexible start. */
+  const decide = (req: PlacementRequest, retry: boolean): void => {
     const decided = excluded.get(req.lpar);
     if (decided !== undefined) {
       outcomes.set(req.lpar, decided);
@@ -282,54 +301,53 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
       outcomes.set(req.lpar, { system: null, waiting: false, reason: req.noPoolReason ?? "no allowed system is operating" });
       return;
     }
-    const banned = new Set<string>();
-    for (const other of req.antiAffinity) {
-      const at = locate(other);
-      if (at !== undefined) banned.add(at);
+    const banned = bannedFor(req);
+    const flex = req.flexible;
+    if (flex !== undefined && !retry) {
+      const at = pick({ ...req, ...flex }, banned);
+      if (at !== undefined) {
+        place(req, at, flex, true);
+        shrunkInLevel.push(req);
+      } else outcomes.set(req.lpar, explain({ ...req, ...flex }, req.pools.map(stateOf), banned, view));
+      return;
     }
     const chosen = pick(req, banned);
     if (chosen !== undefined) {
-      placedOn.set(req.lpar, chosen);
-      adjust(chosen, req.lpar, -req.processorUnits, -req.memoryGb, 1);
-      outcomes.set(req.lpar, { system: chosen, waiting: false });
+      place(req, chosen, req, false);
       return;
     }
-    const flex = req.flexible;
     if (flex === undefined) {
       outcomes.set(req.lpar, explain(req, req.pools.map(stateOf), banned, view));
       return;
     }
-    if (!late) {
-      deferred.push(req);
-      pending.add(req.lpar);
-      return;
-    }
-    const small = { ...req, processorUnits: flex.processorUnits, memoryGb: flex.memoryGb };
-    const at = pick(small, banned);
-    if (at !== undefined) {
-      placedOn.set(req.lpar, at);
-      adjust(at, req.lpar, -small.processorUnits, -small.memoryGb, 1);
-      outcomes.set(req.lpar, { system: at, waiting: false, shrunk: true });
-    } else {
-      outcomes.set(req.lpar, explain(small, req.pools.map(stateOf), banned, view));
-    }
+    const at = pick({ ...req, ...flex }, banned);
+    if (at !== undefined) place(req, at, flex, true);
+    else outcomes.set(req.lpar, explain({ ...req, ...flex }, req.pools.map(stateOf), banned, view));
   };
-  const flush = (): void => {
-    const batch = deferred.splice(0);
-    pending.clear();
-    for (const req of batch) decide(req, true);
+  /** Grows the level's shrunk LPARs back to full size where some system has room, then retries the level's unplaced ones if that freed room. */
+  const finishLevel = (): void => {
+    for (const req of shrunkInLevel.splice(0)) {
+      const flex = req.flexible as { processorUnits: number; memoryGb: number };
+      const at = placedOn.get(req.lpar) as string;
+      adjust(at, req.lpar, flex.processorUnits, flex.memoryGb, -1);
+      placedOn.delete(req.lpar);
+      const full = pick(req, bannedFor(req));
+      if (full !== undefined && full !== at) movedInLevel = true;
+      if (full !== undefined) place(req, full, req, false);
+      else place(req, at, flex, true);
+    }
+    if (movedInLevel) for (const req of levelReqs) if (outcomes.get(req.lpar)?.system === null && !excluded.has(req.lpar)) decide(req, true);
+    movedInLevel = false;
+    levelReqs.length = 0;
   };
+  // Without flexible capacity a level is placed in one pass, as it always was.
+  const anyFlexible = order.some((r) => r.flexible !== undefined);
   for (const req of order) {
-    if (deferred.length > 0 && req.slaLevel < deferred[0].slaLevel) flush();
-    // It waits for an LPAR not yet decided: it is decided after it.
-    if (pending.size > 0 && req.waitsFor.some((d) => pending.has(d))) {
-      deferred.push(req);
-      pending.add(req.lpar);
-      continue;
-    }
+    if (levelReqs.length > 0 && req.slaLevel < levelReqs[0].slaLevel) finishLevel();
+    if (anyFlexible) levelReqs.push(req);
     decide(req, false);
   }
-  flush();
+  finishLevel();
   for (const [lpar, homeReason] of homeReasons) outcomes.set(lpar, { ...(outcomes.get(lpar) as PlacementOutcome), homeReason });
 
   return outcomes;

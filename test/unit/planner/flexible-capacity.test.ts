@@ -126,17 +126,23 @@ describe("planner: flexible capacity", () => {
     assert.deepEqual([drill.get(lparId(1))?.target, drill.get(lparId(1))?.start?.shrunk], [hostId(1), true]);
   });
 
-  it("inside a level full sizes go first: an LPAR shrinks only for what its own level or higher left", () => {
-    // GIVEN level 2: two 4-unit LPARs (shrinkable to 2) and a 1-unit one; 6 units at site B
-    const spec = world(6, 1024, [
+  it("inside a level as many come up as can: flexible LPARs start small first, then grow back to full size in order where room is left", () => {
+    // GIVEN level 2: two 4-unit LPARs (shrinkable to 2) and a 1-unit one that cannot shrink
+    const vms: WorldSpec["vms"] = [
       { host: 0, pu: 4, mem: 8, level: 2, min: { pu: 1, mem: 4 } },
       { host: 0, pu: 4, mem: 8, level: 2, min: { pu: 1, mem: 4 } },
       { host: 0, pu: 1, mem: 8, level: 2 },
-    ], half);
-    const p = byLpar(planFailover({ ...buildWorld(spec), ...failSiteA }));
-    // THEN lpar0 full (4), lpar2 full (1) before lpar1 tries its 2-unit share in the 1 unit left: it waits
-    assert.deepEqual([p.get(lparId(0))?.start?.shrunk, p.get(lparId(2))?.start?.shrunk], [false, false]);
-    assert.deepEqual([p.get(lparId(1))?.target, p.get(lparId(1))?.waiting], [null, true]);
+    ];
+    const shrunkOf = (pu: number): (boolean | string | null | undefined)[] => {
+      const p = byLpar(planFailover({ ...buildWorld(world(pu, 1024, vms, half)), ...failSiteA }));
+      return [0, 1, 2].flatMap((i) => [p.get(lparId(i))?.target, p.get(lparId(i))?.start?.shrunk]);
+    };
+    // THEN with 6 units all three come up, the two large ones at 2 units (full size first would have left one waiting)
+    assert.deepEqual(shrunkOf(6), [hostId(1), true, hostId(1), true, hostId(1), false]);
+    // AND with 7 units the first grows back to full size (4 + 2 + 1), the second stays small
+    assert.deepEqual(shrunkOf(7), [hostId(1), false, hostId(1), true, hostId(1), false]);
+    // AND with 9 units both grow back
+    assert.deepEqual(shrunkOf(9), [hostId(1), false, hostId(1), false, hostId(1), false]);
   });
 
   it("rounds a share up to what the HMC assigns: hundredths of a unit, 256 MB of memory", () => {
