@@ -8,7 +8,7 @@ import { simFailSite } from "../../../provider/adapters/simulator/control";
 import { runPlan } from "../../../provider/executor/run";
 import { failureOf } from "../../../provider/executor/outcome";
 import type { ResolvedTopology } from "../../../provider/model";
-import { planFailover } from "../../../provider/planner";
+import { planDrill, planFailover } from "../../../provider/planner";
 import { inventoryOf, simWorld } from "../../fixtures/sim-world";
 
 /** Site B's systems keep `room` of their free capacity; site A's LPARs may start at half their size. */
@@ -64,5 +64,26 @@ describe("planner -> executor -> simulator: flexible capacity", () => {
       const mem = held.reduce((sum, l) => sum + (l.allocated?.memoryGb ?? l.memoryGb), 0);
       assert.ok(pu <= s.processorUnits + 1e-9 && mem <= s.memoryGb + 1e-9, `${s.id}: ${pu}/${s.processorUnits} units, ${mem}/${s.memoryGb} GiB`);
     }
+  });
+
+  it("runs a drill whose copies start shrunk: the simulator refuses a copy over the free capacity, so full-size copies would fail", async () => {
+    // GIVEN site B keeps 35% of its free capacity and every group allows 50% for drills
+    const { sim, clock, model } = simWorld(shortSite(0.35));
+    const flexible = { ...model, groups: model.groups.map((g) => ({ ...g, flexibleCapacity: { processorPercent: 50, memoryPercent: 50, appliesTo: "drill" as const } })) };
+    const plan = planDrill({ model: flexible, inventory: await inventoryOf(sim), failure: { failedSite: "site-a" } });
+    const placed = plan.placements.filter((p) => p.target !== null);
+    assert.ok(placed.some((p) => p.start?.shrunk === true), "some copies are shrunk");
+    // (at full size the placed copies would not fit on site B: the sizes are what make the drill pass)
+    const full = placed.reduce((s, p) => s + (p.processorUnits ?? 0), 0);
+    const free = (await inventoryOf(sim)).compute.managedSystems
+      .filter((m) => m.site === "site-b")
+      .reduce((s, m) => s + m.processorUnits, 0) - (await inventoryOf(sim)).compute.lpars.filter((l) => l.host.startsWith("sys-b")).reduce((s, l) => s + l.processorUnits, 0);
+    assert.ok(full > free, `full sizes ${full} > free ${free}`);
+    // WHEN run THEN every placed copy came up and was cleaned up
+    const result = await runPlan(plan, sim, { clock });
+    const notUp = result.vms.filter((v) => v.target !== null && v.status !== "recovered");
+    assert.deepEqual(notUp, [], JSON.stringify(failureOf(result)?.message));
+    assert.equal(result.vms.filter((v) => v.status === "recovered").length, placed.length);
+    assert.equal((await inventoryOf(sim)).compute.lpars.filter((l) => l.drillOf !== undefined).length, 0);
   });
 });
