@@ -31,6 +31,17 @@ export interface RemoteRestartRequest {
    * switch, PVID, tagged VLANs; MAC kept). Absent: its adapters stay as they are.
    */
   readonly adapters?: readonly ClientNetworkAdapter[];
+  /**
+   * Start it with this much instead of its size (flexible capacity): at least the LPAR's
+   * minimum, at most its size. Absent: its size.
+   */
+  readonly size?: LparSize;
+}
+
+/** Processor units and memory an LPAR is started with. */
+export interface LparSize {
+  readonly processorUnits: number;
+  readonly memoryGb: number;
 }
 
 export interface DrillLparRequest {
@@ -43,6 +54,8 @@ export interface DrillLparRequest {
   readonly network: string;
   /** The copy's client network adapters, on drill VLANs only. Absent: the copy gets no adapter. */
   readonly adapters?: readonly ClientNetworkAdapter[];
+  /** Start the copy with this much instead of the source's size (flexible capacity). Absent: the source's size. */
+  readonly size?: LparSize;
 }
 
 /** A drill copy the plan will ask for, checked before anything is created. */

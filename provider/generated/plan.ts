@@ -111,6 +111,8 @@ export interface Placement {
    */
   waiting?: boolean;
   shortfall?: Shortfall;
+  wouldTake?: WouldTake;
+  start?: StartSize;
   home?: Home;
   processorUnits?: number;
   memoryGb?: number;
@@ -160,6 +162,73 @@ export interface TakenBy {
    * True for an LPAR of its own `after` closure, left out with it: the room it held is free in the plan.
    */
   leftOut?: boolean;
+}
+/**
+ * Set when the LPAR is not placed for want of capacity: the smallest change that would place it, each alternative on its own (not together).
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "WouldTake".
+ */
+export interface WouldTake {
+  /**
+   * The alternatives in plain words.
+   */
+  summary: string;
+  /**
+   * Free this much on this system (the best candidate of its shortfall), at the size it would start with.
+   */
+  freeCapacity?: {
+    system: string;
+    processorUnits?: number;
+    memoryGb?: number;
+  };
+  /**
+   * Stop or suspend these non-critical LPARs (the recovery target's `nonCritical`, of a lower SLA level) running on `system`: the fewest, lowest level first, whose room covers the shortfall. Absent when they do not cover it.
+   */
+  stopLpars?: {
+    system: string;
+    /**
+     * @minItems 1
+     */
+    lpars: [
+      {
+        lpar: string;
+        action: "stop" | "suspend";
+        slaLevel: number;
+      },
+      ...{
+        lpar: string;
+        action: "stop" | "suspend";
+        slaLevel: number;
+      }[]
+    ];
+  };
+  /**
+   * Allow (or lower) flexible capacity to this share, in whole percent: it would then start on `system`. Absent when the LPAR's minimum does not fit there either.
+   */
+  flexibleCapacity?: {
+    system: string;
+    processorPercent: number;
+    memoryPercent: number;
+  };
+}
+/**
+ * Set when the LPAR's group allows flexible capacity for this plan kind: the size it starts with at its target (or would start with, when not placed), and why.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "StartSize".
+ */
+export interface StartSize {
+  processorUnits: number;
+  memoryGb: number;
+  /**
+   * True when it starts below its size (processorUnits, memoryGb of the placement).
+   */
+  shrunk: boolean;
+  /**
+   * Why this size, in plain words: full size had room, or the share and the LPAR's minimum that bound it.
+   */
+  reason: string;
 }
 /**
  * Failback only: the LPAR's home as the stack recorded it, and why it does not go there when it does not.
@@ -377,9 +446,9 @@ export interface GroupEstimate {
   lpars: string[];
   rtoBudgetSeconds?: number;
   /**
-   * When the group's last LPAR is up in one list schedule of the median step durations: a single figure, not a prediction (see predictedRto).
+   * When the group's last LPAR is up in one list schedule of the median step durations: a single figure, not a prediction (see predictedRto). Absent when the group is unplaceable: it does not come up whole.
    */
-  estimatedRtoSeconds: number;
+  estimatedRtoSeconds?: number;
   /**
    * The group's RTO against its budget: at estimate.confidence (predictedRto.atConfidenceSeconds) when the plan carries a prediction, else the median schedule's estimatedRtoSeconds.
    */

@@ -55,6 +55,7 @@ export interface ProtectionGroupInputs {
    * An identifier: letters, digits, '.', '_' and '-', starting with a letter or digit.
    */
   networkMapping?: string;
+  flexibleCapacity?: FlexibleCapacity;
   /**
    * Commands run before the group's first restart and after its last.
    * @default none
@@ -84,6 +85,25 @@ export interface ProtectedVm {
    * @default []
    */
   after?: Id[];
+}
+/**
+ * Lets the group's VMs start with less than their size at the recovery site when it is short (as IBM VM Recovery Manager DR's flexible capacity): a share of their processor units and memory, never below each LPAR's minimum (the partition's minimum values on the HMC; `minimum` in a simulator topology). Higher SLA levels still get full size first.
+ * @default none (VMs start at full size or wait)
+ */
+export interface FlexibleCapacity {
+  /**
+   * Share of its processor units a VM may start with, in percent: more than 0, at most 100.
+   */
+  processorPercent: number;
+  /**
+   * Share of its memory a VM may start with, in percent: more than 0, at most 100.
+   */
+  memoryPercent: number;
+  /**
+   * Which plans may start the VMs smaller: an unplanned failover, a drill's copies, or both. Planned moves and failbacks start them at full size.
+   * @default "both"
+   */
+  appliesTo?: "failover" | "drill" | "both";
 }
 /**
  * This interface was referenced by `ProtectionGroupInputs`'s JSON-Schema
@@ -117,6 +137,14 @@ export interface GroupContext {
     };
     adapter?: AdapterSettings;
     verify?: boolean;
+    /**
+     * The target's non-critical VMs (RecoveryTarget `nonCritical`).
+     */
+    nonCritical?: {
+      lpar: Id;
+      action?: "stop" | "suspend";
+      slaLevel?: number;
+    }[];
   };
   /**
    * Consistency groups of the referenced StorageMappings.
@@ -409,6 +437,25 @@ export interface AddressRule {
 }
 /**
  * This interface was referenced by `ProtectionGroupInputs`'s JSON-Schema
+ * via the `definition` "FlexibleCapacity".
+ */
+export interface FlexibleCapacity1 {
+  /**
+   * Share of its processor units a VM may start with, in percent: more than 0, at most 100.
+   */
+  processorPercent: number;
+  /**
+   * Share of its memory a VM may start with, in percent: more than 0, at most 100.
+   */
+  memoryPercent: number;
+  /**
+   * Which plans may start the VMs smaller: an unplanned failover, a drill's copies, or both. Planned moves and failbacks start them at full size.
+   * @default "both"
+   */
+  appliesTo?: "failover" | "drill" | "both";
+}
+/**
+ * This interface was referenced by `ProtectionGroupInputs`'s JSON-Schema
  * via the `definition` "GroupContext".
  */
 export interface GroupContext1 {
@@ -424,6 +471,14 @@ export interface GroupContext1 {
     };
     adapter?: AdapterSettings;
     verify?: boolean;
+    /**
+     * The target's non-critical VMs (RecoveryTarget `nonCritical`).
+     */
+    nonCritical?: {
+      lpar: Id;
+      action?: "stop" | "suspend";
+      slaLevel?: number;
+    }[];
   };
   /**
    * Consistency groups of the referenced StorageMappings.

@@ -40,6 +40,11 @@ export interface RecoveryTargetInputs {
   maxConcurrentRestarts?: number;
   adapter?: AdapterSettings;
   /**
+   * LPARs running on the target's systems that may be stopped or suspended to free room for recovered VMs (test, development): each yields its room only to VMs of a higher SLA level than its own. Plans name them in what it would take to place a VM short of capacity.
+   * @default []
+   */
+  nonCritical?: NonCriticalVm[];
+  /**
    * Check the systems against discovery at preview and read their capacity at create; false records the declaration without contacting the adapter (when the HMC is not reachable from where `pulumi up` runs).
    * @default true
    */
@@ -205,6 +210,26 @@ export interface SvcConnection {
    * Which volumes each LPAR uses, by volume name: `{lpar}` stands for the LPAR id, `*` for any characters (e.g. `{lpar}_*`). Without it the inventory lists no volumes per LPAR and plans remap none, which is right only when every candidate system already sees the LPARs' volumes.
    */
   lparVolumePattern?: string;
+}
+/**
+ * This interface was referenced by `RecoveryTargetInputs`'s JSON-Schema
+ * via the `definition` "NonCriticalVm".
+ */
+export interface NonCriticalVm {
+  /**
+   * An identifier: letters, digits, '.', '_' and '-', starting with a letter or digit.
+   */
+  lpar: string;
+  /**
+   * How it gives its room back: shut down, or suspended (PowerVM partition suspend).
+   * @default "stop"
+   */
+  action?: "stop" | "suspend";
+  /**
+   * The SLA level it holds: it yields only to VMs of a higher level, the lowest first. A VM a ProtectionGroup protects must not be declared below its protected level.
+   * @default 0
+   */
+  slaLevel?: number;
 }
 /**
  * This interface was referenced by `RecoveryTargetInputs`'s JSON-Schema

@@ -231,9 +231,9 @@ export interface GroupRto {
   vms: number;
   rtoBudgetSeconds?: number;
   /**
-   * The plan's median schedule: every step at its median duration.
+   * The plan's median schedule: every step at its median duration. Absent when the plan could not place every VM of the group (no RTO).
    */
-  estimatedRtoSeconds: number;
+  estimatedRtoSeconds?: number;
   predictedRto?: PredictedRto1;
   /**
    * Where rtoSeconds fell in the predicted distribution: its quantile, interpolated between the reported ones in log-normal scale (0.5: at the predicted median).

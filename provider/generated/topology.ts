@@ -163,6 +163,8 @@ export interface Lpar {
   host: string;
   processorUnits: number;
   memoryGb: number;
+  minimum?: LparSize;
+  allocated?: LparSize1;
   /**
    * Higher restarts first.
    */
@@ -189,6 +191,22 @@ export interface Lpar {
    * An identifier: letters, digits, '.', '_' and '-', starting with a letter or digit.
    */
   pendingCleanupOn?: string;
+}
+/**
+ * The least the LPAR may be started with (the partition profile's minimum processing units and memory): a flexible-capacity start never goes below it. Each dimension at most the LPAR's size.
+ * @default its processorUnits and memoryGb (it starts at full size only)
+ */
+export interface LparSize {
+  processorUnits: number;
+  memoryGb: number;
+}
+/**
+ * What the LPAR holds now when it was started below its size (a flexible-capacity start); its processorUnits and memoryGb stay the size it asks for.
+ * @default absent: it holds its full size
+ */
+export interface LparSize1 {
+  processorUnits: number;
+  memoryGb: number;
 }
 /**
  * A client network adapter of an LPAR: a virtual Ethernet adapter on a virtual switch, or a logical port of a physical adapter (SR-IOV), which a remote restart cannot move.
@@ -376,4 +394,12 @@ export interface Faults {
     host: Id;
     atSeconds: number;
   }[];
+}
+/**
+ * This interface was referenced by `Topology`'s JSON-Schema
+ * via the `definition` "LparSize".
+ */
+export interface LparSize2 {
+  processorUnits: number;
+  memoryGb: number;
 }

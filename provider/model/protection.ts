@@ -36,11 +36,30 @@ export interface ProtectionGroupSpec {
   /** Name of the NetworkMapping its VMs' adapters follow; absent: the network is not managed. */
   readonly networkMapping?: string;
   readonly hooks?: { readonly pre?: readonly HookSpec[]; readonly post?: readonly HookSpec[] };
+  /** May its VMs start smaller at the recovery site (schemas/protection-group.schema.json, FlexibleCapacity)? Absent: full size only. */
+  readonly flexibleCapacity?: FlexibleCapacitySpec;
   /**
    * Not declared: where each VM lives at home, as the stack recorded it (the group's `homes`
    * output, provider/resources/runtime/homes.ts). A failback returns each VM there.
    */
   readonly homes?: readonly VmHome[];
+}
+
+/** A non-critical LPAR at the recovery site (schemas/recovery-target.schema.json, NonCriticalVm), defaults filled in. */
+export interface NonCriticalSpec {
+  readonly lpar: string;
+  readonly action: "stop" | "suspend";
+  /** It yields only to VMs of a higher level. */
+  readonly slaLevel: number;
+}
+
+/** A share of each VM's processor units and memory it may start with, for the plan kinds it applies to. */
+export interface FlexibleCapacitySpec {
+  /** 0 < percent <= 100. */
+  readonly processorPercent: number;
+  /** 0 < percent <= 100. */
+  readonly memoryPercent: number;
+  readonly appliesTo: "failover" | "drill" | "both";
 }
 
 /** A VM's home system and how its own volumes were mapped there (schemas/resource-outputs.schema.json, LparHome). */
@@ -56,6 +75,8 @@ export interface RecoveryTargetSpec {
   readonly reserve: { readonly processorUnits: number; readonly memoryGb: number };
   /** Overrides the adapter's concurrent remote-restart limit per system. */
   readonly maxConcurrentRestarts?: number;
+  /** LPARs on its systems that may be stopped or suspended for VMs of a higher SLA level. @default [] */
+  readonly nonCritical?: readonly NonCriticalSpec[];
   /** Connection settings; secrets are decoded by the state loader. */
   readonly adapter: AdapterSettings;
 }

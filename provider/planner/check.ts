@@ -1,7 +1,7 @@
 // The daily N-1 check of the paper: for every host and every site in turn, could all of its
 // protected LPARs restart elsewhere within their groups' RTO budgets, given the capacity in use now?
 
-import type { Plan } from "../generated/plan";
+import type { Plan, WouldTake } from "../generated/plan";
 import type { PlanningContext } from "./context";
 import { buildPlan } from "./plan";
 import { scenarioVerdict, type DecidedBy, type ScenarioGroup } from "./verdict";
@@ -12,8 +12,8 @@ export interface ScenarioResult {
   /** The managed system id or the site name that fails. */
   readonly name: string;
   readonly affectedLpars: number;
-  /** LPARs that could not be placed, with the reason. */
-  readonly unplaced: readonly { lpar: string; reason: string }[];
+  /** LPARs that could not be placed, with the reason and, when short of capacity, what it would take to place each. */
+  readonly unplaced: readonly { lpar: string; reason: string; wouldTake?: WouldTake }[];
   readonly groups: readonly ScenarioGroup[];
   /** What settled the verdict (verdict.ts): always the schedule with `method: "full-plan"`. */
   readonly decidedBy: DecidedBy;
@@ -84,7 +84,9 @@ type FailureOf = { failedHosts: string[] } | { failedSite: string };
 
 function scenario(ctx: PlanningContext, refine: (plan: Plan) => Plan, scope: "host" | "site", name: string, failure: FailureOf): ScenarioResult {
   const plan = refine(buildPlan(ctx, "failover", failure));
-  const unplaced = plan.placements.filter((p) => p.target === null).map((p) => ({ lpar: p.lpar, reason: p.reason ?? "not placed" }));
+  const unplaced = plan.placements
+    .filter((p) => p.target === null)
+    .map((p) => ({ lpar: p.lpar, reason: p.reason ?? "not placed", ...(p.wouldTake !== undefined ? { wouldTake: p.wouldTake } : {}) }));
   return {
     scope,
     name,

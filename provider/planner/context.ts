@@ -121,8 +121,9 @@ export function buildContext(model: ProtectionModel, inventory: Inventory, optio
     for (const v of lpar.volumes) push(lparsByVolume, v, lpar.id);
     if (!HOLDS_CAPACITY.has(lpar.state)) continue;
     const u = used.get(lpar.host) ?? { pu: 0, mem: 0 };
-    u.pu += lpar.processorUnits;
-    u.mem += lpar.memoryGb;
+    // Started below its size (flexible capacity): it holds what it was started with.
+    u.pu += lpar.allocated?.processorUnits ?? lpar.processorUnits;
+    u.mem += lpar.allocated?.memoryGb ?? lpar.memoryGb;
     used.set(lpar.host, u);
   }
   const mappingsByVolume = new Map<string, HostMapping[]>();

@@ -21,6 +21,7 @@ function band(p: PredictedRto): string {
 /** What a group's RTO line says: the prediction and its verdict at the confidence, else the median schedule's. */
 function groupLine(g: Plan["groups"][number], confidence: number | undefined): string {
   const budget = g.rtoBudgetSeconds !== undefined ? ` of ${secs(g.rtoBudgetSeconds)}` : "";
+  if (g.estimatedRtoSeconds === undefined) return `no RTO: not every LPAR is placed${budget ? ` (budget${budget})` : ""} -> ${g.verdict}`;
   const p = g.predictedRto;
   if (p === undefined || confidence === undefined) return `median-schedule RTO ${secs(g.estimatedRtoSeconds)}${budget} -> ${g.verdict}`;
   const at = p.atConfidenceSeconds !== undefined ? `${percent(confidence)} of runs up by ${secs(p.atConfidenceSeconds)}` : `at ${percent(confidence)} confidence`;
@@ -57,7 +58,9 @@ export function formatPlan(plan: Plan): string {
         p.source,
         p.target ?? (p.waiting ? "(waits)" : "(none)"),
         p.target === null ? "-" : `${p.volumes.length}${replicas > 0 ? ` (${plural(replicas, "replica")})` : ""}`,
-        [p.reason, homeNote(p)].filter((n) => n !== undefined).join("; "),
+        [p.start?.shrunk === true && p.target !== null ? `starts at ${p.start.processorUnits} processor units and ${p.start.memoryGb} GiB (${p.start.reason})` : undefined, p.reason, p.wouldTake !== undefined ? `it would take: ${p.wouldTake.summary}` : undefined, homeNote(p)]
+          .filter((n) => n !== undefined)
+          .join("; "),
       ]);
     }
     lines.push(table(rows));
@@ -92,6 +95,22 @@ function makespanText(s: ScenarioResult): string {
   return s.makespanAtMostSeconds !== undefined ? `<= ${secs(s.makespanAtMostSeconds)}` : "not scheduled";
 }
 
+/** LPARs named per scenario in what it would take; the others are counted. */
+const TAKE_NAMED = 3;
+
+/** Per scenario with LPARs short of capacity: what it would take to place each (the first few). */
+function wouldTakeLines(scenarios: readonly SurvivabilityReport["scenarios"][number][]): string[] {
+  const lines: string[] = [];
+  for (const s of scenarios) {
+    const short = s.unplaced.filter((u) => u.wouldTake !== undefined);
+    if (short.length === 0) continue;
+    lines.push(`  ${s.scope} ${s.name}: what it would take to place ${plural(short.length, "LPAR")} short of capacity:`);
+    for (const u of short.slice(0, TAKE_NAMED)) lines.push(`    ${u.lpar}: ${u.wouldTake?.summary}`);
+    if (short.length > TAKE_NAMED) lines.push(`    and ${short.length - TAKE_NAMED} more (see the plan of that failure)`);
+  }
+  return lines;
+}
+
 /**
  * The N-1 matrix in two sections, single-server failures and site losses, each with its own
  * count of failures that are not survivable.
@@ -120,7 +139,7 @@ export function formatSurvivability(report: SurvivabilityReport): string {
         : summary.notSurvivable.length === 0
           ? `every ${noun[0]} is survivable (${summary.checked} checked)`
           : `${summary.notSurvivable.length} of ${plural(summary.checked, noun[0], noun[1])} not survivable: ${summary.notSurvivable.join(", ")}`;
-    return `${title}\n${table(rows)}\n${verdict}`;
+    return [`${title}`, table(rows), ...wouldTakeLines(report.scenarios.filter((x) => x.scope === scope)), verdict].join("\n");
   };
   const basis =
     report.prediction !== undefined

@@ -50,6 +50,11 @@ export interface PlacementRequest {
   readonly noPoolReason?: string;
   /** Failback: its recorded home, one of the systems of `pools`, tried before any pool. */
   readonly home?: string;
+  /**
+   * The smallest it may start with (flexible capacity, capacity-flex.ts), when smaller than its
+   * size: tried once every LPAR of its level had its turn at full size.
+   */
+  readonly flexible?: { readonly processorUnits: number; readonly memoryGb: number };
 }
 
 export interface PlacementOutcome {
@@ -60,6 +65,8 @@ export interface PlacementOutcome {
   readonly shortfall?: Shortfall;
   /** Why it is not placed on its `home` (short of capacity, anti-affinity), when it had one. */
   readonly homeReason?: string;
+  /** Placed at its `flexible` size, not its full size. */
+  readonly shrunk?: boolean;
 }
 
 export interface SystemCapacity {
@@ -263,18 +270,51 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
     adjust(home, req.lpar, -req.processorUnits, -req.memoryGb, 1);
   }
 
-  for (const req of order) {
+  /** The first pool's least-loaded system with room for `req`'s size, not `banned`. */
+  const pick = (req: PlacementRequest, banned: ReadonlySet<string>): string | undefined => {
+    for (const pool of req.pools) {
+      const state = stateOf(pool);
+      const excludedLeaf = banned.size > 0 ? (leaf: number) => banned.has(pool.systems[leaf]) : undefined;
+      const leaf = state.tree.best(req.processorUnits, req.memoryGb, excludedLeaf);
+      if (leaf >= 0) return pool.systems[leaf];
+    }
+    return undefined;
+  };
+  /** The systems anti-affinity rules out for `req` now. */
+  const bannedFor = (req: PlacementRequest): Set<string> => {
+    const banned = new Set<string>();
+    for (const other of req.antiAffinity) {
+      const at = locate(other);
+      if (at !== undefined) banned.add(at);
+    }
+    return banned;
+  };
+  const place = (req: PlacementRequest, system: string, size: { processorUnits: number; memoryGb: number }, shrunk: boolean): void => {
+    placedOn.set(req.lpar, system);
+    adjust(system, req.lpar, -size.processorUnits, -size.memoryGb, 1);
+    outcomes.set(req.lpar, shrunk ? { system, waiting: false, shrunk } : { system, waiting: false });
+  };
+  // Flexible capacity, level by level: the level's flexible LPARs are placed at their smallest
+  // start first (as many of the level as can come up do), then grown back to full size in
+  // placement order, moving when another system has room for the full size; when that freed room,
+  // the level's LPARs still unplaced try again. Only then does the next level get what is left:
+  // an LPAR shrinks or waits for its own level or higher, never for a lower one.
+  const shrunkInLevel: PlacementRequest[] = [];
+  let movedInLevel = false;
+  const levelReqs: PlacementRequest[] = [];
+  /** `retry`: a second chance once growth freed room: full size first, then the flexible start. */
+  const decide = (req: PlacementRequest, retry: boolean): void => {
     const decided = excluded.get(req.lpar);
     if (decided !== undefined) {
       outcomes.set(req.lpar, decided);
-      continue;
+      return;
     }
     const home = claimed.get(req.lpar);
     if (home !== undefined) {
       if (!req.waitsFor.some((dep) => outcomes.get(dep)?.system === null)) {
         placedOn.set(req.lpar, home);
         outcomes.set(req.lpar, { system: home, waiting: false });
-        continue;
+        return;
       }
       // It cannot start without an LPAR that is not placed (said below): its home goes back to the others.
       adjust(home, req.lpar, req.processorUnits, req.memoryGb, -1);
@@ -282,7 +322,7 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
     }
     if (req.unplaceable !== undefined) {
       outcomes.set(req.lpar, { system: null, waiting: false, reason: req.unplaceable });
-      continue;
+      return;
     }
     const blocker = req.waitsFor.find((dep) => outcomes.get(dep)?.system === null);
     if (blocker !== undefined) {
@@ -293,35 +333,59 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
       const r = outcomes.get(root) as PlacementOutcome;
       const through = root === blocker ? "" : ` which waits for ${JSON.stringify(root)},`;
       outcomes.set(req.lpar, { system: null, waiting: r.waiting, reason: `it waits for LPAR ${JSON.stringify(blocker)},${through} which cannot be placed: ${r.reason ?? "it is not placed"}` });
-      continue;
+      return;
     }
     if (req.pools.length === 0) {
       outcomes.set(req.lpar, { system: null, waiting: false, reason: req.noPoolReason ?? "no allowed system is operating" });
-      continue;
+      return;
     }
-    const banned = new Set<string>();
-    for (const other of req.antiAffinity) {
-      const at = locate(other);
-      if (at !== undefined) banned.add(at);
+    const banned = bannedFor(req);
+    const flex = req.flexible;
+    if (flex !== undefined && !retry) {
+      const at = pick({ ...req, ...flex }, banned);
+      if (at !== undefined) {
+        place(req, at, flex, true);
+        shrunkInLevel.push(req);
+      } else outcomes.set(req.lpar, explain({ ...req, ...flex }, req.pools.map(stateOf), banned, view));
+      return;
     }
-    let chosen: string | undefined;
-    for (const pool of req.pools) {
-      const state = stateOf(pool);
-      const excludedLeaf = banned.size > 0 ? (leaf: number) => banned.has(pool.systems[leaf]) : undefined;
-      const leaf = state.tree.best(req.processorUnits, req.memoryGb, excludedLeaf);
-      if (leaf >= 0) {
-        chosen = pool.systems[leaf];
-        break;
-      }
-    }
+    const chosen = pick(req, banned);
     if (chosen !== undefined) {
-      placedOn.set(req.lpar, chosen);
-      adjust(chosen, req.lpar, -req.processorUnits, -req.memoryGb, 1);
-      outcomes.set(req.lpar, { system: chosen, waiting: false });
-    } else {
-      outcomes.set(req.lpar, explain(req, req.pools.map(stateOf), banned, view));
+      place(req, chosen, req, false);
+      return;
     }
+    if (flex === undefined) {
+      outcomes.set(req.lpar, explain(req, req.pools.map(stateOf), banned, view));
+      return;
+    }
+    const at = pick({ ...req, ...flex }, banned);
+    if (at !== undefined) place(req, at, flex, true);
+    else outcomes.set(req.lpar, explain({ ...req, ...flex }, req.pools.map(stateOf), banned, view));
+  };
+  /** Grows the level's shrunk LPARs back to full size where some system has room, then retries the level's unplaced ones if that freed room. */
+  const finishLevel = (): void => {
+    for (const req of shrunkInLevel.splice(0)) {
+      const flex = req.flexible as { processorUnits: number; memoryGb: number };
+      const at = placedOn.get(req.lpar) as string;
+      adjust(at, req.lpar, flex.processorUnits, flex.memoryGb, -1);
+      placedOn.delete(req.lpar);
+      const full = pick(req, bannedFor(req));
+      if (full !== undefined && full !== at) movedInLevel = true;
+      if (full !== undefined) place(req, full, req, false);
+      else place(req, at, flex, true);
+    }
+    if (movedInLevel) for (const req of levelReqs) if (outcomes.get(req.lpar)?.system === null && !excluded.has(req.lpar)) decide(req, true);
+    movedInLevel = false;
+    levelReqs.length = 0;
+  };
+  // Without flexible capacity a level is placed in one pass, as it always was.
+  const anyFlexible = order.some((r) => r.flexible !== undefined);
+  for (const req of order) {
+    if (levelReqs.length > 0 && req.slaLevel < levelReqs[0].slaLevel) finishLevel();
+    if (anyFlexible) levelReqs.push(req);
+    decide(req, false);
   }
+  finishLevel();
   for (const [lpar, homeReason] of homeReasons) outcomes.set(lpar, { ...(outcomes.get(lpar) as PlacementOutcome), homeReason });
 
   return outcomes;

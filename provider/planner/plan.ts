@@ -13,6 +13,8 @@ import { resolveFailure } from "./failure";
 import { addMoveSteps } from "./move";
 import { orderSteps } from "./order";
 import { placeAll, type PlacementOutcome, type PlacementRequest, type SystemCapacity } from "./place";
+import { flexibleStart, shrinks, startSize, type FlexibleStart } from "./capacity-flex";
+import { wouldTake, type Yielding } from "./capacity-need";
 import type { PlacedVm } from "./placed";
 import { permuted, permuteRows } from "./rows";
 import { interleaved } from "./sequence";
@@ -132,7 +134,11 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
   // A failback returns each LPAR to its recorded home when it can.
   const homes = new Map<string, HomeDecision>();
   const network = new NetworkConstraint(ctx, kind);
+  // The smallest start each LPAR's group allows in this plan (capacity-flex.ts), when it has flexible capacity.
+  const flexible = new Map<string, FlexibleStart>();
   const requests: PlacementRequest[] = affected.vms.map((vm) => {
+    const flex = flexibleStart(vm.lpar, vm.entry.group.name, vm.entry.group.flexibleCapacity, kind);
+    if (flex !== undefined) flexible.set(vm.lpar.id, flex);
     const dest = network.restrict(vm, destinationsOf(ctx, kind, vm, sites));
     volumesBySite.set(vm.lpar.id, dest.volumesBySite);
     const home = kind === "failback" ? homeDecision(ctx, vm, dest.pools, failedHosts) : undefined;
@@ -154,6 +160,7 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
       antiAffinity: antiAffinityOf(ctx, vm),
       waitsFor: vm.entry.vm.after ?? NONE,
       ...(home?.usable ? { home: home.system as string } : {}),
+      ...(flex !== undefined && shrinks(flex, vm.lpar) ? { flexible: { processorUnits: flex.processorUnits, memoryGb: flex.memoryGb } } : {}),
     };
   });
   const outcomes = placeAll({
@@ -166,6 +173,7 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
     runningOn: (system) => runningOn(ctx, system),
   });
 
+  const moving = new Set(affected.vms.map((v) => v.lpar.id));
   const ordered = [...affected.vms].sort((a, b) => b.slaLevel - a.slaLevel || compare(a.lpar.id, b.lpar.id));
   const rotation = new ViosRotation(ctx);
   const placements: Placement[] = [];
@@ -184,6 +192,10 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
       volumes: [],
     };
     if (vm.movesWith !== undefined) placement.movesWith = vm.movesWith;
+    const flex = flexible.get(vm.lpar.id);
+    // Shrunk when placed so, or (not placed) when its shortfall was measured at the flexible size.
+    const shrunk = flex !== undefined && shrinks(flex, vm.lpar) && (outcome.system !== null ? outcome.shrunk === true : true);
+    if (flex !== undefined) placement.start = startSize(vm.lpar, flex, shrunk, outcome.system !== null);
     if (outcome.system !== null) {
       const site = ctx.systems.get(outcome.system)?.site as string;
       const choices = volumesBySite.get(vm.lpar.id)?.get(site);
@@ -195,7 +207,13 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
     } else {
       placement.reason = outcome.reason;
       if (outcome.waiting) placement.waiting = true;
-      if (outcome.shortfall !== undefined) placement.shortfall = outcome.shortfall;
+      if (outcome.shortfall !== undefined) {
+        placement.shortfall = outcome.shortfall;
+        const tried = shrunk ? (flex as FlexibleStart) : vm.lpar;
+        const minimum = { processorUnits: vm.lpar.minimum?.processorUnits ?? vm.lpar.processorUnits, memoryGb: vm.lpar.minimum?.memoryGb ?? vm.lpar.memoryGb };
+        const yielding = yieldingOn(ctx, vm, outcome.shortfall.system, moving);
+        placement.wouldTake = wouldTake({ size: vm.lpar, tried, minimum, shortfall: outcome.shortfall, yielding });
+      }
     }
     const home = homes.get(vm.lpar.id);
     if (home !== undefined) {
@@ -223,6 +241,21 @@ function capacityOf(ctx: PlanningContext, system: string): SystemCapacity {
     bySystem.set(system, capacity);
   }
   return capacity;
+}
+
+/**
+ * The recovery target's non-critical LPARs running on `system` that yield to `vm` (a lower SLA
+ * level than its own), not moved by this plan: lowest level first, then the larger first (fewer
+ * to stop), then by id.
+ */
+function yieldingOn(ctx: PlanningContext, vm: AffectedVm, system: string, moving: ReadonlySet<string>): Yielding[] {
+  const out: Yielding[] = [];
+  for (const n of vm.entry.target.nonCritical ?? []) {
+    const l = ctx.lpars.get(n.lpar);
+    if (l === undefined || l.host !== system || !HOLDS_CAPACITY.has(l.state) || moving.has(l.id) || n.slaLevel >= vm.slaLevel) continue;
+    out.push({ lpar: l.id, action: n.action, slaLevel: n.slaLevel, processorUnits: l.allocated?.processorUnits ?? l.processorUnits, memoryGb: l.allocated?.memoryGb ?? l.memoryGb });
+  }
+  return out.sort((a, b) => a.slaLevel - b.slaLevel || b.processorUnits - a.processorUnits || b.memoryGb - a.memoryGb || compare(a.lpar, b.lpar));
 }
 
 /** A drill copy is started from one FlashCopy group: its volumes must replicate in one consistency group. */
@@ -289,7 +322,8 @@ export function groupEstimates(
       const out: GroupEstimate = {
         name: g.name,
         lpars: [...(lpars.get(g.name) as string[])].sort(),
-        estimatedRtoSeconds,
+        // A group that does not come up whole has no RTO (not 0 s).
+        ...(unplaced.has(g.name) ? {} : { estimatedRtoSeconds }),
         verdict: unplaced.has(g.name)
           ? "unplaceable"
           : g.rtoBudgetSeconds === undefined

@@ -9,7 +9,7 @@
 // No lower bound and no plan object are made. The full-plan path (check.ts, `method:
 // "full-plan"`) gives the same verdicts (test/unit/planner/check-verdict.test.ts compares them).
 
-import type { GroupEstimate } from "../generated/plan";
+import type { GroupEstimate, WouldTake } from "../generated/plan";
 import type { PlanningContext } from "./context";
 import { boundedSchedule } from "./estimate";
 import { groupEstimates, placeScenario, stepsOf } from "./plan";
@@ -38,7 +38,7 @@ export type DecidedBy = "placement" | "upper bound" | "schedule";
 
 export interface ScenarioVerdict {
   readonly affectedLpars: number;
-  readonly unplaced: readonly { lpar: string; reason: string }[];
+  readonly unplaced: readonly { lpar: string; reason: string; wouldTake?: WouldTake }[];
   readonly groups: readonly ScenarioGroup[];
   readonly decidedBy: DecidedBy;
   /** The median list schedule's makespan, when it was scheduled. */
@@ -54,7 +54,9 @@ const WITHIN: ReadonlySet<string> = new Set(["within", "no-budget"]);
 export function scenarioVerdict(ctx: PlanningContext, failure: FailureSpec): ScenarioVerdict {
   const placing = placeScenario(ctx, "failover", failure);
   const { affected, placements } = placing.round;
-  const unplaced = placements.filter((p) => p.target === null).map((p) => ({ lpar: p.lpar, reason: p.reason ?? "not placed" }));
+  const unplaced = placements
+    .filter((p) => p.target === null)
+    .map((p) => ({ lpar: p.lpar, reason: p.reason ?? "not placed", ...(p.wouldTake !== undefined ? { wouldTake: p.wouldTake } : {}) }));
   if (unplaced.length > 0) {
     const short = new Set(placements.filter((p) => p.target === null).map((p) => p.group));
     const groups = groupEstimates(ctx, affected.vms, placements, [], new Float64Array(0)).map(

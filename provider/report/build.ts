@@ -107,7 +107,8 @@ function groupRto(name: string, vms: readonly VmOutcome[], estimate?: GroupEstim
   const g: GroupRto = {
     name,
     vms: vms.length,
-    estimatedRtoSeconds: estimate?.estimatedRtoSeconds ?? 0,
+    // A group the plan could not place whole has no estimated RTO (not 0 s).
+    ...(estimate !== undefined && estimate.estimatedRtoSeconds === undefined ? {} : { estimatedRtoSeconds: estimate?.estimatedRtoSeconds ?? 0 }),
     verdict: "incomplete",
   };
   if (vms.length > 0) g.slaLevel = Math.max(...vms.map((v) => v.slaLevel));

@@ -252,7 +252,7 @@ export function renderRtoChart(report: RunReport, width = 1120): string {
   const rowHeight = 26;
   const left = LABEL_WIDTH;
   const plotWidth = width - left - 200;
-  const maxValue = Math.max(1, ...groups.flatMap((g) => [g.rtoSeconds ?? 0, g.rtoBudgetSeconds ?? 0, g.estimatedRtoSeconds, g.predictedRto?.p99Seconds ?? 0]));
+  const maxValue = Math.max(1, ...groups.flatMap((g) => [g.rtoSeconds ?? 0, g.rtoBudgetSeconds ?? 0, g.estimatedRtoSeconds ?? 0, g.predictedRto?.p99Seconds ?? 0]));
   const step = tickStep(maxValue * 1.05, 6);
   const span = Math.ceil((maxValue * 1.05) / step) * step;
   const x = (t: number): number => left + (t / span) * plotWidth;
@@ -279,7 +279,7 @@ export function renderRtoChart(report: RunReport, width = 1120): string {
     }
     if (g.rtoSeconds !== undefined)
       out.push(`<rect class="bar ${g.verdict}" x="${left}" y="${y + 5}" width="${round1(Math.max(1, x(g.rtoSeconds) - left))}" height="${rowHeight - 10}"><title>${escapeHtml(`${g.name}: up at ${duration(g.rtoSeconds)}`)}</title></rect>`);
-    if (g.estimatedRtoSeconds > 0)
+    if (g.estimatedRtoSeconds !== undefined && g.estimatedRtoSeconds > 0)
       out.push(`<path class="estimate" d="M${round1(x(g.estimatedRtoSeconds))},${y + 3}l4,4l-4,4l-4,-4z"><title>${escapeHtml(`median schedule ${duration(g.estimatedRtoSeconds)}`)}</title></path>`);
     if (g.rtoBudgetSeconds !== undefined)
       out.push(`<line class="budget" x1="${round1(x(g.rtoBudgetSeconds))}" y1="${y + 2}" x2="${round1(x(g.rtoBudgetSeconds))}" y2="${y + rowHeight - 2}"><title>${escapeHtml(`budget ${duration(g.rtoBudgetSeconds)}`)}</title></line>`);

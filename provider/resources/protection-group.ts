@@ -4,7 +4,7 @@
 // two groups of the same program.
 
 import * as pulumi from "@pulumi/pulumi";
-import type { Hook } from "../generated/protection-group";
+import type { FlexibleCapacity, Hook } from "../generated/protection-group";
 import type { MemberStatus, Readiness } from "./runtime/protection-group";
 import type { LparHome } from "./runtime/homes";
 import type { RecoveryTarget } from "./recovery-target";
@@ -76,6 +76,12 @@ export interface ProtectionGroupArgs {
    * @default none
    */
   rtoBudgetSeconds?: pulumi.Input<number>;
+  /**
+   * Lets the VMs start with a share of their processor units and memory at the recovery site
+   * when it is short, never below each LPAR's minimum; for a failover, a drill or both.
+   * @default none (VMs start at full size or wait)
+   */
+  flexibleCapacity?: pulumi.Input<FlexibleCapacity>;
   /** The RecoveryTarget the VMs restart on. */
   recoveryTarget: RecoveryTarget;
   /**
@@ -124,6 +130,8 @@ export class ProtectionGroup extends pulumi.dynamic.Resource {
   declare readonly vms: pulumi.Output<{ lpar: string; slaLevel?: number; after: string[] }[]>;
   declare readonly antiAffinity: pulumi.Output<string[][]>;
   declare readonly rtoBudgetSeconds: pulumi.Output<number | undefined>;
+  /** The share of their size the VMs may start with at the recovery site, when declared. */
+  declare readonly flexibleCapacity: pulumi.Output<FlexibleCapacity | undefined>;
   /** Name of the RecoveryTarget. */
   declare readonly recoveryTarget: pulumi.Output<string>;
   /** Names of the StorageMappings. */
@@ -160,7 +168,7 @@ export class ProtectionGroup extends pulumi.dynamic.Resource {
     const context = pulumi
       .all([target, pulumi.all(mappings.map((m) => m.declaration)), claimedElsewhere, network?.declaration])
       .apply(([t, ms, claims, net]) => ({
-        target: { site: t.site, systems: t.systems, reserve: t.reserve, adapter: t.adapter, verify: t.verify },
+        target: { site: t.site, systems: t.systems, reserve: t.reserve, adapter: t.adapter, verify: t.verify, ...(t.nonCritical ? { nonCritical: t.nonCritical } : {}) },
         consistencyGroups: ms.map((m) => m.consistencyGroup),
         claimedElsewhere: claims,
         ...(net ? { network: net } : {}),
@@ -174,6 +182,7 @@ export class ProtectionGroup extends pulumi.dynamic.Resource {
         vms,
         antiAffinity: args.antiAffinity,
         rtoBudgetSeconds: args.rtoBudgetSeconds,
+        flexibleCapacity: args.flexibleCapacity,
         recoveryTarget: target.apply((t) => t.name),
         storageMappings: pulumi.all(mappings.map((m) => m.declaration.apply((d) => d.name))),
         networkMapping: network?.declaration.apply((d) => d.name),

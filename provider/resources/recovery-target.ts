@@ -4,6 +4,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import type { AdapterSettings } from "../generated/adapter-settings";
+import type { NonCriticalVm } from "../generated/recovery-target";
 import { protectCredentials } from "./credentials";
 import type { Capacity, SystemStatus } from "./runtime/capacity";
 import type { TargetHealth } from "./runtime/recovery-target";
@@ -56,6 +57,12 @@ export interface RecoveryTargetArgs {
    */
   maxConcurrentRestarts?: pulumi.Input<number>;
   /**
+   * LPARs on the target's systems that may be stopped or suspended to free room for recovered
+   * VMs (test, development), each yielding only to VMs of a higher SLA level than its own.
+   * @default []
+   */
+  nonCritical?: pulumi.Input<pulumi.Input<NonCriticalVm>[]>;
+  /**
    * How to reach the HMC and the SAN storage. Give passwords as Pulumi secrets (`pulumi.secret`,
    * or `config.requireSecret`): they are then encrypted in the stack state.
    * @default { type: "simulator" } (state directory from $VMR_SIM_STATE, then ./.vmr/sim)
@@ -77,6 +84,7 @@ export interface RecoveryTargetDeclaration {
   reserve?: { processorUnits?: number; memoryGb?: number };
   adapter?: AdapterSettings;
   verify?: boolean;
+  nonCritical?: NonCriticalVm[];
 }
 
 /**
@@ -114,6 +122,7 @@ export class RecoveryTarget extends pulumi.dynamic.Resource {
         systems: args.systems,
         reserve: args.reserve,
         maxConcurrentRestarts: args.maxConcurrentRestarts,
+        nonCritical: args.nonCritical,
         adapter,
         verify: args.verify,
         capacity: undefined,
@@ -132,6 +141,7 @@ export class RecoveryTarget extends pulumi.dynamic.Resource {
       reserve: args.reserve,
       adapter,
       verify: args.verify,
+      nonCritical: args.nonCritical,
     }) as pulumi.Output<RecoveryTargetDeclaration>;
   }
 }

@@ -5,6 +5,8 @@
 import { ValidationError } from "../errors";
 import type {
   AddressRuleSpec,
+  FlexibleCapacitySpec,
+  NonCriticalSpec,
   HookSpec,
   NetworkMappingSpec,
   ProtectionGroupSpec,
@@ -75,6 +77,21 @@ function hooks(v: unknown): HookSpec[] | undefined {
   return v.map((h: Props) => ({ command: strings(h.command), ...(num(h.timeoutSeconds) !== undefined ? { timeoutSeconds: num(h.timeoutSeconds) } : {}) }));
 }
 
+function nonCriticalOf(n: Props, urn: string): NonCriticalSpec {
+  return { lpar: str(n, "lpar", urn), action: n.action === "suspend" ? "suspend" : "stop", slaLevel: num(n.slaLevel) ?? 0 };
+}
+
+/** The group's flexible capacity as stored (the provider validated it), when it declares one. */
+function flexibleOf(v: unknown): { flexibleCapacity?: FlexibleCapacitySpec } {
+  if (typeof v !== "object" || v === null) return {};
+  const f = v as Props;
+  const processorPercent = num(f.processorPercent);
+  const memoryPercent = num(f.memoryPercent);
+  if (processorPercent === undefined || memoryPercent === undefined) return {};
+  const appliesTo = f.appliesTo === "failover" || f.appliesTo === "drill" ? f.appliesTo : "both";
+  return { flexibleCapacity: { processorPercent, memoryPercent, appliesTo } };
+}
+
 export function groupSpec(p: Props, urn: string): ProtectionGroupSpec {
   const vms = (Array.isArray(p.vms) ? p.vms : []).map((v: Props) => ({
     lpar: str(v, "lpar", urn),
@@ -93,6 +110,7 @@ export function groupSpec(p: Props, urn: string): ProtectionGroupSpec {
     storageMappings: strings(p.storageMappings),
     ...(typeof p.networkMapping === "string" ? { networkMapping: p.networkMapping } : {}),
     ...(h ? { hooks: { pre: hooks(h.pre) ?? [], post: hooks(h.post) ?? [] } } : {}),
+    ...flexibleOf(p.flexibleCapacity),
     ...(homes !== undefined ? { homes } : {}),
   };
 }
@@ -105,6 +123,7 @@ export function targetSpec(p: Props, urn: string): RecoveryTargetSpec {
     systems: strings(p.systems),
     reserve: { processorUnits: num(reserve.processorUnits) ?? 0, memoryGb: num(reserve.memoryGb) ?? 0 },
     ...(num(p.maxConcurrentRestarts) !== undefined ? { maxConcurrentRestarts: num(p.maxConcurrentRestarts) } : {}),
+    ...(Array.isArray(p.nonCritical) && p.nonCritical.length > 0 ? { nonCritical: p.nonCritical.map((n: Props) => nonCriticalOf(n, urn)) } : {}),
     adapter: (p.adapter as AdapterSettings | undefined) ?? { type: "simulator" },
   };
 }

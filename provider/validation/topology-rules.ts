@@ -70,6 +70,34 @@ export const TOPOLOGY_RULES: readonly CrossFieldRule<ResolvedTopology>[] = [
     },
   },
   {
+    name: "LPAR minimum and allocation within its size",
+    check: (t) =>
+      t.lpars.flatMap((l, i) => {
+        const issues: ValidationIssue[] = [];
+        const min = l.minimum ?? { processorUnits: l.processorUnits, memoryGb: l.memoryGb };
+        const dims = [
+          ["processorUnits", "processor units"],
+          ["memoryGb", "GiB"],
+        ] as const;
+        for (const [key, unit] of dims) {
+          if (l.minimum !== undefined && l.minimum[key] > l[key]) {
+            issues.push({
+              path: `lpars[${i}].minimum.${key}`,
+              message: `\`lpars[${i}].minimum.${key}\` of LPAR ${JSON.stringify(l.id)} is ${l.minimum[key]} ${unit}, above its desired size \`lpars[${i}].${key}\` ${l[key]}: a minimum is at most the size; lower it or raise the size`,
+            });
+          }
+          const held = l.allocated?.[key];
+          if (held !== undefined && (held > l[key] || held < min[key])) {
+            issues.push({
+              path: `lpars[${i}].allocated.${key}`,
+              message: `\`lpars[${i}].allocated.${key}\` of LPAR ${JSON.stringify(l.id)} is ${held} ${unit}, outside its minimum ${min[key]} and size ${l[key]}: an LPAR holds between the two; fix the value or remove \`allocated\``,
+            });
+          }
+        }
+        return issues;
+      }),
+  },
+  {
     name: "volumes and host mappings refer to real systems",
     check: (t) => {
       const storage = idSet(t.storageSystems, (s) => s.id);
@@ -161,8 +189,9 @@ export const TOPOLOGY_RULES: readonly CrossFieldRule<ResolvedTopology>[] = [
       for (const l of t.lpars) {
         if (!ACTIVE.has(l.state)) continue;
         const u = used.get(l.host) ?? { pu: 0, mem: 0 };
-        u.pu += l.processorUnits;
-        u.mem += l.memoryGb;
+        // Started below its size (flexible capacity): it holds what it was started with.
+        u.pu += l.allocated?.processorUnits ?? l.processorUnits;
+        u.mem += l.allocated?.memoryGb ?? l.memoryGb;
         used.set(l.host, u);
       }
       const issues: ValidationIssue[] = [];

@@ -197,6 +197,14 @@ export function toManagedSystem(s: HmcSystem, ctx: ModelContext): ResolvedManage
   };
 }
 
+/** The partition's minimum processing units (processors, when dedicated) and memory, never above what it has. */
+function minimumOf(l: HmcLpar): { minimum?: { processorUnits: number; memoryGb: number } } {
+  const pu = l.config.processors.min;
+  const mb = l.config.memoryMb.min;
+  if (!(pu > 0) || !(mb > 0)) return {};
+  return { minimum: { processorUnits: Math.min(pu, l.processorUnits), memoryGb: Math.min(mb, l.memoryMb) / 1024 } };
+}
+
 export function toLpar(l: HmcLpar, host: HmcSystem | undefined, ctx: ModelContext): ResolvedLpar {
   return {
     id: lparId(l, ctx.identifyBy),
@@ -207,6 +215,8 @@ export function toLpar(l: HmcLpar, host: HmcSystem | undefined, ctx: ModelContex
     // The SLA level belongs to the protection model, not to the HMC.
     slaLevel: 1,
     remoteRestartCapable: l.srrCapable,
+    // The partition's minimum values: the least a flexible-capacity start may give it.
+    ...minimumOf(l),
     // Volumes are known from the storage side (host mappings) and the protection model.
     volumes: [],
     state: lparState(l.state),

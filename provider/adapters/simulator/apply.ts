@@ -171,6 +171,9 @@ function applyEffect(state: SimState, e: Effect, at: number): EffectFailure {
       lpar.host = e.target;
       lpar.volumes = [...e.volumes];
       if (e.adapters) lpar.adapters = e.adapters.map((a) => ({ ...a }));
+      // Started below its size (flexible capacity): it holds only that much until powered off.
+      if (e.size) lpar.allocated = { ...e.size };
+      else delete lpar.allocated;
       lpar.state = "Starting";
       indexLpar(state, lpar);
       startBoot(state, lpar.id, lpar.host, at, e.bootMs);
@@ -188,6 +191,8 @@ function applyEffect(state: SimState, e: Effect, at: number): EffectFailure {
       const lpar = state.lpars.get(e.lparId);
       if (!lpar) return undefined;
       if (systemUp(state, lpar.host)) lpar.state = "Not Activated";
+      // The next activation starts it at its size.
+      delete lpar.allocated;
       state.bootingUntil.delete(lpar.id);
       return undefined;
     }

@@ -124,6 +124,26 @@ export function checkStartVolumes(state: SimState, op: string, lpar: ResolvedLpa
   }
 }
 
+/** What an LPAR holds on its system while active: what it was started with (`allocated`), else its size. */
+export function heldBy(lpar: Pick<ResolvedLpar, "processorUnits" | "memoryGb" | "allocated">): { processorUnits: number; memoryGb: number } {
+  return lpar.allocated ?? { processorUnits: lpar.processorUnits, memoryGb: lpar.memoryGb };
+}
+
+/**
+ * Refuses a start size below the LPAR's minimum or above its size, as the HMC refuses a
+ * partition profile whose desired values fall outside its minimum and maximum.
+ */
+export function checkStartSize(op: string, lpar: Pick<ResolvedLpar, "id" | "processorUnits" | "memoryGb" | "minimum">, size: { processorUnits: number; memoryGb: number }): void {
+  const eps = 1e-9;
+  const min = lpar.minimum ?? { processorUnits: lpar.processorUnits, memoryGb: lpar.memoryGb };
+  if (size.processorUnits < min.processorUnits - eps || size.memoryGb < min.memoryGb - eps) {
+    refuse("conflict", op, lpar.id, `start size ${size.processorUnits} processor units and ${size.memoryGb} GiB is below the LPAR's minimum (${min.processorUnits} processor units, ${min.memoryGb} GiB)`);
+  }
+  if (size.processorUnits > lpar.processorUnits + eps || size.memoryGb > lpar.memoryGb + eps) {
+    refuse("conflict", op, lpar.id, `start size ${size.processorUnits} processor units and ${size.memoryGb} GiB is above the LPAR's size (${lpar.processorUnits} processor units, ${lpar.memoryGb} GiB)`);
+  }
+}
+
 /** Processor units and memory still free on a system, counting active LPARs and jobs under way. */
 export function freeCapacity(state: SimState, systemId: string): { processorUnits: number; memoryGb: number } {
   const system = state.systems.get(systemId)!;
@@ -132,8 +152,9 @@ export function freeCapacity(state: SimState, systemId: string): { processorUnit
   for (const id of state.lparsByHost.get(systemId) ?? []) {
     const lpar = state.lpars.get(id)!;
     if (!ACTIVE_LPAR_STATES.has(lpar.state)) continue;
-    processorUnits -= lpar.processorUnits;
-    memoryGb -= lpar.memoryGb;
+    const held = heldBy(lpar);
+    processorUnits -= held.processorUnits;
+    memoryGb -= held.memoryGb;
   }
   const reserved = state.reservedByHost.get(systemId);
   if (reserved) {

@@ -8,7 +8,7 @@ import { RESTARTABLE_SOURCE_STATES } from "../../model";
 import { AdapterError } from "../../errors";
 import { notOnExpectedSystem } from "../expected-system";
 import { drawDurationMs } from "./draw";
-import { checkCapacity, checkStartVolumes, refuse, Refusal, requireLpar, requireOperating, requireSystem, requireVolume, presentationGap } from "./checks";
+import { checkCapacity, checkStartSize, checkStartVolumes, heldBy, refuse, Refusal, requireLpar, requireOperating, requireSystem, requireVolume, presentationGap } from "./checks";
 import { decideJob, inFlight, type JobTicket } from "./jobs";
 import { hmcResource, systemResource } from "./resources";
 import type { Decision } from "./store";
@@ -56,7 +56,8 @@ function checkRemoteRestart(state: SimState, op: string, r: RemoteRestartRequest
   }
   requireOperating(state, op, lpar.id, r.targetSystemId, "target");
   checkStartVolumes(state, op, lpar, r.targetSystemId, r.volumeIds);
-  checkCapacity(state, op, lpar, r.targetSystemId);
+  if (r.size) checkStartSize(op, lpar, r.size);
+  checkCapacity(state, op, { id: lpar.id, ...(r.size ?? lpar) }, r.targetSystemId);
   checkNetwork(state, op, lpar.id, r);
   return lpar;
 }
@@ -98,13 +99,14 @@ export function decideRemoteRestart(state: SimState, now: number, r: RemoteResta
         objectKey: `lpar:${lpar.id}`,
         signature: restartSignature(r),
         phases: [{ op: "remoteRestart", resources: [hmcOf(state, r.targetSystemId), systemResource(r.targetSystemId)] }],
-        reserve: { host: r.targetSystemId, processorUnits: lpar.processorUnits, memoryGb: lpar.memoryGb },
+        reserve: { host: r.targetSystemId, processorUnits: (r.size ?? lpar).processorUnits, memoryGb: (r.size ?? lpar).memoryGb },
         claims: r.volumeIds,
         effect: (attempt) => ({
           type: "restart",
           lparId: lpar.id,
           target: r.targetSystemId,
           volumes: [...r.volumeIds],
+          ...(r.size ? { size: { processorUnits: r.size.processorUnits, memoryGb: r.size.memoryGb } } : {}),
           bootMs: drawDurationMs(state, "bootLpar", lpar.id, attempt),
           ...(r.adapters ? { adapters: r.adapters.map((a) => ({ ...a })) } : {}),
         }),
@@ -287,6 +289,8 @@ export function decideCreateDrillLpar(state: SimState, now: number, r: DrillLpar
       volumes: [...r.volumeIds],
       state: "Not Activated",
       network: r.network,
+      ...(source.minimum ? { minimum: { ...source.minimum } } : {}),
+      ...(r.size ? { allocated: { processorUnits: r.size.processorUnits, memoryGb: r.size.memoryGb } } : {}),
       // Only the adapters the drill asks for (its drill VLANs): never the source's production ones.
       adapters: (r.adapters ?? []).map((a) => ({ ...a })),
       drillOf: source.id,
@@ -297,7 +301,8 @@ export function decideCreateDrillLpar(state: SimState, now: number, r: DrillLpar
       if (gap) refuse("conflict", op, id, gap);
     }
     checkStartVolumes(state, op, copy, r.targetSystemId, r.volumeIds);
-    checkCapacity(state, op, copy, r.targetSystemId);
+    if (r.size) checkStartSize(op, source, r.size);
+    checkCapacity(state, op, { id, ...heldBy(copy) }, r.targetSystemId);
     checkNetwork(state, op, id, r);
     const hmc = hmcOf(state, r.targetSystemId);
     return wrap(
@@ -311,7 +316,7 @@ export function decideCreateDrillLpar(state: SimState, now: number, r: DrillLpar
             { op: "createLpar", resources: [hmc] },
             { op: "powerOnLpar", resources: [hmc] },
           ],
-          reserve: { host: r.targetSystemId, processorUnits: copy.processorUnits, memoryGb: copy.memoryGb },
+          reserve: { host: r.targetSystemId, ...heldBy(copy) },
           claims: r.volumeIds,
           effect: (attempt) => ({ type: "createLpar", lpar: copy, bootMs: drawDurationMs(state, "bootLpar", id, attempt) }),
         }),

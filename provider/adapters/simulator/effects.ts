@@ -5,7 +5,7 @@ import type { ClientNetworkAdapter, HostMapping, ResolvedFlashCopyGroup, Resolve
 
 export type Effect =
   /** The LPAR is activated on the target; its OS boots for `bootMs`. */
-  | { readonly type: "restart"; readonly lparId: string; readonly target: string; readonly volumes: readonly string[]; readonly bootMs: number; readonly adapters?: readonly ClientNetworkAdapter[] }
+  | { readonly type: "restart"; readonly lparId: string; readonly target: string; readonly volumes: readonly string[]; readonly bootMs: number; readonly adapters?: readonly ClientNetworkAdapter[]; readonly size?: { readonly processorUnits: number; readonly memoryGb: number } }
   | { readonly type: "powerOn"; readonly lparId: string; readonly bootMs: number }
   | { readonly type: "powerOff"; readonly lparId: string }
   | { readonly type: "cleanup"; readonly lparId: string }

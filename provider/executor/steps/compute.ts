@@ -3,6 +3,7 @@
 
 import type { Plan, Step } from "../../generated/plan";
 import type { RemoteRestartRequest } from "../../adapters/compute";
+import { startSizeOf } from "./start-size";
 import { booleanParam, lparOf, stringArrayParam, stringParam } from "../params";
 import { defineStep, placementOf } from "../registry";
 import { drillLparOf } from "./drill";
@@ -58,7 +59,10 @@ export const RestartLpar = defineStep({
   kind: "RestartLpar",
   touches: "compute",
   defaultTimeoutSeconds: 1800,
-  resolve: resolveMove,
+  resolve: (step, plan) => {
+    const size = startSizeOf(placementOf(plan, lparOf(step)));
+    return { ...resolveMove(step, plan), ...(size !== undefined ? { size } : {}) };
+  },
   async run(request, { adapters }) {
     const result = await adapters.compute.remoteRestart(request);
     return { alreadyDone: result.alreadyDone, output: { target: request.targetSystemId } };

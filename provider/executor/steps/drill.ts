@@ -8,6 +8,7 @@ import { lparOf, stringArrayParam, stringParam } from "../params";
 import { defineStep, placementOf, type StepContext } from "../registry";
 import { ExecutionError } from "../../errors";
 import { productionVlansOf } from "../../network/isolation";
+import { startSizeOf } from "./start-size";
 
 /** Per plan: the CreateFlashCopyGroup step of each group name, the StartDrillLpar step of each LPAR. */
 interface DrillIndex {
@@ -100,8 +101,9 @@ export const StartDrillLpar = defineStep({
     network: stringParam(step, "network", "drill"),
     adapters: placementOf(plan, step.lpar)?.network?.adapters,
     productionVlans: placementOf(plan, step.lpar)?.network?.productionVlans ?? [],
+    size: startSizeOf(placementOf(plan, step.lpar)),
   }),
-  async run({ lpar, target, sources, flashCopyGroup, network, adapters, productionVlans }, context) {
+  async run({ lpar, target, sources, flashCopyGroup, network, adapters, productionVlans, size }, context) {
     const group = await flashCopyGroupOf(flashCopyGroup, context);
     if (!group) throw new Error(`FlashCopy group ${flashCopyGroup} does not exist: its CreateFlashCopyGroup step must come first`);
     const volumeIds = sources.map((s) => {
@@ -109,7 +111,14 @@ export const StartDrillLpar = defineStep({
       if (!copy) throw new Error(`FlashCopy group ${flashCopyGroup} has no copy of volume ${s}`);
       return copy;
     });
-    const created = await context.adapters.compute.createDrillLpar({ sourceLparId: lpar, targetSystemId: target, volumeIds, network, ...(adapters !== undefined ? { adapters } : {}) });
+    const created = await context.adapters.compute.createDrillLpar({
+      sourceLparId: lpar,
+      targetSystemId: target,
+      volumeIds,
+      network,
+      ...(adapters !== undefined ? { adapters } : {}),
+      ...(size !== undefined ? { size } : {}),
+    });
     // Isolation is checked on what the adapter reports, not on what was asked for; only when the
     // group has a NetworkMapping (getLpar costs an inventory on an HMC).
     const leaked = productionVlans.length > 0 ? productionVlansOf(await context.adapters.compute.getLpar(created.lparId), productionVlans) : [];

@@ -109,6 +109,25 @@ export const RULES: readonly CrossFieldRule<GroupInputs>[] = [
       });
     },
   },
+  {
+    // A protected VM may be non-critical at the recovery site only towards levels above its own:
+    // stopping it for a lower level would trade a more important VM for a less important one.
+    name: "nonCriticalNotProtectedHigher",
+    check: (g) => {
+      const index = vmIndex(g);
+      return (g.context?.target?.nonCritical ?? []).flatMap((n, j): ValidationIssue[] => {
+        const i = index.get(n.lpar);
+        if (i === undefined) return [];
+        const held = n.slaLevel ?? 0;
+        if (held >= levelOf(g, i)) return [];
+        const p = `vms[${i}].lpar`;
+        return [{
+          path: p,
+          message: `\`${p}\` is ${show(n.lpar)}, protected at SLA level ${levelOf(g, i)}, but recovery target ${show(g.recoveryTarget)} declares it non-critical (\`nonCritical[${j}].slaLevel\` ${held}): it would be ${n.action ?? "stop"}ped for VMs of lower levels than its own; set \`nonCritical[${j}].slaLevel\` to at least ${levelOf(g, i)} or remove it from \`nonCritical\``,
+        }];
+      });
+    },
+  },
 ];
 
 /** Every LPAR named must exist in discovery. */

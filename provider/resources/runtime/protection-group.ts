@@ -12,7 +12,8 @@ import { readinessRto } from "./readiness-rto";
 import type { Adapters } from "../../adapters";
 import type { ResolvedLpar } from "../../model";
 import { validate } from "../../validation";
-import { placeOnto, round, systemStatuses, type Capacity } from "./capacity";
+import { placeOnto, round, systemStatuses, type Capacity, type SystemStatus } from "./capacity";
+import { flexibleStart, shrinks } from "../../planner/capacity-flex";
 import {
   changedFields,
   defaultOpener,
@@ -40,6 +41,8 @@ export interface GroupTarget {
   reserve: Capacity;
   adapter: AdapterSettings;
   verify: boolean;
+  /** The target's non-critical VMs, defaults filled in. */
+  nonCritical?: { lpar: string; action: "stop" | "suspend"; slaLevel: number }[];
 }
 
 /** Inputs after check: every default present. */
@@ -88,7 +91,7 @@ export interface GroupOutputs extends GroupInputs {
   readonly homes?: LparHome[];
 }
 
-export const DECLARED_FIELDS = ["name", "slaLevel", "vms", "antiAffinity", "rtoBudgetSeconds", "recoveryTarget", "storageMappings", "networkMapping", "hooks", "context"] as const;
+export const DECLARED_FIELDS = ["name", "slaLevel", "vms", "antiAffinity", "rtoBudgetSeconds", "flexibleCapacity", "recoveryTarget", "storageMappings", "networkMapping", "hooks", "context"] as const;
 /** Only the group's name is its identity: priorities, membership and targets change in place. */
 export const IDENTITY_FIELDS: readonly string[] = ["name"];
 
@@ -106,6 +109,25 @@ export function normalize(news: Record<string, unknown>): GroupInputs {
     target.reserve ??= {};
   }
   return inputs as unknown as GroupInputs;
+}
+
+/**
+ * The target's room for the VMs at their flexible starts (planner/capacity-flex.ts), when the
+ * group's flexible capacity applies to a failover; the ids of those that start smaller.
+ */
+function flexibleFit(g: GroupInputs, vms: readonly ResolvedLpar[], statuses: SystemStatus[]): { placement: ReturnType<typeof placeOnto>; shrunk: string[] } | undefined {
+  const flex = g.flexibleCapacity;
+  if (flex === undefined) return undefined;
+  const spec = { appliesTo: "both" as const, ...flex };
+  const shrunk: string[] = [];
+  const sized = vms.map((l) => {
+    const start = flexibleStart(l, g.name, spec, "failover");
+    if (start === undefined || !shrinks(start, l)) return l;
+    shrunk.push(l.id);
+    return { ...l, processorUnits: start.processorUnits, memoryGb: start.memoryGb };
+  });
+  if (shrunk.length === 0) return undefined;
+  return { placement: placeOnto(sized, statuses), shrunk: shrunk.sort() };
 }
 
 function lpars(g: { vms: readonly ProtectedVm[] }): string[] {
@@ -134,6 +156,7 @@ export function assess(g: GroupInputs, compute: ComputeInventory, storage: Stora
   const byId = new Map(compute.lpars.map((l) => [l.id, l]));
   const siteOf = new Map(compute.managedSystems.map((s) => [s.id, s.site]));
   const issues: ReadinessIssue[] = [];
+  const flexNotes: ReadinessIssue[] = [];
   const drift: string[] = [];
   const members: MemberStatus[] = g.vms.map((v) => {
     const l = byId.get(v.lpar);
@@ -172,7 +195,19 @@ export function assess(g: GroupInputs, compute: ComputeInventory, storage: Stora
       .map((v) => byId.get(v.lpar))
       .filter((l): l is ResolvedLpar => l !== undefined && !onTarget.has(l.host));
     const statuses = systemStatuses(target.systems, compute.managedSystems, compute.lpars, target.reserve);
-    const placement = placeOnto(toPlace, statuses);
+    let placement = placeOnto(toPlace, statuses);
+    // Short at full size: with flexible capacity for a failover, the VMs may start smaller.
+    const flexible = placement.unplaced.length > 0 ? flexibleFit(g, toPlace, statuses) : undefined;
+    if (flexible !== undefined) {
+      placement = flexible.placement;
+      if (placement.unplaced.length === 0) {
+        flexNotes.push({
+          code: "capacity",
+          lpars: flexible.shrunk,
+          message: `recovery target ${g.recoveryTarget} holds every VM only with flexible capacity: ${plural(flexible.shrunk.length, "VM")} (${flexible.shrunk.join(", ")}) would start smaller than their size; add systems or free capacity for full size`,
+        });
+      }
+    }
     if (placement.unplaced.length > 0) {
       const ids = placement.unplaced.map((l) => l.id);
       const { processorUnits, memoryGb } = placement.missing;
@@ -224,7 +259,7 @@ export function assess(g: GroupInputs, compute: ComputeInventory, storage: Stora
   }
   const currentSites = [...new Set(members.map((m) => m.site).filter((s): s is string => s !== undefined))].sort();
   const homes = recordHomes(lpars(g), g.context.consistencyGroups, compute, storage, previousHomes);
-  const notes = sharedGroupNotes(g.context.consistencyGroups, compute, storage);
+  const notes = [...flexNotes, ...sharedGroupNotes(g.context.consistencyGroups, compute, storage)];
   // Only a group that could be placed is worth predicting: the capacity issue says the rest.
   const rto = target && !issues.some((i) => i.code === "capacity" || i.code === "lpar") ? predictedRtoOrNote(g, target, compute, storage, notes) : undefined;
   // A budget at risk is a note, not an issue: the group recovers (every VM has a place and its

@@ -31,6 +31,7 @@ export function readinessRto(g: GroupInputs, target: GroupTarget, compute: Compu
         vms: g.vms,
         antiAffinity: g.antiAffinity,
         rtoBudgetSeconds: g.rtoBudgetSeconds,
+        ...(g.flexibleCapacity !== undefined ? { flexibleCapacity: { appliesTo: "both", ...g.flexibleCapacity } } : {}),
         recoveryTarget: "target",
         storageMappings: storageMappings.map((m) => m.name),
       },

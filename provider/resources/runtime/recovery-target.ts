@@ -42,7 +42,7 @@ export interface TargetOutputs extends TargetInputs {
   readonly systemStatus: SystemStatus[];
 }
 
-export const DECLARED_FIELDS = ["name", "site", "systems", "reserve", "maxConcurrentRestarts", "adapter", "verify"] as const;
+export const DECLARED_FIELDS = ["name", "site", "systems", "reserve", "maxConcurrentRestarts", "nonCritical", "adapter", "verify"] as const;
 /** Fields that name a different target: changing one replaces it. */
 export const IDENTITY_FIELDS: readonly string[] = ["name", "site"];
 

@@ -3,7 +3,7 @@
 
 import type { Inventory } from "../../../provider/planner";
 import type { HostMapping, ResolvedConsistencyGroup, ResolvedLpar, ResolvedManagedSystem, Volume } from "../../../provider/model";
-import type { ProtectionGroupSpec, ProtectionModel, StorageMappingSpec } from "../../../provider/model/protection";
+import type { FlexibleCapacitySpec, ProtectionGroupSpec, ProtectionModel, StorageMappingSpec } from "../../../provider/model/protection";
 
 export interface HostSpec {
   readonly site: "A" | "B";
@@ -28,6 +28,8 @@ export interface VmSpec {
   readonly capable?: boolean;
   /** Runs there but is not protected. */
   readonly unprotected?: boolean;
+  /** Its minimum (flexible capacity never starts it below). @default its size */
+  readonly min?: { readonly pu: number; readonly mem: number };
 }
 
 export interface WorldSpec {
@@ -41,6 +43,8 @@ export interface WorldSpec {
   /** Systems the target allows (host indexes). @default all */
   readonly allowed?: readonly number[];
   readonly groups?: number;
+  /** Flexible capacity of every group. @default none */
+  readonly flexible?: FlexibleCapacitySpec;
 }
 
 export const hostId = (i: number): string => `sys${i}`;
@@ -88,6 +92,7 @@ export function buildWorld(spec: WorldSpec): { model: ProtectionModel; inventory
       volumes: vols,
       state: "Running",
       network: "production",
+      ...(vm.min ? { minimum: { processorUnits: vm.min.pu, memoryGb: vm.min.mem } } : {}),
     };
   });
   const consistencyGroups: ResolvedConsistencyGroup[] = pairs.map((ps, g) => ({
@@ -120,6 +125,7 @@ export function buildWorld(spec: WorldSpec): { model: ProtectionModel; inventory
     ...(spec.rtoBudgetSeconds !== undefined ? { rtoBudgetSeconds: spec.rtoBudgetSeconds } : {}),
     recoveryTarget: "dr",
     storageMappings: [`sm${g}`],
+    ...(spec.flexible ? { flexibleCapacity: spec.flexible } : {}),
   }));
   const model: ProtectionModel = {
     stack: "test",

@@ -96,6 +96,16 @@ async function createPartition(ctx: HmcContext, system: HmcSystem, name: string,
 
 export function createDrillLpar(ctx: HmcContext, volumeUid: VolumeUid | undefined, lock: ViosLock, req: DrillLparRequest): Promise<{ lparId: string; alreadyDone: boolean }> {
   const op = "createDrillLpar";
+  if (req.size !== undefined) {
+    return Promise.reject(
+      new AdapterError(
+        "fatal",
+        op,
+        req.sourceLparId,
+        `a drill copy with ${req.size.processorUnits} processor units and ${req.size.memoryGb} GiB (flexible capacity) is not supported by the HMC adapter: copies are built from the source's desired configuration; set the group's \`flexibleCapacity.appliesTo\` to "failover" or remove it`,
+      ),
+    );
+  }
   return withRetries(ctx.retry, async () => {
     const source = await ctx.directory.lpar(req.sourceLparId, op);
     const target = await ctx.directory.system(req.targetSystemId, op);

@@ -31,7 +31,24 @@ export function validateRemoteRestart(ctx: HmcContext, req: RemoteRestartRequest
   });
 }
 
+/**
+ * A start below the LPAR's size (flexible capacity) is refused before anything is touched: the
+ * RemoteRestart job this adapter runs takes no processor or memory values, and changing the
+ * partition's profile at the target is not implemented or verified (docs/hardware.md).
+ */
+function reducedStartRefusal(op: string, req: { lparId: string; size?: { processorUnits: number; memoryGb: number } }): AdapterError | undefined {
+  if (req.size === undefined) return undefined;
+  return new AdapterError(
+    "fatal",
+    op,
+    req.lparId,
+    `a start with ${req.size.processorUnits} processor units and ${req.size.memoryGb} GiB (flexible capacity) is not supported by the HMC adapter: the RemoteRestart job takes no size; remove \`flexibleCapacity\` from the group to restart at full size (docs/hardware.md says why)`,
+  );
+}
+
 export function remoteRestart(ctx: HmcContext, req: RemoteRestartRequest): Promise<OperationResult> {
+  const refused = reducedStartRefusal("remoteRestart", req);
+  if (refused !== undefined) return Promise.reject(refused);
   return withRetries(ctx.retry, async () => {
     const lpar = await ctx.directory.lpar(req.lparId, "remoteRestart");
     const target = await ctx.directory.systemUuid(req.targetSystemId, "remoteRestart");
