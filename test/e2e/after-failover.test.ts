@@ -3,12 +3,12 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import { openAdapters } from "../../provider/adapters";
-import { simFailHost, simInit } from "../../provider/adapters/simulator/control";
+import { simFailHost } from "../../provider/adapters/simulator/control";
 import { failback, plannedFailover } from "../../provider/recovery/recover";
 import { runPlan } from "../../provider/executor";
 import { planStack } from "../../provider/live/planning";
 import { refreshStack } from "../../provider/stack";
-import { REPO_ROOT, startEngine, stateFile, type Engine } from "./engine";
+import { deployExample, REPO_ROOT, startEngine, stateFile, type Engine } from "./engine";
 import { simLpars, stateResource } from "./helpers";
 import { openSimulator } from "../../provider/adapters/simulator";
 
@@ -36,12 +36,7 @@ describe("examples/basic after a failover", function () {
 
   before(async function () {
     engine = startEngine();
-    simDir = path.join(engine.dir, "sim");
-    await simInit({ topology: path.join(REPO_ROOT, "examples", "basic", "topology.yaml"), stateDir: simDir });
-    dir = engine.program(path.join(REPO_ROOT, "examples", "basic"));
-    await engine.pulumiOk(["stack", "init", "dev"], dir);
-    await engine.pulumiOk(["config", "set", "simStateDir", simDir], dir);
-    await engine.pulumiOk(["up", "--yes", "--skip-preview"], dir);
+    ({ dir, simDir } = await deployExample(engine, path.join(REPO_ROOT, "examples", "basic")));
   });
   after(() => engine?.dispose());
 
@@ -100,12 +95,7 @@ describe("examples/basic: a planned site move, then failback", function () {
 
   before(async function () {
     engine = startEngine();
-    simDir = path.join(engine.dir, "sim");
-    await simInit({ topology: path.join(REPO_ROOT, "examples", "basic", "topology.yaml"), stateDir: simDir });
-    dir = engine.program(path.join(REPO_ROOT, "examples", "basic"));
-    await engine.pulumiOk(["stack", "init", "dev"], dir);
-    await engine.pulumiOk(["config", "set", "simStateDir", simDir], dir);
-    await engine.pulumiOk(["up", "--yes", "--skip-preview"], dir);
+    ({ dir, simDir } = await deployExample(engine, path.join(REPO_ROOT, "examples", "basic")));
   });
   after(() => engine?.dispose());
 

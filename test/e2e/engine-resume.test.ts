@@ -8,12 +8,11 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { openSimulator } from "../../provider/adapters/simulator";
-import { simInit } from "../../provider/adapters/simulator/control";
 import { readJournal } from "../../provider/executor/journal/read-journal";
 import { listRuns } from "../../provider/executor/run-store";
 import type { Plan } from "../../provider/generated/plan";
 import { knownStacks } from "../../provider/run-store/file-store";
-import { REPO_ROOT, runVmr, startEngine, stateFile, VMR_MAIN, type Engine } from "./engine";
+import { deployExample, REPO_ROOT, runVmr, startEngine, stateFile, VMR_MAIN, type Engine } from "./engine";
 import { stateResource } from "./helpers";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -25,12 +24,7 @@ describe("kill -9 and resume of vmr failover on an engine-deployed stack (exampl
 
   before(async function () {
     engine = startEngine();
-    simDir = path.join(engine.dir, "sim");
-    await simInit({ topology: path.join(REPO_ROOT, "examples", "basic", "topology.yaml"), stateDir: simDir });
-    dir = engine.program(path.join(REPO_ROOT, "examples", "basic"));
-    await engine.pulumiOk(["stack", "init", "dev"], dir);
-    await engine.pulumiOk(["config", "set", "simStateDir", simDir], dir);
-    await engine.pulumiOk(["up", "--yes", "--skip-preview"], dir);
+    ({ dir, simDir } = await deployExample(engine, path.join(REPO_ROOT, "examples", "basic")));
   });
   after(() => engine?.dispose());
 

@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { engineEnv, linkRepoModules, prepareProgram, pulumiOnPath } from "../../provider/engine/pulumi-cli";
+import { simInit } from "../../provider/adapters/simulator/control";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 
@@ -116,4 +117,19 @@ export function startEngine(): Engine {
 /** The stack's state file in the file backend. */
 export function stateFile(engine: Engine, project: string, stack: string): string {
   return path.join(engine.dir, "backend", ".pulumi", "stacks", project, `${stack}.json`);
+}
+
+/**
+ * An example program on a fresh simulator: the simulator's state initialised from `topology`
+ * (by default the example's own topology.yaml), the program copied, stack `dev` created and
+ * pointed at the simulator, then `pulumi up` unless `up: false`.
+ */
+export async function deployExample(engine: Engine, example: string, options: { topology?: string; up?: boolean } = {}): Promise<{ dir: string; simDir: string }> {
+  const simDir = path.join(engine.dir, "sim");
+  await simInit({ topology: options.topology ?? path.join(example, "topology.yaml"), stateDir: simDir });
+  const dir = engine.program(example);
+  await engine.pulumiOk(["stack", "init", "dev"], dir);
+  await engine.pulumiOk(["config", "set", "simStateDir", simDir], dir);
+  if (options.up ?? true) await engine.pulumiOk(["up", "--yes", "--skip-preview"], dir);
+  return { dir, simDir };
 }

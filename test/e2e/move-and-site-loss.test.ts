@@ -12,10 +12,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { simInit } from "../../provider/adapters/simulator/control";
 import { openSimulator } from "../../provider/adapters/simulator";
 import { DEFAULT_LATENCIES, OPERATIONS } from "../../provider/model/latency";
-import { REPO_ROOT, runVmr, startEngine, type Engine } from "./engine";
+import { deployExample, REPO_ROOT, runVmr, startEngine, type Engine } from "./engine";
 
 /** How far a group's measured RTO may exceed the plan's estimate (executor overhead in wall time). */
 const RTO_FACTOR = 1.5;
@@ -115,12 +114,7 @@ describe("planned move, failback and site loss of examples/basic (real engine, i
 
   beforeEach(async function () {
     engine = startEngine();
-    simDir = path.join(engine.dir, "sim");
-    await simInit({ topology: steadyTopology(engine.dir), stateDir: simDir });
-    dir = engine.program(path.join(REPO_ROOT, "examples", "basic"));
-    await engine.pulumiOk(["stack", "init", "dev"], dir);
-    await engine.pulumiOk(["config", "set", "simStateDir", simDir], dir);
-    await engine.pulumiOk(["up", "--yes", "--skip-preview"], dir);
+    ({ dir, simDir } = await deployExample(engine, path.join(REPO_ROOT, "examples", "basic"), { topology: steadyTopology(engine.dir) }));
     home = await simView(simDir);
   });
   afterEach(() => engine?.dispose());

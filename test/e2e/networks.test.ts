@@ -5,9 +5,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { simInit } from "../../provider/adapters/simulator/control";
 import { openSimulator } from "../../provider/adapters/simulator";
-import { REPO_ROOT, runVmr, startEngine, stateFile, type Engine } from "./engine";
+import { deployExample, REPO_ROOT, runVmr, startEngine, stateFile, type Engine } from "./engine";
 import { stateResource } from "./helpers";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples", "networks");
@@ -21,11 +20,7 @@ describe("examples/networks on the real engine", function () {
 
   before(async function () {
     engine = startEngine();
-    simDir = path.join(engine.dir, "sim");
-    await simInit({ topology: path.join(EXAMPLE, "topology.yaml"), stateDir: simDir });
-    dir = engine.program(EXAMPLE);
-    await engine.pulumiOk(["stack", "init", "dev"], dir);
-    await engine.pulumiOk(["config", "set", "simStateDir", simDir], dir);
+    ({ dir, simDir } = await deployExample(engine, EXAMPLE, { up: false }));
   });
   after(() => engine?.dispose());
 

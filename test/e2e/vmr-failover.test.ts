@@ -3,12 +3,11 @@
 // runs and journals the recovery, then refreshes the stack.
 import { strict as assert } from "assert";
 import * as path from "path";
-import { simInit } from "../../provider/adapters/simulator/control";
 import { openSimulator } from "../../provider/adapters/simulator";
 import { listRuns } from "../../provider/executor/run-store";
 import { knownStacks } from "../../provider/run-store/file-store";
 import { readJournal } from "../../provider/executor/journal/read-journal";
-import { REPO_ROOT, runVmr, startEngine, stateFile, type Engine } from "./engine";
+import { deployExample, REPO_ROOT, runVmr, startEngine, stateFile, type Engine } from "./engine";
 import { stateResource } from "./helpers";
 
 
@@ -21,12 +20,7 @@ describe("vmr failover on examples/basic (real engine)", function () {
 
   before(async function () {
     engine = startEngine();
-    simDir = path.join(engine.dir, "sim");
-    await simInit({ topology: path.join(REPO_ROOT, "examples", "basic", "topology.yaml"), stateDir: simDir });
-    dir = engine.program(path.join(REPO_ROOT, "examples", "basic"));
-    await engine.pulumiOk(["stack", "init", "dev"], dir);
-    await engine.pulumiOk(["config", "set", "simStateDir", simDir], dir);
-    await engine.pulumiOk(["up", "--yes", "--skip-preview"], dir);
+    ({ dir, simDir } = await deployExample(engine, path.join(REPO_ROOT, "examples", "basic")));
   });
   after(() => engine?.dispose());
 
