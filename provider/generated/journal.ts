@@ -507,7 +507,10 @@ export interface GroupEstimate {
   predictedRto?: PredictedRto;
 }
 /**
- * The group's RTO predicted by Monte Carlo over the latency profile under the executor's own dispatch (vmr plan and check add it; absent from a plan made without prediction).
+ * Quantiles of an RTO (or makespan) over Monte Carlo samples of the step durations drawn from a latency profile, each sample dispatched as the executor does (mode, SLA policy, limits). A group's predictedRto and the estimate's predictedMakespan; absent from a plan made without prediction.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "PredictedRto".
  */
 export interface PredictedRto {
   /**
@@ -556,35 +559,11 @@ export interface Estimate {
    * Sum of every step's duration: the time of a fully serial failover.
    */
   serialSeconds?: number;
-  predictedMakespan?: PredictedRto1;
+  predictedMakespan?: PredictedRto;
   /**
    * The confidence the groups' verdicts are taken at: a group is within budget when its RTO quantile at this confidence is (vmr --confidence, default 0.95).
    */
   confidence?: number;
-}
-/**
- * The whole plan's makespan predicted by Monte Carlo, as predictedRto.
- */
-export interface PredictedRto1 {
-  /**
-   * Median of the samples (nearest rank).
-   */
-  p50Seconds: number;
-  p90Seconds: number;
-  p95Seconds: number;
-  p99Seconds: number;
-  /**
-   * The quantile at estimate.confidence, which the verdict compares with the budget.
-   */
-  atConfidenceSeconds?: number;
-  /**
-   * Monte Carlo samples behind the quantiles.
-   */
-  samples: number;
-  /**
-   * The latency profile drawn from, with the measured steps behind it: "defaults" or a calibrated profile's name.
-   */
-  profile: string;
 }
 /**
  * A SAN host mapping left in place for now, and why.

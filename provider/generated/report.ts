@@ -79,7 +79,7 @@ export interface PlanSummary {
   };
 }
 /**
- * The plan's Monte Carlo prediction of the makespan, when the plan carries one.
+ * Quantiles of an RTO (or makespan) over Monte Carlo samples of the step durations drawn from a latency profile, each sample dispatched as the executor does (mode, SLA policy, limits). A group's predictedRto and the estimate's predictedMakespan; absent from a plan made without prediction.
  */
 export interface PredictedRto {
   /**
@@ -234,7 +234,7 @@ export interface GroupRto {
    * The plan's median schedule: every step at its median duration. Absent when the plan could not place every VM of the group (no RTO).
    */
   estimatedRtoSeconds?: number;
-  predictedRto?: PredictedRto1;
+  predictedRto?: PredictedRto;
   /**
    * Where rtoSeconds fell in the predicted distribution: its quantile, interpolated between the reported ones in log-normal scale (0.5: at the predicted median).
    */
@@ -247,30 +247,6 @@ export interface GroupRto {
    * within / over the budget; failed: a VM of the group failed or was not placed; no-budget: the group declares none; incomplete: the run did not finish.
    */
   verdict: "within" | "over" | "failed" | "no-budget" | "incomplete";
-}
-/**
- * The plan's Monte Carlo prediction of the group's RTO, when the plan carries one.
- */
-export interface PredictedRto1 {
-  /**
-   * Median of the samples (nearest rank).
-   */
-  p50Seconds: number;
-  p90Seconds: number;
-  p95Seconds: number;
-  p99Seconds: number;
-  /**
-   * The quantile at estimate.confidence, which the verdict compares with the budget.
-   */
-  atConfidenceSeconds?: number;
-  /**
-   * Monte Carlo samples behind the quantiles.
-   */
-  samples: number;
-  /**
-   * The latency profile drawn from, with the measured steps behind it: "defaults" or a calibrated profile's name.
-   */
-  profile: string;
 }
 /**
  * This interface was referenced by `RunReport`'s JSON-Schema

@@ -242,7 +242,7 @@ export interface ReadinessRto {
   verdict: "within" | "over";
 }
 /**
- * Quantiles of an RTO (or makespan) over Monte Carlo samples of the step durations drawn from a latency profile, each sample dispatched as the executor does (mode, SLA policy, limits).
+ * Quantiles of an RTO (or makespan) over Monte Carlo samples of the step durations drawn from a latency profile, each sample dispatched as the executor does (mode, SLA policy, limits). A group's predictedRto and the estimate's predictedMakespan; absent from a plan made without prediction.
  */
 export interface PredictedRto {
   /**
