@@ -119,6 +119,15 @@ export interface ComputeAdapter {
    * is not on that system.
    */
   powerOff(lparId: string, immediate: boolean, expectedSystemId?: string): Promise<OperationResult>;
+  /**
+   * Suspends a running partition (PowerVM partition suspend: its memory goes to the reserved
+   * storage device and its processors and memory are freed). Reads where the LPAR is when it acts
+   * and throws a conflict, touching nothing, when it is not on `expectedSystemId`. Suspended
+   * already: alreadyDone.
+   */
+  suspendLpar(lparId: string, expectedSystemId: string): Promise<OperationResult>;
+  /** Resumes a suspended partition on `expectedSystemId` (checked as for suspendLpar); running already: alreadyDone. */
+  resumeLpar(lparId: string, expectedSystemId: string): Promise<OperationResult>;
   /** Removes what a remote restart left on the source system once it is back (rrstartlpar -o cleanup). */
   cleanupSource(lparId: string): Promise<OperationResult>;
   /** Moves a powered-off LPAR's definition to another system (planned migration and failback). */

@@ -83,6 +83,10 @@ export interface Plan {
    */
   deferredCleanup?: DeferredCleanup[];
   /**
+   * Non-critical LPARs at the recovery site (the recovery target's `nonCritical`) this plan stops or suspends to free room for VMs of a higher SLA level (failover, planned), or brings back (failback).
+   */
+  nonCritical?: NonCriticalAction[];
+  /**
    * Unplanned failover only: consistency groups the failover leaves split, because writers of them on servers that are up cannot move with it (no room). Those LPARs keep running at the source without replication: they lose protection until the group is whole again.
    */
   splitGroups?: SplitGroup[];
@@ -393,7 +397,7 @@ export interface Step {
    */
   id: string;
   /**
-   * What a step does, and the adapter operation it calls. FenceSourceLpar: compute.fenceLpar. ShutdownLpar: compute.powerOff(graceful). FailoverConsistencyGroup: storage.failoverConsistencyGroup. SwitchConsistencyGroup: storage.switchConsistencyGroup(params.primary). ReverseReplication: storage.startConsistencyGroup(params.primary, params.force). UnmapSourceVolume: storage.unmapVolume (the SAN host mapping). MapReplicaVolume: storage.mapVolume (the SAN host mapping; with params.flashCopyGroup: the FlashCopy target of params.volume in that group). AttachVirtualDisk / DetachVirtualDisk: compute.attachVirtualDisk / detachVirtualDisk (the VIOS side of a vSCSI disk, after the SAN map / before the SAN unmap; params as for the map steps). CreateFlashCopyGroup / DeleteFlashCopyGroup: storage.createFlashCopyGroup / deleteFlashCopyGroup. RestartLpar: compute.remoteRestart. MoveLpar: compute.moveLpar. StartLpar: compute.powerOn. StartDrillLpar / DeleteDrillLpar: compute.createDrillLpar / deleteDrillLpar. VerifyLpar: compute.waitUntilRunning (of the drill copy for a drill). CleanupSourceLpar: compute.cleanupSource. RunHook: spawn params.command.
+   * What a step does, and the adapter operation it calls. FenceSourceLpar: compute.fenceLpar. ShutdownLpar: compute.powerOff(graceful). FailoverConsistencyGroup: storage.failoverConsistencyGroup. SwitchConsistencyGroup: storage.switchConsistencyGroup(params.primary). ReverseReplication: storage.startConsistencyGroup(params.primary, params.force). UnmapSourceVolume: storage.unmapVolume (the SAN host mapping). MapReplicaVolume: storage.mapVolume (the SAN host mapping; with params.flashCopyGroup: the FlashCopy target of params.volume in that group). AttachVirtualDisk / DetachVirtualDisk: compute.attachVirtualDisk / detachVirtualDisk (the VIOS side of a vSCSI disk, after the SAN map / before the SAN unmap; params as for the map steps). CreateFlashCopyGroup / DeleteFlashCopyGroup: storage.createFlashCopyGroup / deleteFlashCopyGroup. RestartLpar: compute.remoteRestart. MoveLpar: compute.moveLpar. StartLpar: compute.powerOn. StartDrillLpar / DeleteDrillLpar: compute.createDrillLpar / deleteDrillLpar. VerifyLpar: compute.waitUntilRunning (of the drill copy for a drill). CleanupSourceLpar: compute.cleanupSource. RunHook: spawn params.command. StopNonCriticalLpar: compute.powerOff(graceful) or compute.suspendLpar (params.action) of a non-critical LPAR at the recovery site, freeing its room for the restarts onto params.host that wait for it. ResumeNonCriticalLpar: compute.powerOn or compute.resumeLpar (params.action) of a non-critical LPAR the recovery freed.
    *
    * This interface was referenced by `Plan`'s JSON-Schema
    * via the `definition` "StepKind".
@@ -417,7 +421,9 @@ export interface Step {
     | "DeleteDrillLpar"
     | "VerifyLpar"
     | "CleanupSourceLpar"
-    | "RunHook";
+    | "RunHook"
+    | "StopNonCriticalLpar"
+    | "ResumeNonCriticalLpar";
   lpar?: string;
   group?: string;
   /**
@@ -487,6 +493,10 @@ export interface StepParams {
   command?: string[];
   timeoutSeconds?: number;
   hook?: "pre" | "post";
+  /**
+   * StopNonCriticalLpar, ResumeNonCriticalLpar: how the non-critical LPAR gives its room back (shut down, or PowerVM partition suspend) and so how it comes back (power on, or resume).
+   */
+  action?: "stop" | "suspend";
 }
 /**
  * This interface was referenced by `Plan`'s JSON-Schema
@@ -592,6 +602,47 @@ export interface DeferredCleanup {
    * Why it is not removed now (the storage system is offline, or the unmap failed).
    */
   reason: string;
+}
+/**
+ * A non-critical LPAR the plan stops or suspends (its room goes to the VMs of `for`), or resumes at failback.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "NonCriticalAction".
+ */
+export interface NonCriticalAction {
+  lpar: string;
+  /**
+   * Managed system it runs on (and is resumed on).
+   */
+  system: string;
+  /**
+   * How it gives its room back; it comes back by power on (stop) or resume (suspend).
+   */
+  action: "stop" | "suspend";
+  /**
+   * Its level as a non-critical VM: it yields only to VMs of higher levels.
+   */
+  slaLevel: number;
+  /**
+   * Processor units it frees (stop, suspend).
+   */
+  processorUnits?: number;
+  /**
+   * GiB it frees (stop, suspend).
+   */
+  memoryGb?: number;
+  /**
+   * Stop, suspend: the LPARs placed on `system` only because its room is freed.
+   */
+  for?: string[];
+  /**
+   * True at failback (and `vmr resume-noncritical`): the plan brings it back.
+   */
+  resume?: boolean;
+  /**
+   * Id of the StopNonCriticalLpar or ResumeNonCriticalLpar step that does it.
+   */
+  step: string;
 }
 /**
  * A consistency group failed over while some of its writers keep running at the source.

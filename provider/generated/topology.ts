@@ -30,7 +30,8 @@ export type ManagedSystemState = "Operating" | "Error" | "Power Off" | "No Conne
  * This interface was referenced by `Topology`'s JSON-Schema
  * via the `definition` "LparState".
  */
-export type LparState = "Running" | "Not Activated" | "Starting" | "Shutting Down" | "Error";
+export type LparState =
+  "Running" | "Not Activated" | "Starting" | "Shutting Down" | "Error" | "Suspended";
 /**
  * This interface was referenced by `Topology`'s JSON-Schema
  * via the `definition` "ConsistencyGroupState".
@@ -174,7 +175,7 @@ export interface Lpar {
    * Ids of the volumes the LPAR uses.
    */
   volumes?: Id[];
-  state?: "Running" | "Not Activated" | "Starting" | "Shutting Down" | "Error";
+  state?: "Running" | "Not Activated" | "Starting" | "Shutting Down" | "Error" | "Suspended";
   /**
    * Network the LPAR is attached to, by name; drills use an isolated one. Its VLANs, when modelled, are in `adapters`.
    */

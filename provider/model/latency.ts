@@ -12,6 +12,8 @@ export const OPERATIONS = [
   "fenceLpar",
   "shutdownLpar",
   "powerOnLpar",
+  "suspendLpar",
+  "resumeLpar",
   "remoteRestart",
   "bootLpar",
   "cleanupSourceLpar",
@@ -40,6 +42,8 @@ export const DEFAULT_LATENCIES: Readonly<Record<Operation, LatencyDefault>> = {
   fenceLpar: { medianSeconds: 2, p95Seconds: 10, basis: "assumption: an HMC state query plus an immediate power-off when the LPAR still answers" },
   shutdownLpar: { medianSeconds: 60, p95Seconds: 180, basis: "assumption: OS shutdown then PowerOff job" },
   powerOnLpar: { medianSeconds: 30, p95Seconds: 90, basis: "assumption: PowerOn job, excluding OS boot" },
+  suspendLpar: { medianSeconds: 90, p95Seconds: 300, basis: "assumption: partition suspend, memory written to the reserved storage device (grows with its memory)" },
+  resumeLpar: { medianSeconds: 90, p95Seconds: 300, basis: "assumption: partition resume, memory read back from the reserved storage device; no OS boot" },
   remoteRestart: {
     medianSeconds: 120,
     p95Seconds: 300,
@@ -117,6 +121,10 @@ export const STEP_OPERATIONS: Readonly<Record<StepKind, readonly Operation[]>> =
   VerifyLpar: ["bootLpar"],
   CleanupSourceLpar: ["cleanupSourceLpar"],
   RunHook: [],
+  // A suspend is priced as a shutdown and a resume as a power-on: the estimate reads one list per
+  // kind; the simulator times a suspend and a resume by their own operations.
+  StopNonCriticalLpar: ["shutdownLpar"],
+  ResumeNonCriticalLpar: ["powerOnLpar"],
 };
 
 /** The parameters of the lognormal the simulator draws `op` from: ln(duration) ~ N(mu, sigma). */

@@ -30,7 +30,7 @@ import { lparId, systemId, toLpar, toManagedSystem, type ModelContext } from "./
 import { JobRunner } from "./jobs";
 import { setRemoteRestartCapable } from "./operations/capable";
 import { checkDrillCopies, createDrillLpar, deleteDrillLpar, markDrillCopies } from "./operations/drill";
-import { fenceLpar, powerOff, powerOn, waitUntilRunning } from "./operations/power";
+import { fenceLpar, powerOff, powerOn, suspendRefusal, waitUntilRunning } from "./operations/power";
 import { cleanupSource, moveLpar, remoteRestart, validateRemoteRestart } from "./operations/restart";
 import { attachVirtualDisk, detachVirtualDisk, type ViosLock, type VolumeUid } from "./operations/vdisk";
 import { discoverNetwork, readLparAdapters, readSwitches } from "./network";
@@ -235,6 +235,14 @@ export class HmcComputeAdapter implements ComputeAdapter {
 
   powerOff(lparId: string, immediate: boolean, expectedSystemId?: string): Promise<OperationResult> {
     return powerOff(this.ctx, lparId, immediate, expectedSystemId);
+  }
+
+  suspendLpar(lparId: string): Promise<OperationResult> {
+    return suspendRefusal("suspendLpar", lparId);
+  }
+
+  resumeLpar(lparId: string): Promise<OperationResult> {
+    return suspendRefusal("resumeLpar", lparId);
   }
 
   cleanupSource(lparId: string): Promise<OperationResult> {

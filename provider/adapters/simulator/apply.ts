@@ -196,6 +196,18 @@ function applyEffect(state: SimState, e: Effect, at: number): EffectFailure {
       state.bootingUntil.delete(lpar.id);
       return undefined;
     }
+    case "suspend": {
+      const lpar = state.lpars.get(e.lparId);
+      if (lpar && systemUp(state, lpar.host)) lpar.state = "Suspended";
+      return undefined;
+    }
+    case "resume": {
+      const lpar = state.lpars.get(e.lparId);
+      if (!lpar) return { failure: "notFound", message: "the LPAR disappeared during resume" };
+      if (!systemUp(state, lpar.host)) return { failure: "transient", message: `system ${lpar.host} went down during resume` };
+      lpar.state = "Running";
+      return undefined;
+    }
     case "cleanup": {
       const lpar = state.lpars.get(e.lparId);
       if (lpar) delete lpar.pendingCleanupOn;

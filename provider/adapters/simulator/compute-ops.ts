@@ -124,6 +124,7 @@ export function decidePowerOn(state: SimState, now: number, lparId: string): Dec
     if (joined) return accepted(joined);
     requireOperating(state, op, lpar.id, lpar.host, "the LPAR's");
     if (lpar.state === "Shutting Down") refuse("transient", op, lpar.id, "the LPAR is shutting down: try again once it is Not Activated");
+    if (lpar.state === "Suspended") refuse("conflict", op, lpar.id, "the LPAR is Suspended: resume it (resumeLpar) instead of powering it on");
     checkStartVolumes(state, op, lpar, lpar.host, lpar.volumes);
     checkCapacity(state, op, lpar, lpar.host);
     return accepted(
@@ -163,6 +164,60 @@ export function decidePowerOff(state: SimState, now: number, lparId: string, imm
         signature: "off",
         phases: [{ op: immediate ? "fenceLpar" : "shutdownLpar", resources: [hmcOf(state, lpar.host)] }],
         effect: () => ({ type: "powerOff", lparId: lpar.id }),
+      }),
+    );
+  });
+}
+
+/**
+ * Partition suspend (chlparstate -o suspend): a running LPAR's memory goes to the reserved storage
+ * device; once the job ends it is Suspended and holds no processors or memory. Until then it
+ * holds its room, so a restart counting on that room is refused while the suspend runs.
+ */
+export function decideSuspend(state: SimState, now: number, lparId: string, expectedSystemId: string): Decision<Accepted> {
+  const op = "suspendLpar";
+  return decided(() => {
+    const lpar = requireLpar(state, op, lparId);
+    requireOn(op, lpar, expectedSystemId);
+    if (lpar.state === "Suspended") return DONE;
+    const joined = inFlight(state, `lpar:${lpar.id}`, "suspend", op, lpar.id);
+    if (joined) return accepted(joined);
+    requireOperating(state, op, lpar.id, lpar.host, "the LPAR's");
+    if (lpar.state !== "Running") refuse("conflict", op, lpar.id, `the LPAR is ${lpar.state}: only a Running partition can be suspended`);
+    return accepted(
+      decideJob(state, now, {
+        op,
+        objectId: lpar.id,
+        objectKey: `lpar:${lpar.id}`,
+        signature: "suspend",
+        phases: [{ op: "suspendLpar", resources: [hmcOf(state, lpar.host)] }],
+        effect: () => ({ type: "suspend", lparId: lpar.id }),
+      }),
+    );
+  });
+}
+
+/** Partition resume (chlparstate -o resume) on the system it was suspended on: needs its room back, and no boot. */
+export function decideResume(state: SimState, now: number, lparId: string, expectedSystemId: string): Decision<Accepted> {
+  const op = "resumeLpar";
+  return decided(() => {
+    const lpar = requireLpar(state, op, lparId);
+    requireOn(op, lpar, expectedSystemId);
+    if (lpar.state === "Running") return DONE;
+    const joined = inFlight(state, `lpar:${lpar.id}`, "resume", op, lpar.id);
+    if (joined) return accepted(joined);
+    requireOperating(state, op, lpar.id, lpar.host, "the LPAR's");
+    if (lpar.state !== "Suspended") refuse("conflict", op, lpar.id, `the LPAR is ${lpar.state}, not Suspended: power it on instead`);
+    checkCapacity(state, op, lpar, lpar.host);
+    return accepted(
+      decideJob(state, now, {
+        op,
+        objectId: lpar.id,
+        objectKey: `lpar:${lpar.id}`,
+        signature: "resume",
+        phases: [{ op: "resumeLpar", resources: [hmcOf(state, lpar.host)] }],
+        reserve: { host: lpar.host, processorUnits: lpar.processorUnits, memoryGb: lpar.memoryGb },
+        effect: () => ({ type: "resume", lparId: lpar.id }),
       }),
     );
   });

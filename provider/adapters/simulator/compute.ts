@@ -13,6 +13,8 @@ import {
   decidePowerOff,
   decidePowerOn,
   decideRemoteRestart,
+  decideResume,
+  decideSuspend,
   decideSetCapable,
   decideValidateRemoteRestart,
   type Accepted,
@@ -101,6 +103,14 @@ export class SimulatorComputeAdapter implements ComputeAdapter {
 
   async powerOff(lparId: string, immediate: boolean, expectedSystemId?: string): Promise<OperationResult> {
     return finish(this.store, await this.store.update((s, now) => decidePowerOff(s, now, lparId, immediate, expectedSystemId)));
+  }
+
+  async suspendLpar(lparId: string, expectedSystemId: string): Promise<OperationResult> {
+    return finish(this.store, await this.store.update((s, now) => decideSuspend(s, now, lparId, expectedSystemId)));
+  }
+
+  async resumeLpar(lparId: string, expectedSystemId: string): Promise<OperationResult> {
+    return finish(this.store, await this.store.update((s, now) => decideResume(s, now, lparId, expectedSystemId)));
   }
 
   async cleanupSource(lparId: string): Promise<OperationResult> {

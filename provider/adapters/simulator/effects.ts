@@ -8,6 +8,9 @@ export type Effect =
   | { readonly type: "restart"; readonly lparId: string; readonly target: string; readonly volumes: readonly string[]; readonly bootMs: number; readonly adapters?: readonly ClientNetworkAdapter[]; readonly size?: { readonly processorUnits: number; readonly memoryGb: number } }
   | { readonly type: "powerOn"; readonly lparId: string; readonly bootMs: number }
   | { readonly type: "powerOff"; readonly lparId: string }
+  /** Suspended: it keeps its definition and volumes but holds no processors or memory; resume brings it back Running. */
+  | { readonly type: "suspend"; readonly lparId: string }
+  | { readonly type: "resume"; readonly lparId: string }
   | { readonly type: "cleanup"; readonly lparId: string }
   | { readonly type: "move"; readonly lparId: string; readonly target: string; readonly volumes: readonly string[]; readonly adapters?: readonly ClientNetworkAdapter[] }
   | { readonly type: "createLpar"; readonly lpar: ResolvedLpar; readonly bootMs: number }

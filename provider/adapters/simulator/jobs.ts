@@ -43,7 +43,7 @@ export interface JobTicket {
 }
 
 /** Effects that check the hardware again when the job ends, and so may fail after acceptance (see apply.ts). */
-const FALLIBLE_EFFECTS: ReadonlySet<Effect["type"]> = new Set(["restart", "powerOn", "move", "createLpar"]);
+const FALLIBLE_EFFECTS: ReadonlySet<Effect["type"]> = new Set(["restart", "powerOn", "resume", "move", "createLpar"]);
 
 export function attemptKey(op: string, objectId: string): string {
   return `${op}:${objectId}`;

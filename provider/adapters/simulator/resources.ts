@@ -7,6 +7,8 @@
 // | powerOn                      | powerOnLpar                        | hmc:<HMC of the LPAR's system>             |
 // | powerOff (graceful)          | shutdownLpar                       | hmc:<HMC of the LPAR's system>             |
 // | powerOff (immediate), fence  | fenceLpar                          | hmc:<HMC of the LPAR's system>             |
+// | suspendLpar                  | suspendLpar                        | hmc:<HMC of the LPAR's system>             |
+// | resumeLpar                   | resumeLpar                         | hmc:<HMC of the LPAR's system>             |
 // | cleanupSource                | cleanupSourceLpar                  | hmc:<HMC of the source system>             |
 // | moveLpar                     | createLpar                         | hmc:<HMC of target>                        |
 // | createDrillLpar              | createLpar, then powerOnLpar       | hmc:<HMC of target> (both phases)          |

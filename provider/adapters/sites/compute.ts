@@ -213,6 +213,14 @@ export class MultiHmcComputeAdapter implements ComputeAdapter {
     return to.adapter.powerOff(lparId, immediate, expectedSystemId);
   }
 
+  suspendLpar(lparId: string, expectedSystemId: string): Promise<OperationResult> {
+    return this.onLpar("suspendLpar", lparId, (a) => a.suspendLpar(lparId), expectedSystemId);
+  }
+
+  resumeLpar(lparId: string, expectedSystemId: string): Promise<OperationResult> {
+    return this.onLpar("resumeLpar", lparId, (a) => a.resumeLpar(lparId), expectedSystemId);
+  }
+
   cleanupSource(lparId: string): Promise<OperationResult> {
     return this.onLpar("cleanupSource", lparId, (a) => a.cleanupSource(lparId));
   }

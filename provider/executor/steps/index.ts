@@ -6,12 +6,14 @@ import { StepRegistry, type StepImplementation } from "../registry";
 import { CleanupSourceLpar, FenceSourceLpar, MoveLpar, RestartLpar, ShutdownLpar, StartLpar, VerifyLpar } from "./compute";
 import { CreateFlashCopyGroup, DeleteDrillLpar, DeleteFlashCopyGroup, StartDrillLpar } from "./drill";
 import { RunHook } from "./hook";
+import { ResumeNonCriticalLpar, StopNonCriticalLpar } from "./non-critical";
 import { AttachVirtualDisk, DetachVirtualDisk, FailoverConsistencyGroup, MapReplicaVolume, ReverseReplication, SwitchConsistencyGroup, UnmapSourceVolume } from "./storage";
 
 export * from "./compute";
 export * from "./storage";
 export * from "./hook";
 export * from "./drill";
+export * from "./non-critical";
 
 const defaultRegistry = new StepRegistry()
   .register(FenceSourceLpar)
@@ -32,7 +34,9 @@ const defaultRegistry = new StepRegistry()
   .register(CreateFlashCopyGroup)
   .register(DeleteFlashCopyGroup)
   .register(StartDrillLpar)
-  .register(DeleteDrillLpar);
+  .register(DeleteDrillLpar)
+  .register(StopNonCriticalLpar)
+  .register(ResumeNonCriticalLpar);
 
 /** The registry runs use unless given another: the built-ins plus whatever was registered. */
 export function builtInSteps(): StepRegistry {

@@ -80,6 +80,8 @@ export function fakeAdapters(sandbox: sinon.SinonSandbox, world: World): Fakes {
     waitUntilRunning: sandbox.stub().callsFake(notUsed),
     powerOn: sandbox.stub().callsFake(notUsed),
     powerOff: sandbox.stub().callsFake(notUsed),
+    suspendLpar: sandbox.stub().callsFake(notUsed),
+    resumeLpar: sandbox.stub().callsFake(notUsed),
     cleanupSource: sandbox.stub().callsFake(notUsed),
     moveLpar: sandbox.stub().callsFake(notUsed),
     createDrillLpar: sandbox.stub().callsFake(notUsed),

@@ -104,3 +104,20 @@ export async function waitUntilRunning(ctx: HmcContext, lparId: string): Promise
     await ctx.clock.sleep(ctx.settings.pollIntervalSeconds * 1000);
   }
 }
+
+/**
+ * Partition suspend and resume are refused before any request: IBM's list of HMC REST jobs for a
+ * LogicalPartition has PowerOn and PowerOff but no suspend or resume job (the HMC does it with
+ * `chlparstate -o suspend|resume` on its command line), and this adapter sends no command line
+ * (docs/hardware.md). A non-critical VM on an HMC is declared `action: "stop"`.
+ */
+export function suspendRefusal(op: "suspendLpar" | "resumeLpar", lparId: string): Promise<never> {
+  return Promise.reject(
+    new AdapterError(
+      "fatal",
+      op,
+      lparId,
+      `partition ${op === "suspendLpar" ? "suspend" : "resume"} is not supported by the HMC adapter: the HMC REST API lists no such LogicalPartition job; declare the non-critical VM with \`action: "stop"\` (shut down, powered on again at failback) instead (docs/hardware.md says why)`,
+    ),
+  );
+}
