@@ -14,7 +14,18 @@ import { addAfterDependencies, addPostHooks, addPresentSteps, addPreHooks, addUn
 import { bystandersOf, staleMappings } from "./storage";
 import type { StepGraph, StepRef } from "./steps";
 
-export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: readonly PlacedVm[], failedHosts: ReadonlySet<string>, warnings: string[], split: SplitGroup[]): void {
+const NO_STOPS: ReadonlyMap<string, readonly StepRef[]> = new Map();
+
+/** `stopsOn`: per target system, the StopNonCriticalLpar steps every start onto it waits for (non-critical.ts). */
+export function addFailoverSteps(
+  ctx: PlanningContext,
+  g: StepGraph,
+  placed: readonly PlacedVm[],
+  failedHosts: ReadonlySet<string>,
+  warnings: string[],
+  split: SplitGroup[],
+  stopsOn: ReadonlyMap<string, readonly StepRef[]> = NO_STOPS,
+): void {
   const hooks = addPreHooks(g, placed);
   const placedIds = new Set(placed.map((p) => p.vm.lpar.id));
 
@@ -99,7 +110,7 @@ export function addFailoverSteps(ctx: PlanningContext, g: StepGraph, placed: rea
     const waits = pre !== undefined ? [fence, ...maps, pre] : [fence, ...maps];
     if (joins[k]) {
       const move = g.addFor(scope, "MoveLpar", stepId("MoveLpar", lpar), params, g.holdsHmcOf(p.target), waits);
-      const start = g.addFor(scope, "StartLpar", stepId("StartLpar", lpar), { target: p.target }, g.holdsHmcOf(p.target), [move]);
+      const start = g.addFor(scope, "StartLpar", stepId("StartLpar", lpar), { target: p.target }, g.holdsHmcOf(p.target), [move, ...(stopsOn.get(p.target) ?? [])]);
       restarts.push(move);
       verifies.push(g.addFor(scope, "VerifyLpar", stepId("VerifyLpar", lpar), { target: p.target }, undefined, [start]));
       return;

@@ -15,7 +15,18 @@ import type { StepGraph, StepRef } from "./steps";
 
 const REPLICATING: ReadonlySet<string> = new Set(["consistent_synchronized", "inconsistent_copying"]);
 
-export function addMoveSteps(ctx: PlanningContext, g: StepGraph, placed: readonly PlacedVm[], failback: boolean, warnings: string[]): void {
+/**
+ * `stopsOn`: per target system, the StopNonCriticalLpar steps every start onto it waits for
+ * (non-critical.ts). Returns, per source system, the shutdowns of the LPARs leaving it.
+ */
+export function addMoveSteps(
+  ctx: PlanningContext,
+  g: StepGraph,
+  placed: readonly PlacedVm[],
+  failback: boolean,
+  warnings: string[],
+  stopsOn: ReadonlyMap<string, readonly StepRef[]> = new Map(),
+): Map<string, StepRef[]> {
   const hooks = addPreHooks(g, placed);
   const placedIds = new Set(placed.map((p) => p.vm.lpar.id));
 
@@ -99,9 +110,16 @@ export function addMoveSteps(ctx: PlanningContext, g: StepGraph, placed: readonl
     const params = { source: p.vm.source, target: p.target, volumes: p.actions.map((a) => a.attach) };
     const move = g.addFor(scope, "MoveLpar", stepId("MoveLpar", lpar), params, g.holdsHmcOf(p.target), [shutdown, ...storageSteps]);
     moves.push(move);
-    const start = g.addFor(scope, "StartLpar", stepId("StartLpar", lpar), { target: p.target }, g.holdsHmcOf(p.target), [move]);
+    const start = g.addFor(scope, "StartLpar", stepId("StartLpar", lpar), { target: p.target }, g.holdsHmcOf(p.target), [move, ...(stopsOn.get(p.target) ?? [])]);
     verifies.push(g.addFor(scope, "VerifyLpar", stepId("VerifyLpar", lpar), { target: p.target }, undefined, [start]));
   });
   addAfterDependencies(g, placed, moves, verifies);
   addPostHooks(g, placed, verifies);
+  const shutdownsOn = new Map<string, StepRef[]>();
+  placed.forEach((p, k) => {
+    const list = shutdownsOn.get(p.vm.source);
+    if (list) list.push(shutdowns[k]);
+    else shutdownsOn.set(p.vm.source, [shutdowns[k]]);
+  });
+  return shutdownsOn;
 }

@@ -1,7 +1,7 @@
 // The pipeline: failure -> affected -> destinations -> place -> storage -> steps -> order ->
 // estimate. Pure: the same context and request give the same plan, to the byte.
 
-import type { GroupEstimate, MovesWith, Placement, Plan, SplitGroup } from "../generated/plan";
+import type { GroupEstimate, MovesWith, NonCriticalAction, Placement, Plan, SplitGroup } from "../generated/plan";
 import { findAffected, type AffectedResult, type AffectedVm } from "./affected";
 import { coMoveWarnings, coMovers, joinersCalled, refuseSplitGroups } from "./co-move";
 import { HOLDS_CAPACITY, type PlanningContext } from "./context";
@@ -15,6 +15,7 @@ import { orderSteps } from "./order";
 import { placeAll, type PlacementOutcome, type PlacementRequest, type SystemCapacity } from "./place";
 import { flexibleStart, shrinks, startSize, type FlexibleStart } from "./capacity-flex";
 import { wouldTake, type Yielding } from "./capacity-need";
+import { addResumeSteps, addStopSteps, freeNonCritical, NOTHING_FREED, withFreed, type FreedSet } from "./non-critical";
 import type { PlacedVm } from "./placed";
 import { permuted, permuteRows } from "./rows";
 import { interleaved } from "./sequence";
@@ -27,7 +28,7 @@ import type { FailureSpec, PlanKind } from "./types";
 export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec = {}): Plan {
   const placing = placeScenario(ctx, kind, spec);
   const { affected, placements } = placing.round;
-  const { graph, steps, parents, levels, holds, resourceKeys, seconds, split, warnings } = stepsOf(ctx, kind, placing);
+  const { graph, steps, parents, levels, holds, resourceKeys, seconds, split, warnings, nonCritical } = stepsOf(ctx, kind, placing);
   const resources: Record<string, number> = {};
   for (const key of [...graph.limits.keys()].sort()) resources[key] = graph.limits.get(key) as number;
 
@@ -55,6 +56,7 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
   if (warnings.length > 0) plan.warnings = warnings;
   if (graph.deferred.length > 0) plan.deferredCleanup = graph.deferred;
   if (split.length > 0) plan.splitGroups = split;
+  if (nonCritical.length > 0) plan.nonCritical = nonCritical;
   return plan;
 }
 
@@ -63,13 +65,25 @@ export interface PlacedScenario {
   readonly failure: Plan["failure"];
   readonly failedHosts: ReadonlySet<string>;
   readonly round: Round;
+  /** Non-critical LPARs the placement counts as stopped (non-critical.ts), and the round placed before freeing them. */
+  readonly freed: FreedSet;
+  readonly unfreed: Round;
 }
 
 /** The first half of a plan: the failure, the LPARs it moves (co-movers included) and their placement. */
 export function placeScenario(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec): PlacedScenario {
   const { failure, failedHosts } = resolveFailure(ctx, spec, kind === "failover");
   const sites = new SystemsBySite(ctx, failedHosts);
-  let round = placeRound(ctx, kind, spec, failedHosts, sites, new Map());
+  const first = placeWith(ctx, kind, spec, failedHosts, sites, NOTHING_FREED);
+  // Only a move onto the recovery site stops its non-critical LPARs (a drill's copies never do).
+  if (kind !== "failover" && kind !== "planned") return { failure, failedHosts, round: first, freed: NOTHING_FREED, unfreed: first };
+  const { placing, freed } = freeNonCritical(ctx, first, (f) => placeWith(ctx, kind, spec, failedHosts, sites, f));
+  return { failure, failedHosts, round: placing, freed, unfreed: first };
+}
+
+/** The LPARs moved (co-movers included) and their placement, with the room of `freed` given back. */
+function placeWith(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, failedHosts: ReadonlySet<string>, sites: SystemsBySite, freed: FreedSet): Round {
+  let round = placeRound(ctx, kind, spec, failedHosts, sites, new Map(), freed);
   const alone = round;
   if (kind === "planned" || kind === "failover") {
     // A switch or failover reverses a whole consistency group: its other writers move too
@@ -78,7 +92,7 @@ export function placeScenario(ctx: PlanningContext, kind: PlanKind, spec: Failur
     const joining = new Map<string, MovesWith>();
     for (let more = coMovers(ctx, round.affected.vms, round.placed); more.size > 0; more = coMovers(ctx, round.affected.vms, round.placed)) {
       for (const [lpar, why] of more) joining.set(lpar, why);
-      round = placeRound(ctx, kind, spec, failedHosts, sites, joining);
+      round = placeRound(ctx, kind, spec, failedHosts, sites, joining, freed);
     }
     // Placed with the joiners, the LPARs that called them may no longer change sites (a joiner
     // leaving freed room at home): then nobody joins, and the placement is the one without them.
@@ -93,7 +107,7 @@ export function placeScenario(ctx: PlanningContext, kind: PlanKind, spec: Failur
       if (round.placements.some((p) => p.target === null)) round = alone;
     }
   }
-  return { failure, failedHosts, round };
+  return round;
 }
 
 /** The steps of a scenario in plan order, with what the estimate reads by step index (estimate.ts Indexed). */
@@ -102,23 +116,30 @@ export interface ScenarioSteps extends Indexed {
   readonly steps: Plan["steps"];
   readonly split: SplitGroup[];
   readonly warnings: string[];
+  /** Non-critical LPARs the steps stop, suspend or bring back. */
+  readonly nonCritical: NonCriticalAction[];
 }
 
 /** The second half: the steps of a placed scenario, ordered; with `ids` false, without their `dependsOn` ids. */
-export function stepsOf(ctx: PlanningContext, kind: PlanKind, { failedHosts, round }: PlacedScenario, ids = true): ScenarioSteps {
+export function stepsOf(ctx: PlanningContext, kind: PlanKind, { failedHosts, round, freed, unfreed }: PlacedScenario, ids = true): ScenarioSteps {
   const { affected, placed } = round;
   const warnings = [...affected.warnings, ...coMoveWarnings(affected.vms)];
   const graph = new StepGraph(ctx);
   const split: SplitGroup[] = [];
+  const { stopsOn, actions } = addStopSteps(graph, freed, unfreed, round.placements);
+  let nonCritical = actions;
   if (placed.length > 0) {
-    if (kind === "failover") addFailoverSteps(ctx, graph, interleaved(ctx, placed), failedHosts, warnings, split);
+    if (kind === "failover") addFailoverSteps(ctx, graph, interleaved(ctx, placed), failedHosts, warnings, split, stopsOn);
     else if (kind === "drill") addDrillSteps(ctx, graph, placed);
-    else addMoveSteps(ctx, graph, placed, kind === "failback", warnings);
+    else {
+      const shutdownsOn = addMoveSteps(ctx, graph, placed, kind === "failback", warnings, stopsOn);
+      if (kind === "failback") nonCritical = addResumeSteps(ctx, graph, affected.vms, shutdownsOn);
+    }
   }
   const built = graph.build(ids);
   const { steps, parents, order, levels } = orderSteps(built.steps, built.parents, built.levels);
   const seconds = permuted(built.seconds, order);
-  return { graph, steps, parents, levels, holds: permuteRows(built.holds, order), resourceKeys: built.resourceKeys, seconds, split, warnings };
+  return { graph, steps, parents, levels, holds: permuteRows(built.holds, order), resourceKeys: built.resourceKeys, seconds, split, warnings, nonCritical };
 }
 
 export interface Round {
@@ -128,7 +149,7 @@ export interface Round {
 }
 
 /** Which LPARs the plan moves (with those `joining` them), and where each one goes. */
-function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, failedHosts: ReadonlySet<string>, sites: SystemsBySite, joining: ReadonlyMap<string, MovesWith>): Round {
+function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, failedHosts: ReadonlySet<string>, sites: SystemsBySite, joining: ReadonlyMap<string, MovesWith>, freed: FreedSet): Round {
   const affected = findAffected(ctx, { kind, failedHosts, groups: spec.groups, joining });
   const volumesBySite = new Map<string, ReadonlyMap<string, readonly VolumeChoice[]>>();
   // A failback returns each LPAR to its recorded home when it can.
@@ -165,7 +186,7 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
   });
   const outcomes = placeAll({
     requests,
-    capacity: (system) => capacityOf(ctx, system),
+    capacity: (system) => withFreed(capacityOf(ctx, system), system, freed),
     locationOf: (lpar) => {
       const l = ctx.lpars.get(lpar);
       return l && !failedHosts.has(l.host) ? l.host : undefined;
@@ -211,7 +232,7 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
         placement.shortfall = outcome.shortfall;
         const tried = shrunk ? (flex as FlexibleStart) : vm.lpar;
         const minimum = { processorUnits: vm.lpar.minimum?.processorUnits ?? vm.lpar.processorUnits, memoryGb: vm.lpar.minimum?.memoryGb ?? vm.lpar.memoryGb };
-        const yielding = yieldingOn(ctx, vm, outcome.shortfall.system, moving);
+        const yielding = yieldingOn(ctx, vm, outcome.shortfall.system, moving, freed);
         placement.wouldTake = wouldTake({ size: vm.lpar, tried, minimum, shortfall: outcome.shortfall, yielding });
       }
     }
@@ -248,11 +269,11 @@ function capacityOf(ctx: PlanningContext, system: string): SystemCapacity {
  * level than its own), not moved by this plan: lowest level first, then the larger first (fewer
  * to stop), then by id.
  */
-function yieldingOn(ctx: PlanningContext, vm: AffectedVm, system: string, moving: ReadonlySet<string>): Yielding[] {
+function yieldingOn(ctx: PlanningContext, vm: AffectedVm, system: string, moving: ReadonlySet<string>, freed: FreedSet): Yielding[] {
   const out: Yielding[] = [];
   for (const n of vm.entry.target.nonCritical ?? []) {
     const l = ctx.lpars.get(n.lpar);
-    if (l === undefined || l.host !== system || !HOLDS_CAPACITY.has(l.state) || moving.has(l.id) || n.slaLevel >= vm.slaLevel) continue;
+    if (l === undefined || l.host !== system || !HOLDS_CAPACITY.has(l.state) || moving.has(l.id) || freed.has(l.id) || n.slaLevel >= vm.slaLevel) continue;
     out.push({ lpar: l.id, action: n.action, slaLevel: n.slaLevel, processorUnits: l.allocated?.processorUnits ?? l.processorUnits, memoryGb: l.allocated?.memoryGb ?? l.memoryGb });
   }
   return out.sort((a, b) => a.slaLevel - b.slaLevel || b.processorUnits - a.processorUnits || b.memoryGb - a.memoryGb || compare(a.lpar, b.lpar));

@@ -3,28 +3,12 @@
 // recovery site's capacity is never overcommitted.
 import { strict as assert } from "assert";
 import * as sinon from "sinon";
-import { generateTopology } from "../../../provider/adapters/simulator";
 import { simFailSite } from "../../../provider/adapters/simulator/control";
 import { runPlan } from "../../../provider/executor/run";
 import { failureOf } from "../../../provider/executor/outcome";
-import type { ResolvedTopology } from "../../../provider/model";
 import { planDrill, planFailover } from "../../../provider/planner";
 import { inventoryOf, simWorld } from "../../fixtures/sim-world";
-
-/** Site B's systems keep `room` of their free capacity; site A's LPARs may start at half their size. */
-function shortSite(room: number): ResolvedTopology {
-  const t = generateTopology({ sites: 2, hostsPerSite: 3, lparsPerHost: 4, lunsPerLpar: 2 });
-  const siteB = new Set(t.managedSystems.filter((s) => s.site === "site-b").map((s) => s.id));
-  for (const s of t.managedSystems.filter((m) => siteB.has(m.id))) {
-    const running = t.lpars.filter((l) => l.host === s.id);
-    const usedPu = running.reduce((sum, l) => sum + l.processorUnits, 0);
-    const usedMem = running.reduce((sum, l) => sum + l.memoryGb, 0);
-    s.processorUnits = usedPu + room * (s.processorUnits - usedPu);
-    s.memoryGb = usedMem + room * (s.memoryGb - usedMem);
-  }
-  for (const l of t.lpars) l.minimum = { processorUnits: Math.min(l.processorUnits, 0.25), memoryGb: Math.min(l.memoryGb, 4) };
-  return t;
-}
+import { shortSite } from "../../fixtures/short-site";
 
 describe("planner -> executor -> simulator: flexible capacity", () => {
   const sandbox = sinon.createSandbox();

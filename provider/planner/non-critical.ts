@@ -1,0 +1,152 @@
+// Non-critical LPARs at the recovery site (the recovery target's `nonCritical`): which ones a
+// failover or planned move stops or suspends, their steps, and their way back at failback.
+//
+// - Placement runs first as if they kept running. Then, highest priority first, an LPAR left
+//   waiting whose `wouldTake.stopLpars` names non-critical LPARs not yet freed gets them freed
+//   (capacity-need.ts chose them: the fewest, lowest level first, only of lower levels than its
+//   own) and placement runs again. The freeing is kept only when that LPAR is placed; each pass
+//   frees more or gives up on one LPAR, so it ends.
+// - A freed LPAR that no newly placed LPAR landed beside is not stopped after all, when placing
+//   without it places as many: only as many stop as the plan needs.
+// - Every start onto a system that frees room waits for its stops (StopNonCriticalLpar), which
+//   start at once, beside the fences and maps; the adapter frees the room only once each is down.
+// - A failback brings back (ResumeNonCriticalLpar) the non-critical LPARs of the groups' targets
+//   found stopped (action stop) or suspended (action suspend), once the recovered LPARs on their
+//   system are shut down. Best effort: a test VM that does not come back never fails the failback.
+
+import type { NonCriticalAction, Placement } from "../generated/plan";
+import type { AffectedVm } from "./affected";
+import type { PlanningContext } from "./context";
+import type { SystemCapacity } from "./place";
+import { stepId } from "./placed";
+import type { StepGraph, StepRef } from "./steps";
+
+/** A non-critical LPAR the placement counts as stopped: its room is free on `system`. */
+export interface Freed {
+  readonly lpar: string;
+  readonly system: string;
+  readonly action: "stop" | "suspend";
+  readonly slaLevel: number;
+  readonly processorUnits: number;
+  readonly memoryGb: number;
+}
+
+export type FreedSet = ReadonlyMap<string, Freed>;
+export const NOTHING_FREED: FreedSet = new Map();
+
+/** `capacity` with the room of the LPARs freed on `system` given back. */
+export function withFreed(capacity: SystemCapacity, system: string, freed: FreedSet): SystemCapacity {
+  if (freed.size === 0) return capacity;
+  let pu = capacity.pu;
+  let mem = capacity.mem;
+  for (const f of freed.values()) {
+    if (f.system !== system) continue;
+    pu += f.processorUnits;
+    mem += f.memoryGb;
+  }
+  return pu === capacity.pu && mem === capacity.mem ? capacity : { ...capacity, pu, mem };
+}
+
+/** What freeing needs of a placement: its placements, highest priority first. */
+export interface Placing {
+  readonly placements: readonly Placement[];
+}
+
+const placedCount = (p: Placing): number => p.placements.reduce((n, x) => n + (x.target !== null ? 1 : 0), 0);
+
+/**
+ * Frees non-critical LPARs for the LPARs that wait for want of room (see the head of this file).
+ * `place` places the scenario with the given LPARs freed; `first` is its result with none.
+ */
+export function freeNonCritical<T extends Placing>(ctx: PlanningContext, first: T, place: (freed: FreedSet) => T): { placing: T; freed: FreedSet } {
+  let placing = first;
+  let freed: FreedSet = NOTHING_FREED;
+  const givenUp = new Set<string>();
+  for (;;) {
+    const next = placing.placements.find((p) => p.target === null && !givenUp.has(p.lpar) && (p.wouldTake?.stopLpars?.lpars.length ?? 0) > 0);
+    if (next === undefined) break;
+    const stop = next.wouldTake?.stopLpars as NonNullable<NonNullable<Placement["wouldTake"]>["stopLpars"]>;
+    const more = new Map(freed);
+    for (const y of stop.lpars) {
+      const l = ctx.lpars.get(y.lpar);
+      if (l === undefined) continue;
+      more.set(y.lpar, { lpar: y.lpar, system: stop.system, action: y.action, slaLevel: y.slaLevel, processorUnits: l.allocated?.processorUnits ?? l.processorUnits, memoryGb: l.allocated?.memoryGb ?? l.memoryGb });
+    }
+    const trial = place(more);
+    if (trial.placements.find((p) => p.lpar === next.lpar)?.target == null) {
+      givenUp.add(next.lpar);
+      continue;
+    }
+    placing = trial;
+    freed = more;
+  }
+  // Those no newly placed LPAR needs: not stopped when the plan places as many without them.
+  const idle = [...freed.values()].filter((f) => beneficiaries(first, placing, f).length === 0);
+  if (idle.length > 0) {
+    const fewer = new Map(freed);
+    for (const f of idle) fewer.delete(f.lpar);
+    const trial = place(fewer);
+    if (placedCount(trial) >= placedCount(placing)) {
+      placing = trial;
+      freed = fewer;
+    }
+  }
+  return { placing, freed };
+}
+
+/**
+ * The LPARs of higher levels placed on `f.system` that were not there before anything was freed:
+ * not placed before, or placed elsewhere (freeing here let them move, and others take their room).
+ */
+function beneficiaries(first: Placing, now: Placing, f: Freed): string[] {
+  const before = new Map(first.placements.map((p) => [p.lpar, p.target]));
+  return now.placements.filter((p) => p.target === f.system && before.get(p.lpar) !== f.system && p.slaLevel > f.slaLevel).map((p) => p.lpar).sort();
+}
+
+/**
+ * The StopNonCriticalLpar steps of the freed LPARs, and per system the steps its starts wait for.
+ * `first` is the placement before freeing (who benefits), `placements` the plan's.
+ */
+export function addStopSteps(g: StepGraph, freed: FreedSet, first: Placing, placements: readonly Placement[]): { stopsOn: ReadonlyMap<string, readonly StepRef[]>; actions: NonCriticalAction[] } {
+  const stopsOn = new Map<string, StepRef[]>();
+  const actions: NonCriticalAction[] = [];
+  const now: Placing = { placements };
+  for (const f of [...freed.values()].sort((a, b) => compare(a.lpar, b.lpar))) {
+    const forLpars = beneficiaries(first, now, f);
+    // As urgent as the most urgent LPAR it makes room for (the executor raises it along its edges anyway).
+    const level = Math.max(f.slaLevel + 1, ...placements.filter((p) => forLpars.includes(p.lpar)).map((p) => p.slaLevel));
+    const id = stepId("StopNonCriticalLpar", f.lpar);
+    const ref = g.add({ id, kind: "StopNonCriticalLpar", lpar: f.lpar, slaLevel: level, params: { host: f.system, action: f.action }, resources: g.holdsHmcOf(f.system) });
+    const list = stopsOn.get(f.system);
+    if (list) list.push(ref);
+    else stopsOn.set(f.system, [ref]);
+    actions.push({ lpar: f.lpar, system: f.system, action: f.action, slaLevel: f.slaLevel, processorUnits: f.processorUnits, memoryGb: f.memoryGb, for: forLpars, step: id });
+  }
+  return { stopsOn, actions };
+}
+
+/**
+ * Failback: a ResumeNonCriticalLpar step per non-critical LPAR of the moved LPARs' targets found
+ * stopped or suspended as its action leaves it, after the shutdowns of the LPARs leaving its system.
+ */
+export function addResumeSteps(ctx: PlanningContext, g: StepGraph, vms: readonly AffectedVm[], shutdownsOn: ReadonlyMap<string, readonly StepRef[]>): NonCriticalAction[] {
+  const seen = new Set<string>();
+  const actions: NonCriticalAction[] = [];
+  for (const vm of vms) {
+    for (const n of vm.entry.target.nonCritical ?? []) {
+      if (seen.has(n.lpar)) continue;
+      seen.add(n.lpar);
+      const l = ctx.lpars.get(n.lpar);
+      if (l === undefined || l.state !== (n.action === "suspend" ? "Suspended" : "Not Activated")) continue;
+      const level = Math.max(0, n.slaLevel);
+      const id = stepId("ResumeNonCriticalLpar", n.lpar);
+      g.add({ id, kind: "ResumeNonCriticalLpar", lpar: n.lpar, slaLevel: level, bestEffort: true, params: { host: l.host, action: n.action }, resources: g.holdsHmcOf(l.host), dependsOn: shutdownsOn.get(l.host) ?? [] });
+      actions.push({ lpar: n.lpar, system: l.host, action: n.action, slaLevel: n.slaLevel, resume: true, step: id });
+    }
+  }
+  return actions.sort((a, b) => compare(a.lpar, b.lpar));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,170 @@
+// Non-critical VMs at a short recovery site, run by the executor on the simulator: the plan stops
+// or suspends the fewest of them, each is down before any LPAR counting on its room starts, the
+// simulator never overcommits a system, a crash in the middle of the stops resumes without
+// repeating one, and the failback brings them back.
+import { strict as assert } from "assert";
+import * as sinon from "sinon";
+import type { Simulator } from "../../../provider/adapters/simulator";
+import { simFailSite } from "../../../provider/adapters/simulator/control";
+import { continueRun, runPlan } from "../../../provider/executor/run";
+import { failureOf } from "../../../provider/executor/outcome";
+import { MemoryJournal } from "../../../provider/executor/journal/file-journal";
+import { replayJournal } from "../../../provider/executor/journal/read-journal";
+import type { JournalRecord, JournalSink } from "../../../provider/executor/types";
+import type { Plan } from "../../../provider/generated/plan";
+import type { ProtectionModel } from "../../../provider/model/protection";
+import { planFailback, planFailover, planPlanned } from "../../../provider/planner";
+import { inventoryOf, simWorld } from "../../fixtures/sim-world";
+import { shortSite } from "../../fixtures/short-site";
+
+interface JobSeen {
+  readonly op: string;
+  readonly lpar: string;
+  readonly acceptedAt: number;
+  readonly endAt: number;
+}
+
+describe("planner -> executor -> simulator: non-critical VMs at the recovery site", () => {
+  const sandbox = sinon.createSandbox();
+  afterEach(() => sandbox.restore());
+
+  /** Every job the simulator accepts from now on on an LPAR, with its times. */
+  function recordJobs(sim: Simulator): JobSeen[] {
+    const jobs: JobSeen[] = [];
+    const update = sim.store.update.bind(sim.store);
+    sandbox.stub(sim.store, "update").callsFake((decide) =>
+      update((state, now) => {
+        const decision = decide(state, now);
+        for (const e of decision.entries ?? []) {
+          if (e.k === "job" && e.job.objectKey.startsWith("lpar:")) jobs.push({ op: e.job.op, lpar: e.job.objectKey.slice(5), acceptedAt: e.job.acceptedAt, endAt: e.job.endAt });
+        }
+        return decision;
+      }),
+    );
+    return jobs;
+  }
+
+  /** Site B keeps 35% of its free capacity; its own (unprotected) LPARs are non-critical, alternately stopped and suspended. */
+  async function world() {
+    const w = simWorld(shortSite(0.35));
+    const siteB = (await inventoryOf(w.sim)).compute.lpars.filter((l) => l.host.startsWith("sys-b-"));
+    const nonCritical = siteB.map((l, i) => ({ lpar: l.id, action: i % 2 === 0 ? ("stop" as const) : ("suspend" as const), slaLevel: 0 }));
+    const model: ProtectionModel = { ...w.model, targets: w.model.targets.map((t) => ({ ...t, nonCritical })) };
+    return { ...w, model, siteB: siteB.map((l) => l.id) };
+  }
+
+  /** Verdicts on the simulator after a run of `plan`: every placed LPAR runs at its target, each freed one is down, no system over its size. */
+  async function assertFreedAndPlaced(sim: Simulator, plan: Plan, jobs: readonly JobSeen[]): Promise<void> {
+    const after = await inventoryOf(sim);
+    const byId = new Map(after.compute.lpars.map((l) => [l.id, l]));
+    for (const p of plan.placements.filter((x) => x.target !== null)) assert.deepEqual([byId.get(p.lpar)?.host, byId.get(p.lpar)?.state], [p.target, "Running"], p.lpar);
+    for (const f of plan.nonCritical ?? []) {
+      const l = byId.get(f.lpar);
+      assert.deepEqual([l?.host, l?.state], [f.system, f.action === "suspend" ? "Suspended" : "Not Activated"], `${f.lpar} ${f.action}`);
+      // Each LPAR counting on its room started (its restart or power-on job accepted) once it was down.
+      const down = jobs.find((j) => j.lpar === f.lpar && j.op === (f.action === "suspend" ? "suspendLpar" : "powerOff")) as JobSeen;
+      assert.ok(down !== undefined, `no ${f.action} job for ${f.lpar}`);
+      for (const lpar of f.for ?? []) {
+        const start = jobs.find((j) => j.lpar === lpar && (j.op === "remoteRestart" || j.op === "powerOn")) as JobSeen;
+        assert.ok(start !== undefined && start.acceptedAt >= down.endAt, `${lpar} started at ${start?.acceptedAt}, before ${f.lpar} was down at ${down.endAt}`);
+      }
+    }
+    for (const s of after.compute.managedSystems.filter((m) => m.site === "site-b")) {
+      const held = after.compute.lpars.filter((l) => l.host === s.id && (l.state === "Running" || l.state === "Starting"));
+      const pu = held.reduce((sum, l) => sum + (l.allocated?.processorUnits ?? l.processorUnits), 0);
+      const mem = held.reduce((sum, l) => sum + (l.allocated?.memoryGb ?? l.memoryGb), 0);
+      assert.ok(pu <= s.processorUnits + 1e-9 && mem <= s.memoryGb + 1e-9, `${s.id}: ${pu}/${s.processorUnits} units, ${mem}/${s.memoryGb} GiB`);
+    }
+  }
+
+  it("stops and suspends the fewest non-critical VMs, each down before the VMs given its room start, and places more than without them", async () => {
+    // GIVEN site A is lost and site B is short
+    const { sim, clock, model, siteB } = await world();
+    await simFailSite("site-a", { store: sim.store });
+    const inventory = await inventoryOf(sim);
+    const plan = planFailover({ model, inventory, failure: { failedSite: "site-a" } });
+    const without = planFailover({ model: { ...model, targets: model.targets.map((t) => ({ ...t, nonCritical: [] })) }, inventory, failure: { failedSite: "site-a" } });
+    const placed = (p: Plan): number => p.placements.filter((x) => x.target !== null).length;
+    // THEN the plan frees some (not all) of site B's VMs, both ways, and places more
+    const freed = plan.nonCritical ?? [];
+    assert.ok(freed.length > 0 && freed.length < siteB.length, `${freed.length} of ${siteB.length} freed`);
+    assert.ok(placed(plan) > placed(without), `${placed(plan)} placed with, ${placed(without)} without`);
+    assert.ok(freed.every((f) => (f.for ?? []).length > 0), "each freed VM makes room for someone");
+    for (const f of freed) {
+      const stop = plan.steps.find((s) => s.id === f.step);
+      assert.deepEqual([stop?.kind, stop?.params?.host, stop?.params?.action], ["StopNonCriticalLpar", f.system, f.action]);
+      for (const lpar of f.for ?? []) assert.ok(plan.steps.find((s) => s.kind === "RestartLpar" && s.lpar === lpar)?.dependsOn.includes(f.step), `${lpar}'s restart waits for ${f.step}`);
+    }
+    // WHEN the executor runs it
+    const jobs = recordJobs(sim);
+    const result = await runPlan(plan, sim, { clock });
+    const notUp = result.vms.filter((v) => v.target !== null && v.status !== "recovered");
+    assert.deepEqual(notUp, [], JSON.stringify(failureOf(result)?.message));
+    // THEN on the simulator: placed LPARs run, freed ones are down and were down first, no system overcommitted
+    await assertFreedAndPlaced(sim, plan, jobs);
+    // AND the VMs not freed still run
+    const after = await inventoryOf(sim);
+    for (const id of siteB.filter((l) => !freed.some((f) => f.lpar === l))) assert.equal(after.compute.lpars.find((l) => l.id === id)?.state, "Running", id);
+  });
+
+  it("resumes a run cut in the middle of its stops without stopping any VM twice, and ends as an uncut run would", async () => {
+    // GIVEN a failover whose process dies once the first non-critical VM is down
+    const { sim, clock, model } = await world();
+    await simFailSite("site-a", { store: sim.store });
+    const plan = planFailover({ model, inventory: await inventoryOf(sim), failure: { failedSite: "site-a" } });
+    assert.ok((plan.nonCritical ?? []).length >= 2, "needs two stops to cut between them");
+    const kept: JournalRecord[] = [];
+    let stopsDone = 0;
+    const dying: JournalSink = {
+      async append(record) {
+        if (stopsDone >= 1) throw new Error("process killed");
+        kept.push(JSON.parse(JSON.stringify(record)));
+        if (record.type === "step-completed" && String((record as { stepId: string }).stepId).startsWith("StopNonCriticalLpar:")) stopsDone++;
+      },
+      async close() {},
+    };
+    const jobs = recordJobs(sim);
+    await assert.rejects(runPlan(plan, sim, { clock, journal: dying }), /process killed/);
+    const before = replayJournal(kept);
+    const stopped = [...before.steps].filter(([id, s]) => id.startsWith("StopNonCriticalLpar:") && s.status === "done").map(([id]) => id);
+    assert.equal(stopped.length, 1);
+    // WHEN it continues from its journal
+    const journal = new MemoryJournal();
+    const result = await continueRun(before, sim, { clock, journal });
+    // THEN the completed stop never ran again, each freed VM got one stop job, and the verdicts hold
+    const rerun = journal.records.filter((r) => r.type === "step-started").map((r) => (r as { stepId: string }).stepId);
+    assert.ok(!rerun.includes(stopped[0]), `${stopped[0]} ran again`);
+    for (const f of plan.nonCritical ?? []) {
+      assert.equal(jobs.filter((j) => j.lpar === f.lpar && (j.op === "powerOff" || j.op === "suspendLpar")).length, 1, `${f.lpar}: one ${f.action} job`);
+    }
+    assert.deepEqual(result.vms.filter((v) => v.target !== null && v.status !== "recovered"), [], JSON.stringify(failureOf(result)?.message));
+    await assertFreedAndPlaced(sim, plan, jobs);
+  });
+
+  it("a planned move frees them the same way, and the failback brings each back (powered on or resumed) once the recovered VMs left", async () => {
+    // GIVEN site A moved to the short site B, freeing non-critical VMs
+    const { sim, clock, model } = await world();
+    const moved = planPlanned({ model, inventory: await inventoryOf(sim), failure: { failedSite: "site-a" } });
+    const freed = moved.nonCritical ?? [];
+    assert.ok(freed.length > 0 && freed.some((f) => f.action === "suspend") && freed.some((f) => f.action === "stop"), JSON.stringify(freed.map((f) => f.action)));
+    const jobs = recordJobs(sim);
+    const first = await runPlan(moved, sim, { clock });
+    assert.deepEqual(first.vms.filter((v) => v.target !== null && v.status !== "recovered"), [], JSON.stringify(failureOf(first)?.message));
+    await assertFreedAndPlaced(sim, moved, jobs);
+    // WHEN everything fails back
+    const back = planFailback({ model, inventory: await inventoryOf(sim) });
+    const resumes = back.nonCritical ?? [];
+    assert.deepEqual(resumes.map((r) => [r.lpar, r.action, r.resume]).sort(), freed.map((f) => [f.lpar, f.action, true]).sort());
+    const second = await runPlan(back, sim, { clock });
+    assert.equal(second.status, "succeeded", JSON.stringify(failureOf(second)?.message));
+    // THEN each freed VM runs again where it was, after the VMs leaving its system were shut down
+    const after = await inventoryOf(sim);
+    for (const f of freed) {
+      assert.deepEqual([after.compute.lpars.find((l) => l.id === f.lpar)?.host, after.compute.lpars.find((l) => l.id === f.lpar)?.state], [f.system, "Running"], f.lpar);
+      const up = jobs.find((j) => j.lpar === f.lpar && j.op === (f.action === "suspend" ? "resumeLpar" : "powerOn")) as JobSeen;
+      const leaving = back.placements.filter((p) => p.source === f.system).map((p) => jobs.find((j) => j.lpar === p.lpar && j.op === "powerOff") as JobSeen);
+      assert.ok(up !== undefined, `${f.lpar} was not brought back`);
+      for (const off of leaving.filter((j) => j !== undefined && j.lpar !== f.lpar)) assert.ok(up.acceptedAt >= off.endAt, `${f.lpar} came back before ${off.lpar} left`);
+    }
+  });
+});
