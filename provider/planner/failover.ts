@@ -115,7 +115,7 @@ export function addFailoverSteps(
       verifies.push(g.addFor(scope, "VerifyLpar", stepId("VerifyLpar", lpar), { target: p.target }, undefined, [start]));
       return;
     }
-    const restart = g.addFor(scope, "RestartLpar", stepId("RestartLpar", lpar), params, g.holdsRestartOn(p.target), waits);
+    const restart = g.addFor(scope, "RestartLpar", stepId("RestartLpar", lpar), params, g.holdsRestartOn(p.target), [...waits, ...(stopsOn.get(p.target) ?? [])]);
     restarts.push(restart);
     verifies.push(g.addFor(scope, "VerifyLpar", stepId("VerifyLpar", lpar), { target: p.target }, undefined, [restart]));
   });
