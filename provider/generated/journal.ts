@@ -59,9 +59,9 @@ export interface RunSettings {
 export interface Plan {
   version: 1;
   /**
-   * failover: unplanned, the sources are down. planned: graceful move of running LPARs. failback: move back after reprotect. drill: start FlashCopy clones in an isolated network.
+   * failover: unplanned, the sources are down. planned: graceful move of running LPARs. failback: move back after reprotect. drill: start FlashCopy clones in an isolated network. resume: bring back the non-critical LPARs a recovery stopped or suspended (`vmr resume-noncritical`), moving nothing else.
    */
-  kind: "failover" | "planned" | "failback" | "drill";
+  kind: "failover" | "planned" | "failback" | "drill" | "resume";
   stack?: string;
   failure: Failure;
   placements: Placement[];

@@ -6,7 +6,7 @@
 export interface RunReport {
   version: 1;
   runId: string;
-  kind: "failover" | "planned" | "failback" | "drill";
+  kind: "failover" | "planned" | "failback" | "drill" | "resume";
   stack?: string;
   /**
    * succeeded: every step ended well. failed: at least one step failed or a VM could not be placed. incomplete: the journal ends before every step ended (the run was interrupted or is still going).

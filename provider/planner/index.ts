@@ -4,6 +4,7 @@ import type { Plan } from "../generated/plan";
 import { checkSurvivabilityIn, type CheckOptions, type SurvivabilityReport } from "./check";
 import { buildContext } from "./context";
 import { buildPlan } from "./plan";
+import { buildResumePlan } from "./non-critical";
 import type { PlanKind, PlanOptions, PlanRequest } from "./types";
 import type { ProtectionModel } from "../model/protection";
 import type { Inventory } from "./types";
@@ -40,6 +41,11 @@ export function planFailback(request: PlanRequest): Plan {
 /** Drill: FlashCopy the replicas, start the copies in an isolated network, verify, clean up. */
 export function planDrill(request: PlanRequest): Plan {
   return makePlan("drill", request);
+}
+
+/** `vmr resume-noncritical`: bring back the non-critical LPARs the recovery targets declare, found stopped or suspended. */
+export function planResumeNonCritical(request: { model: ProtectionModel; inventory: Inventory; options?: PlanOptions }): Plan {
+  return buildResumePlan(buildContext(request.model, request.inventory, request.options));
 }
 
 /** The N-1 check: every host and every site, in turn (`refine` and `method`: CheckOptions). */

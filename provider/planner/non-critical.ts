@@ -14,12 +14,16 @@
 //   found stopped (action stop) or suspended (action suspend), once the recovered LPARs on their
 //   system are shut down. Best effort: a test VM that does not come back never fails the failback.
 
-import type { NonCriticalAction, Placement } from "../generated/plan";
+import type { NonCriticalAction, Placement, Plan } from "../generated/plan";
+import type { NonCriticalSpec } from "../model/protection";
 import type { AffectedVm } from "./affected";
 import type { PlanningContext } from "./context";
+import { estimateBoth } from "./estimate";
+import { orderSteps } from "./order";
 import type { SystemCapacity } from "./place";
 import { stepId } from "./placed";
-import type { StepGraph, StepRef } from "./steps";
+import { permuted, permuteRows } from "./rows";
+import { StepGraph, type StepRef } from "./steps";
 
 /** A non-critical LPAR the placement counts as stopped: its room is free on `system`. */
 export interface Freed {
@@ -125,26 +129,68 @@ export function addStopSteps(g: StepGraph, freed: FreedSet, first: Placing, plac
   return { stopsOn, actions };
 }
 
+/** The non-critical LPARs the moved LPARs' recovery targets declare, each once. */
+export function nonCriticalOf(vms: readonly AffectedVm[]): NonCriticalSpec[] {
+  const out = new Map<string, NonCriticalSpec>();
+  for (const vm of vms) for (const n of vm.entry.target.nonCritical ?? []) if (!out.has(n.lpar)) out.set(n.lpar, n);
+  return [...out.values()];
+}
+
 /**
- * Failback: a ResumeNonCriticalLpar step per non-critical LPAR of the moved LPARs' targets found
- * stopped or suspended as its action leaves it, after the shutdowns of the LPARs leaving its system.
+ * A ResumeNonCriticalLpar step per LPAR of `specs` found stopped or suspended as its action
+ * leaves it, after `shutdownsOn` of its system (failback: the LPARs leaving it).
  */
-export function addResumeSteps(ctx: PlanningContext, g: StepGraph, vms: readonly AffectedVm[], shutdownsOn: ReadonlyMap<string, readonly StepRef[]>): NonCriticalAction[] {
-  const seen = new Set<string>();
+export function addResumeSteps(ctx: PlanningContext, g: StepGraph, specs: readonly NonCriticalSpec[], shutdownsOn: ReadonlyMap<string, readonly StepRef[]>): NonCriticalAction[] {
   const actions: NonCriticalAction[] = [];
-  for (const vm of vms) {
-    for (const n of vm.entry.target.nonCritical ?? []) {
-      if (seen.has(n.lpar)) continue;
-      seen.add(n.lpar);
-      const l = ctx.lpars.get(n.lpar);
-      if (l === undefined || l.state !== (n.action === "suspend" ? "Suspended" : "Not Activated")) continue;
-      const level = Math.max(0, n.slaLevel);
-      const id = stepId("ResumeNonCriticalLpar", n.lpar);
-      g.add({ id, kind: "ResumeNonCriticalLpar", lpar: n.lpar, slaLevel: level, bestEffort: true, params: { host: l.host, action: n.action }, resources: g.holdsHmcOf(l.host), dependsOn: shutdownsOn.get(l.host) ?? [] });
-      actions.push({ lpar: n.lpar, system: l.host, action: n.action, slaLevel: n.slaLevel, resume: true, step: id });
-    }
+  for (const n of [...specs].sort((a, b) => compare(a.lpar, b.lpar))) {
+    const l = ctx.lpars.get(n.lpar);
+    if (l === undefined || l.state !== (n.action === "suspend" ? "Suspended" : "Not Activated")) continue;
+    const id = stepId("ResumeNonCriticalLpar", n.lpar);
+    g.add({ id, kind: "ResumeNonCriticalLpar", lpar: n.lpar, slaLevel: Math.max(0, n.slaLevel), bestEffort: true, params: { host: l.host, action: n.action }, resources: g.holdsHmcOf(l.host), dependsOn: shutdownsOn.get(l.host) ?? [] });
+    actions.push({ lpar: n.lpar, system: l.host, action: n.action, slaLevel: n.slaLevel, resume: true, step: id });
   }
-  return actions.sort((a, b) => compare(a.lpar, b.lpar));
+  return actions;
+}
+
+/**
+ * `vmr resume-noncritical`: a plan that only brings back every non-critical LPAR the stack's
+ * recovery targets declare and that is found stopped or suspended (each step on its own, no
+ * placement). Bringing them back while recovered VMs still use their room is refused by the
+ * hardware for capacity, step by step: the others still come back.
+ */
+export function buildResumePlan(ctx: PlanningContext): Plan {
+  const g = new StepGraph(ctx);
+  const specs = new Map<string, NonCriticalSpec>();
+  for (const t of ctx.model.targets) for (const n of t.nonCritical ?? []) if (!specs.has(n.lpar)) specs.set(n.lpar, n);
+  const nonCritical = addResumeSteps(ctx, g, [...specs.values()], new Map());
+  const built = g.build();
+  const { steps, parents, order, levels } = orderSteps(built.steps, built.parents, built.levels);
+  const seconds = permuted(built.seconds, order);
+  const resources: Record<string, number> = {};
+  for (const key of [...g.limits.keys()].sort()) resources[key] = g.limits.get(key) as number;
+  const schedule = estimateBoth({ steps, resources }, { strictSla: ctx.options.slaMode === "strict" }, { parents, holds: permuteRows(built.holds, order), resourceKeys: built.resourceKeys, seconds, levels });
+  let serialSeconds = 0;
+  for (let i = 0; i < seconds.length; i++) serialSeconds += seconds[i];
+  const plan: Plan = {
+    version: 1,
+    kind: "resume",
+    failure: { failedHosts: [] },
+    placements: [],
+    steps,
+    resources,
+    groups: [],
+    estimate: {
+      makespanSeconds: schedule.makespanSeconds,
+      lowerBoundSeconds: schedule.bound.seconds,
+      criticalPathSeconds: schedule.bound.criticalPathSeconds,
+      bottleneck: schedule.bound.bottleneck,
+      slaMode: ctx.options.slaMode,
+      serialSeconds,
+    },
+  };
+  if (ctx.model.stack !== undefined) plan.stack = ctx.model.stack;
+  if (nonCritical.length > 0) plan.nonCritical = nonCritical;
+  return plan;
 }
 
 function compare(a: string, b: string): number {

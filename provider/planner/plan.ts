@@ -15,7 +15,7 @@ import { orderSteps } from "./order";
 import { placeAll, type PlacementOutcome, type PlacementRequest, type SystemCapacity } from "./place";
 import { flexibleStart, shrinks, startSize, type FlexibleStart } from "./capacity-flex";
 import { wouldTake, type Yielding } from "./capacity-need";
-import { addResumeSteps, addStopSteps, freeNonCritical, NOTHING_FREED, withFreed, type FreedSet } from "./non-critical";
+import { addResumeSteps, addStopSteps, freeNonCritical, nonCriticalOf, NOTHING_FREED, withFreed, type FreedSet } from "./non-critical";
 import type { PlacedVm } from "./placed";
 import { permuted, permuteRows } from "./rows";
 import { interleaved } from "./sequence";
@@ -133,7 +133,7 @@ export function stepsOf(ctx: PlanningContext, kind: PlanKind, { failedHosts, rou
     else if (kind === "drill") addDrillSteps(ctx, graph, placed);
     else {
       const shutdownsOn = addMoveSteps(ctx, graph, placed, kind === "failback", warnings, stopsOn);
-      if (kind === "failback") nonCritical = addResumeSteps(ctx, graph, affected.vms, shutdownsOn);
+      if (kind === "failback") nonCritical = addResumeSteps(ctx, graph, nonCriticalOf(affected.vms), shutdownsOn);
     }
   }
   const built = graph.build(ids);

@@ -11,7 +11,7 @@ import type { Clock } from "../clock";
 import { UnfinishedRunError, ValidationError } from "../errors";
 import type { RunStarted } from "../generated/journal";
 import type { Plan } from "../generated/plan";
-import { makePlan, type Inventory, type PlanKind } from "../planner";
+import { makePlan, planResumeNonCritical, type Inventory, type PlanKind } from "../planner";
 import type { ProtectionModel } from "../model/protection";
 import { planRollback, type LeftDown } from "../planner/rollback";
 import { gatherPlanningInputs } from "../live/planning";
@@ -145,7 +145,17 @@ export function failback(options: RecoveryOptions): Promise<RecoveryOutcome> {
   return recover("failback", options);
 }
 
-function nothingTo(kind: PlanKind, o: RecoveryOptions): string {
+/**
+ * `vmr resume-noncritical`: brings back the non-critical LPARs (RecoveryTarget `nonCritical`) found
+ * stopped or suspended, journaled like a failback; a failback does it by itself once the
+ * recovered VMs have left. Failure scope flags do not apply.
+ */
+export function resumeNonCritical(options: RecoveryOptions): Promise<RecoveryOutcome> {
+  return recover("resume", options);
+}
+
+function nothingTo(kind: PlanKind | "resume", o: RecoveryOptions): string {
+  if (kind === "resume") return "nothing to resume: no non-critical VM of the stack's recovery targets (`nonCritical`) is stopped or suspended";
   const scope = o.failedHosts?.length ? ` on ${o.failedHosts.join(", ")}` : o.failedSite !== undefined ? ` at site ${o.failedSite}` : "";
   const groups = o.groups?.length ? ` in groups ${o.groups.join(", ")}` : "";
   switch (kind) {
@@ -166,15 +176,16 @@ function sourceOf(t: StackTarget): StackSource {
   return { stack: t.stack, cwd: t.cwd ?? process.cwd() };
 }
 
-async function recover(kind: PlanKind, o: RecoveryOptions): Promise<RecoveryOutcome> {
+async function recover(kind: PlanKind | "resume", o: RecoveryOptions): Promise<RecoveryOutcome> {
   if (o.failedHosts?.length && o.failedSite !== undefined) {
     throw new ValidationError("failure", [{ path: "failedSite", message: "give `--failed-host` or `--failed-site`, not both" }]);
   }
   const source = sourceOf(o);
   const failure = { failedHosts: o.failedHosts, failedSite: o.failedSite, groups: o.groups };
   const planFrom = (model: ProtectionModel, inventory: Inventory): Plan => {
-    const plan = makePlan(kind, { model, inventory, failure, options: { slaMode: o.sla ?? "strict", ...(o.limits ? { limits: o.limits } : {}) } });
-    if (plan.placements.length === 0) throw new ValidationError("failure", [{ path: "failure", message: nothingTo(kind, o) }]);
+    const options = { slaMode: o.sla ?? "strict", ...(o.limits ? { limits: o.limits } : {}) } as const;
+    const plan = kind === "resume" ? planResumeNonCritical({ model, inventory, options }) : makePlan(kind, { model, inventory, failure, options });
+    if ((kind === "resume" ? plan.steps.length : plan.placements.length) === 0) throw new ValidationError("failure", [{ path: "failure", message: nothingTo(kind, o) }]);
     if (o.predict === undefined) return plan;
     const profile = o.predict.profile ?? profileFor(model.stack, o.profileFile);
     return predictPlan(plan, { ...o.predict, profile, sla: o.sla ?? "strict", ...(o.mode ? { mode: o.mode } : {}), ...(o.limits ? { limits: o.limits } : {}) });

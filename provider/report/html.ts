@@ -17,6 +17,7 @@ const KIND_TITLE: Readonly<Record<RunReport["kind"], string>> = {
   planned: "Planned move",
   failback: "Failback",
   drill: "Drill",
+  resume: "Resume of non-critical VMs",
 };
 
 const CSS = `

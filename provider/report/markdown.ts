@@ -14,6 +14,7 @@ const KIND_TITLE: Readonly<Record<RunReport["kind"], string>> = {
   planned: "Planned move",
   failback: "Failback",
   drill: "Drill",
+  resume: "Resume of non-critical VMs",
 };
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {

@@ -106,12 +106,21 @@ describe("planner: flexible capacity", () => {
     ]);
     const { model, inventory } = buildWorld(spec);
     const target = { ...model.targets[0], nonCritical: [lparId(5), lparId(4), lparId(3)].map((lpar, i) => ({ lpar, action: i === 0 ? ("stop" as const) : ("suspend" as const), slaLevel: i === 0 ? 1 : 0 })) };
-    const plan = planFailover({ model: { ...model, targets: [target] }, inventory, ...failSiteA });
+    // WHEN a drill is planned (its copies never stop anything)
+    const drill = planDrill({ model: { ...model, targets: [target] }, inventory });
     // THEN lpar2 (level 1) waits, short of 2 units on sys1; suspending lpar3 (level 0, the larger of the level-0 VMs: 2 units) covers it;
     // lpar5 (level 1, not below lpar2's level) is never named
-    const low = byLpar(plan).get(lparId(2)) as Placement;
+    const low = byLpar(drill).get(lparId(2)) as Placement;
     assert.deepEqual(low.wouldTake?.stopLpars, { system: hostId(1), lpars: [{ lpar: lparId(3), action: "suspend", slaLevel: 0 }] });
     assert.match(low.wouldTake?.summary ?? "", /, or suspend "lpar3" \(non-critical, SLA level 0\) on "sys1"/);
+    assert.equal(drill.nonCritical, undefined);
+    // WHEN the site fails THEN the failover suspends lpar3, and only it, for the highest level left waiting (lpar1, level 2),
+    // placed on sys1 behind it; lpar2 still waits, and lpar4 alone (1 unit) would not cover it: nothing more to stop
+    const plan = planFailover({ model: { ...model, targets: [target] }, inventory, ...failSiteA });
+    assert.deepEqual([lparId(1), lparId(2)].map((l) => byLpar(plan).get(l)?.target), [hostId(1), null]);
+    assert.deepEqual(plan.nonCritical, [{ lpar: lparId(3), system: hostId(1), action: "suspend", slaLevel: 0, processorUnits: 2, memoryGb: 32, for: [lparId(1)], step: `StopNonCriticalLpar:${lparId(3)}` }]);
+    assert.ok(plan.steps.find((s) => s.id === `RestartLpar:${lparId(1)}`)?.dependsOn.includes(`StopNonCriticalLpar:${lparId(3)}`));
+    assert.equal(byLpar(plan).get(lparId(2))?.wouldTake?.stopLpars, undefined);
   });
 
   it("the share applies to the plan kinds it names: a drill-only share leaves a failover at full size", () => {
