@@ -13,7 +13,8 @@ import { replayJournal } from "../../../provider/executor/journal/read-journal";
 import type { JournalRecord, JournalSink } from "../../../provider/executor/types";
 import type { Plan } from "../../../provider/generated/plan";
 import type { ProtectionModel } from "../../../provider/model/protection";
-import { planFailback, planFailover, planPlanned } from "../../../provider/planner";
+import { planFailback, planFailover, planPlanned, planResumeNonCritical } from "../../../provider/planner";
+import { buildProgram } from "../../../provider/cli/main";
 import { inventoryOf, simWorld } from "../../fixtures/sim-world";
 import { shortSite } from "../../fixtures/short-site";
 
@@ -166,5 +167,32 @@ describe("planner -> executor -> simulator: non-critical VMs at the recovery sit
       assert.ok(up !== undefined, `${f.lpar} was not brought back`);
       for (const off of leaving.filter((j) => j !== undefined && j.lpar !== f.lpar)) assert.ok(up.acceptedAt >= off.endAt, `${f.lpar} came back before ${off.lpar} left`);
     }
+  });
+
+  it("vmr resume-noncritical's plan brings back each freed VM where it was once its room is free again, and the VMs not freed are left alone", async () => {
+    // GIVEN a failover that freed non-critical VMs, then the recovered VMs on their systems stopped (their room is free)
+    const { sim, clock, model, siteB } = await world();
+    await simFailSite("site-a", { store: sim.store });
+    const plan = planFailover({ model, inventory: await inventoryOf(sim), failure: { failedSite: "site-a" } });
+    assert.equal((await runPlan(plan, sim, { clock })).vms.filter((v) => v.target !== null && v.status !== "recovered").length, 0);
+    const freed = plan.nonCritical ?? [];
+    for (const p of plan.placements.filter((x) => x.target !== null && freed.some((f) => f.system === x.target))) await sim.compute.powerOff(p.lpar, false, p.target as string);
+    // WHEN the resume plan is made and run
+    const resume = planResumeNonCritical({ model, inventory: await inventoryOf(sim) });
+    assert.equal(resume.kind, "resume");
+    assert.deepEqual(resume.steps.map((s) => [s.kind, s.lpar, s.params?.action]).sort(), freed.map((f) => ["ResumeNonCriticalLpar", f.lpar, f.action]).sort());
+    const jobs = recordJobs(sim);
+    assert.equal((await runPlan(resume, sim, { clock })).status, "succeeded");
+    // THEN each freed VM runs again on its system (resumed or powered on, as it was freed), and nothing else was touched
+    const after = await inventoryOf(sim);
+    // (a powered-on VM is activated and boots on: Starting; a resumed one runs at once)
+    for (const f of freed) {
+      const l = after.compute.lpars.find((x) => x.id === f.lpar);
+      assert.deepEqual([l?.host, l?.state], [f.system, f.action === "suspend" ? "Running" : "Starting"], f.lpar);
+    }
+    assert.deepEqual(jobs.map((j) => [j.op, j.lpar]).sort(), freed.map((f) => [f.action === "suspend" ? "resumeLpar" : "powerOn", f.lpar]).sort());
+    assert.ok(siteB.filter((l) => !freed.some((f) => f.lpar === l)).every((l) => after.compute.lpars.find((x) => x.id === l)?.state === "Running"));
+    // AND the CLI offers it
+    assert.ok(buildProgram().commands.some((c) => c.name() === "resume-noncritical"));
   });
 });
