@@ -45,6 +45,10 @@ export interface RunReport {
   assertions?: AssertionResult[];
   cleanup?: CleanupRecord;
   /**
+   * Non-critical VMs the run stopped, suspended or brought back (plan `nonCritical`), with how their step ended.
+   */
+  nonCritical?: NonCriticalRecord[];
+  /**
    * SAN host mappings of old volumes the run left in place because their storage system did not answer (lost with its site): `vmr failback` removes them once it is back.
    */
   deferredCleanup?: DeferredCleanup[];
@@ -129,6 +133,7 @@ export interface VmOutcome {
    */
   reason?: string;
   network?: PlacementNetwork;
+  start?: StartSize;
 }
 /**
  * The network it was given at its target (its group's NetworkMapping applied): adapters and new addresses.
@@ -195,6 +200,21 @@ export interface AddressChange {
   prefixLength: number;
   gateway?: string;
   dns: string[];
+}
+/**
+ * The size it was started with and why (its group's flexible capacity), when it has flexible capacity.
+ */
+export interface StartSize {
+  processorUnits: number;
+  memoryGb: number;
+  /**
+   * True when it starts below its size (processorUnits, memoryGb of the placement).
+   */
+  shrunk: boolean;
+  /**
+   * Why this size, in plain words: full size had room, or the share and the LPAR's minimum that bound it.
+   */
+  reason: string;
 }
 /**
  * This interface was referenced by `RunReport`'s JSON-Schema
@@ -291,6 +311,31 @@ export interface CleanupRecord {
    * What is still there, with why.
    */
   leftovers: string[];
+}
+/**
+ * A non-critical VM at the recovery site the run stopped or suspended for higher levels (failover, planned move), or brought back (failback, resume).
+ *
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "NonCriticalRecord".
+ */
+export interface NonCriticalRecord {
+  lpar: string;
+  system: string;
+  action: "stop" | "suspend";
+  /**
+   * True when the run brought it back (power on after a stop, resume after a suspend).
+   */
+  resume?: boolean;
+  /**
+   * The VMs placed on its system thanks to its room.
+   */
+  for?: string[];
+  step: string;
+  /**
+   * Its step's status.
+   */
+  status: "notStarted" | "running" | "succeeded" | "failed" | "skipped";
+  error?: string;
 }
 /**
  * A SAN host mapping left in place for now, and why.

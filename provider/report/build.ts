@@ -2,7 +2,7 @@
 // Pure: the same run always gives the same report.
 
 import type { GroupEstimate, Placement, Step } from "../generated/plan";
-import type { GroupRto, RunReport, SlaLevelRecord, StepRecord, VmOutcome } from "../generated/report";
+import type { GroupRto, NonCriticalRecord, RunReport, SlaLevelRecord, StepRecord, VmOutcome } from "../generated/report";
 import groupBy from "lodash/groupBy";
 import { deferredCleanupOf } from "../executor/deferred";
 import { quantileWithin } from "../predict/quantiles";
@@ -82,6 +82,7 @@ function vmOutcome(p: Placement, steps: readonly StepRecord[]): VmOutcome {
     outcome: "notFinished",
   };
   if (p.network !== undefined) vm.network = p.network;
+  if (p.start !== undefined) vm.start = { ...p.start };
   if (p.target === null) {
     vm.outcome = "unplaced";
     vm.reason = p.reason ?? "no target system has room for it";
@@ -209,6 +210,17 @@ export function buildReport(run: RunRecord): RunReport {
   if (plan.estimate.predictedMakespan) report.plan.predictedMakespan = { ...plan.estimate.predictedMakespan };
   if (run.assertions) report.assertions = run.assertions.map((a) => ({ ...a }));
   if (run.cleanup) report.cleanup = { ...run.cleanup, removed: [...run.cleanup.removed], leftovers: [...run.cleanup.leftovers] };
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  if (plan.nonCritical !== undefined && plan.nonCritical.length > 0) {
+    report.nonCritical = plan.nonCritical.map((n): NonCriticalRecord => {
+      const step = byId.get(n.step);
+      const out: NonCriticalRecord = { lpar: n.lpar, system: n.system, action: n.action, step: n.step, status: step?.status ?? "notStarted" };
+      if (n.resume) out.resume = true;
+      if (n.for !== undefined) out.for = [...n.for];
+      if (step?.error !== undefined) out.error = step.error;
+      return out;
+    });
+  }
   const deferred = deferredCleanupOf(plan, (i) => (steps[i].status === "failed" ? (steps[i].error ?? "no reason given") : undefined));
   if (deferred.length > 0) report.deferredCleanup = deferred;
   return report;

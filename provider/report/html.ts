@@ -7,6 +7,7 @@ import { plural } from "../text";
 import { renderGantt, renderRtoChart, type GanttOptions } from "./gantt";
 import { KIND_ORDER, kindClass, kindCss } from "./palette";
 import { cleanupSummary, statsByKind } from "./stats";
+import { NON_CRITICAL_HEADER, nonCriticalRows, START_HEADER, startSizeRows } from "./non-critical";
 
 /** Above this many VMs the per-VM table starts folded. */
 const OPEN_VM_TABLE_LIMIT = 60;
@@ -188,6 +189,11 @@ export function renderHtml(report: RunReport, options: HtmlOptions = {}): string
     if (report.cleanup.complete) parts.push(`<p class="pass">Complete: ${escapeHtml(cleanupSummary(report))}.</p>`);
     else parts.push(`<p class="fail">Incomplete: run <code>vmr drill --cleanup</code>. Left behind:</p><ul>${report.cleanup.leftovers.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>`);
   }
+
+  const starts = startSizeRows(report);
+  if (starts.length > 0) parts.push(`<h2>Start sizes (flexible capacity)</h2>`, table(START_HEADER, starts.map((r) => `<tr>${r.map((c) => td(c)).join("")}</tr>`)));
+  const nonCritical = nonCriticalRows(report);
+  if (nonCritical.length > 0) parts.push(`<h2>Non-critical VMs</h2>`, table(NON_CRITICAL_HEADER, nonCritical.map((r) => `<tr>${r.map((c) => td(c)).join("")}</tr>`)));
 
   parts.push(`<h2>VMs</h2>`);
   // Problems first: they are what a reader of a large run looks for.

@@ -5,6 +5,7 @@ import type { RunReport } from "../generated/report";
 import { duration, escapeCell, measuredAt, predictedBand, VERDICT_TEXT } from "./format";
 import { plural } from "../text";
 import { cleanupSummary, statsByKind } from "./stats";
+import { NON_CRITICAL_HEADER, nonCriticalRows, START_HEADER, startSizeRows } from "./non-critical";
 
 /** VMs listed by name in the "did not come up" section before it only counts the rest. */
 const MAX_LISTED_PROBLEMS = 50;
@@ -126,6 +127,10 @@ export function renderMarkdown(report: RunReport): string {
     for (const a of report.assertions) out.push(`- ${a.passed ? "PASS" : "FAIL"} \`${a.type}\`: ${a.message}`);
     out.push("");
   }
+  const starts = startSizeRows(report);
+  if (starts.length > 0) out.push("## Start sizes (flexible capacity)", "", ...table([...START_HEADER], starts), "");
+  const nonCritical = nonCriticalRows(report);
+  if (nonCritical.length > 0) out.push("## Non-critical VMs", "", "Stopped or suspended at the recovery site to free room for the VMs named, or brought back.", "", ...table([...NON_CRITICAL_HEADER], nonCritical), "");
   if (report.deferredCleanup) {
     out.push("## Deferred cleanup", "", "Mappings of old volumes left in place: their storage system did not answer. `vmr failback` removes them once it is back.", "");
     out.push("| LPAR | Volume | Host | Storage system | Why |", "|---|---|---|---|---|");

@@ -15,6 +15,11 @@ import type { Plan } from "../../../provider/generated/plan";
 import type { ProtectionModel } from "../../../provider/model/protection";
 import { planFailback, planFailover, planPlanned, planResumeNonCritical } from "../../../provider/planner";
 import { buildProgram } from "../../../provider/cli/main";
+import { buildReport } from "../../../provider/report/build";
+import { runRecordFromJournal } from "../../../provider/report/journal";
+import { renderMarkdown } from "../../../provider/report/markdown";
+import { renderHtml } from "../../../provider/report/html";
+import { validate } from "../../../provider/validation";
 import { inventoryOf, simWorld } from "../../fixtures/sim-world";
 import { shortSite } from "../../fixtures/short-site";
 
@@ -98,7 +103,8 @@ describe("planner -> executor -> simulator: non-critical VMs at the recovery sit
     }
     // WHEN the executor runs it
     const jobs = recordJobs(sim);
-    const result = await runPlan(plan, sim, { clock });
+    const journal = new MemoryJournal();
+    const result = await runPlan(plan, sim, { clock, journal });
     const notUp = result.vms.filter((v) => v.target !== null && v.status !== "recovered");
     assert.deepEqual(notUp, [], JSON.stringify(failureOf(result)?.message));
     // THEN on the simulator: placed LPARs run, freed ones are down and were down first, no system overcommitted
@@ -106,6 +112,20 @@ describe("planner -> executor -> simulator: non-critical VMs at the recovery sit
     // AND the VMs not freed still run
     const after = await inventoryOf(sim);
     for (const id of siteB.filter((l) => !freed.some((f) => f.lpar === l))) assert.equal(after.compute.lpars.find((l) => l.id === id)?.state, "Running", id);
+    // AND the run's report (JSON, Markdown, HTML) names each freed VM, what was done to it, for whom, and that it succeeded
+    const report = buildReport(runRecordFromJournal(journal.records));
+    assert.deepEqual(validate("report", report), []);
+    assert.deepEqual(
+      report.nonCritical?.map((n) => [n.lpar, n.action, n.status, n.for]),
+      freed.map((f) => [f.lpar, f.action, "succeeded", f.for]),
+    );
+    const md = renderMarkdown(report);
+    const html = renderHtml(report);
+    for (const f of freed) {
+      const done = f.action === "suspend" ? "suspended" : "stopped";
+      assert.match(md, new RegExp(`\\| ${f.lpar} \\| ${f.system} \\| ${done} \\| ${(f.for ?? []).join(", ")} \\| succeeded \\|`));
+      assert.ok(html.includes(`<td>${f.lpar}</td><td>${f.system}</td><td>${done}</td>`), `${f.lpar} in the HTML report`);
+    }
   });
 
   it("resumes a run cut in the middle of its stops without stopping any VM twice, and ends as an uncut run would", async () => {

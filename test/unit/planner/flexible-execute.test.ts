@@ -9,6 +9,12 @@ import { failureOf } from "../../../provider/executor/outcome";
 import { planDrill, planFailover } from "../../../provider/planner";
 import { inventoryOf, simWorld } from "../../fixtures/sim-world";
 import { shortSite } from "../../fixtures/short-site";
+import { MemoryJournal } from "../../../provider/executor/journal/file-journal";
+import { buildReport } from "../../../provider/report/build";
+import { runRecordFromJournal } from "../../../provider/report/journal";
+import { renderMarkdown } from "../../../provider/report/markdown";
+import { renderHtml } from "../../../provider/report/html";
+import { escapeHtml } from "../../../provider/report/format";
 
 describe("planner -> executor -> simulator: flexible capacity", () => {
   const sandbox = sinon.createSandbox();
@@ -28,7 +34,8 @@ describe("planner -> executor -> simulator: flexible capacity", () => {
     assert.ok(shrunk.length > 0, "some LPARs are shrunk");
     assert.ok(placedAt(plan, 2) > placedAt(without, 2), `level 2: ${placedAt(plan, 2)} placed with the share, ${placedAt(without, 2)} without`);
     // WHEN the executor runs it
-    const result = await runPlan(plan, sim, { clock });
+    const journal = new MemoryJournal();
+    const result = await runPlan(plan, sim, { clock, journal });
     // (the waiting LPARs make the run a partial recovery; every placed one must have recovered)
     const notUp = result.vms.filter((v) => v.target !== null && v.status !== "recovered");
     assert.deepEqual(notUp, [], JSON.stringify(failureOf(result)?.message));
@@ -41,6 +48,16 @@ describe("planner -> executor -> simulator: flexible capacity", () => {
       const expected = p.start?.shrunk ? { processorUnits: p.start.processorUnits, memoryGb: p.start.memoryGb } : undefined;
       assert.deepEqual(l?.allocated, expected, `${p.lpar} holds its start size`);
     }
+    // AND its report gives each VM's start size and why: in JSON, and in the Markdown and HTML sections
+    const report = buildReport(runRecordFromJournal(journal.records));
+    const md = renderMarkdown(report);
+    const html = renderHtml(report);
+    for (const p of shrunk) {
+      assert.deepEqual(report.vms.find((v) => v.lpar === p.lpar)?.start, p.start, p.lpar);
+      assert.ok(md.includes(`| ${p.name === p.lpar ? p.lpar : `${p.name} (${p.lpar})`} | ${p.target} | ${p.start?.processorUnits} processor units, ${p.start?.memoryGb} GiB (shrunk) |`), `${p.lpar} in the Markdown report`);
+      assert.ok(html.includes(escapeHtml(p.start?.reason ?? "?")), `${p.lpar} in the HTML report`);
+    }
+    assert.match(md, /## Start sizes \(flexible capacity\)\n\n\| LPAR \| Target \| Started with \| Why \|/);
     // AND no system of site B holds more than its size
     for (const s of after.compute.managedSystems.filter((m) => m.site === "site-b")) {
       const held = after.compute.lpars.filter((l) => l.host === s.id && l.state === "Running");
