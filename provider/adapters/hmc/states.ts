@@ -48,7 +48,7 @@ const LPAR_STATES: Readonly<Record<string, LparState>> = {
   "migrating not active": "Not Activated",
   "shutting down": "Shutting Down",
   suspending: "Shutting Down",
-  suspended: "Not Activated",
+  suspended: "Suspended",
   error: "Error",
   "not available": "Error",
   unknown: "Error",
