@@ -65,6 +65,11 @@ export function formatPlan(plan: Plan): string {
     }
     lines.push(table(rows));
   }
+  // Non-critical VMs the plan stops or suspends for room (planner/non-critical.ts), or brings back.
+  for (const n of plan.nonCritical ?? []) {
+    const what = n.resume ? (n.action === "suspend" ? "resumes" : "powers on") : n.action === "suspend" ? "suspends" : "stops";
+    lines.push("", `non-critical: ${what} ${n.lpar} on ${n.system}${n.for?.length ? ` for ${n.for.join(", ")}` : ""}`);
+  }
   for (const w of plan.warnings ?? []) lines.push("", `warning: ${w}`);
   return lines.join("\n");
 }

@@ -121,6 +121,7 @@ describe("planner: flexible capacity", () => {
     assert.deepEqual(plan.nonCritical, [{ lpar: lparId(3), system: hostId(1), action: "suspend", slaLevel: 0, processorUnits: 2, memoryGb: 32, for: [lparId(1)], step: `StopNonCriticalLpar:${lparId(3)}` }]);
     assert.ok(plan.steps.find((s) => s.id === `RestartLpar:${lparId(1)}`)?.dependsOn.includes(`StopNonCriticalLpar:${lparId(3)}`));
     assert.equal(byLpar(plan).get(lparId(2))?.wouldTake?.stopLpars, undefined);
+    assert.match(formatPlan(plan), /\nnon-critical: suspends lpar3 on sys1 for lpar1(\n|$)/);
   });
 
   it("the share applies to the plan kinds it names: a drill-only share leaves a failover at full size", () => {

@@ -1,0 +1,54 @@
+// A short recovery site through the real engine (examples/short-site, deployed by `pulumi up`):
+// a site failover suspends the non-critical test VM and recovers the protected one in its room,
+// and the failback resumes the test VM once the protected one has left. Verdicts on the
+// simulator's state.
+import { strict as assert } from "assert";
+import * as path from "path";
+import { openSimulator } from "../../provider/adapters/simulator";
+import { deployExample, REPO_ROOT, runVmr, startEngine, type Engine } from "./engine";
+
+async function lparsOf(stateDir: string): Promise<Map<string, { host: string; state: string }>> {
+  const sim = await openSimulator({ stateDir });
+  try {
+    return new Map((await sim.compute.inventory()).lpars.map((l) => [l.id, { host: l.host, state: l.state }]));
+  } finally {
+    await sim.close();
+  }
+}
+
+describe("non-critical VMs at a short recovery site (real engine, examples/short-site)", function () {
+  let engine: Engine;
+  let dir: string;
+  let simDir: string;
+
+  beforeEach(async function () {
+    engine = startEngine();
+    ({ dir, simDir } = await deployExample(engine, path.join(REPO_ROOT, "examples", "short-site")));
+  });
+  afterEach(() => engine?.dispose());
+
+  it("a site failover suspends the test VM and restarts prod-1 in its room; the failback resumes the test VM", async () => {
+    const vmr = (args: string[]) => runVmr(engine, dir, args);
+    // GIVEN site-a is lost
+    const lost = await vmr(["sim", "fail-site", "site-a", "--state", simDir]);
+    assert.equal(lost.code, 0, lost.stderr);
+    // WHEN the operator fails it over
+    const over = await vmr(["failover", "--failed-site", "site-a", "--stack", "dev", "--yes", "--json"]);
+    assert.equal(over.code, 0, `${over.stdout}\n${over.stderr}`);
+    const plan = JSON.parse(over.stdout).plan;
+    assert.deepEqual(plan.nonCritical.map((n: { lpar: string; action: string; for: string[] }) => [n.lpar, n.action, n.for]), [["test-1", "suspend", ["prod-1"]]]);
+    // THEN on the simulator: test-1 is suspended on b-01 and prod-1 runs there in its room
+    const after = await lparsOf(simDir);
+    assert.deepEqual(after.get("test-1"), { host: "b-01", state: "Suspended" });
+    assert.deepEqual(after.get("prod-1"), { host: "b-01", state: "Running" });
+    // WHEN site-a is repaired and the operator fails back
+    const repaired = await vmr(["sim", "repair", "site-a", "--state", simDir]);
+    assert.equal(repaired.code, 0, repaired.stderr);
+    const back = await vmr(["failback", "--stack", "dev", "--yes", "--json"]);
+    assert.equal(back.code, 0, `${back.stdout}\n${back.stderr}`);
+    // THEN prod-1 is home and test-1 runs again where it was
+    const home = await lparsOf(simDir);
+    assert.deepEqual(home.get("prod-1"), { host: "a-01", state: "Running" });
+    assert.deepEqual(home.get("test-1"), { host: "b-01", state: "Running" });
+  });
+});
