@@ -170,56 +170,69 @@ export function decidePowerOff(state: SimState, now: number, lparId: string, imm
 }
 
 /**
- * Partition suspend (chlparstate -o suspend): a running LPAR's memory goes to the reserved storage
- * device; once the job ends it is Suspended and holds no processors or memory. Until then it
- * holds its room, so a restart counting on that room is refused while the suspend runs.
+ * A state change of one LPAR where it is (suspend, resume), as the HMC of its system does it:
+ * refused when it is not on `expectedSystemId`, done when it is in `done` already, joined when the
+ * same change runs, else `check`ed and run as one phase. `holdsRoom`: it takes the LPAR's size
+ * back on its system (a resume).
  */
-export function decideSuspend(state: SimState, now: number, lparId: string, expectedSystemId: string): Decision<Accepted> {
-  const op = "suspendLpar";
+function decideInPlace(
+  state: SimState,
+  now: number,
+  lparId: string,
+  expectedSystemId: string,
+  change: { op: "suspendLpar" | "resumeLpar"; done: LparState; check: (lpar: ResolvedLpar) => void; effect: "suspend" | "resume"; holdsRoom: boolean },
+): Decision<Accepted> {
+  const { op } = change;
   return decided(() => {
     const lpar = requireLpar(state, op, lparId);
     requireOn(op, lpar, expectedSystemId);
-    if (lpar.state === "Suspended") return DONE;
-    const joined = inFlight(state, `lpar:${lpar.id}`, "suspend", op, lpar.id);
+    if (lpar.state === change.done) return DONE;
+    const joined = inFlight(state, `lpar:${lpar.id}`, change.effect, op, lpar.id);
     if (joined) return accepted(joined);
     requireOperating(state, op, lpar.id, lpar.host, "the LPAR's");
-    if (lpar.state !== "Running") refuse("conflict", op, lpar.id, `the LPAR is ${lpar.state}: only a Running partition can be suspended`);
+    change.check(lpar);
     return accepted(
       decideJob(state, now, {
         op,
         objectId: lpar.id,
         objectKey: `lpar:${lpar.id}`,
-        signature: "suspend",
-        phases: [{ op: "suspendLpar", resources: [hmcOf(state, lpar.host)] }],
-        effect: () => ({ type: "suspend", lparId: lpar.id }),
+        signature: change.effect,
+        phases: [{ op, resources: [hmcOf(state, lpar.host)] }],
+        ...(change.holdsRoom ? { reserve: { host: lpar.host, processorUnits: lpar.processorUnits, memoryGb: lpar.memoryGb } } : {}),
+        effect: () => ({ type: change.effect, lparId: lpar.id }),
       }),
     );
   });
 }
 
+/**
+ * Partition suspend (chlparstate -o suspend): a running LPAR's memory goes to the reserved storage
+ * device; once the job ends it is Suspended and holds no processors or memory. Until then it
+ * holds its room, so a restart counting on that room is refused while the suspend runs.
+ */
+export function decideSuspend(state: SimState, now: number, lparId: string, expectedSystemId: string): Decision<Accepted> {
+  return decideInPlace(state, now, lparId, expectedSystemId, {
+    op: "suspendLpar",
+    done: "Suspended",
+    effect: "suspend",
+    holdsRoom: false,
+    check: (lpar) => {
+      if (lpar.state !== "Running") refuse("conflict", "suspendLpar", lpar.id, `the LPAR is ${lpar.state}: only a Running partition can be suspended`);
+    },
+  });
+}
+
 /** Partition resume (chlparstate -o resume) on the system it was suspended on: needs its room back, and no boot. */
 export function decideResume(state: SimState, now: number, lparId: string, expectedSystemId: string): Decision<Accepted> {
-  const op = "resumeLpar";
-  return decided(() => {
-    const lpar = requireLpar(state, op, lparId);
-    requireOn(op, lpar, expectedSystemId);
-    if (lpar.state === "Running") return DONE;
-    const joined = inFlight(state, `lpar:${lpar.id}`, "resume", op, lpar.id);
-    if (joined) return accepted(joined);
-    requireOperating(state, op, lpar.id, lpar.host, "the LPAR's");
-    if (lpar.state !== "Suspended") refuse("conflict", op, lpar.id, `the LPAR is ${lpar.state}, not Suspended: power it on instead`);
-    checkCapacity(state, op, lpar, lpar.host);
-    return accepted(
-      decideJob(state, now, {
-        op,
-        objectId: lpar.id,
-        objectKey: `lpar:${lpar.id}`,
-        signature: "resume",
-        phases: [{ op: "resumeLpar", resources: [hmcOf(state, lpar.host)] }],
-        reserve: { host: lpar.host, processorUnits: lpar.processorUnits, memoryGb: lpar.memoryGb },
-        effect: () => ({ type: "resume", lparId: lpar.id }),
-      }),
-    );
+  return decideInPlace(state, now, lparId, expectedSystemId, {
+    op: "resumeLpar",
+    done: "Running",
+    effect: "resume",
+    holdsRoom: true,
+    check: (lpar) => {
+      if (lpar.state !== "Suspended") refuse("conflict", "resumeLpar", lpar.id, `the LPAR is ${lpar.state}, not Suspended: power it on instead`);
+      checkCapacity(state, "resumeLpar", lpar, lpar.host);
+    },
   });
 }
 
