@@ -1,11 +1,12 @@
 // Non-critical LPARs at the recovery site (the recovery target's `nonCritical`): which ones a
 // failover or planned move stops or suspends, their steps, and their way back at failback.
 //
-// - Placement runs first as if they kept running. Then, highest priority first, an LPAR left
-//   waiting whose `wouldTake.stopLpars` names non-critical LPARs not yet freed gets them freed
-//   (capacity-need.ts chose them: the fewest, lowest level first, only of lower levels than its
-//   own) and placement runs again. The freeing is kept only when that LPAR is placed; each pass
-//   frees more or gives up on one LPAR, so it ends.
+// - Placement runs first as if they kept running. Then the LPARs left waiting whose
+//   `wouldTake.stopLpars` names non-critical LPARs not yet freed (capacity-need.ts chose them: the
+//   fewest, lowest level first, only of lower levels than its own) get them freed, all at once
+//   (in priority order, each LPAR named once), and placement runs again. A freeing is kept only
+//   for the waiting LPARs it placed; when it placed none, the highest-priority one is tried alone.
+//   Each pass frees more or gives up on some LPAR, so it ends.
 // - A freed LPAR that no newly placed LPAR landed beside is not stopped after all, when placing
 //   without it places as many: only as many stop as the plan needs.
 // - Every start onto a system that frees room waits for its stops (StopNonCriticalLpar), which
@@ -58,6 +59,20 @@ export interface Placing {
 
 const placedCount = (p: Placing): number => p.placements.reduce((n, x) => n + (x.target !== null ? 1 : 0), 0);
 
+/** `freed` and the LPARs each of `waiting`'s `wouldTake.stopLpars` names, with the room each holds. */
+function withStops(ctx: PlanningContext, freed: FreedSet, waiting: readonly Placement[]): FreedSet {
+  const more = new Map(freed);
+  for (const p of waiting) {
+    const stop = p.wouldTake?.stopLpars as NonNullable<NonNullable<Placement["wouldTake"]>["stopLpars"]>;
+    for (const y of stop.lpars) {
+      const l = ctx.lpars.get(y.lpar);
+      if (l === undefined) continue;
+      more.set(y.lpar, { lpar: y.lpar, system: stop.system, action: y.action, slaLevel: y.slaLevel, processorUnits: l.allocated?.processorUnits ?? l.processorUnits, memoryGb: l.allocated?.memoryGb ?? l.memoryGb });
+    }
+  }
+  return more;
+}
+
 /**
  * Frees non-critical LPARs for the LPARs that wait for want of room (see the head of this file).
  * `place` places the scenario with the given LPARs freed; `first` is its result with none.
@@ -67,22 +82,31 @@ export function freeNonCritical<T extends Placing>(ctx: PlanningContext, first: 
   let freed: FreedSet = NOTHING_FREED;
   const givenUp = new Set<string>();
   for (;;) {
-    const next = placing.placements.find((p) => p.target === null && !givenUp.has(p.lpar) && (p.wouldTake?.stopLpars?.lpars.length ?? 0) > 0);
-    if (next === undefined) break;
-    const stop = next.wouldTake?.stopLpars as NonNullable<NonNullable<Placement["wouldTake"]>["stopLpars"]>;
-    const more = new Map(freed);
-    for (const y of stop.lpars) {
-      const l = ctx.lpars.get(y.lpar);
-      if (l === undefined) continue;
-      more.set(y.lpar, { lpar: y.lpar, system: stop.system, action: y.action, slaLevel: y.slaLevel, processorUnits: l.allocated?.processorUnits ?? l.processorUnits, memoryGb: l.allocated?.memoryGb ?? l.memoryGb });
+    // One placement per pass, not one per waiting LPAR (a large site failure leaves thousands
+    // waiting): every waiting LPAR whose named LPARs no one before it in the pass claimed.
+    const claimed = new Set<string>();
+    const batch: Placement[] = [];
+    for (const p of placing.placements) {
+      const stop = p.wouldTake?.stopLpars;
+      if (p.target !== null || givenUp.has(p.lpar) || stop === undefined || stop.lpars.length === 0) continue;
+      if (stop.lpars.some((y) => claimed.has(y.lpar) || freed.has(y.lpar))) continue;
+      for (const y of stop.lpars) claimed.add(y.lpar);
+      batch.push(p);
     }
-    const trial = place(more);
-    if (trial.placements.find((p) => p.lpar === next.lpar)?.target == null) {
-      givenUp.add(next.lpar);
-      continue;
+    if (batch.length === 0) break;
+    let trial = place(withStops(ctx, freed, batch));
+    let tried = batch;
+    let placedOf = tried.filter((b) => trial.placements.find((p) => p.lpar === b.lpar)?.target != null);
+    if (placedOf.length === 0 && batch.length > 1) {
+      // Together they placed none of them: the first (highest priority) on its own.
+      tried = [batch[0]];
+      trial = place(withStops(ctx, freed, tried));
+      placedOf = trial.placements.find((p) => p.lpar === batch[0].lpar)?.target != null ? tried : [];
     }
+    for (const b of tried) if (!placedOf.includes(b)) givenUp.add(b.lpar);
+    if (placedOf.length === 0) continue;
     placing = trial;
-    freed = more;
+    freed = withStops(ctx, freed, tried);
   }
   // Those no newly placed LPAR needs: not stopped when the plan places as many without them.
   const idle = [...freed.values()].filter((f) => beneficiaries(first, placing, f).length === 0);
