@@ -144,4 +144,6 @@ export interface ProtectionModel {
   readonly storageMappings: readonly StorageMappingSpec[];
   /** @default [] */
   readonly networkMappings?: readonly NetworkMappingSpec[];
+  /** What the state loader settled and plans repeat: a VM listed by two groups, or only by a replaced group's old copy, mid-`up`. */
+  readonly stateWarnings?: readonly string[];
 }

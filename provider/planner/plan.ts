@@ -123,7 +123,7 @@ export interface ScenarioSteps extends Indexed {
 /** The second half: the steps of a placed scenario, ordered; with `ids` false, without their `dependsOn` ids. */
 export function stepsOf(ctx: PlanningContext, kind: PlanKind, { failedHosts, round, freed, unfreed }: PlacedScenario, ids = true): ScenarioSteps {
   const { affected, placed } = round;
-  const warnings = [...affected.warnings, ...coMoveWarnings(affected.vms)];
+  const warnings = [...(ctx.model.stateWarnings ?? []), ...affected.warnings, ...coMoveWarnings(affected.vms)];
   const graph = new StepGraph(ctx);
   const split: SplitGroup[] = [];
   const { stopsOn, actions } = addStopSteps(graph, freed, unfreed, round.placements);

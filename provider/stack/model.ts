@@ -19,6 +19,7 @@ import type { AdapterSettings } from "../generated/adapter-settings";
 import { resourceKindOf, type ResourceKind } from "../tokens";
 import { homesOf } from "../resources/runtime/homes";
 import { revealSecrets } from "./secrets";
+import { settleMembership, type GroupInState } from "./membership";
 
 /** One resource as `pulumi stack export` writes it (the fields we read). */
 export interface ExportedResource {
@@ -29,6 +30,8 @@ export interface ExportedResource {
   readonly delete?: boolean;
   readonly inputs?: Record<string, unknown>;
   readonly outputs?: Record<string, unknown>;
+  /** When the engine last wrote the resource (ISO 8601; recent engines record it). */
+  readonly modified?: string;
 }
 
 export interface ExportedDeployment {
@@ -171,7 +174,8 @@ export function parseUrn(urn: string): { stack: string; project: string } | unde
 
 /** Builds the model from a deployment (`exportStack().deployment`, or a file's `deployment`). */
 export function protectionModelFromDeployment(deployment: ExportedDeployment): LoadedProtection {
-  const groups: ProtectionGroupSpec[] = [];
+  const groups: GroupInState[] = [];
+  const oldGroupCopies: GroupInState[] = [];
   const targets: RecoveryTargetSpec[] = [];
   const storageMappings: StorageMappingSpec[] = [];
   const networkMappings: NetworkMappingSpec[] = [];
@@ -181,14 +185,21 @@ export function protectionModelFromDeployment(deployment: ExportedDeployment): L
     where ??= parseUrn(r.urn);
     // Both token families: dynamic resources of TypeScript programs and the provider plugin's.
     const kind = resourceKindOf(r.type);
-    // A resource marked `delete` is an old copy awaiting deletion after a replacement.
-    if (!kind || r.delete) continue;
+    if (!kind) continue;
+    // A resource marked `delete` is an old copy awaiting deletion after a replacement: only a
+    // group's still counts, for the VMs no live group lists yet (membership.ts says why).
+    if (r.delete && kind !== "ProtectionGroup") continue;
     const outputs = revealSecrets({ ...(r.outputs ?? r.inputs ?? {}) }, r.urn) as Props;
     delete outputs.__provider;
     let name: string;
     if (kind === "ProtectionGroup") {
       const spec = groupSpec(outputs, r.urn);
-      groups.push(spec);
+      const inState = { urn: r.urn, spec, ...(r.modified !== undefined ? { modified: r.modified } : {}) };
+      if (r.delete) {
+        oldGroupCopies.push(inState);
+        continue;
+      }
+      groups.push(inState);
       name = spec.name;
     } else if (kind === "RecoveryTarget") {
       const spec = targetSpec(outputs, r.urn);
@@ -205,8 +216,16 @@ export function protectionModelFromDeployment(deployment: ExportedDeployment): L
     }
     resources.push({ urn: r.urn, type: kind, id: r.id ?? name, name, outputs });
   }
+  const membership = settleMembership(groups, oldGroupCopies);
   return {
-    model: { stack: where?.stack, groups, targets, storageMappings, networkMappings },
+    model: {
+      stack: where?.stack,
+      groups: membership.groups,
+      targets,
+      storageMappings,
+      networkMappings,
+      ...(membership.warnings.length > 0 ? { stateWarnings: membership.warnings } : {}),
+    },
     stack: where?.stack,
     project: where?.project,
     resources,

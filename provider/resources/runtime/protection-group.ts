@@ -134,6 +134,30 @@ function lpars(g: { vms: readonly ProtectedVm[] }): string[] {
   return g.vms.map((v) => v.lpar);
 }
 
+/**
+ * Per group name, the VMs the program of this deployment lists, as the engine's `check` of each
+ * group handed them to this provider process (one per deployment; the engine checks every
+ * resource the program registers before it deletes any). Empty in a `pulumi destroy`.
+ */
+const checkedMembers = new Map<string, readonly string[]>();
+
+function listedByProgram(): Set<string> {
+  return new Set([...checkedMembers.values()].flat());
+}
+
+/** Forgets the groups checked so far (tests that play several deployments in one process). */
+export function forgetCheckedMembers(): void {
+  checkedMembers.clear();
+}
+
+/** LPARs the old state lists and the new inputs do not (none while the new list is unknown, in a preview). */
+function droppedVms(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
+  if (!Array.isArray(news.vms)) return [];
+  const listed = (v: unknown) => (Array.isArray(v) ? v.map((x: { lpar?: unknown }) => x?.lpar).filter((l): l is string => typeof l === "string") : []);
+  const kept = new Set(listed(news.vms));
+  return listed(olds.vms).filter((l) => !kept.has(l));
+}
+
 function verifies(g: GroupInputs): boolean {
   return g.context.target?.verify !== false;
 }
@@ -332,10 +356,9 @@ export function protectionGroupOps(open: AdapterOpener = defaultOpener) {
     return { ...g, ...assess(g, compute, storage, previousHomes) };
   }
 
-  async function apply(g: GroupInputs, unprotect: readonly string[], previousHomes: readonly LparHome[] | undefined): Promise<GroupOutputs> {
+  async function apply(g: GroupInputs, previousHomes: readonly LparHome[] | undefined): Promise<GroupOutputs> {
     if (!verifies(g)) return { ...g, ...unverified(g, previousHomes) };
     return withAdapters(open, g.context.target?.adapter, async (a) => {
-      await setCapable(a, unprotect, false);
       await setCapable(a, lpars(g), true);
       return observe(g, a, previousHomes);
     });
@@ -344,6 +367,7 @@ export function protectionGroupOps(open: AdapterOpener = defaultOpener) {
   return {
     async check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: GroupInputs; failures: CheckFailure[] }> {
       const inputs = normalize(news);
+      if (typeof inputs.name === "string" && Array.isArray(inputs.vms)) checkedMembers.set(inputs.name, inputs.vms.map((v) => v?.lpar).filter((l): l is string => typeof l === "string"));
       const unknown = unknownPaths(inputs);
       let issues = validate<GroupInputs>("protection-group", inputs, RULES);
       const adapterKnown = !unknown.some((u) => u.startsWith("context"));
@@ -357,17 +381,23 @@ export function protectionGroupOps(open: AdapterOpener = defaultOpener) {
       return { inputs, failures: toFailures(withoutUnknowns(issues, unknown)) };
     },
 
+    /**
+     * A group that drops a VM is replaced, the replacement created first: its old copy, still
+     * listing the VM, stays in the state until the engine deletes it after every create and
+     * update of the `up`, so after the group receiving the VM has recorded it (the state loader's
+     * rule: provider/stack/membership.ts). A new name replaces the same way: no moment without it.
+     */
     async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
       const changed = changedFields(olds, news, DECLARED_FIELDS);
       const drift = Array.isArray(olds.drift) && olds.drift.length > 0;
       const replaces = changed.filter((f) => IDENTITY_FIELDS.includes(f));
-      // Delete first on replace: the old group's delete unmarks LPARs the new one just marked.
-      return { changes: changed.length > 0 || drift, replaces, deleteBeforeReplace: replaces.length > 0 };
+      if (droppedVms(olds, news).length > 0) replaces.push("vms");
+      return { changes: changed.length > 0 || drift, replaces, deleteBeforeReplace: false };
     },
 
     async create(inputs: Record<string, unknown>): Promise<{ id: string; outs: GroupOutputs }> {
       const g = normalize(inputs);
-      return { id: g.name, outs: await apply(g, [], undefined) };
+      return { id: g.name, outs: await apply(g, undefined) };
     },
 
     /**
@@ -381,19 +411,23 @@ export function protectionGroupOps(open: AdapterOpener = defaultOpener) {
       return { id, props: await withAdapters(open, g.context.target?.adapter, (a) => observe(g, a, previousHomes)) };
     },
 
-    /** Unprotects the VMs that left the group, (re)protects the others, returns full outputs. */
+    /** (Re)protects the VMs, returns full outputs. A VM never leaves a group here: that is a replacement (diff). */
     async update(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ outs: GroupOutputs }> {
-      const g = normalize(news);
-      const kept = new Set(lpars(g));
-      const removed = lpars(normalize(olds)).filter((l) => !kept.has(l));
-      return { outs: await apply(g, removed, homesOf(olds)) };
+      return { outs: await apply(normalize(news), homesOf(olds)) };
     },
 
-    /** Unprotects the VMs (clears remote-restart capability); their data and definitions stay as they are. */
+    /**
+     * Unprotects the VMs that no group of the program lists (clears remote-restart capability);
+     * their data and definitions stay as they are. A VM another group lists (a move), or the
+     * replacement of this group (the old copy of a replaced group is deleted last), stays marked:
+     * the engine checks every resource of the program before any delete, in this process.
+     */
     async delete(_id: string, props: Record<string, unknown>): Promise<void> {
       const g = normalize(props);
       if (!verifies(g)) return;
-      await withAdapters(open, g.context.target?.adapter, (a) => setCapable(a, lpars(g), false));
+      const listed = listedByProgram();
+      const released = lpars(g).filter((l) => !listed.has(l));
+      if (released.length > 0) await withAdapters(open, g.context.target?.adapter, (a) => setCapable(a, released, false));
     },
   };
 }

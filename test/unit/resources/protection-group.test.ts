@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import * as sinon from "sinon";
 import { AdapterError } from "../../../provider/errors";
-import { protectionGroupOps, type GroupOutputs } from "../../../provider/resources/runtime/protection-group";
+import { forgetCheckedMembers, protectionGroupOps, type GroupOutputs } from "../../../provider/resources/runtime/protection-group";
 import { UNKNOWN } from "../../../provider/resources/runtime/common";
 import { fakeAdapters, lpar, smallWorld, type Fakes } from "./fakes";
 
@@ -36,8 +36,12 @@ describe("ProtectionGroup provider", () => {
     sandbox = sinon.createSandbox();
     fakes = fakeAdapters(sandbox, smallWorld());
     ops = protectionGroupOps(fakes.open);
+    forgetCheckedMembers();
   });
-  afterEach(() => sandbox.restore());
+  afterEach(() => {
+    sandbox.restore();
+    forgetCheckedMembers();
+  });
 
   describe("check", () => {
     it("accepts a valid group and fills in defaults", async () => {
@@ -107,22 +111,29 @@ describe("ProtectionGroup provider", () => {
   });
 
   describe("diff", () => {
-    it("updates in place for SLA level and membership changes, ignoring __provider", async () => {
+    it("updates in place for SLA level and added VMs, ignoring __provider", async () => {
       const olds = (await ops.create(inputs())).outs as unknown as Record<string, unknown>;
       // WHEN only the serialized provider changed THEN there is nothing to do
       assert.deepEqual(await ops.diff("web", olds, { ...inputs(), __provider: "other code" }), { changes: false, replaces: [], deleteBeforeReplace: false });
-      // WHEN the SLA level or the members change THEN it is an update, never a replacement
+      // WHEN the SLA level changes or a VM joins THEN it is an update, never a replacement
       const sla = await ops.diff("web", olds, (await ops.check({}, inputs({ slaLevel: 7 }))).inputs as never);
       assert.deepEqual(sla, { changes: true, replaces: [], deleteBeforeReplace: false });
-      const members = await ops.diff("web", olds, (await ops.check({}, inputs({ vms: [{ lpar: "app1" }] }))).inputs as never);
-      assert.deepEqual(members.replaces, []);
-      assert.equal(members.changes, true);
+      const joined = await ops.diff("web", olds, (await ops.check({}, inputs({ vms: [{ lpar: "app1" }, { lpar: "app2", after: ["app1"] }, { lpar: "app4" }] }))).inputs as never);
+      assert.deepEqual(joined, { changes: true, replaces: [], deleteBeforeReplace: false });
     });
 
-    it("replaces on a new name, deleting first so the old group cannot unprotect the new one's VMs", async () => {
+    it("replaces, creating first, a group that drops a VM: its old copy keeps the VM in the state until the end of the up", async () => {
+      const olds = (await ops.create(inputs())).outs as unknown as Record<string, unknown>;
+      const dropped = await ops.diff("web", olds, (await ops.check({}, inputs({ vms: [{ lpar: "app1" }] }))).inputs as never);
+      assert.deepEqual(dropped, { changes: true, replaces: ["vms"], deleteBeforeReplace: false });
+      // AND while the new list is unknown (a preview) it cannot say, so it says update
+      assert.deepEqual((await ops.diff("web", olds, { ...inputs(), vms: UNKNOWN })).replaces, []);
+    });
+
+    it("replaces on a new name, creating first so there is no moment without the group", async () => {
       const olds = (await ops.create(inputs())).outs as unknown as Record<string, unknown>;
       const renamed = (await ops.check({}, inputs({ name: "web2" }))).inputs as never;
-      assert.deepEqual(await ops.diff("web", olds, renamed), { changes: true, replaces: ["name"], deleteBeforeReplace: true });
+      assert.deepEqual(await ops.diff("web", olds, renamed), { changes: true, replaces: ["name"], deleteBeforeReplace: false });
     });
   });
 
@@ -192,16 +203,15 @@ describe("ProtectionGroup provider", () => {
   });
 
   describe("update", () => {
-    it("unprotects only the VM that left the group and returns full outputs", async () => {
-      // GIVEN a group of app1, app2 and app3
-      const three = inputs({ vms: [{ lpar: "app1" }, { lpar: "app2" }, { lpar: "app3" }] });
-      const olds = (await ops.create(three)).outs as unknown as Record<string, unknown>;
-      // WHEN app2 is removed
-      const { outs } = await ops.update("web", olds, inputs({ vms: [{ lpar: "app1" }, { lpar: "app3" }] }));
-      // THEN app2 is no longer capable, the others still are, and outputs are complete
+    it("protects a VM that joined and returns full outputs", async () => {
+      // GIVEN a group of app1 and app2
+      const olds = (await ops.create(inputs())).outs as unknown as Record<string, unknown>;
+      // WHEN app3 joins
+      const { outs } = await ops.update("web", olds, inputs({ vms: [{ lpar: "app1" }, { lpar: "app2", after: ["app1"] }, { lpar: "app3" }] }));
+      // THEN all three are capable, and outputs are complete
       const capable = Object.fromEntries(fakes.world.lpars.map((l) => [l.id, l.remoteRestartCapable]));
-      assert.deepEqual(capable, { app1: true, app2: false, app3: true, app4: false });
-      assert.deepEqual(outs.members.map((m) => m.lpar), ["app1", "app3"]);
+      assert.deepEqual(capable, { app1: true, app2: true, app3: true, app4: false });
+      assert.deepEqual(outs.members.map((m) => m.lpar), ["app1", "app2", "app3"]);
       assert.equal(outs.readiness.status, "ready");
     });
   });
@@ -248,6 +258,21 @@ describe("ProtectionGroup provider", () => {
       assert.deepEqual(fakes.compute.setRemoteRestartCapable.args.slice(-2).map((a) => a[1]), [false, false]);
       sinon.assert.notCalled(fakes.compute.powerOff);
       sinon.assert.notCalled(fakes.storage.unmapVolume);
+    });
+
+    it("leaves marked the VMs the program lists elsewhere: moved to another group, or kept by its replacement", async () => {
+      // GIVEN group web of app1 and app2, replaced by a web of app1 alone, app2 moved to group batch
+      const olds = (await ops.create(inputs())).outs as unknown as Record<string, unknown>;
+      await ops.check({}, inputs({ vms: [{ lpar: "app1" }] }));
+      await ops.check({}, inputs({ name: "batch", vms: [{ lpar: "app2" }, { lpar: "app3" }] }));
+      // WHEN the old copy of web is deleted at the end of the up
+      await ops.delete("web", olds);
+      // THEN nothing is unmarked: app1 and app2 are still protected
+      sinon.assert.neverCalledWith(fakes.compute.setRemoteRestartCapable, sinon.match.string, false);
+      // AND a VM no group of the program lists any more is unmarked
+      await ops.check({}, inputs({ name: "batch", vms: [{ lpar: "app3" }] }));
+      await ops.delete("web", olds);
+      assert.deepEqual(fakes.compute.setRemoteRestartCapable.args.filter((a) => a[1] === false).map((a) => a[0]), ["app2"]);
     });
 
     it("propagates a transient failure so the engine can retry the delete", async () => {

@@ -61,14 +61,14 @@ function deployment() {
         id: "old",
         custom: true,
         delete: true,
-        outputs: { name: "old", vms: [{ lpar: "x" }], recoveryTarget: "dr" },
+        outputs: { name: "old", vms: [{ lpar: "db1" }], recoveryTarget: "dr" },
       },
     ],
   };
 }
 
 describe("state loader", () => {
-  it("maps the three resource types to the ProtectionModel and skips deleted resources", () => {
+  it("maps the three resource types to the ProtectionModel and skips deleted resources (an old group copy whose VMs a live group lists adds nothing)", () => {
     // GIVEN an exported deployment with a target, a mapping, a group and a group awaiting deletion
     // WHEN it is loaded
     const loaded = protectionModelFromDeployment(deployment());
