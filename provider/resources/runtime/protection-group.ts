@@ -158,6 +158,17 @@ function droppedVms(olds: Record<string, unknown>, news: Record<string, unknown>
   return listed(olds.vms).filter((l) => !kept.has(l));
 }
 
+/**
+ * Whether a VM of the stored group runs away from its recorded home (failed over, moved): a
+ * replacement is created without the old state and would forget that home, so such a group
+ * drops VMs by an update in place instead (see diff).
+ */
+function runsAway(olds: Record<string, unknown>): boolean {
+  const homes = new Map((homesOf(olds) ?? []).map((h) => [h.lpar, h.system]));
+  const members = Array.isArray(olds.members) ? (olds.members as { lpar?: unknown; host?: unknown }[]) : [];
+  return members.some((m) => typeof m?.lpar === "string" && typeof m.host === "string" && homes.has(m.lpar) && homes.get(m.lpar) !== m.host);
+}
+
 function verifies(g: GroupInputs): boolean {
   return g.context.target?.verify !== false;
 }
@@ -386,12 +397,15 @@ export function protectionGroupOps(open: AdapterOpener = defaultOpener) {
      * listing the VM, stays in the state until the engine deletes it after every create and
      * update of the `up`, so after the group receiving the VM has recorded it (the state loader's
      * rule: provider/stack/membership.ts). A new name replaces the same way: no moment without it.
+     * Except while a VM of the group runs away from home: the replacement would forget its home
+     * (the failback's record), so the group is updated in place, and a VM it drops is in no group
+     * until the receiving group's update lands (docs/failover.md says so).
      */
     async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
       const changed = changedFields(olds, news, DECLARED_FIELDS);
       const drift = Array.isArray(olds.drift) && olds.drift.length > 0;
       const replaces = changed.filter((f) => IDENTITY_FIELDS.includes(f));
-      if (droppedVms(olds, news).length > 0) replaces.push("vms");
+      if (droppedVms(olds, news).length > 0 && !runsAway(olds)) replaces.push("vms");
       return { changes: changed.length > 0 || drift, replaces, deleteBeforeReplace: false };
     },
 
@@ -411,9 +425,17 @@ export function protectionGroupOps(open: AdapterOpener = defaultOpener) {
       return { id, props: await withAdapters(open, g.context.target?.adapter, (a) => observe(g, a, previousHomes)) };
     },
 
-    /** (Re)protects the VMs, returns full outputs. A VM never leaves a group here: that is a replacement (diff). */
+    /**
+     * (Re)protects the VMs, returns full outputs. A VM leaves a group here only while the group
+     * runs away from home (otherwise that is a replacement, diff); it is unprotected unless a
+     * group of the program checked so far lists it (one checked later marks it in its own step).
+     */
     async update(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ outs: GroupOutputs }> {
-      return { outs: await apply(normalize(news), homesOf(olds)) };
+      const g = normalize(news);
+      const listed = listedByProgram();
+      const released = droppedVms(olds, news).filter((l) => !listed.has(l));
+      if (released.length > 0 && verifies(g)) await withAdapters(open, g.context.target?.adapter, (a) => setCapable(a, released, false));
+      return { outs: await apply(g, homesOf(olds)) };
     },
 
     /**

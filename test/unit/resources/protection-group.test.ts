@@ -323,6 +323,36 @@ describe("ProtectionGroup provider", () => {
       assert.deepEqual(updated.homes, [home[0]]);
     });
 
+    it("a group that drops a VM while its VMs run away is updated in place, not replaced: a replacement would forget their homes", async () => {
+      // GIVEN the group failed over and refreshed (app1 and app2 away on dr-a)
+      const { outs } = await ops.create((await ops.check({}, inputs())).inputs as never);
+      failOver(fakes.world);
+      const away = JSON.parse(JSON.stringify((await ops.read("web", JSON.parse(JSON.stringify(outs)))).props)) as Record<string, unknown>;
+      // WHEN the program drops app2 from it
+      const news = (await ops.check({}, inputs({ vms: [{ lpar: "app1" }] }))).inputs as never;
+      // THEN the diff is an update in place (a replacement is created from inputs alone)
+      assert.deepEqual(await ops.diff("web", away, news), { changes: true, replaces: [], deleteBeforeReplace: false });
+      // AND the update keeps app1's home and unprotects app2, which no group of the program lists
+      const { outs: updated } = await ops.update("web", away, news);
+      assert.deepEqual(updated.homes?.map((h) => [h.lpar, h.system]), [["app1", "prod-a"]]);
+      const capable = Object.fromEntries(fakes.world.lpars.map((l) => [l.id, l.remoteRestartCapable]));
+      assert.equal(capable.app1, true);
+      assert.equal(capable.app2, false);
+    });
+
+    it("a VM dropped by an update in place stays protected when another group of the program lists it (a move)", async () => {
+      const { outs } = await ops.create((await ops.check({}, inputs())).inputs as never);
+      failOver(fakes.world);
+      const away = JSON.parse(JSON.stringify((await ops.read("web", JSON.parse(JSON.stringify(outs)))).props)) as Record<string, unknown>;
+      // GIVEN the group receiving app2 was checked in this deployment
+      await ops.check({}, inputs({ name: "db", vms: [{ lpar: "app2" }] }));
+      // WHEN web drops it
+      await ops.update("web", away, (await ops.check({}, inputs({ vms: [{ lpar: "app1" }] }))).inputs as never);
+      // THEN app2 was never unmarked
+      sinon.assert.neverCalledWith(fakes.compute.setRemoteRestartCapable, "app2", false);
+      assert.equal(fakes.world.lpars.find((l) => l.id === "app2")!.remoteRestartCapable, true);
+    });
+
     it("a VM back at home on another system gets that system as its home at the next refresh", async () => {
       const { outs } = await ops.create(inputs());
       failOver(fakes.world);
