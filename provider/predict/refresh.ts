@@ -1,16 +1,21 @@
 // `vmr calibrate` and the refresh after a drill: the stack's finished runs, newest first, fitted
-// into its stored profile (profile-file.ts). The I/O around calibrate.ts's pure fit.
+// into its stored profile (profile-file.ts). The I/O around calibrate.ts's pure fit. The runs are
+// read through the run-store interface, so a stack whose runs live in etcd (every operator's
+// drills, from any machine) is fitted the same way as one with a per-user file store.
 
 import { ValidationError } from "../errors";
-import { listRuns } from "../executor/run-store";
 import type { LatencyProfileFile } from "../generated/latency-profile";
-import { readRun } from "../report/journal";
+import { parseJsonText } from "../parse-file";
+import { DRILL_OUTCOME_FILE, runRecordFromJournal, type DrillOutcomeFile } from "../report/journal";
+import type { RunRecord } from "../report/run";
+import type { RunStore, StoredRun } from "../run-store/types";
 import { calibrate, DEFAULT_MIN_SAMPLES } from "./calibrate";
 import { profilePathOf, writeProfile } from "./profile-file";
 
 export interface CalibrateStackOptions {
   readonly stack: string;
-  readonly runsDir: string;
+  /** Where the stack's runs are: its file or etcd run store. */
+  readonly store: RunStore;
   /** The newest runs fitted. @default 20 */
   readonly last?: number;
   readonly minSamples?: number;
@@ -24,17 +29,17 @@ export const DEFAULT_LAST_RUNS = 20;
 
 /** Fits the stack's newest finished runs and stores the profile; throws naming what is missing when nothing can be fitted. */
 export async function calibrateStack(o: CalibrateStackOptions): Promise<{ file: string; profile: LatencyProfileFile }> {
-  const runs = listRuns(o.runsDir)
+  const runs = (await o.store.listRuns())
     .filter((r) => r.stack === o.stack && r.finished !== undefined)
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
     .slice(0, o.last ?? DEFAULT_LAST_RUNS);
   if (runs.length === 0) {
     throw new ValidationError("calibration", [
-      { path: "stack", message: `no finished run of stack ${JSON.stringify(o.stack)} under ${o.runsDir}: run a drill first (\`vmr drill --stack ${o.stack}\`), or give \`--runs-dir\`` },
+      { path: "stack", message: `no finished run of stack ${JSON.stringify(o.stack)} in ${o.store.where}: run a drill first (\`vmr drill --stack ${o.stack}\`), or give \`--runs-dir\`` },
     ]);
   }
   const profile = calibrate(
-    runs.map((r) => readRun(r.journalFile)),
+    await Promise.all(runs.map((r) => readStoredRun(o.store, r))),
     { stack: o.stack, ...(o.minSamples !== undefined ? { minSamples: o.minSamples } : {}), ...(o.maxAgeDays !== undefined ? { maxAgeDays: o.maxAgeDays } : {}) },
   );
   if (Object.keys(profile.operations).length === 0) {
@@ -45,4 +50,15 @@ export async function calibrateStack(o: CalibrateStackOptions): Promise<{ file: 
   const file = o.file ?? profilePathOf(o.stack, o.env);
   await writeProfile(file, profile);
   return { file, profile };
+}
+
+/** A run's journal, and a drill's outcome beside it, from the store into the report's input. */
+async function readStoredRun(store: RunStore, run: StoredRun): Promise<RunRecord> {
+  const records = await store.readRecords(run.runId);
+  const outcomeText = await store.getArtifact(run.runId, DRILL_OUTCOME_FILE);
+  const outcome =
+    outcomeText === undefined
+      ? undefined
+      : parseJsonText<DrillOutcomeFile>(outcomeText, { file: `${store.where} run ${run.runId} ${DRILL_OUTCOME_FILE}`, wayOut: "Remove it to fit the run from its journal alone" });
+  return runRecordFromJournal(records, outcome);
 }

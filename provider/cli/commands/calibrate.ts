@@ -3,8 +3,7 @@
 // calibrateStack, prints what was fitted.
 
 import { InvalidArgumentError, type Command } from "commander";
-import { identityOf } from "../../run-store/open";
-import { runsDirOfStack } from "../../run-store/file-store";
+import { openRunStore, parseRunStoreFlag, type RunStoreChoice } from "../../run-store/open";
 import { DEFAULT_MAX_AGE_DAYS, DEFAULT_MIN_SAMPLES } from "../../predict/calibrate";
 import { calibrateStack, DEFAULT_LAST_RUNS } from "../../predict/refresh";
 
@@ -24,16 +23,24 @@ export function register(program: Command): void {
     .option("--cwd <dir>", "directory of the Pulumi program (default: the current directory)")
     .option("--stack-file <file>", "read the stack from a `pulumi stack export --show-secrets` file instead")
     .option("--runs-dir <dir>", "where runs are recorded (default: the stack's runs in the per-user run store)")
+    .option("--run-store <store>", "where the stack's runs live: file (per user, the default), etcd (settings from the stack's vmr:runStore) or etcd:https://HOST:2379,...", parseRunStoreFlag)
     .option("--last <n>", `fit the newest n finished runs`, positive("--last", true), DEFAULT_LAST_RUNS)
     .option("--min-samples <n>", "measured steps an operation needs to be fitted (else the wider fit or the default)", positive("--min-samples", true), DEFAULT_MIN_SAMPLES)
     .option("--max-age-days <n>", "the profile is refused once its newest run is older than this", positive("--max-age-days", false), DEFAULT_MAX_AGE_DAYS)
     .option("--out <file>", "write the profile here instead of the stack's per-user location")
     .addHelpText("after", "\nExamples:\n  vmr calibrate --stack dev\n  vmr calibrate --stack dev --last 5 --out profile.json")
-    .action(async (opts: { stack: string; cwd?: string; stackFile?: string; runsDir?: string; last: number; minSamples: number; maxAgeDays: number; out?: string }) => {
-      // The same runs `vmr drill` and `vmr failover` record for the stack, wherever it was run from.
+    .action(async (opts: { stack: string; cwd?: string; stackFile?: string; runsDir?: string; runStore?: RunStoreChoice; last: number; minSamples: number; maxAgeDays: number; out?: string }) => {
+      // The same runs `vmr drill` and `vmr failover` record for the stack, wherever it was run from
+      // (in etcd, by every operator of the stack).
       const source = opts.stackFile ? { stackFile: opts.stackFile } : { stack: opts.stack, cwd: opts.cwd ?? process.cwd() };
-      const runsDir = opts.runsDir ?? runsDirOfStack(await identityOf(source, opts.stack));
-      const { file, profile } = await calibrateStack({ stack: opts.stack, runsDir, last: opts.last, minSamples: opts.minSamples, maxAgeDays: opts.maxAgeDays, ...(opts.out ? { file: opts.out } : {}) });
+      const store = await openRunStore(source, opts.stack, { runsDir: opts.runsDir, ...(opts.runStore ? { runStore: opts.runStore } : {}) });
+      let fitted;
+      try {
+        fitted = await calibrateStack({ stack: opts.stack, store, last: opts.last, minSamples: opts.minSamples, maxAgeDays: opts.maxAgeDays, ...(opts.out ? { file: opts.out } : {}) });
+      } finally {
+        await store.close();
+      }
+      const { file, profile } = fitted;
       process.stdout.write(`latency profile of ${profile.stack} from ${profile.runs.length} runs (${profile.window.from} .. ${profile.window.to}) written to ${file}\n`);
       for (const [op, f] of Object.entries(profile.operations)) process.stdout.write(`  ${op.padEnd(26)} median ${f.medianSeconds.toFixed(1)} s, p95 ${f.p95Seconds.toFixed(1)} s (${f.samples} steps)\n`);
       const scopes = Object.keys(profile.scoped ?? {});

@@ -7,7 +7,6 @@ import { calibrateStack } from "../../predict/refresh";
 import { ValidationError } from "../../errors";
 import { EXECUTION_MODES, SLA_POLICIES, type ExecutionMode, type SlaPolicy } from "../../executor/types";
 import { drillCleanup } from "../../drill/cleanup-command";
-import { FileRunStore } from "../../run-store/file-store";
 import { openRunStore, parseRunStoreFlag, type RunStoreChoice } from "../../run-store/open";
 import type { RunStore } from "../../run-store/types";
 import { loadProtectionModel } from "../../stack";
@@ -43,9 +42,8 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 
 /** After a drill: the stack's profile fitted again with this run; a refresh that cannot be made is said, and fails nothing. */
 async function refreshProfile(stack: string, store: RunStore): Promise<string> {
-  if (!(store instanceof FileRunStore)) return `latency profile not refreshed: \`vmr calibrate\` reads the runs of a file run store, and this drill's are in ${store.where}`;
   try {
-    const { file, profile } = await calibrateStack({ stack, runsDir: store.runsDir });
+    const { file, profile } = await calibrateStack({ stack, store });
     return `latency profile refreshed from ${plural(profile.runs.length, "run")}: ${file} (--no-calibrate to skip)`;
   } catch (err) {
     const reason = err instanceof ValidationError ? err.issues.map((i) => i.message).join("; ") : (err as Error).message;

@@ -11,6 +11,7 @@ import { parseDrill } from "../../../provider/drill/file";
 import { ValidationError } from "../../../provider/errors";
 import { profileFor, profilePathOf } from "../../../provider/predict/profile-file";
 import { calibrateStack } from "../../../provider/predict/refresh";
+import { FileRunStore } from "../../../provider/run-store/file-store";
 import { validate } from "../../../provider/validation";
 import { smallWorld } from "../drill/world";
 
@@ -37,7 +38,7 @@ describe("predict/refresh: calibrating a stack from its drills", function () {
       }
     }
     // WHEN the stack is calibrated with a low sample threshold
-    const { file, profile } = await calibrateStack({ stack: "calib", runsDir, minSamples: 5, env });
+    const { file, profile } = await calibrateStack({ stack: "calib", store: new FileRunStore(runsDir, "calib"), minSamples: 5, env });
     // THEN the profile is stored per user under the stack's name, valid, and says what it came from
     assert.equal(file, profilePathOf("calib", env));
     assert.ok(!file.startsWith(process.cwd()));
@@ -52,7 +53,7 @@ describe("predict/refresh: calibrating a stack from its drills", function () {
   });
 
   it("refuses to calibrate a stack without runs, and vmr calibrate exits 2 saying so", async () => {
-    await assert.rejects(calibrateStack({ stack: "none", runsDir: path.join(dir, "runs") }), (e: unknown) => e instanceof ValidationError && /no finished run of stack "none"/.test(e.message));
+    await assert.rejects(calibrateStack({ stack: "none", store: new FileRunStore(path.join(dir, "runs"), "none") }), (e: unknown) => e instanceof ValidationError && /no finished run of stack "none"/.test(e.message));
     const r = spawnSync(process.execPath, [main, "calibrate", "--stack", "none", "--runs-dir", path.join(dir, "runs")], { encoding: "utf8", env: { ...process.env, VMR_STATE_HOME: path.join(dir, "state") } });
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /no finished run of stack "none"/);
