@@ -4,6 +4,7 @@
 // Everything here is O(steps + dependencies).
 
 import { ValidationError, type ValidationIssue } from "../errors";
+import { dispatchPriority } from "../dispatch-order";
 import type { Plan, Step } from "../generated/plan";
 
 export interface PlanGraph {
@@ -20,30 +21,10 @@ export interface PlanGraph {
   /** Seconds from the step's start to the end of the longest chain of dependents after it. */
   readonly criticalPath: Float64Array;
   /**
-   * What the scheduler orders ready steps of one level by, larger first (dispatchPriority): the
-   * critical path at PATH_RESOLUTION_SECONDS, then the longest critical path of the step's LPAR.
+   * What the scheduler orders ready steps of one level by, larger first (dispatch-order.ts, the
+   * planner's estimate orders by the same): the critical path at a resolution, then the LPAR's.
    */
   readonly priority: Float64Array;
-}
-
-/**
- * Critical paths closer than this are the same to the scheduler. They come from median
- * durations: a few seconds between an LPAR's unmap (which heads its map) and another LPAR's map
- * is no reason to order them, yet ordering by it exactly ran every LPAR's unmaps on a one-slot
- * storage system before any map, so that every restart waited for all the storage work. Within
- * the resolution an LPAR's steps go together, the LPAR with the longest chain first, then plan
- * order: restarts start as soon as their LPAR's storage is done (issue 13, dispatch under variance).
- */
-export const PATH_RESOLUTION_SECONDS = 15;
-
-/** The priority of every step (PlanGraph.priority) from the critical paths. */
-export function dispatchPriority(steps: readonly Step[], criticalPath: Float64Array): Float64Array {
-  const chain = new Map<string, number>();
-  steps.forEach((s, i) => {
-    if (s.lpar !== undefined && criticalPath[i] > (chain.get(s.lpar) ?? -Infinity)) chain.set(s.lpar, criticalPath[i]);
-  });
-  // The bucket weighs more than any chain length (seconds well below 1e7).
-  return Float64Array.from(steps, (s, i) => Math.floor(criticalPath[i] / PATH_RESOLUTION_SECONDS) * 1e7 + (s.lpar !== undefined ? chain.get(s.lpar)! : criticalPath[i]));
 }
 
 /** Indexes the plan; throws one ValidationError listing unknown ids, duplicates and cycles. */

@@ -8,7 +8,8 @@
 
 import type { Step } from "../generated/plan";
 import type { PlanGraph } from "./graph";
-import { IndexHeap } from "../heap";
+import { dispatchOrder } from "../dispatch-order";
+import { RankHeap } from "../heap";
 import type { ExecutionMode, SlaPolicy } from "./types";
 
 /** Synthetic resources that make the paper's modes out of the same mechanism. */
@@ -78,13 +79,24 @@ export function schedulerResources(graph: PlanGraph, options: Pick<SchedulerOpti
 export class Scheduler {
   private readonly status: Uint8Array;
   private readonly pendingDeps: Int32Array;
-  private readonly stepResources: readonly (readonly number[])[];
+  /**
+   * Step i's resources are resourceItems[resourceFirst[i] .. resourceFirst[i + 1]), its dependents
+   * likewise: two flat typed arrays each, walked on every event (an array per step, scattered in
+   * memory, cost more than the heaps on 100,000 steps).
+   */
+  private readonly resourceFirst: Int32Array;
+  private readonly resourceItems: Int32Array;
+  private readonly dependentFirst: Int32Array;
+  private readonly dependentItems: Int32Array;
   private readonly limit: Int32Array;
   private readonly inUse: Int32Array;
-  private readonly waiters: IndexHeap[] = [];
+  private readonly waiters: RankHeap[] = [];
   private readonly dirty: number[] = [];
   private readonly isDirty: Uint8Array;
-  private readonly ready: IndexHeap;
+  private readonly ready: RankHeap;
+  /** Each step's place in the dispatch order, and the step at each place: what the heaps hold. */
+  private readonly rank: Int32Array;
+  private readonly order: Int32Array;
   /** The effective levels from highest to lowest; each step's place in that list; unended steps per place. */
   private readonly levels: readonly number[];
   private readonly levelSlot: Int32Array;
@@ -111,12 +123,14 @@ export class Scheduler {
   ) {
     const n = graph.steps.length;
     const { level, priority } = graph;
-    // Priority: higher level, then graph.priority (critical path, then the LPAR's), then plan
-    // order, as one rank per step: the heaps compare one typed-array number inline (a closure per
+    // The dispatch order (dispatch-order.ts: higher level, then graph.priority, then plan order)
+    // as one rank per step: the heaps compare one typed-array number inline (a closure per
     // comparison, or three keys, cost more than the rest of a step).
-    const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => level[b] - level[a] || priority[b] - priority[a] || a - b);
-    const rank = new Float64Array(n);
+    const order = dispatchOrder(level, priority);
+    const rank = new Int32Array(n);
     for (let k = 0; k < n; k++) rank[order[k]] = k;
+    this.order = order;
+    this.rank = rank;
     this.runsAfterFailure = new Uint8Array(n);
     this.barrierFree = new Uint8Array(n);
     this.pendingDeps = new Int32Array(n);
@@ -126,16 +140,16 @@ export class Scheduler {
       if (step.bestEffort === true) this.barrierFree[i] = 1;
       this.pendingDeps[i] = graph.dependencies[i].length;
     }
-    const heap = (): IndexHeap => new IndexHeap(rank);
-    this.ready = heap();
+    this.ready = new RankHeap();
     this.status = new Uint8Array(n);
 
     const resources = options.resources ?? schedulerResources(graph, options);
-    this.stepResources = resources.stepResources;
+    ({ first: this.resourceFirst, items: this.resourceItems } = flattened(resources.stepResources));
+    ({ first: this.dependentFirst, items: this.dependentItems } = flattened(graph.dependents));
     this.limit = Int32Array.from(resources.limits);
     this.inUse = new Int32Array(resources.limits.length);
     this.isDirty = new Uint8Array(resources.limits.length);
-    for (let r = 0; r < resources.limits.length; r++) this.waiters.push(heap());
+    for (let r = 0; r < resources.limits.length; r++) this.waiters.push(new RankHeap());
 
     // Restore an earlier session: ended steps stay ended, dependents of failures stay skipped.
     for (const i of options.done ?? []) this.status[i] = Status.Done;
@@ -198,7 +212,7 @@ export class Scheduler {
     this.ready.clear();
     this.levelCursor = 0;
     this.advanceLevel();
-    for (const i of s.ready) this.ready.push(i);
+    for (const i of s.ready) this.ready.push(this.rank[i]);
   }
 
   /** Steps still to end (running included). */
@@ -224,19 +238,19 @@ export class Scheduler {
       this.wakeWaiters();
       if (this.ready.size === 0) break;
       while (this.ready.size > 0) {
-        const i = this.ready.pop();
+        const i = this.order[this.ready.pop()];
         if (strict && !this.barrierFree[i] && this.levelSlot[i] > this.levelCursor) {
           this.slaWaiting[this.levelSlot[i]].push(i);
           continue;
         }
         const full = this.fullResource(i);
         if (full >= 0) {
-          this.waiters[full].push(i);
+          this.waiters[full].push(this.rank[i]);
           // If this step was woken from another resource, that resource's slot is still free.
-          for (const r of this.stepResources[i]) if (r !== full) this.markDirty(r);
+          for (let e = this.resourceFirst[i]; e < this.resourceFirst[i + 1]; e++) if (this.resourceItems[e] !== full) this.markDirty(this.resourceItems[e]);
           continue;
         }
-        for (const r of this.stepResources[i]) this.inUse[r]++;
+        for (let e = this.resourceFirst[i]; e < this.resourceFirst[i + 1]; e++) this.inUse[this.resourceItems[e]]++;
         this.status[i] = Status.Running;
         this.runningCount++;
         out[started++] = i;
@@ -247,13 +261,17 @@ export class Scheduler {
 
   /** A resource of step i with no free slot, or -1. */
   private fullResource(i: number): number {
-    for (const r of this.stepResources[i]) if (this.inUse[r] >= this.limit[r]) return r;
+    for (let e = this.resourceFirst[i]; e < this.resourceFirst[i + 1]; e++) {
+      const r = this.resourceItems[e];
+      if (this.inUse[r] >= this.limit[r]) return r;
+    }
     return -1;
   }
 
   complete(i: number): void {
     this.end(i, Status.Done);
-    for (const d of this.graph.dependents[i]) {
+    for (let e = this.dependentFirst[i]; e < this.dependentFirst[i + 1]; e++) {
+      const d = this.dependentItems[e];
       if (this.status[d] === Status.Waiting && --this.pendingDeps[d] === 0) this.enqueue(d);
     }
     this.advanceLevel();
@@ -272,7 +290,8 @@ export class Scheduler {
     if (this.status[i] !== Status.Running) throw new Error(`step ${this.graph.steps[i].id} ended but was not running`);
     this.status[i] = status;
     this.runningCount--;
-    for (const r of this.stepResources[i]) {
+    for (let e = this.resourceFirst[i]; e < this.resourceFirst[i + 1]; e++) {
+      const r = this.resourceItems[e];
       this.inUse[r]--;
       this.markDirty(r);
     }
@@ -308,7 +327,7 @@ export class Scheduler {
 
   private enqueue(i: number): void {
     this.status[i] = Status.Queued;
-    this.ready.push(i);
+    this.ready.push(this.rank[i]);
   }
 
   private markDirty(r: number): void {
@@ -325,9 +344,9 @@ export class Scheduler {
       this.isDirty[r] = 0;
       let free = this.limit[r] - this.inUse[r];
       while (free-- > 0 && this.waiters[r].size > 0) {
-        const i = this.waiters[r].pop();
+        const i = this.order[this.waiters[r].pop()];
         // A waiter skipped meanwhile (its dependency failed) is dropped here.
-        if (this.status[i] === Status.Queued) this.ready.push(i);
+        if (this.status[i] === Status.Queued) this.ready.push(this.rank[i]);
         else free++;
       }
     }
@@ -339,9 +358,18 @@ export class Scheduler {
       this.levelCursor++;
       if (this.levelCursor < this.levels.length) {
         const parked = this.slaWaiting[this.levelCursor];
-        for (const i of parked) if (this.status[i] === Status.Queued) this.ready.push(i);
+        for (const i of parked) if (this.status[i] === Status.Queued) this.ready.push(this.rank[i]);
         parked.length = 0;
       }
     }
   }
+}
+
+/** Lists of indexes as one flat array and the start of each list in it (list i: items[first[i] .. first[i + 1])). */
+function flattened(lists: readonly (readonly number[])[]): { first: Int32Array; items: Int32Array } {
+  const first = new Int32Array(lists.length + 1);
+  for (let i = 0; i < lists.length; i++) first[i + 1] = first[i] + lists[i].length;
+  const items = new Int32Array(first[lists.length]);
+  for (let i = 0; i < lists.length; i++) items.set(lists[i], first[i]);
+  return { first, items };
 }

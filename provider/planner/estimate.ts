@@ -1,7 +1,7 @@
 // How long a plan takes. Two independent figures:
-// - makespan: list scheduling of the DAG under the resource limits, ready steps taken by SLA
-//   level (highest first), then by the longest path they head. A valid schedule, so an
-//   achievable time under the median durations.
+// - makespan: list scheduling of the DAG under the resource limits, ready steps taken in the
+//   executor's dispatch order (dispatch-order.ts: SLA level, then the path they head at a
+//   resolution, then their LPAR's). A valid schedule, so an achievable time under the median durations.
 // - lower bound: max(critical path, max over resources r of head(r) + work(r) / limit(r) +
 //   tail(r)), computed without any scheduler, so no schedule (the executor's included) can beat
 //   it. head(r) is the shortest time before any step holding r can start (its longest chain of
@@ -17,7 +17,8 @@
 
 import type { Plan, Step } from "../generated/plan";
 import { IndexHeap } from "../heap";
-import { negated, rowsOf, type Rows } from "./rows";
+import { rowsOf, type Rows } from "./rows";
+import { dispatchKeys, dispatchPriority } from "../dispatch-order";
 import { resourceChainBounds } from "./bound";
 import { finishUpperBounds } from "./upper-bound";
 import { STORAGE_KINDS } from "./steps";
@@ -397,16 +398,25 @@ function boundOf(c: Compiled, { classOf, count, free }: Classes): LowerBound {
   return { seconds: total, criticalPathSeconds: wholePath, bottleneck };
 }
 
-/** Longest path from each step to the end, its own duration included: the list-scheduling rank. */
-function ranks(c: Compiled): Float64Array {
-  const rank = new Float64Array(c.steps.length);
+/**
+ * Per step: its critical path (the longest path from it to the end, its own duration included)
+ * and its effective level (its own, raised to the highest of any step after it), as the
+ * executor's graph.ts computes them: what the dispatch order (dispatch-order.ts) is made of.
+ */
+function dispatchInputs(c: Compiled): { level: Float64Array; criticalPath: Float64Array } {
+  const criticalPath = new Float64Array(c.steps.length);
+  const level = c.level.slice();
   for (let k = c.topo.length - 1; k >= 0; k--) {
     const i = c.topo[k];
     let tail = 0;
-    for (let e = c.children.first[i]; e < c.children.first[i + 1]; e++) if (rank[c.children.items[e]] > tail) tail = rank[c.children.items[e]];
-    rank[i] = c.dur[i] + tail;
+    for (let e = c.children.first[i]; e < c.children.first[i + 1]; e++) {
+      const ch = c.children.items[e];
+      if (criticalPath[ch] > tail) tail = criticalPath[ch];
+      if (level[ch] > level[i]) level[i] = level[ch];
+    }
+    criticalPath[i] = c.dur[i] + tail;
   }
-  return rank;
+  return { level, criticalPath };
 }
 
 export function listSchedule(plan: PlanLike, options: BoundOptions = {}): Schedule {
@@ -446,14 +456,14 @@ export function boundedSchedule(
 /** With strict barriers (more than one class), only the highest class with unfinished steps runs. */
 function scheduleOf(c: Compiled, { classOf, count, free }: Classes): { makespanSeconds: number; finish: Float64Array } {
   const n = c.steps.length;
-  // Ready and parked steps come out by level (highest first), then by rank (longest first), then index.
-  const byLevel = negated(c.level);
-  const byRank = negated(ranks(c));
-  const ready = new IndexHeap(byLevel, byRank);
+  // Ready and parked steps come out in the executor's dispatch order (dispatch-order.ts).
+  const { level, criticalPath } = dispatchInputs(c);
+  const { first: byLevel, second: byPriority } = dispatchKeys(level, dispatchPriority(c.steps, criticalPath));
+  const ready = new IndexHeap(byLevel, byPriority);
   const parked = new Array<IndexHeap | undefined>(c.resourceNames.length);
   const park = (r: number, i: number): void => {
     let heap = parked[r];
-    if (heap === undefined) parked[r] = heap = new IndexHeap(byLevel, byRank);
+    if (heap === undefined) parked[r] = heap = new IndexHeap(byLevel, byPriority);
     heap.push(i);
   };
   const inUse = new Int32Array(c.resourceNames.length);

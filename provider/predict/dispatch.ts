@@ -9,7 +9,7 @@ import { resolveLimits } from "../executor/limits";
 import { Scheduler, schedulerResources, type SchedulerOptions } from "../executor/scheduler";
 import { builtInSteps } from "../executor/steps";
 import type { ExecutionMode, SlaPolicy } from "../executor/types";
-import { IndexHeap } from "../heap";
+import { TimedHeap } from "../heap";
 import type { CompiledDraws } from "./sampler";
 
 export interface DispatchSettings {
@@ -31,7 +31,7 @@ export class Dispatcher {
   /** Each step's end in the last run, in seconds from the start. */
   readonly finish: Float64Array;
   private readonly scheduler: Scheduler;
-  private readonly running: IndexHeap;
+  private readonly running: TimedHeap;
   private readonly started: Int32Array;
 
   constructor(plan: Plan, settings: DispatchSettings = {}) {
@@ -47,7 +47,7 @@ export class Dispatcher {
     const n = plan.steps.length;
     this.scheduler = new Scheduler(this.graph, options);
     this.finish = new Float64Array(n);
-    this.running = new IndexHeap(this.finish, undefined, 1024);
+    this.running = new TimedHeap();
     this.started = new Int32Array(n);
   }
 
@@ -74,7 +74,7 @@ export class Dispatcher {
           end = Math.max(now, ready + duration[i]);
         }
         finish[i] = end;
-        running.push(i);
+        running.push(i, end);
       }
       const i = running.pop();
       if (i < 0) break;
