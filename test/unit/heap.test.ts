@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
 import * as sinon from "sinon";
-import { Heap, IndexHeap } from "../../provider/heap";
+import { Heap, IndexHeap, RankHeap, TimedHeap } from "../../provider/heap";
 
 describe("Heap", () => {
   let sandbox: sinon.SinonSandbox;
@@ -71,6 +71,60 @@ describe("Heap", () => {
           assert.equal(heap.pop(), -1);
         },
       ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("RankHeap and TimedHeap (the executor's and the prediction's queues)", () => {
+  it("RankHeap pops ranks smallest first, with pushes and pops interleaved, growing past its first size", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 500 }), fc.constant(-1)), { maxLength: 400 }), (ops) => {
+        const heap = new RankHeap();
+        const reference: number[] = [];
+        for (const op of ops) {
+          if (op < 0) {
+            reference.sort((a, b) => a - b);
+            assert.equal(heap.pop(), reference.length > 0 ? reference.shift() : -1);
+          } else {
+            heap.push(op);
+            reference.push(op);
+          }
+          assert.equal(heap.size, reference.length);
+        }
+        reference.sort((a, b) => a - b);
+        for (const expected of reference) assert.equal(heap.pop(), expected);
+        assert.equal(heap.pop(), -1);
+        heap.push(7);
+        heap.clear();
+        assert.equal(heap.size, 0);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("TimedHeap pops indexes by time, ties by index, as a sort would", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 30 }), fc.constant(-1)), { maxLength: 400 }), (ops) => {
+        const heap = new TimedHeap();
+        const waiting: { item: number; time: number }[] = [];
+        const order = (a: { item: number; time: number }, b: { item: number; time: number }) => a.time - b.time || a.item - b.item;
+        let next = 0;
+        for (const op of ops) {
+          if (op < 0) {
+            waiting.sort(order);
+            assert.equal(heap.pop(), waiting.length > 0 ? waiting.shift()!.item : -1);
+          } else {
+            // times with many ties (0 .. 30, halves included), told apart by index
+            heap.push(next, op / 2);
+            waiting.push({ item: next++, time: op / 2 });
+          }
+          assert.equal(heap.size, waiting.length);
+        }
+        waiting.sort(order);
+        for (const expected of waiting) assert.equal(heap.pop(), expected.item);
+        assert.equal(heap.pop(), -1);
+      }),
       { numRuns: 200 },
     );
   });
