@@ -94,22 +94,26 @@ export function freeNonCritical<T extends Placing>(ctx: PlanningContext, first: 
       batch.push(p);
     }
     if (batch.length === 0) break;
-    let trial = place(withStops(ctx, freed, batch));
     let tried = batch;
-    let placedOf = tried.filter((b) => trial.placements.find((p) => p.lpar === b.lpar)?.target != null);
-    if (placedOf.length === 0 && batch.length > 1) {
+    let stops = withStops(ctx, freed, tried);
+    let trial = place(stops);
+    let placedNow = placedLpars(trial);
+    if (!tried.some((b) => placedNow.has(b.lpar)) && batch.length > 1) {
       // Together they placed none of them: the first (highest priority) on its own.
       tried = [batch[0]];
-      trial = place(withStops(ctx, freed, tried));
-      placedOf = trial.placements.find((p) => p.lpar === batch[0].lpar)?.target != null ? tried : [];
+      stops = withStops(ctx, freed, tried);
+      trial = place(stops);
+      placedNow = placedLpars(trial);
     }
-    for (const b of tried) if (!placedOf.includes(b)) givenUp.add(b.lpar);
+    const placedOf = tried.filter((b) => placedNow.has(b.lpar));
+    for (const b of tried) if (!placedNow.has(b.lpar)) givenUp.add(b.lpar);
     if (placedOf.length === 0) continue;
     placing = trial;
-    freed = withStops(ctx, freed, tried);
+    freed = stops;
   }
   // Those no newly placed LPAR needs: not stopped when the plan places as many without them.
-  const idle = [...freed.values()].filter((f) => beneficiaries(first, placing, f).length === 0);
+  const before = targetsOf(first);
+  const idle = [...freed.values()].filter((f) => beneficiaries(before, placing, f).length === 0);
   if (idle.length > 0) {
     const fewer = new Map(freed);
     for (const f of idle) fewer.delete(f.lpar);
@@ -122,12 +126,21 @@ export function freeNonCritical<T extends Placing>(ctx: PlanningContext, first: 
   return { placing, freed };
 }
 
+/** Each LPAR's target in a placement (null: waiting). */
+function targetsOf(placing: Placing): Map<string, string | null> {
+  return new Map(placing.placements.map((p) => [p.lpar, p.target]));
+}
+
+/** The LPARs a placement placed. */
+function placedLpars(placing: Placing): Set<string> {
+  return new Set(placing.placements.filter((p) => p.target !== null).map((p) => p.lpar));
+}
+
 /**
  * The LPARs of higher levels placed on `f.system` that were not there before anything was freed:
  * not placed before, or placed elsewhere (freeing here let them move, and others take their room).
  */
-function beneficiaries(first: Placing, now: Placing, f: Freed): string[] {
-  const before = new Map(first.placements.map((p) => [p.lpar, p.target]));
+function beneficiaries(before: ReadonlyMap<string, string | null>, now: Placing, f: Freed): string[] {
   return now.placements.filter((p) => p.target === f.system && before.get(p.lpar) !== f.system && p.slaLevel > f.slaLevel).map((p) => p.lpar).sort();
 }
 
@@ -139,10 +152,12 @@ export function addStopSteps(g: StepGraph, freed: FreedSet, first: Placing, plac
   const stopsOn = new Map<string, StepRef[]>();
   const actions: NonCriticalAction[] = [];
   const now: Placing = { placements };
+  const before = targetsOf(first);
+  const levelOf = new Map(placements.map((p) => [p.lpar, p.slaLevel]));
   for (const f of [...freed.values()].sort((a, b) => compare(a.lpar, b.lpar))) {
-    const forLpars = beneficiaries(first, now, f);
+    const forLpars = beneficiaries(before, now, f);
     // As urgent as the most urgent LPAR it makes room for (the executor raises it along its edges anyway).
-    const level = Math.max(f.slaLevel + 1, ...placements.filter((p) => forLpars.includes(p.lpar)).map((p) => p.slaLevel));
+    const level = Math.max(f.slaLevel + 1, ...forLpars.map((l) => levelOf.get(l)!));
     const id = stepId("StopNonCriticalLpar", f.lpar);
     const ref = g.add({ id, kind: "StopNonCriticalLpar", lpar: f.lpar, slaLevel: level, params: { host: f.system, action: f.action }, resources: g.holdsHmcOf(f.system) });
     const list = stopsOn.get(f.system);
