@@ -52,6 +52,7 @@ export interface ResolvedOptions {
   readonly hookEstimateSeconds: number;
   readonly requireRemoteRestartCapable: boolean;
   readonly drillNetwork: string;
+  readonly stoppedNonCritical?: ReadonlySet<string>;
 }
 
 export interface PlanningContext {
@@ -95,6 +96,7 @@ export function resolveOptions(options: PlanOptions = {}): ResolvedOptions {
     hookEstimateSeconds: options.hookEstimateSeconds ?? 10,
     requireRemoteRestartCapable: options.requireRemoteRestartCapable ?? true,
     drillNetwork: options.drillNetwork ?? "vmr-drill",
+    ...(options.stoppedNonCritical !== undefined ? { stoppedNonCritical: new Set(options.stoppedNonCritical) } : {}),
   };
 }
 

@@ -177,13 +177,20 @@ export function nonCriticalOf(vms: readonly AffectedVm[]): NonCriticalSpec[] {
 
 /**
  * A ResumeNonCriticalLpar step per LPAR of `specs` found stopped or suspended as its action
- * leaves it, after `shutdownsOn` of its system (failback: the LPARs leaving it).
+ * leaves it, after `shutdownsOn` of its system (failback: the LPARs leaving it). When the run
+ * store says which ones vmr stopped (options.stoppedNonCritical), only those: one stopped by
+ * someone else stays off, and `warnings` names it.
  */
-export function addResumeSteps(ctx: PlanningContext, g: StepGraph, specs: readonly NonCriticalSpec[], shutdownsOn: ReadonlyMap<string, readonly StepRef[]>): NonCriticalAction[] {
+export function addResumeSteps(ctx: PlanningContext, g: StepGraph, specs: readonly NonCriticalSpec[], shutdownsOn: ReadonlyMap<string, readonly StepRef[]>, warnings: string[]): NonCriticalAction[] {
   const actions: NonCriticalAction[] = [];
+  const stoppedByVmr = ctx.options.stoppedNonCritical;
   for (const n of [...specs].sort((a, b) => compare(a.lpar, b.lpar))) {
     const l = ctx.lpars.get(n.lpar);
     if (l === undefined || l.state !== (n.action === "suspend" ? "Suspended" : "Not Activated")) continue;
+    if (stoppedByVmr !== undefined && !stoppedByVmr.has(n.lpar)) {
+      warnings.push(`non-critical LPAR ${JSON.stringify(n.lpar)} is ${l.state.toLowerCase()} on ${JSON.stringify(l.host)}, but no run of vmr in the run store ${n.action === "suspend" ? "suspended" : "stopped"} it (someone else did): left as it is; start it on its HMC if it should run`);
+      continue;
+    }
     const id = stepId("ResumeNonCriticalLpar", n.lpar);
     g.add({ id, kind: "ResumeNonCriticalLpar", lpar: n.lpar, slaLevel: Math.max(0, n.slaLevel), bestEffort: true, params: { host: l.host, action: n.action }, resources: g.holdsHmcOf(l.host), dependsOn: shutdownsOn.get(l.host) ?? [] });
     actions.push({ lpar: n.lpar, system: l.host, action: n.action, slaLevel: n.slaLevel, resume: true, step: id });
@@ -201,7 +208,8 @@ export function buildResumePlan(ctx: PlanningContext): Plan {
   const g = new StepGraph(ctx);
   const specs = new Map<string, NonCriticalSpec>();
   for (const t of ctx.model.targets) for (const n of t.nonCritical ?? []) if (!specs.has(n.lpar)) specs.set(n.lpar, n);
-  const nonCritical = addResumeSteps(ctx, g, [...specs.values()], new Map());
+  const warnings: string[] = [];
+  const nonCritical = addResumeSteps(ctx, g, [...specs.values()], new Map(), warnings);
   const built = g.build();
   const { steps, parents, order, levels } = orderSteps(built.steps, built.parents, built.levels);
   const seconds = permuted(built.seconds, order);
@@ -229,6 +237,7 @@ export function buildResumePlan(ctx: PlanningContext): Plan {
   };
   if (ctx.model.stack !== undefined) plan.stack = ctx.model.stack;
   if (nonCritical.length > 0) plan.nonCritical = nonCritical;
+  if (warnings.length > 0) plan.warnings = warnings;
   return plan;
 }
 

@@ -133,7 +133,7 @@ export function stepsOf(ctx: PlanningContext, kind: PlanKind, { failedHosts, rou
     else if (kind === "drill") addDrillSteps(ctx, graph, placed);
     else {
       const shutdownsOn = addMoveSteps(ctx, graph, placed, kind === "failback", warnings, stopsOn);
-      if (kind === "failback") nonCritical = addResumeSteps(ctx, graph, nonCriticalOf(affected.vms), shutdownsOn);
+      if (kind === "failback") nonCritical = addResumeSteps(ctx, graph, nonCriticalOf(affected.vms), shutdownsOn, warnings);
     }
   }
   const built = graph.build(ids);

@@ -41,6 +41,13 @@ export interface PlanOptions {
   readonly requireRemoteRestartCapable?: boolean;
   /** Isolated network drill copies attach to. @default "vmr-drill" */
   readonly drillNetwork?: string;
+  /**
+   * The non-critical LPARs that vmr's own runs stopped or suspended and have not brought back
+   * (read from the run store's journals, provider/recovery/stopped-by-vmr.ts). When given, a
+   * failback or `vmr resume-noncritical` brings back only these, and names the others it leaves
+   * off (stopped by hand, say). Absent: every declared one found stopped or suspended.
+   */
+  readonly stoppedNonCritical?: readonly string[];
 }
 
 export interface PlanRequest {

@@ -26,6 +26,7 @@ import { report } from "../report/report";
 import { REPORT_FORMATS, reportJson, writeReport, type ReportFormat } from "../report/write";
 import { runRecordFromJournal } from "../report/journal";
 import { rehearsePlan } from "./rehearse";
+import { stoppedNonCritical } from "./stopped-by-vmr";
 import { plural } from "../text";
 import { predictPlan, type PredictPlanOptions } from "../predict";
 import { profileFor } from "../predict/profile-file";
@@ -182,10 +183,13 @@ async function recover(kind: PlanKind | "resume", o: RecoveryOptions): Promise<R
   }
   const source = sourceOf(o);
   const failure = { failedHosts: o.failedHosts, failedSite: o.failedSite, groups: o.groups };
-  const planFrom = (model: ProtectionModel, inventory: Inventory): Plan => {
-    const options = { slaMode: o.sla ?? "strict", ...(o.limits ? { limits: o.limits } : {}) } as const;
+  const planFrom = (model: ProtectionModel, inventory: Inventory, stoppedNonCritical?: readonly string[]): Plan => {
+    const options = { slaMode: o.sla ?? "strict", ...(o.limits ? { limits: o.limits } : {}), ...(stoppedNonCritical !== undefined ? { stoppedNonCritical } : {}) } as const;
     const plan = kind === "resume" ? planResumeNonCritical({ model, inventory, options }) : makePlan(kind, { model, inventory, failure, options });
-    if ((kind === "resume" ? plan.steps.length : plan.placements.length) === 0) throw new ValidationError("failure", [{ path: "failure", message: nothingTo(kind, o) }]);
+    if ((kind === "resume" ? plan.steps.length : plan.placements.length) === 0) {
+      const why = kind === "resume" && plan.warnings !== undefined ? `; ${plan.warnings.join("; ")}` : "";
+      throw new ValidationError("failure", [{ path: "failure", message: `${nothingTo(kind, o)}${why}` }]);
+    }
     if (o.predict === undefined) return plan;
     const profile = o.predict.profile ?? profileFor(model.stack, o.profileFile);
     return predictPlan(plan, { ...o.predict, profile, sla: o.sla ?? "strict", ...(o.mode ? { mode: o.mode } : {}), ...(o.limits ? { limits: o.limits } : {}) });
@@ -195,7 +199,7 @@ async function recover(kind: PlanKind | "resume", o: RecoveryOptions): Promise<R
       throw new ValidationError("flags", [{ path: "discardUnfinished", message: "`--discard-unfinished` records a decision in a run's journal, and a dry run changes nothing: drop `--dry-run` or `--discard-unfinished`" }]);
     }
     const { model, inventory: firstLook } = await gatherPlanningInputs({ ...source, access: o.access });
-    const plan = planFrom(model, firstLook);
+    const plan = planFrom(model, firstLook, bringsBack(kind) ? await stoppedNonCriticalOf(source, model, o) : undefined);
     if (o.confirm && !(await o.confirm(plan))) return { plan, cancelled: true };
     o.onPlan?.(plan);
     const rehearsal = await rehearsePlan(plan, firstLook, { mode: o.mode, sla: o.sla, limits: o.limits, seed: o.seed, onEvent: o.onEvent });
@@ -204,7 +208,7 @@ async function recover(kind: PlanKind | "resume", o: RecoveryOptions): Promise<R
 
   // The run store is reached, its settings proved and the stack's lock taken before anything
   // reads or touches the hardware: a refused or misconfigured run leaves the adapters alone.
-  const stack = "stackFile" in source ? ((await loadProtectionModel(source)).stack ?? path.basename(source.stackFile)) : source.stack.split("/").pop()!;
+  const stack = await storeStackName(source);
   const store = await openRunStore(source, stack, o);
   const runId = newRunId(new Date());
   const stop = stopper(o.signal);
@@ -226,7 +230,8 @@ async function recover(kind: PlanKind | "resume", o: RecoveryOptions): Promise<R
     try {
       // Plan under the lock from an inventory read under it: a failover that held the lock
       // before us may have moved the very VMs the first look saw.
-      plan = planFrom(model, { compute: await adapters.compute.inventory(), storage: await adapters.storage.inventory() });
+      const stopped = bringsBack(kind) ? await stoppedNonCritical(store) : undefined;
+      plan = planFrom(model, { compute: await adapters.compute.inventory(), storage: await adapters.storage.inventory() }, stopped);
       // The run records the stack it locked, so that resume and the check above find it.
       if (plan.stack === undefined) plan.stack = stack;
       if (o.confirm && !(await o.confirm(plan))) return { plan, cancelled: true };
@@ -249,6 +254,25 @@ async function recover(kind: PlanKind | "resume", o: RecoveryOptions): Promise<R
     };
   } finally {
     await lock.release();
+    await store.close();
+  }
+}
+
+/** The stack name the run store keys the stack's lock and runs by. */
+async function storeStackName(source: StackSource, model?: ProtectionModel): Promise<string> {
+  if (!("stackFile" in source)) return source.stack.split("/").pop()!;
+  return (model ?? (await loadProtectionModel(source))).stack ?? path.basename(source.stackFile);
+}
+
+/** Whether a run of this kind brings back non-critical LPARs: then only those vmr stopped (stopped-by-vmr.ts). */
+const bringsBack = (kind: PlanKind | "resume"): boolean => kind === "failback" || kind === "resume";
+
+/** For a dry run, which takes no lock: the stack's run store read once, then closed. */
+async function stoppedNonCriticalOf(source: StackSource, model: ProtectionModel, o: RecoveryOptions): Promise<string[]> {
+  const store = await openRunStore(source, await storeStackName(source, model), o);
+  try {
+    return await stoppedNonCritical(store);
+  } finally {
     await store.close();
   }
 }

@@ -1,7 +1,7 @@
 // A short recovery site through the real engine (examples/short-site, deployed by `pulumi up`):
 // a site failover suspends the non-critical test VM and recovers the protected one in its room,
-// and the failback resumes the test VM once the protected one has left. Verdicts on the
-// simulator's state.
+// and the failback resumes the test VM once the protected one has left; a later suspend by hand
+// is not undone by `vmr resume-noncritical`. Verdicts on the simulator's state.
 import { strict as assert } from "assert";
 import * as path from "path";
 import { openSimulator } from "../../provider/adapters/simulator";
@@ -50,5 +50,17 @@ describe("non-critical VMs at a short recovery site (real engine, examples/short
     const home = await lparsOf(simDir);
     assert.deepEqual(home.get("prod-1"), { host: "a-01", state: "Running" });
     assert.deepEqual(home.get("test-1"), { host: "b-01", state: "Running" });
+    // WHEN someone suspends test-1 by hand, and the operator asks vmr to resume non-critical VMs
+    const sim = await openSimulator({ stateDir: simDir });
+    try {
+      await sim.compute.suspendLpar("test-1", "b-01");
+    } finally {
+      await sim.close();
+    }
+    const resume = await vmr(["resume-noncritical", "--stack", "dev", "--yes"]);
+    // THEN vmr refuses (its journals record that it resumed test-1 after its own suspend) and says why; test-1 stays suspended
+    assert.equal(resume.code, 2, `${resume.stdout}\n${resume.stderr}`);
+    assert.match(resume.stderr, /nothing to resume.*"test-1" is suspended on "b-01", but no run of vmr in the run store suspended it/s);
+    assert.deepEqual((await lparsOf(simDir)).get("test-1"), { host: "b-01", state: "Suspended" });
   });
 });

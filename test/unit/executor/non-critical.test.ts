@@ -22,6 +22,7 @@ import { renderHtml } from "../../../provider/report/html";
 import { validate } from "../../../provider/validation";
 import { inventoryOf, simWorld } from "../../fixtures/sim-world";
 import { shortSite } from "../../fixtures/short-site";
+import { stoppedNonCriticalIn } from "../../../provider/recovery/stopped-by-vmr";
 
 interface JobSeen {
   readonly op: string;
@@ -187,6 +188,39 @@ describe("planner -> executor -> simulator: non-critical VMs at the recovery sit
       assert.ok(up !== undefined, `${f.lpar} was not brought back`);
       for (const off of leaving.filter((j) => j !== undefined && j.lpar !== f.lpar)) assert.ok(up.acceptedAt >= off.endAt, `${f.lpar} came back before ${off.lpar} left`);
     }
+  });
+
+  it("the failback brings back only the VMs vmr's journals say it stopped: one stopped by hand stays off, and the plan says why", async () => {
+    // GIVEN a planned move that freed non-critical VMs, journaled
+    const { sim, clock, model, siteB } = await world();
+    const moved = planPlanned({ model, inventory: await inventoryOf(sim), failure: { failedSite: "site-a" } });
+    const freed = (moved.nonCritical ?? []).map((f) => f.lpar).sort();
+    const journal = new MemoryJournal();
+    const first = await runPlan(moved, sim, { clock, journal });
+    assert.deepEqual(first.vms.filter((v) => v.target !== null && v.status !== "recovered"), [], JSON.stringify(failureOf(first)?.message));
+    // AND a declared non-critical VM that the move left running, then stopped by someone by hand
+    const handStopped = siteB.filter((l) => !freed.includes(l)).find((l) => model.targets[0].nonCritical?.find((n) => n.lpar === l)?.action === "stop") as string;
+    assert.ok(handStopped !== undefined, "needs a declared stop-type VM the move did not free");
+    const at = (await inventoryOf(sim)).compute.lpars.find((l) => l.id === handStopped)!;
+    await sim.compute.powerOff(handStopped, false, at.host);
+    // WHEN the journals are read for what vmr stopped, and the failback is planned from them
+    const stoppedByVmr = stoppedNonCriticalIn([journal.records]);
+    assert.deepEqual(stoppedByVmr, freed);
+    const unaware = planFailback({ model, inventory: await inventoryOf(sim) });
+    const back = planFailback({ model, inventory: await inventoryOf(sim), options: { stoppedNonCritical: stoppedByVmr } });
+    // THEN without the journals the hand-stopped VM would be started; with them only the freed ones are, and the plan names it
+    assert.ok((unaware.nonCritical ?? []).some((r) => r.lpar === handStopped));
+    assert.deepEqual((back.nonCritical ?? []).map((r) => r.lpar).sort(), freed);
+    assert.ok((back.warnings ?? []).some((w) => w.includes(JSON.stringify(handStopped)) && w.includes("no run of vmr")), JSON.stringify(back.warnings));
+    const backJournal = new MemoryJournal();
+    const second = await runPlan(back, sim, { clock, journal: backJournal });
+    assert.equal(second.status, "succeeded", JSON.stringify(failureOf(second)?.message));
+    // AND on the simulator: the freed VMs run again, the hand-stopped one is still off
+    const after = new Map((await inventoryOf(sim)).compute.lpars.map((l) => [l.id, l.state]));
+    for (const lpar of freed) assert.ok(after.get(lpar) === "Running" || after.get(lpar) === "Starting", `${lpar}: ${after.get(lpar)}`);
+    assert.equal(after.get(handStopped), "Not Activated");
+    // AND after the failback's journal, nothing is left recorded as stopped by vmr
+    assert.deepEqual(stoppedNonCriticalIn([journal.records, backJournal.records]), []);
   });
 
   it("vmr resume-noncritical's plan brings back each freed VM where it was once its room is free again, and the VMs not freed are left alone", async () => {
