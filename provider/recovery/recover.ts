@@ -199,7 +199,7 @@ async function recover(kind: PlanKind | "resume", o: RecoveryOptions): Promise<R
       throw new ValidationError("flags", [{ path: "discardUnfinished", message: "`--discard-unfinished` records a decision in a run's journal, and a dry run changes nothing: drop `--dry-run` or `--discard-unfinished`" }]);
     }
     const { model, inventory: firstLook } = await gatherPlanningInputs({ ...source, access: o.access });
-    const plan = planFrom(model, firstLook, bringsBack(kind) ? await stoppedNonCriticalOf(source, model, o) : undefined);
+    const plan = planFrom(model, firstLook, bringsBack(kind, model) ? await stoppedNonCriticalOf(source, model, o) : undefined);
     if (o.confirm && !(await o.confirm(plan))) return { plan, cancelled: true };
     o.onPlan?.(plan);
     const rehearsal = await rehearsePlan(plan, firstLook, { mode: o.mode, sla: o.sla, limits: o.limits, seed: o.seed, onEvent: o.onEvent });
@@ -230,7 +230,7 @@ async function recover(kind: PlanKind | "resume", o: RecoveryOptions): Promise<R
     try {
       // Plan under the lock from an inventory read under it: a failover that held the lock
       // before us may have moved the very VMs the first look saw.
-      const stopped = bringsBack(kind) ? await stoppedNonCritical(store) : undefined;
+      const stopped = bringsBack(kind, model) ? await stoppedNonCritical(store) : undefined;
       plan = planFrom(model, { compute: await adapters.compute.inventory(), storage: await adapters.storage.inventory() }, stopped);
       // The run records the stack it locked, so that resume and the check above find it.
       if (plan.stack === undefined) plan.stack = stack;
@@ -264,8 +264,12 @@ async function storeStackName(source: StackSource, model?: ProtectionModel): Pro
   return (model ?? (await loadProtectionModel(source))).stack ?? path.basename(source.stackFile);
 }
 
-/** Whether a run of this kind brings back non-critical LPARs: then only those vmr stopped (stopped-by-vmr.ts). */
-const bringsBack = (kind: PlanKind | "resume"): boolean => kind === "failback" || kind === "resume";
+/**
+ * Whether a run of this kind may bring back non-critical LPARs (the stack declares some): then
+ * only those vmr stopped (stopped-by-vmr.ts), which costs a read of every journal of the stack.
+ */
+const bringsBack = (kind: PlanKind | "resume", model: ProtectionModel): boolean =>
+  (kind === "failback" || kind === "resume") && model.targets.some((t) => (t.nonCritical ?? []).length > 0);
 
 /** For a dry run, which takes no lock: the stack's run store read once, then closed. */
 async function stoppedNonCriticalOf(source: StackSource, model: ProtectionModel, o: RecoveryOptions): Promise<string[]> {
