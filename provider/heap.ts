@@ -1,6 +1,8 @@
 // A binary min-heap under a caller's ordering: the executor's ready and wait queues, the virtual
 // clock's timers and the simulator's timed events, each O(log n) per operation.
 
+import { doubled } from "./typed-arrays";
+
 export class Heap<T> {
   private readonly items: T[] = [];
 
@@ -108,11 +110,7 @@ export class IndexHeap {
   }
 
   push(item: number): void {
-    if (this.count === this.items.length) {
-      const grown = new Int32Array(this.items.length * 2);
-      grown.set(this.items);
-      this.items = grown;
-    }
+    if (this.count === this.items.length) this.items = doubled(this.items);
     const items = this.items;
     let i = this.count++;
     while (i > 0) {
@@ -178,11 +176,7 @@ export class RankHeap {
   }
 
   push(rank: number): void {
-    if (this.count === this.items.length) {
-      const grown = new Int32Array(this.items.length * 2);
-      grown.set(this.items);
-      this.items = grown;
-    }
+    if (this.count === this.items.length) this.items = doubled(this.items);
     const items = this.items;
     let i = this.count++;
     while (i > 0) {
@@ -238,12 +232,8 @@ export class TimedHeap {
 
   push(item: number, time: number): void {
     if (this.count === this.items.length) {
-      const times = new Float64Array(this.count * 2);
-      const items = new Int32Array(this.count * 2);
-      times.set(this.times);
-      items.set(this.items);
-      this.times = times;
-      this.items = items;
+      this.times = doubled(this.times);
+      this.items = doubled(this.items);
     }
     const { times, items } = this;
     let i = this.count++;

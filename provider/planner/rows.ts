@@ -2,6 +2,8 @@
 // the typed-array helpers of the stages that work by step index. Plans of half a million steps
 // spend more time collecting half a million arrays than using them.
 
+import { doubled } from "../typed-arrays";
+
 export interface Rows {
   /** Row i is items[first[i] .. first[i + 1]). */
   readonly first: Int32Array;
@@ -27,12 +29,8 @@ export class PairList {
 
   push(row: number, item: number): void {
     if (this.count === this.row.length) {
-      const row2 = new Int32Array(this.count * 2);
-      const item2 = new Int32Array(this.count * 2);
-      row2.set(this.row);
-      item2.set(this.item);
-      this.row = row2;
-      this.item = item2;
+      this.row = doubled(this.row);
+      this.item = doubled(this.item);
     }
     this.row[this.count] = row;
     this.item[this.count++] = item;

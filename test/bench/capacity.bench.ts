@@ -106,12 +106,12 @@ function addTestVms(t: ResolvedTopology, failed: string): NonCriticalSpec[] {
 }
 
 export async function run(context: BenchContext): Promise<void> {
-  await flexibleOnly(context);
+  flexibleOnly(context);
   context.print();
-  await withNonCritical(context);
+  withNonCritical(context);
 }
 
-async function flexibleOnly(context: BenchContext): Promise<void> {
+function flexibleOnly(context: BenchContext): void {
   const topology = presetTopology("large", context.seed);
   const failed = topology.sites[0].name;
   shorten(topology, failed);
@@ -143,7 +143,7 @@ async function flexibleOnly(context: BenchContext): Promise<void> {
   );
 }
 
-async function withNonCritical(context: BenchContext): Promise<void> {
+function withNonCritical(context: BenchContext): void {
   const topology = presetTopology("large", context.seed);
   const failed = topology.sites[0].name;
   const nonCritical = addTestVms(topology, failed);
