@@ -10,6 +10,7 @@ import type { Step } from "../generated/plan";
 import type { PlanGraph } from "./graph";
 import { dispatchOrder } from "../dispatch-order";
 import { RankHeap } from "../heap";
+import { flattened } from "../typed-arrays";
 import type { ExecutionMode, SlaPolicy } from "./types";
 
 /** Synthetic resources that make the paper's modes out of the same mechanism. */
@@ -76,6 +77,15 @@ export function schedulerResources(graph: PlanGraph, options: Pick<SchedulerOpti
   return { stepResources, limits };
 }
 
+/**
+ * What the scheduler reads of a plan's graph: a PlanGraph, or the same figures rebuilt from typed
+ * arrays in a worker thread of the RTO prediction (predict/sampling-input.ts).
+ */
+export type SchedulerGraph = Pick<PlanGraph, "dependencies" | "dependents" | "level" | "priority"> & { readonly steps: readonly Pick<Step, "id" | "phase" | "bestEffort">[] };
+
+/** Options whose resources are resolved already (schedulerResources): the mode, limits and storage rule are in them. */
+export type ResolvedSchedulerOptions = Pick<SchedulerOptions, "sla" | "done" | "failed"> & { readonly resources: SchedulerResources };
+
 export class Scheduler {
   private readonly status: Uint8Array;
   private readonly pendingDeps: Int32Array;
@@ -117,9 +127,12 @@ export class Scheduler {
   private readonly initial: { readonly status: Uint8Array; readonly pendingDeps: Int32Array; readonly unendedAt: Int32Array; readonly unended: number; readonly ready: Int32Array };
   private buffer?: Int32Array;
 
+  /** A graph without its steps' resources (a SchedulerGraph) comes with them resolved: ResolvedSchedulerOptions. */
+  constructor(graph: PlanGraph, options: SchedulerOptions);
+  constructor(graph: SchedulerGraph, options: ResolvedSchedulerOptions);
   constructor(
-    private readonly graph: PlanGraph,
-    private readonly options: SchedulerOptions,
+    private readonly graph: SchedulerGraph,
+    private readonly options: SchedulerOptions | ResolvedSchedulerOptions,
   ) {
     const n = graph.steps.length;
     const { level, priority } = graph;
@@ -143,7 +156,8 @@ export class Scheduler {
     this.ready = new RankHeap();
     this.status = new Uint8Array(n);
 
-    const resources = options.resources ?? schedulerResources(graph, options);
+    // The overloads: without `resources`, the graph is a PlanGraph and the options whole.
+    const resources = options.resources ?? schedulerResources(graph as PlanGraph, options as SchedulerOptions);
     ({ first: this.resourceFirst, items: this.resourceItems } = flattened(resources.stepResources));
     ({ first: this.dependentFirst, items: this.dependentItems } = flattened(graph.dependents));
     this.limit = Int32Array.from(resources.limits);
@@ -363,13 +377,4 @@ export class Scheduler {
       }
     }
   }
-}
-
-/** Lists of indexes as one flat array and the start of each list in it (list i: items[first[i] .. first[i + 1])). */
-function flattened(lists: readonly (readonly number[])[]): { first: Int32Array; items: Int32Array } {
-  const first = new Int32Array(lists.length + 1);
-  for (let i = 0; i < lists.length; i++) first[i + 1] = first[i] + lists[i].length;
-  const items = new Int32Array(first[lists.length]);
-  for (let i = 0; i < lists.length; i++) items.set(lists[i], first[i]);
-  return { first, items };
 }

@@ -3,23 +3,13 @@
 // durations instead of adapter calls. What the executor would do under those durations, at the
 // cost of a few heap operations per step, with no promises, timers or simulator.
 
-import type { Plan } from "../generated/plan";
-import { buildGraph, type PlanGraph } from "../executor/graph";
-import { resolveLimits } from "../executor/limits";
-import { Scheduler, schedulerResources, type SchedulerOptions } from "../executor/scheduler";
-import { builtInSteps } from "../executor/steps";
-import type { ExecutionMode, SlaPolicy } from "../executor/types";
+import { Scheduler } from "../executor/scheduler";
 import { TimedHeap } from "../heap";
+import type { FlatLists } from "../typed-arrays";
 import type { CompiledDraws } from "./sampler";
+import { schedulerInputOf, type SamplingInput } from "./sampling-input";
 
-export interface DispatchSettings {
-  /** @default "parallel" */
-  readonly mode?: ExecutionMode;
-  /** @default "strict" */
-  readonly sla?: SlaPolicy;
-  /** Limit overrides, as the executor takes them. @default the plan's */
-  readonly limits?: Readonly<Record<string, number>>;
-}
+export type { DispatchSettings } from "./sampling-input";
 
 /**
  * The executor's dispatch of one plan under given settings, run again and again on drawn
@@ -27,28 +17,20 @@ export interface DispatchSettings {
  * runs, so a run allocates nothing.
  */
 export class Dispatcher {
-  readonly graph: PlanGraph;
   /** Each step's end in the last run, in seconds from the start. */
   readonly finish: Float64Array;
   private readonly scheduler: Scheduler;
   private readonly running: TimedHeap;
   private readonly started: Int32Array;
+  private readonly dependencies: FlatLists;
 
-  constructor(plan: Plan, settings: DispatchSettings = {}) {
-    this.graph = buildGraph(plan);
-    const registry = builtInSteps();
-    const base = {
-      mode: settings.mode ?? "parallel",
-      sla: settings.sla ?? "strict",
-      limits: resolveLimits(plan, {}, settings.limits).limits,
-      isStorageStep: (step: Plan["steps"][number]) => registry.get(step.kind)?.touches === "storage",
-    };
-    const options: SchedulerOptions = { ...base, resources: schedulerResources(this.graph, base) };
-    const n = plan.steps.length;
-    this.scheduler = new Scheduler(this.graph, options);
-    this.finish = new Float64Array(n);
+  constructor(input: SamplingInput) {
+    const { graph, resources } = schedulerInputOf(input);
+    this.scheduler = new Scheduler(graph, { sla: input.sla, resources });
+    this.dependencies = input.dependencies;
+    this.finish = new Float64Array(input.steps);
     this.running = new TimedHeap();
-    this.started = new Int32Array(n);
+    this.started = new Int32Array(input.steps);
   }
 
   /**
@@ -60,7 +42,7 @@ export class Dispatcher {
     const { scheduler, running, started, finish } = this;
     scheduler.reset();
     running.clear();
-    const deps = this.graph.dependencies;
+    const { first, items } = this.dependencies;
     const { startsAtDependencies } = draws;
     let now = 0;
     for (;;) {
@@ -70,7 +52,7 @@ export class Dispatcher {
         let end = now + duration[i];
         if (startsAtDependencies[i] === 1) {
           let ready = 0;
-          for (const p of deps[i]) if (finish[p] > ready) ready = finish[p];
+          for (let e = first[i]; e < first[i + 1]; e++) if (finish[items[e]] > ready) ready = finish[items[e]];
           end = Math.max(now, ready + duration[i]);
         }
         finish[i] = end;

@@ -3,11 +3,13 @@
 // the makespan per sample. Seeded: the same plan, settings and seed give the same figures.
 
 import type { Plan, Step } from "../generated/plan";
-import { seededRandom } from "../random";
+import { seededRandomAt } from "../random";
 import { AFTER_RECOVERY_KINDS } from "../report/build";
 import { Dispatcher, type DispatchSettings } from "./dispatch";
 import { defaultProfile, profileLabel, type LatencyProfile } from "./profile";
-import { compileDraws, drawDurations, type CompiledDraws } from "./sampler";
+import { drawDurations, drawsPerSample } from "./sampler";
+import { samplingInput, type SamplingInput } from "./sampling-input";
+import { drawOnThreads, threadsFor } from "./threads";
 
 export const DEFAULT_SAMPLES = 1000;
 
@@ -18,6 +20,11 @@ export interface PredictOptions extends DispatchSettings {
   readonly seed?: number;
   /** @default defaultProfile() */
   readonly profile?: LatencyProfile;
+  /**
+   * Threads to draw the samples on, this one included (threads.ts). The figures are the same on
+   * any number. @default as many as the machine has cores, when the work is large enough to pay for a thread
+   */
+  readonly threads?: number;
 }
 
 /** Every sample's figures, each list ascending. */
@@ -28,6 +35,8 @@ export interface Prediction {
   readonly makespan: Float64Array;
   /** By group name: its RTO in every sample (the end of its last LPAR's last recovery step). */
   readonly groups: ReadonlyMap<string, Float64Array>;
+  /** Threads the samples were drawn on. */
+  readonly threads: number;
 }
 
 /** Whether a step's end counts towards its group's RTO: its LPAR's recovery, not what tidies up after. */
@@ -37,65 +46,79 @@ export function countsTowardsRto(step: Step): boolean {
   return !AFTER_RECOVERY_KINDS.has(step.kind);
 }
 
+function inputOf(plan: Plan, options: PredictOptions): SamplingInput {
+  return samplingInput(plan, options, options.profile ?? defaultProfile(), (s) => (countsTowardsRto(s) ? s.group : undefined));
+}
+
 export function predictRuns(plan: Plan, options: PredictOptions = {}): Prediction {
   const samples = options.samples ?? DEFAULT_SAMPLES;
   checkSamples(samples);
-  const runs = new MonteCarlo(plan, options);
-  runs.draw(samples);
-  return runs.prediction();
+  const profile = profileLabel(options.profile ?? defaultProfile());
+  const input = inputOf(plan, options);
+  const seed = options.seed ?? 1;
+  const drawHere = (firstSample: number, count: number): number[][] => {
+    const runs = new MonteCarlo(input, seed, firstSample);
+    runs.draw(count);
+    return runs.values;
+  };
+  const threads = threadsFor(input.steps * samples, options.threads);
+  if (threads === 1) return sortedPrediction(input.groupNames, drawHere(0, samples), profile, 1);
+  const drawn = drawOnThreads(input, seed, samples, threads, drawHere);
+  return sortedPrediction(input.groupNames, drawn.values, profile, drawn.threads);
 }
 
 function checkSamples(samples: number): void {
   if (!Number.isInteger(samples) || samples < 1) throw new RangeError(`\`samples\` is ${samples}; it must be a whole number >= 1`);
 }
 
-/** Samples drawn so far (each group's RTO and the makespan, in draw order), extended on demand. */
-class MonteCarlo {
-  private readonly names: string[];
-  private readonly groupOf: Int32Array;
+function sortedPrediction(names: readonly string[], values: readonly ArrayLike<number>[], profile: string, threads: number): Prediction {
+  const sorted = values.map((v) => Float64Array.from(v).sort());
+  const groups = new Map(names.map((name, k) => [name, sorted[k]]));
+  return { profile, samples: sorted[names.length].length, makespan: sorted[names.length], groups, threads };
+}
+
+/**
+ * Samples drawn so far (each group's RTO and the makespan, in draw order), extended on demand.
+ * Sample s reads the seed's stream from number s * drawsPerSample on: a range of samples drawn
+ * elsewhere (a worker thread, from `firstSample`) is the same as drawn here.
+ */
+export class MonteCarlo {
   private readonly dispatcher?: Dispatcher;
-  private readonly draws?: CompiledDraws;
   private readonly random: () => number;
   private readonly duration: Float64Array;
   private readonly rto: Float64Array;
-  private readonly profile: LatencyProfile;
   /** Per group, then the makespan: every sample so far. */
   readonly values: number[][];
 
-  constructor(plan: Plan, options: PredictOptions) {
-    this.profile = options.profile ?? defaultProfile();
-    const n = plan.steps.length;
-    this.names = [...new Set(plan.groups.map((g) => g.name))];
-    const groupIndex = new Map(this.names.map((name, k) => [name, k]));
-    this.groupOf = new Int32Array(n).fill(-1);
-    plan.steps.forEach((s, i) => {
-      if (countsTowardsRto(s)) this.groupOf[i] = groupIndex.get(s.group as string) ?? -1;
-    });
-    this.values = [...this.names.map(() => []), []];
-    this.random = seededRandom(options.seed ?? 1);
+  constructor(
+    private readonly input: SamplingInput,
+    seed: number,
+    firstSample = 0,
+  ) {
+    const n = input.steps;
+    this.values = [...input.groupNames.map(() => []), []];
+    this.random = seededRandomAt(seed, firstSample * drawsPerSample(input.draws));
     this.duration = new Float64Array(n);
-    this.rto = new Float64Array(this.names.length);
-    if (n > 0) {
-      this.dispatcher = new Dispatcher(plan, options);
-      this.draws = compileDraws(plan, this.profile);
-    }
+    this.rto = new Float64Array(input.groupNames.length);
+    if (n > 0) this.dispatcher = new Dispatcher(input);
   }
 
   get groupNames(): readonly string[] {
-    return this.names;
+    return this.input.groupNames;
   }
 
   get count(): number {
-    return this.values[this.names.length].length;
+    return this.values[this.input.groupNames.length].length;
   }
 
   draw(samples: number): void {
-    const { dispatcher, draws, duration, rto, groupOf, values } = this;
-    const groups = this.names.length;
+    const { dispatcher, duration, rto, values } = this;
+    const { draws, groupOf } = this.input;
+    const groups = this.input.groupNames.length;
     for (let s = 0; s < samples; s++) {
       let end = 0;
       rto.fill(0);
-      if (dispatcher !== undefined && draws !== undefined) {
+      if (dispatcher !== undefined) {
         drawDurations(draws, this.random, duration);
         dispatcher.run(draws, duration);
         const finish = dispatcher.finish;
@@ -109,12 +132,6 @@ class MonteCarlo {
       for (let g = 0; g < groups; g++) values[g].push(rto[g]);
       values[groups].push(end);
     }
-  }
-
-  prediction(): Prediction {
-    const sorted = this.values.map((v) => Float64Array.from(v).sort());
-    const groups = new Map(this.names.map((name, k) => [name, sorted[k]]));
-    return { profile: profileLabel(this.profile), samples: this.count, makespan: sorted[this.names.length], groups };
   }
 }
 
@@ -133,7 +150,7 @@ const SETTLE_BATCH = 200;
 export function predictUntilSettled(plan: Plan, confidence: number, options: PredictOptions = {}): Prediction {
   const samples = options.samples ?? DEFAULT_SAMPLES;
   checkSamples(samples);
-  const runs = new MonteCarlo(plan, options);
+  const runs = new MonteCarlo(inputOf(plan, options), options.seed ?? 1);
   const budgets = new Map(plan.groups.filter((g) => g.rtoBudgetSeconds !== undefined && g.verdict !== "unplaceable").map((g) => [g.name, g.rtoBudgetSeconds as number]));
   const p0 = 1 - confidence;
   const settled = (): boolean =>
@@ -146,5 +163,5 @@ export function predictUntilSettled(plan: Plan, confidence: number, options: Pre
     });
   do runs.draw(Math.min(SETTLE_BATCH, samples - runs.count));
   while (runs.count < samples && !settled());
-  return runs.prediction();
+  return sortedPrediction(runs.groupNames, runs.values, profileLabel(options.profile ?? defaultProfile()), 1);
 }

@@ -81,7 +81,14 @@ export function compileDraws(plan: Pick<Plan, "steps"> & Partial<Pick<Plan, "kin
   return { first, median: Float64Array.from(median), sigma: Float64Array.from(sigma), fixed, startsAtDependencies };
 }
 
-/** One draw of every step's duration, in seconds, into `out`; `random` gives numbers in [0, 1). */
+/** How many random numbers one drawDurations call takes: one per operation with a spread. */
+export function drawsPerSample(c: CompiledDraws): number {
+  let count = 0;
+  for (let k = 0; k < c.sigma.length; k++) if (c.sigma[k] !== 0) count++;
+  return count;
+}
+
+/** One draw of every step's duration, in seconds, into `out`; `random` gives numbers in [0, 1), drawsPerSample of them. */
 export function drawDurations(c: CompiledDraws, random: () => number, out: Float64Array): void {
   const { first, median, sigma, fixed } = c;
   for (let i = 0; i < out.length; i++) {

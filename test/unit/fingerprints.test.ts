@@ -38,8 +38,9 @@ const CASES: readonly Case[] = [
   { name: "one host, pipelined", failure: { failedHosts: ["sys-A-00001"] }, slaMode: "pipelined", plan: "ad6a335cb4f293a5", makespans: "b807c512bd0c2422", rtos: "d87e49cbbd3a74ec" },
 ];
 
-function predictionHashes(plan: Plan): { makespans: string; rtos: string } {
-  const prediction = predictRuns(plan, { samples: 50, seed: 7, sla: plan.estimate.slaMode ?? "strict" });
+function predictionHashes(plan: Plan, threads = 1): { makespans: string; rtos: string } {
+  const prediction = predictRuns(plan, { samples: 50, seed: 7, sla: plan.estimate.slaMode ?? "strict", threads });
+  assert.equal(prediction.threads, threads, "the samples were drawn on every thread asked for");
   const groups = [...prediction.groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, rto]) => [name, Array.from(rto)]);
   return { makespans: sha(Array.from(prediction.makespan)), rtos: sha(groups) };
 }
@@ -55,6 +56,15 @@ describe("fingerprints of seeded plans and predictions", () => {
       assert.deepEqual({ plan: sha(plan), ...predicted }, { plan: c.plan, makespans: c.makespans, rtos: c.rtos });
     });
   }
+
+  it("draws the same samples on 2 and 3 threads as on one", () => {
+    // GIVEN the site failure, strict (worker threads draw their ranges of samples: predict/threads.ts)
+    const c = CASES[0];
+    const plan = planFailover({ ...datacenter, failure: c.failure, options: { slaMode: c.slaMode } });
+    // WHEN it is predicted on 2 and on 3 threads (50 samples: ranges of 25, and of 17, 17, 16)
+    // THEN every sample is the one drawn on one thread
+    for (const threads of [2, 3]) assert.deepEqual(predictionHashes(plan, threads), { makespans: c.makespans, rtos: c.rtos }, `${threads} threads`);
+  });
 
   it("gives the same plan and the same samples when run twice in one process", () => {
     // GIVEN one case run twice: a hash that moves between runs would make the fingerprints above meaningless
