@@ -7,7 +7,7 @@ import type { Plan } from "../generated/plan";
 import type { ProtectionModel } from "../model/protection";
 import { checkSurvivability, makePlan, type FailureSpec, type Inventory, type PlanKind, type PlanOptions, type ScopeSummary, type SurvivabilityReport } from "../planner";
 import { profileFor } from "../predict/profile-file";
-import { DEFAULT_CONFIDENCE, DEFAULT_SAMPLES, defaultProfile, predictPlan, profileLabel, type PredictPlanOptions } from "../predict";
+import { DEFAULT_CONFIDENCE, DEFAULT_SAMPLES, defaultProfile, predictPlan, profileLabel, scenarioPredictor, type PredictPlanOptions } from "../predict";
 import { plural } from "../text";
 import { loadProtectionModel, type PulumiAccess, type StackSource } from "../stack";
 
@@ -72,16 +72,10 @@ export async function planStack(kind: PlanKind, o: StackPlanningOptions): Promis
 export async function checkStack(o: StackPlanningOptions): Promise<SurvivabilityReport> {
   const { model, inventory } = await gatherPlanningInputs(o);
   if (o.predict === undefined) return checkSurvivability({ model, inventory, options: o.options });
-  // A prediction per failure: each stops once its verdicts are settled (most groups are far inside their budgets).
-  const predict = { ...withProfile(o, model.stack), settleEarly: true };
-  let profile: string | undefined;
-  const refine = (plan: Plan): Plan => {
-    const predicted = predictPlan(plan, predict);
-    profile ??= predicted.estimate.predictedMakespan?.profile;
-    return predicted;
-  };
-  const report = checkSurvivability({ model, inventory, options: o.options, refine });
-  const prediction = { confidence: predict.confidence ?? DEFAULT_CONFIDENCE, samples: predict.samples ?? DEFAULT_SAMPLES, profile: profile ?? profileLabel(predict.profile ?? defaultProfile()) };
+  // A prediction per failure, on every core: each stops once its verdict is settled (one group over, or all far inside their budgets).
+  const predict = withProfile(o, model.stack);
+  const report = checkSurvivability({ model, inventory, options: o.options, refine: scenarioPredictor(predict) });
+  const prediction = { confidence: predict.confidence ?? DEFAULT_CONFIDENCE, samples: predict.samples ?? DEFAULT_SAMPLES, profile: profileLabel(predict.profile ?? defaultProfile()) };
   return { ...report, prediction };
 }
 

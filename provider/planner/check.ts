@@ -47,12 +47,21 @@ export interface SurvivabilityReport {
   readonly prediction?: { readonly confidence: number; readonly samples: number; readonly profile: string };
 }
 
+/**
+ * Turns the scenarios' plans into the ones judged (the RTO prediction of predict/, which sets the
+ * groups' verdicts at a confidence): each plan is handed over as soon as it is built, so that the
+ * refiner can work on it (on other threads) while the next ones are planned, and the judged plans
+ * are asked for once, in the order handed over. A judged plan need not keep its steps: the check
+ * reads its placements, groups and estimate.
+ */
+export interface ScenarioRefiner {
+  add(plan: Plan): void;
+  finish(): readonly Plan[];
+}
+
 export interface CheckOptions {
-  /**
-   * Turns each scenario's plan into the one judged (the RTO prediction of predict/, which sets
-   * the groups' verdicts at a confidence). Given, every scenario is planned in full.
-   */
-  readonly refine?: (plan: Plan) => Plan;
+  /** Given, every scenario is planned in full and judged as refined. */
+  readonly refine?: ScenarioRefiner;
   /**
    * `verdict`: each scenario stops as soon as its verdict is known (verdict.ts), with the same
    * verdicts as full plans; `full-plan`: each scenario's whole plan is built and judged.
@@ -63,16 +72,24 @@ export interface CheckOptions {
 
 /** By default the median schedule's verdicts, each scenario stopped once its verdict is known. */
 export function checkSurvivabilityIn(ctx: PlanningContext, options: CheckOptions = {}): SurvivabilityReport {
-  const scenarios: ScenarioResult[] = [];
-  const { refine } = options;
-  const judge =
-    refine === undefined && (options.method ?? "verdict") === "verdict"
-      ? (scope: ScenarioResult["scope"], name: string, failure: FailureOf): ScenarioResult => ({ scope, name, ...scenarioVerdict(ctx, failure) })
-      : (scope: ScenarioResult["scope"], name: string, failure: FailureOf): ScenarioResult => scenario(ctx, refine ?? ((p) => p), scope, name, failure);
   const operating = ctx.systemIds.filter((id) => ctx.systems.get(id)?.state === "Operating");
-  for (const host of operating) scenarios.push(judge("host", host, { failedHosts: [host] }));
   const sites = [...new Set(ctx.systemIds.map((id) => ctx.systems.get(id)?.site as string))].sort();
-  for (const site of sites) scenarios.push(judge("site", site, { failedSite: site }));
+  const hosts = operating.map((host) => ({ scope: "host" as const, name: host, failure: { failedHosts: [host] } as FailureOf }));
+  const siteLosses = sites.map((site) => ({ scope: "site" as const, name: site, failure: { failedSite: site } as FailureOf }));
+  const { refine } = options;
+  let scenarios: ScenarioResult[];
+  if (refine !== undefined) {
+    // Site losses first: the largest plans go to the refiner's other threads while the hosts are planned.
+    const order = [...siteLosses, ...hosts];
+    for (const s of order) refine.add(buildPlan(ctx, "failover", s.failure));
+    const judged = refine.finish();
+    const results = order.map((s, k) => scenarioOfPlan(judged[k], s.scope, s.name));
+    scenarios = [...results.slice(siteLosses.length), ...results.slice(0, siteLosses.length)];
+  } else if ((options.method ?? "verdict") === "verdict") {
+    scenarios = [...hosts, ...siteLosses].map((s) => ({ scope: s.scope, name: s.name, ...scenarioVerdict(ctx, s.failure) }));
+  } else {
+    scenarios = [...hosts, ...siteLosses].map((s) => scenarioOfPlan(buildPlan(ctx, "failover", s.failure), s.scope, s.name));
+  }
   const summary = (scope: ScenarioResult["scope"]): ScopeSummary => {
     const of = scenarios.filter((s) => s.scope === scope);
     return { checked: of.length, notSurvivable: of.filter((s) => !s.survivable).map((s) => s.name) };
@@ -82,8 +99,7 @@ export function checkSurvivabilityIn(ctx: PlanningContext, options: CheckOptions
 
 type FailureOf = { failedHosts: string[] } | { failedSite: string };
 
-function scenario(ctx: PlanningContext, refine: (plan: Plan) => Plan, scope: "host" | "site", name: string, failure: FailureOf): ScenarioResult {
-  const plan = refine(buildPlan(ctx, "failover", failure));
+function scenarioOfPlan(plan: Plan, scope: "host" | "site", name: string): ScenarioResult {
   const unplaced = plan.placements
     .filter((p) => p.target === null)
     .map((p) => ({ lpar: p.lpar, reason: p.reason ?? "not placed", ...(p.wouldTake !== undefined ? { wouldTake: p.wouldTake } : {}) }));

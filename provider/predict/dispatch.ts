@@ -19,6 +19,8 @@ export type { DispatchSettings } from "./sampling-input";
 export class Dispatcher {
   /** Each step's end in the last run, in seconds from the start. */
   readonly finish: Float64Array;
+  /** The last run's makespan: the end of the step that ended last (steps leave the end-time heap in order). */
+  makespan = 0;
   private readonly scheduler: Scheduler;
   private readonly running: TimedHeap;
   private readonly started: Int32Array;
@@ -63,6 +65,7 @@ export class Dispatcher {
       now = finish[i];
       scheduler.complete(i);
     }
+    this.makespan = now;
     if (scheduler.unfinished > 0) throw new Error(`the predicted run stalled with ${scheduler.unfinished} steps unfinished`);
   }
 }

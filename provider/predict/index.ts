@@ -3,24 +3,23 @@
 
 import type { Plan } from "../generated/plan";
 import { DEFAULT_CONFIDENCE, withPrediction } from "./apply";
-import { predictRuns, predictUntilSettled, type PredictOptions } from "./predict";
+import { predictRuns, type PredictOptions } from "./predict";
 
 export { DEFAULT_CONFIDENCE, predictedRtoOf, withPrediction } from "./apply";
-export { countsTowardsRto, DEFAULT_SAMPLES, predictRuns, predictUntilSettled, type PredictOptions, type Prediction } from "./predict";
+export { countsTowardsRto, DEFAULT_SAMPLES, predictRuns, predictUntilSettled, type PredictOptions, type Prediction, type SettleUntil } from "./predict";
+export { scenarioPredictor, type ScenarioPredictOptions } from "./scenarios";
 export { defaultProfile, profileLabel, type LatencyProfile } from "./profile";
 export { checkConfidence, quantileOfSorted, rankOf, REPORTED_QUANTILES } from "./quantiles";
 
 export interface PredictPlanOptions extends PredictOptions {
   /** @default 0.95 */
   readonly confidence?: number;
-  /** Stop sampling once every budgeted group's verdict is settled (predictUntilSettled): `samples` is then the most drawn. @default false */
-  readonly settleEarly?: boolean;
 }
 
 /** `plan` with every group's predicted RTO and its verdict at the confidence, under the plan's own SLA mode unless told. */
 export function predictPlan(plan: Plan, options: PredictPlanOptions = {}): Plan {
   const sla = options.sla ?? plan.estimate.slaMode ?? "strict";
   const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
-  const prediction = options.settleEarly === true ? predictUntilSettled(plan, confidence, { ...options, sla }) : predictRuns(plan, { ...options, sla });
+  const prediction = predictRuns(plan, { ...options, sla });
   return withPrediction(plan, prediction, confidence);
 }

@@ -8,6 +8,7 @@ import { AFTER_RECOVERY_KINDS } from "../report/build";
 import { Dispatcher, type DispatchSettings } from "./dispatch";
 import { defaultProfile, profileLabel, type LatencyProfile } from "./profile";
 import { drawDurations, drawsPerSample } from "./sampler";
+import { looks, settledVerdict, tailPerLook } from "./settle";
 import { samplingInput, type SamplingInput } from "./sampling-input";
 import { drawOnThreads, threadsFor } from "./threads";
 
@@ -46,7 +47,8 @@ export function countsTowardsRto(step: Step): boolean {
   return !AFTER_RECOVERY_KINDS.has(step.kind);
 }
 
-function inputOf(plan: Plan, options: PredictOptions): SamplingInput {
+/** What the samples of `plan` read (sampling-input.ts), its steps' ends counted towards their groups' RTO. */
+export function predictionInput(plan: Plan, options: PredictOptions): SamplingInput {
   return samplingInput(plan, options, options.profile ?? defaultProfile(), (s) => (countsTowardsRto(s) ? s.group : undefined));
 }
 
@@ -54,7 +56,7 @@ export function predictRuns(plan: Plan, options: PredictOptions = {}): Predictio
   const samples = options.samples ?? DEFAULT_SAMPLES;
   checkSamples(samples);
   const profile = profileLabel(options.profile ?? defaultProfile());
-  const input = inputOf(plan, options);
+  const input = predictionInput(plan, options);
   const seed = options.seed ?? 1;
   const drawHere = (firstSample: number, count: number): number[][] => {
     const runs = new MonteCarlo(input, seed, firstSample);
@@ -71,7 +73,7 @@ function checkSamples(samples: number): void {
   if (!Number.isInteger(samples) || samples < 1) throw new RangeError(`\`samples\` is ${samples}; it must be a whole number >= 1`);
 }
 
-function sortedPrediction(names: readonly string[], values: readonly ArrayLike<number>[], profile: string, threads: number): Prediction {
+export function sortedPrediction(names: readonly string[], values: readonly ArrayLike<number>[], profile: string, threads: number): Prediction {
   const sorted = values.map((v) => Float64Array.from(v).sort());
   const groups = new Map(names.map((name, k) => [name, sorted[k]]));
   return { profile, samples: sorted[names.length].length, makespan: sorted[names.length], groups, threads };
@@ -87,6 +89,9 @@ export class MonteCarlo {
   private readonly random: () => number;
   private readonly duration: Float64Array;
   private readonly rto: Float64Array;
+  /** The steps whose end counts towards a group's RTO, and that group's place. */
+  private readonly counted: Int32Array;
+  private readonly countedGroup: Int32Array;
   /** Per group, then the makespan: every sample so far. */
   readonly values: number[][];
 
@@ -100,6 +105,10 @@ export class MonteCarlo {
     this.random = seededRandomAt(seed, firstSample * drawsPerSample(input.draws));
     this.duration = new Float64Array(n);
     this.rto = new Float64Array(input.groupNames.length);
+    const counted: number[] = [];
+    for (let i = 0; i < n; i++) if (input.groupOf[i] >= 0) counted.push(i);
+    this.counted = Int32Array.from(counted);
+    this.countedGroup = Int32Array.from(counted, (i) => input.groupOf[i]);
     if (n > 0) this.dispatcher = new Dispatcher(input);
   }
 
@@ -112,8 +121,8 @@ export class MonteCarlo {
   }
 
   draw(samples: number): void {
-    const { dispatcher, duration, rto, values } = this;
-    const { draws, groupOf } = this.input;
+    const { dispatcher, duration, rto, values, counted, countedGroup } = this;
+    const { draws } = this.input;
     const groups = this.input.groupNames.length;
     for (let s = 0; s < samples; s++) {
       let end = 0;
@@ -122,11 +131,11 @@ export class MonteCarlo {
         drawDurations(draws, this.random, duration);
         dispatcher.run(draws, duration);
         const finish = dispatcher.finish;
-        for (let i = 0; i < finish.length; i++) {
-          const f = finish[i];
-          if (f > end) end = f;
-          const g = groupOf[i];
-          if (g >= 0 && f > rto[g]) rto[g] = f;
+        end = dispatcher.makespan;
+        for (let c = 0; c < counted.length; c++) {
+          const f = finish[counted[c]];
+          const g = countedGroup[c];
+          if (f > rto[g]) rto[g] = f;
         }
       }
       for (let g = 0; g < groups; g++) values[g].push(rto[g]);
@@ -135,33 +144,54 @@ export class MonteCarlo {
   }
 }
 
-/** How far, in binomial standard deviations, a sample must put a verdict from its threshold to settle it early. */
-const SETTLED_Z = 3;
-/** Samples drawn between two looks at the verdicts. */
-const SETTLE_BATCH = 200;
+/**
+ * When predictUntilSettled stops: `each-group` once every budgeted group's verdict is settled;
+ * `first-over` as soon as one group is settled over its budget, or every group within (what the
+ * N-1 check needs: one group over makes the failure not survivable, whatever the others do).
+ */
+export type SettleUntil = "each-group" | "first-over";
 
 /**
- * predictRuns, stopping before `samples` once every budgeted group's verdict at `confidence` is
- * settled: the share of its samples over the budget is more than SETTLED_Z binomial standard
- * deviations from 1 - confidence (with 200 samples: none over a budget at 0.95, or more than
- * 19). The N-1 check predicts a plan per failure: most groups are far inside their budgets, and
- * their verdict does not need 1,000 samples; a close call still gets them all.
+ * predictRuns, stopping before `samples` once the verdicts at `confidence` are settled (settle.ts:
+ * an exact binomial test at each of looks() sample counts: 25, 32, 40, 50, ...). The N-1
+ * check predicts a plan per failure: most groups are far inside their budgets, and their verdict
+ * does not need 1,000 samples; a close call still gets them all. The samples are predictRuns'
+ * first ones, whatever the stop.
  */
-export function predictUntilSettled(plan: Plan, confidence: number, options: PredictOptions = {}): Prediction {
+export function predictUntilSettled(plan: Plan, confidence: number, options: PredictOptions & { readonly until?: SettleUntil } = {}): Prediction {
+  const input = predictionInput(plan, options);
+  const values = drawUntilSettled(input, budgetsOf(plan, input.groupNames), confidence, options);
+  return sortedPrediction(input.groupNames, values, profileLabel(options.profile ?? defaultProfile()), 1);
+}
+
+/** The budget to settle of each group named, by place: undefined for a group without one, or unplaceable. */
+export function budgetsOf(plan: Plan, names: readonly string[]): (number | undefined)[] {
+  const budgets = new Map(plan.groups.filter((g) => g.rtoBudgetSeconds !== undefined && g.verdict !== "unplaceable").map((g) => [g.name, g.rtoBudgetSeconds as number]));
+  return names.map((name) => budgets.get(name));
+}
+
+/** The samples of predictUntilSettled, for `budgets` by place in input.groupNames (undefined: none to settle). */
+export function drawUntilSettled(input: SamplingInput, budgets: readonly (number | undefined)[], confidence: number, options: Pick<PredictOptions, "samples" | "seed"> & { readonly until?: SettleUntil }): number[][] {
   const samples = options.samples ?? DEFAULT_SAMPLES;
   checkSamples(samples);
-  const runs = new MonteCarlo(inputOf(plan, options), options.seed ?? 1);
-  const budgets = new Map(plan.groups.filter((g) => g.rtoBudgetSeconds !== undefined && g.verdict !== "unplaceable").map((g) => [g.name, g.rtoBudgetSeconds as number]));
-  const p0 = 1 - confidence;
-  const settled = (): boolean =>
-    runs.groupNames.every((name, k) => {
-      const budget = budgets.get(name);
-      if (budget === undefined) return true;
-      const m = runs.count;
-      const over = runs.values[k].reduce((c, v) => (v > budget ? c + 1 : c), 0);
-      return Math.abs(over - m * p0) > SETTLED_Z * Math.sqrt(m * p0 * (1 - p0));
-    });
-  do runs.draw(Math.min(SETTLE_BATCH, samples - runs.count));
-  while (runs.count < samples && !settled());
-  return sortedPrediction(runs.groupNames, runs.values, profileLabel(options.profile ?? defaultProfile()), 1);
+  const until = options.until ?? "each-group";
+  const runs = new MonteCarlo(input, options.seed ?? 1);
+  const overs = budgets.map(() => 0);
+  const tail = tailPerLook(samples);
+  for (const m of looks(samples)) {
+    const from = runs.count;
+    runs.draw(m - from);
+    let open = false;
+    for (let k = 0; k < budgets.length; k++) {
+      const budget = budgets[k];
+      if (budget === undefined) continue;
+      const drawn = runs.values[k];
+      for (let s = from; s < m; s++) if (drawn[s] > budget) overs[k]++;
+      const verdict = settledVerdict(overs[k], m, confidence, tail);
+      if (verdict === "over" && until === "first-over") return runs.values;
+      if (verdict === undefined) open = true;
+    }
+    if (!open) break;
+  }
+  return runs.values;
 }

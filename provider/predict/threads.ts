@@ -81,6 +81,8 @@ function start(input: SamplingInput, seed: number, range: { firstSample: number;
     const worker = new Worker(WORKER_FILE, { workerData: job, transferList: [port2] });
     // An answer is read from the port, never from an event: the process need not wait for the thread to end.
     worker.unref();
+    // A crashed worker's error would reach the event loop after the caller drew its range itself: it must not end the process.
+    worker.on("error", () => undefined);
     return { range, worker, port: port1, state };
   } catch {
     return { range };

@@ -13,11 +13,11 @@ import { createInMemorySimulator, PAPER_FAILED_HOST, presetTopology } from "../.
 import { loadTopology, simFailHost } from "../../provider/adapters/simulator/control";
 import type { Plan } from "../../provider/generated/plan";
 import type { ResolvedTopology } from "../../provider/model";
-import { planDrill, planFailover, type SlaMode } from "../../provider/planner";
+import { checkSurvivability, planDrill, planFailover, type SlaMode, type SurvivabilityReport } from "../../provider/planner";
 import { listSchedule, lowerBound } from "../../provider/planner/estimate";
 import { MemoryJournal } from "../../provider/executor/journal/file-journal";
 import type { JournalRecord } from "../../provider/executor/types";
-import { countsTowardsRto, predictRuns, quantileOfSorted, type Prediction } from "../../provider/predict";
+import { countsTowardsRto, predictRuns, quantileOfSorted, scenarioPredictor, type Prediction } from "../../provider/predict";
 import { calibrate } from "../../provider/predict/calibrate";
 import { toLatencyProfile } from "../../provider/predict/profile-file";
 import { runRecordFromJournal } from "../../provider/report/journal";
@@ -227,5 +227,19 @@ export async function run(context: BenchContext): Promise<void> {
   const oneThreadMs = bestMs(1, () => predictRuns(large.plan, { samples: largeSamples, sla: "strict", threads: 1 }));
   context.print(
     `cost: site failure of 10,000 LPARs (${large.plan.steps.length} steps), ${largeSamples} samples: ${(largeMs / 1000).toFixed(1)} s on ${threads} threads (goal <= 10 s for 200), ${(oneThreadMs / 1000).toFixed(1)} s on one (x${(oneThreadMs / largeMs).toFixed(2)})`,
+  );
+  checkCost(context);
+}
+
+/** `vmr check` at 0.95 of 1,000 hosts / 10,000 LPARs: every failure planned and predicted until settled (what the command does after reading the inventory). */
+function checkCost(context: BenchContext): void {
+  const size = context.quick ? { hosts: 100, vms: 1000 } : { hosts: 1000, vms: 10_000 };
+  const dc = generateDatacenter({ ...size, volumesPerVm: 2 });
+  let report: SurvivabilityReport | undefined;
+  const allMs = bestMs(1, () => (report = checkSurvivability({ ...dc, refine: scenarioPredictor({ confidence: 0.95 }) })));
+  const oneMs = bestMs(1, () => checkSurvivability({ ...dc, refine: scenarioPredictor({ confidence: 0.95, threads: 1 }) }));
+  const failing = report!.scenarios.filter((s) => !s.survivable).length;
+  context.print(
+    `cost: vmr check of ${size.hosts.toLocaleString("en-US")} hosts / ${size.vms.toLocaleString("en-US")} LPARs at 0.95 (${report!.scenarios.length} failures planned and predicted, ${failing} not survivable): ${(allMs / 1000).toFixed(1)} s on every core (goal <= 10 s), ${(oneMs / 1000).toFixed(1)} s on one (x${(oneMs / allMs).toFixed(2)})`,
   );
 }

@@ -5,6 +5,7 @@ import { predictRuns, predictUntilSettled } from "../../../provider/predict/pred
 import { defaultProfile } from "../../../provider/predict/profile";
 import { quantileOfSorted } from "../../../provider/predict/quantiles";
 import { compileDraws } from "../../../provider/predict/sampler";
+import { looks, tailPerLook } from "../../../provider/predict/settle";
 import { VirtualClock } from "../../../provider/clock";
 import { createInMemorySimulator, PAPER_FAILED_HOST, presetTopology } from "../../../provider/adapters/simulator";
 import { simFailHost } from "../../../provider/adapters/simulator/control";
@@ -95,13 +96,25 @@ describe("predict/predictUntilSettled: the N-1 check's samples", () => {
     const none = plan([restart("r")], { groups: [group("g")] });
     // WHEN predicted with up to 1,000 samples at 0.95
     const settled = predictUntilSettled(far, 0.95, { samples: 1000, seed: 4 });
-    // THEN the far budget is settled after the first batch of 200, and those are predictRuns' first 200 draws
-    assert.equal(settled.samples, 200);
-    assert.deepEqual([...settled.groups.get("g")!], [...predictRuns(far, { samples: 200, seed: 4 }).groups.get("g")!]);
+    // THEN the far budget is settled at the first look where a group none of whose samples is over
+    // is settled (0.95^m below the tail per look: settle.ts), 155, and those are predictRuns' first 155 draws
+    assert.equal(settled.samples, looks(1000).find((m) => 0.95 ** m < tailPerLook(1000)));
+    assert.equal(settled.samples, 155);
+    assert.deepEqual([...settled.groups.get("g")!], [...predictRuns(far, { samples: 155, seed: 4 }).groups.get("g")!]);
     // AND the verdict at the edge of the budget takes every sample
     assert.equal(predictUntilSettled(close, 0.95, { samples: 1000, seed: 4 }).samples, 1000);
-    // AND a group without a budget has nothing to settle
-    assert.equal(predictUntilSettled(none, 0.95, { samples: 1000, seed: 4 }).samples, 200);
+    // AND a group without a budget has nothing to settle: the first look (25 samples) ends it
+    assert.equal(predictUntilSettled(none, 0.95, { samples: 1000, seed: 4 }).samples, looks(1000)[0]);
+  });
+
+  it("stops at the first look where one group is settled over, when told to (the N-1 check: the failure is then not survivable)", () => {
+    // GIVEN two groups: one restart under a 10 s budget (always over), one under a budget at its p95 (a close call)
+    const edge = Math.round(operationQuantile(DEFAULT_LATENCIES.remoteRestart, 0.95));
+    const p = plan([restart("a"), restart("b", { group: "h", resources: ["system:other"] })], { groups: [group("g", 10), group("h", edge)] });
+    // WHEN predicted until the first group over THEN the first look (25 samples, all over) ends it
+    assert.equal(predictUntilSettled(p, 0.95, { samples: 1000, seed: 4, until: "first-over" }).samples, 25);
+    // AND until each group is settled, the close call takes every sample
+    assert.equal(predictUntilSettled(p, 0.95, { samples: 1000, seed: 4 }).samples, 1000);
   });
 });
 
