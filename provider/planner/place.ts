@@ -67,6 +67,8 @@ export interface PlacementOutcome {
   readonly homeReason?: string;
   /** Placed at its `flexible` size, not its full size. */
   readonly shrunk?: boolean;
+  /** The non-critical LPARs it claimed (PlacementInput.yielding): on `system`, or where it was placed before its level grew back to full size. */
+  readonly stops?: readonly YieldingRoom[];
 }
 
 export interface SystemCapacity {
@@ -84,6 +86,21 @@ export interface PlacementInput {
   readonly locationOf: (lpar: string) => string | undefined;
   /** The LPARs that hold capacity on a system now (to say who took a home). */
   readonly runningOn?: (system: string) => readonly string[];
+  /**
+   * Non-critical LPARs that would give `req` their room, by system, each list in the order to
+   * stop them (non-critical.ts). Given, an LPAR with no room at its smallest start anywhere
+   * claims the fewest of them on one system instead of waiting: their room is its, and no later
+   * LPAR claims them again.
+   */
+  readonly yielding?: (req: PlacementRequest) => ReadonlyMap<string, readonly YieldingRoom[]>;
+}
+
+/** A non-critical LPAR's room, as placement may claim it. */
+export interface YieldingRoom {
+  readonly lpar: string;
+  readonly slaLevel: number;
+  readonly processorUnits: number;
+  readonly memoryGb: number;
 }
 
 /** One system's capacity in a placement run, and its leaf in each pool's tree. */
@@ -294,6 +311,63 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
     adjust(system, req.lpar, -size.processorUnits, -size.memoryGb, 1);
     outcomes.set(req.lpar, shrunk ? { system, waiting: false, shrunk } : { system, waiting: false });
   };
+  const stopped = new Set<string>();
+  /** By claimer: the LPARs it claimed (kept apart: growing a level back to full size writes its outcome again). */
+  const claims = new Map<string, YieldingRoom[]>();
+  /**
+   * For `req` at `size`, which fits nowhere: the system of its first pool where the fewest
+   * unclaimed yielding LPARs cover what it lacks (then the lowest levels, the least room taken,
+   * the least-loaded system), and those LPARs; undefined when none.
+   */
+  const yieldingFor = (req: PlacementRequest, size: { processorUnits: number; memoryGb: number }, banned: ReadonlySet<string>): { system: string; stops: YieldingRoom[] } | undefined => {
+    if (input.yielding === undefined) return undefined;
+    const bySystem = input.yielding(req);
+    if (bySystem.size === 0) return undefined;
+    for (const pool of req.pools) {
+      let best: { system: string; stops: YieldingRoom[]; level: number; room: number; load: number } | undefined;
+      for (const system of pool.systems) {
+        const list = bySystem.get(system);
+        if (list === undefined || banned.has(system)) continue;
+        const st = systemOf(system);
+        let shortPu = size.processorUnits - (st.freePu - pool.reservePu);
+        let shortMem = size.memoryGb - (st.freeMem - pool.reserveMem);
+        const stops: YieldingRoom[] = [];
+        let room = 0;
+        for (const y of list) {
+          if (shortPu <= 1e-9 && shortMem <= 1e-9) break;
+          if (stopped.has(y.lpar)) continue;
+          stops.push(y);
+          shortPu -= y.processorUnits;
+          shortMem -= y.memoryGb;
+          room += y.processorUnits / Math.max(size.processorUnits, 1e-9) + y.memoryGb / Math.max(size.memoryGb, 1e-9);
+        }
+        if (shortPu > 1e-9 || shortMem > 1e-9 || stops.length === 0) continue;
+        const level = Math.max(...stops.map((y) => y.slaLevel));
+        const load = st.assigned / st.limit;
+        const better =
+          best === undefined ||
+          stops.length < best.stops.length ||
+          (stops.length === best.stops.length && (level < best.level || (level === best.level && (room < best.room - 1e-9 || (Math.abs(room - best.room) <= 1e-9 && load < best.load)))));
+        if (better) best = { system, stops, level, room, load };
+      }
+      if (best !== undefined) return { system: best.system, stops: best.stops };
+    }
+    return undefined;
+  };
+  /** Places `req` at `size` on room claimed from yielding LPARs, when some system has enough; false when none. */
+  const claimYielding = (req: PlacementRequest, size: { processorUnits: number; memoryGb: number }, banned: ReadonlySet<string>, shrunk: boolean): boolean => {
+    const found = yieldingFor(req, size, banned);
+    if (found === undefined) return false;
+    const st = systemOf(found.system);
+    for (const y of found.stops) {
+      stopped.add(y.lpar);
+      st.freePu += y.processorUnits;
+      st.freeMem += y.memoryGb;
+    }
+    place(req, found.system, size, shrunk);
+    claims.set(req.lpar, found.stops);
+    return true;
+  };
   // Flexible capacity, level by level: the level's flexible LPARs are placed at their smallest
   // start first (as many of the level as can come up do), then grown back to full size in
   // placement order, moving when another system has room for the full size; when that freed room,
@@ -346,7 +420,8 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
       if (at !== undefined) {
         place(req, at, flex, true);
         shrunkInLevel.push(req);
-      } else outcomes.set(req.lpar, explain({ ...req, ...flex }, req.pools.map(stateOf), banned, view));
+      } else if (claimYielding(req, flex, banned, true)) shrunkInLevel.push(req);
+      else outcomes.set(req.lpar, explain({ ...req, ...flex }, req.pools.map(stateOf), banned, view));
       return;
     }
     const chosen = pick(req, banned);
@@ -355,12 +430,12 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
       return;
     }
     if (flex === undefined) {
-      outcomes.set(req.lpar, explain(req, req.pools.map(stateOf), banned, view));
+      if (!claimYielding(req, req, banned, false)) outcomes.set(req.lpar, explain(req, req.pools.map(stateOf), banned, view));
       return;
     }
     const at = pick({ ...req, ...flex }, banned);
     if (at !== undefined) place(req, at, flex, true);
-    else outcomes.set(req.lpar, explain({ ...req, ...flex }, req.pools.map(stateOf), banned, view));
+    else if (!claimYielding(req, flex, banned, true)) outcomes.set(req.lpar, explain({ ...req, ...flex }, req.pools.map(stateOf), banned, view));
   };
   /** Grows the level's shrunk LPARs back to full size where some system has room, then retries the level's unplaced ones if that freed room. */
   const finishLevel = (): void => {
@@ -387,6 +462,7 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
   }
   finishLevel();
   for (const [lpar, homeReason] of homeReasons) outcomes.set(lpar, { ...(outcomes.get(lpar) as PlacementOutcome), homeReason });
+  for (const [lpar, stops] of claims) outcomes.set(lpar, { ...(outcomes.get(lpar) as PlacementOutcome), stops });
 
   return outcomes;
 }

@@ -15,7 +15,8 @@ import { orderSteps } from "./order";
 import { placeAll, type PlacementOutcome, type PlacementRequest, type SystemCapacity } from "./place";
 import { flexibleStart, shrinks, startSize, type FlexibleStart } from "./capacity-flex";
 import { wouldTake, type Yielding } from "./capacity-need";
-import { addResumeSteps, addStopSteps, freeNonCritical, nonCriticalOf, NOTHING_FREED, withFreed, type FreedSet } from "./non-critical";
+import { addResumeSteps, addStopSteps, freeNonCritical, nonCriticalOf, NOTHING_FREED, withFreed, type Freed, type FreedSet } from "./non-critical";
+import type { NonCriticalSpec } from "../model/protection";
 import type { PlacedVm } from "./placed";
 import { permuted, permuteRows } from "./rows";
 import { interleaved } from "./sequence";
@@ -76,14 +77,14 @@ export function placeScenario(ctx: PlanningContext, kind: PlanKind, spec: Failur
   const sites = new SystemsBySite(ctx, failedHosts);
   const first = placeWith(ctx, kind, spec, failedHosts, sites, NOTHING_FREED);
   // Only a move onto the recovery site stops its non-critical LPARs (a drill's copies never do).
-  if (kind !== "failover" && kind !== "planned") return { failure, failedHosts, round: first, freed: NOTHING_FREED, unfreed: first };
-  const { placing, freed } = freeNonCritical(ctx, first, (f) => placeWith(ctx, kind, spec, failedHosts, sites, f));
+  if ((kind !== "failover" && kind !== "planned") || nonCriticalOf(first.affected.vms).length === 0) return { failure, failedHosts, round: first, freed: NOTHING_FREED, unfreed: first };
+  const { placing, freed } = freeNonCritical(first, () => placeWith(ctx, kind, spec, failedHosts, sites, NOTHING_FREED, true), (f) => placeWith(ctx, kind, spec, failedHosts, sites, f));
   return { failure, failedHosts, round: placing, freed, unfreed: first };
 }
 
 /** The LPARs moved (co-movers included) and their placement, with the room of `freed` given back. */
-function placeWith(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, failedHosts: ReadonlySet<string>, sites: SystemsBySite, freed: FreedSet): Round {
-  let round = placeRound(ctx, kind, spec, failedHosts, sites, new Map(), freed);
+function placeWith(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, failedHosts: ReadonlySet<string>, sites: SystemsBySite, freed: FreedSet, claiming = false): Round {
+  let round = placeRound(ctx, kind, spec, failedHosts, sites, new Map(), freed, claiming);
   const alone = round;
   if (kind === "planned" || kind === "failover") {
     // A switch or failover reverses a whole consistency group: its other writers move too
@@ -92,7 +93,7 @@ function placeWith(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fail
     const joining = new Map<string, MovesWith>();
     for (let more = coMovers(ctx, round.affected.vms, round.placed); more.size > 0; more = coMovers(ctx, round.affected.vms, round.placed)) {
       for (const [lpar, why] of more) joining.set(lpar, why);
-      round = placeRound(ctx, kind, spec, failedHosts, sites, joining, freed);
+      round = placeRound(ctx, kind, spec, failedHosts, sites, joining, freed, claiming);
     }
     // Placed with the joiners, the LPARs that called them may no longer change sites (a joiner
     // leaving freed room at home): then nobody joins, and the placement is the one without them.
@@ -146,10 +147,12 @@ export interface Round {
   readonly affected: AffectedResult;
   readonly placements: Placement[];
   readonly placed: PlacedVm[];
+  /** The non-critical LPARs a claiming placement (`claiming`) stopped for LPARs with no room elsewhere. */
+  readonly claimed: FreedSet;
 }
 
 /** Which LPARs the plan moves (with those `joining` them), and where each one goes. */
-function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, failedHosts: ReadonlySet<string>, sites: SystemsBySite, joining: ReadonlyMap<string, MovesWith>, freed: FreedSet): Round {
+function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, failedHosts: ReadonlySet<string>, sites: SystemsBySite, joining: ReadonlyMap<string, MovesWith>, freed: FreedSet, claiming: boolean): Round {
   const affected = findAffected(ctx, { kind, failedHosts, groups: spec.groups, joining });
   const volumesBySite = new Map<string, ReadonlyMap<string, readonly VolumeChoice[]>>();
   // A failback returns each LPAR to its recorded home when it can.
@@ -184,9 +187,12 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
       ...(flex !== undefined && shrinks(flex, vm.lpar) ? { flexible: { processorUnits: flex.processorUnits, memoryGb: flex.memoryGb } } : {}),
     };
   });
+  const moving = new Set(affected.vms.map((v) => v.lpar.id));
+  const yielding = claiming ? yieldingIndex(ctx, affected.vms, moving, freed) : undefined;
   const outcomes = placeAll({
     requests,
     capacity: (system) => withFreed(capacityOf(ctx, system), system, freed),
+    ...(yielding !== undefined ? { yielding: yielding.forRequest } : {}),
     locationOf: (lpar) => {
       const l = ctx.lpars.get(lpar);
       return l && !failedHosts.has(l.host) ? l.host : undefined;
@@ -194,7 +200,16 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
     runningOn: (system) => runningOn(ctx, system),
   });
 
-  const moving = new Set(affected.vms.map((v) => v.lpar.id));
+  const claimed = new Map<string, Freed>();
+  for (const outcome of outcomes.values()) {
+    for (const y of outcome.stops ?? []) {
+      // Where it runs: its claimer may have moved on since (grown back to full size elsewhere).
+      const spec = yielding?.byLpar.get(y.lpar) as Yielding & { system: string };
+      claimed.set(y.lpar, { lpar: y.lpar, system: spec.system, action: spec.action, slaLevel: y.slaLevel, processorUnits: y.processorUnits, memoryGb: y.memoryGb });
+    }
+  }
+  // Room claimed here is not on offer to the LPARs still waiting (their wouldTake).
+  const notOnOffer: FreedSet = claimed.size === 0 ? freed : new Map([...freed, ...claimed]);
   const ordered = [...affected.vms].sort((a, b) => b.slaLevel - a.slaLevel || compare(a.lpar.id, b.lpar.id));
   const rotation = new ViosRotation(ctx);
   const placements: Placement[] = [];
@@ -232,8 +247,7 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
         placement.shortfall = outcome.shortfall;
         const tried = shrunk ? (flex as FlexibleStart) : vm.lpar;
         const minimum = { processorUnits: vm.lpar.minimum?.processorUnits ?? vm.lpar.processorUnits, memoryGb: vm.lpar.minimum?.memoryGb ?? vm.lpar.memoryGb };
-        const yielding = yieldingOn(ctx, vm, outcome.shortfall.system, moving, freed);
-        placement.wouldTake = wouldTake({ size: vm.lpar, tried, minimum, shortfall: outcome.shortfall, yielding });
+        placement.wouldTake = wouldTake({ size: vm.lpar, tried, minimum, shortfall: outcome.shortfall, yielding: yieldingOn(ctx, vm, outcome.shortfall.system, moving, notOnOffer) });
       }
     }
     const home = homes.get(vm.lpar.id);
@@ -245,7 +259,7 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
     }
     placements.push(placement);
   }
-  return { affected, placements, placed };
+  return { affected, placements, placed, claimed };
 }
 
 const capacities = new WeakMap<PlanningContext, Map<string, SystemCapacity>>();
@@ -270,13 +284,55 @@ function capacityOf(ctx: PlanningContext, system: string): SystemCapacity {
  * to stop), then by id.
  */
 function yieldingOn(ctx: PlanningContext, vm: AffectedVm, system: string, moving: ReadonlySet<string>, freed: FreedSet): Yielding[] {
-  const out: Yielding[] = [];
-  for (const n of vm.entry.target.nonCritical ?? []) {
+  return yieldingOf(ctx, vm.entry.target.nonCritical ?? [], moving, freed).filter((y) => y.system === system && y.slaLevel < vm.slaLevel);
+}
+
+/** The non-critical LPARs of `specs` that hold room and are neither moved nor freed, with their system, in the order to stop them (yieldingOn). */
+function yieldingOf(ctx: PlanningContext, specs: readonly NonCriticalSpec[], moving: ReadonlySet<string>, freed: FreedSet): (Yielding & { system: string })[] {
+  const out: (Yielding & { system: string })[] = [];
+  for (const n of specs) {
     const l = ctx.lpars.get(n.lpar);
-    if (l === undefined || l.host !== system || !HOLDS_CAPACITY.has(l.state) || moving.has(l.id) || freed.has(l.id) || n.slaLevel >= vm.slaLevel) continue;
-    out.push({ lpar: l.id, action: n.action, slaLevel: n.slaLevel, processorUnits: l.allocated?.processorUnits ?? l.processorUnits, memoryGb: l.allocated?.memoryGb ?? l.memoryGb });
+    if (l === undefined || !HOLDS_CAPACITY.has(l.state) || moving.has(l.id) || freed.has(l.id)) continue;
+    out.push({ lpar: l.id, system: l.host, action: n.action, slaLevel: n.slaLevel, processorUnits: l.allocated?.processorUnits ?? l.processorUnits, memoryGb: l.allocated?.memoryGb ?? l.memoryGb });
   }
   return out.sort((a, b) => a.slaLevel - b.slaLevel || b.processorUnits - a.processorUnits || b.memoryGb - a.memoryGb || compare(a.lpar, b.lpar));
+}
+
+/**
+ * What a claiming placement draws on (place.ts PlacementInput.yielding): for each request, the
+ * non-critical LPARs of its recovery target below its level, by system. One list per target and
+ * level, made once: a site failure asks for it per waiting LPAR.
+ */
+function yieldingIndex(ctx: PlanningContext, vms: readonly AffectedVm[], moving: ReadonlySet<string>, freed: FreedSet): { forRequest: (req: PlacementRequest) => ReadonlyMap<string, readonly Yielding[]>; byLpar: ReadonlyMap<string, Yielding & { system: string }> } {
+  const vmOf = new Map(vms.map((v) => [v.lpar.id, v]));
+  const byTarget = new Map<string, (Yielding & { system: string })[]>();
+  const byLpar = new Map<string, Yielding & { system: string }>();
+  const cache = new Map<string, Map<string, Yielding[]>>();
+  const none: ReadonlyMap<string, readonly Yielding[]> = new Map();
+  const forRequest = (req: PlacementRequest): ReadonlyMap<string, readonly Yielding[]> => {
+    const target = vmOf.get(req.lpar)?.entry.target;
+    if (target === undefined || (target.nonCritical ?? []).length === 0) return none;
+    const key = `${target.name}\u0000${req.slaLevel}`;
+    let bySystem = cache.get(key);
+    if (bySystem === undefined) {
+      let all = byTarget.get(target.name);
+      if (all === undefined) {
+        all = yieldingOf(ctx, target.nonCritical ?? [], moving, freed);
+        byTarget.set(target.name, all);
+        for (const y of all) byLpar.set(y.lpar, y);
+      }
+      bySystem = new Map();
+      for (const y of all) {
+        if (y.slaLevel >= req.slaLevel) continue;
+        const list = bySystem.get(y.system);
+        if (list) list.push(y);
+        else bySystem.set(y.system, [y]);
+      }
+      cache.set(key, bySystem);
+    }
+    return bySystem;
+  };
+  return { forRequest, byLpar };
 }
 
 /** A drill copy is started from one FlashCopy group: its volumes must replicate in one consistency group. */
