@@ -312,8 +312,8 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
     outcomes.set(req.lpar, shrunk ? { system, waiting: false, shrunk } : { system, waiting: false });
   };
   const stopped = new Set<string>();
-  /** By claimer: the LPARs it claimed (kept apart: growing a level back to full size writes its outcome again). */
-  const claims = new Map<string, YieldingRoom[]>();
+  /** By claimer: the system and the LPARs it claimed (kept apart: growing a level back to full size writes its outcome again). */
+  const claims = new Map<string, { system: string; stops: YieldingRoom[] }>();
   /**
    * For `req` at `size`, which fits nowhere: the system of its first pool where the fewest
    * unclaimed yielding LPARs cover what it lacks (then the lowest levels, the least room taken,
@@ -365,7 +365,7 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
       st.freeMem += y.memoryGb;
     }
     place(req, found.system, size, shrunk);
-    claims.set(req.lpar, found.stops);
+    claims.set(req.lpar, found);
     return true;
   };
   // Flexible capacity, level by level: the level's flexible LPARs are placed at their smallest
@@ -376,6 +376,16 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
   const shrunkInLevel: PlacementRequest[] = [];
   let movedInLevel = false;
   const levelReqs: PlacementRequest[] = [];
+  /**
+   * The level's LPARs with no room at their smallest start, in order: they claim yielding room
+   * once every LPAR of the level had its turn, so that a claim never takes free room from an LPAR
+   * of its own level that fitted without one.
+   */
+  const claimLater: { req: PlacementRequest; size: { processorUnits: number; memoryGb: number } }[] = [];
+  const waitOrClaimLater = (req: PlacementRequest, size: { processorUnits: number; memoryGb: number }, banned: ReadonlySet<string>): void => {
+    outcomes.set(req.lpar, explain({ ...req, ...size }, req.pools.map(stateOf), banned, view));
+    if (input.yielding !== undefined) claimLater.push({ req, size });
+  };
   /** `retry`: a second chance once growth freed room: full size first, then the flexible start. */
   const decide = (req: PlacementRequest, retry: boolean): void => {
     const decided = excluded.get(req.lpar);
@@ -420,8 +430,7 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
       if (at !== undefined) {
         place(req, at, flex, true);
         shrunkInLevel.push(req);
-      } else if (claimYielding(req, flex, banned, true)) shrunkInLevel.push(req);
-      else outcomes.set(req.lpar, explain({ ...req, ...flex }, req.pools.map(stateOf), banned, view));
+      } else waitOrClaimLater(req, flex, banned);
       return;
     }
     const chosen = pick(req, banned);
@@ -430,12 +439,12 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
       return;
     }
     if (flex === undefined) {
-      if (!claimYielding(req, req, banned, false)) outcomes.set(req.lpar, explain(req, req.pools.map(stateOf), banned, view));
+      waitOrClaimLater(req, req, banned);
       return;
     }
     const at = pick({ ...req, ...flex }, banned);
     if (at !== undefined) place(req, at, flex, true);
-    else if (!claimYielding(req, flex, banned, true)) outcomes.set(req.lpar, explain({ ...req, ...flex }, req.pools.map(stateOf), banned, view));
+    else waitOrClaimLater(req, flex, banned);
   };
   /** Grows the level's shrunk LPARs back to full size where some system has room, then retries the level's unplaced ones if that freed room. */
   const finishLevel = (): void => {
@@ -452,19 +461,60 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
     if (movedInLevel) for (const req of levelReqs) if (outcomes.get(req.lpar)?.system === null && !excluded.has(req.lpar)) decide(req, true);
     movedInLevel = false;
     levelReqs.length = 0;
+    for (const { req, size } of claimLater.splice(0)) {
+      if (outcomes.get(req.lpar)?.system !== null) continue;
+      const banned = bannedFor(req);
+      const shrunk = size !== req;
+      const at = pick({ ...req, ...size }, banned);
+      if (at !== undefined) place(req, at, size, shrunk);
+      else if (claimYielding(req, size, banned, shrunk)) continue;
+      else outcomes.set(req.lpar, explain({ ...req, ...size }, req.pools.map(stateOf), banned, view));
+    }
   };
   // Without flexible capacity a level is placed in one pass, as it always was.
   const anyFlexible = order.some((r) => r.flexible !== undefined);
+  let level: number | undefined;
   for (const req of order) {
-    if (levelReqs.length > 0 && req.slaLevel < levelReqs[0].slaLevel) finishLevel();
+    if (level !== undefined && req.slaLevel < level) finishLevel();
+    level = req.slaLevel;
     if (anyFlexible) levelReqs.push(req);
     decide(req, false);
   }
   finishLevel();
   for (const [lpar, homeReason] of homeReasons) outcomes.set(lpar, { ...(outcomes.get(lpar) as PlacementOutcome), homeReason });
-  for (const [lpar, stops] of claims) outcomes.set(lpar, { ...(outcomes.get(lpar) as PlacementOutcome), stops });
+  keepNeedless(claims, systems);
+  for (const [lpar, { stops }] of claims) if (stops.length > 0) outcomes.set(lpar, { ...(outcomes.get(lpar) as PlacementOutcome), stops });
 
   return outcomes;
+}
+
+/**
+ * Claimed LPARs whose room the placement left unused once every LPAR had its turn (claimed larger
+ * first, a smaller one claimed after may have covered the need alone; a claimer grown back to full
+ * size may have moved away) run on: the highest level first, then the larger, while what is left
+ * free on their system holds them.
+ */
+function keepNeedless(claims: Map<string, { system: string; stops: YieldingRoom[] }>, systems: ReadonlyMap<string, SystemState>): void {
+  const bySystem = new Map<string, { claimer: string; y: YieldingRoom }[]>();
+  for (const [claimer, { system, stops }] of claims) {
+    const list = bySystem.get(system) ?? [];
+    for (const y of stops) list.push({ claimer, y });
+    bySystem.set(system, list);
+  }
+  for (const [system, list] of bySystem) {
+    const st = systems.get(system) as SystemState;
+    // The strictest reserve of the pools it is in: what recovery may not use there.
+    const reservePu = Math.max(0, ...st.leaves.map((l) => l.state.pool.reservePu));
+    const reserveMem = Math.max(0, ...st.leaves.map((l) => l.state.pool.reserveMem));
+    list.sort((a, b) => b.y.slaLevel - a.y.slaLevel || b.y.processorUnits - a.y.processorUnits || b.y.memoryGb - a.y.memoryGb || (a.y.lpar < b.y.lpar ? -1 : a.y.lpar > b.y.lpar ? 1 : 0));
+    for (const { claimer, y } of list) {
+      if (st.freePu - reservePu < y.processorUnits - EPS || st.freeMem - reserveMem < y.memoryGb - EPS) continue;
+      st.freePu -= y.processorUnits;
+      st.freeMem -= y.memoryGb;
+      const claim = claims.get(claimer) as { system: string; stops: YieldingRoom[] };
+      claim.stops = claim.stops.filter((x) => x !== y);
+    }
+  }
 }
 
 /**

@@ -239,10 +239,11 @@ describe("planner -> executor -> simulator: non-critical VMs at the recovery sit
     assert.equal((await runPlan(resume, sim, { clock })).status, "succeeded");
     // THEN each freed VM runs again on its system (resumed or powered on, as it was freed), and nothing else was touched
     const after = await inventoryOf(sim);
-    // (a powered-on VM is activated and boots on: Starting; a resumed one runs at once)
+    // (a powered-on VM is activated and boots on: Starting, or Running once its boot ended before the run did; a resumed one runs at once)
     for (const f of freed) {
       const l = after.compute.lpars.find((x) => x.id === f.lpar);
-      assert.deepEqual([l?.host, l?.state], [f.system, f.action === "suspend" ? "Running" : "Starting"], f.lpar);
+      assert.equal(l?.host, f.system, f.lpar);
+      assert.ok(f.action === "suspend" ? l?.state === "Running" : l?.state === "Starting" || l?.state === "Running", `${f.lpar} ${f.action}: ${l?.state}`);
     }
     assert.deepEqual(jobs.map((j) => [j.op, j.lpar]).sort(), freed.map((f) => [f.action === "suspend" ? "resumeLpar" : "powerOn", f.lpar]).sort());
     assert.ok(siteB.filter((l) => !freed.some((f) => f.lpar === l)).every((l) => after.compute.lpars.find((x) => x.id === l)?.state === "Running"));
