@@ -1,17 +1,15 @@
 // Non-critical LPARs at the recovery site (the recovery target's `nonCritical`): which ones a
 // failover or planned move stops or suspends, their steps, and their way back at failback.
 //
-// - Placement runs first as if they kept running. When it leaves LPARs waiting whose
-//   `wouldTake.stopLpars` names non-critical LPARs (capacity-need.ts: of lower levels than its
-//   own), placement runs once more, claiming: each LPAR with no room at its smallest start
-//   anywhere, in placement order, claims the fewest unclaimed non-critical LPARs of lower levels
-//   that make room for it on one system (then the lowest levels, the least room taken, the least
-//   loaded system: place.ts), and starts there. The claims of a whole site failure are made in
-//   that one run, spread over every system with non-critical room (a loop of placements, one per
-//   waiting LPAR, each freeing what its wouldTake named, took 52 s at 10,000 LPARs and freed 7
-//   of 1,000 test VMs: every wouldTake named the same one or two systems).
-// - A freed LPAR that no newly placed LPAR landed beside is not stopped after all, when placing
-//   without it places as many: only as many stop as the plan needs.
+// - Placement claims them (place.ts, PlacementInput.yielding): once every LPAR of a level had its
+//   turn at the free room, each of the level with no room at its smallest start anywhere, in
+//   placement order, claims the fewest unclaimed non-critical LPARs of lower levels that make room
+//   for it on one system (then the lowest levels, the least room taken, the least loaded system)
+//   and starts there. Claimed LPARs whose room the placement leaves unused run on: only as many
+//   stop as the plan needs. One placement for a whole site failure, its claims spread over every
+//   system with non-critical room (a loop of placements, one per waiting LPAR, each freeing what
+//   its wouldTake named, took 52 s at 10,000 LPARs and freed 7 of 1,000 test VMs: every
+//   wouldTake named the same one or two systems).
 // - Every start onto a system that frees room waits for its stops (StopNonCriticalLpar), which
 //   start at once, beside the fences and maps; the adapter frees the room only once each is down.
 // - A failback brings back (ResumeNonCriticalLpar) the non-critical LPARs of the groups' targets
@@ -37,6 +35,8 @@ export interface Freed {
   readonly slaLevel: number;
   readonly processorUnits: number;
   readonly memoryGb: number;
+  /** The LPARs whose claims stopped it (place.ts), when placement claimed it. */
+  readonly claimedBy?: readonly string[];
 }
 
 export type FreedSet = ReadonlyMap<string, Freed>;
@@ -55,66 +55,25 @@ export function withFreed(capacity: SystemCapacity, system: string, freed: Freed
   return pu === capacity.pu && mem === capacity.mem ? capacity : { ...capacity, pu, mem };
 }
 
-/** What freeing needs of a placement: its placements, highest priority first, and the LPARs it claimed. */
-export interface Placing {
-  readonly placements: readonly Placement[];
-  readonly claimed: FreedSet;
-}
-
-const placedCount = (p: Placing): number => p.placements.reduce((n, x) => n + (x.target !== null ? 1 : 0), 0);
-
 /**
- * Frees non-critical LPARs for the LPARs that wait for want of room (see the head of this file).
- * `first` is the placement with none freed; `claiming` places again with waiting LPARs claiming
- * the room of yielding ones (place.ts), `place` with the given LPARs freed from the start.
+ * The LPARs a freed one makes room for: those whose claims stopped it, placed on its system; when
+ * none is there any more (grown back to full size elsewhere), those placed there above its level,
+ * whose room it is now (placement kept it stopped only while its room is used: place.ts
+ * keepNeedless). Every start onto its system waits for its stop either way (failover.ts, move.ts).
  */
-export function freeNonCritical<T extends Placing>(first: T, claiming: () => T, place: (freed: FreedSet) => T): { placing: T; freed: FreedSet } {
-  // Only an LPAR waiting for room can claim any (its wouldTake may name none: what one system's non-critical LPARs cover).
-  if (!first.placements.some((p) => p.target === null && p.shortfall !== undefined)) return { placing: first, freed: NOTHING_FREED };
-  let placing = claiming();
-  let freed = placing.claimed;
-  if (freed.size === 0) return { placing: first, freed: NOTHING_FREED };
-  // Those no newly placed LPAR needs (a claimer grown back to full size elsewhere): not stopped
-  // when the plan places as many without them.
-  const before = targetsOf(first);
-  const idle = [...freed.values()].filter((f) => beneficiaries(before, placing, f).length === 0);
-  if (idle.length > 0) {
-    const fewer = new Map(freed);
-    for (const f of idle) fewer.delete(f.lpar);
-    const trial = place(fewer);
-    if (placedCount(trial) >= placedCount(placing)) {
-      placing = trial;
-      freed = fewer;
-    }
-  }
-  return { placing, freed };
+function beneficiaries(placements: readonly Placement[], f: Freed): string[] {
+  const there = placements.filter((p) => p.target === f.system && p.slaLevel > f.slaLevel);
+  const claimers = there.filter((p) => f.claimedBy?.includes(p.lpar) === true);
+  return (claimers.length > 0 ? claimers : there).map((p) => p.lpar).sort();
 }
 
-/** Each LPAR's target in a placement (null: waiting). */
-function targetsOf(placing: Pick<Placing, "placements">): Map<string, string | null> {
-  return new Map(placing.placements.map((p) => [p.lpar, p.target]));
-}
-
-/**
- * The LPARs of higher levels placed on `f.system` that were not there before anything was freed:
- * not placed before, or placed elsewhere (freeing here let them move, and others take their room).
- */
-function beneficiaries(before: ReadonlyMap<string, string | null>, now: Pick<Placing, "placements">, f: Freed): string[] {
-  return now.placements.filter((p) => p.target === f.system && before.get(p.lpar) !== f.system && p.slaLevel > f.slaLevel).map((p) => p.lpar).sort();
-}
-
-/**
- * The StopNonCriticalLpar steps of the freed LPARs, and per system the steps its starts wait for.
- * `first` is the placement before freeing (who benefits), `placements` the plan's.
- */
-export function addStopSteps(g: StepGraph, freed: FreedSet, first: Pick<Placing, "placements">, placements: readonly Placement[]): { stopsOn: ReadonlyMap<string, readonly StepRef[]>; actions: NonCriticalAction[] } {
+/** The StopNonCriticalLpar steps of the freed LPARs, and per system the steps its starts wait for. */
+export function addStopSteps(g: StepGraph, freed: FreedSet, placements: readonly Placement[]): { stopsOn: ReadonlyMap<string, readonly StepRef[]>; actions: NonCriticalAction[] } {
   const stopsOn = new Map<string, StepRef[]>();
   const actions: NonCriticalAction[] = [];
-  const now = { placements };
-  const before = targetsOf(first);
   const levelOf = new Map(placements.map((p) => [p.lpar, p.slaLevel]));
   for (const f of [...freed.values()].sort((a, b) => compare(a.lpar, b.lpar))) {
-    const forLpars = beneficiaries(before, now, f);
+    const forLpars = beneficiaries(placements, f);
     // As urgent as the most urgent LPAR it makes room for (the executor raises it along its edges anyway).
     const level = Math.max(f.slaLevel + 1, ...forLpars.map((l) => levelOf.get(l)!));
     const id = stepId("StopNonCriticalLpar", f.lpar);

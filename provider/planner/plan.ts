@@ -15,7 +15,7 @@ import { orderSteps } from "./order";
 import { placeAll, type PlacementOutcome, type PlacementRequest, type SystemCapacity } from "./place";
 import { flexibleStart, shrinks, startSize, type FlexibleStart } from "./capacity-flex";
 import { wouldTake, type Yielding } from "./capacity-need";
-import { addResumeSteps, addStopSteps, freeNonCritical, nonCriticalOf, NOTHING_FREED, withFreed, type Freed, type FreedSet } from "./non-critical";
+import { addResumeSteps, addStopSteps, nonCriticalOf, NOTHING_FREED, withFreed, type Freed, type FreedSet } from "./non-critical";
 import type { NonCriticalSpec } from "../model/protection";
 import type { PlacedVm } from "./placed";
 import { permuted, permuteRows } from "./rows";
@@ -66,20 +66,18 @@ export interface PlacedScenario {
   readonly failure: Plan["failure"];
   readonly failedHosts: ReadonlySet<string>;
   readonly round: Round;
-  /** Non-critical LPARs the placement counts as stopped (non-critical.ts), and the round placed before freeing them. */
+  /** Non-critical LPARs the placement counts as stopped (non-critical.ts). */
   readonly freed: FreedSet;
-  readonly unfreed: Round;
 }
 
 /** The first half of a plan: the failure, the LPARs it moves (co-movers included) and their placement. */
 export function placeScenario(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec): PlacedScenario {
   const { failure, failedHosts } = resolveFailure(ctx, spec, kind === "failover");
   const sites = new SystemsBySite(ctx, failedHosts);
-  const first = placeWith(ctx, kind, spec, failedHosts, sites, NOTHING_FREED);
-  // Only a move onto the recovery site stops its non-critical LPARs (a drill's copies never do).
-  if ((kind !== "failover" && kind !== "planned") || nonCriticalOf(first.affected.vms).length === 0) return { failure, failedHosts, round: first, freed: NOTHING_FREED, unfreed: first };
-  const { placing, freed } = freeNonCritical(first, () => placeWith(ctx, kind, spec, failedHosts, sites, NOTHING_FREED, true), (f) => placeWith(ctx, kind, spec, failedHosts, sites, f));
-  return { failure, failedHosts, round: placing, freed, unfreed: first };
+  // Only a move onto the recovery site stops its non-critical LPARs (a drill's copies never do): its LPARs may claim them.
+  const claiming = kind === "failover" || kind === "planned";
+  const round = placeWith(ctx, kind, spec, failedHosts, sites, NOTHING_FREED, claiming);
+  return { failure, failedHosts, round, freed: round.claimed };
 }
 
 /** The LPARs moved (co-movers included) and their placement, with the room of `freed` given back. */
@@ -122,12 +120,12 @@ export interface ScenarioSteps extends Indexed {
 }
 
 /** The second half: the steps of a placed scenario, ordered; with `ids` false, without their `dependsOn` ids. */
-export function stepsOf(ctx: PlanningContext, kind: PlanKind, { failedHosts, round, freed, unfreed }: PlacedScenario, ids = true): ScenarioSteps {
+export function stepsOf(ctx: PlanningContext, kind: PlanKind, { failedHosts, round, freed }: PlacedScenario, ids = true): ScenarioSteps {
   const { affected, placed } = round;
   const warnings = [...(ctx.model.stateWarnings ?? []), ...affected.warnings, ...coMoveWarnings(affected.vms)];
   const graph = new StepGraph(ctx);
   const split: SplitGroup[] = [];
-  const { stopsOn, actions } = addStopSteps(graph, freed, unfreed, round.placements);
+  const { stopsOn, actions } = addStopSteps(graph, freed, round.placements);
   let nonCritical = actions;
   if (placed.length > 0) {
     if (kind === "failover") addFailoverSteps(ctx, graph, interleaved(ctx, placed), failedHosts, warnings, split, stopsOn);
@@ -188,7 +186,7 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
     };
   });
   const moving = new Set(affected.vms.map((v) => v.lpar.id));
-  const yielding = claiming ? yieldingIndex(ctx, affected.vms, moving, freed) : undefined;
+  const yielding = claiming && nonCriticalOf(affected.vms).length > 0 ? yieldingIndex(ctx, affected.vms, moving, freed) : undefined;
   const outcomes = placeAll({
     requests,
     capacity: (system) => withFreed(capacityOf(ctx, system), system, freed),
@@ -201,11 +199,12 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
   });
 
   const claimed = new Map<string, Freed>();
-  for (const outcome of outcomes.values()) {
+  for (const [claimer, outcome] of outcomes) {
     for (const y of outcome.stops ?? []) {
       // Where it runs: its claimer may have moved on since (grown back to full size elsewhere).
       const spec = yielding?.byLpar.get(y.lpar) as Yielding & { system: string };
-      claimed.set(y.lpar, { lpar: y.lpar, system: spec.system, action: spec.action, slaLevel: y.slaLevel, processorUnits: y.processorUnits, memoryGb: y.memoryGb });
+      const claimedBy = [...(claimed.get(y.lpar)?.claimedBy ?? []), claimer];
+      claimed.set(y.lpar, { lpar: y.lpar, system: spec.system, action: spec.action, slaLevel: y.slaLevel, processorUnits: y.processorUnits, memoryGb: y.memoryGb, claimedBy });
     }
   }
   // Room claimed here is not on offer to the LPARs still waiting (their wouldTake).
