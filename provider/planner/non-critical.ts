@@ -22,7 +22,6 @@ import type { AffectedVm } from "./affected";
 import type { PlanningContext } from "./context";
 import { estimateBoth } from "./estimate";
 import { orderSteps } from "./order";
-import type { SystemCapacity } from "./place";
 import { stepId } from "./placed";
 import { permuted, permuteRows } from "./rows";
 import { StepGraph, type StepRef } from "./steps";
@@ -41,19 +40,6 @@ export interface Freed {
 
 export type FreedSet = ReadonlyMap<string, Freed>;
 export const NOTHING_FREED: FreedSet = new Map();
-
-/** `capacity` with the room of the LPARs freed on `system` given back. */
-export function withFreed(capacity: SystemCapacity, system: string, freed: FreedSet): SystemCapacity {
-  if (freed.size === 0) return capacity;
-  let pu = capacity.pu;
-  let mem = capacity.mem;
-  for (const f of freed.values()) {
-    if (f.system !== system) continue;
-    pu += f.processorUnits;
-    mem += f.memoryGb;
-  }
-  return pu === capacity.pu && mem === capacity.mem ? capacity : { ...capacity, pu, mem };
-}
 
 /**
  * The LPARs a freed one makes room for: those whose claims stopped it, placed on its system; when

@@ -15,7 +15,7 @@ import { orderSteps } from "./order";
 import { placeAll, type PlacementOutcome, type PlacementRequest, type SystemCapacity } from "./place";
 import { flexibleStart, shrinks, startSize, type FlexibleStart } from "./capacity-flex";
 import { wouldTake, type Yielding } from "./capacity-need";
-import { addResumeSteps, addStopSteps, nonCriticalOf, NOTHING_FREED, withFreed, type Freed, type FreedSet } from "./non-critical";
+import { addResumeSteps, addStopSteps, nonCriticalOf, NOTHING_FREED, type Freed, type FreedSet } from "./non-critical";
 import type { NonCriticalSpec } from "../model/protection";
 import type { PlacedVm } from "./placed";
 import { permuted, permuteRows } from "./rows";
@@ -76,13 +76,13 @@ export function placeScenario(ctx: PlanningContext, kind: PlanKind, spec: Failur
   const sites = new SystemsBySite(ctx, failedHosts);
   // Only a move onto the recovery site stops its non-critical LPARs (a drill's copies never do): its LPARs may claim them.
   const claiming = kind === "failover" || kind === "planned";
-  const round = placeWith(ctx, kind, spec, failedHosts, sites, NOTHING_FREED, claiming);
+  const round = placeWith(ctx, kind, spec, failedHosts, sites, claiming);
   return { failure, failedHosts, round, freed: round.claimed };
 }
 
-/** The LPARs moved (co-movers included) and their placement, with the room of `freed` given back. */
-function placeWith(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, failedHosts: ReadonlySet<string>, sites: SystemsBySite, freed: FreedSet, claiming = false): Round {
-  let round = placeRound(ctx, kind, spec, failedHosts, sites, new Map(), freed, claiming);
+/** The LPARs moved (co-movers included) and their placement; `claiming`: LPARs with no room may claim non-critical LPARs' (non-critical.ts). */
+function placeWith(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, failedHosts: ReadonlySet<string>, sites: SystemsBySite, claiming: boolean): Round {
+  let round = placeRound(ctx, kind, spec, failedHosts, sites, new Map(), claiming);
   const alone = round;
   if (kind === "planned" || kind === "failover") {
     // A switch or failover reverses a whole consistency group: its other writers move too
@@ -91,7 +91,7 @@ function placeWith(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fail
     const joining = new Map<string, MovesWith>();
     for (let more = coMovers(ctx, round.affected.vms, round.placed); more.size > 0; more = coMovers(ctx, round.affected.vms, round.placed)) {
       for (const [lpar, why] of more) joining.set(lpar, why);
-      round = placeRound(ctx, kind, spec, failedHosts, sites, joining, freed, claiming);
+      round = placeRound(ctx, kind, spec, failedHosts, sites, joining, claiming);
     }
     // Placed with the joiners, the LPARs that called them may no longer change sites (a joiner
     // leaving freed room at home): then nobody joins, and the placement is the one without them.
@@ -150,7 +150,7 @@ export interface Round {
 }
 
 /** Which LPARs the plan moves (with those `joining` them), and where each one goes. */
-function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, failedHosts: ReadonlySet<string>, sites: SystemsBySite, joining: ReadonlyMap<string, MovesWith>, freed: FreedSet, claiming: boolean): Round {
+function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, failedHosts: ReadonlySet<string>, sites: SystemsBySite, joining: ReadonlyMap<string, MovesWith>, claiming: boolean): Round {
   const affected = findAffected(ctx, { kind, failedHosts, groups: spec.groups, joining });
   const volumesBySite = new Map<string, ReadonlyMap<string, readonly VolumeChoice[]>>();
   // A failback returns each LPAR to its recorded home when it can.
@@ -186,10 +186,10 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
     };
   });
   const moving = new Set(affected.vms.map((v) => v.lpar.id));
-  const yielding = claiming && nonCriticalOf(affected.vms).length > 0 ? yieldingIndex(ctx, affected.vms, moving, freed) : undefined;
+  const yielding = claiming && nonCriticalOf(affected.vms).length > 0 ? yieldingIndex(ctx, affected.vms, moving) : undefined;
   const outcomes = placeAll({
     requests,
-    capacity: (system) => withFreed(capacityOf(ctx, system), system, freed),
+    capacity: (system) => capacityOf(ctx, system),
     ...(yielding !== undefined ? { yielding: yielding.forRequest } : {}),
     locationOf: (lpar) => {
       const l = ctx.lpars.get(lpar);
@@ -207,8 +207,7 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
       claimed.set(y.lpar, { lpar: y.lpar, system: spec.system, action: spec.action, slaLevel: y.slaLevel, processorUnits: y.processorUnits, memoryGb: y.memoryGb, claimedBy });
     }
   }
-  // Room claimed here is not on offer to the LPARs still waiting (their wouldTake).
-  const notOnOffer: FreedSet = claimed.size === 0 ? freed : new Map([...freed, ...claimed]);
+
   const ordered = [...affected.vms].sort((a, b) => b.slaLevel - a.slaLevel || compare(a.lpar.id, b.lpar.id));
   const rotation = new ViosRotation(ctx);
   const placements: Placement[] = [];
@@ -246,7 +245,7 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
         placement.shortfall = outcome.shortfall;
         const tried = shrunk ? (flex as FlexibleStart) : vm.lpar;
         const minimum = { processorUnits: vm.lpar.minimum?.processorUnits ?? vm.lpar.processorUnits, memoryGb: vm.lpar.minimum?.memoryGb ?? vm.lpar.memoryGb };
-        placement.wouldTake = wouldTake({ size: vm.lpar, tried, minimum, shortfall: outcome.shortfall, yielding: yieldingOn(ctx, vm, outcome.shortfall.system, moving, notOnOffer) });
+        placement.wouldTake = wouldTake({ size: vm.lpar, tried, minimum, shortfall: outcome.shortfall, yielding: yieldingOn(ctx, vm, outcome.shortfall.system, moving, claimed) });
       }
     }
     const home = homes.get(vm.lpar.id);
@@ -282,16 +281,17 @@ function capacityOf(ctx: PlanningContext, system: string): SystemCapacity {
  * level than its own), not moved by this plan: lowest level first, then the larger first (fewer
  * to stop), then by id.
  */
-function yieldingOn(ctx: PlanningContext, vm: AffectedVm, system: string, moving: ReadonlySet<string>, freed: FreedSet): Yielding[] {
-  return yieldingOf(ctx, vm.entry.target.nonCritical ?? [], moving, freed).filter((y) => y.system === system && y.slaLevel < vm.slaLevel);
+/** (Those `claimed` already are not on offer.) */
+function yieldingOn(ctx: PlanningContext, vm: AffectedVm, system: string, moving: ReadonlySet<string>, claimed: FreedSet): Yielding[] {
+  return yieldingOf(ctx, vm.entry.target.nonCritical ?? [], moving, claimed).filter((y) => y.system === system && y.slaLevel < vm.slaLevel);
 }
 
 /** The non-critical LPARs of `specs` that hold room and are neither moved nor freed, with their system, in the order to stop them (yieldingOn). */
-function yieldingOf(ctx: PlanningContext, specs: readonly NonCriticalSpec[], moving: ReadonlySet<string>, freed: FreedSet): (Yielding & { system: string })[] {
+function yieldingOf(ctx: PlanningContext, specs: readonly NonCriticalSpec[], moving: ReadonlySet<string>, taken: FreedSet): (Yielding & { system: string })[] {
   const out: (Yielding & { system: string })[] = [];
   for (const n of specs) {
     const l = ctx.lpars.get(n.lpar);
-    if (l === undefined || !HOLDS_CAPACITY.has(l.state) || moving.has(l.id) || freed.has(l.id)) continue;
+    if (l === undefined || !HOLDS_CAPACITY.has(l.state) || moving.has(l.id) || taken.has(l.id)) continue;
     out.push({ lpar: l.id, system: l.host, action: n.action, slaLevel: n.slaLevel, processorUnits: l.allocated?.processorUnits ?? l.processorUnits, memoryGb: l.allocated?.memoryGb ?? l.memoryGb });
   }
   return out.sort((a, b) => a.slaLevel - b.slaLevel || b.processorUnits - a.processorUnits || b.memoryGb - a.memoryGb || compare(a.lpar, b.lpar));
@@ -302,7 +302,7 @@ function yieldingOf(ctx: PlanningContext, specs: readonly NonCriticalSpec[], mov
  * non-critical LPARs of its recovery target below its level, by system. One list per target and
  * level, made once: a site failure asks for it per waiting LPAR.
  */
-function yieldingIndex(ctx: PlanningContext, vms: readonly AffectedVm[], moving: ReadonlySet<string>, freed: FreedSet): { forRequest: (req: PlacementRequest) => ReadonlyMap<string, readonly Yielding[]>; byLpar: ReadonlyMap<string, Yielding & { system: string }> } {
+function yieldingIndex(ctx: PlanningContext, vms: readonly AffectedVm[], moving: ReadonlySet<string>): { forRequest: (req: PlacementRequest) => ReadonlyMap<string, readonly Yielding[]>; byLpar: ReadonlyMap<string, Yielding & { system: string }> } {
   const vmOf = new Map(vms.map((v) => [v.lpar.id, v]));
   const byTarget = new Map<string, (Yielding & { system: string })[]>();
   const byLpar = new Map<string, Yielding & { system: string }>();
@@ -316,7 +316,7 @@ function yieldingIndex(ctx: PlanningContext, vms: readonly AffectedVm[], moving:
     if (bySystem === undefined) {
       let all = byTarget.get(target.name);
       if (all === undefined) {
-        all = yieldingOf(ctx, target.nonCritical ?? [], moving, freed);
+        all = yieldingOf(ctx, target.nonCritical ?? [], moving, NOTHING_FREED);
         byTarget.set(target.name, all);
         for (const y of all) byLpar.set(y.lpar, y);
       }

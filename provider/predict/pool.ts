@@ -34,8 +34,14 @@ export type PoolAnswer = { readonly id: number; readonly values: Float64Array[] 
 /** Jobs a worker holds at once (one drawing, the rest queued in its event loop): enough that it never waits for the caller. */
 const OUTSTANDING_PER_WORKER = 8;
 
-/** How long the caller waits for a worker that has jobs but answers none before drawing them itself. */
+/**
+ * How long the caller waits for a worker that has jobs but answers none before drawing them
+ * itself: SILENCE_MS, and MS_PER_STEP_SAMPLE for each step-sample its jobs may draw (about 4x
+ * what one takes on this machine), so that a slow job is waited for and a dead worker is not
+ * waited for forever (its exit reaches only the event loop, which the waiting caller blocks).
+ */
 const SILENCE_MS = 30_000;
+const MS_PER_STEP_SAMPLE = 0.002;
 
 /** Samples a check's prediction usually settles in (settle.ts: 155 for a group none of whose runs is over, at 0.95). */
 const TYPICAL_SETTLED_SAMPLES = 200;
@@ -55,18 +61,19 @@ interface PoolWorker {
 }
 
 export class SettlePool {
+  private readonly threads: number;
   private readonly jobs: SettleJob[] = [];
   private readonly results: (JobValues | undefined)[] = [];
   /** Jobs not yet handed out: the front goes to workers, the back to this thread. */
   private front = 0;
   private back = 0;
   private workers: PoolWorker[] = [];
-  /** Jobs drawn on a worker thread: what Prediction.threads and the tests see. */
-  drawnOnWorkers = 0;
-
+  private workersStarted = 0;
   /** Work queued so far, in step-samples (steps x the samples a job typically settles in): workers start once it fills a thread. */
   private queuedWork = 0;
   private started = false;
+  /** Jobs a worker thread drew (the tests read it). */
+  drawnOnWorkers = 0;
 
   /**
    * `threads` counts this one: a pool of 1 draws everything here. `threads` given, its workers
@@ -77,14 +84,10 @@ export class SettlePool {
     if (threads !== undefined) this.startWorkers();
   }
 
-  private readonly threads: number;
-
   /** Threads that drew (or are drawing) jobs: this one and the workers started. */
   get threadsUsed(): number {
     return 1 + this.workersStarted;
   }
-
-  private workersStarted = 0;
 
   /** The workers, once the queued work is worth their start (a check of a few hosts never starts one). */
   private startWorkers(): void {
@@ -160,13 +163,15 @@ export class SettlePool {
     }
   }
 
-  /** Waits for a worker's outstanding answers; one silent for SILENCE_MS leaves its jobs to this thread. */
+  /** Waits for a worker's outstanding answers; one silent for longer than its jobs may take leaves them to this thread. */
   private await(w: PoolWorker): void {
     for (;;) {
       const seen = Atomics.load(w.answered, 0);
       this.receive(w);
       if (w.outstanding.size === 0) return;
-      if (Atomics.wait(w.answered, 0, seen, SILENCE_MS) === "timed-out") {
+      let work = 0;
+      for (const id of w.outstanding) work += this.jobs[id].input.steps * this.jobs[id].samples;
+      if (Atomics.wait(w.answered, 0, seen, SILENCE_MS + work * MS_PER_STEP_SAMPLE) === "timed-out") {
         this.receive(w);
         w.outstanding.clear();
         return;
