@@ -448,15 +448,25 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
   };
   /** Grows the level's shrunk LPARs back to full size where some system has room, then retries the level's unplaced ones if that freed room. */
   const finishLevel = (): void => {
-    for (const req of shrunkInLevel.splice(0)) {
-      const flex = req.flexible as { processorUnits: number; memoryGb: number };
-      const at = placedOn.get(req.lpar) as string;
-      adjust(at, req.lpar, flex.processorUnits, flex.memoryGb, -1);
-      placedOn.delete(req.lpar);
-      const full = pick(req, bannedFor(req));
-      if (full !== undefined && full !== at) movedInLevel = true;
-      if (full !== undefined) place(req, full, req, false);
-      else place(req, at, flex, true);
+    // Again while a pass moved someone to another system: the room it left may let an earlier one grow.
+    for (let pending = shrunkInLevel.splice(0); pending.length > 0; ) {
+      const still: PlacementRequest[] = [];
+      let moved = false;
+      for (const req of pending) {
+        const flex = req.flexible as { processorUnits: number; memoryGb: number };
+        const at = placedOn.get(req.lpar) as string;
+        adjust(at, req.lpar, flex.processorUnits, flex.memoryGb, -1);
+        placedOn.delete(req.lpar);
+        const full = pick(req, bannedFor(req));
+        if (full !== undefined && full !== at) moved = true;
+        if (full !== undefined) place(req, full, req, false);
+        else {
+          place(req, at, flex, true);
+          still.push(req);
+        }
+      }
+      if (moved) movedInLevel = true;
+      pending = moved ? still : [];
     }
     if (movedInLevel) for (const req of levelReqs) if (outcomes.get(req.lpar)?.system === null && !excluded.has(req.lpar)) decide(req, true);
     movedInLevel = false;
