@@ -123,6 +123,14 @@ export interface ScenarioSteps extends Indexed {
 export function stepsOf(ctx: PlanningContext, kind: PlanKind, { failedHosts, round, freed }: PlacedScenario, ids = true): ScenarioSteps {
   const { affected, placed } = round;
   const warnings = [...(ctx.model.stateWarnings ?? []), ...affected.warnings, ...coMoveWarnings(affected.vms)];
+  if (kind === "drill") {
+    // A drill's copies never stop anything: say what a failover would stop that the drill leaves waiting.
+    const named = round.placements.filter((p) => p.target === null && p.wouldTake?.stopLpars !== undefined);
+    if (named.length > 0) {
+      const shown = named.slice(0, 3).map((p) => JSON.stringify(p.lpar)).join(", ") + (named.length > 3 ? `, and ${named.length - 3} more` : "");
+      warnings.push(`a drill does not stop or suspend non-critical VMs: ${shown} wait${named.length === 1 ? "s" : ""} for room that stopping them would give (each one's wouldTake names them); a failover or planned move would stop them`);
+    }
+  }
   const graph = new StepGraph(ctx);
   const split: SplitGroup[] = [];
   const { stopsOn, actions } = addStopSteps(graph, freed, round.placements);

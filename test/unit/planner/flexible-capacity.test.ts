@@ -114,6 +114,11 @@ describe("planner: flexible capacity", () => {
     assert.deepEqual(low.wouldTake?.stopLpars, { system: hostId(1), lpars: [{ lpar: lparId(3), action: "suspend", slaLevel: 0 }] });
     assert.match(low.wouldTake?.summary ?? "", /, or suspend "lpar3" \(non-critical, SLA level 0\) on "sys1"/);
     assert.equal(drill.nonCritical, undefined);
+    // AND the drill says it does not stop them, naming who waits for that room
+    assert.ok(
+      (drill.warnings ?? []).some((w) => w.startsWith("a drill does not stop or suspend non-critical VMs:") && w.includes(JSON.stringify(lparId(2)))),
+      JSON.stringify(drill.warnings),
+    );
     // WHEN the site fails THEN the failover suspends lpar3, and only it, for the highest level left waiting (lpar1, level 2),
     // placed on sys1 behind it; lpar2 still waits, and lpar4 alone (1 unit) would not cover it: nothing more to stop
     const plan = planFailover({ model: { ...model, targets: [target] }, inventory, ...failSiteA });
