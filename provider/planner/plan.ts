@@ -291,15 +291,22 @@ function capacityOf(ctx: PlanningContext, system: string): SystemCapacity {
  */
 /** (Those `claimed` already are not on offer.) */
 function yieldingOn(ctx: PlanningContext, vm: AffectedVm, system: string, moving: ReadonlySet<string>, claimed: FreedSet): Yielding[] {
-  return yieldingOf(ctx, vm.entry.target.nonCritical ?? [], moving, claimed).filter((y) => y.system === system && y.slaLevel < vm.slaLevel);
+  return yieldingOf(ctx, vm.entry.target.nonCritical ?? [], moving, claimed, (host, level) => host === system && level < vm.slaLevel);
 }
 
 /** The non-critical LPARs of `specs` that hold room and are neither moved nor freed, with their system, in the order to stop them (yieldingOn). */
-function yieldingOf(ctx: PlanningContext, specs: readonly NonCriticalSpec[], moving: ReadonlySet<string>, taken: FreedSet): (Yielding & { system: string })[] {
+function yieldingOf(
+  ctx: PlanningContext,
+  specs: readonly NonCriticalSpec[],
+  moving: ReadonlySet<string>,
+  taken: FreedSet,
+  // Filtered before the sort: a waiting LPAR's wouldTake asks for one system of a target that may declare thousands.
+  keep: (system: string, slaLevel: number) => boolean = () => true,
+): (Yielding & { system: string })[] {
   const out: (Yielding & { system: string })[] = [];
   for (const n of specs) {
     const l = ctx.lpars.get(n.lpar);
-    if (l === undefined || !HOLDS_CAPACITY.has(l.state) || moving.has(l.id) || taken.has(l.id)) continue;
+    if (l === undefined || !HOLDS_CAPACITY.has(l.state) || moving.has(l.id) || taken.has(l.id) || !keep(l.host, n.slaLevel)) continue;
     out.push({ lpar: l.id, system: l.host, action: n.action, slaLevel: n.slaLevel, processorUnits: l.allocated?.processorUnits ?? l.processorUnits, memoryGb: l.allocated?.memoryGb ?? l.memoryGb });
   }
   return out.sort((a, b) => a.slaLevel - b.slaLevel || b.processorUnits - a.processorUnits || b.memoryGb - a.memoryGb || compare(a.lpar, b.lpar));

@@ -7,12 +7,12 @@
 // A job whose worker fails, or stops answering, is drawn by the caller: the figures never depend
 // on a thread (each job draws from its own seed, as on one thread), only the time does.
 
-import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "worker_threads";
+import { receiveMessageOnPort, type MessagePort, type Worker } from "worker_threads";
 import { drawUntilSettled, type SettleUntil } from "./predict";
 import type { SamplingInput } from "./sampling-input";
+import { spawnWorker } from "./spawn";
 import { WORK_PER_THREAD } from "./threads";
 
 export interface SettleJob {
@@ -92,20 +92,12 @@ export class SettlePool {
   /** The workers, once the queued work is worth their start (a check of a few hosts never starts one). */
   private startWorkers(): void {
     this.started = true;
-    if (this.threads < 2 || !fs.existsSync(WORKER_FILE)) return;
     for (let t = 1; t < this.threads; t++) {
-      const { port1, port2 } = new MessageChannel();
       const answered = new Int32Array(new SharedArrayBuffer(4));
-      try {
-        const worker = new Worker(WORKER_FILE, { workerData: { port: port2, answered }, transferList: [port2] });
-        worker.unref();
-        // A crashed worker's error would reach the event loop after the caller drew its jobs itself: it must not end the process.
-        worker.on("error", () => undefined);
-        this.workers.push({ worker, port: port1, answered, outstanding: new Set() });
-        this.workersStarted++;
-      } catch {
-        port1.close();
-      }
+      const spawned = spawnWorker(WORKER_FILE, { answered });
+      if (spawned === undefined) continue;
+      this.workers.push({ ...spawned, answered, outstanding: new Set() });
+      this.workersStarted++;
     }
   }
 

@@ -9,8 +9,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "worker_threads";
+import { receiveMessageOnPort, type MessagePort, type Worker } from "worker_threads";
 import type { SamplingInput } from "./sampling-input";
+import { spawnWorker } from "./spawn";
 
 /**
  * Step-samples (steps x samples) a thread must have to be worth starting: about 2 s of drawing,
@@ -73,20 +74,9 @@ interface Started {
 }
 
 function start(input: SamplingInput, seed: number, range: { firstSample: number; samples: number }): Started {
-  if (!fs.existsSync(WORKER_FILE)) return { range };
-  const { port1, port2 } = new MessageChannel();
   const state = new Int32Array(new SharedArrayBuffer(4));
-  const job: WorkerJob = { input, seed, ...range, port: port2, state };
-  try {
-    const worker = new Worker(WORKER_FILE, { workerData: job, transferList: [port2] });
-    // An answer is read from the port, never from an event: the process need not wait for the thread to end.
-    worker.unref();
-    // A crashed worker's error would reach the event loop after the caller drew its range itself: it must not end the process.
-    worker.on("error", () => undefined);
-    return { range, worker, port: port1, state };
-  } catch {
-    return { range };
-  }
+  const spawned = spawnWorker(WORKER_FILE, { input, seed, ...range, state });
+  return spawned === undefined ? { range } : { range, ...spawned, state };
 }
 
 /** The answer of a started worker, waited for until `deadline` (performance.now()); undefined when it failed or did not answer. */
