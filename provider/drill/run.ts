@@ -167,7 +167,8 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     const refusals = await drillRefusals(planned, raw);
     if (refusals.length > 0) throw new ValidationError(what, refusals.map((message) => ({ path: "drill", message })));
     // The run's own dispatch settings: the prediction is of this run.
-    const profile = options.predict?.profile ?? profileFor(planned.stack ?? model.stack);
+    const store = options.store ?? new FileRunStore(options.runsDir ?? defaultRunsDir(), planned.stack ?? "default");
+    const profile = options.predict?.profile ?? (await profileFor(planned.stack ?? model.stack, { store }));
     const plan = predictPlan(planned, { ...options.predict, profile, sla: options.sla ?? "strict", mode: options.mode ?? "parallel" });
     const placed = plan.placements.filter((p) => p.target !== null).length;
     phase(`plan: ${plural(plan.placements.length, "VM")}, ${placed} placed, ${plural(plan.steps.length, "step")}; ${predictionPhrase(plan)}`);
@@ -175,7 +176,6 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
 
     // Ctrl-C: the executor starts nothing more and ends the steps under way; after a bounded
     // wait for them, the sweep below removes whatever the drill made.
-    const store = options.store ?? new FileRunStore(options.runsDir ?? defaultRunsDir(), plan.stack ?? "default");
     const clock = options.clock ?? new WallClock();
     const runId = newRunId(new Date());
     const onAbort = (): void => phase("interrupted: starting nothing more, then cleaning up");

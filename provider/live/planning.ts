@@ -6,7 +6,8 @@ import { ExecutionError, ValidationError } from "../errors";
 import type { Plan } from "../generated/plan";
 import type { ProtectionModel } from "../model/protection";
 import { checkSurvivability, makePlan, type FailureSpec, type Inventory, type PlanKind, type PlanOptions, type ScopeSummary, type SurvivabilityReport } from "../planner";
-import { profileFor } from "../predict/profile-file";
+import { storedProfileOf } from "./profile";
+import type { RunStoreChoice } from "../run-store/open";
 import { DEFAULT_CONFIDENCE, DEFAULT_SAMPLES, defaultProfile, predictPlan, profileLabel, scenarioPredictor, type PredictPlanOptions } from "../predict";
 import { plural } from "../text";
 import { loadProtectionModel, type PulumiAccess, type StackSource } from "../stack";
@@ -22,8 +23,11 @@ export interface StackPlanningOptions {
   readonly access?: PulumiAccess;
   /** Predict each plan's RTO (Monte Carlo) and take the verdicts at its confidence. @default the median schedule only */
   readonly predict?: PredictPlanOptions;
-  /** The latency profile to predict with; @default the stack's stored profile (predict/profile-file.ts), else the defaults */
+  /** The latency profile to predict with; @default the stack's, kept in its run store (live/profile.ts), else the defaults */
   readonly profileFile?: string;
+  /** The run store the stack's profile is kept in (as for `vmr failover`). */
+  readonly runsDir?: string;
+  readonly runStore?: RunStoreChoice;
 }
 
 function sourceOf(o: StackPlanningOptions): StackSource {
@@ -56,16 +60,16 @@ export async function gatherPlanningInputs(o: StackPlanningOptions): Promise<{ m
   }
 }
 
-/** The prediction settings with the profile resolved: the one asked for, else the stack's stored one, else the defaults. */
-function withProfile(o: StackPlanningOptions, stack: string | undefined): PredictPlanOptions {
-  return { ...o.predict, profile: o.predict?.profile ?? profileFor(stack, o.profileFile) };
+/** The prediction settings with the profile resolved: the one asked for, else the stack's kept one, else the defaults. */
+async function withProfile(o: StackPlanningOptions, model: ProtectionModel): Promise<PredictPlanOptions> {
+  return { ...o.predict, profile: await storedProfileOf(sourceOf(o), model, { ...o, profile: o.predict?.profile }) };
 }
 
 /** `vmr plan`: a plan of `kind` for the stack, from live state. */
 export async function planStack(kind: PlanKind, o: StackPlanningOptions): Promise<Plan> {
   const { model, inventory } = await gatherPlanningInputs(o);
   const plan = makePlan(kind, { model, inventory, failure: o.failure, options: o.options });
-  return o.predict !== undefined ? predictPlan(plan, withProfile(o, model.stack)) : plan;
+  return o.predict !== undefined ? predictPlan(plan, await withProfile(o, model)) : plan;
 }
 
 /** `vmr check`: the N-1 survivability check of the stack (see `notSurvivable` for the error it ends with). */
@@ -73,7 +77,7 @@ export async function checkStack(o: StackPlanningOptions): Promise<Survivability
   const { model, inventory } = await gatherPlanningInputs(o);
   if (o.predict === undefined) return checkSurvivability({ model, inventory, options: o.options });
   // A prediction per failure, on every core: each stops once its verdict is settled (one group over, or all far inside their budgets).
-  const predict = withProfile(o, model.stack);
+  const predict = await withProfile(o, model);
   const report = checkSurvivability({ model, inventory, options: o.options, refine: scenarioPredictor(predict) });
   const prediction = { confidence: predict.confidence ?? DEFAULT_CONFIDENCE, samples: predict.samples ?? DEFAULT_SAMPLES, profile: profileLabel(predict.profile ?? defaultProfile()) };
   return { ...report, prediction };

@@ -1,35 +1,30 @@
-// Where a stack's calibrated latency profile lives and how it is read back. Per user, outside any
-// working directory, keyed by the stack: $VMR_STATE_HOME, else $XDG_STATE_HOME/vmr, else
-// ~/.local/state/vmr, then profiles/<stack>.json. A profile that is malformed, of another stack,
-// stale or backed by too few samples is refused with the reason; callers that load it
-// implicitly fall back to the defaults and name that fallback.
+// Where a stack's calibrated latency profile lives and how it is read back: in the stack's run
+// store, beside the runs it was fitted from (run-store/types.ts `getProfile`), so every operator
+// who reaches the store (etcd: from any machine) predicts with the same profile; or a file named
+// with `--profile` / written with `vmr calibrate --out`. A profile that is malformed, of another
+// stack, stale or backed by too few samples is refused with the reason; callers that load the
+// stored one implicitly fall back to the defaults and name that fallback.
 
 import { parseJsonText } from "../parse-file";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import writeFileAtomic from "write-file-atomic";
 import { ValidationError } from "../errors";
 import type { LatencyProfileFile } from "../generated/latency-profile";
 import type { Duration } from "../model";
 import { OPERATIONS, resolveLatencies, type Operation } from "../model/latency";
+import type { RunStore } from "../run-store/types";
 import { validate } from "../validation";
 import { defaultProfile, type LatencyProfile } from "./profile";
 
-export function stateHome(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.VMR_STATE_HOME) return env.VMR_STATE_HOME;
-  if (env.XDG_STATE_HOME) return path.join(env.XDG_STATE_HOME, "vmr");
-  return path.join(os.homedir(), ".local", "state", "vmr");
-}
-
-/** The profile file of `stack`; the name is kept to safe characters. */
-export function profilePathOf(stack: string, env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(stateHome(env), "profiles", `${stack.replace(/[^A-Za-z0-9._-]/g, "_")}.json`);
+/** The text a profile is stored as, in a file or a run store. */
+export function profileText(profile: LatencyProfileFile): string {
+  return `${JSON.stringify(profile, null, 2)}\n`;
 }
 
 export async function writeProfile(file: string, profile: LatencyProfileFile): Promise<void> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  await writeFileAtomic(file, `${JSON.stringify(profile, null, 2)}\n`);
+  await writeFileAtomic(file, profileText(profile));
 }
 
 export interface ReadProfileOptions {
@@ -43,14 +38,19 @@ const DAY_MS = 86_400_000;
 
 /** Reads, validates and checks a profile file; throws a ValidationError naming the file and the reason. */
 export function readProfile(file: string, options: ReadProfileOptions = {}): LatencyProfileFile {
-  const what = `latency profile ${file}`;
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (err) {
-    throw new ValidationError(what, [{ path: "profile", message: `\`--profile\` ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}); run \`vmr calibrate\` to write it` }]);
+    throw new ValidationError(`latency profile ${file}`, [{ path: "profile", message: `\`--profile\` ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}); run \`vmr calibrate\` to write it` }]);
   }
-  const parsed = parseJsonText<unknown>(text, { file, wayOut: "Run `vmr calibrate` to write it again" });
+  return checkProfileText(text, file, options);
+}
+
+/** Parses, validates and checks a profile's text read from `where`; throws a ValidationError naming it and the reason. */
+export function checkProfileText(text: string, where: string, options: ReadProfileOptions = {}): LatencyProfileFile {
+  const what = `latency profile ${where}`;
+  const parsed = parseJsonText<unknown>(text, { file: where, wayOut: "Run `vmr calibrate` to write it again" });
   const issues = validate("latency-profile", parsed);
   if (issues.length > 0) throw new ValidationError(what, issues);
   const p = parsed as LatencyProfileFile;
@@ -89,18 +89,23 @@ export function toLatencyProfile(p: LatencyProfileFile): LatencyProfile {
 }
 
 /**
- * The profile to predict `stack` with: `file` when given (refused with an error if bad), else
- * the stack's stored profile when there is a good one, else the defaults, named with why.
+ * The profile to predict `stack` with: `file` when given (refused with an error if bad), else the
+ * profile kept in the stack's run store when there is a good one, else the defaults, named with why.
  */
-export function profileFor(stack: string | undefined, file?: string, env: NodeJS.ProcessEnv = process.env): LatencyProfile {
-  if (file !== undefined) return toLatencyProfile(readProfile(file, { stack }));
-  if (stack === undefined) return defaultProfile();
-  const stored = profilePathOf(stack, env);
-  if (!fs.existsSync(stored)) return defaultProfile();
+export async function profileFor(stack: string | undefined, o: { readonly file?: string; readonly store?: RunStore } = {}): Promise<LatencyProfile> {
+  if (o.file !== undefined) return toLatencyProfile(readProfile(o.file, { stack }));
+  if (stack === undefined || o.store === undefined) return defaultProfile();
+  let text: string | undefined;
   try {
-    return toLatencyProfile(readProfile(stored, { stack }));
+    text = await o.store.getProfile();
+  } catch (err) {
+    return { ...defaultProfile(), name: `defaults (the stored profile in ${o.store.profileWhere} could not be read: ${(err as Error).message})` };
+  }
+  if (text === undefined) return defaultProfile();
+  try {
+    return toLatencyProfile(checkProfileText(text, o.store.profileWhere, { stack }));
   } catch (err) {
     const reason = err instanceof ValidationError ? err.issues.map((i) => i.message).join("; ") : (err as Error).message;
-    return { ...defaultProfile(), name: `defaults (the stored profile ${stored} was not used: ${reason})` };
+    return { ...defaultProfile(), name: `defaults (the stored profile ${o.store.profileWhere} was not used: ${reason})` };
   }
 }

@@ -1,7 +1,8 @@
 // `vmr calibrate` and the refresh after a drill: the stack's finished runs, newest first, fitted
 // into its stored profile (profile-file.ts). The I/O around calibrate.ts's pure fit. The runs are
-// read through the run-store interface, so a stack whose runs live in etcd (every operator's
-// drills, from any machine) is fitted the same way as one with a per-user file store.
+// read, and the profile kept, through the run-store interface, so a stack whose runs live in etcd
+// (every operator's drills, from any machine) is fitted the same way as one with a per-user file
+// store, and every operator of it predicts with the result.
 
 import { ValidationError } from "../errors";
 import type { LatencyProfileFile } from "../generated/latency-profile";
@@ -10,7 +11,7 @@ import { DRILL_OUTCOME_FILE, runRecordFromJournal, type DrillOutcomeFile } from 
 import type { RunRecord } from "../report/run";
 import type { RunStore, StoredRun } from "../run-store/types";
 import { calibrate, DEFAULT_MIN_SAMPLES } from "./calibrate";
-import { profilePathOf, writeProfile } from "./profile-file";
+import { profileText, writeProfile } from "./profile-file";
 
 export interface CalibrateStackOptions {
   readonly stack: string;
@@ -20,15 +21,14 @@ export interface CalibrateStackOptions {
   readonly last?: number;
   readonly minSamples?: number;
   readonly maxAgeDays?: number;
-  /** @default profilePathOf(stack) */
+  /** Write the profile to this file instead of the run store. */
   readonly file?: string;
-  readonly env?: NodeJS.ProcessEnv;
 }
 
 export const DEFAULT_LAST_RUNS = 20;
 
 /** Fits the stack's newest finished runs and stores the profile; throws naming what is missing when nothing can be fitted. */
-export async function calibrateStack(o: CalibrateStackOptions): Promise<{ file: string; profile: LatencyProfileFile }> {
+export async function calibrateStack(o: CalibrateStackOptions): Promise<{ where: string; profile: LatencyProfileFile }> {
   const runs = (await o.store.listRuns())
     .filter((r) => r.stack === o.stack && r.finished !== undefined)
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
@@ -47,9 +47,12 @@ export async function calibrateStack(o: CalibrateStackOptions): Promise<{ file: 
       { path: "runs", message: `the ${runs.length} runs of stack ${JSON.stringify(o.stack)} measured fewer than ${o.minSamples ?? DEFAULT_MIN_SAMPLES} steps of every operation: run more drills, or lower \`--min-samples\`` },
     ]);
   }
-  const file = o.file ?? profilePathOf(o.stack, o.env);
-  await writeProfile(file, profile);
-  return { file, profile };
+  if (o.file !== undefined) {
+    await writeProfile(o.file, profile);
+    return { where: o.file, profile };
+  }
+  await o.store.putProfile(profileText(profile));
+  return { where: o.store.profileWhere, profile };
 }
 
 /** A run's journal, and a drill's outcome beside it, from the store into the report's input. */

@@ -5,7 +5,6 @@
 // waits until the stack's previous run, if interrupted, is resumed or discarded. The CLI commands
 // are thin wrappers around these.
 
-import * as path from "path";
 import { openAdapters, type Adapters } from "../adapters";
 import type { Clock } from "../clock";
 import { UnfinishedRunError, ValidationError } from "../errors";
@@ -19,7 +18,7 @@ import { loadProtectionModel, refreshStack, type PulumiAccess, type RefreshResul
 import { newRunId } from "../executor/run-id";
 import { replayJournal } from "../executor/journal/read-journal";
 import { discardRun, resumeRun, startRun, stopper, type RecordedRunResult } from "../executor/session";
-import { openRunStore, type RunStoreChoice } from "../run-store/open";
+import { openRunStore, storeStackName, type RunStoreChoice } from "../run-store/open";
 import type { RunStore, StoredRun } from "../run-store/types";
 import type { ExecutionMode, RetryPolicy, RunEvent, RunResult, SlaPolicy } from "../executor/types";
 import { report } from "../report/report";
@@ -28,8 +27,9 @@ import { runRecordFromJournal } from "../report/journal";
 import { rehearsePlan } from "./rehearse";
 import { stoppedNonCritical } from "./stopped-by-vmr";
 import { plural } from "../text";
-import { predictPlan, type PredictPlanOptions } from "../predict";
+import { predictPlan, type LatencyProfile, type PredictPlanOptions } from "../predict";
 import { profileFor } from "../predict/profile-file";
+import { storedProfileOf } from "../live/profile";
 
 export interface StackTarget {
   /** Stack name; read live through Pulumi from `cwd`. */
@@ -183,7 +183,7 @@ async function recover(kind: PlanKind | "resume", o: RecoveryOptions): Promise<R
   }
   const source = sourceOf(o);
   const failure = { failedHosts: o.failedHosts, failedSite: o.failedSite, groups: o.groups };
-  const planFrom = (model: ProtectionModel, inventory: Inventory, stoppedNonCritical?: readonly string[]): Plan => {
+  const planFrom = (model: ProtectionModel, inventory: Inventory, stoppedNonCritical: readonly string[] | undefined, profile: LatencyProfile | undefined): Plan => {
     const options = { slaMode: o.sla ?? "strict", ...(o.limits ? { limits: o.limits } : {}), ...(stoppedNonCritical !== undefined ? { stoppedNonCritical } : {}) } as const;
     const plan = kind === "resume" ? planResumeNonCritical({ model, inventory, options }) : makePlan(kind, { model, inventory, failure, options });
     if ((kind === "resume" ? plan.steps.length : plan.placements.length) === 0) {
@@ -191,7 +191,6 @@ async function recover(kind: PlanKind | "resume", o: RecoveryOptions): Promise<R
       throw new ValidationError("failure", [{ path: "failure", message: `${nothingTo(kind, o)}${why}` }]);
     }
     if (o.predict === undefined) return plan;
-    const profile = o.predict.profile ?? profileFor(model.stack, o.profileFile);
     return predictPlan(plan, { ...o.predict, profile, sla: o.sla ?? "strict", ...(o.mode ? { mode: o.mode } : {}), ...(o.limits ? { limits: o.limits } : {}) });
   };
   if (o.dryRun) {
@@ -199,7 +198,7 @@ async function recover(kind: PlanKind | "resume", o: RecoveryOptions): Promise<R
       throw new ValidationError("flags", [{ path: "discardUnfinished", message: "`--discard-unfinished` records a decision in a run's journal, and a dry run changes nothing: drop `--dry-run` or `--discard-unfinished`" }]);
     }
     const { model, inventory: firstLook } = await gatherPlanningInputs({ ...source, access: o.access });
-    const plan = planFrom(model, firstLook, bringsBack(kind, model) ? await stoppedNonCriticalOf(source, model, o) : undefined);
+    const plan = planFrom(model, firstLook, bringsBack(kind, model) ? await stoppedNonCriticalOf(source, model, o) : undefined, o.predict === undefined ? undefined : await storedProfileOf(source, model, { ...o, profile: o.predict.profile }));
     if (o.confirm && !(await o.confirm(plan))) return { plan, cancelled: true };
     o.onPlan?.(plan);
     const rehearsal = await rehearsePlan(plan, firstLook, { mode: o.mode, sla: o.sla, limits: o.limits, seed: o.seed, onEvent: o.onEvent });
@@ -231,7 +230,8 @@ async function recover(kind: PlanKind | "resume", o: RecoveryOptions): Promise<R
       // Plan under the lock from an inventory read under it: a failover that held the lock
       // before us may have moved the very VMs the first look saw.
       const stopped = bringsBack(kind, model) ? await stoppedNonCritical(store) : undefined;
-      plan = planFrom(model, { compute: await adapters.compute.inventory(), storage: await adapters.storage.inventory() }, stopped);
+      const profile = o.predict === undefined ? undefined : (o.predict.profile ?? (await profileFor(model.stack, { file: o.profileFile, store })));
+      plan = planFrom(model, { compute: await adapters.compute.inventory(), storage: await adapters.storage.inventory() }, stopped, profile);
       // The run records the stack it locked, so that resume and the check above find it.
       if (plan.stack === undefined) plan.stack = stack;
       if (o.confirm && !(await o.confirm(plan))) return { plan, cancelled: true };
@@ -256,12 +256,6 @@ async function recover(kind: PlanKind | "resume", o: RecoveryOptions): Promise<R
     await lock.release();
     await store.close();
   }
-}
-
-/** The stack name the run store keys the stack's lock and runs by. */
-async function storeStackName(source: StackSource, model?: ProtectionModel): Promise<string> {
-  if (!("stackFile" in source)) return source.stack.split("/").pop()!;
-  return (model ?? (await loadProtectionModel(source))).stack ?? path.basename(source.stackFile);
 }
 
 /**

@@ -6,6 +6,7 @@
 //   <prefix>/runs/<run>/a/<name>       artefacts: the report, a drill's outcome
 //   <prefix>/index/<run>               the run's summary (what `vmr runs list` reads)
 //   <prefix>/end/<run>                 how it ended (finished or discarded), when it did
+//   <prefix>/profile                   the stack's latency profile (`vmr calibrate`), for every operator
 //
 // <prefix> is /pulumi-vm-recovery/v1/<identity key>: the stack's identity, never a secret.
 // The lock is a lease that the run keeps alive. Every journal write is one transaction guarded
@@ -47,6 +48,7 @@ const pad = (n: number): string => String(n).padStart(12, "0");
 export class EtcdRunStore implements RunStore {
   readonly kind = "etcd" as const;
   readonly where: string;
+  readonly profileWhere: string;
   private readonly prefix: string;
 
   private constructor(
@@ -56,6 +58,7 @@ export class EtcdRunStore implements RunStore {
   ) {
     this.prefix = `/pulumi-vm-recovery/v1/${identityKey(identity)}`;
     this.where = `etcd ${settings.endpoints.join(",")} (stack ${qualifiedName(identity)})`;
+    this.profileWhere = `${this.where} key ${this.prefix}/profile`;
   }
 
   /**
@@ -208,6 +211,16 @@ export class EtcdRunStore implements RunStore {
 
   async getArtifact(runId: string, name: string): Promise<string | undefined> {
     return (await this.client.get(`${this.prefix}/runs/${runId}/a/${name}`).string()) ?? undefined;
+  }
+
+  async getProfile(): Promise<string | undefined> {
+    return (await this.client.get(`${this.prefix}/profile`).string()) ?? undefined;
+  }
+
+  // Two operators calibrating at once both fit the newest runs: the last write wins, no lock needed.
+  async putProfile(text: string): Promise<void> {
+    if (Buffer.byteLength(text) > MAX_BATCH_BYTES) throw new Error(`the latency profile is ${Buffer.byteLength(text)} bytes, more than the ${MAX_BATCH_BYTES} one etcd key takes here`);
+    await this.client.put(`${this.prefix}/profile`).value(text);
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@
 //
 //   <state root>/stacks/<identity key>/runs/<run id>/journal.jsonl
 //   <state root>/stacks/<identity key>/runs/locks/<stack>
+//   <state root>/stacks/<identity key>/runs/latency-profile.json   (`vmr calibrate`)
 //   <state root>/stacks/<identity key>/identity.json
 //
 // The state root is $VMR_STATE_HOME, else $XDG_STATE_HOME/pulumi-vm-recovery, else
@@ -56,9 +57,13 @@ export function findRunsDirOfRun(runId: string, env: NodeJS.ProcessEnv = process
   return knownStacks(env).find(({ runsDir }) => fs.existsSync(journalFileOf(runDirOf(runsDir, runId))))?.runsDir;
 }
 
+/** The stack's latency profile in its runs directory (not a run: listRuns reads directories only). */
+export const PROFILE_FILE = "latency-profile.json";
+
 export class FileRunStore implements RunStore {
   readonly kind = "file" as const;
   readonly where: string;
+  readonly profileWhere: string;
 
   /** `runsDir`: the stack's runs directory (`runsDirOfStack`, or the operator's `--runs-dir`). */
   constructor(
@@ -67,6 +72,7 @@ export class FileRunStore implements RunStore {
     identity?: StackIdentity,
   ) {
     this.where = runsDir;
+    this.profileWhere = path.join(runsDir, PROFILE_FILE);
     if (identity) {
       fs.mkdirSync(runsDir, { recursive: true, mode: 0o700 });
       const file = path.join(path.dirname(runsDir), "identity.json");
@@ -120,6 +126,15 @@ export class FileRunStore implements RunStore {
   async getArtifact(runId: string, name: string): Promise<string | undefined> {
     const file = path.join(this.localRunDir(runId), name);
     return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
+  }
+
+  async getProfile(): Promise<string | undefined> {
+    return fs.existsSync(this.profileWhere) ? fs.readFileSync(this.profileWhere, "utf8") : undefined;
+  }
+
+  async putProfile(text: string): Promise<void> {
+    fs.mkdirSync(this.runsDir, { recursive: true, mode: 0o700 });
+    await writeFileAtomic(this.profileWhere, text, { mode: 0o600 });
   }
 
   async close(): Promise<void> {}

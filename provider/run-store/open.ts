@@ -8,6 +8,7 @@
 //                                          for a stack file, which carries no configuration
 
 import * as fs from "fs";
+import * as path from "path";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { ValidationError } from "../errors";
 import { loadProtectionModel, type PulumiAccess, type StackSource } from "../stack";
@@ -49,6 +50,12 @@ async function configuredStore(source: StackSource, access: PulumiAccess): Promi
   const { settings, issues } = checkRunStoreSettings(value);
   if (issues.length > 0) throw new ValidationError("stack configuration `vmr:runStore`", issues);
   return settings;
+}
+
+/** The stack name the run store keys the stack's lock, runs and profile by. */
+export async function storeStackName(source: StackSource, model?: { readonly stack?: string }): Promise<string> {
+  if (!("stackFile" in source)) return source.stack.split("/").pop()!;
+  return (model ?? (await loadProtectionModel(source))).stack ?? path.basename(source.stackFile);
 }
 
 export async function identityOf(source: StackSource, stack: string, access: PulumiAccess = {}): Promise<StackIdentity> {

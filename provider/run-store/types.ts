@@ -1,4 +1,4 @@
-// The run store: where a stack's lock and its runs' journals live. One interface, two
+// The run store: where a stack's lock, its runs' journals and its latency profile live. One interface, two
 // implementations: `file` (a per-user directory on this machine, file-store.ts) and `etcd`
 // (a replicated etcd v3 cluster, etcd-store.ts), so that a failover can outlive the machine
 // that ran it.
@@ -32,5 +32,13 @@ export interface RunStore {
   /** Keeps a run's artefact (its JSON report, a drill's outcome) in the store beside its journal. */
   putArtifact(runId: string, name: string, text: string, lock?: StackLock): Promise<void>;
   getArtifact(runId: string, name: string): Promise<string | undefined>;
+  /**
+   * The stack's calibrated latency profile (`vmr calibrate`, refreshed after each drill), kept
+   * beside its runs so that every operator who reaches the store predicts with the same one.
+   */
+  getProfile(): Promise<string | undefined>;
+  putProfile(text: string): Promise<void>;
+  /** Where the profile is kept, for messages. */
+  readonly profileWhere: string;
   close(): Promise<void>;
 }

@@ -98,6 +98,17 @@ describe("vmr drill with its runs in etcd, from two hosts", function () {
     const profile = JSON.parse(fs.readFileSync(profileFile, "utf8")) as { runs: string[]; operations: Record<string, { samples: number }> };
     assert.deepEqual(profile.runs, [runId]);
     assert.ok(Object.values(profile.operations).some((o) => o.samples > 0), JSON.stringify(profile.operations));
+    // AND kept in etcd (no --out), host 1 predicts with it: another operator, on another machine
+    const kept = await vmr(h2, ["calibrate", "--stack", run!.stack!, "--stack-file", dc.stackFile, "--run-store", store, "--min-samples", "1"]).exit;
+    assert.equal(kept.code, 0, kept.stdout + kept.stderr);
+    assert.match(kept.stdout, /written to etcd \S+ \(stack .*\) key \/pulumi-vm-recovery\/v1\/\S+\/profile/);
+    const planned = await vmr(h1, ["plan", "--stack-file", dc.stackFile, "--run-store", store, "--failed-site", "site-a", "--samples", "50"]).exit;
+    assert.equal(planned.code, 0, planned.stdout + planned.stderr);
+    assert.match(planned.stdout, new RegExp(`latency profile calibrated for ${run!.stack} on \\d{4}-\\d\\d-\\d\\d from 1 runs`));
+    // AND host 1 without the store has no profile of its own: the defaults, named
+    const local = await vmr(h1, ["plan", "--stack-file", dc.stackFile, "--failed-site", "site-a", "--samples", "50"]).exit;
+    assert.equal(local.code, 0, local.stderr);
+    assert.match(local.stdout, /latency profile defaults\)/);
     // AND host 2's cleanup finds nothing left of it (its outcome in etcd says the sweep was complete)
     const cleanup = await vmr(h2, ["drill", "--cleanup", "--stack-file", dc.stackFile, "--run-store", store]).exit;
     assert.equal(cleanup.code, 0, cleanup.stderr);

@@ -1,5 +1,6 @@
 // `vmr calibrate`: fit the stack's latency profile from the journals of its drills and failovers,
-// and store it where `vmr plan`, `vmr check` and drills find it. Thin: parses flags, calls
+// and keep it in the stack's run store, where `vmr plan`, `vmr check`, failovers and drills of
+// every operator find it. Thin: parses flags, calls
 // calibrateStack, prints what was fitted.
 
 import { InvalidArgumentError, type Command } from "commander";
@@ -27,7 +28,7 @@ export function register(program: Command): void {
     .option("--last <n>", `fit the newest n finished runs`, positive("--last", true), DEFAULT_LAST_RUNS)
     .option("--min-samples <n>", "measured steps an operation needs to be fitted (else the wider fit or the default)", positive("--min-samples", true), DEFAULT_MIN_SAMPLES)
     .option("--max-age-days <n>", "the profile is refused once its newest run is older than this", positive("--max-age-days", false), DEFAULT_MAX_AGE_DAYS)
-    .option("--out <file>", "write the profile here instead of the stack's per-user location")
+    .option("--out <file>", "write the profile to this file instead of the stack's run store (use it with --profile)")
     .addHelpText("after", "\nExamples:\n  vmr calibrate --stack dev\n  vmr calibrate --stack dev --last 5 --out profile.json")
     .action(async (opts: { stack: string; cwd?: string; stackFile?: string; runsDir?: string; runStore?: RunStoreChoice; last: number; minSamples: number; maxAgeDays: number; out?: string }) => {
       // The same runs `vmr drill` and `vmr failover` record for the stack, wherever it was run from
@@ -40,8 +41,8 @@ export function register(program: Command): void {
       } finally {
         await store.close();
       }
-      const { file, profile } = fitted;
-      process.stdout.write(`latency profile of ${profile.stack} from ${profile.runs.length} runs (${profile.window.from} .. ${profile.window.to}) written to ${file}\n`);
+      const { where, profile } = fitted;
+      process.stdout.write(`latency profile of ${profile.stack} from ${profile.runs.length} runs (${profile.window.from} .. ${profile.window.to}) written to ${where}\n`);
       for (const [op, f] of Object.entries(profile.operations)) process.stdout.write(`  ${op.padEnd(26)} median ${f.medianSeconds.toFixed(1)} s, p95 ${f.p95Seconds.toFixed(1)} s (${f.samples} steps)\n`);
       const scopes = Object.keys(profile.scoped ?? {});
       if (scopes.length > 0) process.stdout.write(`  fitted apart in ${scopes.length} scopes: ${scopes.slice(0, 8).join(", ")}${scopes.length > 8 ? ", ..." : ""}\n`);

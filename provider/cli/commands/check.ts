@@ -6,7 +6,7 @@
 import type { Command } from "commander";
 import { checkStack, notSurvivable } from "../../live/planning";
 import { formatSurvivability } from "../../planner/format";
-import { addStackFlags, predictionOf, type StackFlags } from "./plan";
+import { addStackFlags, predictionOf, profileFlags, type StackFlags } from "./plan";
 
 export function register(program: Command): void {
   addStackFlags(program.command("check").description("N-1 check: can every single-server failure, and every site loss, be recovered within the RTO budgets at --confidence (predicted RTO, Monte Carlo)? (counted apart)"))
@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .addHelpText("after", "\nExamples:\n  vmr check --stack dev\n  vmr check --stack dev --confidence 0.99\n  vmr check --stack-file state.json --json")
     .action(async (opts: StackFlags & { json: boolean }) => {
       const predict = predictionOf(opts);
-      const report = await checkStack({ stack: opts.stack, cwd: opts.cwd, stackFile: opts.stackFile, options: { slaMode: opts.sla }, predict, profileFile: opts.profile });
+      const report = await checkStack({ stack: opts.stack, cwd: opts.cwd, stackFile: opts.stackFile, options: { slaMode: opts.sla }, predict, ...profileFlags(opts) });
       process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatSurvivability(report)}\n`);
       if (!report.survivable) throw notSurvivable(report);
     });

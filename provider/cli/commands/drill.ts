@@ -1,15 +1,13 @@
 // `vmr drill`: a non-disruptive drill of a stack's protection groups, or `--cleanup` of what an
 // interrupted drill left. Exit code 0 when every assertion held, 1 otherwise.
 
-import * as path from "path";
 import { Option, type Command } from "commander";
 import { calibrateStack } from "../../predict/refresh";
 import { ValidationError } from "../../errors";
 import { EXECUTION_MODES, SLA_POLICIES, type ExecutionMode, type SlaPolicy } from "../../executor/types";
 import { drillCleanup } from "../../drill/cleanup-command";
-import { openRunStore, parseRunStoreFlag, type RunStoreChoice } from "../../run-store/open";
+import { openRunStore, parseRunStoreFlag, storeStackName, type RunStoreChoice } from "../../run-store/open";
 import type { RunStore } from "../../run-store/types";
-import { loadProtectionModel } from "../../stack";
 import { drill } from "../../drill/run";
 import { duration, measuredAt } from "../../report/format";
 import type { StackSource } from "../../stack";
@@ -43,8 +41,8 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 /** After a drill: the stack's profile fitted again with this run; a refresh that cannot be made is said, and fails nothing. */
 async function refreshProfile(stack: string, store: RunStore): Promise<string> {
   try {
-    const { file, profile } = await calibrateStack({ stack, store });
-    return `latency profile refreshed from ${plural(profile.runs.length, "run")}: ${file} (--no-calibrate to skip)`;
+    const { where, profile } = await calibrateStack({ stack, store });
+    return `latency profile refreshed from ${plural(profile.runs.length, "run")}: ${where} (--no-calibrate to skip)`;
   } catch (err) {
     const reason = err instanceof ValidationError ? err.issues.map((i) => i.message).join("; ") : (err as Error).message;
     return `latency profile not refreshed: ${reason}`;
@@ -75,7 +73,7 @@ export function register(program: Command): void {
       const source = sourceOf(opts);
       // Runs are recorded with the stack's other runs, as for `vmr failover`: in the run store
       // (per user, or etcd), whatever the directory; reached and proved before any hardware.
-      const stack = "stackFile" in source ? ((await loadProtectionModel(source)).stack ?? path.basename(source.stackFile)) : source.stack.split("/").pop()!;
+      const stack = await storeStackName(source);
       const store = await openRunStore(source, stack, { runsDir: opts.runsDir, ...(opts.runStore ? { runStore: opts.runStore } : {}) });
       try {
         await drillWith(opts, source, store);

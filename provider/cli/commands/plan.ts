@@ -6,6 +6,7 @@ import { ValidationError } from "../../errors";
 import { planStack } from "../../live/planning";
 import { formatPlan } from "../../planner/format";
 import type { PlanKind, SlaMode } from "../../planner";
+import { parseRunStoreFlag, type RunStoreChoice } from "../../run-store/open";
 import { checkConfidence, DEFAULT_CONFIDENCE, DEFAULT_SAMPLES, type PredictPlanOptions } from "../../predict";
 
 export interface StackFlags {
@@ -16,6 +17,8 @@ export interface StackFlags {
   confidence: string;
   samples: string;
   profile?: string;
+  runsDir?: string;
+  runStore?: RunStoreChoice;
 }
 
 /** The prediction the `--confidence` and `--samples` flags ask for; bad values are refused naming the flag. */
@@ -32,6 +35,11 @@ export function samplesOf(raw: string): number {
   return samples;
 }
 
+/** Where `plan` and `check` find the profile to predict with. */
+export function profileFlags(opts: StackFlags): { profileFile?: string; runsDir?: string; runStore?: RunStoreChoice } {
+  return { ...(opts.profile !== undefined ? { profileFile: opts.profile } : {}), ...(opts.runsDir !== undefined ? { runsDir: opts.runsDir } : {}), ...(opts.runStore !== undefined ? { runStore: opts.runStore } : {}) };
+}
+
 /** The flags `plan` and `check` share. */
 export function addStackFlags(command: Command): Command {
   return command
@@ -41,7 +49,9 @@ export function addStackFlags(command: Command): Command {
     .addOption(new Option("--sla <mode>", "SLA mode the estimate assumes").choices(["strict", "pipelined"]).default("strict"))
     .option("--confidence <q>", "confidence of the verdicts: a group is within budget when its predicted RTO at this quantile is, in (0, 1)", String(DEFAULT_CONFIDENCE))
     .option("--samples <n>", "Monte Carlo runs behind each predicted RTO", String(DEFAULT_SAMPLES))
-    .option("--profile <file>", "latency profile to predict with (default: the stack's, written by `vmr calibrate`, else the documented defaults)");
+    .option("--profile <file>", "latency profile to predict with (default: the stack's, kept in its run store by `vmr calibrate`, else the documented defaults)")
+    .option("--runs-dir <dir>", "a runs directory of its own, as given to `vmr calibrate --runs-dir`, whose profile to predict with")
+    .option("--run-store <store>", "the run store the stack's profile is kept in: file (per user, the default), etcd (settings from the stack's vmr:runStore) or etcd:https://HOST:2379,...", parseRunStoreFlag);
 }
 
 export function register(program: Command): void {
@@ -71,7 +81,7 @@ export function register(program: Command): void {
         failure: { failedHosts: opts.failedHost, failedSite: opts.failedSite, groups: opts.group },
         options: { slaMode: opts.sla },
         predict,
-        profileFile: opts.profile,
+        ...profileFlags(opts),
       });
       process.stdout.write(opts.json ? `${JSON.stringify(plan, null, 2)}\n` : `${formatPlan(plan)}\n`);
     });

@@ -10,7 +10,8 @@ import { runPlan } from "../../../provider/executor/run";
 import type { LatencyProfileFile } from "../../../provider/generated/latency-profile";
 import { planFailover } from "../../../provider/planner";
 import { calibrate } from "../../../provider/predict/calibrate";
-import { profileFor, profilePathOf, readProfile, toLatencyProfile, writeProfile } from "../../../provider/predict/profile-file";
+import { profileFor, readProfile, toLatencyProfile, writeProfile } from "../../../provider/predict/profile-file";
+import { FileRunStore } from "../../../provider/run-store/file-store";
 import { topologyFromInventory } from "../../../provider/recovery/rehearse";
 import { runRecordFromJournal } from "../../../provider/report/journal";
 import { ValidationError } from "../../../provider/errors";
@@ -64,8 +65,7 @@ describe("predict/calibrate", function () {
   it("writes a file valid against schemas/latency-profile.schema.json and names it in predictions", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vmr-profile-"));
     try {
-      const env = { VMR_STATE_HOME: dir };
-      const file = profilePathOf("dev", env);
+      const file = path.join(dir, "profile.json");
       await writeProfile(file, fitted);
       const now = new Date("2026-12-02T00:00:00Z");
       const back = readProfile(file, { stack: "dev", now });
@@ -81,9 +81,14 @@ describe("predict/calibrate", function () {
       assert.throws(() => readProfile(file, { now }), /fewer than its `minSamples` 1000000/);
       fs.writeFileSync(file, "{ not json");
       assert.throws(() => readProfile(file, { now }), /is damaged at line 1, column 3: .*Run `vmr calibrate` to write it again/);
-      // AND a bad stored profile is not used silently: the fallback says why
-      assert.match(profileFor("dev", undefined, env).name, /^defaults \(the stored profile .* was not used: .*is damaged at line 1, column 3/);
-      assert.equal(profileFor("other", undefined, env).name, "defaults");
+      // AND a bad profile kept in the run store is not used silently: the fallback says why
+      const store = new FileRunStore(path.join(dir, "runs"), "dev");
+      await store.putProfile("{ not json");
+      assert.match((await profileFor("dev", { store })).name, /^defaults \(the stored profile .*latency-profile\.json was not used: .*is damaged at line 1, column 3/);
+      assert.equal((await profileFor("other", { store: new FileRunStore(path.join(dir, "other-runs"), "other") })).name, "defaults");
+      // AND one the store cannot read names that
+      const broken = { ...store, profileWhere: "etcd x", getProfile: () => Promise.reject(new Error("deadline exceeded")) } as unknown as FileRunStore;
+      assert.equal((await profileFor("dev", { store: broken })).name, "defaults (the stored profile in etcd x could not be read: deadline exceeded)");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -9,7 +9,7 @@ import { createInMemorySimulator } from "../../../provider/adapters/simulator";
 import { drill } from "../../../provider/drill/run";
 import { parseDrill } from "../../../provider/drill/file";
 import { ValidationError } from "../../../provider/errors";
-import { profileFor, profilePathOf } from "../../../provider/predict/profile-file";
+import { profileFor } from "../../../provider/predict/profile-file";
 import { calibrateStack } from "../../../provider/predict/refresh";
 import { FileRunStore } from "../../../provider/run-store/file-store";
 import { validate } from "../../../provider/validation";
@@ -28,7 +28,6 @@ describe("predict/refresh: calibrating a stack from its drills", function () {
     const world = smallWorld();
     const model = { ...world.model, stack: "calib" };
     const runsDir = path.join(dir, "runs");
-    const env = { VMR_STATE_HOME: path.join(dir, "state") };
     for (let i = 0; i < 2; i++) {
       const sim = createInMemorySimulator(world.topology, { timeScale: 0.001 });
       try {
@@ -38,15 +37,16 @@ describe("predict/refresh: calibrating a stack from its drills", function () {
       }
     }
     // WHEN the stack is calibrated with a low sample threshold
-    const { file, profile } = await calibrateStack({ stack: "calib", store: new FileRunStore(runsDir, "calib"), minSamples: 5, env });
-    // THEN the profile is stored per user under the stack's name, valid, and says what it came from
-    assert.equal(file, profilePathOf("calib", env));
-    assert.ok(!file.startsWith(process.cwd()));
-    assert.deepEqual(validate("latency-profile", JSON.parse(fs.readFileSync(file, "utf8"))), []);
+    const store = new FileRunStore(runsDir, "calib");
+    const { where, profile } = await calibrateStack({ stack: "calib", store, minSamples: 5 });
+    // THEN the profile is kept in the stack's run store, beside its runs, valid, and says what it came from
+    assert.equal(where, path.join(runsDir, "latency-profile.json"));
+    assert.deepEqual(validate("latency-profile", JSON.parse((await store.getProfile())!)), []);
+    assert.deepEqual((await store.listRuns()).length, 2, "the profile is not taken for a run");
     assert.equal(profile.runs.length, 2);
     assert.ok(profile.operations.bootLpar.samples >= 10);
     // AND a prediction for the stack draws from it and names it with its sample count
-    const used = profileFor("calib", undefined, env);
+    const used = await profileFor("calib", { store: new FileRunStore(runsDir, "calib") });
     assert.match(used.name, /^calibrated for calib on \d{4}-\d\d-\d\d from 2 runs/);
     assert.ok(used.samples > 0);
     assert.equal(used.operations.bootLpar.medianSeconds, profile.operations.bootLpar.medianSeconds);
