@@ -74,14 +74,22 @@ export class SettlePool {
   private started = false;
   /** Jobs a worker thread drew (the tests read it). */
   drawnOnWorkers = 0;
+  private readonly silenceMs: number;
 
   /**
    * `threads` counts this one: a pool of 1 draws everything here. `threads` given, its workers
    * start at once; left to the default (one per core), once the queued work fills a thread.
+   * `silenceMs`: how long a worker with jobs may answer none (SILENCE_MS; tests shorten it).
    */
-  constructor(threads?: number) {
+  constructor(threads?: number, options: { readonly silenceMs?: number } = {}) {
     this.threads = threads ?? os.availableParallelism();
+    this.silenceMs = options.silenceMs ?? SILENCE_MS;
     if (threads !== undefined) this.startWorkers();
+  }
+
+  /** Stops the workers as a crash would, their jobs unanswered (the tests' way to kill one). */
+  killWorkers(): Promise<unknown> {
+    return Promise.all(this.workers.map((w) => w.worker.terminate()));
   }
 
   /** Threads that drew (or are drawing) jobs: this one and the workers started. */
@@ -163,7 +171,7 @@ export class SettlePool {
       if (w.outstanding.size === 0) return;
       let work = 0;
       for (const id of w.outstanding) work += this.jobs[id].input.steps * this.jobs[id].samples;
-      if (Atomics.wait(w.answered, 0, seen, SILENCE_MS + work * MS_PER_STEP_SAMPLE) === "timed-out") {
+      if (Atomics.wait(w.answered, 0, seen, this.silenceMs + work * MS_PER_STEP_SAMPLE) === "timed-out") {
         this.receive(w);
         w.outstanding.clear();
         return;

@@ -56,3 +56,18 @@ describe("predict/pool: many predictions on every core", () => {
     assert.ok(one.scenarios.every((s) => s.predictedMakespanSeconds !== undefined));
   });
 });
+
+describe("predict/pool: a worker that dies", () => {
+  it("has its jobs drawn by this thread once it stays silent, with the same figures", async () => {
+    // GIVEN a pool of two threads whose worker is killed before it is handed anything
+    const pool = new SettlePool(2, { silenceMs: 200 });
+    await pool.killWorkers();
+    const jobs = [1, 2, 3, 4, 5].map((k) => jobOf({ failedHosts: [`sys-A-0000${k}`] }, k));
+    for (const job of jobs) pool.add(job);
+    // WHEN the pool finishes
+    const values = pool.finish();
+    // THEN no job was drawn on the dead worker, and every job is as drawn here
+    assert.equal(pool.drawnOnWorkers, 0);
+    jobs.forEach((job, k) => assert.deepEqual(values[k].map((v) => Array.from(v)), drawJob(job).map((v) => Array.from(v)), `job ${k}`));
+  });
+});

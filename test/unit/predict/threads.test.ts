@@ -2,7 +2,8 @@ import { strict as assert } from "assert";
 import * as os from "os";
 import { seededRandom, seededRandomAt } from "../../../provider/random";
 import { predictRuns } from "../../../provider/predict/predict";
-import { threadsFor, WORK_PER_THREAD } from "../../../provider/predict/threads";
+import { drawOnThreads, threadsFor, WORK_PER_THREAD } from "../../../provider/predict/threads";
+import type { SamplingInput } from "../../../provider/predict/sampling-input";
 import { plan, step } from "../executor/plans";
 
 const restart = (id: string) => step(id, { kind: "RestartLpar", group: "g", lpar: id, estimateSeconds: 120 });
@@ -58,5 +59,31 @@ describe("predict/threads", () => {
     const one = predictRuns(p, { samples: 2, seed: 9, threads: 1 });
     assert.equal(four.threads, 2);
     assert.deepEqual(Array.from(four.makespan), Array.from(one.makespan));
+  });
+});
+
+describe("predict/threads: a worker that fails", () => {
+  /** Draws "sample numbers" here, so the test sees which ranges this thread drew. */
+  function drawnHere(): { calls: [number, number][]; draw: (first: number, samples: number) => Float64Array[] } {
+    const calls: [number, number][] = [];
+    return { calls, draw: (first, samples) => (calls.push([first, samples]), [Float64Array.from({ length: samples }, (_, i) => first + i)]) };
+  }
+
+  it("has its range drawn on this thread when the worker throws, and says one thread drew", () => {
+    // GIVEN an input no worker can draw from (it throws building its sampler)
+    const here = drawnHere();
+    const r = drawOnThreads({} as SamplingInput, 1, 10, 2, here.draw);
+    // THEN this thread drew both ranges, in order, and the figures are whole
+    assert.deepEqual(here.calls, [[0, 5], [5, 5]]);
+    assert.equal(r.threads, 1);
+    assert.deepEqual(r.values, [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]]);
+  });
+
+  it("has its range drawn on this thread when the worker cannot start (its input does not clone)", () => {
+    const here = drawnHere();
+    const r = drawOnThreads({ notCloneable: () => 0 } as unknown as SamplingInput, 1, 7, 3, here.draw);
+    assert.deepEqual(here.calls, [[0, 3], [3, 2], [5, 2]]);
+    assert.equal(r.threads, 1);
+    assert.deepEqual(r.values, [[0, 1, 2, 3, 4, 5, 6]]);
   });
 });
