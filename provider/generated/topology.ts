@@ -360,6 +360,14 @@ export interface SimulationSettings {
     [k: string]: Duration;
   };
   /**
+   * Per managed system (by id), overrides of the latency of the operations run on it (a remote restart onto it, the boot of an LPAR there, its power-ons, shutdowns, fences and copies): real servers differ (firmware, load, memory to clear). Over `latencies` and the defaults; `vmr calibrate` fits them apart per system once measured often enough.
+   */
+  systemLatencies?: {
+    [k: string]: {
+      [k: string]: Duration;
+    };
+  };
+  /**
    * What a component at its concurrency limit does with one more request: queue it, or refuse it with a transient 'busy' error.
    */
   whenBusy?: "queue" | "refuse";

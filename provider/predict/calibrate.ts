@@ -1,8 +1,12 @@
 // Fitting a latency profile from measured runs: every step that ended at its first attempt gives
 // one duration of the operation it waits for (steps that wait for several operations, hooks,
-// and retried steps are left out: their time is not one operation's). Per operation, and per
-// scope (the resources the step held, its target system) where there are minSamples of them, a
-// lognormal by its log moments: median exp(mean ln d), p95 median * exp(1.645 sd ln d).
+// and retried steps are left out: their time is not one operation's). Each fit is a lognormal by
+// its log moments: median exp(mean ln d), p95 median * exp(1.645 sd ln d).
+//
+// Per operation, a scope (a resource the step held, its target system) is fitted apart when it
+// has minSamples measurements and they differ from the operation's by more than chance (a slower
+// server): a scope measuring like the rest is better described by the wider fit, drawn from more
+// samples. The wider fit is then made of the steps it will predict: those of no scope fitted apart.
 
 import type { Fit, LatencyProfileFile } from "../generated/latency-profile";
 import { STEP_OPERATIONS, type Operation } from "../model/latency";
@@ -21,6 +25,8 @@ export interface CalibrateOptions {
   readonly maxAgeDays?: number;
   /** @default now */
   readonly now?: Date;
+  /** Fit scopes apart where they differ; false fits per operation only (what the benchmark compares with). @default true */
+  readonly fitApart?: boolean;
 }
 
 /** One measured step: its operation, seconds, and the scopes it ran in. */
@@ -55,42 +61,79 @@ export function measuredSteps(run: RunRecord): MeasuredStep[] {
   return out;
 }
 
-function fit(values: readonly number[]): Fit {
+interface LogMoments {
+  readonly mean: number;
+  readonly variance: number;
+  readonly n: number;
+}
+
+function logMoments(values: readonly number[]): LogMoments {
   const logs = values.map((v) => Math.log(v));
   const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
   const variance = logs.length > 1 ? logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (logs.length - 1) : 0;
+  return { mean, variance, n: logs.length };
+}
+
+function fit(values: readonly number[]): Fit {
+  const { mean, variance } = logMoments(values);
   const median = Math.exp(mean);
   return { medianSeconds: median, p95Seconds: median * Math.exp(Z95 * Math.sqrt(variance)), samples: values.length };
+}
+
+/**
+ * Standard errors past which a scope's measurements differ from its operation's. 2, not 3: a
+ * slower server is caught from fewer runs (in the benchmark, boots 1.5x slower on a system from
+ * its 40 measured boots, 2.4 standard errors off), and one measuring like the others but fitted
+ * apart by chance (about 1 scope in 10) is fitted from its own samples: unbiased, only noisier,
+ * where a slower one left to the wider fit is predicted too fast.
+ */
+const DIFFERS_Z = 2;
+
+/**
+ * Whether a scope's log durations differ from the operation's: the mean by more than DIFFERS_Z
+ * standard errors of the scope's mean, or the variance by more than DIFFERS_Z standard errors
+ * of a normal sample's variance (v * sqrt(2 / (n - 1))).
+ */
+export function differsFrom(scope: LogMoments, all: LogMoments): boolean {
+  const meanSe = Math.sqrt(scope.variance / scope.n);
+  const varianceSe = all.variance * Math.sqrt(2 / Math.max(1, scope.n - 1));
+  return Math.abs(scope.mean - all.mean) > DIFFERS_Z * meanSe || Math.abs(scope.variance - all.variance) > DIFFERS_Z * varianceSe;
 }
 
 /** The profile file fitted from `runs` (all of the one stack; the caller chooses which). */
 export function calibrate(runs: readonly RunRecord[], options: CalibrateOptions): LatencyProfileFile {
   const minSamples = options.minSamples ?? DEFAULT_MIN_SAMPLES;
-  const byOp = new Map<Operation, number[]>();
-  const byScope = new Map<string, Map<Operation, number[]>>();
-  const push = <K>(map: Map<K, number[]>, key: K, v: number): void => {
-    const list = map.get(key);
-    if (list) list.push(v);
-    else map.set(key, [v]);
-  };
+  const byOp = new Map<Operation, MeasuredStep[]>();
   for (const run of runs) {
     for (const m of measuredSteps(run)) {
-      push(byOp, m.op, m.seconds);
-      for (const scope of m.scopes) {
-        let ops = byScope.get(scope);
-        if (!ops) byScope.set(scope, (ops = new Map()));
-        push(ops, m.op, m.seconds);
-      }
+      const list = byOp.get(m.op);
+      if (list) list.push(m);
+      else byOp.set(m.op, [m]);
     }
   }
   const operations: Record<string, Fit> = {};
-  for (const [op, values] of [...byOp].sort((a, b) => a[0].localeCompare(b[0]))) if (values.length >= minSamples) operations[op] = fit(values);
   const scoped: Record<string, Record<string, Fit>> = {};
-  for (const [scope, ops] of [...byScope].sort((a, b) => a[0].localeCompare(b[0]))) {
-    for (const [op, values] of [...ops].sort((a, b) => a[0].localeCompare(b[0]))) {
-      // A scope holding every sample of the operation says nothing the wider fit does not.
-      if (values.length >= minSamples && values.length < (byOp.get(op)?.length ?? 0)) (scoped[scope] ??= {})[op] = fit(values);
+  for (const [op, steps] of [...byOp].sort((a, b) => a[0].localeCompare(b[0]))) {
+    if (steps.length < minSamples) continue;
+    const all = logMoments(steps.map((m) => m.seconds));
+    const byScope = new Map<string, number[]>();
+    for (const m of steps) {
+      for (const scope of m.scopes) {
+        const list = byScope.get(scope);
+        if (list) list.push(m.seconds);
+        else byScope.set(scope, [m.seconds]);
+      }
     }
+    const apart = new Set<string>();
+    for (const [scope, values] of byScope) {
+      // A scope holding every sample of the operation says nothing the wider fit does not.
+      if (options.fitApart !== false && values.length >= minSamples && values.length < steps.length && differsFrom(logMoments(values), all)) {
+        (scoped[scope] ??= {})[op] = fit(values);
+        apart.add(scope);
+      }
+    }
+    const rest = steps.filter((m) => !m.scopes.some((scope) => apart.has(scope)));
+    operations[op] = fit((rest.length >= minSamples ? rest : steps).map((m) => m.seconds));
   }
   const starts = runs.map((r) => r.startedAt).sort();
   const now = (options.now ?? new Date()).toISOString();
@@ -104,6 +147,6 @@ export function calibrate(runs: readonly RunRecord[], options: CalibrateOptions)
     runs: runs.map((r) => r.runId),
     operations,
   };
-  if (Object.keys(scoped).length > 0) file.scoped = scoped;
+  if (Object.keys(scoped).length > 0) file.scoped = Object.fromEntries(Object.entries(scoped).sort((a, b) => a[0].localeCompare(b[0])));
   return file;
 }

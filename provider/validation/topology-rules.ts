@@ -217,6 +217,22 @@ export const TOPOLOGY_RULES: readonly CrossFieldRule<ResolvedTopology>[] = [
         .map((op) => ({ path: `simulation.latencies.${op}`, message: `\`simulation.latencies.${op}\` is not a known operation: use one of ${OPERATIONS.join(", ")}` }));
     },
   },
+  {
+    name: "per-system latency overrides name known systems and operations",
+    check: (t) => {
+      const known = new Set<string>(OPERATIONS);
+      const systems = new Set(t.managedSystems.map((m) => m.id));
+      const issues: ValidationIssue[] = [];
+      for (const [system, ops] of Object.entries(t.simulation?.systemLatencies ?? {})) {
+        const at = `simulation.systemLatencies.${system}`;
+        if (!systems.has(system)) issues.push({ path: at, message: `\`${at}\` names no managed system of the topology: use one of ${[...systems].slice(0, 8).join(", ")}${systems.size > 8 ? ", ..." : ""}` });
+        for (const op of Object.keys(ops)) {
+          if (!known.has(op)) issues.push({ path: `${at}.${op}`, message: `\`${at}.${op}\` is not a known operation: use one of ${OPERATIONS.join(", ")}` });
+        }
+      }
+      return issues;
+    },
+  },
   ...NETWORK_RULES,
 ];
 

@@ -11,8 +11,10 @@ import * as path from "path";
 import { VirtualClock } from "../../provider/clock";
 import { createInMemorySimulator, PAPER_FAILED_HOST, presetTopology } from "../../provider/adapters/simulator";
 import { loadTopology, simFailHost } from "../../provider/adapters/simulator/control";
+import type { LatencyProfileFile } from "../../provider/generated/latency-profile";
 import type { Plan } from "../../provider/generated/plan";
 import type { ResolvedTopology } from "../../provider/model";
+import { DEFAULT_LATENCIES, type Operation } from "../../provider/model/latency";
 import { checkSurvivability, planDrill, planFailover, type SlaMode, type SurvivabilityReport } from "../../provider/planner";
 import { listSchedule, lowerBound } from "../../provider/planner/estimate";
 import { MemoryJournal } from "../../provider/executor/journal/file-journal";
@@ -155,6 +157,39 @@ async function calibration(context: BenchContext, base: Scenario, runs: number):
   context.print(`calibration p50 error max: before ${(before.errorMax * 100).toFixed(1)}% after ${(after.errorMax * 100).toFixed(1)}%; fitted remoteRestart median ${fitted.operations.remoteRestart?.medianSeconds.toFixed(0)} s p95 ${fitted.operations.remoteRestart?.p95Seconds.toFixed(0)} s, bootLpar median ${fitted.operations.bootLpar?.medianSeconds.toFixed(0)} s p95 ${fitted.operations.bootLpar?.p95Seconds.toFixed(0)} s`);
 }
 
+/**
+ * Real hardware is not uniform: some target systems restart 2x slower, others boot 1.5x slower
+ * (simulation.systemLatencies: of the plan's targets in id order, every `every`-th from the first,
+ * and every `every`-th from the middle one), the rest at the defaults. Predicted with the defaults,
+ * then with the profile `calibrate` fits from the journals of `history` other seeded runs (per
+ * operation, and apart per system where it measures differently), then with per-operation fits
+ * of the same runs only, to show what the fits apart add.
+ */
+async function calibrationPerSystem(context: BenchContext, base: Scenario, o: { runs: number; history: number; every: number }): Promise<void> {
+  const scaled = (op: Operation, k: number) => ({ medianSeconds: DEFAULT_LATENCIES[op].medianSeconds * k, p95Seconds: DEFAULT_LATENCIES[op].p95Seconds * k });
+  const targets = [...new Set(base.plan.placements.flatMap((p) => (p.target !== null ? [p.target] : [])))].sort();
+  const every = Math.min(o.every, targets.length);
+  const systemLatencies: Record<string, Record<string, { medianSeconds: number; p95Seconds: number }>> = {};
+  targets.forEach((t, i) => {
+    if (i % every === 0) systemLatencies[t] = { remoteRestart: scaled("remoteRestart", 2) };
+    if (i % every === Math.floor(every / 2)) systemLatencies[t] = { bootLpar: scaled("bootLpar", 1.5) };
+  });
+  const s: Scenario = { ...base, name: `${base.name}-uneven`, topology: { ...base.topology, simulation: { ...(base.topology.simulation ?? {}), systemLatencies } } };
+  const journals: JournalRecord[][] = [];
+  for (let k = 0; k < o.history; k++) await measureOnce(s, 9000 + k, journals);
+  const history = journals.map((records) => runRecordFromJournal(records));
+  const fitted = calibrate(history, { stack: "bench" });
+  const pooled = calibrate(history, { stack: "bench", fitApart: false });
+  const measured = await measureRuns(s, o.runs);
+  const coverageWith = (profile?: LatencyProfileFile) => coverageOf(s.name, predictRuns(s.plan, { samples: 2000, seed: 7, sla: s.sla, ...(profile ? { profile: toLatencyProfile(profile) } : {}) }), measured);
+  const [before, after, wide] = [coverageWith(), coverageWith(fitted), coverageWith(pooled)];
+  const apart = Object.keys(fitted.scoped ?? {}).filter((k) => k.startsWith("system:")).length;
+  const figures = (c: ReturnType<typeof coverageOf>) => `${c.shareMin.toFixed(3)} (p50 error max ${(c.errorMax * 100).toFixed(1)}%)`;
+  context.print(
+    `calibration per system ${s.name}: before ${figures(before)} after ${figures(after)}; per-operation fits only ${figures(wide)} (${o.runs} runs; ${Object.keys(systemLatencies).length} of ${targets.length} target systems restart 2x or boot 1.5x slower; profile from ${o.history} runs, ${apart} systems fitted apart)`,
+  );
+}
+
 const groupRows: string[] = [];
 
 async function paperScenarios(seed: number | undefined): Promise<Scenario[]> {
@@ -215,6 +250,10 @@ export async function run(context: BenchContext): Promise<void> {
   groupRows.length = 0;
   context.print("");
   await calibration(context, scenarios[0], runs);
+  // The paper preset's groups are one LPAR each: a slow server is all of its groups' RTO. The
+  // site failure's groups span many servers. History: `vmr calibrate`'s default, the last 20 runs.
+  await calibrationPerSystem(context, scenarios[0], { runs: paperRuns, history: 20, every: Number.MAX_SAFE_INTEGER });
+  await calibrationPerSystem(context, scenarios[scenarios.length - 1], { runs, history: 5, every: 10 });
 
   context.print("");
   const paperMs = bestMs(3, () => predictRuns(paper[0].plan, { samples: 1000, sla: "strict" }));

@@ -25,25 +25,39 @@ export function uniform(seed: number, ...parts: readonly (string | number)[]): n
   return (hash53(parts.join("\u0001"), seed) + 0.5) / 2 ** 53;
 }
 
-const tables = new WeakMap<object, LatencyTable>();
+interface Tables {
+  readonly all: LatencyTable;
+  /** Per managed system with overrides of its own (simulation.systemLatencies), over `all`. */
+  readonly bySystem: ReadonlyMap<string, LatencyTable>;
+}
 
-/** The latency table of a state: defaults from model/latency.ts with the topology's overrides. */
-export function latencyTable(state: SimState): LatencyTable {
+const tables = new WeakMap<object, Tables>();
+
+function tablesOf(state: SimState): Tables {
   const key = state.topology;
-  let table = tables.get(key);
-  if (!table) {
-    table = resolveLatencies(state.topology.simulation?.latencies ?? {});
-    tables.set(key, table);
+  let t = tables.get(key);
+  if (!t) {
+    const overrides = state.topology.simulation?.latencies ?? {};
+    const bySystem = new Map<string, LatencyTable>();
+    for (const [system, own] of Object.entries(state.topology.simulation?.systemLatencies ?? {})) bySystem.set(system, resolveLatencies({ ...overrides, ...own }));
+    t = { all: resolveLatencies(overrides), bySystem };
+    tables.set(key, t);
   }
-  return table;
+  return t;
+}
+
+/** The latency table of a state (defaults from model/latency.ts with the topology's overrides), or of one managed system of it. */
+export function latencyTable(state: SimState, system?: string): LatencyTable {
+  const t = tablesOf(state);
+  return (system !== undefined ? t.bySystem.get(system) : undefined) ?? t.all;
 }
 
 export function seedOf(state: SimState): number {
   return state.topology.simulation?.seed ?? 1;
 }
 
-/** The duration of `op` on `objectId` at this attempt, in clock milliseconds. */
-export function drawDurationMs(state: SimState, op: Operation, objectId: string, attempt: number): number {
+/** The duration of `op` on `objectId` at this attempt, run on managed system `system` when it runs on one, in clock milliseconds. */
+export function drawDurationMs(state: SimState, op: Operation, objectId: string, attempt: number, system?: string): number {
   const u = uniform(seedOf(state), "latency", op, objectId, attempt);
-  return sampleSeconds(latencyTable(state), op, u) * 1000 * state.timeScale;
+  return sampleSeconds(latencyTable(state, system), op, u) * 1000 * state.timeScale;
 }

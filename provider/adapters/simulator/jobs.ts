@@ -29,6 +29,8 @@ export interface JobRequest {
   readonly effect: (attempt: number) => Effect;
   readonly reserve?: Job["reserve"];
   readonly claims?: readonly string[];
+  /** The managed system the job runs on, whose own latencies (simulation.systemLatencies) it draws. */
+  readonly system?: string;
 }
 
 export interface JobTicket {
@@ -105,7 +107,7 @@ export function decideJob(state: SimState, now: number, req: JobRequest): Decisi
         error: new AdapterError("transient", req.op, req.objectId, `busy: ${busy.join(", ")} at its limit of concurrent operations; try again later`),
       };
     }
-    const end = start + drawDurationMs(state, phase.op, req.objectId, attempt);
+    const end = start + drawDurationMs(state, phase.op, req.objectId, attempt, req.system);
     phases.push({ op: phase.op, resources: [...phase.resources], start, end });
     t = end;
   }

@@ -17,15 +17,15 @@ import { runRecordFromJournal } from "../../../provider/report/journal";
 import { ValidationError } from "../../../provider/errors";
 import { generateDatacenter } from "../../fixtures/datacenter";
 
-/** Five seeded runs of a site failure on a simulator whose restarts and boots are slower than the defaults. */
-async function measuredRuns() {
+/** Five seeded runs of a site failure on a simulator whose restarts and boots are slower than the defaults (and some systems' slower still). */
+async function measuredRuns(systemLatencies?: Record<string, Record<string, { medianSeconds: number; p95Seconds: number }>>) {
   const dc = generateDatacenter({ hosts: 20, vms: 100, volumesPerVm: 1 });
   const plan = planFailover({ ...dc, failure: { failedSite: "A" } });
   const truth = { remoteRestart: { medianSeconds: 240, p95Seconds: 600 }, bootLpar: { medianSeconds: 270, p95Seconds: 900 } };
   const runs = [];
   for (let seed = 1; seed <= 5; seed++) {
     const clock = new VirtualClock();
-    const topology = { ...topologyFromInventory(dc.inventory), simulation: { seed, latencies: truth } };
+    const topology = { ...topologyFromInventory(dc.inventory), simulation: { seed, latencies: truth, ...(systemLatencies ? { systemLatencies } : {}) } };
     const sim = createInMemorySimulator(topology, { clock });
     await simFailSite("A", { store: sim.store });
     const journal = new MemoryJournal();
@@ -92,5 +92,27 @@ describe("predict/calibrate", function () {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("fits a system that measures slower apart, and the others, which measure alike, together", async () => {
+    // GIVEN 5 runs in which restarts onto sys-B-00001 take twice the others' (10 restarts there per run)
+    const { runs, truth: wide } = await measuredRuns({ "sys-B-00001": { remoteRestart: { medianSeconds: 480, p95Seconds: 1200 } } });
+    const profile = calibrate(runs, { stack: "dev" });
+    // THEN that system's restarts are fitted apart, near its truth
+    const slow = profile.scoped?.["system:sys-B-00001"]?.remoteRestart;
+    assert.ok(slow !== undefined, JSON.stringify(Object.keys(profile.scoped ?? {})));
+    assert.ok(Math.abs(slow.medianSeconds / 480 - 1) < 0.15, `median ${slow.medianSeconds}`);
+    assert.equal(slow.samples, 50);
+    // AND of the nine like systems, at most two are fitted apart by chance (2 standard errors)
+    const alike = Object.entries(profile.scoped ?? {}).filter(([scope, ops]) => scope.startsWith("system:") && scope !== "system:sys-B-00001" && ops.remoteRestart !== undefined);
+    assert.ok(alike.length <= 2, alike.map(([k]) => k).join(", "));
+    // AND the wider fit is of the restarts of the systems not fitted apart, near their truth
+    const apart = Object.values(profile.scoped ?? {}).reduce((n, ops) => n + (ops.remoteRestart?.samples ?? 0), 0);
+    assert.equal(profile.operations.remoteRestart.samples, 500 - apart);
+    assert.ok(Math.abs(profile.operations.remoteRestart.medianSeconds / wide.remoteRestart.medianSeconds - 1) < 0.1, `median ${profile.operations.remoteRestart.medianSeconds}`);
+    // AND asked for per-operation fits only, none is fitted apart and the wider fit pools all 500
+    const pooled = calibrate(runs, { stack: "dev", fitApart: false });
+    assert.equal(pooled.scoped, undefined);
+    assert.equal(pooled.operations.remoteRestart.samples, 500);
   });
 });

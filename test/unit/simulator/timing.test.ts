@@ -122,6 +122,31 @@ describe("simulator timing", () => {
     });
   });
 
+  describe("per-system latencies", () => {
+    it("draws the operations run on a system from its own latencies, the others from the topology's", async () => {
+      // GIVEN sys-a-02 with its own fence and restart latencies, and the topology's for the others
+      const { sim, clock } = virtualSimulator(
+        smallTopology({
+          simulation: {
+            latencies: { fenceLpar: fixed(2), remoteRestart: fixed(100), bootLpar: fixed(60), mapVolume: fixed(0) },
+            systemLatencies: { "sys-a-02": { fenceLpar: fixed(7), remoteRestart: fixed(250) } },
+          },
+        }),
+      );
+      // WHEN an LPAR of each system on site a is fenced THEN sys-a-02's takes its own 7 s
+      const t0 = clock.now();
+      assert.deepEqual((await finishTimes(clock, [sim.compute.powerOff("lpar-00001", true), sim.compute.powerOff("lpar-00003", true)])).map((t) => t - t0), [2000, 7000]);
+      // AND a restart onto sys-a-02 takes its 250 s, the boot there the topology's 60 s
+      await simFailHost("sys-a-01", { store: sim.store });
+      for (const volumeId of volumesOf(1)) await sim.storage.mapVolume({ volumeId, hostId: "sys-a-02", via: "npiv" });
+      const t1 = clock.now();
+      await sim.compute.remoteRestart({ lparId: "lpar-00001", targetSystemId: "sys-a-02", volumeIds: volumesOf(1) });
+      assert.equal(clock.now() - t1, 250_000);
+      await sim.compute.waitUntilRunning("lpar-00001");
+      assert.equal(clock.now() - t1, 310_000);
+    });
+  });
+
   describe("faults", () => {
     it("fails named operations permanently", async () => {
       const { sim } = virtualSimulator(smallTopology({ simulation: { faults: { permanent: ["powerOff:lpar-00001"] } } }));
