@@ -190,6 +190,22 @@ async function calibrationPerSystem(context: BenchContext, base: Scenario, o: { 
   );
 }
 
+/**
+ * Transient faults (simulation.faults.transientProbability, per attempt): the executor retries
+ * them after its back-off, which the prediction does not model. How far the coverage moves, and
+ * how many runs end with a step that failed every attempt (a miss for its group).
+ */
+async function coverageUnderFaults(context: BenchContext, base: Scenario, runs: number): Promise<void> {
+  const prediction = predictRuns(base.plan, { samples: 2000, seed: 7, sla: base.sla });
+  for (const p of [0.05, 0.2]) {
+    const s: Scenario = { ...base, name: `${base.name}-faults-${p}`, topology: { ...base.topology, simulation: { ...(base.topology.simulation ?? {}), faults: { transientProbability: p } } } };
+    const measured = await measureRuns(s, runs);
+    const c = coverageOf(s.name, prediction, measured);
+    const failed = measured.filter((m) => m.failures.length > 0).length;
+    context.print(`coverage under faults ${s.name}: p95 share min ${c.shareMin.toFixed(3)} max ${c.shareMax.toFixed(3)}; p50 error max ${(c.errorMax * 100).toFixed(1)}% (${runs} runs, ${p} of attempts fail transiently; ${failed} runs had a step fail every attempt)`);
+  }
+}
+
 const groupRows: string[] = [];
 
 async function paperScenarios(seed: number | undefined): Promise<Scenario[]> {
@@ -254,6 +270,7 @@ export async function run(context: BenchContext): Promise<void> {
   // site failure's groups span many servers. History: `vmr calibrate`'s default, the last 20 runs.
   await calibrationPerSystem(context, scenarios[0], { runs: paperRuns, history: 20, every: Number.MAX_SAFE_INTEGER });
   await calibrationPerSystem(context, scenarios[scenarios.length - 1], { runs, history: 5, every: 10 });
+  await coverageUnderFaults(context, scenarios[0], paperRuns);
 
   context.print("");
   const paperMs = bestMs(3, () => predictRuns(paper[0].plan, { samples: 1000, sla: "strict" }));
