@@ -46,10 +46,11 @@ export const NOTHING_FREED: FreedSet = new Map();
  * none is there any more (grown back to full size elsewhere), those placed there above its level,
  * whose room it is now (placement kept it stopped only while its room is used: place.ts
  * keepNeedless). Every start onto its system waits for its stop either way (failover.ts, move.ts).
+ * `placedOn`: the placements by target system, made once (a site failure frees a thousand).
  */
-function beneficiaries(placements: readonly Placement[], f: Freed): string[] {
-  const there = placements.filter((p) => p.target === f.system && p.slaLevel > f.slaLevel);
-  const claimers = there.filter((p) => f.claimedBy?.includes(p.lpar) === true);
+function beneficiaries(placedOn: ReadonlyMap<string, readonly Placement[]>, f: Freed): string[] {
+  const there = (placedOn.get(f.system) ?? []).filter((p) => p.slaLevel > f.slaLevel);
+  const claimers = f.claimedBy === undefined ? [] : there.filter((p) => f.claimedBy!.includes(p.lpar));
   return (claimers.length > 0 ? claimers : there).map((p) => p.lpar).sort();
 }
 
@@ -58,8 +59,15 @@ export function addStopSteps(g: StepGraph, freed: FreedSet, placements: readonly
   const stopsOn = new Map<string, StepRef[]>();
   const actions: NonCriticalAction[] = [];
   const levelOf = new Map(placements.map((p) => [p.lpar, p.slaLevel]));
+  const placedOn = new Map<string, Placement[]>();
+  for (const p of placements) {
+    if (p.target === null) continue;
+    const list = placedOn.get(p.target);
+    if (list) list.push(p);
+    else placedOn.set(p.target, [p]);
+  }
   for (const f of [...freed.values()].sort((a, b) => compare(a.lpar, b.lpar))) {
-    const forLpars = beneficiaries(placements, f);
+    const forLpars = beneficiaries(placedOn, f);
     // As urgent as the most urgent LPAR it makes room for (the executor raises it along its edges anyway).
     const level = Math.max(f.slaLevel + 1, ...forLpars.map((l) => levelOf.get(l)!));
     const id = stepId("StopNonCriticalLpar", f.lpar);
@@ -75,7 +83,14 @@ export function addStopSteps(g: StepGraph, freed: FreedSet, placements: readonly
 /** The non-critical LPARs the moved LPARs' recovery targets declare, each once. */
 export function nonCriticalOf(vms: readonly AffectedVm[]): NonCriticalSpec[] {
   const out = new Map<string, NonCriticalSpec>();
-  for (const vm of vms) for (const n of vm.entry.target.nonCritical ?? []) if (!out.has(n.lpar)) out.set(n.lpar, n);
+  // Each target's list once: thousands of moved LPARs share a few targets, each declaring up to thousands.
+  const seen = new Set<readonly NonCriticalSpec[]>();
+  for (const vm of vms) {
+    const specs = vm.entry.target.nonCritical;
+    if (specs === undefined || seen.has(specs)) continue;
+    seen.add(specs);
+    for (const n of specs) if (!out.has(n.lpar)) out.set(n.lpar, n);
+  }
   return [...out.values()];
 }
 

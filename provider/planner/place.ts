@@ -322,7 +322,7 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
   const yieldingFor = (req: PlacementRequest, size: { processorUnits: number; memoryGb: number }, banned: ReadonlySet<string>): { system: string; stops: YieldingRoom[] } | undefined => {
     if (input.yielding === undefined) return undefined;
     const bySystem = input.yielding(req);
-    if (bySystem.size === 0) return undefined;
+    if (bySystem.size === 0 || allClaimed(bySystem)) return undefined;
     for (const pool of req.pools) {
       let best: { system: string; stops: YieldingRoom[]; level: number; room: number; load: number } | undefined;
       for (const system of pool.systems) {
@@ -353,6 +353,18 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
       if (best !== undefined) return { system: best.system, stops: best.stops };
     }
     return undefined;
+  };
+  /**
+   * Whether every LPAR of a yielding map is claimed: then no later request of its target and level
+   * can claim from it (claims are never given back during placement). Each map's entries are walked
+   * once in all, from the first not claimed: a site failure's waiting LPARs outnumber its test VMs.
+   */
+  const openFrom = new Map<ReadonlyMap<string, readonly YieldingRoom[]>, { entries: YieldingRoom[]; next: number }>();
+  const allClaimed = (bySystem: ReadonlyMap<string, readonly YieldingRoom[]>): boolean => {
+    let cursor = openFrom.get(bySystem);
+    if (cursor === undefined) openFrom.set(bySystem, (cursor = { entries: [...bySystem.values()].flat(), next: 0 }));
+    while (cursor.next < cursor.entries.length && stopped.has(cursor.entries[cursor.next].lpar)) cursor.next++;
+    return cursor.next >= cursor.entries.length;
   };
   /** Places `req` at `size` on room claimed from yielding LPARs, when some system has enough; false when none. */
   const claimYielding = (req: PlacementRequest, size: { processorUnits: number; memoryGb: number }, banned: ReadonlySet<string>, shrunk: boolean): boolean => {

@@ -291,7 +291,29 @@ function capacityOf(ctx: PlanningContext, system: string): SystemCapacity {
  */
 /** (Those `claimed` already are not on offer.) */
 function yieldingOn(ctx: PlanningContext, vm: AffectedVm, system: string, moving: ReadonlySet<string>, claimed: FreedSet): Yielding[] {
-  return yieldingOf(ctx, vm.entry.target.nonCritical ?? [], moving, claimed, (host, level) => host === system && level < vm.slaLevel);
+  const specs = specsOnSystem(ctx, vm.entry.target.nonCritical ?? []).get(system) ?? [];
+  return yieldingOf(ctx, specs, moving, claimed, (_host, level) => level < vm.slaLevel);
+}
+
+const specsBySystem = new WeakMap<PlanningContext, WeakMap<readonly NonCriticalSpec[], ReadonlyMap<string, readonly NonCriticalSpec[]>>>();
+
+/** A target's non-critical LPARs by the system they run on now, made once per context: every waiting LPAR's wouldTake asks for one system. */
+function specsOnSystem(ctx: PlanningContext, specs: readonly NonCriticalSpec[]): ReadonlyMap<string, readonly NonCriticalSpec[]> {
+  let byList = specsBySystem.get(ctx);
+  if (byList === undefined) specsBySystem.set(ctx, (byList = new WeakMap()));
+  let bySystem = byList.get(specs);
+  if (bySystem === undefined) {
+    const built = new Map<string, NonCriticalSpec[]>();
+    for (const n of specs) {
+      const host = ctx.lpars.get(n.lpar)?.host;
+      if (host === undefined) continue;
+      const list = built.get(host);
+      if (list) list.push(n);
+      else built.set(host, [n]);
+    }
+    byList.set(specs, (bySystem = built));
+  }
+  return bySystem;
 }
 
 /** The non-critical LPARs of `specs` that hold room and are neither moved nor freed, with their system, in the order to stop them (yieldingOn). */
