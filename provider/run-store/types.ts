@@ -1,5 +1,5 @@
-// The run store: where a stack's lock, its runs' journals and its latency profile live. One interface, two
-// implementations: `file` (a per-user directory on this machine, file-store.ts) and `etcd`
+// The run store: where a stack's lock, its runs' journals and its latency profile live. One
+// interface, two implementations: `file` (a per-user directory on this machine, file-store.ts) and `etcd`
 // (a replicated etcd v3 cluster, etcd-store.ts), so that a failover can outlive the machine
 // that ran it.
 

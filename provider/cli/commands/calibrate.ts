@@ -1,7 +1,6 @@
 // `vmr calibrate`: fit the stack's latency profile from the journals of its drills and failovers,
 // and keep it in the stack's run store, where `vmr plan`, `vmr check`, failovers and drills of
-// every operator find it. Thin: parses flags, calls
-// calibrateStack, prints what was fitted.
+// every operator find it. Thin: parses flags, calls calibrateStack, prints what was fitted.
 
 import { InvalidArgumentError, type Command } from "commander";
 import { openRunStore, parseRunStoreFlag, type RunStoreChoice } from "../../run-store/open";
