@@ -39,7 +39,6 @@ export interface Freed {
 }
 
 export type FreedSet = ReadonlyMap<string, Freed>;
-export const NOTHING_FREED: FreedSet = new Map();
 
 /**
  * The LPARs a freed one makes room for: those whose claims stopped it, placed on its system; when

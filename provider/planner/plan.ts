@@ -15,7 +15,7 @@ import { orderSteps } from "./order";
 import { placeAll, type PlacementOutcome, type PlacementRequest, type SystemCapacity } from "./place";
 import { flexibleStart, shrinks, startSize, type FlexibleStart } from "./capacity-flex";
 import { wouldTake, type Yielding } from "./capacity-need";
-import { addResumeSteps, addStopSteps, nonCriticalOf, NOTHING_FREED, type Freed, type FreedSet } from "./non-critical";
+import { addResumeSteps, addStopSteps, nonCriticalOf, type Freed, type FreedSet } from "./non-critical";
 import type { NonCriticalSpec } from "../model/protection";
 import type { PlacedVm } from "./placed";
 import { permuted, permuteRows } from "./rows";
@@ -194,11 +194,11 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
     };
   });
   const moving = new Set(affected.vms.map((v) => v.lpar.id));
-  const yielding = claiming && nonCriticalOf(affected.vms).length > 0 ? yieldingIndex(ctx, affected.vms, moving) : undefined;
+  const yielding = nonCriticalOf(affected.vms).length > 0 ? yieldingIndex(ctx, affected.vms, moving) : undefined;
   const outcomes = placeAll({
     requests,
     capacity: (system) => capacityOf(ctx, system),
-    ...(yielding !== undefined ? { yielding: yielding.forRequest } : {}),
+    ...(claiming && yielding !== undefined ? { yielding: (req: PlacementRequest) => yielding.of(req.lpar, req.slaLevel) } : {}),
     locationOf: (lpar) => {
       const l = ctx.lpars.get(lpar);
       return l && !failedHosts.has(l.host) ? l.host : undefined;
@@ -253,7 +253,9 @@ function placeRound(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec, fai
         placement.shortfall = outcome.shortfall;
         const tried = shrunk ? (flex as FlexibleStart) : vm.lpar;
         const minimum = { processorUnits: vm.lpar.minimum?.processorUnits ?? vm.lpar.processorUnits, memoryGb: vm.lpar.minimum?.memoryGb ?? vm.lpar.memoryGb };
-        placement.wouldTake = wouldTake({ size: vm.lpar, tried, minimum, shortfall: outcome.shortfall, yielding: yieldingOn(ctx, vm, outcome.shortfall.system, moving, claimed) });
+        // Those claimed already are not on offer.
+        const there = (yielding?.of(vm.lpar.id, vm.slaLevel).get(outcome.shortfall.system) ?? []).filter((y) => !claimed.has(y.lpar));
+        placement.wouldTake = wouldTake({ size: vm.lpar, tried, minimum, shortfall: outcome.shortfall, yielding: there });
       }
     }
     const home = homes.get(vm.lpar.id);
@@ -284,82 +286,44 @@ function capacityOf(ctx: PlanningContext, system: string): SystemCapacity {
   return capacity;
 }
 
-/**
- * The recovery target's non-critical LPARs running on `system` that yield to `vm` (a lower SLA
- * level than its own), not moved by this plan: lowest level first, then the larger first (fewer
- * to stop), then by id.
- */
-/** (Those `claimed` already are not on offer.) */
-function yieldingOn(ctx: PlanningContext, vm: AffectedVm, system: string, moving: ReadonlySet<string>, claimed: FreedSet): Yielding[] {
-  const specs = specsOnSystem(ctx, vm.entry.target.nonCritical ?? []).get(system) ?? [];
-  return yieldingOf(ctx, specs, moving, claimed, (_host, level) => level < vm.slaLevel);
-}
-
-const specsBySystem = new WeakMap<PlanningContext, WeakMap<readonly NonCriticalSpec[], ReadonlyMap<string, readonly NonCriticalSpec[]>>>();
-
-/** A target's non-critical LPARs by the system they run on now, made once per context: every waiting LPAR's wouldTake asks for one system. */
-function specsOnSystem(ctx: PlanningContext, specs: readonly NonCriticalSpec[]): ReadonlyMap<string, readonly NonCriticalSpec[]> {
-  let byList = specsBySystem.get(ctx);
-  if (byList === undefined) specsBySystem.set(ctx, (byList = new WeakMap()));
-  let bySystem = byList.get(specs);
-  if (bySystem === undefined) {
-    const built = new Map<string, NonCriticalSpec[]>();
-    for (const n of specs) {
-      const host = ctx.lpars.get(n.lpar)?.host;
-      if (host === undefined) continue;
-      const list = built.get(host);
-      if (list) list.push(n);
-      else built.set(host, [n]);
-    }
-    byList.set(specs, (bySystem = built));
-  }
-  return bySystem;
-}
-
-/** The non-critical LPARs of `specs` that hold room and are neither moved nor freed, with their system, in the order to stop them (yieldingOn). */
-function yieldingOf(
-  ctx: PlanningContext,
-  specs: readonly NonCriticalSpec[],
-  moving: ReadonlySet<string>,
-  taken: FreedSet,
-  // Filtered before the sort: a waiting LPAR's wouldTake asks for one system of a target that may declare thousands.
-  keep: (system: string, slaLevel: number) => boolean = () => true,
-): (Yielding & { system: string })[] {
+/** The non-critical LPARs of `specs` that hold room and are not moved, with their system, in the order to stop them: lowest level first, then the larger first (fewer to stop), then by id. */
+function yieldingOf(ctx: PlanningContext, specs: readonly NonCriticalSpec[], moving: ReadonlySet<string>): (Yielding & { system: string })[] {
   const out: (Yielding & { system: string })[] = [];
   for (const n of specs) {
     const l = ctx.lpars.get(n.lpar);
-    if (l === undefined || !HOLDS_CAPACITY.has(l.state) || moving.has(l.id) || taken.has(l.id) || !keep(l.host, n.slaLevel)) continue;
+    if (l === undefined || !HOLDS_CAPACITY.has(l.state) || moving.has(l.id)) continue;
     out.push({ lpar: l.id, system: l.host, action: n.action, slaLevel: n.slaLevel, processorUnits: l.allocated?.processorUnits ?? l.processorUnits, memoryGb: l.allocated?.memoryGb ?? l.memoryGb });
   }
   return out.sort((a, b) => a.slaLevel - b.slaLevel || b.processorUnits - a.processorUnits || b.memoryGb - a.memoryGb || compare(a.lpar, b.lpar));
 }
 
 /**
- * What a claiming placement draws on (place.ts PlacementInput.yielding): for each request, the
- * non-critical LPARs of its recovery target below its level, by system. One list per target and
- * level, made once: a site failure asks for it per waiting LPAR.
+ * The non-critical LPARs that yield to a moved LPAR (its recovery target's, below its level), by
+ * system: what a claiming placement draws on (place.ts PlacementInput.yielding) and what a waiting
+ * LPAR's wouldTake names. One list per target and level, made on first use: a site failure asks
+ * for it per waiting LPAR.
  */
-function yieldingIndex(ctx: PlanningContext, vms: readonly AffectedVm[], moving: ReadonlySet<string>): { forRequest: (req: PlacementRequest) => ReadonlyMap<string, readonly Yielding[]>; byLpar: ReadonlyMap<string, Yielding & { system: string }> } {
+function yieldingIndex(ctx: PlanningContext, vms: readonly AffectedVm[], moving: ReadonlySet<string>): { of: (lpar: string, slaLevel: number) => ReadonlyMap<string, readonly Yielding[]>; byLpar: ReadonlyMap<string, Yielding & { system: string }> } {
   const vmOf = new Map(vms.map((v) => [v.lpar.id, v]));
   const byTarget = new Map<string, (Yielding & { system: string })[]>();
   const byLpar = new Map<string, Yielding & { system: string }>();
   const cache = new Map<string, Map<string, Yielding[]>>();
   const none: ReadonlyMap<string, readonly Yielding[]> = new Map();
-  const forRequest = (req: PlacementRequest): ReadonlyMap<string, readonly Yielding[]> => {
-    const target = vmOf.get(req.lpar)?.entry.target;
+  const of = (lpar: string, slaLevel: number): ReadonlyMap<string, readonly Yielding[]> => {
+    const target = vmOf.get(lpar)?.entry.target;
     if (target === undefined || (target.nonCritical ?? []).length === 0) return none;
-    const key = `${target.name}\u0000${req.slaLevel}`;
+    const key = `${target.name}\u0000${slaLevel}`;
     let bySystem = cache.get(key);
     if (bySystem === undefined) {
       let all = byTarget.get(target.name);
       if (all === undefined) {
-        all = yieldingOf(ctx, target.nonCritical ?? [], moving, NOTHING_FREED);
+        all = yieldingOf(ctx, target.nonCritical ?? [], moving);
         byTarget.set(target.name, all);
         for (const y of all) byLpar.set(y.lpar, y);
       }
       bySystem = new Map();
       for (const y of all) {
-        if (y.slaLevel >= req.slaLevel) continue;
+        if (y.slaLevel >= slaLevel) continue;
         const list = bySystem.get(y.system);
         if (list) list.push(y);
         else bySystem.set(y.system, [y]);
@@ -368,7 +332,7 @@ function yieldingIndex(ctx: PlanningContext, vms: readonly AffectedVm[], moving:
     }
     return bySystem;
   };
-  return { forRequest, byLpar };
+  return { of, byLpar };
 }
 
 /** A drill copy is started from one FlashCopy group: its volumes must replicate in one consistency group. */

@@ -94,7 +94,7 @@ const DIFFERS_Z = 2;
  * standard errors of the scope's mean, or the variance by more than DIFFERS_Z standard errors
  * of a normal sample's variance (v * sqrt(2 / (n - 1))).
  */
-export function differsFrom(scope: LogMoments, all: LogMoments): boolean {
+function differsFrom(scope: LogMoments, all: LogMoments): boolean {
   const meanSe = Math.sqrt(scope.variance / scope.n);
   const varianceSe = all.variance * Math.sqrt(2 / Math.max(1, scope.n - 1));
   return Math.abs(scope.mean - all.mean) > DIFFERS_Z * meanSe || Math.abs(scope.variance - all.variance) > DIFFERS_Z * varianceSe;
