@@ -1,7 +1,8 @@
 // `vmr drill --cleanup`: after a drill process was killed or crashed, removes what it left. Finds
 // the drills' FlashCopy groups from the journals of unfinished drill runs (in the run store, so
 // from any machine that reaches it) and from the stack's consistency groups, and drill LPARs
-// (they carry `drillOf`) from the adapters' inventory.
+// (they carry `drillOf`) from the adapters' inventory; brings back the non-critical LPARs a
+// drill stopped last and nothing brought back since (recovery/stopped-by-vmr.ts).
 
 import { openAdapters as openAdaptersDefault } from "../adapters";
 import type { Clock } from "../clock";
@@ -9,6 +10,7 @@ import { defaultRunsDir } from "../executor/run-store";
 import type { RunStarted } from "../generated/journal";
 import type { CleanupRecord } from "../generated/report";
 import { parseJsonText } from "../parse-file";
+import { stoppedByDrills } from "../recovery/stopped-by-vmr";
 import { DRILL_OUTCOME_FILE, type DrillOutcomeFile } from "../report/journal";
 import { FileRunStore } from "../run-store/file-store";
 import type { RunStore } from "../run-store/types";
@@ -59,7 +61,7 @@ export async function drillCleanup(options: DrillCleanupOptions): Promise<DrillC
   const model = loaded.model;
   const store = options.store ?? new FileRunStore(options.runsDir ?? defaultRunsDir(), loaded.stack ?? "default");
   const { runs, names } = await flashCopiesOfUnfinishedDrills(store, loaded.stack);
-  const scope = leftoverScope(model, names);
+  const scope = { ...leftoverScope(model, names), stoppedNonCritical: await stoppedByDrills(store) };
   // Every datacenter the stack's groups use.
   const settings = new Map(model.groups.map((g) => {
     const s = adapterSettingsFor(model, [g.name]);

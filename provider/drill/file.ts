@@ -11,7 +11,7 @@ import type { ProtectionModel } from "../model/protection";
 export type { DrillFile, Assertion as DrillAssertion } from "../generated/drill";
 
 /** A drill file with its defaults filled in. */
-export type ResolvedDrillFile = DrillFile & Required<Pick<DrillFile, "network" | "assertions">>;
+export type ResolvedDrillFile = DrillFile & Required<Pick<DrillFile, "network" | "assertions" | "stopNonCritical">>;
 
 const RULES: readonly CrossFieldRule<DrillFile>[] = [
   {

@@ -15,6 +15,7 @@ import { drillFlashCopyName, planDrill, type Inventory } from "../planner";
 import { predictPlan, type PredictPlanOptions } from "../predict";
 import { profileFor } from "../predict/profile-file";
 import { buildReport } from "../report/build";
+import { stoppedNonCriticalStepsIn } from "../recovery/stopped-by-vmr";
 import { DRILL_OUTCOME_FILE, runRecordFromJournal, type DrillOutcomeFile } from "../report/journal";
 import { reportJson, writeReport, type ReportFormat } from "../report/write";
 import { FileRunStore } from "../run-store/file-store";
@@ -45,6 +46,8 @@ export interface DrillOptions {
   readonly drillFile?: string | ResolvedDrillFile;
   /** Only these groups (overrides the drill file's). */
   readonly groups?: readonly string[];
+  /** Stop or suspend non-critical VMs for the copies' room (true overrides the drill file's `stopNonCritical`). */
+  readonly stopNonCritical?: boolean;
   /** Where the drill's lock, journal and outcome live (a file store or etcd). @default a file store in `runsDir` */
   readonly store?: RunStore;
   /** The file store's directory when no `store` is given. @default ./.vmr/runs */
@@ -132,7 +135,7 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
   const groups = options.groups && options.groups.length > 0 ? [...options.groups] : spec.groups ? [...spec.groups] : model.groups.map((g) => g.name);
   if (model.groups.length === 0)
     throw new ValidationError("drill", [{ path: "stack", message: "the stack declares no ProtectionGroup: run `pulumi up` on a program that declares protection first, or check --stack / --stack-file" }]);
-  const drillSpec: ResolvedDrillFile = { ...spec, groups: groups as [string, ...string[]] };
+  const drillSpec: ResolvedDrillFile = { ...spec, groups: groups as [string, ...string[]], stopNonCritical: options.stopNonCritical === true || spec.stopNonCritical };
 
   const what = typeof options.drillFile === "string" ? `drill file ${options.drillFile}` : "drill";
   // Unknown groups first: they also decide which datacenter to open.
@@ -160,7 +163,7 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
         ...(spec.scenario.failedHosts ? { failedHosts: spec.scenario.failedHosts } : {}),
         groups,
       },
-      options: { drillNetwork: spec.network, limits: await adapterLimits(raw) },
+      options: { drillNetwork: spec.network, drillStopsNonCritical: drillSpec.stopNonCritical, limits: await adapterLimits(raw) },
     });
     if (loaded.stack) planned.stack = loaded.stack;
     // What the hardware would refuse, before anything is created.
@@ -213,7 +216,9 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
 
     phase("cleaning up drill LPARs and FlashCopy groups");
     const flashCopyNames = plan.steps.flatMap((s) => (s.kind === "CreateFlashCopyGroup" && s.params?.flashCopyGroup ? [s.params.flashCopyGroup] : []));
-    const cleanup = await sweepDrillLeftovers(raw, leftoverScope(model, flashCopyNames), { clock: options.clock });
+    // What the run stopped for its copies and its cleanup steps did not bring back (cut short).
+    const stoppedNonCritical = stoppedNonCriticalStepsIn([await store.readRecords(runId)]);
+    const cleanup = await sweepDrillLeftovers(raw, { ...leftoverScope(model, flashCopyNames), stoppedNonCritical }, { clock: options.clock });
     const interrupted = options.signal?.aborted === true;
     return await finishDrill(drillSpec, store, runId, cleanup, interrupted, timeScaleOf(raw), options);
   } finally {

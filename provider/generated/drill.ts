@@ -32,6 +32,11 @@ export interface DrillFile {
    */
   network?: string;
   /**
+   * Whether the drill may stop or suspend the recovery targets' non-critical VMs (RecoveryTarget `nonCritical`) to make room for its copies, as a failover would: only as many as the copies need, lowest level first, each a journaled step; the drill's cleanup brings them back (and `vmr drill --cleanup` after a crash). Off by default: a drill then leaves them running and says which copies wait for their room.
+   * @default false
+   */
+  stopNonCritical?: boolean;
+  /**
    * What must hold for the drill to pass. Default: every group within its RTO budget, no VM left unplaced, cleanup complete.
    */
   assertions?: Assertion[];

@@ -604,7 +604,7 @@ export interface DeferredCleanup {
   reason: string;
 }
 /**
- * A non-critical LPAR the plan stops or suspends (its room goes to the VMs of `for`), or resumes at failback.
+ * A non-critical LPAR the plan stops or suspends (its room goes to the VMs of `for`), or resumes at failback (and at a drill's cleanup).
  *
  * This interface was referenced by `Plan`'s JSON-Schema
  * via the `definition` "NonCriticalAction".
@@ -636,7 +636,7 @@ export interface NonCriticalAction {
    */
   for?: string[];
   /**
-   * True at failback (and `vmr resume-noncritical`): the plan brings it back.
+   * True at failback, `vmr resume-noncritical` and a drill's cleanup: the plan brings it back.
    */
   resume?: boolean;
   /**

@@ -304,7 +304,7 @@ export interface AssertionResult {
 export interface CleanupRecord {
   complete: boolean;
   /**
-   * Drill LPARs and FlashCopy groups removed.
+   * Drill LPARs and FlashCopy groups removed, and the non-critical LPARs the drill stopped that the sweep brought back (its resume steps had not run).
    */
   removed: string[];
   /**

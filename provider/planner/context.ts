@@ -52,6 +52,7 @@ export interface ResolvedOptions {
   readonly hookEstimateSeconds: number;
   readonly requireRemoteRestartCapable: boolean;
   readonly drillNetwork: string;
+  readonly drillStopsNonCritical: boolean;
   readonly stoppedNonCritical?: ReadonlySet<string>;
 }
 
@@ -96,6 +97,7 @@ export function resolveOptions(options: PlanOptions = {}): ResolvedOptions {
     hookEstimateSeconds: options.hookEstimateSeconds ?? 10,
     requireRemoteRestartCapable: options.requireRemoteRestartCapable ?? true,
     drillNetwork: options.drillNetwork ?? "vmr-drill",
+    drillStopsNonCritical: options.drillStopsNonCritical ?? false,
     ...(options.stoppedNonCritical !== undefined ? { stoppedNonCritical: new Set(options.stoppedNonCritical) } : {}),
   };
 }

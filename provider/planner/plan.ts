@@ -74,8 +74,9 @@ export interface PlacedScenario {
 export function placeScenario(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec): PlacedScenario {
   const { failure, failedHosts } = resolveFailure(ctx, spec, kind === "failover");
   const sites = new SystemsBySite(ctx, failedHosts);
-  // Only a move onto the recovery site stops its non-critical LPARs (a drill's copies never do): its LPARs may claim them.
-  const claiming = kind === "failover" || kind === "planned";
+  // A move onto the recovery site stops its non-critical LPARs, and a drill that is told to
+  // (its file's stopNonCritical): its LPARs may claim them.
+  const claiming = kind === "failover" || kind === "planned" || (kind === "drill" && ctx.options.drillStopsNonCritical);
   const round = placeWith(ctx, kind, spec, failedHosts, sites, claiming);
   return { failure, failedHosts, round, freed: round.claimed };
 }
@@ -123,12 +124,12 @@ export interface ScenarioSteps extends Indexed {
 export function stepsOf(ctx: PlanningContext, kind: PlanKind, { failedHosts, round, freed }: PlacedScenario, ids = true): ScenarioSteps {
   const { affected, placed } = round;
   const warnings = [...(ctx.model.stateWarnings ?? []), ...affected.warnings, ...coMoveWarnings(affected.vms)];
-  if (kind === "drill") {
-    // A drill's copies never stop anything: say what a failover would stop that the drill leaves waiting.
+  if (kind === "drill" && !ctx.options.drillStopsNonCritical) {
+    // A drill not told to stop anything: say what a failover would stop that the drill leaves waiting.
     const named = round.placements.filter((p) => p.target === null && p.wouldTake?.stopLpars !== undefined);
     if (named.length > 0) {
       const shown = named.slice(0, 3).map((p) => JSON.stringify(p.lpar)).join(", ") + (named.length > 3 ? `, and ${named.length - 3} more` : "");
-      warnings.push(`a drill does not stop or suspend non-critical VMs: ${shown} wait${named.length === 1 ? "s" : ""} for room that stopping them would give (each one's wouldTake names them); a failover or planned move would stop them`);
+      warnings.push(`a drill does not stop or suspend non-critical VMs: ${shown} wait${named.length === 1 ? "s" : ""} for room that stopping them would give (each one's wouldTake names them); a failover or planned move would stop them, and a drill whose file sets \`stopNonCritical: true\``);
     }
   }
   const graph = new StepGraph(ctx);
@@ -137,7 +138,7 @@ export function stepsOf(ctx: PlanningContext, kind: PlanKind, { failedHosts, rou
   let nonCritical = actions;
   if (placed.length > 0) {
     if (kind === "failover") addFailoverSteps(ctx, graph, interleaved(ctx, placed), failedHosts, warnings, split, stopsOn);
-    else if (kind === "drill") addDrillSteps(ctx, graph, placed);
+    else if (kind === "drill") nonCritical = [...actions, ...addDrillSteps(ctx, graph, placed, freed, stopsOn)];
     else {
       const shutdownsOn = addMoveSteps(ctx, graph, placed, kind === "failback", warnings, stopsOn);
       if (kind === "failback") nonCritical = addResumeSteps(ctx, graph, nonCriticalOf(affected.vms), shutdownsOn, warnings);

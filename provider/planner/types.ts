@@ -42,6 +42,11 @@ export interface PlanOptions {
   /** Isolated network drill copies attach to. @default "vmr-drill" */
   readonly drillNetwork?: string;
   /**
+   * Whether a drill may stop or suspend non-critical LPARs for its copies' room (the drill
+   * file's `stopNonCritical`), as a failover does; its cleanup phase brings them back. @default false
+   */
+  readonly drillStopsNonCritical?: boolean;
+  /**
    * The non-critical LPARs that vmr's own runs stopped or suspended and have not brought back
    * (read from the run store's journals, provider/recovery/stopped-by-vmr.ts). When given, a
    * failback or `vmr resume-noncritical` brings back only these, and names the others it leaves

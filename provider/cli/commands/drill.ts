@@ -22,6 +22,7 @@ interface DrillFlags {
   group?: string[];
   drillFile?: string;
   cleanup: boolean;
+  stopNonCritical: boolean;
   runsDir?: string;
   runStore?: RunStoreChoice;
   out?: string;
@@ -58,7 +59,8 @@ export function register(program: Command): void {
     .option("--stack-file <file>", "read the stack from a `pulumi stack export --show-secrets` file instead")
     .option("--group <name>", "rehearse only this group (repeatable)", collect)
     .option("--drill-file <file>", "scripted drill: scenario, groups and assertions (YAML)")
-    .option("--cleanup", "remove what an interrupted or crashed drill left, then exit", false)
+    .option("--stop-non-critical", "stop or suspend the recovery targets' non-critical VMs for the copies' room, as a failover would, and bring them back at cleanup (the drill file's stopNonCritical)", false)
+    .option("--cleanup", "remove what an interrupted or crashed drill left (and bring back the non-critical VMs it stopped), then exit", false)
     .option("--runs-dir <dir>", "a directory of its own for the lock and the runs (default: the run store)")
     .option("--run-store <store>", "where the stack's lock and runs live: file (per user, the default), etcd (settings from the stack's vmr:runStore) or etcd:https://HOST:2379,...", parseRunStoreFlag)
     .option("--out <dir>", "where the report goes (default: the run's directory)")
@@ -120,6 +122,7 @@ async function drillWith(opts: DrillFlags, source: StackSource, store: RunStore)
       source,
       drillFile: opts.drillFile,
       groups: opts.group,
+      stopNonCritical: opts.stopNonCritical,
       store,
       reportDir: opts.out,
       mode: opts.mode,

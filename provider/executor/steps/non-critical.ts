@@ -3,6 +3,7 @@
 // `vmr resume-noncritical`) brings it back. Both are idempotent because the adapter operations
 // are: after a crash the step finds the LPAR already stopped, suspended or running.
 
+import type { ComputeAdapter } from "../../adapters/compute";
 import { AdapterError } from "../../errors";
 import type { Step } from "../../generated/plan";
 import { enumParam, lparOf, stringParam } from "../params";
@@ -34,19 +35,26 @@ export const StopNonCriticalLpar = defineStep({
   },
 });
 
-/** Brings a freed non-critical LPAR back where it was: power on (it was stopped) or resume (suspended). */
+/**
+ * Brings a freed non-critical LPAR back where it was: power on (it was stopped) or resume
+ * (suspended). Also the drill sweep's (provider/drill/cleanup.ts), for a drill cut short.
+ */
+export async function bringBackNonCritical(compute: ComputeAdapter, { lpar, host, action }: NonCriticalArgs): Promise<{ alreadyDone: boolean }> {
+  if (action === "suspend") return { alreadyDone: (await compute.resumeLpar(lpar, host)).alreadyDone };
+  // powerOn takes no expected system: read where it is first, and touch nothing elsewhere.
+  const now = await compute.getLpar(lpar);
+  if (now.host !== host) {
+    throw new AdapterError("conflict", "powerOn", lpar, `the non-critical LPAR is on ${now.host}, not on ${host} where it was stopped: it was moved since; power it on there yourself if it should run`);
+  }
+  return { alreadyDone: (await compute.powerOn(lpar)).alreadyDone };
+}
+
 export const ResumeNonCriticalLpar = defineStep({
   kind: "ResumeNonCriticalLpar",
   touches: "compute",
   defaultTimeoutSeconds: 1800,
   resolve: resolveNonCritical,
-  async run({ lpar, host, action }, { adapters }) {
-    if (action === "suspend") return { alreadyDone: (await adapters.compute.resumeLpar(lpar, host)).alreadyDone };
-    // powerOn takes no expected system: read where it is first, and touch nothing elsewhere.
-    const now = await adapters.compute.getLpar(lpar);
-    if (now.host !== host) {
-      throw new AdapterError("conflict", "powerOn", lpar, `the non-critical LPAR is on ${now.host}, not on ${host} where it was stopped: it was moved since; power it on there yourself if it should run`);
-    }
-    return { alreadyDone: (await adapters.compute.powerOn(lpar)).alreadyDone };
+  async run(args, { adapters }) {
+    return { alreadyDone: (await bringBackNonCritical(adapters.compute, args)).alreadyDone };
   },
 });

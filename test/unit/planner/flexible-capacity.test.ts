@@ -129,6 +129,43 @@ describe("planner: flexible capacity", () => {
     assert.match(formatPlan(plan), /\nnon-critical: suspends lpar3 on sys1 for lpar1(\n|$)/);
   });
 
+  it("a drill told to stop non-critical VMs stops the same ones a failover would, starts its copies after them, and brings them back at cleanup", () => {
+    // GIVEN three protected LPARs and room for two; site B runs two level-0 non-critical VMs (2 units, 1 unit)
+    const spec = world(13, 208, [
+      { host: 0, pu: 4, mem: 64, level: 3 },
+      { host: 0, pu: 4, mem: 64, level: 2 },
+      { host: 0, pu: 4, mem: 64, level: 1 },
+      { host: 1, pu: 2, mem: 32, level: 0, unprotected: true },
+      { host: 1, pu: 1, mem: 16, level: 0, unprotected: true },
+    ]);
+    const { model, inventory } = buildWorld(spec);
+    const target = { ...model.targets[0], nonCritical: [lparId(3), lparId(4)].map((lpar) => ({ lpar, action: "suspend" as const, slaLevel: 0 })) };
+    const request = { model: { ...model, targets: [target] }, inventory, ...failSiteA };
+    // WHEN a drill is planned with drillStopsNonCritical (the drill file's stopNonCritical)
+    const drill = planDrill({ ...request, options: { drillStopsNonCritical: true } });
+    const failover = planFailover(request);
+    // THEN it places what the failover places, suspending lpar3 (2 units) for lpar2 as the failover does, and no longer warns
+    assert.deepEqual(drill.placements.map((p) => [p.lpar, p.target]), failover.placements.map((p) => [p.lpar, p.target]));
+    assert.deepEqual(drill.nonCritical, [
+      { lpar: lparId(3), system: hostId(1), action: "suspend", slaLevel: 0, processorUnits: 2, memoryGb: 32, for: [lparId(2)], step: `StopNonCriticalLpar:${lparId(3)}` },
+      { lpar: lparId(3), system: hostId(1), action: "suspend", slaLevel: 0, resume: true, step: `ResumeNonCriticalLpar:${lparId(3)}` },
+    ]);
+    assert.ok(!(drill.warnings ?? []).some((w) => w.startsWith("a drill does not stop")), JSON.stringify(drill.warnings));
+    // AND every copy on sys1 starts after the suspend; the resume is a best-effort cleanup step after every copy there is deleted
+    const step = (id: string) => drill.steps.find((s) => s.id === id)!;
+    const onSys1 = drill.placements.filter((p) => p.target === hostId(1)).map((p) => p.lpar);
+    assert.ok(onSys1.includes(lparId(2)));
+    for (const lpar of onSys1) assert.ok(step(`StartDrillLpar:${lpar}`).dependsOn.includes(`StopNonCriticalLpar:${lparId(3)}`), lpar);
+    const resume = step(`ResumeNonCriticalLpar:${lparId(3)}`);
+    assert.deepEqual([resume.phase, resume.bestEffort, resume.params], ["cleanup", true, { host: hostId(1), action: "suspend" }]);
+    for (const lpar of onSys1) assert.ok(resume.dependsOn.includes(`DeleteDrillLpar:${lpar}`), lpar);
+    // AND without the option the drill stops nothing and lpar2 waits
+    const plain = planDrill(request);
+    assert.deepEqual([plain.nonCritical, byLpar(plain).get(lparId(2))?.target], [undefined, null]);
+    assert.ok(plain.steps.every((s) => s.kind !== "StopNonCriticalLpar" && s.kind !== "ResumeNonCriticalLpar"));
+    assert.ok((plain.warnings ?? []).some((w) => w.includes("stopNonCritical: true")), JSON.stringify(plain.warnings));
+  });
+
   it("the share applies to the plan kinds it names: a drill-only share leaves a failover at full size", () => {
     const vms: WorldSpec["vms"] = [
       { host: 0, pu: 4, mem: 64, level: 2 },
