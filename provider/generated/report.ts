@@ -313,7 +313,7 @@ export interface CleanupRecord {
   leftovers: string[];
 }
 /**
- * A non-critical VM at the recovery site the run stopped or suspended for higher levels (failover, planned move), or brought back (failback, resume).
+ * A non-critical VM at the recovery site the run stopped or suspended for higher levels (failover, planned move, a drill with stopNonCritical), or brought back (failback, resume, a drill's cleanup).
  *
  * This interface was referenced by `RunReport`'s JSON-Schema
  * via the `definition` "NonCriticalRecord".

@@ -1,8 +1,9 @@
 // A short recovery site through the real engine (examples/short-site, deployed by `pulumi up`):
-// a site failover suspends the non-critical test VM and recovers the protected one in its room,
+// a drill told to stop non-critical VMs suspends the test VM for the copy and resumes it; a site failover suspends the non-critical test VM and recovers the protected one in its room,
 // and the failback resumes the test VM once the protected one has left; a later suspend by hand
 // is not undone by `vmr resume-noncritical`. Verdicts on the simulator's state.
 import { strict as assert } from "assert";
+import * as fs from "fs";
 import * as path from "path";
 import { openSimulator } from "../../provider/adapters/simulator";
 import { deployExample, REPO_ROOT, runVmr, startEngine, type Engine } from "./engine";
@@ -27,8 +28,21 @@ describe("non-critical VMs at a short recovery site (real engine, examples/short
   });
   afterEach(() => engine?.dispose());
 
-  it("a site failover suspends the test VM and restarts prod-1 in its room; the failback resumes the test VM", async () => {
+  it("a drill suspends the test VM for prod-1's copy and resumes it; a site failover suspends it and restarts prod-1 in its room; the failback resumes it", async () => {
     const vmr = (args: string[]) => runVmr(engine, dir, args);
+    // GIVEN first a drill of site-a's loss told to stop non-critical VMs (examples/short-site/drills/short-site.yaml)
+    const drill = await vmr(["drill", "--stack", "dev", "--drill-file", path.join(REPO_ROOT, "examples", "short-site", "drills", "short-site.yaml"), "--no-calibrate"]);
+    // THEN it passes: prod-1's copy came up in test-1's room, and test-1 was suspended and resumed by journaled steps
+    assert.equal(drill.code, 0, `${drill.stdout}\n${drill.stderr}`);
+    assert.match(drill.stdout, /short-site: PASSED/);
+    const reportFile = /^report: (.+)$/m.exec(drill.stdout)![1].replace(/\.(html|md)$/, ".json");
+    const drillReport = JSON.parse(fs.readFileSync(reportFile, "utf8"));
+    assert.deepEqual(
+      drillReport.nonCritical.map((n: { lpar: string; action: string; resume?: boolean; status: string }) => [n.lpar, n.action, n.resume === true, n.status]),
+      [["test-1", "suspend", false, "succeeded"], ["test-1", "suspend", true, "succeeded"]],
+    );
+    assert.deepEqual((await lparsOf(simDir)).get("test-1"), { host: "b-01", state: "Running" });
+    assert.equal((await lparsOf(simDir)).get("prod-1")?.host, "a-01");
     // GIVEN site-a is lost
     const lost = await vmr(["sim", "fail-site", "site-a", "--state", simDir]);
     assert.equal(lost.code, 0, lost.stderr);

@@ -64,6 +64,7 @@ describe("drill files", () => {
   it("fills in the default network and assertions", () => {
     const drill = parseDrill({ version: 1, name: "d", scenario: { failedSite: "site-a" } });
     assert.equal(drill.network, "vmr-drill");
+    assert.equal(drill.stopNonCritical, false);
     assert.deepEqual(drill.assertions.map((a) => a.type), ["rtoWithinBudget", "allVmsPlaced", "cleanupComplete"]);
   });
 
@@ -75,14 +76,16 @@ describe("drill files", () => {
         name: "has space",
         scenaro: {},
         scenario: { failedHosts: [] },
+        stopNonCritical: "yes",
         assertions: [{ type: "rtoWithinBudget" }, { type: "maxMakespan", seconds: -5 }, { type: "noSuchCheck" }],
       }),
     );
     const text = messages.join("\n");
     // THEN each message names its field in backticks and says what is allowed
     assert.match(text, /`name` must match/);
-    assert.match(text, /`scenaro` is not a known field: remove it or use one of version, name, description, scenario, groups, network, assertions/);
+    assert.match(text, /`scenaro` is not a known field: remove it or use one of version, name, description, scenario, groups, network, stopNonCritical, assertions/);
     assert.match(text, /`scenario\.failedHosts` must have at least 1 item/);
+    assert.match(text, /`stopNonCritical` must be of type boolean, got "yes"/);
     assert.match(text, /`assertions\[1\]\.seconds` must be > 0, got -5/);
     assert.match(text, /`assertions\[2\]` needs a valid `type` field/);
   });
