@@ -152,6 +152,10 @@ export interface GroupContext {
   consistencyGroups?: Id[];
   network?: NetworkMappingInputs;
   /**
+   * The Pulumi stack the group is declared in (the ProtectionGroup class fills it in from pulumi.getStack(); the plugin from the resource's URN): the readiness RTO predicts with the latency profile kept in that stack's run store.
+   */
+  stack?: string;
+  /**
    * VMs of this group that another ProtectionGroup of the same program also lists.
    */
   claimedElsewhere?: {
@@ -485,6 +489,10 @@ export interface GroupContext1 {
    */
   consistencyGroups?: Id[];
   network?: NetworkMappingInputs;
+  /**
+   * The Pulumi stack the group is declared in (the ProtectionGroup class fills it in from pulumi.getStack(); the plugin from the resource's URN): the readiness RTO predicts with the latency profile kept in that stack's run store.
+   */
+  stack?: string;
   /**
    * VMs of this group that another ProtectionGroup of the same program also lists.
    */

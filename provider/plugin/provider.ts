@@ -48,11 +48,11 @@ const FRONT_DOOR_RULES: Readonly<Record<ResourceKind, (given: Record<string, unk
 };
 
 /** The parts of a resource URN this provider needs: `urn:pulumi:<stack>::<project>::<type>::<name>`. */
-export function parseUrn(urn: string): { type: string; name: string } {
+export function parseUrn(urn: string): { stack: string; type: string; name: string } {
   const parts = urn.split("::");
   if (parts.length < 4) throw new Error(`not a resource URN: ${JSON.stringify(urn)}`);
   const qualifiedType = parts[2];
-  return { type: qualifiedType.slice(qualifiedType.lastIndexOf("$") + 1), name: parts.slice(3).join("::") };
+  return { stack: parts[0].replace(/^urn:pulumi:/, ""), type: qualifiedType.slice(qualifiedType.lastIndexOf("$") + 1), name: parts.slice(3).join("::") };
 }
 
 export class VmrProvider implements provider.Provider {
@@ -72,6 +72,11 @@ export class VmrProvider implements provider.Provider {
     const inputs: Record<string, unknown> = { ...given };
     // The one input in DEFAULTED_BY_PROVIDER: the name defaults to the Pulumi resource name.
     if (inputs.name === undefined) inputs.name = parseUrn(urn).name;
+    // A group's stack (its readiness reads the stack's latency profile), as the TypeScript class fills it in.
+    const context = inputs.context;
+    if (kind === "ProtectionGroup" && context !== null && typeof context === "object" && (context as Record<string, unknown>).stack === undefined) {
+      inputs.context = { ...(context as Record<string, unknown>), stack: parseUrn(urn).stack };
+    }
     const doorFailures = FRONT_DOOR_RULES[kind](given);
     if (!logic.check) return { inputs: this.outgoing(kind, inputs), failures: doorFailures };
     const result = await logic.check(plain(olds ?? {}), inputs);

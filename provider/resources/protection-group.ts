@@ -172,6 +172,7 @@ export class ProtectionGroup extends pulumi.dynamic.Resource {
         consistencyGroups: ms.map((m) => m.consistencyGroup),
         claimedElsewhere: claims,
         ...(net ? { network: net } : {}),
+        stack: pulumi.getStack(),
       }));
     super(
       provider,

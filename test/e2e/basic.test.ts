@@ -6,7 +6,7 @@ import * as path from "path";
 import { simInit } from "../../provider/adapters/simulator/control";
 import { openSimulator } from "../../provider/adapters/simulator";
 import { loadProtectionModel } from "../../provider/stack";
-import { REPO_ROOT, startEngine, stateFile, type Engine } from "./engine";
+import { REPO_ROOT, runVmr, startEngine, stateFile, type Engine } from "./engine";
 import { capableLpars, editProgram, previewJson, simLpars, stateResource } from "./helpers";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples", "basic");
@@ -125,6 +125,19 @@ describe("examples/basic on the real engine", function () {
     await engine.pulumiOk(["up", "--yes", "--skip-preview"], dir);
     assert.ok((await capableLpars(simDir)).includes("db-2"));
     assert.deepEqual(stateResource(state, "db").outputs.drift, []);
+  });
+
+  it("readiness predicts with the stack's latency profile once a drill has calibrated it into the run store", async () => {
+    // GIVEN the groups' readiness predicted with the defaults: nothing calibrated yet
+    const profileOf = (group: string) => (stateResource(state, group).outputs.readiness as { rto?: { predictedRto: { profile: string } } }).rto?.predictedRto.profile;
+    assert.equal(profileOf("db"), "defaults");
+    // WHEN a drill runs (it refreshes the stack's profile in its run store) and the stack is refreshed
+    const drill = await runVmr(engine, dir, ["drill", "--stack", "dev", "--drill-file", path.join(REPO_ROOT, "examples", "drills", "site-loss.yaml"), "--group", "db", "--group", "app"]);
+    assert.ok(drill.code === 0 || drill.code === 1, `${drill.stdout}\n${drill.stderr}`);
+    assert.match(drill.stdout, /latency profile/);
+    await engine.pulumiOk(["refresh", "--yes", "--skip-preview"], dir);
+    // THEN every group with a budget predicts with the calibrated profile, named with its basis
+    for (const group of ["db", "app"]) assert.match(profileOf(group) ?? "", /^calibrated for dev on \d{4}-\d{2}-\d{2} from 1 runs/, group);
   });
 
   it("pulumi destroy leaves the simulator clean", async () => {

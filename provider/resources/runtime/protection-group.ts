@@ -9,6 +9,8 @@ import type { ProtectionGroupInputs, ProtectedVm } from "../../generated/protect
 import type { AdapterSettings } from "../../generated/adapter-settings";
 import type { Readiness, ReadinessIssue, ReadinessRto } from "../../generated/resource-outputs";
 import { readinessRto } from "./readiness-rto";
+import { readinessProfile } from "./readiness-profile";
+import type { LatencyProfile } from "../../predict/profile";
 import type { Adapters } from "../../adapters";
 import type { ResolvedLpar } from "../../model";
 import { validate } from "../../validation";
@@ -56,6 +58,8 @@ export interface GroupInputs extends ProtectionGroupInputs {
     consistencyGroups: string[];
     network?: ResolvedNetworkMapping;
     claimedElsewhere: { lpar: string; group: string }[];
+    /** The stack the group is declared in: its readiness reads the stack's latency profile. */
+    stack?: string;
   };
 }
 
@@ -178,16 +182,17 @@ function verifies(g: GroupInputs): boolean {
  * homes (`previousHomes`: those the state holds, kept for VMs that run away from home).
  */
 /** The readiness RTO; when the group cannot be planned alone, a note says why instead. */
-function predictedRtoOrNote(g: GroupInputs, target: GroupTarget, compute: ComputeInventory, storage: StorageInventory, notes: ReadinessIssue[]): ReadinessRto | undefined {
+function predictedRtoOrNote(g: GroupInputs, target: GroupTarget, compute: ComputeInventory, storage: StorageInventory, notes: ReadinessIssue[], profile: LatencyProfile | undefined): ReadinessRto | undefined {
   try {
-    return readinessRto(g, target, compute, storage);
+    return readinessRto(g, target, compute, storage, profile);
   } catch (err) {
     notes.push({ code: "rto", message: `the group's RTO was not predicted: planning its failover alone failed (${(err as Error).message.split("\n").join(" ")})` });
     return undefined;
   }
 }
 
-export function assess(g: GroupInputs, compute: ComputeInventory, storage: StorageInventory, previousHomes?: readonly LparHome[]): Omit<GroupOutputs, keyof GroupInputs> {
+/** `profile`: the latency profile of the readiness RTO (readiness-profile.ts); the defaults when absent. */
+export function assess(g: GroupInputs, compute: ComputeInventory, storage: StorageInventory, previousHomes?: readonly LparHome[], profile?: LatencyProfile): Omit<GroupOutputs, keyof GroupInputs> {
   const byId = new Map(compute.lpars.map((l) => [l.id, l]));
   const siteOf = new Map(compute.managedSystems.map((s) => [s.id, s.site]));
   const issues: ReadinessIssue[] = [];
@@ -296,7 +301,7 @@ export function assess(g: GroupInputs, compute: ComputeInventory, storage: Stora
   const homes = recordHomes(lpars(g), g.context.consistencyGroups, compute, storage, previousHomes);
   const notes = [...flexNotes, ...sharedGroupNotes(g.context.consistencyGroups, compute, storage)];
   // Only a group that could be placed is worth predicting: the capacity issue says the rest.
-  const rto = target && !issues.some((i) => i.code === "capacity" || i.code === "lpar") ? predictedRtoOrNote(g, target, compute, storage, notes) : undefined;
+  const rto = target && !issues.some((i) => i.code === "capacity" || i.code === "lpar") ? predictedRtoOrNote(g, target, compute, storage, notes, profile) : undefined;
   // A budget at risk is a note, not an issue: the group recovers (every VM has a place and its
   // storage follows), later than its budget in more than 1 - confidence of the predicted runs.
   // `notReady` stays for what would stop a recovery; `vmr check` exits 1 on the breach.
@@ -363,8 +368,9 @@ async function setCapable(a: Adapters, ids: readonly string[], capable: boolean)
 
 export function protectionGroupOps(open: AdapterOpener = defaultOpener) {
   async function observe(g: GroupInputs, a: Adapters, previousHomes: readonly LparHome[] | undefined): Promise<GroupOutputs> {
-    const [compute, storage] = await Promise.all([a.compute.inventory(), a.storage.inventory()]);
-    return { ...g, ...assess(g, compute, storage, previousHomes) };
+    // The stack's calibrated profile only for a group with a budget: the others predict nothing.
+    const [compute, storage, profile] = await Promise.all([a.compute.inventory(), a.storage.inventory(), g.rtoBudgetSeconds === undefined ? undefined : readinessProfile(g.context.stack)]);
+    return { ...g, ...assess(g, compute, storage, previousHomes, profile) };
   }
 
   async function apply(g: GroupInputs, previousHomes: readonly LparHome[] | undefined): Promise<GroupOutputs> {

@@ -1,6 +1,7 @@
 // The readiness output's RTO: a failover of the group alone, from the systems it runs on now to
 // its recovery target, planned and predicted (provider/predict) against the live inventory, its
-// verdict taken at the default confidence. Only for a group with a budget; never fails `up`.
+// verdict taken at the default confidence, with the stack's latency profile (readiness-profile.ts).
+// Only for a group with a budget; never fails `up`.
 
 import type { ComputeInventory } from "../../adapters/compute";
 import type { StorageInventory } from "../../adapters/storage";
@@ -8,12 +9,14 @@ import type { ReadinessRto } from "../../generated/resource-outputs";
 import type { ProtectionModel, StorageMappingSpec } from "../../model/protection";
 import { planFailover } from "../../planner";
 import { DEFAULT_CONFIDENCE, predictPlan } from "../../predict";
+import type { LatencyProfile } from "../../predict/profile";
 import type { GroupInputs, GroupTarget } from "./protection-group";
 
 /** Samples behind the readiness prediction: fewer than `vmr plan`'s, as it runs on every `up`. */
 const READINESS_SAMPLES = 400;
 
-export function readinessRto(g: GroupInputs, target: GroupTarget, compute: ComputeInventory, storage: StorageInventory): ReadinessRto | undefined {
+/** `profile`: the stack's latency profile (readiness-profile.ts); the defaults when absent. */
+export function readinessRto(g: GroupInputs, target: GroupTarget, compute: ComputeInventory, storage: StorageInventory, profile?: LatencyProfile): ReadinessRto | undefined {
   if (g.rtoBudgetSeconds === undefined) return undefined;
   const lpars = new Map(compute.lpars.map((l) => [l.id, l]));
   const hosts = [...new Set(g.vms.map((v) => lpars.get(v.lpar)?.host).filter((h): h is string => h !== undefined && !target.systems.includes(h)))].sort();
@@ -39,7 +42,7 @@ export function readinessRto(g: GroupInputs, target: GroupTarget, compute: Compu
     targets: [{ name: "target", site: target.site, systems: target.systems, reserve: target.reserve, adapter: target.adapter }],
     storageMappings,
   };
-  const plan = predictPlan(planFailover({ model, inventory: { compute, storage }, failure: { failedHosts: hosts } }), { samples: READINESS_SAMPLES, confidence: DEFAULT_CONFIDENCE });
+  const plan = predictPlan(planFailover({ model, inventory: { compute, storage }, failure: { failedHosts: hosts } }), { samples: READINESS_SAMPLES, confidence: DEFAULT_CONFIDENCE, ...(profile !== undefined ? { profile } : {}) });
   const group = plan.groups.find((x) => x.name === g.name);
   if (group?.predictedRto === undefined || group.verdict === "unplaceable") return undefined;
   return {

@@ -3,10 +3,11 @@
 import { strict as assert } from "assert";
 import { createInMemorySimulator } from "../../../provider/adapters/simulator";
 import { assess, type GroupInputs } from "../../../provider/resources/runtime/protection-group";
+import { defaultProfile, type LatencyProfile } from "../../../provider/predict/profile";
 import { smallWorld } from "../drill/world";
 
 describe("ProtectionGroup readiness: predicted RTO", () => {
-  async function assessWith(budget: number) {
+  async function assessWith(budget: number, profile?: LatencyProfile) {
     const world = smallWorld();
     const sim = createInMemorySimulator(world.topology);
     try {
@@ -24,7 +25,7 @@ describe("ProtectionGroup readiness: predicted RTO", () => {
         rtoBudgetSeconds: budget,
         context: { target: { site: target.site, systems: [...target.systems], reserve: target.reserve, adapter: target.adapter, verify: true }, consistencyGroups: mappings.map((m) => m.consistencyGroup), claimedElsewhere: [] },
       } as unknown as GroupInputs;
-      return assess(g, compute, storage);
+      return assess(g, compute, storage, undefined, profile);
     } finally {
       await sim.close();
     }
@@ -49,5 +50,21 @@ describe("ProtectionGroup readiness: predicted RTO", () => {
     assert.equal(readiness.rto!.verdict, "over");
     const issue = (readiness.notes ?? []).find((i) => i.code === "rto")!;
     assert.match(issue.message, new RegExp(`would bring the group up in \\d+ s at 95% confidence \\(predicted p50 \\d+ s, p95 \\d+ s; 400 Monte Carlo runs, latency profile defaults\\), over its budget of ${tight} s`));
+  });
+
+  it("predicts with the stack's latency profile when given one, and names it", async () => {
+    // GIVEN a calibrated profile whose restarts take three times the defaults' medians
+    const restart = defaultProfile().operations.remoteRestart;
+    const slow: LatencyProfile = {
+      ...defaultProfile({ remoteRestart: { medianSeconds: restart.medianSeconds * 3, p95Seconds: (restart.p95Seconds ?? restart.medianSeconds) * 3 } }),
+      name: "calibrated for drill-test from 5 runs",
+      samples: 120,
+    };
+    const withDefaults = (await assessWith(36_000)).readiness.rto!.predictedRto;
+    const calibrated = (await assessWith(36_000, slow)).readiness.rto!.predictedRto;
+    // THEN the prediction names the profile and its basis, and is slower
+    assert.equal(withDefaults.profile, "defaults");
+    assert.equal(calibrated.profile, "calibrated for drill-test from 5 runs (120 measured steps)");
+    assert.ok(calibrated.p50Seconds > withDefaults.p50Seconds * 1.3, `${calibrated.p50Seconds} against ${withDefaults.p50Seconds}`);
   });
 });
