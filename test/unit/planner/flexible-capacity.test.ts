@@ -16,6 +16,18 @@ function world(pu: number, mem: number, vms: WorldSpec["vms"], flexible?: WorldS
   return { hosts: [{ site: "A", pu: 64, mem: 1024 }, { site: "B", pu, mem }], vms: vms.map((v, i) => ({ ...v, group: i })), ...(flexible ? { flexible } : {}) };
 }
 
+/** Three 4-unit, 64 GiB LPARs at site A, of levels 3, 2 and 1. */
+const SITE_A: WorldSpec["vms"] = [
+  { host: 0, pu: 4, mem: 64, level: 3 },
+  { host: 0, pu: 4, mem: 64, level: 2 },
+  { host: 0, pu: 4, mem: 64, level: 1 },
+];
+/** Two unprotected level-0 VMs at site B: lpar3 (2 units, 32 GiB) and lpar4 (1 unit, 16 GiB). */
+const SITE_B_TEST_VMS: WorldSpec["vms"] = [
+  { host: 1, pu: 2, mem: 32, level: 0, unprotected: true },
+  { host: 1, pu: 1, mem: 16, level: 0, unprotected: true },
+];
+
 describe("planner: flexible capacity", () => {
   const sandbox = sinon.createSandbox();
   afterEach(() => sandbox.restore());
@@ -96,14 +108,7 @@ describe("planner: flexible capacity", () => {
 
   it("names the fewest non-critical VMs to stop on the best system, lowest level first, only those of lower levels", () => {
     // GIVEN site B runs three unprotected VMs: lpar3 (2 units, level 0), lpar4 (1 unit, level 0), lpar5 (4 units, level 1)
-    const spec = world(13, 208, [
-      { host: 0, pu: 4, mem: 64, level: 3 },
-      { host: 0, pu: 4, mem: 64, level: 2 },
-      { host: 0, pu: 4, mem: 64, level: 1 },
-      { host: 1, pu: 2, mem: 32, level: 0, unprotected: true },
-      { host: 1, pu: 1, mem: 16, level: 0, unprotected: true },
-      { host: 1, pu: 4, mem: 16, level: 0, unprotected: true },
-    ]);
+    const spec = world(13, 208, [...SITE_A, ...SITE_B_TEST_VMS, { host: 1, pu: 4, mem: 16, level: 0, unprotected: true }]);
     const { model, inventory } = buildWorld(spec);
     const target = { ...model.targets[0], nonCritical: [lparId(5), lparId(4), lparId(3)].map((lpar, i) => ({ lpar, action: i === 0 ? ("stop" as const) : ("suspend" as const), slaLevel: i === 0 ? 1 : 0 })) };
     // WHEN a drill is planned (its copies never stop anything)
@@ -131,13 +136,7 @@ describe("planner: flexible capacity", () => {
 
   it("a drill told to stop non-critical VMs stops the same ones a failover would, starts its copies after them, and brings them back at cleanup", () => {
     // GIVEN three protected LPARs and room for two; site B runs two level-0 non-critical VMs (2 units, 1 unit)
-    const spec = world(13, 208, [
-      { host: 0, pu: 4, mem: 64, level: 3 },
-      { host: 0, pu: 4, mem: 64, level: 2 },
-      { host: 0, pu: 4, mem: 64, level: 1 },
-      { host: 1, pu: 2, mem: 32, level: 0, unprotected: true },
-      { host: 1, pu: 1, mem: 16, level: 0, unprotected: true },
-    ]);
+    const spec = world(13, 208, [...SITE_A, ...SITE_B_TEST_VMS]);
     const { model, inventory } = buildWorld(spec);
     const target = { ...model.targets[0], nonCritical: [lparId(3), lparId(4)].map((lpar) => ({ lpar, action: "suspend" as const, slaLevel: 0 })) };
     const request = { model: { ...model, targets: [target] }, inventory, ...failSiteA };

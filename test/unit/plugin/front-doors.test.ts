@@ -49,8 +49,11 @@ describe("plugin and dynamic providers share one implementation", function () {
   it("check, create, diff, read and update give the same results through both doors", async () => {
     const plugin = createProvider();
     for (const { kind, dynamic, inputs } of cases) {
-      // GIVEN the same declaration WHEN checked through each door THEN the checked inputs agree
-      const viaDynamic = await dynamic.check!({}, structuredClone(inputs));
+      // GIVEN the same declaration (a group's stack as the TypeScript class adds it to its context;
+      // a program in another language leaves it out, and the plugin takes it from the URN)
+      // WHEN checked through each door THEN the checked inputs agree
+      const fromClass = kind === "ProtectionGroup" ? { ...inputs, context: { ...(inputs.context as object), stack: "dev" } } : inputs;
+      const viaDynamic = await dynamic.check!({}, structuredClone(fromClass));
       const viaPlugin = await plugin.check(urn(kind, String(inputs.name)), {}, structuredClone(inputs));
       assert.deepEqual(viaDynamic.failures, [], `${kind}: ${JSON.stringify(viaDynamic.failures)}`);
       assert.deepEqual(viaPlugin.failures, viaDynamic.failures, kind);

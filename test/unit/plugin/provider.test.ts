@@ -37,7 +37,7 @@ describe("plugin provider", () => {
   afterEach(() => sandbox.restore());
 
   it("parses the type and name out of a URN, including a parent type and a name with ::", () => {
-    assert.deepEqual(parseUrn("urn:pulumi:s::p::a:b:C$vmr:index:RecoveryTarget::dc::2"), { type: "vmr:index:RecoveryTarget", name: "dc::2" });
+    assert.deepEqual(parseUrn("urn:pulumi:s::p::a:b:C$vmr:index:RecoveryTarget::dc::2"), { stack: "s", type: "vmr:index:RecoveryTarget", name: "dc::2" });
     assert.throws(() => parseUrn("nonsense"), /not a resource URN/);
   });
 
