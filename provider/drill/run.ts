@@ -125,7 +125,20 @@ export async function adapterLimits(adapters: Adapters): Promise<Record<string, 
   return { ...c, ...s };
 }
 
-export async function drill(options: DrillOptions): Promise<DrillResult> {
+/** What a drill is about to run: its file with the run's overrides, the stack, its store and its plan. */
+interface PreparedDrill {
+  readonly drillSpec: ResolvedDrillFile;
+  readonly model: ProtectionModel;
+  readonly store: RunStore;
+  readonly plan: Plan;
+}
+
+/**
+ * Reads the stack and the adapters' inventory, checks the drill against them, plans it and
+ * predicts it as it will run. The adapters it opens are the caller's to close, also when it
+ * throws after opening them (`opened` receives them first).
+ */
+async function prepareDrill(options: DrillOptions, opened: (raw: Adapters) => void): Promise<PreparedDrill> {
   const phase = options.onPhase ?? (() => undefined);
   const spec = options.drillFile === undefined ? defaultDrill() : typeof options.drillFile === "string" ? loadDrillFile(options.drillFile) : options.drillFile;
 
@@ -144,39 +157,61 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
 
   const open = options.openAdapters ?? openAdaptersDefault;
   const raw = await open(adapterSettingsFor(model, groups));
+  opened(raw);
+  const inventory = await readInventory(raw);
+  const issues = checkDrillAgainstModel(
+    drillSpec,
+    model,
+    new Set(inventory.compute.managedSystems.map((m) => m.id)),
+    new Set(inventory.compute.managedSystems.map((m) => m.site)),
+  );
+  if (issues.length > 0) throw new ValidationError(what, issues);
+
+  phase(`planning drill ${spec.name}: ${plural(groups.length, "group")}, isolated network ${spec.network}`);
+  const planned: Plan = planDrill({
+    model,
+    inventory,
+    failure: {
+      ...(spec.scenario.failedSite ? { failedSite: spec.scenario.failedSite } : {}),
+      ...(spec.scenario.failedHosts ? { failedHosts: spec.scenario.failedHosts } : {}),
+      groups,
+    },
+    options: { drillNetwork: spec.network, drillStopsNonCritical: drillSpec.stopNonCritical, limits: await adapterLimits(raw) },
+  });
+  if (loaded.stack) planned.stack = loaded.stack;
+  // What the hardware would refuse, before anything is created.
+  const refusals = await drillRefusals(planned, raw);
+  if (refusals.length > 0) throw new ValidationError(what, refusals.map((message) => ({ path: "drill", message })));
+  // The run's own dispatch settings: the prediction is of this run.
+  const store = options.store ?? new FileRunStore(options.runsDir ?? defaultRunsDir(), planned.stack ?? "default");
+  const profile = options.predict?.profile ?? (await profileFor(planned.stack ?? model.stack, { store }));
+  const plan = predictPlan(planned, { ...options.predict, profile, sla: options.sla ?? "strict", mode: options.mode ?? "parallel" });
+  const placed = plan.placements.filter((p) => p.target !== null).length;
+  phase(`plan: ${plural(plan.placements.length, "VM")}, ${placed} placed, ${plural(plan.steps.length, "step")}; ${predictionPhrase(plan)}`);
+  options.onPlan?.(plan);
+  return { drillSpec, model, store, plan };
+}
+
+/**
+ * The plan a drill would run (`vmr drill --plan-only`): its copies, where they start, the
+ * non-critical VMs it would stop, its predicted RTO per group. Reads only; creates nothing.
+ */
+export async function drillPlan(options: DrillOptions): Promise<Plan> {
+  let raw: Adapters | undefined;
   try {
-    const inventory = await readInventory(raw);
-    const issues = checkDrillAgainstModel(
-      drillSpec,
-      model,
-      new Set(inventory.compute.managedSystems.map((m) => m.id)),
-      new Set(inventory.compute.managedSystems.map((m) => m.site)),
-    );
-    if (issues.length > 0) throw new ValidationError(what, issues);
+    return (await prepareDrill(options, (r) => (raw = r))).plan;
+  } finally {
+    const opened = raw as Adapters | undefined;
+    if (opened) await Promise.all([opened.compute.close(), opened.storage.close()]);
+  }
+}
 
-    phase(`planning drill ${spec.name}: ${plural(groups.length, "group")}, isolated network ${spec.network}`);
-    const planned: Plan = planDrill({
-      model,
-      inventory,
-      failure: {
-        ...(spec.scenario.failedSite ? { failedSite: spec.scenario.failedSite } : {}),
-        ...(spec.scenario.failedHosts ? { failedHosts: spec.scenario.failedHosts } : {}),
-        groups,
-      },
-      options: { drillNetwork: spec.network, drillStopsNonCritical: drillSpec.stopNonCritical, limits: await adapterLimits(raw) },
-    });
-    if (loaded.stack) planned.stack = loaded.stack;
-    // What the hardware would refuse, before anything is created.
-    const refusals = await drillRefusals(planned, raw);
-    if (refusals.length > 0) throw new ValidationError(what, refusals.map((message) => ({ path: "drill", message })));
-    // The run's own dispatch settings: the prediction is of this run.
-    const store = options.store ?? new FileRunStore(options.runsDir ?? defaultRunsDir(), planned.stack ?? "default");
-    const profile = options.predict?.profile ?? (await profileFor(planned.stack ?? model.stack, { store }));
-    const plan = predictPlan(planned, { ...options.predict, profile, sla: options.sla ?? "strict", mode: options.mode ?? "parallel" });
-    const placed = plan.placements.filter((p) => p.target !== null).length;
-    phase(`plan: ${plural(plan.placements.length, "VM")}, ${placed} placed, ${plural(plan.steps.length, "step")}; ${predictionPhrase(plan)}`);
-    options.onPlan?.(plan);
-
+export async function drill(options: DrillOptions): Promise<DrillResult> {
+  const phase = options.onPhase ?? (() => undefined);
+  let raw: Adapters | undefined;
+  try {
+    const { drillSpec, model, store, plan } = await prepareDrill(options, (r) => (raw = r));
+    const adapters = raw as unknown as Adapters;
     // Ctrl-C: the executor starts nothing more and ends the steps under way; after a bounded
     // wait for them, the sweep below removes whatever the drill made.
     const clock = options.clock ?? new WallClock();
@@ -184,11 +219,11 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     const onAbort = (): void => phase("interrupted: starting nothing more, then cleaning up");
     options.signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      const run = startRun(plan, raw, {
+      const run = startRun(plan, adapters, {
         store,
         runId,
         stack: plan.stack,
-        purpose: `drill ${spec.name}`,
+        purpose: `drill ${drillSpec.name}`,
         mode: options.mode,
         sla: options.sla,
         clock: options.clock,
@@ -218,11 +253,12 @@ export async function drill(options: DrillOptions): Promise<DrillResult> {
     const flashCopyNames = plan.steps.flatMap((s) => (s.kind === "CreateFlashCopyGroup" && s.params?.flashCopyGroup ? [s.params.flashCopyGroup] : []));
     // What the run stopped for its copies and its cleanup steps did not bring back (cut short).
     const stoppedNonCritical = stoppedNonCriticalStepsIn([await store.readRecords(runId)]);
-    const cleanup = await sweepDrillLeftovers(raw, { ...leftoverScope(model, flashCopyNames), stoppedNonCritical }, { clock: options.clock });
+    const cleanup = await sweepDrillLeftovers(adapters, { ...leftoverScope(model, flashCopyNames), stoppedNonCritical }, { clock: options.clock });
     const interrupted = options.signal?.aborted === true;
-    return await finishDrill(drillSpec, store, runId, cleanup, interrupted, timeScaleOf(raw), options);
+    return await finishDrill(drillSpec, store, runId, cleanup, interrupted, timeScaleOf(adapters), options);
   } finally {
-    await Promise.all([raw.compute.close(), raw.storage.close()]);
+    const opened = raw as Adapters | undefined;
+    if (opened) await Promise.all([opened.compute.close(), opened.storage.close()]);
   }
 }
 

@@ -31,7 +31,17 @@ describe("non-critical VMs at a short recovery site (real engine, examples/short
   it("a drill suspends the test VM for prod-1's copy and resumes it; a site failover suspends it and restarts prod-1 in its room; the failback resumes it", async () => {
     const vmr = (args: string[]) => runVmr(engine, dir, args);
     // GIVEN first a drill of site-a's loss told to stop non-critical VMs (examples/short-site/drills/short-site.yaml)
-    const drill = await vmr(["drill", "--stack", "dev", "--drill-file", path.join(REPO_ROOT, "examples", "short-site", "drills", "short-site.yaml"), "--no-calibrate"]);
+    const drillFile = path.join(REPO_ROOT, "examples", "short-site", "drills", "short-site.yaml");
+    // WHEN only its plan is asked for THEN it names the suspend and the resume of test-1, and touches nothing
+    const beforePlan = await lparsOf(simDir);
+    const planned = await vmr(["drill", "--stack", "dev", "--drill-file", drillFile, "--plan-only", "--json"]);
+    assert.equal(planned.code, 0, `${planned.stdout}\n${planned.stderr}`);
+    const drillPlan = JSON.parse(planned.stdout);
+    assert.deepEqual(drillPlan.nonCritical.map((n: { lpar: string; action: string; resume?: boolean }) => [n.lpar, n.action, n.resume === true]), [["test-1", "suspend", false], ["test-1", "suspend", true]]);
+    assert.deepEqual(drillPlan.placements.map((p: { lpar: string; target: string }) => [p.lpar, p.target]), [["prod-1", "b-01"]]);
+    assert.deepEqual(await lparsOf(simDir), beforePlan);
+    assert.deepEqual(beforePlan.get("test-1"), { host: "b-01", state: "Running" });
+    const drill = await vmr(["drill", "--stack", "dev", "--drill-file", drillFile, "--no-calibrate"]);
     // THEN it passes: prod-1's copy came up in test-1's room, and test-1 was suspended and resumed by journaled steps
     assert.equal(drill.code, 0, `${drill.stdout}\n${drill.stderr}`);
     assert.match(drill.stdout, /short-site: PASSED/);

@@ -8,7 +8,8 @@ import { EXECUTION_MODES, SLA_POLICIES, type ExecutionMode, type SlaPolicy } fro
 import { drillCleanup } from "../../drill/cleanup-command";
 import { openRunStore, parseRunStoreFlag, storeStackName, type RunStoreChoice } from "../../run-store/open";
 import type { RunStore } from "../../run-store/types";
-import { drill } from "../../drill/run";
+import { drill, drillPlan } from "../../drill/run";
+import { formatPlan } from "../../planner/format";
 import { duration, measuredAt } from "../../report/format";
 import type { StackSource } from "../../stack";
 import { exitCode } from "../exit-codes";
@@ -23,6 +24,8 @@ interface DrillFlags {
   drillFile?: string;
   cleanup: boolean;
   stopNonCritical: boolean;
+  planOnly: boolean;
+  json: boolean;
   runsDir?: string;
   runStore?: RunStoreChoice;
   out?: string;
@@ -61,6 +64,8 @@ export function register(program: Command): void {
     .option("--drill-file <file>", "scripted drill: scenario, groups and assertions (YAML)")
     .option("--stop-non-critical", "stop or suspend the recovery targets' non-critical VMs for the copies' room, as a failover would, and bring them back at cleanup (the drill file's stopNonCritical)", false)
     .option("--cleanup", "remove what an interrupted or crashed drill left (and bring back the non-critical VMs it stopped), then exit", false)
+    .option("--plan-only", "print the drill's plan (copies, their targets, the non-critical VMs it would stop, the predicted RTO per group) and exit; creates nothing", false)
+    .option("--json", "with --plan-only: print the plan as JSON (schemas/plan.schema.json)", false)
     .option("--runs-dir <dir>", "a directory of its own for the lock and the runs (default: the run store)")
     .option("--run-store <store>", "where the stack's lock and runs live: file (per user, the default), etcd (settings from the stack's vmr:runStore) or etcd:https://HOST:2379,...", parseRunStoreFlag)
     .option("--out <dir>", "where the report goes (default: the run's directory)")
@@ -69,7 +74,7 @@ export function register(program: Command): void {
     .option("--no-calibrate", "do not refresh the stack's latency profile (vmr calibrate) from its runs afterwards")
     .addHelpText(
       "after",
-      "\nExamples:\n  vmr drill --stack dev --cwd examples/basic\n  vmr drill --stack dev --drill-file examples/drills/site-loss.yaml\n  vmr drill --stack dev --group db --group app\n  vmr drill --stack dev --cleanup\n  vmr drill --stack dev --cleanup --run-store etcd   (from any machine that reaches the store)",
+      "\nExamples:\n  vmr drill --stack dev --cwd examples/basic\n  vmr drill --stack dev --drill-file examples/drills/site-loss.yaml\n  vmr drill --stack dev --group db --group app\n  vmr drill --stack dev --drill-file examples/short-site/drills/short-site.yaml --plan-only\n  vmr drill --stack dev --cleanup\n  vmr drill --stack dev --cleanup --run-store etcd   (from any machine that reaches the store)",
     )
     .action(async (opts: DrillFlags) => {
       const source = sourceOf(opts);
@@ -88,6 +93,12 @@ export function register(program: Command): void {
 /** The drill (or its cleanup) with the stack's run store open. */
 async function drillWith(opts: DrillFlags, source: StackSource, store: RunStore): Promise<void> {
   const out = process.stdout;
+  if (opts.json && !opts.planOnly) throw new ValidationError("flags", [{ path: "--json", message: "`--json` prints the plan of `--plan-only`: add `--plan-only`, or leave `--json` out (the drill writes report.json)" }]);
+  if (opts.planOnly) {
+    const plan = await drillPlan({ source, drillFile: opts.drillFile, groups: opts.group, stopNonCritical: opts.stopNonCritical, store, mode: opts.mode, sla: opts.sla });
+    out.write(opts.json ? `${JSON.stringify(plan, null, 2)}\n` : `${formatPlan(plan)}\n`);
+    return;
+  }
   if (opts.cleanup) {
     const r = await drillCleanup({ source, store, onRemoved: (what) => out.write(`removed ${what}\n`) });
     if (r.runs.length > 0) out.write(`looked at unfinished drill ${r.runs.length === 1 ? "run" : "runs"}: ${r.runs.join(", ")}\n`);
