@@ -393,6 +393,10 @@ export interface Faults {
    */
   transientProbability?: number;
   /**
+   * Probability that an accepted job fails part way through (seeded): it runs for a uniform share of its time, holding its slots, then fails transiently with nothing done, and the caller retries. Unlike transientProbability, the attempt costs time.
+   */
+  midJobProbability?: number;
+  /**
    * Operations that always fail, as 'operation:objectId' (for example 'remoteRestart:lpar-00017').
    */
   permanent?: string[];

@@ -191,9 +191,10 @@ async function calibrationPerSystem(context: BenchContext, base: Scenario, o: { 
 }
 
 /**
- * Transient faults (simulation.faults.transientProbability, per attempt): the executor retries
- * them after its back-off, which the prediction does not model. How far the coverage moves, and
- * how many runs end with a step that failed every attempt (a miss for its group).
+ * Transient faults (simulation.faults.transientProbability, per attempt; midJobProbability, part
+ * way through a job): the executor retries them after its back-off, which the prediction does
+ * not model. How far the coverage moves, and how many runs end with a step that failed every
+ * attempt (a miss for its group).
  */
 async function coverageUnderFaults(context: BenchContext, base: Scenario, runs: number): Promise<void> {
   const prediction = predictRuns(base.plan, { samples: 2000, seed: 7, sla: base.sla });
@@ -203,6 +204,15 @@ async function coverageUnderFaults(context: BenchContext, base: Scenario, runs: 
     const c = coverageOf(s.name, prediction, measured);
     const failed = measured.filter((m) => m.failures.length > 0).length;
     context.print(`coverage under faults ${s.name}: p95 share min ${c.shareMin.toFixed(3)} max ${c.shareMax.toFixed(3)}; p50 error max ${(c.errorMax * 100).toFixed(1)}% (${runs} runs, ${p} of attempts fail transiently; ${failed} runs had a step fail every attempt)`);
+  }
+  // Faults part way through a job (simulation.faults.midJobProbability): the failed attempt costs
+  // a uniform share of the job's time before the retry, which the prediction does not model either.
+  for (const p of [0.05, 0.2]) {
+    const s: Scenario = { ...base, name: `${base.name}-mid-job-${p}`, topology: { ...base.topology, simulation: { ...(base.topology.simulation ?? {}), faults: { midJobProbability: p } } } };
+    const measured = await measureRuns(s, runs);
+    const c = coverageOf(s.name, prediction, measured);
+    const failed = measured.filter((m) => m.failures.length > 0).length;
+    context.print(`coverage under faults ${s.name}: p95 share min ${c.shareMin.toFixed(3)} max ${c.shareMax.toFixed(3)}; p50 error max ${(c.errorMax * 100).toFixed(1)}% (${runs} runs, ${p} of jobs fail part way through; ${failed} runs had a step fail every attempt)`);
   }
 }
 

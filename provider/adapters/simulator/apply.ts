@@ -160,6 +160,8 @@ function startBoot(state: SimState, lparId: string, host: string, at: number, bo
 
 function applyEffect(state: SimState, e: Effect, at: number): EffectFailure {
   switch (e.type) {
+    case "fail":
+      return { failure: "transient", message: e.message };
     case "restart": {
       const lpar = state.lpars.get(e.lparId);
       if (!lpar) return { failure: "notFound", message: "the LPAR disappeared during the remote restart" };

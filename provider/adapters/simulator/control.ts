@@ -189,6 +189,7 @@ export function formatStatus(st: SimStatus): string {
 function formatFaults(f: Faults): string {
   const parts: string[] = [];
   if (f.transientProbability) parts.push(`transient p=${f.transientProbability}`);
+  if (f.midJobProbability) parts.push(`part way through jobs p=${f.midJobProbability}`);
   if (f.permanent?.length) parts.push(`permanent ${f.permanent.join(" ")}`);
   if (f.hostCrashes?.length) parts.push(`crashes ${f.hostCrashes.map((c) => `${c.host}@${c.atSeconds}s`).join(" ")}`);
   return parts.length > 0 ? parts.join("; ") : "none";
@@ -264,14 +265,17 @@ export async function simRepair(name: string, options: SimTarget = {}): Promise<
 }
 
 /** The Faults of `vmr sim faults` flags; throws a ValidationError naming a malformed flag. */
-export function parseFaultFlags(flags: { transient?: string; permanent?: string[]; crash?: string[] }): Faults {
+export function parseFaultFlags(flags: { transient?: string; midJob?: string; permanent?: string[]; crash?: string[] }): Faults {
   const faults: Faults = {};
   const issues: { path: string; message: string }[] = [];
-  if (flags.transient !== undefined) {
-    const p = Number(flags.transient);
-    if (Number.isFinite(p)) faults.transientProbability = p;
-    else issues.push({ path: "--transient", message: `\`--transient\` must be a probability between 0 and 1, got ${JSON.stringify(flags.transient)}` });
-  }
+  const probability = (value: string | undefined, flag: string, set: (p: number) => void): void => {
+    if (value === undefined) return;
+    const p = Number(value);
+    if (Number.isFinite(p)) set(p);
+    else issues.push({ path: flag, message: `\`${flag}\` must be a probability between 0 and 1, got ${JSON.stringify(value)}` });
+  };
+  probability(flags.transient, "--transient", (p) => (faults.transientProbability = p));
+  probability(flags.midJob, "--mid-job", (p) => (faults.midJobProbability = p));
   if (flags.permanent?.length) faults.permanent = flags.permanent;
   if (flags.crash?.length) {
     faults.hostCrashes = flags.crash.map((c) => {

@@ -23,4 +23,6 @@ export type Effect =
   | { readonly type: "cgSwitch"; readonly groupId: string; readonly primary: "master" | "aux" }
   | { readonly type: "cgStart"; readonly groupId: string; readonly primary: "master" | "aux" }
   | { readonly type: "fcCreate"; readonly group: ResolvedFlashCopyGroup; readonly targets: readonly Volume[] }
-  | { readonly type: "fcDelete"; readonly groupId: string };
+  | { readonly type: "fcDelete"; readonly groupId: string }
+  /** An injected fault part way through the job (simulation.faults.midJobProbability): nothing changes, the job fails transiently. */
+  | { readonly type: "fail"; readonly message: string };

@@ -45,7 +45,7 @@ export interface JobTicket {
 }
 
 /** Effects that check the hardware again when the job ends, and so may fail after acceptance (see apply.ts). */
-const FALLIBLE_EFFECTS: ReadonlySet<Effect["type"]> = new Set(["restart", "powerOn", "resume", "move", "createLpar"]);
+const FALLIBLE_EFFECTS: ReadonlySet<Effect["type"]> = new Set(["restart", "powerOn", "resume", "move", "createLpar", "fail"]);
 
 export function attemptKey(op: string, objectId: string): string {
   return `${op}:${objectId}`;
@@ -111,6 +111,15 @@ export function decideJob(state: SimState, now: number, req: JobRequest): Decisi
     phases.push({ op: phase.op, resources: [...phase.resources], start, end });
     t = end;
   }
+  // A fault part way through: the job runs for a uniform share of its time, then fails with nothing done.
+  const midJob = faults?.midJobProbability ?? 0;
+  const failsAt = midJob > 0 && uniform(seedOf(state), "midJob", req.op, req.objectId, attempt) < midJob ? now + uniform(seedOf(state), "midJobAt", req.op, req.objectId, attempt) * (t - now) : undefined;
+  if (failsAt !== undefined) {
+    const kept = phases.filter((ph) => ph.start < failsAt || ph === phases[0]).map((ph) => ({ ...ph, end: Math.min(ph.end, Math.max(failsAt, ph.start)) }));
+    phases.length = 0;
+    phases.push(...kept);
+    t = Math.max(failsAt, phases[0]?.start ?? now);
+  }
   const job: Job = {
     id: `${req.op}-${state.seq}`,
     op: req.op,
@@ -121,7 +130,7 @@ export function decideJob(state: SimState, now: number, req: JobRequest): Decisi
     phases,
     ...(req.reserve ? { reserve: req.reserve } : {}),
     ...(req.claims ? { claims: [...req.claims] } : {}),
-    effect: req.effect(attempt),
+    effect: failsAt === undefined ? req.effect(attempt) : { type: "fail", message: "injected failure part way through the job (simulation.faults.midJobProbability): try again" },
   };
   return {
     entries: [{ k: "job", at: now, job, attemptKey: key }],

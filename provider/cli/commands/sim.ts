@@ -85,10 +85,11 @@ export function register(program: Command): void {
     .description("Replace the injected faults of a live simulator (the flags given are the new set; none clears them).")
     .option("--state <dir>", STATE_HELP)
     .option("--transient <probability>", "probability that an operation fails with a transient error (seeded)")
+    .option("--mid-job <probability>", "probability that an accepted job fails part way through, after part of its time (seeded)")
     .option("--permanent <op:objectId...>", "operations that always fail, e.g. remoteRestart:db-1")
     .option("--crash <host@seconds...>", "a managed system crashes this many simulated seconds after init, e.g. a-01@600")
-    .addHelpText("after", "\nExamples:\n  vmr sim faults --transient 0.05 --permanent remoteRestart:db-1 --crash a-02@600\n  vmr sim faults   (clears them)")
-    .action(async (opts: { state?: string; transient?: string; permanent?: string[]; crash?: string[] }) => {
+    .addHelpText("after", "\nExamples:\n  vmr sim faults --transient 0.05 --permanent remoteRestart:db-1 --crash a-02@600\n  vmr sim faults --mid-job 0.1\n  vmr sim faults   (clears them)")
+    .action(async (opts: { state?: string; transient?: string; midJob?: string; permanent?: string[]; crash?: string[] }) => {
       const faults = parseFaultFlags(opts);
       await simSetFaults(faults, { stateDir: opts.state });
       process.stdout.write(`faults now: ${JSON.stringify(faults)}\n`);

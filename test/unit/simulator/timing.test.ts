@@ -179,6 +179,44 @@ describe("simulator timing", () => {
       assert.match(a, /x/);
     });
 
+    it("fails jobs part way through with a seeded probability: the attempt costs part of its time, changes nothing, and a retry can succeed", async () => {
+      // GIVEN 100 s restarts whose attempts fail part way through half the time (from after the maps)
+      const latencies = { remoteRestart: fixed(100), mapVolume: fixed(0), bootLpar: fixed(0) };
+      async function ready() {
+        const w = virtualSimulator(smallTopology({ seed: 5, simulation: { latencies } }));
+        await simFailHost("sys-a-01", { store: w.sim.store });
+        for (const volumeId of volumesOf(1)) await w.sim.storage.mapVolume({ volumeId, hostId: "sys-a-02", via: "npiv" });
+        await simSetFaults({ midJobProbability: 0.5 }, { store: w.sim.store });
+        return w;
+      }
+      const { sim, clock } = await ready();
+      const restart = (s: typeof sim) => s.compute.remoteRestart({ lparId: "lpar-00001", targetSystemId: "sys-a-02", volumeIds: volumesOf(1) });
+      // WHEN the restart is attempted until it succeeds
+      const attempts: { ok: boolean; seconds: number }[] = [];
+      for (let i = 0; i < 20 && !attempts.some((a) => a.ok); i++) {
+        const started = clock.now();
+        try {
+          await restart(sim);
+          attempts.push({ ok: true, seconds: (clock.now() - started) / 1000 });
+        } catch (err) {
+          assert.ok(AdapterError.isTransient(err) && /part way through the job/.test((err as Error).message), String(err));
+          // THEN a failed attempt took less than the whole job and left the LPAR where it was
+          assert.equal((await sim.compute.getLpar("lpar-00001")).host, "sys-a-01");
+          attempts.push({ ok: false, seconds: (clock.now() - started) / 1000 });
+        }
+      }
+      assert.ok(attempts.some((a) => !a.ok), JSON.stringify(attempts));
+      for (const a of attempts.filter((x) => !x.ok)) assert.ok(a.seconds >= 0 && a.seconds < 100, JSON.stringify(a));
+      // AND the attempt that succeeded took the whole job and moved the LPAR
+      assert.deepEqual(attempts[attempts.length - 1], { ok: true, seconds: 100 });
+      assert.equal((await sim.compute.getLpar("lpar-00001")).host, "sys-a-02");
+      // AND the same seed gives the same first attempt
+      const again = await ready();
+      const first = again.clock.now();
+      const firstOk = await restart(again.sim).then(() => true, () => false);
+      assert.deepEqual([firstOk, (again.clock.now() - first) / 1000], [attempts[0].ok, attempts[0].seconds]);
+    });
+
     it("crashes a host at its simulated time, failing a restart that targets it", async () => {
       // GIVEN sys-a-02 crashes 50 s after init, and a 100 s restart onto it starts at once
       const { sim, clock } = virtualSimulator(smallTopology({ simulation: { latencies: { remoteRestart: fixed(100), mapVolume: fixed(0) }, faults: { hostCrashes: [{ host: "sys-a-02", atSeconds: 50 }] } } }));
@@ -209,12 +247,15 @@ describe("simulator timing", () => {
       await assert.rejects(simSetFaults({ hostCrashes: [{ host: "nope", atSeconds: 1 }] }, { store: sim.store }), /`simulation.faults.hostCrashes\[0\].host` "nope" is not a managed system/);
       await assert.rejects(simSetFaults({ transientProbability: 2 }, { store: sim.store }), /`simulation.faults.transientProbability` must be <= 1, got 2/);
       // AND `vmr sim faults` flags translate to the same faults, or name the bad flag
-      assert.deepEqual(parseFaultFlags({ transient: "0.5", permanent: ["powerOn:lpar-00002"], crash: ["sys-a-01@60"] }), {
+      assert.deepEqual(parseFaultFlags({ transient: "0.5", midJob: "0.1", permanent: ["powerOn:lpar-00002"], crash: ["sys-a-01@60"] }), {
         transientProbability: 0.5,
+        midJobProbability: 0.1,
         permanent: ["powerOn:lpar-00002"],
         hostCrashes: [{ host: "sys-a-01", atSeconds: 60 }],
       });
       assert.throws(() => parseFaultFlags({ crash: ["sys-a-01"] }), /`--crash` must be HOST@SECONDS/);
+      assert.throws(() => parseFaultFlags({ midJob: "often" }), /`--mid-job` must be a probability between 0 and 1, got "often"/);
+      await assert.rejects(simSetFaults({ midJobProbability: -0.1 }, { store: sim.store }), /`simulation.faults.midJobProbability` must be >= 0, got -0.1/);
     });
   });
 });
