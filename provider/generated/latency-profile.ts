@@ -5,9 +5,9 @@
  */
 export interface LatencyProfileFile {
   /**
-   * Format version of this file: 1.
+   * Format version of this file: 2 (1, written before `faults`, is read the same way).
    */
-  formatVersion: 1;
+  formatVersion: 1 | 2;
   /**
    * The stack whose runs it was fitted from; a prediction for another stack refuses it.
    */
@@ -46,6 +46,12 @@ export interface LatencyProfileFile {
       [k: string]: Fit;
     };
   };
+  /**
+   * By operation name: how often its attempts failed transiently (the executor tried again after its back-off) and how long a failed attempt took, over every scope. Only operations with `minSamples` measured attempts; predictions draw the retries from it.
+   */
+  faults?: {
+    [k: string]: FaultFit;
+  };
 }
 /**
  * This interface was referenced by `LatencyProfileFile`'s JSON-Schema
@@ -61,4 +67,22 @@ export interface Fit {
    */
   p95Seconds: number;
   samples: number;
+}
+/**
+ * This interface was referenced by `LatencyProfileFile`'s JSON-Schema
+ * via the `definition` "FaultFit".
+ */
+export interface FaultFit {
+  /**
+   * Attempts measured: the steps' first attempts and their retries.
+   */
+  attempts: number;
+  /**
+   * Of them, the attempts that failed transiently and were tried again; failed / attempts is the rate a prediction draws.
+   */
+  failed: number;
+  /**
+   * Mean time of a failed attempt over the operation's mean duration: 0 when refused at once (a busy HMC), about 0.5 when jobs fail part way. A prediction draws each failed attempt's share uniformly with this mean.
+   */
+  failedShare: number;
 }

@@ -1,14 +1,18 @@
-// Fitting a latency profile from measured runs: every step that ended at its first attempt gives
-// one duration of the operation it waits for (steps that wait for several operations, hooks,
-// and retried steps are left out: their time is not one operation's). Each fit is a lognormal by
-// its log moments: median exp(mean ln d), p95 median * exp(1.645 sd ln d).
+// Fitting a latency profile from measured runs: every step that succeeded gives one duration of
+// the operation it waits for, its last attempt's (steps that wait for several operations, and
+// hooks, are left out: their time is not one operation's). Each fit is a lognormal by its log
+// moments: median exp(mean ln d), p95 median * exp(1.645 sd ln d).
+//
+// Faults: per operation, over every scope, the share of its attempts that failed transiently (the
+// executor tried again), and a failed attempt's mean time over the operation's mean duration. A
+// busy HMC refusing at once and a job failing half way cost a retry alike, but not the same time.
 //
 // Per operation, a scope (a resource the step held, its target system) is fitted apart when it
 // has minSamples measurements and they differ from the operation's by more than chance (a slower
 // server): a scope measuring like the rest is better described by the wider fit, drawn from more
 // samples. The wider fit is then made of the steps it will predict: those of no scope fitted apart.
 
-import type { Fit, LatencyProfileFile } from "../generated/latency-profile";
+import type { FaultFit, Fit, LatencyProfileFile } from "../generated/latency-profile";
 import { STEP_OPERATIONS, type Operation } from "../model/latency";
 import type { RunRecord } from "../report/run";
 import { scopesOf } from "./sampler";
@@ -36,29 +40,97 @@ export interface MeasuredStep {
   readonly scopes: readonly string[];
 }
 
-/** The single-operation steps of a run that succeeded at their first attempt, in simulated (or wall) seconds. */
+/** One step's attempts in a run: the last one's start, its end if it succeeded, the seconds of each attempt that failed and was tried again. */
+interface Attempts {
+  lastStart?: number;
+  succeededAt?: number;
+  count: number;
+  readonly failedSeconds: number[];
+}
+
+function attemptsOf(run: RunRecord): Map<string, Attempts> {
+  const scale = run.timeScale ?? 1;
+  const byStep = new Map<string, Attempts>();
+  const of = (step: string): Attempts => {
+    let a = byStep.get(step);
+    if (a === undefined) byStep.set(step, (a = { count: 0, failedSeconds: [] }));
+    return a;
+  };
+  for (const e of run.events) {
+    const a = of(e.step);
+    if (e.type === "started") {
+      a.lastStart = e.at;
+      a.count++;
+    } else if (e.type === "succeeded") a.succeededAt = e.at;
+    else if (e.type === "failed" && e.final === false && a.lastStart !== undefined) a.failedSeconds.push((e.at - a.lastStart) / scale / 1000);
+  }
+  return byStep;
+}
+
+/** The single-operation steps of a run that succeeded, their last attempt's time in simulated (or wall) seconds. */
 export function measuredSteps(run: RunRecord): MeasuredStep[] {
   const scale = run.timeScale ?? 1;
-  const startedAt = new Map<string, number>();
-  const retried = new Set<string>();
-  const ended = new Map<string, number>();
-  for (const e of run.events) {
-    if (e.type === "started") {
-      if ((e.attempt ?? 1) > 1) retried.add(e.step);
-      startedAt.set(e.step, e.at);
-    } else if (e.type === "succeeded") ended.set(e.step, e.at);
-  }
+  const attempts = attemptsOf(run);
   const out: MeasuredStep[] = [];
   for (const step of run.plan.steps) {
     const ops = STEP_OPERATIONS[step.kind];
-    const start = startedAt.get(step.id);
-    const end = ended.get(step.id);
-    if (ops.length !== 1 || retried.has(step.id) || start === undefined || end === undefined) continue;
-    const seconds = (end - start) / scale / 1000;
+    const a = attempts.get(step.id);
+    if (ops.length !== 1 || a?.lastStart === undefined || a.succeededAt === undefined) continue;
+    const seconds = (a.succeededAt - a.lastStart) / scale / 1000;
     // Zero: the adapter found the work done (a fence of an LPAR its crash already stopped).
     if (seconds > 0) out.push({ op: ops[0], seconds, scopes: scopesOf(step) });
   }
   return out;
+}
+
+/** One single-operation step's attempts: how many, and the seconds of those that failed and were tried again. */
+export interface MeasuredAttempts {
+  readonly op: Operation;
+  readonly attempts: number;
+  readonly failedSeconds: readonly number[];
+}
+
+/**
+ * The attempts of a run's single-operation steps that the executor retries (not best effort: one
+ * attempt, its failure final), up to the one that succeeded or failed for good.
+ */
+export function measuredAttempts(run: RunRecord): MeasuredAttempts[] {
+  const attempts = attemptsOf(run);
+  const out: MeasuredAttempts[] = [];
+  for (const step of run.plan.steps) {
+    const ops = STEP_OPERATIONS[step.kind];
+    const a = attempts.get(step.id);
+    if (ops.length !== 1 || step.bestEffort === true || a === undefined || a.count === 0) continue;
+    out.push({ op: ops[0], attempts: a.count, failedSeconds: a.failedSeconds });
+  }
+  return out;
+}
+
+/** The lognormal's mean: median * exp(sigma^2 / 2). */
+function meanOf(f: Fit): number {
+  const sigma = Math.log(f.p95Seconds / f.medianSeconds) / Z95;
+  return f.medianSeconds * Math.exp((sigma * sigma) / 2);
+}
+
+/** Per operation with minSamples attempts and a fitted duration: its fault rate and a failed attempt's share. */
+function fitFaults(runs: readonly RunRecord[], operations: Readonly<Record<string, Fit>>, minSamples: number): Record<string, FaultFit> {
+  const byOp = new Map<Operation, { attempts: number; failedSeconds: number[] }>();
+  for (const run of runs) {
+    for (const m of measuredAttempts(run)) {
+      const tally = byOp.get(m.op) ?? { attempts: 0, failedSeconds: [] };
+      tally.attempts += m.attempts;
+      tally.failedSeconds.push(...m.failedSeconds);
+      byOp.set(m.op, tally);
+    }
+  }
+  const faults: Record<string, FaultFit> = {};
+  for (const [op, { attempts, failedSeconds }] of [...byOp].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const duration = operations[op];
+    if (attempts < minSamples || duration === undefined) continue;
+    const meanFailed = failedSeconds.length > 0 ? failedSeconds.reduce((sum, v) => sum + v, 0) / failedSeconds.length : 0;
+    faults[op] = { attempts, failed: failedSeconds.length, failedShare: Math.min(1, meanFailed / meanOf(duration)) };
+  }
+  return faults;
 }
 
 interface LogMoments {
@@ -138,7 +210,7 @@ export function calibrate(runs: readonly RunRecord[], options: CalibrateOptions)
   const starts = runs.map((r) => r.startedAt).sort();
   const now = (options.now ?? new Date()).toISOString();
   const file: LatencyProfileFile = {
-    formatVersion: 1,
+    formatVersion: 2,
     stack: options.stack,
     createdAt: now,
     window: { from: starts[0] ?? now, to: starts[starts.length - 1] ?? now },
@@ -148,5 +220,7 @@ export function calibrate(runs: readonly RunRecord[], options: CalibrateOptions)
     operations,
   };
   if (Object.keys(scoped).length > 0) file.scoped = Object.fromEntries(Object.entries(scoped).sort((a, b) => a[0].localeCompare(b[0])));
+  const faults = fitFaults(runs, operations, minSamples);
+  if (Object.keys(faults).length > 0) file.faults = faults;
   return file;
 }

@@ -3,7 +3,7 @@
 // the makespan per sample. Seeded: the same plan, settings and seed give the same figures.
 
 import type { Plan, Step } from "../generated/plan";
-import { seededRandomAt } from "../random";
+import { seededRandom, seededRandomAt } from "../random";
 import { AFTER_RECOVERY_KINDS } from "../report/build";
 import { Dispatcher, type DispatchSettings } from "./dispatch";
 import { defaultProfile, profileLabel, type LatencyProfile } from "./profile";
@@ -13,6 +13,9 @@ import { samplingInput, type SamplingInput } from "./sampling-input";
 import { drawOnThreads, threadsFor } from "./threads";
 
 export const DEFAULT_SAMPLES = 1000;
+
+/** Sets the failed attempts' streams apart from the durations' (same seed). */
+const FAULT_SALT = 0x5bd1e995;
 
 export interface PredictOptions extends DispatchSettings {
   /** Monte Carlo samples. @default 1000 */
@@ -87,6 +90,8 @@ export function sortedPrediction(names: readonly string[], values: readonly Arra
 export class MonteCarlo {
   private readonly dispatcher?: Dispatcher;
   private readonly random: () => number;
+  /** Seed of the failed attempts' streams, one per sample (drawDurations). */
+  private readonly faultSeed: number;
   private readonly duration: Float64Array;
   private readonly rto: Float64Array;
   /** The steps whose end counts towards a group's RTO, and that group's place. */
@@ -98,11 +103,12 @@ export class MonteCarlo {
   constructor(
     private readonly input: SamplingInput,
     seed: number,
-    firstSample = 0,
+    private readonly firstSample = 0,
   ) {
     const n = input.steps;
     this.values = [...input.groupNames.map(() => []), []];
     this.random = seededRandomAt(seed, firstSample * drawsPerSample(input.draws));
+    this.faultSeed = (seed ^ FAULT_SALT) >>> 0;
     this.duration = new Float64Array(n);
     this.rto = new Float64Array(input.groupNames.length);
     const counted: number[] = [];
@@ -120,6 +126,16 @@ export class MonteCarlo {
     return this.values[this.input.groupNames.length].length;
   }
 
+  /**
+   * Sample s's own stream for its failed attempts, which take as many numbers as they fail: its
+   * start is scrambled from (seed, s), so that no two samples' streams meet in practice and a
+   * sample draws the same wherever it is drawn.
+   */
+  private faultsOf(sample: number): () => number {
+    const start = seededRandom((this.faultSeed ^ Math.imul(sample + 1, 0x9e3779b1)) >>> 0)();
+    return seededRandom(Math.floor(start * 4294967296));
+  }
+
   draw(samples: number): void {
     const { dispatcher, duration, rto, values, counted, countedGroup } = this;
     const { draws } = this.input;
@@ -128,7 +144,7 @@ export class MonteCarlo {
       let end = 0;
       rto.fill(0);
       if (dispatcher !== undefined) {
-        drawDurations(draws, this.random, duration);
+        drawDurations(draws, this.random, duration, draws.faulty ? this.faultsOf(this.firstSample + this.count) : undefined);
         dispatcher.run(draws, duration);
         const finish = dispatcher.finish;
         end = dispatcher.makespan;

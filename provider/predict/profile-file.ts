@@ -15,7 +15,7 @@ import type { Duration } from "../model";
 import { OPERATIONS, resolveLatencies, type Operation } from "../model/latency";
 import type { RunStore } from "../run-store/types";
 import { validate } from "../validation";
-import { defaultProfile, type LatencyProfile } from "./profile";
+import { defaultProfile, type FaultRate, type LatencyProfile } from "./profile";
 
 /** The text a profile is stored as, in a file or a run store. */
 export function profileText(profile: LatencyProfileFile): string {
@@ -54,9 +54,14 @@ export function checkProfileText(text: string, where: string, options: ReadProfi
   const issues = validate("latency-profile", parsed);
   if (issues.length > 0) throw new ValidationError(what, issues);
   const p = parsed as LatencyProfileFile;
-  const unknown = [...Object.keys(p.operations), ...Object.values(p.scoped ?? {}).flatMap((ops) => Object.keys(ops))].filter((op) => !(OPERATIONS as readonly string[]).includes(op));
+  const unknown = [...Object.keys(p.operations), ...Object.values(p.scoped ?? {}).flatMap((ops) => Object.keys(ops)), ...Object.keys(p.faults ?? {})].filter((op) => !(OPERATIONS as readonly string[]).includes(op));
   if (unknown.length > 0) {
     throw new ValidationError(what, [{ path: "operations", message: `\`operations\` names ${[...new Set(unknown)].join(", ")}, not operations of provider/model/latency.ts (${OPERATIONS.join(", ")})` }]);
+  }
+  for (const [op, f] of Object.entries(p.faults ?? {})) {
+    if (f.failed > f.attempts) {
+      throw new ValidationError(what, [{ path: `faults.${op}.failed`, message: `\`faults.${op}.failed\` is ${f.failed}, more than its \`attempts\` ${f.attempts}: failed attempts are among those measured; run \`vmr calibrate\` to write the profile again` }]);
+    }
   }
   if (options.stack !== undefined && p.stack !== options.stack) {
     throw new ValidationError(what, [{ path: "stack", message: `\`stack\` is ${JSON.stringify(p.stack)}, but the prediction is for stack ${JSON.stringify(options.stack)}: calibrate this stack with \`vmr calibrate --stack ${options.stack}\`` }]);
@@ -82,10 +87,13 @@ export function toLatencyProfile(p: LatencyProfileFile): LatencyProfile {
     scoped[scope] = {};
     for (const [op, f] of Object.entries(ops)) scoped[scope][op as Operation] = { medianSeconds: f.medianSeconds, p95Seconds: f.p95Seconds };
   }
+  const faults: Partial<Record<Operation, FaultRate>> = {};
+  for (const [op, f] of Object.entries(p.faults ?? {})) faults[op as Operation] = { failureRate: f.failed / f.attempts, failedShare: f.failedShare };
+  const failing = Object.values(faults).filter((f) => f.failureRate > 0).length;
   const samples = Object.values(p.operations).reduce((sum, f) => sum + f.samples, 0);
   const defaults = OPERATIONS.length - fitted.length;
-  const name = `calibrated for ${p.stack} on ${p.createdAt.slice(0, 10)} from ${p.runs.length} runs, ${fitted.length} operations fitted${Object.keys(scoped).length > 0 ? ` (${Object.keys(scoped).length} scopes apart)` : ""}${defaults > 0 ? `, ${defaults} on the defaults` : ""}`;
-  return { name, operations: resolveLatencies(overrides), scoped, samples };
+  const name = `calibrated for ${p.stack} on ${p.createdAt.slice(0, 10)} from ${p.runs.length} runs, ${fitted.length} operations fitted${Object.keys(scoped).length > 0 ? ` (${Object.keys(scoped).length} scopes apart)` : ""}${defaults > 0 ? `, ${defaults} on the defaults` : ""}${failing > 0 ? `, retries drawn for ${failing}` : ""}`;
+  return { name, operations: resolveLatencies(overrides), scoped, faults, samples };
 }
 
 /**

@@ -15,8 +15,22 @@ export interface LatencyProfile {
    * operations measured often enough there to be fitted apart. @default none
    */
   readonly scoped?: Readonly<Record<string, Readonly<Partial<Record<Operation, Duration>>>>>;
+  /**
+   * Per operation, how often its attempts fail transiently and cost a retry, where measured
+   * (calibrate.ts). None in the defaults: a fault rate is a fact of the hardware, not a default.
+   * @default none
+   */
+  readonly faults?: Readonly<Partial<Record<Operation, FaultRate>>>;
   /** Measured step durations behind the profile: 0 for the defaults. */
   readonly samples: number;
+}
+
+/** How an operation's attempts fail and are tried again (the executor's retry of a transient error). */
+export interface FaultRate {
+  /** Share of attempts that fail transiently, each tried again after the back-off. */
+  readonly failureRate: number;
+  /** Mean time of a failed attempt over the operation's mean duration, in [0, 1]: 0 refused at once, 0.5 failed half way on average. */
+  readonly failedShare: number;
 }
 
 /** The documented defaults, with the topology's or the user's overrides. */

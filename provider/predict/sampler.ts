@@ -1,11 +1,16 @@
 // A plan's steps as the draws one Monte Carlo sample makes: per step, the operations it waits for
 // (model/latency.ts STEP_OPERATIONS) with the lognormal parameters of the profile, resolved once
-// per plan so that a sample is a loop over typed arrays.
+// per plan so that a sample is a loop over typed arrays. Where the profile measured faults, an
+// operation's attempt may fail and be tried again, as the executor does (executor/run.ts): the
+// failed attempt's share of a fresh draw of the operation, then the back-off, all while the step
+// holds its slots; the last attempt is taken to succeed (a step failing every attempt fails the
+// run, which no RTO describes).
 
 import type { Plan, Step } from "../generated/plan";
 import { clampUnit, inverseNormal, lognormalOf, STEP_OPERATIONS, type Operation } from "../model/latency";
 import type { Duration } from "../model";
-import type { LatencyProfile } from "./profile";
+import { DEFAULT_RETRY, type RetryPolicy } from "../executor/types";
+import type { FaultRate, LatencyProfile } from "./profile";
 
 export interface CompiledDraws {
   /** Step i draws operations first[i] .. first[i + 1] - 1. */
@@ -17,6 +22,16 @@ export interface CompiledDraws {
   readonly fixed: Float64Array;
   /** 1 when the step waits for a boot its dependency started (VerifyLpar): its clock starts when that ends. */
   readonly startsAtDependencies: Uint8Array;
+  /** By operation drawn: the chance an attempt fails and is tried again (0: never), and the failed attempt's share of a draw, uniform in [failLow, failLow + failSpan]. */
+  readonly failRate: Float64Array;
+  readonly failLow: Float64Array;
+  readonly failSpan: Float64Array;
+  /** By step: attempts after the first the executor makes (0 for a best-effort step: not retried). */
+  readonly retries: Uint8Array;
+  /** Seconds of the back-off ceiling after failed attempt a, at a - 1 (the delay is half of it plus a random half: executor/retry.ts). */
+  readonly backoffCeiling: Float64Array;
+  /** Whether any operation may fail: only then does a sample draw from its fault stream. */
+  readonly faulty: boolean;
 }
 
 /** The scopes a step's operations may have been calibrated in: its resources, and its target system. */
@@ -56,7 +71,15 @@ function fencesDownSource(plan: Partial<Pick<Plan, "kind">>, step: Step, down: R
   return typeof host === "string" && down.has(host);
 }
 
-export function compileDraws(plan: Pick<Plan, "steps"> & Partial<Pick<Plan, "kind" | "failure">>, profile: LatencyProfile): CompiledDraws {
+/** A failed attempt's share of a draw, uniform with mean `share` in [0, 1]: [0, 2 share] up to a half, [2 share - 1, 1] beyond. */
+function shareRange(f: FaultRate): [number, number] {
+  const share = Math.min(1, Math.max(0, f.failedShare));
+  const low = Math.max(0, 2 * share - 1);
+  return [low, Math.min(1, 2 * share) - low];
+}
+
+export function compileDraws(plan: Pick<Plan, "steps"> & Partial<Pick<Plan, "kind" | "failure">>, profile: LatencyProfile, retry: Partial<RetryPolicy> = {}): CompiledDraws {
+  const policy = { ...DEFAULT_RETRY, ...retry };
   const n = plan.steps.length;
   const down = new Set(plan.failure?.failedHosts ?? []);
   const first = new Int32Array(n + 1);
@@ -64,9 +87,15 @@ export function compileDraws(plan: Pick<Plan, "steps"> & Partial<Pick<Plan, "kin
   const sigma: number[] = [];
   const fixed = new Float64Array(n);
   const startsAtDependencies = new Uint8Array(n);
+  const failRate: number[] = [];
+  const failLow: number[] = [];
+  const failSpan: number[] = [];
+  const retries = new Uint8Array(n);
+  const retriesOfAStep = Math.max(0, Math.min(255, policy.attempts - 1));
   for (let i = 0; i < n; i++) {
     const step = plan.steps[i];
     first[i] = median.length;
+    retries[i] = step.bestEffort === true ? 0 : retriesOfAStep;
     if (step.kind === "RunHook") fixed[i] = step.estimateSeconds;
     if (step.kind === "VerifyLpar") startsAtDependencies[i] = 1;
     if (fencesDownSource(plan, step, down)) continue;
@@ -75,10 +104,29 @@ export function compileDraws(plan: Pick<Plan, "steps"> & Partial<Pick<Plan, "kin
       if (d.medianSeconds === 0) continue;
       median.push(d.medianSeconds);
       sigma.push(lognormalOf(d).sigma);
+      const fault = profile.faults?.[op];
+      const [low, span] = fault !== undefined ? shareRange(fault) : [0, 0];
+      failRate.push(fault !== undefined ? Math.min(1, Math.max(0, fault.failureRate)) : 0);
+      failLow.push(low);
+      failSpan.push(span);
     }
   }
   first[n] = median.length;
-  return { first, median: Float64Array.from(median), sigma: Float64Array.from(sigma), fixed, startsAtDependencies };
+  const backoffCeiling = Float64Array.from({ length: retriesOfAStep }, (_, k) => Math.min(policy.maxDelayMs, policy.baseDelayMs * Math.pow(policy.factor, k)) / 1000);
+  const faulty = retriesOfAStep > 0 && failRate.some((f) => f > 0);
+  return {
+    first,
+    median: Float64Array.from(median),
+    sigma: Float64Array.from(sigma),
+    fixed,
+    startsAtDependencies,
+    failRate: Float64Array.from(failRate),
+    failLow: Float64Array.from(failLow),
+    failSpan: Float64Array.from(failSpan),
+    retries,
+    backoffCeiling,
+    faulty,
+  };
 }
 
 /** How many random numbers one drawDurations call takes: one per operation with a spread. */
@@ -88,12 +136,33 @@ export function drawsPerSample(c: CompiledDraws): number {
   return count;
 }
 
-/** One draw of every step's duration, in seconds, into `out`; `random` gives numbers in [0, 1), drawsPerSample of them. */
-export function drawDurations(c: CompiledDraws, random: () => number, out: Float64Array): void {
-  const { first, median, sigma, fixed } = c;
+/**
+ * One draw of every step's duration, in seconds, into `out`; `random` gives numbers in [0, 1),
+ * drawsPerSample of them. When c.faulty, `faults` gives the numbers of the failed attempts (as
+ * many as they take): a stream of its own, so that a sample still starts at a fixed place in
+ * `random`'s (threads.ts draws ranges of samples from one stream at their offsets).
+ */
+export function drawDurations(c: CompiledDraws, random: () => number, out: Float64Array, faults?: () => number): void {
+  const { first, median, sigma, fixed, failRate, retries } = c;
   for (let i = 0; i < out.length; i++) {
     let sum = fixed[i];
-    for (let k = first[i]; k < first[i + 1]; k++) sum += sigma[k] === 0 ? median[k] : median[k] * Math.exp(sigma[k] * inverseNormal(clampUnit(random())));
+    for (let k = first[i]; k < first[i + 1]; k++) {
+      sum += sigma[k] === 0 ? median[k] : median[k] * Math.exp(sigma[k] * inverseNormal(clampUnit(random())));
+      if (faults !== undefined && failRate[k] > 0) sum += retriedSeconds(c, k, retries[i], faults);
+    }
     out[i] = sum;
   }
+}
+
+/** The seconds operation k's failed attempts add before the one that succeeds: each its share of a fresh draw, then its back-off. */
+function retriedSeconds(c: CompiledDraws, k: number, retries: number, random: () => number): number {
+  const { median, sigma, failRate, failLow, failSpan, backoffCeiling } = c;
+  let extra = 0;
+  for (let a = 0; a < retries; a++) {
+    if (random() >= failRate[k]) break;
+    const full = sigma[k] === 0 ? median[k] : median[k] * Math.exp(sigma[k] * inverseNormal(clampUnit(random())));
+    extra += (failLow[k] + failSpan[k] * random()) * full;
+    extra += backoffCeiling[a] * (0.5 + 0.5 * random());
+  }
+  return extra;
 }

@@ -8,7 +8,7 @@ import { buildGraph } from "../executor/graph";
 import { resolveLimits } from "../executor/limits";
 import { schedulerResources, type SchedulerGraph, type SchedulerResources } from "../executor/scheduler";
 import { builtInSteps } from "../executor/steps";
-import type { ExecutionMode, SlaPolicy } from "../executor/types";
+import type { ExecutionMode, RetryPolicy, SlaPolicy } from "../executor/types";
 import { flattened, unflattened, type FlatLists } from "../typed-arrays";
 import type { LatencyProfile } from "./profile";
 import { compileDraws, type CompiledDraws } from "./sampler";
@@ -20,6 +20,8 @@ export interface DispatchSettings {
   readonly sla?: SlaPolicy;
   /** Limit overrides, as the executor takes them. @default the plan's */
   readonly limits?: Readonly<Record<string, number>>;
+  /** The executor's retries of a transient error, drawn where the profile measured faults. @default DEFAULT_RETRY */
+  readonly retry?: Partial<RetryPolicy>;
 }
 
 export interface SamplingInput {
@@ -69,7 +71,7 @@ export function samplingInput(plan: Plan, settings: DispatchSettings, profile: L
     sla: base.sla,
     groupNames,
     groupOf: groupOfStep,
-    draws: compileDraws(plan, profile),
+    draws: compileDraws(plan, profile, settings.retry),
     dependencies: flattened(graph.dependencies),
     dependents: flattened(graph.dependents),
     level: graph.level,

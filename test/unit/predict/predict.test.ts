@@ -140,3 +140,59 @@ describe("predict/compileDraws: what each step waits for", () => {
     for (const i of fences) assert.equal(up.first[i + 1] - up.first[i], 1, failover.steps[i].id);
   });
 });
+
+describe("predict: retries where the profile measured faults", () => {
+  // One restart without spread (median = p95 = 100 s), its attempts failing at the given rate.
+  const faulty = (failureRate: number, failedShare: number) => ({
+    ...defaultProfile(),
+    operations: resolveLatencies({ remoteRestart: { medianSeconds: 100, p95Seconds: 100 } }),
+    faults: { remoteRestart: { failureRate, failedShare } },
+  });
+  const one = plan([restart("r")], { groups: [group("g")] });
+
+  it("adds every failed attempt and its back-off when every attempt but the last fails", () => {
+    // GIVEN attempts that always fail, each taking the whole operation (share 1), 5 attempts (DEFAULT_RETRY)
+    const sample = predictRuns(one, { samples: 500, seed: 2, profile: faulty(1, 1) }).groups.get("g")!;
+    // THEN each sample is 5 x 100 s plus back-offs of half to all of 1, 2, 4 and 8 s (7.5 - 15 s)
+    assert.ok(sample[0] >= 507.5 && sample[sample.length - 1] <= 515, `${sample[0]} .. ${sample[sample.length - 1]}`);
+    assert.ok(sample[sample.length - 1] - sample[0] > 3, "the back-offs' jitter is drawn");
+    // AND with 2 attempts allowed, one retry: 200 s plus half to all of 1 s
+    const two = predictRuns(one, { samples: 200, seed: 2, profile: faulty(1, 1), retry: { attempts: 2 } }).groups.get("g")!;
+    assert.ok(two[0] >= 200.5 && two[two.length - 1] <= 201, `${two[0]} .. ${two[two.length - 1]}`);
+  });
+
+  it("adds, on average, the sum over retries of rate^a x (share x 100 s + the mean back-off)", () => {
+    // GIVEN 20% of attempts failing, each half way on average (share uniform in [0, 1])
+    const sample = predictRuns(one, { samples: 100_000, seed: 9, profile: faulty(0.2, 0.5) }).groups.get("g")!;
+    const mean = sample.reduce((a, b) => a + b, 0) / sample.length;
+    const expected = 100 + [1, 2, 4, 8].reduce((sum, ceiling, k) => sum + 0.2 ** (k + 1) * (50 + 0.75 * ceiling), 0);
+    // THEN the mean is within 0.5 s of 112.7 s (its standard error is about 0.1 s)
+    assert.ok(Math.abs(mean - expected) < 0.5, `mean ${mean}, expected ${expected}`);
+    // AND 80% of samples had no failed attempt: exactly 100 s
+    const clean = sample.filter((v) => v === 100).length / sample.length;
+    assert.ok(Math.abs(clean - 0.8) < 0.01, `share without a retry ${clean}`);
+  });
+
+  it("draws no retry of a best-effort step (the executor makes one attempt), nor without measured faults", () => {
+    const bestEffort = plan([restart("r", { bestEffort: true, group: undefined }), restart("s")], { groups: [group("g")] });
+    const draws = compileDraws(bestEffort, faulty(1, 1));
+    assert.deepEqual([...draws.retries], [0, 4]);
+    assert.equal(compileDraws(one, defaultProfile()).faulty, false);
+    const none = predictRuns(one, { samples: 50, seed: 2, profile: faulty(0, 0.5) }).groups.get("g")!;
+    assert.ok(none.every((v) => v === 100));
+  });
+
+  it("gives the same figures on one thread and on two, and the durations' draws are those without faults", () => {
+    const p = plan(
+      Array.from({ length: 8 }, (_, i) => restart(`r${i}`, { resources: [`system:t${i % 2}`] })),
+      { groups: [group("g")], resources: { "system:t0": 2, "system:t1": 2 } },
+    );
+    const profile = { ...defaultProfile(), faults: { remoteRestart: { failureRate: 0.3, failedShare: 0.4 } } };
+    const oneThread = predictRuns(p, { samples: 400, seed: 4, profile, threads: 1 });
+    const twoThreads = predictRuns(p, { samples: 400, seed: 4, profile, threads: 2 });
+    assert.deepEqual([...twoThreads.makespan], [...oneThread.makespan]);
+    // AND a fault-free prediction of the same seed is never slower, sample for sample (same durations, no retries)
+    const clean = predictRuns(p, { samples: 400, seed: 4, threads: 1 });
+    assert.ok(quantileOfSorted(clean.makespan, 0.5) < quantileOfSorted(oneThread.makespan, 0.5));
+  });
+});
