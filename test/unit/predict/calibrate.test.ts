@@ -116,3 +116,71 @@ describe("predict/calibrate", function () {
     assert.equal(pooled.operations.remoteRestart.samples, 500);
   });
 });
+
+describe("predict/calibrate: faults", function () {
+  this.timeout(120_000);
+
+  /** Five seeded runs of a 100-LPAR site failure on a simulator injecting the given faults. */
+  async function runsWith(faults: { transientProbability?: number; midJobProbability?: number }) {
+    const dc = generateDatacenter({ hosts: 20, vms: 100, volumesPerVm: 1 });
+    const plan = planFailover({ ...dc, failure: { failedSite: "A" } });
+    const runs = [];
+    for (let seed = 1; seed <= 5; seed++) {
+      const clock = new VirtualClock();
+      const sim = createInMemorySimulator({ ...topologyFromInventory(dc.inventory), simulation: { seed, faults } }, { clock });
+      await simFailSite("A", { store: sim.store });
+      const journal = new MemoryJournal();
+      await runPlan(plan, sim, { clock, journal });
+      await sim.close();
+      runs.push(runRecordFromJournal(journal.records));
+    }
+    return runs;
+  }
+
+  it("recovers the rate of jobs failing part way, and that a failed one took half the job on average", async () => {
+    // GIVEN 5 runs in which 20% of jobs fail part way through (a uniform share of their time)
+    const profile = calibrate(await runsWith({ midJobProbability: 0.2 }), { stack: "dev" });
+    // THEN the restarts' fitted rate is near 0.2 and a failed attempt's share near 0.5
+    const f = profile.faults?.remoteRestart;
+    assert.ok(f !== undefined && f.attempts >= 500, JSON.stringify(f));
+    assert.ok(Math.abs(f.failed / f.attempts - 0.2) < 0.05, `rate ${f.failed / f.attempts}`);
+    assert.ok(Math.abs(f.failedShare - 0.5) < 0.12, `share ${f.failedShare}`);
+    // AND the restart's duration is still fitted near the default (median 120 s), from every step's last attempt
+    assert.ok(Math.abs(profile.operations.remoteRestart.medianSeconds / 120 - 1) < 0.1, `median ${profile.operations.remoteRestart.medianSeconds}`);
+    // (a restart failing all 5 attempts, 1 in 3,000, gives none)
+    assert.ok(profile.operations.remoteRestart.samples >= 495, `${profile.operations.remoteRestart.samples} samples`);
+    // AND the prediction draws the retries and names them
+    const latency = toLatencyProfile(profile);
+    assert.ok((latency.faults?.remoteRestart?.failureRate ?? 0) > 0.1);
+    assert.match(latency.name, /retries drawn for \d+$/);
+  });
+
+  it("tells attempts refused at once (share near 0) from jobs failing part way, and finds no faults where there were none", async () => {
+    const refused = calibrate(await runsWith({ transientProbability: 0.2 }), { stack: "dev" }).faults?.remoteRestart;
+    assert.ok(refused !== undefined && Math.abs(refused.failed / refused.attempts - 0.2) < 0.05, JSON.stringify(refused));
+    assert.ok(refused.failedShare < 0.02, `share ${refused.failedShare}`);
+    const clean = calibrate(await runsWith({}), { stack: "dev" });
+    assert.ok(clean.faults !== undefined && Object.values(clean.faults).every((f) => f.failed === 0), JSON.stringify(clean.faults));
+    assert.doesNotMatch(toLatencyProfile(clean).name, /retries/);
+  });
+
+  it("refuses a profile whose failed attempts outnumber its attempts, or naming an unknown operation, naming the field", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vmr-profile-"));
+    try {
+      const file = path.join(dir, "profile.json");
+      const base = { formatVersion: 2, stack: "dev", createdAt: "2026-12-01T00:00:00Z", window: { from: "2026-12-01T00:00:00Z", to: "2026-12-01T00:00:00Z" }, maxAgeDays: 90, minSamples: 1, runs: ["r"], operations: { remoteRestart: { medianSeconds: 100, p95Seconds: 200, samples: 30 } } };
+      const now = new Date("2026-12-02T00:00:00Z");
+      fs.writeFileSync(file, JSON.stringify({ ...base, faults: { remoteRestart: { attempts: 10, failed: 11, failedShare: 0.5 } } }));
+      assert.throws(() => readProfile(file, { now }), /`faults.remoteRestart.failed` is 11, more than its `attempts` 10/);
+      fs.writeFileSync(file, JSON.stringify({ ...base, faults: { warpDrive: { attempts: 10, failed: 1, failedShare: 0.5 } } }));
+      assert.throws(() => readProfile(file, { now }), /names warpDrive, not operations of provider\/model\/latency.ts/);
+      fs.writeFileSync(file, JSON.stringify({ ...base, faults: { remoteRestart: { attempts: 10, failed: 1, failedShare: 1.5 } } }));
+      assert.throws(() => readProfile(file, { now }), /failedShare/);
+      // AND a format 1 profile (without faults) is read as before
+      fs.writeFileSync(file, JSON.stringify({ ...base, formatVersion: 1 }));
+      assert.equal(toLatencyProfile(readProfile(file, { now })).faults?.remoteRestart, undefined);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
