@@ -1,6 +1,7 @@
 // Fitting a latency profile from measured runs: every step that succeeded gives one duration of
 // the operation it waits for, its last attempt's (steps that wait for several operations, and
-// hooks, are left out: their time is not one operation's). Each fit is a lognormal by its log
+// hooks, are left out: their time is not one operation's). A wait for a boot (VerifyLpar) is
+// measured from its dependencies' end, where the boot started, as the prediction draws it. Each fit is a lognormal by its log
 // moments: median exp(mean ln d), p95 median * exp(1.645 sd ln d).
 //
 // Faults: per operation, over every scope, the share of its attempts that failed transiently (the
@@ -15,7 +16,7 @@
 import type { FaultFit, Fit, LatencyProfileFile } from "../generated/latency-profile";
 import { STEP_OPERATIONS, type Operation } from "../model/latency";
 import type { RunRecord } from "../report/run";
-import { scopesOf } from "./sampler";
+import { scopesOf, waitsForBootStarted } from "./sampler";
 
 export const DEFAULT_MIN_SAMPLES = 20;
 export const DEFAULT_MAX_AGE_DAYS = 90;
@@ -67,6 +68,21 @@ function attemptsOf(run: RunRecord): Map<string, Attempts> {
   return byStep;
 }
 
+/**
+ * When the boot a step waits for started: its dependencies' last end, as the prediction draws it
+ * (dispatch.ts). Not the wait's own start: a wait started late (its other dependencies retried)
+ * sees only the end of the boot, and one that saw none would drop the shortest boots from the fit.
+ */
+function bootStartOf(step: RunRecord["plan"]["steps"][number], attempts: ReadonlyMap<string, Attempts>): number | undefined {
+  let start: number | undefined;
+  for (const dep of step.dependsOn) {
+    const end = attempts.get(dep)?.succeededAt;
+    if (end === undefined) return undefined;
+    if (start === undefined || end > start) start = end;
+  }
+  return start;
+}
+
 /** The single-operation steps of a run that succeeded, their last attempt's time in simulated (or wall) seconds. */
 export function measuredSteps(run: RunRecord): MeasuredStep[] {
   const scale = run.timeScale ?? 1;
@@ -76,7 +92,9 @@ export function measuredSteps(run: RunRecord): MeasuredStep[] {
     const ops = STEP_OPERATIONS[step.kind];
     const a = attempts.get(step.id);
     if (ops.length !== 1 || a?.lastStart === undefined || a.succeededAt === undefined) continue;
-    const seconds = (a.succeededAt - a.lastStart) / scale / 1000;
+    const start = waitsForBootStarted(step) ? bootStartOf(step, attempts) : a.lastStart;
+    if (start === undefined) continue;
+    const seconds = (a.succeededAt - start) / scale / 1000;
     // Zero: the adapter found the work done (a fence of an LPAR its crash already stopped).
     if (seconds > 0) out.push({ op: ops[0], seconds, scopes: scopesOf(step) });
   }

@@ -34,6 +34,11 @@ export interface CompiledDraws {
   readonly faulty: boolean;
 }
 
+/** Whether a step waits for a boot its dependency started (VerifyLpar): the boot goes on while it is retried. */
+export function waitsForBootStarted(step: Pick<Step, "kind">): boolean {
+  return step.kind === "VerifyLpar";
+}
+
 /** The scopes a step's operations may have been calibrated in: its resources, and its target system. */
 export function scopesOf(step: Step): string[] {
   const scopes = new Set(step.resources);
@@ -97,7 +102,7 @@ export function compileDraws(plan: Pick<Plan, "steps"> & Partial<Pick<Plan, "kin
     first[i] = median.length;
     retries[i] = step.bestEffort === true ? 0 : retriesOfAStep;
     if (step.kind === "RunHook") fixed[i] = step.estimateSeconds;
-    if (step.kind === "VerifyLpar") startsAtDependencies[i] = 1;
+    if (waitsForBootStarted(step)) startsAtDependencies[i] = 1;
     if (fencesDownSource(plan, step, down)) continue;
     for (const op of STEP_OPERATIONS[step.kind]) {
       const d = durationFor(profile, step, op);

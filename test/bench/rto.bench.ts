@@ -19,7 +19,7 @@ import { checkSurvivability, planDrill, planFailover, type SlaMode, type Surviva
 import { listSchedule, lowerBound } from "../../provider/planner/estimate";
 import { MemoryJournal } from "../../provider/executor/journal/file-journal";
 import type { JournalRecord } from "../../provider/executor/types";
-import { countsTowardsRto, predictRuns, quantileOfSorted, scenarioPredictor, type Prediction } from "../../provider/predict";
+import { countsTowardsRto, defaultProfile, predictRuns, quantileOfSorted, scenarioPredictor, type Prediction } from "../../provider/predict";
 import { calibrate } from "../../provider/predict/calibrate";
 import { toLatencyProfile } from "../../provider/predict/profile-file";
 import { runRecordFromJournal } from "../../provider/report/journal";
@@ -191,28 +191,36 @@ async function calibrationPerSystem(context: BenchContext, base: Scenario, o: { 
 }
 
 /**
- * Transient faults (simulation.faults.transientProbability, per attempt; midJobProbability, part
- * way through a job): the executor retries them after its back-off, which the prediction does
- * not model. How far the coverage moves, and how many runs end with a step that failed every
- * attempt (a miss for its group).
+ * Transient faults (simulation.faults.transientProbability, per attempt: refused at once;
+ * midJobProbability, part way through a job: the attempt costs a uniform share of its time),
+ * each retried by the executor after its back-off. Predicted with the defaults, which know no
+ * faults, then with the profile `calibrate` fits from the journals of 20 other seeded runs under
+ * the same faults (their rate and a failed attempt's share, drawn as retries). Also how many runs
+ * end with a step that failed every attempt: a miss for its group, which no prediction draws.
  */
 async function coverageUnderFaults(context: BenchContext, base: Scenario, runs: number): Promise<void> {
   const prediction = predictRuns(base.plan, { samples: 2000, seed: 7, sla: base.sla });
-  for (const p of [0.05, 0.2]) {
-    const s: Scenario = { ...base, name: `${base.name}-faults-${p}`, topology: { ...base.topology, simulation: { ...(base.topology.simulation ?? {}), faults: { transientProbability: p } } } };
+  const figures = (c: Coverage) => `p95 share min ${c.shareMin.toFixed(3)} max ${c.shareMax.toFixed(3)}; p50 error max ${(c.errorMax * 100).toFixed(1)}%`;
+  const rows = [
+    ...[0.05, 0.2].map((p) => ({ name: `faults-${p}`, faults: { transientProbability: p }, what: `${p} of attempts fail transiently` })),
+    ...[0.05, 0.2].map((p) => ({ name: `mid-job-${p}`, faults: { midJobProbability: p }, what: `${p} of jobs fail part way through` })),
+  ];
+  for (const row of rows) {
+    const s: Scenario = { ...base, name: `${base.name}-${row.name}`, topology: { ...base.topology, simulation: { ...(base.topology.simulation ?? {}), faults: row.faults } } };
+    const journals: JournalRecord[][] = [];
+    for (let k = 0; k < 20; k++) await measureOnce(s, 9000 + k, journals);
+    const fitted = calibrate(journals.map((records) => runRecordFromJournal(records)), { stack: "bench" });
     const measured = await measureRuns(s, runs);
-    const c = coverageOf(s.name, prediction, measured);
+    const before = coverageOf(s.name, prediction, measured);
+    const profile = toLatencyProfile(fitted);
+    const after = coverageOf(s.name, predictRuns(s.plan, { samples: 2000, seed: 7, sla: s.sla, profile }), measured);
+    // The retries alone, on the true (default) durations: what drawing them does, apart from the noise of 20 runs' duration fits.
+    const retriesOnly = coverageOf(s.name, predictRuns(s.plan, { samples: 2000, seed: 7, sla: s.sla, profile: { ...defaultProfile(), name: "defaults with fitted faults", ...(profile.faults ? { faults: profile.faults } : {}) } }), measured);
     const failed = measured.filter((m) => m.failures.length > 0).length;
-    context.print(`coverage under faults ${s.name}: p95 share min ${c.shareMin.toFixed(3)} max ${c.shareMax.toFixed(3)}; p50 error max ${(c.errorMax * 100).toFixed(1)}% (${runs} runs, ${p} of attempts fail transiently; ${failed} runs had a step fail every attempt)`);
-  }
-  // Faults part way through a job (simulation.faults.midJobProbability): the failed attempt costs
-  // a uniform share of the job's time before the retry, which the prediction does not model either.
-  for (const p of [0.05, 0.2]) {
-    const s: Scenario = { ...base, name: `${base.name}-mid-job-${p}`, topology: { ...base.topology, simulation: { ...(base.topology.simulation ?? {}), faults: { midJobProbability: p } } } };
-    const measured = await measureRuns(s, runs);
-    const c = coverageOf(s.name, prediction, measured);
-    const failed = measured.filter((m) => m.failures.length > 0).length;
-    context.print(`coverage under faults ${s.name}: p95 share min ${c.shareMin.toFixed(3)} max ${c.shareMax.toFixed(3)}; p50 error max ${(c.errorMax * 100).toFixed(1)}% (${runs} runs, ${p} of jobs fail part way through; ${failed} runs had a step fail every attempt)`);
+    const restart = fitted.faults?.remoteRestart;
+    const rate = restart !== undefined ? `${(restart.failed / restart.attempts).toFixed(3)}, share ${restart.failedShare.toFixed(2)}` : "not fitted";
+    context.print(`coverage under faults ${s.name}: ${figures(before)} (${runs} runs, ${row.what}; ${failed} runs had a step fail every attempt)`);
+    context.print(`  calibrated from 20 runs: ${figures(after)}; the defaults with only the fitted faults: ${figures(retriesOnly)} (fitted remoteRestart failure rate ${rate}; ${Object.keys(fitted.scoped ?? {}).length} scopes fitted apart)`);
   }
 }
 

@@ -45,5 +45,9 @@ export function register(program: Command): void {
       for (const [op, f] of Object.entries(profile.operations)) process.stdout.write(`  ${op.padEnd(26)} median ${f.medianSeconds.toFixed(1)} s, p95 ${f.p95Seconds.toFixed(1)} s (${f.samples} steps)\n`);
       const scopes = Object.keys(profile.scoped ?? {});
       if (scopes.length > 0) process.stdout.write(`  fitted apart in ${scopes.length} scopes: ${scopes.slice(0, 8).join(", ")}${scopes.length > 8 ? ", ..." : ""}\n`);
+      const faults = Object.entries(profile.faults ?? {});
+      const failing = faults.filter(([, f]) => f.failed > 0);
+      for (const [op, f] of failing) process.stdout.write(`  ${op.padEnd(26)} ${f.failed} of ${f.attempts} attempts failed and were retried, each taking ${(f.failedShare * 100).toFixed(0)}% of the operation on average\n`);
+      if (faults.length > 0 && failing.length === 0) process.stdout.write(`  no attempt failed transiently (${faults.reduce((n, [, f]) => n + f.attempts, 0)} attempts of ${faults.length} operations)\n`);
     });
 }

@@ -9,7 +9,9 @@ import { MemoryJournal } from "../../../provider/executor/journal/file-journal";
 import { runPlan } from "../../../provider/executor/run";
 import type { LatencyProfileFile } from "../../../provider/generated/latency-profile";
 import { planFailover } from "../../../provider/planner";
-import { calibrate } from "../../../provider/predict/calibrate";
+import { calibrate, measuredAttempts, measuredSteps } from "../../../provider/predict/calibrate";
+import type { RunRecord } from "../../../provider/report/run";
+import { plan as planOf, step } from "../executor/plans";
 import { profileFor, readProfile, toLatencyProfile, writeProfile } from "../../../provider/predict/profile-file";
 import { FileRunStore } from "../../../provider/run-store/file-store";
 import { topologyFromInventory } from "../../../provider/recovery/rehearse";
@@ -156,7 +158,11 @@ describe("predict/calibrate: faults", function () {
   });
 
   it("tells attempts refused at once (share near 0) from jobs failing part way, and finds no faults where there were none", async () => {
-    const refused = calibrate(await runsWith({ transientProbability: 0.2 }), { stack: "dev" }).faults?.remoteRestart;
+    const faulted = await runsWith({ transientProbability: 0.2 });
+    const refused = calibrate(faulted, { stack: "dev" }).faults?.remoteRestart;
+    // (and every boot is measured, from its restart's end, where it starts, through any retry)
+    const boot = calibrate(faulted, { stack: "dev", fitApart: false }).operations.bootLpar;
+    assert.ok(boot.samples >= 490 && Math.abs(boot.medianSeconds / 180 - 1) < 0.1, `bootLpar median ${boot.medianSeconds} from ${boot.samples}`);
     assert.ok(refused !== undefined && Math.abs(refused.failed / refused.attempts - 0.2) < 0.05, JSON.stringify(refused));
     assert.ok(refused.failedShare < 0.02, `share ${refused.failedShare}`);
     const clean = calibrate(await runsWith({}), { stack: "dev" });
@@ -182,5 +188,48 @@ describe("predict/calibrate: faults", function () {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("predict/calibrate: what a retried step measures", () => {
+  // A restart retried once (the first attempt failed 30 s in), a map, and the boot waiting for both.
+  const p = planOf([
+    step("restart", { kind: "RestartLpar" }),
+    step("map", { kind: "MapReplicaVolume" }),
+    step("verify", { kind: "VerifyLpar", dependsOn: ["restart", "map"] }),
+    step("tidy", { kind: "UnmapSourceVolume", bestEffort: true }),
+  ]);
+  const s = 1000;
+  const run: RunRecord = {
+    runId: "r",
+    kind: "failover",
+    plan: p,
+    startedAt: "2026-12-01T00:00:00Z",
+    startedAtMs: 0,
+    events: [
+      { at: 0, step: "restart", type: "started", attempt: 1 },
+      { at: 30 * s, step: "restart", type: "failed", attempt: 1, error: "busy", final: false },
+      { at: 32 * s, step: "restart", type: "started", attempt: 2 },
+      { at: 152 * s, step: "restart", type: "succeeded" },
+      { at: 0, step: "map", type: "started", attempt: 1 },
+      { at: 2 * s, step: "map", type: "succeeded" },
+      // the wait starts late (20 s after the restart's end); the boot itself started at 152 s
+      { at: 172 * s, step: "verify", type: "started", attempt: 1 },
+      { at: 332 * s, step: "verify", type: "succeeded" },
+      { at: 0, step: "tidy", type: "started", attempt: 1 },
+      { at: 1 * s, step: "tidy", type: "failed", error: "gone", final: true },
+    ],
+  };
+
+  it("measures a retried step by its last attempt, and a boot from its dependencies' end", () => {
+    const byOp = Object.fromEntries(measuredSteps(run).map((m) => [m.op, m.seconds]));
+    assert.deepEqual(byOp, { remoteRestart: 120, mapVolume: 2, bootLpar: 180 });
+  });
+
+  it("counts each retried step's attempts and the seconds of the failed ones, best-effort steps left out", () => {
+    assert.deepEqual(
+      measuredAttempts(run).map((m) => [m.op, m.attempts, m.failedSeconds]),
+      [["remoteRestart", 2, [30]], ["mapVolume", 1, []], ["bootLpar", 1, []]],
+    );
   });
 });
