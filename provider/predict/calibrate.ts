@@ -1,8 +1,8 @@
 // Fitting a latency profile from measured runs: every step that succeeded gives one duration of
 // the operation it waits for, its last attempt's (steps that wait for several operations, and
 // hooks, are left out: their time is not one operation's). A wait for a boot (VerifyLpar) is
-// measured from its dependencies' end, where the boot started, as the prediction draws it. Each fit is a lognormal by its log
-// moments: median exp(mean ln d), p95 median * exp(1.645 sd ln d).
+// measured from its dependencies' end, where the boot started, as the prediction draws it. Each
+// fit is a lognormal by its log moments: median exp(mean ln d), p95 median * exp(1.645 sd ln d).
 //
 // Faults: per operation, over every scope, the share of its attempts that failed transiently (the
 // executor tried again), and a failed attempt's mean time over the operation's mean duration. A

@@ -54,9 +54,13 @@ export function checkProfileText(text: string, where: string, options: ReadProfi
   const issues = validate("latency-profile", parsed);
   if (issues.length > 0) throw new ValidationError(what, issues);
   const p = parsed as LatencyProfileFile;
-  const unknown = [...Object.keys(p.operations), ...Object.values(p.scoped ?? {}).flatMap((ops) => Object.keys(ops)), ...Object.keys(p.faults ?? {})].filter((op) => !(OPERATIONS as readonly string[]).includes(op));
-  if (unknown.length > 0) {
-    throw new ValidationError(what, [{ path: "operations", message: `\`operations\` names ${[...new Set(unknown)].join(", ")}, not operations of provider/model/latency.ts (${OPERATIONS.join(", ")})` }]);
+  const isUnknown = (op: string) => !(OPERATIONS as readonly string[]).includes(op);
+  const named = { operations: [...Object.keys(p.operations), ...Object.values(p.scoped ?? {}).flatMap((ops) => Object.keys(ops))], faults: Object.keys(p.faults ?? {}) };
+  for (const [field, ops] of Object.entries(named)) {
+    const unknown = [...new Set(ops.filter(isUnknown))];
+    if (unknown.length > 0) {
+      throw new ValidationError(what, [{ path: field, message: `\`${field}\` names ${unknown.join(", ")}, not operations of provider/model/latency.ts (${OPERATIONS.join(", ")})` }]);
+    }
   }
   for (const [op, f] of Object.entries(p.faults ?? {})) {
     if (f.failed > f.attempts) {

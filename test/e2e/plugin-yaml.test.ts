@@ -189,6 +189,26 @@ describe("plugin: a Pulumi YAML program through the real engine", function () {
     project.ok(["preview", "--expect-no-changes"]);
   });
 
+  it("readiness predicts with the stack's latency profile once a drill calibrated it: the plugin finds the run store from the program's directory", () => {
+    const profileOf = () => {
+      const group = ours(resources(project)).find((r) => r.id === "app")!;
+      return (group.outputs?.readiness as { rto?: { predictedRto: { profile: string } } }).rto?.predictedRto.profile;
+    };
+    // GIVEN nothing calibrated in the stack's own run store (the drill above kept its run elsewhere)
+    assert.equal(profileOf(), "defaults");
+    // WHEN a drill runs with the stack's own run store, which it calibrates afterwards, and the stack is refreshed
+    const run = spawnSync(
+      process.execPath,
+      [path.join(REPO_ROOT, "bin", "provider", "cli", "main.js"), "drill", "--stack", "dev", "--cwd", project.dir, "--drill-file", path.join(REPO_ROOT, "examples", "drills", "site-loss.yaml")],
+      { env: project.env, encoding: "utf8" },
+    );
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /latency profile/);
+    project.ok(["refresh", "--yes"]);
+    // THEN the plugin's readiness of the YAML group names the calibrated profile, not the defaults
+    assert.match(profileOf() ?? "", /^calibrated for dev on \d{4}-\d{2}-\d{2} from 1 runs/);
+  });
+
   it("`vmr failover` recovers the YAML stack's VMs from a failed host and refreshes the stack", async () => {
     // GIVEN the server running both protected VMs crashes
     await simFailHost("sys-a-01", { stateDir: simDir });

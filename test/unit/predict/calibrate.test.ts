@@ -179,7 +179,7 @@ describe("predict/calibrate: faults", function () {
       fs.writeFileSync(file, JSON.stringify({ ...base, faults: { remoteRestart: { attempts: 10, failed: 11, failedShare: 0.5 } } }));
       assert.throws(() => readProfile(file, { now }), /`faults.remoteRestart.failed` is 11, more than its `attempts` 10/);
       fs.writeFileSync(file, JSON.stringify({ ...base, faults: { warpDrive: { attempts: 10, failed: 1, failedShare: 0.5 } } }));
-      assert.throws(() => readProfile(file, { now }), /names warpDrive, not operations of provider\/model\/latency.ts/);
+      assert.throws(() => readProfile(file, { now }), /`faults` names warpDrive, not operations of provider\/model\/latency.ts/);
       fs.writeFileSync(file, JSON.stringify({ ...base, faults: { remoteRestart: { attempts: 10, failed: 1, failedShare: 1.5 } } }));
       assert.throws(() => readProfile(file, { now }), /failedShare/);
       // AND a format 1 profile (without faults) is read as before
