@@ -7,9 +7,14 @@ import { Heap } from "../heap";
 export { hashString, seededRandom } from "../random";
 import type { RetryPolicy } from "./types";
 
-/** Delay before attempt `failedAttempt + 1`: base * factor^(n-1), capped, then equal jitter. */
+/** The back-off's ceiling after attempt `failedAttempt`: base * factor^(n-1), capped. */
+export function backoffCeilingMs(policy: RetryPolicy, failedAttempt: number): number {
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * Math.pow(policy.factor, failedAttempt - 1));
+}
+
+/** Delay before attempt `failedAttempt + 1`: its ceiling with equal jitter (half fixed, half random). */
 export function backoffDelayMs(policy: RetryPolicy, failedAttempt: number, random: () => number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * Math.pow(policy.factor, failedAttempt - 1));
+  const ceiling = backoffCeilingMs(policy, failedAttempt);
   return ceiling / 2 + random() * (ceiling / 2);
 }
 

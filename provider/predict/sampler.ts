@@ -9,6 +9,7 @@
 import type { Plan, Step } from "../generated/plan";
 import { clampUnit, inverseNormal, lognormalOf, STEP_OPERATIONS, type Operation } from "../model/latency";
 import type { Duration } from "../model";
+import { backoffCeilingMs } from "../executor/retry";
 import { DEFAULT_RETRY, type RetryPolicy } from "../executor/types";
 import type { FaultRate, LatencyProfile } from "./profile";
 
@@ -117,7 +118,7 @@ export function compileDraws(plan: Pick<Plan, "steps"> & Partial<Pick<Plan, "kin
     }
   }
   first[n] = median.length;
-  const backoffCeiling = Float64Array.from({ length: retriesOfAStep }, (_, k) => Math.min(policy.maxDelayMs, policy.baseDelayMs * Math.pow(policy.factor, k)) / 1000);
+  const backoffCeiling = Float64Array.from({ length: retriesOfAStep }, (_, k) => backoffCeilingMs(policy, k + 1) / 1000);
   const faulty = retriesOfAStep > 0 && failRate.some((f) => f > 0);
   return {
     first,
