@@ -14,7 +14,7 @@
 // samples. The wider fit is then made of the steps it will predict: those of no scope fitted apart.
 
 import type { FaultFit, Fit, LatencyProfileFile } from "../generated/latency-profile";
-import { STEP_OPERATIONS, type Operation } from "../model/latency";
+import { lognormalOf, STEP_OPERATIONS, type Operation } from "../model/latency";
 import type { RunRecord } from "../report/run";
 import { scopesOf, waitsForBootStarted } from "./sampler";
 
@@ -84,9 +84,8 @@ function bootStartOf(step: RunRecord["plan"]["steps"][number], attempts: Readonl
 }
 
 /** The single-operation steps of a run that succeeded, their last attempt's time in simulated (or wall) seconds. */
-export function measuredSteps(run: RunRecord): MeasuredStep[] {
+export function measuredSteps(run: RunRecord, attempts: ReadonlyMap<string, Attempts> = attemptsOf(run)): MeasuredStep[] {
   const scale = run.timeScale ?? 1;
-  const attempts = attemptsOf(run);
   const out: MeasuredStep[] = [];
   for (const step of run.plan.steps) {
     const ops = STEP_OPERATIONS[step.kind];
@@ -112,8 +111,7 @@ export interface MeasuredAttempts {
  * The attempts of a run's single-operation steps that the executor retries (not best effort: one
  * attempt, its failure final), up to the one that succeeded or failed for good.
  */
-export function measuredAttempts(run: RunRecord): MeasuredAttempts[] {
-  const attempts = attemptsOf(run);
+export function measuredAttempts(run: RunRecord, attempts: ReadonlyMap<string, Attempts> = attemptsOf(run)): MeasuredAttempts[] {
   const out: MeasuredAttempts[] = [];
   for (const step of run.plan.steps) {
     const ops = STEP_OPERATIONS[step.kind];
@@ -126,20 +124,18 @@ export function measuredAttempts(run: RunRecord): MeasuredAttempts[] {
 
 /** The lognormal's mean: median * exp(sigma^2 / 2). */
 function meanOf(f: Fit): number {
-  const sigma = Math.log(f.p95Seconds / f.medianSeconds) / Z95;
+  const { sigma } = lognormalOf(f);
   return f.medianSeconds * Math.exp((sigma * sigma) / 2);
 }
 
-/** Per operation with minSamples attempts and a fitted duration: its fault rate and a failed attempt's share. */
-function fitFaults(runs: readonly RunRecord[], operations: Readonly<Record<string, Fit>>, minSamples: number): Record<string, FaultFit> {
+/** Per operation with minSamples attempts (of every run's `measured`) and a fitted duration: its fault rate and a failed attempt's share. */
+function fitFaults(measured: readonly MeasuredAttempts[], operations: Readonly<Record<string, Fit>>, minSamples: number): Record<string, FaultFit> {
   const byOp = new Map<Operation, { attempts: number; failedSeconds: number[] }>();
-  for (const run of runs) {
-    for (const m of measuredAttempts(run)) {
-      const tally = byOp.get(m.op) ?? { attempts: 0, failedSeconds: [] };
-      tally.attempts += m.attempts;
-      tally.failedSeconds.push(...m.failedSeconds);
-      byOp.set(m.op, tally);
-    }
+  for (const m of measured) {
+    const tally = byOp.get(m.op) ?? { attempts: 0, failedSeconds: [] };
+    tally.attempts += m.attempts;
+    tally.failedSeconds.push(...m.failedSeconds);
+    byOp.set(m.op, tally);
   }
   const faults: Record<string, FaultFit> = {};
   for (const [op, { attempts, failedSeconds }] of [...byOp].sort((a, b) => a[0].localeCompare(b[0]))) {
@@ -194,8 +190,11 @@ function differsFrom(scope: LogMoments, all: LogMoments): boolean {
 export function calibrate(runs: readonly RunRecord[], options: CalibrateOptions): LatencyProfileFile {
   const minSamples = options.minSamples ?? DEFAULT_MIN_SAMPLES;
   const byOp = new Map<Operation, MeasuredStep[]>();
+  const attempted: MeasuredAttempts[] = [];
   for (const run of runs) {
-    for (const m of measuredSteps(run)) {
+    const attempts = attemptsOf(run);
+    attempted.push(...measuredAttempts(run, attempts));
+    for (const m of measuredSteps(run, attempts)) {
       const list = byOp.get(m.op);
       if (list) list.push(m);
       else byOp.set(m.op, [m]);
@@ -238,7 +237,7 @@ export function calibrate(runs: readonly RunRecord[], options: CalibrateOptions)
     operations,
   };
   if (Object.keys(scoped).length > 0) file.scoped = Object.fromEntries(Object.entries(scoped).sort((a, b) => a[0].localeCompare(b[0])));
-  const faults = fitFaults(runs, operations, minSamples);
+  const faults = fitFaults(attempted, operations, minSamples);
   if (Object.keys(faults).length > 0) file.faults = faults;
   return file;
 }

@@ -149,24 +149,30 @@ export function drawsPerSample(c: CompiledDraws): number {
  * `random`'s (threads.ts draws ranges of samples from one stream at their offsets).
  */
 export function drawDurations(c: CompiledDraws, random: () => number, out: Float64Array, faults?: () => number): void {
-  const { first, median, sigma, fixed, failRate, retries } = c;
+  const { first, fixed, failRate, retries } = c;
   for (let i = 0; i < out.length; i++) {
     let sum = fixed[i];
     for (let k = first[i]; k < first[i + 1]; k++) {
-      sum += sigma[k] === 0 ? median[k] : median[k] * Math.exp(sigma[k] * inverseNormal(clampUnit(random())));
+      sum += drawOf(c, k, random);
       if (faults !== undefined && failRate[k] > 0) sum += retriedSeconds(c, k, retries[i], faults);
     }
     out[i] = sum;
   }
 }
 
+/** One draw of operation k's seconds: median * exp(sigma z), one number of `random` when it has a spread (drawsPerSample counts them). */
+function drawOf(c: CompiledDraws, k: number, random: () => number): number {
+  const sigma = c.sigma[k];
+  return sigma === 0 ? c.median[k] : c.median[k] * Math.exp(sigma * inverseNormal(clampUnit(random())));
+}
+
 /** The seconds operation k's failed attempts add before the one that succeeds: each its share of a fresh draw, then its back-off. */
 function retriedSeconds(c: CompiledDraws, k: number, retries: number, random: () => number): number {
-  const { median, sigma, failRate, failLow, failSpan, backoffCeiling } = c;
+  const { failRate, failLow, failSpan, backoffCeiling } = c;
   let extra = 0;
   for (let a = 0; a < retries; a++) {
     if (random() >= failRate[k]) break;
-    const full = sigma[k] === 0 ? median[k] : median[k] * Math.exp(sigma[k] * inverseNormal(clampUnit(random())));
+    const full = drawOf(c, k, random);
     extra += (failLow[k] + failSpan[k] * random()) * full;
     extra += backoffCeiling[a] * (0.5 + 0.5 * random());
   }
