@@ -119,6 +119,51 @@ describe("predict/calibrate", function () {
   });
 });
 
+describe("predict/calibrate: which side a scope differs on", () => {
+  // Restarts onto eight systems, 40 each, durations e^(mu + 0.5 z) with z alternately +1 and -1
+  // (log sd 0.5): five at the common mu, and three offset by a chosen share of their mean's
+  // standard error from the common one (0.5 / sqrt(40) = 0.079 in log).
+  const se = 0.5 / Math.sqrt(40);
+  const offsets: Record<string, number> = { "sys-1": 0, "sys-2": 0, "sys-3": 0, "sys-4": 0, "sys-5": 0, "sys-slow": 2 * se, "sys-fast": -3.5 * se, "sys-much-faster": -8 * se };
+  const steps = Object.entries(offsets).flatMap(([system, offset]) =>
+    Array.from({ length: 40 }, (_, k) => ({ id: `restart-${system}-${k}`, system, seconds: Math.exp(Math.log(120) + offset + 0.5 * (k % 2 === 0 ? 1 : -1)) })),
+  );
+  const run: RunRecord = {
+    runId: "r",
+    kind: "failover",
+    plan: planOf(steps.map((m) => step(m.id, { kind: "RestartLpar", params: { target: m.system } }))),
+    startedAt: "2026-12-01T00:00:00Z",
+    startedAtMs: 0,
+    events: steps.flatMap((m) => [
+      { at: 0, step: m.id, type: "started" as const, attempt: 1 },
+      { at: m.seconds * 1000, step: m.id, type: "succeeded" as const },
+    ]),
+  };
+  const profile = calibrate([run], { stack: "dev" });
+  const apart = (system: string) => profile.scoped?.[`system:${system}`]?.remoteRestart;
+
+  it("fits apart a system slower by 2 to 3.5 standard errors, but not one faster by as many: a chance fit on that side would predict it too fast", () => {
+    // GIVEN the pooled log mean, which the offsets pull down by a standard error: the slower
+    // system is 3 standard errors above it, the faster 2.5 below (a fit the old rule of 2 either
+    // way took apart)
+    const pooled = steps.reduce((sum, m) => sum + Math.log(m.seconds), 0) / steps.length;
+    const zOf = (system: string) => (Math.log(120) + offsets[system] - pooled) / (0.5 * Math.sqrt(40 / 39) / Math.sqrt(40));
+    assert.ok(zOf("sys-slow") > 2 && zOf("sys-slow") < 3.5, `slow z ${zOf("sys-slow")}`);
+    assert.ok(zOf("sys-fast") < -2 && zOf("sys-fast") > -3.5, `fast z ${zOf("sys-fast")}`);
+    // THEN the slower one is fitted apart at its own median, the one faster by under 3.5 is not
+    assert.ok(apart("sys-slow") !== undefined, JSON.stringify(Object.keys(profile.scoped ?? {})));
+    assert.ok(Math.abs(apart("sys-slow")!.medianSeconds / (120 * Math.exp(2 * se)) - 1) < 1e-9);
+    assert.equal(apart("sys-fast"), undefined);
+    // AND none of the five alike is
+    for (const system of ["sys-1", "sys-2", "sys-3", "sys-4", "sys-5"]) assert.equal(apart(system), undefined, system);
+  });
+
+  it("still fits apart a system faster by more than 3.5 standard errors, and the wider fit is of the others", () => {
+    assert.ok(Math.abs(apart("sys-much-faster")!.medianSeconds / (120 * Math.exp(-8 * se)) - 1) < 1e-9);
+    assert.equal(profile.operations.remoteRestart.samples, 6 * 40);
+  });
+});
+
 describe("predict/calibrate: faults", function () {
   this.timeout(120_000);
 
