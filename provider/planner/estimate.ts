@@ -31,6 +31,12 @@ export interface BoundOptions {
   readonly strictSla?: boolean;
   /** @default "parallel" */
   readonly mode?: ConcurrencyMode;
+  /**
+   * bound.ts's tighter bounds of the resources that come close (their rounds and release); false
+   * keeps max(critical path, head + work / limit + tail), still a lower bound, for plans whose
+   * bound nobody reads (the N-1 check's, judged by their schedules and predictions). @default true
+   */
+  readonly tightBound?: boolean;
 }
 
 export interface LowerBound {
@@ -317,7 +323,7 @@ export function lowerBound(plan: PlanLike, options: BoundOptions = {}): LowerBou
   return parallel.seconds > bound.seconds ? parallel : bound;
 }
 
-function boundOf(c: Compiled, { classOf, count, free }: Classes): LowerBound {
+function boundOf(c: Compiled, { classOf, count, free }: Classes, tight = true): LowerBound {
   const { head, tail, path } = headsAndTails(c, classOf, count);
   const resources = c.resourceNames.length;
   // Per class and resource (class * resources + r): the work it holds, its earliest head and tail.
@@ -343,7 +349,7 @@ function boundOf(c: Compiled, { classOf, count, free }: Classes): LowerBound {
       if (plain[at] > best[k]) best[k] = plain[at];
     }
   }
-  const chained = resourceChainBounds({ dur: c.dur, children: c.children, holds: c.holds, limits: c.limits, topo: c.topo, classOf, count, minHead, minTail, plain, best });
+  const chained = tight ? resourceChainBounds({ dur: c.dur, children: c.children, holds: c.holds, limits: c.limits, topo: c.topo, classOf, count, minHead, minTail, plain, best }) : plain;
   let total = 0;
   let weightiest = -1;
   let bottleneck = "critical-path";
@@ -433,7 +439,7 @@ export function estimateBoth(
 ): { makespanSeconds: number; finish: Float64Array; bound: LowerBound } {
   const c = compile(plan, options.mode ?? "parallel", indexed);
   const classes = classesOf(c, options.strictSla === true);
-  return { ...scheduleOf(c, classes), bound: boundOf(c, boundClassesOf(c, classes)) };
+  return { ...scheduleOf(c, classes), bound: boundOf(c, boundClassesOf(c, classes), options.tightBound !== false) };
 }
 
 /**

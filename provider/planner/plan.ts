@@ -26,7 +26,8 @@ import { NetworkConstraint } from "./network";
 import { destinationsOf, SystemsBySite } from "./targets";
 import type { FailureSpec, PlanKind } from "./types";
 
-export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec = {}): Plan {
+/** `tightBound`: see BoundOptions (the N-1 check sets it false). */
+export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpec = {}, { tightBound = true }: { tightBound?: boolean } = {}): Plan {
   const placing = placeScenario(ctx, kind, spec);
   const { affected, placements } = placing.round;
   const { graph, steps, parents, levels, holds, resourceKeys, seconds, split, warnings, nonCritical } = stepsOf(ctx, kind, placing);
@@ -34,7 +35,7 @@ export function buildPlan(ctx: PlanningContext, kind: PlanKind, spec: FailureSpe
   for (const key of [...graph.limits.keys()].sort()) resources[key] = graph.limits.get(key) as number;
 
   const strictSla = ctx.options.slaMode === "strict";
-  const schedule = estimateBoth({ steps, resources }, { strictSla }, { parents, holds, resourceKeys, seconds, levels });
+  const schedule = estimateBoth({ steps, resources }, { strictSla, tightBound }, { parents, holds, resourceKeys, seconds, levels });
   const bound = schedule.bound;
   const plan: Plan = {
     version: 1,
