@@ -52,6 +52,14 @@ export interface LatencyProfileFile {
   faults?: {
     [k: string]: FaultFit;
   };
+  /**
+   * By scope (as `scoped`), then by operation: the fault figures of a scope whose attempts failed at a rate that differs from the operation's by more than chance (a flaky server). The operation's `faults` are then of the attempts of no scope fitted apart.
+   */
+  scopedFaults?: {
+    [k: string]: {
+      [k: string]: FaultFit;
+    };
+  };
 }
 /**
  * This interface was referenced by `LatencyProfileFile`'s JSON-Schema

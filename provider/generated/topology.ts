@@ -372,6 +372,12 @@ export interface SimulationSettings {
    */
   whenBusy?: "queue" | "refuse";
   faults?: Faults;
+  /**
+   * Per managed system (by id), its own transient fault rates for the jobs run on it (a remote restart onto it, its power-ons, shutdowns, fences and copies), over `faults`: one flaky server or its firmware, not the whole site. `vmr calibrate` fits a system's fault rate apart once measured often enough.
+   */
+  systemFaults?: {
+    [k: string]: SystemFaults;
+  };
 }
 /**
  * A lognormal duration in seconds: median, and the 95th percentile (its spread).
@@ -407,6 +413,20 @@ export interface Faults {
     host: Id;
     atSeconds: number;
   }[];
+}
+/**
+ * This interface was referenced by `Topology`'s JSON-Schema
+ * via the `definition` "SystemFaults".
+ */
+export interface SystemFaults {
+  /**
+   * As faults.transientProbability, for this system's jobs.
+   */
+  transientProbability?: number;
+  /**
+   * As faults.midJobProbability, for this system's jobs.
+   */
+  midJobProbability?: number;
 }
 /**
  * This interface was referenced by `Topology`'s JSON-Schema

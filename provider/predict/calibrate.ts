@@ -4,9 +4,11 @@
 // measured from its dependencies' end, where the boot started, as the prediction draws it. Each
 // fit is a lognormal by its log moments: median exp(mean ln d), p95 median * exp(1.645 sd ln d).
 //
-// Faults: per operation, over every scope, the share of its attempts that failed transiently (the
-// executor tried again), and a failed attempt's mean time over the operation's mean duration. A
-// busy HMC refusing at once and a job failing half way cost a retry alike, but not the same time.
+// Faults: per operation, the share of its attempts that failed transiently (the executor tried
+// again), and a failed attempt's mean time over the operation's mean duration. A busy HMC
+// refusing at once and a job failing half way cost a retry alike, but not the same time. A scope
+// whose attempts fail at a rate that differs by more than chance (a flaky server) is fitted
+// apart, by the same one-sided rule as durations.
 //
 // Per operation, a scope (a resource the step held, its target system) is fitted apart when it
 // has minSamples measurements and they differ from the operation's by more than chance (a slower
@@ -16,7 +18,7 @@
 import type { FaultFit, Fit, LatencyProfileFile } from "../generated/latency-profile";
 import { lognormalOf, STEP_OPERATIONS, type Operation } from "../model/latency";
 import type { RunRecord } from "../report/run";
-import { scopesOf, waitsForBootStarted } from "./sampler";
+import { precedence, scopesOf, waitsForBootStarted } from "./sampler";
 
 export const DEFAULT_MIN_SAMPLES = 20;
 export const DEFAULT_MAX_AGE_DAYS = 90;
@@ -105,6 +107,8 @@ export interface MeasuredAttempts {
   readonly op: Operation;
   readonly attempts: number;
   readonly failedSeconds: readonly number[];
+  /** The scopes it ran in (sampler.ts scopesOf), as a measured step's. */
+  readonly scopes: readonly string[];
 }
 
 /**
@@ -117,7 +121,7 @@ export function measuredAttempts(run: RunRecord, attempts: ReadonlyMap<string, A
     const ops = STEP_OPERATIONS[step.kind];
     const a = attempts.get(step.id);
     if (ops.length !== 1 || step.bestEffort === true || a === undefined || a.count === 0) continue;
-    out.push({ op: ops[0], attempts: a.count, failedSeconds: a.failedSeconds });
+    out.push({ op: ops[0], attempts: a.count, failedSeconds: a.failedSeconds, scopes: scopesOf(step) });
   }
   return out;
 }
@@ -128,23 +132,82 @@ function meanOf(f: Fit): number {
   return f.medianSeconds * Math.exp((sigma * sigma) / 2);
 }
 
-/** Per operation with minSamples attempts (of every run's `measured`) and a fitted duration: its fault rate and a failed attempt's share. */
-function fitFaults(measured: readonly MeasuredAttempts[], operations: Readonly<Record<string, Fit>>, minSamples: number): Record<string, FaultFit> {
-  const byOp = new Map<Operation, { attempts: number; failedSeconds: number[] }>();
+/** The fault figures of some measured steps' attempts, against the mean of the operation's fitted duration. */
+function faultFitOf(measured: readonly MeasuredAttempts[], duration: Fit): FaultFit {
+  let attempts = 0;
+  let failed = 0;
+  let failedSum = 0;
   for (const m of measured) {
-    const tally = byOp.get(m.op) ?? { attempts: 0, failedSeconds: [] };
-    tally.attempts += m.attempts;
-    tally.failedSeconds.push(...m.failedSeconds);
-    byOp.set(m.op, tally);
+    attempts += m.attempts;
+    failed += m.failedSeconds.length;
+    for (const v of m.failedSeconds) failedSum += v;
+  }
+  return { attempts, failed, failedShare: failed > 0 ? Math.min(1, failedSum / failed / meanOf(duration)) : 0 };
+}
+
+/**
+ * Whether a scope's attempts failed at a rate that differs from the operation's `rate` by more
+ * than chance: its share of failed attempts, against the binomial's standard error at `rate`,
+ * above by SLOWER_Z (more retries: predicted too fast if missed) or below by FASTER_Z.
+ */
+function failsDifferently(scope: FaultFit, rate: number): boolean {
+  if (rate <= 0 || rate >= 1) return false;
+  const z = (scope.failed / scope.attempts - rate) / Math.sqrt((rate * (1 - rate)) / scope.attempts);
+  return z > SLOWER_Z || z < -FASTER_Z;
+}
+
+/**
+ * Per operation with minSamples attempts (of every run's `measured`) and a fitted duration: its
+ * fault rate and a failed attempt's share; and apart, as durations are, per scope whose rate
+ * differs (a flaky server), the operation's then made of the attempts of no scope fitted apart.
+ */
+function fitFaults(
+  measured: readonly MeasuredAttempts[],
+  operations: Readonly<Record<string, Fit>>,
+  scoped: Readonly<Record<string, Readonly<Record<string, Fit>>>>,
+  o: { minSamples: number; fitApart: boolean },
+): { faults: Record<string, FaultFit>; scopedFaults: Record<string, Record<string, FaultFit>> } {
+  const byOp = new Map<Operation, MeasuredAttempts[]>();
+  for (const m of measured) {
+    const list = byOp.get(m.op);
+    if (list) list.push(m);
+    else byOp.set(m.op, [m]);
   }
   const faults: Record<string, FaultFit> = {};
-  for (const [op, { attempts, failedSeconds }] of [...byOp].sort((a, b) => a[0].localeCompare(b[0]))) {
+  const scopedFaults: Record<string, Record<string, FaultFit>> = {};
+  for (const [op, list] of [...byOp].sort((a, b) => a[0].localeCompare(b[0]))) {
     const duration = operations[op];
-    if (attempts < minSamples || duration === undefined) continue;
-    const meanFailed = failedSeconds.length > 0 ? failedSeconds.reduce((sum, v) => sum + v, 0) / failedSeconds.length : 0;
-    faults[op] = { attempts, failed: failedSeconds.length, failedShare: Math.min(1, meanFailed / meanOf(duration)) };
+    if (duration === undefined) continue;
+    const all = faultFitOf(list, duration);
+    if (all.attempts < o.minSamples) continue;
+    const apart = new Set<string>();
+    if (o.fitApart) {
+      const byScope = new Map<string, MeasuredAttempts[]>();
+      for (const m of list) {
+        for (const scope of m.scopes) {
+          const steps = byScope.get(scope);
+          if (steps) steps.push(m);
+          else byScope.set(scope, [m]);
+        }
+      }
+      // The narrowest scopes first, as the sampler consults them; a wider one (an HMC) is judged
+      // on its steps in no narrower scope fitted apart, so that one flaky server does not make
+      // its HMC's other servers flaky too.
+      for (const [scope, held] of [...byScope].sort((a, b) => precedence(a[0]) - precedence(b[0]) || a[0].localeCompare(b[0]))) {
+        // A scope holding every step of the operation says nothing the wider fit does not.
+        if (held.length === list.length) continue;
+        const steps = held.filter((m) => !m.scopes.some((other) => apart.has(other)));
+        const own = faultFitOf(steps, scoped[scope]?.[op] ?? duration);
+        if (own.attempts < o.minSamples || !failsDifferently(own, all.failed / all.attempts)) continue;
+        (scopedFaults[scope] ??= {})[op] = own;
+        apart.add(scope);
+      }
+    }
+    const rest = list.filter((m) => !m.scopes.some((scope) => apart.has(scope)));
+    const wider = faultFitOf(rest, duration);
+    faults[op] = wider.attempts >= o.minSamples ? wider : all;
   }
-  return faults;
+  return { faults, scopedFaults };
 }
 
 interface LogMoments {
@@ -250,7 +313,8 @@ export function calibrate(runs: readonly RunRecord[], options: CalibrateOptions)
     operations,
   };
   if (Object.keys(scoped).length > 0) file.scoped = Object.fromEntries(Object.entries(scoped).sort((a, b) => a[0].localeCompare(b[0])));
-  const faults = fitFaults(attempted, operations, minSamples);
+  const { faults, scopedFaults } = fitFaults(attempted, operations, scoped, { minSamples, fitApart: options.fitApart !== false });
   if (Object.keys(faults).length > 0) file.faults = faults;
+  if (Object.keys(scopedFaults).length > 0) file.scopedFaults = Object.fromEntries(Object.entries(scopedFaults).sort((a, b) => a[0].localeCompare(b[0])));
   return file;
 }

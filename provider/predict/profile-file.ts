@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import writeFileAtomic from "write-file-atomic";
 import { ValidationError } from "../errors";
-import type { LatencyProfileFile } from "../generated/latency-profile";
+import type { FaultFit, LatencyProfileFile } from "../generated/latency-profile";
 import type { Duration } from "../model";
 import { OPERATIONS, resolveLatencies, type Operation } from "../model/latency";
 import type { RunStore } from "../run-store/types";
@@ -55,16 +55,24 @@ export function checkProfileText(text: string, where: string, options: ReadProfi
   if (issues.length > 0) throw new ValidationError(what, issues);
   const p = parsed as LatencyProfileFile;
   const isUnknown = (op: string) => !(OPERATIONS as readonly string[]).includes(op);
-  const named = { operations: [...Object.keys(p.operations), ...Object.values(p.scoped ?? {}).flatMap((ops) => Object.keys(ops))], faults: Object.keys(p.faults ?? {}) };
+  const named = {
+    operations: [...Object.keys(p.operations), ...Object.values(p.scoped ?? {}).flatMap((ops) => Object.keys(ops))],
+    faults: Object.keys(p.faults ?? {}),
+    scopedFaults: Object.values(p.scopedFaults ?? {}).flatMap((ops) => Object.keys(ops)),
+  };
   for (const [field, ops] of Object.entries(named)) {
     const unknown = [...new Set(ops.filter(isUnknown))];
     if (unknown.length > 0) {
       throw new ValidationError(what, [{ path: field, message: `\`${field}\` names ${unknown.join(", ")}, not operations of provider/model/latency.ts (${OPERATIONS.join(", ")})` }]);
     }
   }
-  for (const [op, f] of Object.entries(p.faults ?? {})) {
+  const faultFits = [
+    ...Object.entries(p.faults ?? {}).map(([op, f]) => ({ at: `faults.${op}`, f })),
+    ...Object.entries(p.scopedFaults ?? {}).flatMap(([scope, ops]) => Object.entries(ops).map(([op, f]) => ({ at: `scopedFaults.${scope}.${op}`, f }))),
+  ];
+  for (const { at, f } of faultFits) {
     if (f.failed > f.attempts) {
-      throw new ValidationError(what, [{ path: `faults.${op}.failed`, message: `\`faults.${op}.failed\` is ${f.failed}, more than its \`attempts\` ${f.attempts}: failed attempts are among those measured; run \`vmr calibrate\` to write the profile again` }]);
+      throw new ValidationError(what, [{ path: `${at}.failed`, message: `\`${at}.failed\` is ${f.failed}, more than its \`attempts\` ${f.attempts}: failed attempts are among those measured; run \`vmr calibrate\` to write the profile again` }]);
     }
   }
   if (options.stack !== undefined && p.stack !== options.stack) {
@@ -91,13 +99,18 @@ export function toLatencyProfile(p: LatencyProfileFile): LatencyProfile {
     scoped[scope] = {};
     for (const [op, f] of Object.entries(ops)) scoped[scope][op as Operation] = { medianSeconds: f.medianSeconds, p95Seconds: f.p95Seconds };
   }
-  const faults: Partial<Record<Operation, FaultRate>> = {};
-  for (const [op, f] of Object.entries(p.faults ?? {})) faults[op as Operation] = { failureRate: f.failed / f.attempts, failedShare: f.failedShare };
-  const failing = Object.values(faults).filter((f) => f.failureRate > 0).length;
+  const rates = (fits: Readonly<Record<string, FaultFit>>): Partial<Record<Operation, FaultRate>> =>
+    Object.fromEntries(Object.entries(fits).map(([op, f]) => [op, { failureRate: f.failed / f.attempts, failedShare: f.failedShare }]));
+  const faults = rates(p.faults ?? {});
+  const scopedFaults = Object.fromEntries(Object.entries(p.scopedFaults ?? {}).map(([scope, ops]) => [scope, rates(ops)]));
+  const failingOps = new Set<string>();
+  for (const ops of [faults, ...Object.values(scopedFaults)]) for (const [op, f] of Object.entries(ops)) if ((f as FaultRate).failureRate > 0) failingOps.add(op);
+  const failing = failingOps.size;
+  const scopesFaulty = Object.keys(scopedFaults).length;
   const samples = Object.values(p.operations).reduce((sum, f) => sum + f.samples, 0);
   const defaults = OPERATIONS.length - fitted.length;
-  const name = `calibrated for ${p.stack} on ${p.createdAt.slice(0, 10)} from ${p.runs.length} runs, ${fitted.length} operations fitted${Object.keys(scoped).length > 0 ? ` (${Object.keys(scoped).length} scopes apart)` : ""}${defaults > 0 ? `, ${defaults} on the defaults` : ""}${failing > 0 ? `, retries drawn for ${failing}` : ""}`;
-  return { name, operations: resolveLatencies(overrides), scoped, faults, samples };
+  const name = `calibrated for ${p.stack} on ${p.createdAt.slice(0, 10)} from ${p.runs.length} runs, ${fitted.length} operations fitted${Object.keys(scoped).length > 0 ? ` (${Object.keys(scoped).length} scopes apart)` : ""}${defaults > 0 ? `, ${defaults} on the defaults` : ""}${failing > 0 ? `, retries drawn for ${failing}${scopesFaulty > 0 ? ` (${scopesFaulty} scopes' fault rates apart)` : ""}` : ""}`;
+  return { name, operations: resolveLatencies(overrides), scoped, faults, ...(scopesFaulty > 0 ? { scopedFaults } : {}), samples };
 }
 
 /**

@@ -21,6 +21,8 @@ export interface LatencyProfile {
    * @default none
    */
   readonly faults?: Readonly<Partial<Record<Operation, FaultRate>>>;
+  /** Per scope (as `scoped`), the operations whose fault rate was measured apart there (a flaky server), over `faults`. @default none */
+  readonly scopedFaults?: Readonly<Record<string, Readonly<Partial<Record<Operation, FaultRate>>>>>;
   /** Measured step durations behind the profile: 0 for the defaults. */
   readonly samples: number;
 }

@@ -51,7 +51,8 @@ export function scopesOf(step: Step): string[] {
 
 const SCOPE_ORDER = ["system:", "vios:", "storage:", "hmc:"];
 
-function precedence(scope: string): number {
+/** A scope's rank in scopesOf's order (lower: narrower, consulted first). */
+export function precedence(scope: string): number {
   const k = SCOPE_ORDER.findIndex((prefix) => scope.startsWith(prefix));
   return k < 0 ? SCOPE_ORDER.length : k;
 }
@@ -64,6 +65,17 @@ function durationFor(profile: LatencyProfile, step: Step, op: Operation): Durati
     }
   }
   return profile.operations[op];
+}
+
+/** The fault rate of `op` in `step`: its narrowest scope's where one was measured apart (a flaky server), else the operation's. */
+function faultFor(profile: LatencyProfile, step: Step, op: Operation): FaultRate | undefined {
+  if (profile.scopedFaults !== undefined) {
+    for (const scope of scopesOf(step)) {
+      const f = profile.scopedFaults[scope]?.[op];
+      if (f !== undefined) return f;
+    }
+  }
+  return profile.faults?.[op];
 }
 
 /**
@@ -110,7 +122,7 @@ export function compileDraws(plan: Pick<Plan, "steps"> & Partial<Pick<Plan, "kin
       if (d.medianSeconds === 0) continue;
       median.push(d.medianSeconds);
       sigma.push(lognormalOf(d).sigma);
-      const fault = profile.faults?.[op];
+      const fault = faultFor(profile, step, op);
       const [low, span] = fault !== undefined ? shareRange(fault) : [0, 0];
       failRate.push(fault !== undefined ? Math.min(1, Math.max(0, fault.failureRate)) : 0);
       failLow.push(low);

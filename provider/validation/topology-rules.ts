@@ -233,6 +233,18 @@ export const TOPOLOGY_RULES: readonly CrossFieldRule<ResolvedTopology>[] = [
       return issues;
     },
   },
+  {
+    name: "per-system fault rates name known systems",
+    check: (t) => {
+      const systems = new Set(t.managedSystems.map((m) => m.id));
+      return Object.keys(t.simulation?.systemFaults ?? {})
+        .filter((system) => !systems.has(system))
+        .map((system) => {
+          const at = `simulation.systemFaults.${system}`;
+          return { path: at, message: `\`${at}\` names no managed system of the topology: use one of ${[...systems].slice(0, 8).join(", ")}${systems.size > 8 ? ", ..." : ""}` };
+        });
+    },
+  },
   ...NETWORK_RULES,
 ];
 

@@ -86,11 +86,13 @@ export function decideJob(state: SimState, now: number, req: JobRequest): Decisi
   const key = attemptKey(req.op, req.objectId);
   const attempt = state.attempts.get(key) ?? 0;
   const faults = state.topology.simulation?.faults;
+  // A system's own rates (simulation.systemFaults) over the topology's, for the jobs run on it.
+  const own = req.system !== undefined ? state.topology.simulation?.systemFaults?.[req.system] : undefined;
   if (faults?.permanent?.includes(key)) {
     return { error: new AdapterError("fatal", req.op, req.objectId, "injected permanent failure (simulation.faults.permanent)") };
   }
   const attemptEntry: Entry = { k: "attempt", at: now, key };
-  const p = faults?.transientProbability ?? 0;
+  const p = own?.transientProbability ?? faults?.transientProbability ?? 0;
   if (p > 0 && uniform(seedOf(state), "transient", req.op, req.objectId, attempt) < p) {
     return { entries: [attemptEntry], error: new AdapterError("transient", req.op, req.objectId, "injected transient failure: try again") };
   }
@@ -112,7 +114,7 @@ export function decideJob(state: SimState, now: number, req: JobRequest): Decisi
     t = end;
   }
   // A fault part way through: the job runs for a uniform share of its time, then fails with nothing done.
-  const midJob = faults?.midJobProbability ?? 0;
+  const midJob = own?.midJobProbability ?? faults?.midJobProbability ?? 0;
   const failsAt = midJob > 0 && uniform(seedOf(state), "midJob", req.op, req.objectId, attempt) < midJob ? now + uniform(seedOf(state), "midJobAt", req.op, req.objectId, attempt) * (t - now) : undefined;
   if (failsAt !== undefined) {
     const kept = phases.filter((ph) => ph.start < failsAt || ph === phases[0]).map((ph) => ({ ...ph, end: Math.min(ph.end, Math.max(failsAt, ph.start)) }));
@@ -130,7 +132,7 @@ export function decideJob(state: SimState, now: number, req: JobRequest): Decisi
     phases,
     ...(req.reserve ? { reserve: req.reserve } : {}),
     ...(req.claims ? { claims: [...req.claims] } : {}),
-    effect: failsAt === undefined ? req.effect(attempt) : { type: "fail", message: "injected failure part way through the job (simulation.faults.midJobProbability): try again" },
+    effect: failsAt === undefined ? req.effect(attempt) : { type: "fail", message: "injected failure part way through the job (simulation.faults.midJobProbability or systemFaults): try again" },
   };
   return {
     entries: [{ k: "job", at: now, job, attemptKey: key }],

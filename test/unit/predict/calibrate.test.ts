@@ -164,17 +164,59 @@ describe("predict/calibrate: which side a scope differs on", () => {
   });
 });
 
+describe("predict/calibrate: a flaky server under a shared HMC", () => {
+  // Restarts onto eight systems, 40 each, s1-s4 under HMC h1 and s5-s8 under h2; half of s1's
+  // restarts fail once part way (30 s in) before they succeed, nobody else's do.
+  const systems = ["s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"];
+  const steps = systems.flatMap((system, k) => Array.from({ length: 40 }, (_, i) => ({ id: `restart-${system}-${i}`, system, hmc: k < 4 ? "hmc:h1" : "hmc:h2", fails: system === "s1" && i % 2 === 0 })));
+  const s = 1000;
+  const run: RunRecord = {
+    runId: "r",
+    kind: "failover",
+    plan: planOf(steps.map((m) => step(m.id, { kind: "RestartLpar", resources: [m.hmc], params: { target: m.system } }))),
+    startedAt: "2026-12-01T00:00:00Z",
+    startedAtMs: 0,
+    events: steps.flatMap((m, i) => {
+      const at = (i % 7) * s;
+      return m.fails
+        ? [
+            { at, step: m.id, type: "started" as const, attempt: 1 },
+            { at: at + 30 * s, step: m.id, type: "failed" as const, attempt: 1, error: "busy", final: false },
+            { at: at + 31 * s, step: m.id, type: "started" as const, attempt: 2 },
+            { at: at + 151 * s, step: m.id, type: "succeeded" as const },
+          ]
+        : [
+            { at, step: m.id, type: "started" as const, attempt: 1 },
+            { at: at + 120 * s, step: m.id, type: "succeeded" as const },
+          ];
+    }),
+  };
+
+  it("fits the server's rate apart, and judges its HMC on the HMC's other servers (which then fail like the rest)", () => {
+    const profile = calibrate([run], { stack: "dev" });
+    // THEN s1's restarts fail at 20 of 60 attempts, its failed attempt a quarter of a restart (30 of 120 s)
+    const s1 = profile.scopedFaults?.["system:s1"]?.remoteRestart;
+    assert.deepEqual([s1?.attempts, s1?.failed], [60, 20]);
+    assert.ok(Math.abs((s1?.failedShare ?? 0) - 0.25) < 1e-9, `share ${s1?.failedShare}`);
+    // AND h1 is not fitted apart: with s1's attempts it fails at 20 of 180, 2.9 standard errors above
+    // the operation's 20 of 340; without them at none of 120
+    assert.deepEqual(Object.keys(profile.scopedFaults ?? {}), ["system:s1"]);
+    // AND the operation's rate is of the other seven systems: 280 attempts, none failed
+    assert.deepEqual(profile.faults?.remoteRestart, { attempts: 280, failed: 0, failedShare: 0 });
+  });
+});
+
 describe("predict/calibrate: faults", function () {
   this.timeout(120_000);
 
   /** Five seeded runs of a 100-LPAR site failure on a simulator injecting the given faults. */
-  async function runsWith(faults: { transientProbability?: number; midJobProbability?: number }) {
+  async function runsWith(faults: { transientProbability?: number; midJobProbability?: number }, systemFaults?: Record<string, { midJobProbability?: number }>) {
     const dc = generateDatacenter({ hosts: 20, vms: 100, volumesPerVm: 1 });
     const plan = planFailover({ ...dc, failure: { failedSite: "A" } });
     const runs = [];
     for (let seed = 1; seed <= 5; seed++) {
       const clock = new VirtualClock();
-      const sim = createInMemorySimulator({ ...topologyFromInventory(dc.inventory), simulation: { seed, faults } }, { clock });
+      const sim = createInMemorySimulator({ ...topologyFromInventory(dc.inventory), simulation: { seed, faults, ...(systemFaults ? { systemFaults } : {}) } }, { clock });
       await simFailSite("A", { store: sim.store });
       const journal = new MemoryJournal();
       await runPlan(plan, sim, { clock, journal });
@@ -202,6 +244,29 @@ describe("predict/calibrate: faults", function () {
     assert.match(latency.name, /retries drawn for \d+$/);
   });
 
+  it("fits a flaky server's fault rate apart, and the others' together, without its HMC's", async () => {
+    // GIVEN 5 runs in which the jobs run on sys-B-00001 (10 restarts onto it per run) fail part way at 0.4, the others never
+    const profile = calibrate(await runsWith({}, { "sys-B-00001": { midJobProbability: 0.4 } }), { stack: "dev" });
+    // THEN its restarts' rate is fitted apart, near 0.4, with a failed attempt's share near 0.5
+    const flaky = profile.scopedFaults?.["system:sys-B-00001"]?.remoteRestart;
+    assert.ok(flaky !== undefined, JSON.stringify(profile.scopedFaults));
+    assert.ok(Math.abs(flaky.failed / flaky.attempts - 0.4) < 0.12, `rate ${flaky.failed / flaky.attempts} of ${flaky.attempts}`);
+    assert.ok(Math.abs(flaky.failedShare - 0.5) < 0.2, `share ${flaky.failedShare}`);
+    // AND the operation's rate is of the other systems' attempts: none failed
+    assert.equal(profile.faults?.remoteRestart?.failed, 0);
+    assert.equal(profile.faults?.remoteRestart?.attempts, 500 - 50);
+    // AND no other scope is fitted apart (its HMC and storage are judged without its steps)
+    assert.deepEqual(Object.keys(profile.scopedFaults ?? {}), ["system:sys-B-00001"]);
+    // AND the prediction draws it there, and names it
+    const latency = toLatencyProfile(profile);
+    assert.ok((latency.scopedFaults?.["system:sys-B-00001"]?.remoteRestart?.failureRate ?? 0) > 0.25);
+    assert.match(latency.name, /retries drawn for \d+ \(1 scopes' fault rates apart\)$/);
+    // AND asked for per-operation fits only, the rate is pooled over every system
+    const pooled = calibrate(await runsWith({}, { "sys-B-00001": { midJobProbability: 0.4 } }), { stack: "dev", fitApart: false });
+    assert.equal(pooled.scopedFaults, undefined);
+    assert.ok((pooled.faults?.remoteRestart?.failed ?? 0) > 0);
+  });
+
   it("tells attempts refused at once (share near 0) from jobs failing part way, and finds no faults where there were none", async () => {
     const faulted = await runsWith({ transientProbability: 0.2 });
     const refused = calibrate(faulted, { stack: "dev" }).faults?.remoteRestart;
@@ -227,6 +292,11 @@ describe("predict/calibrate: faults", function () {
       assert.throws(() => readProfile(file, { now }), /`faults` names warpDrive, not operations of provider\/model\/latency.ts/);
       fs.writeFileSync(file, JSON.stringify({ ...base, faults: { remoteRestart: { attempts: 10, failed: 1, failedShare: 1.5 } } }));
       assert.throws(() => readProfile(file, { now }), /failedShare/);
+      // AND the same of a scope's fault figures, naming the scope
+      fs.writeFileSync(file, JSON.stringify({ ...base, scopedFaults: { "system:s1": { remoteRestart: { attempts: 10, failed: 11, failedShare: 0.5 } } } }));
+      assert.throws(() => readProfile(file, { now }), /`scopedFaults.system:s1.remoteRestart.failed` is 11, more than its `attempts` 10/);
+      fs.writeFileSync(file, JSON.stringify({ ...base, scopedFaults: { "system:s1": { warpDrive: { attempts: 10, failed: 1, failedShare: 0.5 } } } }));
+      assert.throws(() => readProfile(file, { now }), /`scopedFaults` names warpDrive, not operations/);
       // AND a format 1 profile (without faults) is read as before
       fs.writeFileSync(file, JSON.stringify({ ...base, formatVersion: 1 }));
       assert.equal(toLatencyProfile(readProfile(file, { now })).faults?.remoteRestart, undefined);

@@ -182,6 +182,19 @@ describe("predict: retries where the profile measured faults", () => {
     assert.ok(none.every((v) => v === 100));
   });
 
+  it("draws a scope's own fault rate where one was measured apart (a flaky server), the operation's elsewhere", () => {
+    // GIVEN restarts onto t0, whose attempts always fail, and onto t1, which never fail
+    const p = plan([restart("r0", { resources: ["system:t0"] }), restart("r1", { resources: ["system:t1"], group: "h" })], { groups: [group("g"), group("h")], resources: { "system:t0": 1, "system:t1": 1 } });
+    const profile = { ...faulty(0, 0), scopedFaults: { "system:t0": { remoteRestart: { failureRate: 1, failedShare: 1 } } } };
+    const r = predictRuns(p, { samples: 200, seed: 3, profile });
+    // THEN t0's group takes every attempt (5 x 100 s and the back-offs), t1's one attempt
+    const g = r.groups.get("g")!;
+    assert.ok(g[0] >= 507.5 && g[g.length - 1] <= 515, `${g[0]} .. ${g[g.length - 1]}`);
+    assert.ok(r.groups.get("h")!.every((v) => v === 100));
+    // AND compileDraws takes t0's rate for r0 only
+    assert.deepEqual([...compileDraws(p, profile).failRate], [1, 0]);
+  });
+
   it("gives the same figures on one thread and on two, and the durations' draws are those without faults", () => {
     const p = plan(
       Array.from({ length: 8 }, (_, i) => restart(`r${i}`, { resources: [`system:t${i % 2}`] })),

@@ -118,6 +118,7 @@ describe("simulator topologies", () => {
       },
       { rule: "running LPARs fit", breakIt: (t) => (t.managedSystems[0].memoryGb = 1), path: "managedSystems[0].memoryGb", message: /must be >= \d+ \(what its running LPARs use\), got 1/ },
       { rule: "latency names", breakIt: (t) => (t.simulation = { latencies: { teleport: { medianSeconds: 1 } } }), path: "simulation.latencies.teleport", message: /not a known operation/ },
+      { rule: "per-system fault rates name a system", breakIt: (t) => (t.simulation = { systemFaults: { "sys-9": { midJobProbability: 0.1 } } }), path: "simulation.systemFaults.sys-9", message: /names no managed system of the topology: use one of sys-a-01/ },
       { rule: "per-system latencies name a system", breakIt: (t) => (t.simulation = { systemLatencies: { "sys-9": { bootLpar: { medianSeconds: 1 } } } }), path: "simulation.systemLatencies.sys-9", message: /names no managed system of the topology: use one of sys-a-01/ },
       { rule: "per-system latency names", breakIt: (t) => (t.simulation = { systemLatencies: { "sys-a-01": { teleport: { medianSeconds: 1 } } } }), path: "simulation.systemLatencies.sys-a-01.teleport", message: /not a known operation/ },
     ];
