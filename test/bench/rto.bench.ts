@@ -229,6 +229,33 @@ async function coverageUnderFaults(context: BenchContext, base: Scenario, runs: 
   }
 }
 
+/**
+ * One flaky server (simulation.systemFaults): the jobs run on one target system of the plan fail
+ * part way at FLAKY_RATE, the others never. Predicted with the defaults, with the profile
+ * `calibrate` fits from 20 other seeded runs (its rate fitted apart), and with per-operation fits
+ * only (the rate pooled over every system: too few retries for the flaky server's groups, too
+ * many for the others').
+ */
+async function coverageFlakyServer(context: BenchContext, base: Scenario, runs: number): Promise<void> {
+  const FLAKY_RATE = 0.3;
+  const flaky = [...new Set(base.plan.placements.flatMap((p) => (p.target !== null ? [p.target] : [])))].sort()[0];
+  const s: Scenario = { ...base, name: `${base.name}-flaky-server`, topology: { ...base.topology, simulation: { ...(base.topology.simulation ?? {}), systemFaults: { [flaky]: { midJobProbability: FLAKY_RATE } } } } };
+  const journals: JournalRecord[][] = [];
+  for (let k = 0; k < 20; k++) await measureOnce(s, 9000 + k, journals);
+  const history = journals.map((records) => runRecordFromJournal(records));
+  const fitted = calibrate(history, { stack: "bench" });
+  const pooled = calibrate(history, { stack: "bench", fitApart: false });
+  const measured = await measureRuns(s, runs);
+  const coverageWith = (profile?: LatencyProfileFile) => coverageOf(s.name, predictRuns(s.plan, { samples: 2000, seed: 7, sla: s.sla, ...(profile ? { profile: toLatencyProfile(profile) } : {}) }), measured);
+  const [before, after, wide] = [coverageWith(), coverageWith(fitted), coverageWith(pooled)];
+  const figures = (c: Coverage) => `p95 share min ${c.shareMin.toFixed(3)} max ${c.shareMax.toFixed(3)}; p50 error max ${(c.errorMax * 100).toFixed(1)}%`;
+  const own = fitted.scopedFaults?.[`system:${flaky}`]?.remoteRestart;
+  const rate = own !== undefined ? `${(own.failed / own.attempts).toFixed(3)} of ${own.attempts} attempts` : "not fitted apart";
+  const failed = measured.filter((m) => m.failures.length > 0).length;
+  context.print(`coverage with a flaky server ${s.name}: ${figures(before)} (${runs} runs; the jobs run on ${flaky} fail part way at ${FLAKY_RATE}, the other systems' never; ${failed} runs had a step fail every attempt)`);
+  context.print(`  calibrated from 20 runs: ${figures(after)} (${flaky}'s restarts fitted apart: ${rate}); per-operation fits only: ${figures(wide)}`);
+}
+
 const groupRows: string[] = [];
 
 async function paperScenarios(seed: number | undefined): Promise<Scenario[]> {
@@ -294,6 +321,7 @@ export async function run(context: BenchContext): Promise<void> {
   await calibrationPerSystem(context, scenarios[0], { runs: paperRuns, history: 20, every: Number.MAX_SAFE_INTEGER });
   await calibrationPerSystem(context, scenarios[scenarios.length - 1], { runs, history: 5, every: 10 });
   await coverageUnderFaults(context, scenarios[0], paperRuns);
+  await coverageFlakyServer(context, scenarios[0], paperRuns);
 
   context.print("");
   const paperMs = bestMs(3, () => predictRuns(paper[0].plan, { samples: 1000, sla: "strict" }));
