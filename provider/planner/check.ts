@@ -81,7 +81,7 @@ export function checkSurvivabilityIn(ctx: PlanningContext, options: CheckOptions
   if (refine !== undefined) {
     // Site losses first: the largest plans go to the refiner's other threads while the hosts are planned.
     const order = [...siteLosses, ...hosts];
-    // The scenarios' lower bounds are not reported: the plain one, not bound.ts's (a tenth of the planning).
+    // Nothing of the check reads a scenario's lower bound: the plain one, not bound.ts's.
     for (const s of order) refine.add(buildPlan(ctx, "failover", s.failure, { tightBound: false }));
     const judged = refine.finish();
     const results = order.map((s, k) => scenarioOfPlan(judged[k], s.scope, s.name));

@@ -245,7 +245,7 @@ const SLOWER_Z = 2;
  * groups miss (measured: 20% of attempts refused, 20 runs of the paper preset, one server's 60
  * boots 2.6 standard errors faster by chance, its group's p95 held in 0.905 of 1,000 runs; 0.937
  * without that fit). With about 30 scopes and two tests each per calibration, 3.5 (one-sided
- * 0.02%) leaves a chance fit on this side in about 1 calibration in 80; a server truly 30% faster
+ * 0.02%) leaves a chance fit on this side in about 1 calibration in 70; a server truly 30% faster
  * is found from about 60 of its steps.
  */
 const FASTER_Z = 3.5;
