@@ -89,11 +89,12 @@ func main() {
 		// here the program passes their outputs itself.
 		var group ProtectionGroup
 		if err := ctx.RegisterResource("vmr:index:ProtectionGroup", "db", pulumi.Map{
-			"slaLevel":        pulumi.Int(7),
-			"vms":             pulumi.Array{pulumi.Map{"lpar": pulumi.String("lpar-00001")}},
-			"recoveryTarget":  target.Name,
-			"storageMappings": pulumi.StringArray{volumes.Name},
-			"networkMapping":  network.Name,
+			"slaLevel":         pulumi.Int(7),
+			"rtoBudgetSeconds": pulumi.Int(1800),
+			"vms":              pulumi.Array{pulumi.Map{"lpar": pulumi.String("lpar-00001")}},
+			"recoveryTarget":   target.Name,
+			"storageMappings":  pulumi.StringArray{volumes.Name},
+			"networkMapping":   network.Name,
 			"context": pulumi.Map{
 				"target": pulumi.Map{
 					"site":    target.Site,
