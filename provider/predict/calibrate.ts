@@ -152,8 +152,7 @@ function faultFitOf(measured: readonly MeasuredAttempts[], duration: Fit): Fault
  */
 function failsDifferently(scope: FaultFit, rate: number): boolean {
   if (rate <= 0 || rate >= 1) return false;
-  const z = (scope.failed / scope.attempts - rate) / Math.sqrt((rate * (1 - rate)) / scope.attempts);
-  return z > SLOWER_Z || z < -FASTER_Z;
+  return offBySide((scope.failed / scope.attempts - rate) / Math.sqrt((rate * (1 - rate)) / scope.attempts));
 }
 
 /**
@@ -258,8 +257,12 @@ const FASTER_Z = 3.5;
 function differsFrom(scope: LogMoments, all: LogMoments): boolean {
   const meanZ = (scope.mean - all.mean) / Math.sqrt(scope.variance / scope.n);
   const varianceZ = (scope.variance - all.variance) / (all.variance * Math.sqrt(2 / Math.max(1, scope.n - 1)));
-  const off = (z: number): boolean => z > SLOWER_Z || z < -FASTER_Z;
-  return off(meanZ) || off(varianceZ);
+  return offBySide(meanZ) || offBySide(varianceZ);
+}
+
+/** Whether a scope's z-score (positive: slower, wider or failing more) is past its side's threshold. */
+function offBySide(z: number): boolean {
+  return z > SLOWER_Z || z < -FASTER_Z;
 }
 
 /** The profile file fitted from `runs` (all of the one stack; the caller chooses which). */

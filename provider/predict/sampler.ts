@@ -57,25 +57,23 @@ export function precedence(scope: string): number {
   return k < 0 ? SCOPE_ORDER.length : k;
 }
 
-function durationFor(profile: LatencyProfile, step: Step, op: Operation): Duration {
-  if (profile.scoped !== undefined) {
-    for (const scope of scopesOf(step)) {
-      const d = profile.scoped[scope]?.[op];
-      if (d !== undefined) return d;
-    }
+/** `op`'s entry of the narrowest of `step`'s scopes that has one in `scoped`, else undefined. */
+function narrowest<T>(scoped: Readonly<Record<string, Readonly<Partial<Record<Operation, T>>>>> | undefined, step: Step, op: Operation): T | undefined {
+  if (scoped === undefined) return undefined;
+  for (const scope of scopesOf(step)) {
+    const found = scoped[scope]?.[op];
+    if (found !== undefined) return found;
   }
-  return profile.operations[op];
+  return undefined;
+}
+
+function durationFor(profile: LatencyProfile, step: Step, op: Operation): Duration {
+  return narrowest(profile.scoped, step, op) ?? profile.operations[op];
 }
 
 /** The fault rate of `op` in `step`: its narrowest scope's where one was measured apart (a flaky server), else the operation's. */
 function faultFor(profile: LatencyProfile, step: Step, op: Operation): FaultRate | undefined {
-  if (profile.scopedFaults !== undefined) {
-    for (const scope of scopesOf(step)) {
-      const f = profile.scopedFaults[scope]?.[op];
-      if (f !== undefined) return f;
-    }
-  }
-  return profile.faults?.[op];
+  return narrowest(profile.scopedFaults, step, op) ?? profile.faults?.[op];
 }
 
 /**

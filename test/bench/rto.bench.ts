@@ -118,6 +118,11 @@ function coverageOf(name: string, prediction: Prediction, measured: readonly Mea
   return { shareMin, shareMax, errorMax, medianNoiseMax, rows };
 }
 
+/** Coverage of `measured` by a 2,000-sample prediction of `s` with a fitted profile (the defaults without one). */
+function coverageWithProfile(s: Scenario, measured: readonly Measured[], profile?: LatencyProfileFile): Coverage {
+  return coverageOf(s.name, predictRuns(s.plan, { samples: 2000, seed: 7, sla: s.sla, ...(profile ? { profile: toLatencyProfile(profile) } : {}) }), measured);
+}
+
 async function measureRuns(s: Scenario, runs: number, journals?: JournalRecord[][]): Promise<Measured[]> {
   const measured: Measured[] = [];
   for (let k = 0; k < runs; k++) measured.push(await measureOnce(s, 1000 + k, journals));
@@ -186,8 +191,7 @@ async function calibrationPerSystem(context: BenchContext, base: Scenario, o: { 
   const fitted = calibrate(history, { stack: "bench" });
   const pooled = calibrate(history, { stack: "bench", fitApart: false });
   const measured = await measureRuns(s, o.runs);
-  const coverageWith = (profile?: LatencyProfileFile) => coverageOf(s.name, predictRuns(s.plan, { samples: 2000, seed: 7, sla: s.sla, ...(profile ? { profile: toLatencyProfile(profile) } : {}) }), measured);
-  const [before, after, wide] = [coverageWith(), coverageWith(fitted), coverageWith(pooled)];
+  const [before, after, wide] = [undefined, fitted, pooled].map((profile) => coverageWithProfile(s, measured, profile));
   const apart = Object.keys(fitted.scoped ?? {}).filter((k) => k.startsWith("system:")).length;
   const figures = (c: ReturnType<typeof coverageOf>) => `${c.shareMin.toFixed(3)} (p50 error max ${(c.errorMax * 100).toFixed(1)}%)`;
   context.print(
@@ -246,8 +250,7 @@ async function coverageFlakyServer(context: BenchContext, base: Scenario, runs: 
   const fitted = calibrate(history, { stack: "bench" });
   const pooled = calibrate(history, { stack: "bench", fitApart: false });
   const measured = await measureRuns(s, runs);
-  const coverageWith = (profile?: LatencyProfileFile) => coverageOf(s.name, predictRuns(s.plan, { samples: 2000, seed: 7, sla: s.sla, ...(profile ? { profile: toLatencyProfile(profile) } : {}) }), measured);
-  const [before, after, wide] = [coverageWith(), coverageWith(fitted), coverageWith(pooled)];
+  const [before, after, wide] = [undefined, fitted, pooled].map((profile) => coverageWithProfile(s, measured, profile));
   const figures = (c: Coverage) => `p95 share min ${c.shareMin.toFixed(3)} max ${c.shareMax.toFixed(3)}; p50 error max ${(c.errorMax * 100).toFixed(1)}%`;
   const own = fitted.scopedFaults?.[`system:${flaky}`]?.remoteRestart;
   const rate = own !== undefined ? `${(own.failed / own.attempts).toFixed(3)} of ${own.attempts} attempts` : "not fitted apart";

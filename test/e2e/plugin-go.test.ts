@@ -2,12 +2,11 @@
 // engine with the Go language host: up against the simulator, a preview with no changes, refresh, destroy.
 // The first run compiles the Pulumi Go SDK (minutes on 2 cores); later runs reuse Go's build cache.
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { simInit } from "../../provider/adapters/simulator/control";
-import { buildToolchain, consumerProject, REPO_ROOT, type ConsumerProject } from "./plugin/consumer-engine";
+import { buildToolchain, calibrateFromDrill, consumerProject, type ConsumerProject } from "./plugin/consumer-engine";
 
 describe("plugin: a Go program through the real engine", function () {
   let project: ConsumerProject;
@@ -45,14 +44,8 @@ describe("plugin: a Go program through the real engine", function () {
     };
     // GIVEN nothing calibrated in the stack's run store
     assert.equal(profileOf(), "defaults");
-    // WHEN a drill runs in the stack's run store (exit 1 when its seeded latencies breach the
-    // budget), the stack's profile is fitted from it (one group: `--min-samples 2`), and the stack is refreshed
-    const vmr = (args: string[]) => spawnSync(process.execPath, [path.join(REPO_ROOT, "bin", "provider", "cli", "main.js"), ...args, "--stack", "dev", "--cwd", project.dir], { env: project.env, encoding: "utf8" });
-    const drill = vmr(["drill", "--drill-file", path.join(REPO_ROOT, "examples", "drills", "site-loss.yaml")]);
-    assert.ok(drill.status === 0 || drill.status === 1, `${drill.stdout}\n${drill.stderr}`);
-    const calibrated = vmr(["calibrate", "--min-samples", "2"]);
-    assert.equal(calibrated.status, 0, `${calibrated.stdout}\n${calibrated.stderr}`);
-    project.ok(["refresh", "--yes", "--skip-preview"]);
+    // WHEN a drill runs in the stack's run store, its profile is fitted from it, and the stack is refreshed
+    calibrateFromDrill(project);
     // THEN the Go program's group's readiness names the calibrated profile, not the defaults
     assert.match(profileOf() ?? "", /^calibrated for dev on \d{4}-\d{2}-\d{2} from 1 runs/);
   });

@@ -10,7 +10,7 @@ import { spawnSync } from "child_process";
 import { simFailHost, simInit } from "../../provider/adapters/simulator/control";
 import { loadProtectionModel } from "../../provider/stack";
 import { SECRET_SIG, SIG_KEY } from "../../provider/plugin/wire";
-import { buildToolchain, consumerProject, REPO_ROOT, type ConsumerProject } from "./plugin/consumer-engine";
+import { buildToolchain, calibrateFromDrill, consumerProject, REPO_ROOT, type ConsumerProject } from "./plugin/consumer-engine";
 
 interface StateResource {
   type: string;
@@ -196,16 +196,8 @@ describe("plugin: a Pulumi YAML program through the real engine", function () {
     };
     // GIVEN nothing calibrated in the stack's own run store (the drill above kept its run elsewhere)
     assert.equal(profileOf(), "defaults");
-    // WHEN a drill runs with the stack's own run store (exit 1 when its seeded latencies breach the
-    // budget), the stack's profile is fitted from it (2 VMs: a few steps per operation, so
-    // `--min-samples 2`), and the stack is refreshed
-    const vmr = (args: string[]) => spawnSync(process.execPath, [path.join(REPO_ROOT, "bin", "provider", "cli", "main.js"), ...args, "--stack", "dev", "--cwd", project.dir], { env: project.env, encoding: "utf8" });
-    const drill = vmr(["drill", "--drill-file", path.join(REPO_ROOT, "examples", "drills", "site-loss.yaml")]);
-    assert.ok(drill.status === 0 || drill.status === 1, `${drill.stdout}\n${drill.stderr}`);
-    const calibrated = vmr(["calibrate", "--min-samples", "2"]);
-    assert.equal(calibrated.status, 0, `${calibrated.stdout}\n${calibrated.stderr}`);
-    assert.match(calibrated.stdout, /latency profile of dev from 1 runs/);
-    project.ok(["refresh", "--yes"]);
+    // WHEN a drill runs with the stack's own run store, its profile is fitted from it, and the stack is refreshed
+    assert.match(calibrateFromDrill(project), /latency profile of dev from 1 runs/);
     // THEN the plugin's readiness of the YAML group names the calibrated profile, not the defaults
     assert.match(profileOf() ?? "", /^calibrated for dev on \d{4}-\d{2}-\d{2} from 1 runs/);
   });

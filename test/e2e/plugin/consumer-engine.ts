@@ -3,6 +3,7 @@
 // (test/engine/build-pulumi*.sh), a local file backend and a private PULUMI_HOME in a temporary
 // directory, and nothing downloaded.
 
+import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -99,4 +100,20 @@ export function consumerProject(source: ProgramSource, toolchain = buildToolchai
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The stack's latency profile fitted the way an operator does it: `vmr drill` of
+ * examples/drills/site-loss.yaml in the stack's own run store (exit 0, or 1 when its seeded
+ * latencies breach a budget), then `vmr calibrate --min-samples 2` (a small example measures a
+ * few steps per operation), then a `pulumi refresh`. Returns calibrate's output.
+ */
+export function calibrateFromDrill(project: ConsumerProject, stack = "dev"): string {
+  const vmr = (args: string[]) => spawnSync(process.execPath, [path.join(REPO_ROOT, "bin", "provider", "cli", "main.js"), ...args, "--stack", stack, "--cwd", project.dir], { env: project.env, encoding: "utf8" });
+  const drill = vmr(["drill", "--drill-file", path.join(REPO_ROOT, "examples", "drills", "site-loss.yaml")]);
+  assert.ok(drill.status === 0 || drill.status === 1, `${drill.stdout}\n${drill.stderr}`);
+  const calibrated = vmr(["calibrate", "--min-samples", "2"]);
+  assert.equal(calibrated.status, 0, `${calibrated.stdout}\n${calibrated.stderr}`);
+  project.ok(["refresh", "--yes", "--skip-preview"]);
+  return calibrated.stdout;
 }
