@@ -25,7 +25,7 @@ import { evaluateAssertions } from "./assertions";
 import { sweepDrillLeftovers, type LeftoverScope } from "./cleanup";
 import { checkDrillAgainstModel, defaultDrill, loadDrillFile, type ResolvedDrillFile } from "./file";
 import { drillRefusals } from "./refusals";
-import { plural } from "../text";
+import { plural, predictedSeconds, unrecoveredPhrase } from "../text";
 
 export type OpenAdapters = (settings: AdapterSettings) => Promise<Adapters>;
 
@@ -267,7 +267,7 @@ export function predictionPhrase(plan: Plan): string {
   const p = plan.estimate.predictedMakespan;
   const median = `median schedule ${Math.round(plan.estimate.makespanSeconds)} s`;
   if (p === undefined) return median;
-  return `predicted makespan p50 ${Math.round(p.p50Seconds)} s, p95 ${Math.round(p.p95Seconds)} s (${p.samples} Monte Carlo runs, latency profile ${p.profile}); ${median}`;
+  return `predicted makespan p50 ${predictedSeconds(p.p50Seconds)}, p95 ${predictedSeconds(p.p95Seconds)} (${p.samples} Monte Carlo runs, latency profile ${p.profile}${unrecoveredPhrase(p.unrecoveredShare)}); ${median}`;
 }
 
 /**

@@ -473,16 +473,29 @@ export interface GroupEstimate {
  */
 export interface PredictedRto {
   /**
-   * Median of the samples (nearest rank).
+   * Median of the samples (nearest rank); null when the group is not up without an operator in more than half of them (unrecoveredShare).
    */
-  p50Seconds: number;
-  p90Seconds: number;
-  p95Seconds: number;
-  p99Seconds: number;
+  p50Seconds: number | null;
   /**
-   * The quantile at estimate.confidence, which the verdict compares with the budget.
+   * null when the group is not up without an operator in more than 10% of the samples (unrecoveredShare).
    */
-  atConfidenceSeconds?: number;
+  p90Seconds: number | null;
+  /**
+   * null when the group is not up without an operator in more than 5% of the samples (unrecoveredShare).
+   */
+  p95Seconds: number | null;
+  /**
+   * null when the group is not up without an operator in more than 1% of the samples (unrecoveredShare).
+   */
+  p99Seconds: number | null;
+  /**
+   * The quantile at estimate.confidence, which the verdict compares with the budget; null when more than 1 - confidence of the samples do not come up without an operator (the verdict is then over).
+   */
+  atConfidenceSeconds?: number | null;
+  /**
+   * Share of the samples in which it is not up without an operator: a step it needs failed every attempt the executor makes (the latency profile's fault rates), so that step fails and its dependents are skipped. The quantiles above 1 - this share are null. 0 when the profile has no faults; absent from plans made before it was reported.
+   */
+  unrecoveredShare?: number;
   /**
    * Monte Carlo samples behind the quantiles.
    */

@@ -21,8 +21,8 @@ export interface ScenarioResult {
   readonly makespanSeconds?: number;
   /** Settled by the upper bound: no list schedule of the median durations ends later. */
   readonly makespanAtMostSeconds?: number;
-  /** The predicted makespan at the confidence, when the check predicts (see `refine`). */
-  readonly predictedMakespanSeconds?: number;
+  /** The predicted makespan at the confidence, when the check predicts (see `refine`); null when fewer runs than that come up without an operator. */
+  readonly predictedMakespanSeconds?: number | null;
   /** Every affected LPAR placed and every group within its budget (or without one). */
   readonly survivable: boolean;
 }

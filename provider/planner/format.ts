@@ -2,7 +2,7 @@
 
 import type { Plan, PredictedRto } from "../generated/plan";
 import type { ScenarioResult, ScopeSummary, SurvivabilityReport } from "./check";
-import { plural } from "../text";
+import { plural, predictedSeconds, unrecoveredPhrase } from "../text";
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
@@ -13,9 +13,10 @@ const secs = (s: number): string => `${Math.round(s)} s`;
 
 const percent = (q: number): string => `${+(q * 100).toFixed(2)}%`;
 
-/** "p50 X, p90 Y, p95 Z, p99 W": a prediction's quantiles. */
+/** "p50 X, p90 Y, p95 Z, p99 W": a prediction's quantiles, and the share of runs not up without an operator when some are. */
 function band(p: PredictedRto): string {
-  return `p50 ${secs(p.p50Seconds)}, p90 ${secs(p.p90Seconds)}, p95 ${secs(p.p95Seconds)}, p99 ${secs(p.p99Seconds)}`;
+  const q = (s: number | null): string => predictedSeconds(s, secs);
+  return `p50 ${q(p.p50Seconds)}, p90 ${q(p.p90Seconds)}, p95 ${q(p.p95Seconds)}, p99 ${q(p.p99Seconds)}${unrecoveredPhrase(p.unrecoveredShare)}`;
 }
 
 /** What a group's RTO line says: the prediction and its verdict at the confidence, else the median schedule's. */
@@ -24,7 +25,12 @@ function groupLine(g: Plan["groups"][number], confidence: number | undefined): s
   if (g.estimatedRtoSeconds === undefined) return `no RTO: not every LPAR is placed${budget ? ` (budget${budget})` : ""} -> ${g.verdict}`;
   const p = g.predictedRto;
   if (p === undefined || confidence === undefined) return `median-schedule RTO ${secs(g.estimatedRtoSeconds)}${budget} -> ${g.verdict}`;
-  const at = p.atConfidenceSeconds !== undefined ? `${percent(confidence)} of runs up by ${secs(p.atConfidenceSeconds)}` : `at ${percent(confidence)} confidence`;
+  const at =
+    p.atConfidenceSeconds === undefined
+      ? `at ${percent(confidence)} confidence`
+      : p.atConfidenceSeconds === null
+        ? `fewer than ${percent(confidence)} of runs up without an operator`
+        : `${percent(confidence)} of runs up by ${secs(p.atConfidenceSeconds)}`;
   return `predicted RTO ${band(p)}${budget} -> ${g.verdict} at ${percent(confidence)} confidence (${at})`;
 }
 
@@ -95,9 +101,15 @@ function homeNote(p: Plan["placements"][number]): string | undefined {
 
 /** A scenario's makespan as the check settled it: scheduled, at most its upper bound, or not scheduled. */
 function makespanText(s: ScenarioResult): string {
-  const at = s.predictedMakespanSeconds ?? s.makespanSeconds;
-  if (at !== undefined) return secs(at);
+  if (s.predictedMakespanSeconds !== undefined) return predictedSeconds(s.predictedMakespanSeconds, secs);
+  if (s.makespanSeconds !== undefined) return secs(s.makespanSeconds);
   return s.makespanAtMostSeconds !== undefined ? `<= ${secs(s.makespanAtMostSeconds)}` : "not scheduled";
+}
+
+/** What a group over its budget takes: its predicted RTO at the confidence, else the median schedule's. */
+function overBy(g: ScenarioResult["groups"][number]): string {
+  const at = g.predictedRto?.atConfidenceSeconds;
+  return at !== undefined ? predictedSeconds(at, secs) : secs(g.estimatedRtoSeconds ?? 0);
 }
 
 /** LPARs named per scenario in what it would take; the others are counted. */
@@ -134,7 +146,7 @@ export function formatSurvivability(report: SurvivabilityReport): string {
         s.survivable ? "ok" : "NOT SURVIVABLE",
         bad
           .slice(0, 4)
-          .map((g) => `${g.name} (${g.verdict === "over" ? `${secs(g.predictedRto?.atConfidenceSeconds ?? g.estimatedRtoSeconds ?? 0)} > ${secs(g.rtoBudgetSeconds ?? 0)}` : "unplaceable"})`)
+          .map((g) => `${g.name} (${g.verdict === "over" ? `${overBy(g)} > ${secs(g.rtoBudgetSeconds ?? 0)}` : "unplaceable"})`)
           .join(", ") + (bad.length > 4 ? ` and ${bad.length - 4} more` : ""),
       ]);
     }

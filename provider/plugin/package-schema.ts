@@ -21,7 +21,7 @@ interface JsonSchema {
   readonly $ref?: string;
   readonly title?: string;
   readonly description?: string;
-  readonly type?: string;
+  readonly type?: string | readonly string[];
   readonly properties?: Readonly<Record<string, JsonSchema>>;
   readonly required?: readonly string[];
   readonly items?: JsonSchema;
@@ -105,6 +105,13 @@ interface Located {
   readonly name?: string;
 }
 
+/** T for a JSON Schema type [T, "null"], else undefined. */
+function nullableOf(node: JsonSchema): string | undefined {
+  if (!Array.isArray(node.type)) return undefined;
+  const others = node.type.filter((t) => t !== "null");
+  return node.type.length === 2 && others.length === 1 ? others[0] : undefined;
+}
+
 class Translator {
   readonly types: Record<string, ObjectTypeSpec> = {};
   private readonly documents = new Map<string, JsonSchema>();
@@ -163,12 +170,15 @@ class Translator {
       if (!node.enum.every((v) => typeof v === "string")) throw new Error(`${file}: ${name}: only string enums are supported`);
       return { type: "string" };
     }
-    switch (node.type) {
+    // A nullable value (["number", "null"]: a prediction's quantile past the runs that come up) is
+    // its type in the package schema; object() leaves it out of `required`, so the SDKs allow none.
+    const type = nullableOf(node) ?? node.type;
+    switch (type) {
       case "string":
       case "number":
       case "integer":
       case "boolean":
-        return { type: node.type };
+        return { type };
       case "array":
         if (!node.items) throw new Error(`${file}: array ${name} has no items`);
         return { type: "array", items: this.type(node.items, file, name) };
@@ -202,7 +212,8 @@ class Translator {
   private object(node: JsonSchema, file: string, name: string): TypeSpec {
     const spec: ObjectTypeSpec = { type: "object", properties: this.properties(node, file, name) };
     if (node.description) spec.description = node.description;
-    if (node.required?.length) spec.required = [...node.required];
+    const required = (node.required ?? []).filter((key) => !(node.properties?.[key] && nullableOf(node.properties[key])));
+    if (required.length) spec.required = required;
     return { $ref: this.register(name, spec) };
   }
 

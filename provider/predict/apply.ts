@@ -4,15 +4,24 @@
 
 import type { Estimate, GroupEstimate, Plan, PredictedRto } from "../generated/plan";
 import type { Prediction } from "./predict";
-import { quantileOfSorted, REPORTED_QUANTILES } from "./quantiles";
+import { quantileOfSorted, rankOf, REPORTED_QUANTILES } from "./quantiles";
 
 export const DEFAULT_CONFIDENCE = 0.95;
 
-/** The reported quantiles of one sorted sample, with the quantile at `confidence`. */
+/** A quantile as the plan writes it: null past the samples that came up (Infinity: not up without an operator). */
+function secondsOrNull(seconds: number): number | null {
+  return Number.isFinite(seconds) ? seconds : null;
+}
+
+/**
+ * The reported quantiles of one sorted sample, with the quantile at `confidence` and the share of
+ * samples not up without an operator (the Infinity at the sample's end).
+ */
 export function predictedRtoOf(sorted: Float64Array, prediction: Pick<Prediction, "samples" | "profile">, confidence: number): PredictedRto {
   const out = { samples: prediction.samples, profile: prediction.profile } as PredictedRto;
-  for (const { q, field } of REPORTED_QUANTILES) out[field] = quantileOfSorted(sorted, q);
-  out.atConfidenceSeconds = quantileOfSorted(sorted, confidence);
+  for (const { q, field } of REPORTED_QUANTILES) out[field] = secondsOrNull(quantileOfSorted(sorted, q));
+  out.atConfidenceSeconds = secondsOrNull(quantileOfSorted(sorted, confidence));
+  out.unrecoveredShare = 1 - rankOf(sorted, Number.MAX_VALUE);
   return out;
 }
 
@@ -22,6 +31,7 @@ export function withPrediction(plan: Plan, prediction: Prediction, confidence: n
     const sample = prediction.groups.get(g.name);
     if (sample === undefined) return g;
     const predictedRto = predictedRtoOf(sample, prediction, confidence);
+    // Infinity (not up without an operator in that many samples) is over any budget.
     const atConfidence = quantileOfSorted(sample, confidence);
     const verdict: GroupEstimate["verdict"] =
       g.verdict === "unplaceable" || g.rtoBudgetSeconds === undefined ? g.verdict : atConfidence <= g.rtoBudgetSeconds ? "within" : "over";

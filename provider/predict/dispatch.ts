@@ -17,9 +17,9 @@ export type { DispatchSettings } from "./sampling-input";
  * runs, so a run allocates nothing.
  */
 export class Dispatcher {
-  /** Each step's end in the last run, in seconds from the start. */
+  /** Each step's end in the last run, in seconds from the start; Infinity for a step that failed, or did not run because one it waits for failed. */
   readonly finish: Float64Array;
-  /** The last run's makespan: the end of the step that ended last (steps leave the end-time heap in order). */
+  /** The last run's makespan: the end of the step that ended last (steps leave the end-time heap in order); Infinity when a step failed. */
   makespan = 0;
   private readonly scheduler: Scheduler;
   private readonly running: TimedHeap;
@@ -38,15 +38,18 @@ export class Dispatcher {
   /**
    * Runs the scheduler over `duration` (seconds by step) and writes each step's end into `finish`.
    * A step that waits for a boot its dependency started (draws.startsAtDependencies) ends at
-   * max(its start, its dependencies' end + its duration), as waitUntilRunning does.
+   * max(its start, its dependencies' end + its duration), as waitUntilRunning does. A step with
+   * `stops[i]` 1 fails when it ends, as in the executor: its slots are freed, and the steps that
+   * wait for it are skipped (the scheduler's own rule; cleanup steps still run).
    */
-  run(draws: CompiledDraws, duration: Float64Array): void {
+  run(draws: CompiledDraws, duration: Float64Array, stops?: Uint8Array): void {
     const { scheduler, running, started, finish } = this;
     scheduler.reset();
     running.clear();
     const { first, items } = this.dependencies;
     const { startsAtDependencies } = draws;
     let now = 0;
+    let failed = false;
     for (;;) {
       const count = scheduler.nextInto(started);
       for (let k = 0; k < count; k++) {
@@ -54,7 +57,8 @@ export class Dispatcher {
         let end = now + duration[i];
         if (startsAtDependencies[i] === 1) {
           let ready = 0;
-          for (let e = first[i]; e < first[i + 1]; e++) if (finish[items[e]] > ready) ready = finish[items[e]];
+          // A failed dependency's end is Infinity: only a cleanup step runs after one, and it waits for no boot.
+          for (let e = first[i]; e < first[i + 1]; e++) if (finish[items[e]] > ready && finish[items[e]] !== Infinity) ready = finish[items[e]];
           end = Math.max(now, ready + duration[i]);
         }
         finish[i] = end;
@@ -63,9 +67,13 @@ export class Dispatcher {
       const i = running.pop();
       if (i < 0) break;
       now = finish[i];
-      scheduler.complete(i);
+      if (stops !== undefined && stops[i] === 1) {
+        failed = true;
+        finish[i] = Infinity;
+        for (const skip of scheduler.fail(i)) finish[skip.index] = Infinity;
+      } else scheduler.complete(i);
     }
-    this.makespan = now;
+    this.makespan = failed ? Infinity : now;
     if (scheduler.unfinished > 0) throw new Error(`the predicted run stalled with ${scheduler.unfinished} steps unfinished`);
   }
 }

@@ -37,7 +37,7 @@ export interface Prediction {
   readonly profile: string;
   readonly samples: number;
   readonly makespan: Float64Array;
-  /** By group name: its RTO in every sample (the end of its last LPAR's last recovery step). */
+  /** By group name: its RTO in every sample (the end of its last LPAR's last recovery step; Infinity where a step it needs failed every attempt: not up without an operator). */
   readonly groups: ReadonlyMap<string, Float64Array>;
   /** Threads the samples were drawn on. */
   readonly threads: number;
@@ -93,6 +93,8 @@ export class MonteCarlo {
   /** Seed of the failed attempts' streams, one per sample (drawDurations). */
   private readonly faultSeed: number;
   private readonly duration: Float64Array;
+  /** By step, in the sample being drawn: 1 when it failed every attempt. */
+  private readonly stops: Uint8Array;
   private readonly rto: Float64Array;
   /** The steps whose end counts towards a group's RTO, and that group's place. */
   private readonly counted: Int32Array;
@@ -110,6 +112,7 @@ export class MonteCarlo {
     this.random = seededRandomAt(seed, firstSample * drawsPerSample(input.draws));
     this.faultSeed = (seed ^ FAULT_SALT) >>> 0;
     this.duration = new Float64Array(n);
+    this.stops = new Uint8Array(n);
     this.rto = new Float64Array(input.groupNames.length);
     const counted: number[] = [];
     for (let i = 0; i < n; i++) if (input.groupOf[i] >= 0) counted.push(i);
@@ -137,15 +140,15 @@ export class MonteCarlo {
   }
 
   draw(samples: number): void {
-    const { dispatcher, duration, rto, values, counted, countedGroup } = this;
+    const { dispatcher, duration, stops, rto, values, counted, countedGroup } = this;
     const { draws } = this.input;
     const groups = this.input.groupNames.length;
     for (let s = 0; s < samples; s++) {
       let end = 0;
       rto.fill(0);
       if (dispatcher !== undefined) {
-        drawDurations(draws, this.random, duration, draws.faulty ? this.faultsOf(this.firstSample + this.count) : undefined);
-        dispatcher.run(draws, duration);
+        drawDurations(draws, this.random, duration, draws.faulty ? this.faultsOf(this.firstSample + this.count) : undefined, stops);
+        dispatcher.run(draws, duration, draws.faulty ? stops : undefined);
         const finish = dispatcher.finish;
         end = dispatcher.makespan;
         for (let c = 0; c < counted.length; c++) {

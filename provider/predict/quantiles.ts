@@ -65,14 +65,27 @@ const REPORTED_Z = [0, 1.2815515655446004, 1.6448536269514722, 2.326347874040840
  * Where `seconds` falls in a prediction known only by its reported quantiles: the z-score
  * interpolated linearly in log(seconds) between them (exact for a lognormal), extended past the
  * ends by the nearest segment, then turned into a share. For a report read long after the run.
+ * A null quantile (that share of the runs or more not up without an operator) is past every run
+ * that came up: the share is taken from the quantiles before it, and is at most the share of runs
+ * that came up (`unrecoveredShare`).
  */
-export function quantileWithin(p: { p50Seconds: number; p90Seconds: number; p95Seconds: number; p99Seconds: number }, seconds: number): number {
-  const points = [p.p50Seconds, p.p90Seconds, p.p95Seconds, p.p99Seconds].map((v) => Math.log(Math.max(v, 1e-9)));
+export function quantileWithin(
+  p: { p50Seconds: number | null; p90Seconds: number | null; p95Seconds: number | null; p99Seconds: number | null; unrecoveredShare?: number },
+  seconds: number,
+): number {
+  const known = [p.p50Seconds, p.p90Seconds, p.p95Seconds, p.p99Seconds];
+  const up = 1 - (p.unrecoveredShare ?? 0);
+  // Nulls are a suffix: the quantiles ascend and null is the highest.
+  const finite = known.findIndex((v) => v === null);
+  const count = finite < 0 ? known.length : finite;
+  if (count === 0) return up;
+  const points = (known.slice(0, count) as number[]).map((v) => Math.log(Math.max(v, 1e-9)));
   const x = Math.log(Math.max(seconds, 1e-9));
+  if (count === 1) return Math.min(up, x <= points[0] ? REPORTED_QUANTILES[0].q : up);
   let k = 0;
   while (k < points.length - 2 && x > points[k + 1]) k++;
   const span = points[k + 1] - points[k];
-  if (span <= 0) return x < points[k] ? 0 : x > points[k + 1] ? 1 : REPORTED_QUANTILES[k + 1].q;
+  if (span <= 0) return Math.min(up, x < points[k] ? 0 : x > points[k + 1] ? 1 : REPORTED_QUANTILES[k + 1].q);
   const z = REPORTED_Z[k] + ((x - points[k]) / span) * (REPORTED_Z[k + 1] - REPORTED_Z[k]);
-  return normalCdf(z);
+  return Math.min(up, normalCdf(z));
 }

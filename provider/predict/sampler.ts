@@ -3,8 +3,9 @@
 // per plan so that a sample is a loop over typed arrays. Where the profile measured faults, an
 // operation's attempt may fail and be tried again, as the executor does (executor/run.ts): the
 // failed attempt's share of a fresh draw of the operation, then the back-off, all while the step
-// holds its slots; the last attempt is taken to succeed (a step failing every attempt fails the
-// run, which no RTO describes).
+// holds its slots. The last attempt fails at the same rate: then the step fails, as the
+// executor's does, and what waits for it does not run (dispatch.ts), so its group is not up
+// without an operator in that sample.
 
 import type { Plan, Step } from "../generated/plan";
 import { clampUnit, inverseNormal, lognormalOf, STEP_OPERATIONS, type Operation } from "../model/latency";
@@ -156,17 +157,32 @@ export function drawsPerSample(c: CompiledDraws): number {
  * One draw of every step's duration, in seconds, into `out`; `random` gives numbers in [0, 1),
  * drawsPerSample of them. When c.faulty, `faults` gives the numbers of the failed attempts (as
  * many as they take): a stream of its own, so that a sample still starts at a fixed place in
- * `random`'s (threads.ts draws ranges of samples from one stream at their offsets).
+ * `random`'s (threads.ts draws ranges of samples from one stream at their offsets). `stops[i]` is
+ * set to 1 when step i fails every attempt (its duration then ends at its last attempt's failure),
+ * else 0.
  */
-export function drawDurations(c: CompiledDraws, random: () => number, out: Float64Array, faults?: () => number): void {
+export function drawDurations(c: CompiledDraws, random: () => number, out: Float64Array, faults?: () => number, stops?: Uint8Array): void {
   const { first, fixed, failRate, retries } = c;
+  const attempt = { stopped: false };
   for (let i = 0; i < out.length; i++) {
     let sum = fixed[i];
+    let stopped = false;
     for (let k = first[i]; k < first[i + 1]; k++) {
-      sum += drawOf(c, k, random);
-      if (faults !== undefined && failRate[k] > 0) sum += retriedSeconds(c, k, retries[i], faults);
+      // Drawn even after the step failed: every sample takes drawsPerSample numbers of `random`.
+      const full = drawOf(c, k, random);
+      if (stopped) continue;
+      if (faults === undefined || failRate[k] === 0) {
+        sum += full;
+        continue;
+      }
+      sum += retriedSeconds(c, k, retries[i], faults, attempt);
+      if (attempt.stopped) {
+        stopped = true;
+        sum += failedShare(c, k, faults) * full;
+      } else sum += full;
     }
     out[i] = sum;
+    if (stops !== undefined) stops[i] = stopped ? 1 : 0;
   }
 }
 
@@ -176,15 +192,26 @@ function drawOf(c: CompiledDraws, k: number, random: () => number): number {
   return sigma === 0 ? c.median[k] : c.median[k] * Math.exp(sigma * inverseNormal(clampUnit(random())));
 }
 
-/** The seconds operation k's failed attempts add before the one that succeeds: each its share of a fresh draw, then its back-off. */
-function retriedSeconds(c: CompiledDraws, k: number, retries: number, random: () => number): number {
-  const { failRate, failLow, failSpan, backoffCeiling } = c;
+/** The share of a draw a failed attempt of operation k took before it failed. */
+function failedShare(c: CompiledDraws, k: number, random: () => number): number {
+  return c.failLow[k] + c.failSpan[k] * random();
+}
+
+/**
+ * The seconds operation k's failed attempts add before its last: each its share of a fresh draw,
+ * then its back-off. `out.stopped`: every attempt failed, the last one too (a best-effort step,
+ * with no retries, is not failed: the executor completes it whatever its outcome).
+ */
+function retriedSeconds(c: CompiledDraws, k: number, retries: number, random: () => number, out: { stopped: boolean }): number {
+  const { failRate, backoffCeiling } = c;
   let extra = 0;
+  out.stopped = false;
   for (let a = 0; a < retries; a++) {
-    if (random() >= failRate[k]) break;
+    if (random() >= failRate[k]) return extra;
     const full = drawOf(c, k, random);
-    extra += (failLow[k] + failSpan[k] * random()) * full;
+    extra += failedShare(c, k, random) * full;
     extra += backoffCeiling[a] * (0.5 + 0.5 * random());
   }
+  out.stopped = retries > 0 && random() < failRate[k];
   return extra;
 }

@@ -1,5 +1,7 @@
 // Small formatting helpers shared by the Markdown and HTML renderers.
 
+import { predictedSeconds } from "../text";
+
 /** 0.8 -> "0.8 s", 38 -> "38 s", 252 -> "4 min 12 s", 3720 -> "1 h 02 min". */
 export function duration(seconds: number | undefined): string {
   if (seconds === undefined || !Number.isFinite(seconds)) return "–";
@@ -34,9 +36,10 @@ export function median(values: readonly number[]): number | undefined {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** "p50 / p95 / p99" of a prediction, as durations. */
-export function predictedBand(p: { p50Seconds: number; p95Seconds: number; p99Seconds: number }): string {
-  return `${duration(p.p50Seconds)} / ${duration(p.p95Seconds)} / ${duration(p.p99Seconds)}`;
+/** "p50 / p95 / p99" of a prediction, as durations ("not up" past the runs that come up without an operator). */
+export function predictedBand(p: { p50Seconds: number | null; p95Seconds: number | null; p99Seconds: number | null; unrecoveredShare?: number }): string {
+  const band = [p.p50Seconds, p.p95Seconds, p.p99Seconds].map((s) => predictedSeconds(s, duration)).join(" / ");
+  return p.unrecoveredShare !== undefined && p.unrecoveredShare > 0 ? `${band} (${+(p.unrecoveredShare * 100).toFixed(1)}% not up)` : band;
 }
 
 /** "p87": where a measurement fell in its prediction, or "–" without one. */

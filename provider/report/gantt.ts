@@ -8,7 +8,7 @@ import type { RunReport, StepRecord } from "../generated/report";
 import { duration, escapeHtml } from "./format";
 import { compareLanes, parseLaneKey } from "./lanes";
 import { KIND_ORDER, kindClass } from "./palette";
-import { plural } from "../text";
+import { plural, predictedSeconds, unrecoveredPhrase } from "../text";
 
 export interface GanttOptions {
   /** Total width of the SVG in pixels. @default 1120 */
@@ -246,13 +246,18 @@ function aggregateLane(bars: readonly Bar[], top: number, height: number, span: 
   return out;
 }
 
+/** The highest of a prediction's p50 / p95 / p99 that is not null (0 without one): how far its band reaches on the chart. */
+function lastFinite(p: { p50Seconds: number | null; p95Seconds: number | null; p99Seconds: number | null } | undefined): number {
+  return p === undefined ? 0 : (p.p99Seconds ?? p.p95Seconds ?? p.p50Seconds ?? 0);
+}
+
 /** Each group's RTO against its budget, as horizontal bars. */
 export function renderRtoChart(report: RunReport, width = 1120): string {
   const groups = report.groups;
   const rowHeight = 26;
   const left = LABEL_WIDTH;
   const plotWidth = width - left - 200;
-  const maxValue = Math.max(1, ...groups.flatMap((g) => [g.rtoSeconds ?? 0, g.rtoBudgetSeconds ?? 0, g.estimatedRtoSeconds ?? 0, g.predictedRto?.p99Seconds ?? 0]));
+  const maxValue = Math.max(1, ...groups.flatMap((g) => [g.rtoSeconds ?? 0, g.rtoBudgetSeconds ?? 0, g.estimatedRtoSeconds ?? 0, lastFinite(g.predictedRto)]));
   const step = tickStep(maxValue * 1.05, 6);
   const span = Math.ceil((maxValue * 1.05) / step) * step;
   const x = (t: number): number => left + (t / span) * plotWidth;
@@ -270,12 +275,15 @@ export function renderRtoChart(report: RunReport, width = 1120): string {
     const name = g.name.length > 22 ? `${g.name.slice(0, 21)}…` : g.name;
     out.push(`<text class="lane" x="8" y="${y + 16}">${escapeHtml(name)}</text>`);
     const band = g.predictedRto;
-    if (band !== undefined) {
-      // The predicted band behind the measured bar: p50 to p95 filled, a whisker on to p99.
+    if (band !== undefined && band.p50Seconds !== null) {
+      // The predicted band behind the measured bar: p50 to p95 filled, a whisker on to p99. A
+      // quantile past the runs that come up without an operator (null) runs to the chart's end.
       const mid = y + rowHeight / 2;
-      const title = escapeHtml(`predicted p50 ${duration(band.p50Seconds)}, p95 ${duration(band.p95Seconds)}, p99 ${duration(band.p99Seconds)} (${band.samples} runs, ${band.profile})`);
-      out.push(`<rect class="band" x="${round1(x(band.p50Seconds))}" y="${y + 1}" width="${round1(Math.max(1, x(band.p95Seconds) - x(band.p50Seconds)))}" height="${rowHeight - 2}"><title>${title}</title></rect>`);
-      out.push(`<line class="whisker" x1="${round1(x(band.p95Seconds))}" y1="${mid}" x2="${round1(x(band.p99Seconds))}" y2="${mid}"><title>${title}</title></line>`);
+      const at = (s: number | null): number => (s === null ? x(span) : x(s));
+      const q = (s: number | null): string => predictedSeconds(s, duration);
+      const title = escapeHtml(`predicted p50 ${q(band.p50Seconds)}, p95 ${q(band.p95Seconds)}, p99 ${q(band.p99Seconds)} (${band.samples} runs, ${band.profile}${unrecoveredPhrase(band.unrecoveredShare)})`);
+      out.push(`<rect class="band" x="${round1(x(band.p50Seconds))}" y="${y + 1}" width="${round1(Math.max(1, at(band.p95Seconds) - x(band.p50Seconds)))}" height="${rowHeight - 2}"><title>${title}</title></rect>`);
+      out.push(`<line class="whisker" x1="${round1(at(band.p95Seconds))}" y1="${mid}" x2="${round1(at(band.p99Seconds))}" y2="${mid}"><title>${title}</title></line>`);
     }
     if (g.rtoSeconds !== undefined)
       out.push(`<rect class="bar ${g.verdict}" x="${left}" y="${y + 5}" width="${round1(Math.max(1, x(g.rtoSeconds) - left))}" height="${rowHeight - 10}"><title>${escapeHtml(`${g.name}: up at ${duration(g.rtoSeconds)}`)}</title></rect>`);

@@ -3,7 +3,7 @@
 
 import type { RunReport, VmOutcome } from "../generated/report";
 import { duration, escapeHtml, measuredAt, predictedBand, VERDICT_TEXT } from "./format";
-import { plural } from "../text";
+import { plural, predictedSeconds } from "../text";
 import { renderGantt, renderRtoChart, type GanttOptions } from "./gantt";
 import { KIND_ORDER, kindClass, kindCss } from "./palette";
 import { cleanupSummary, statsByKind } from "./stats";
@@ -104,7 +104,7 @@ export function renderHtml(report: RunReport, options: HtmlOptions = {}): string
 
   parts.push(`<div class="cards">`);
   parts.push(card(duration(report.makespanSeconds), "makespan"));
-  if (p.predictedMakespan) parts.push(card(`${duration(p.predictedMakespan.p50Seconds)} – ${duration(p.predictedMakespan.p95Seconds)}`, `predicted makespan p50 – p95 (${p.predictedMakespan.samples} runs, ${p.predictedMakespan.profile})`));
+  if (p.predictedMakespan) parts.push(card(`${predictedSeconds(p.predictedMakespan.p50Seconds, duration)} – ${predictedSeconds(p.predictedMakespan.p95Seconds, duration)}`, `predicted makespan p50 – p95 (${p.predictedMakespan.samples} runs, ${p.predictedMakespan.profile})`));
   parts.push(card(duration(p.estimatedMakespanSeconds), "median schedule"));
   parts.push(card(duration(p.lowerBoundSeconds), `lower bound${p.bottleneck ? ` (${p.bottleneck})` : ""}`));
   parts.push(card(`${outcomes.restarted} / ${p.vms}`, report.kind === "drill" ? "VM copies up" : "VMs up"));

@@ -19,7 +19,7 @@ import { checkSurvivability, planDrill, planFailover, type SlaMode, type Surviva
 import { listSchedule, lowerBound } from "../../provider/planner/estimate";
 import { MemoryJournal } from "../../provider/executor/journal/file-journal";
 import type { JournalRecord } from "../../provider/executor/types";
-import { countsTowardsRto, defaultProfile, predictRuns, quantileOfSorted, scenarioPredictor, type Prediction } from "../../provider/predict";
+import { countsTowardsRto, defaultProfile, predictRuns, quantileOfSorted, rankOf, scenarioPredictor, type Prediction } from "../../provider/predict";
 import { calibrate } from "../../provider/predict/calibrate";
 import { toLatencyProfile } from "../../provider/predict/profile-file";
 import { runRecordFromJournal } from "../../provider/report/journal";
@@ -79,6 +79,8 @@ interface Coverage {
   readonly errorMax: number;
   /** The widest 95% interval of a group's measured median, as a share of it: the p50 error's noise floor. */
   readonly medianNoiseMax: number;
+  /** The predicted share of runs not finished without an operator (a step failing every attempt: the makespan's Infinity). */
+  readonly notUp: number;
   readonly rows: readonly string[];
 }
 
@@ -115,7 +117,7 @@ function coverageOf(name: string, prediction: Prediction, measured: readonly Mea
     medianNoiseMax = Math.max(medianNoiseMax, medianNoise(values));
     rows.push(`| ${name} | ${group} | ${p50.toFixed(0)} | ${median.toFixed(0)} | ${p95.toFixed(0)} | ${share.toFixed(3)} |`);
   }
-  return { shareMin, shareMax, errorMax, medianNoiseMax, rows };
+  return { shareMin, shareMax, errorMax, medianNoiseMax, notUp: 1 - rankOf(prediction.makespan, Number.MAX_VALUE), rows };
 }
 
 /** Coverage of `measured` by a 2,000-sample prediction of `s` with a fitted profile (the defaults without one). */
@@ -205,7 +207,8 @@ async function calibrationPerSystem(context: BenchContext, base: Scenario, o: { 
  * each retried by the executor after its back-off. Predicted with the defaults, which know no
  * faults, then with the profile `calibrate` fits from the journals of 20 other seeded runs under
  * the same faults (their rate and a failed attempt's share, drawn as retries). Also how many runs
- * end with a step that failed every attempt: a miss for its group, which no prediction draws.
+ * end with a step that failed every attempt (its group not up: a miss for every quantile), and
+ * how many the calibrated prediction draws so.
  */
 async function coverageUnderFaults(context: BenchContext, base: Scenario, runs: number): Promise<void> {
   const prediction = predictRuns(base.plan, { samples: 2000, seed: 7, sla: base.sla });
@@ -228,7 +231,7 @@ async function coverageUnderFaults(context: BenchContext, base: Scenario, runs: 
     const failed = measured.filter((m) => m.failures.length > 0).length;
     const restart = fitted.faults?.remoteRestart;
     const rate = restart !== undefined ? `${(restart.failed / restart.attempts).toFixed(3)}, share ${restart.failedShare.toFixed(2)}` : "not fitted";
-    context.print(`coverage under faults ${s.name}: ${figures(before)} (${runs} runs, ${row.what}; ${failed} runs had a step fail every attempt)`);
+    context.print(`coverage under faults ${s.name}: ${figures(before)} (${runs} runs, ${row.what}; ${failed} runs had a step fail, predicted calibrated ${(after.notUp * runs).toFixed(0)})`);
     context.print(`  calibrated from 20 runs: ${figures(after)}; the defaults with only the fitted faults: ${figures(retriesOnly)} (fitted remoteRestart failure rate ${rate}; ${Object.keys(fitted.scoped ?? {}).length} scopes fitted apart)`);
   }
 }
@@ -255,7 +258,9 @@ async function coverageFlakyServer(context: BenchContext, base: Scenario, runs: 
   const own = fitted.scopedFaults?.[`system:${flaky}`]?.remoteRestart;
   const rate = own !== undefined ? `${(own.failed / own.attempts).toFixed(3)} of ${own.attempts} attempts` : "not fitted apart";
   const failed = measured.filter((m) => m.failures.length > 0).length;
-  context.print(`coverage with a flaky server ${s.name}: ${figures(before)} (${runs} runs; the jobs run on ${flaky} fail part way at ${FLAKY_RATE}, the other systems' never; ${failed} runs had a step fail every attempt)`);
+  context.print(
+    `coverage with a flaky server ${s.name}: ${figures(before)} (${runs} runs; the jobs run on ${flaky} fail part way at ${FLAKY_RATE}, the other systems' never; ${failed} runs had a step fail, predicted calibrated ${(after.notUp * runs).toFixed(0)}, pooled ${(wide.notUp * runs).toFixed(0)})`,
+  );
   context.print(`  calibrated from 20 runs: ${figures(after)} (${flaky}'s restarts fitted apart: ${rate}); per-operation fits only: ${figures(wide)}`);
 }
 

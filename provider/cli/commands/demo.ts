@@ -8,7 +8,7 @@ import { predictionPhrase } from "../../drill/run";
 import { measuredAt } from "../../report/format";
 import { exitCode } from "../exit-codes";
 import { createProgress, type Progress } from "../progress";
-import { plural } from "../../text";
+import { plural, predictedSeconds } from "../../text";
 
 export function register(program: Command): void {
   program
@@ -53,7 +53,7 @@ export function register(program: Command): void {
       const width = Math.max(...report.groups.map((g) => g.name.length), 5);
       out.write(`  ${"group".padEnd(width)}  VMs  up at (simulated)  predicted p50-p95  measured at  budget\n`);
       for (const g of report.groups) {
-        const band = g.predictedRto ? `${Math.round(g.predictedRto.p50Seconds)}-${Math.round(g.predictedRto.p95Seconds)} s` : "-";
+        const band = g.predictedRto ? `${predictedSeconds(g.predictedRto.p50Seconds, (s) => String(Math.round(s)))}-${predictedSeconds(g.predictedRto.p95Seconds)}` : "-";
         const at = g.measuredQuantile !== undefined ? measuredAt(g.measuredQuantile) : "-";
         out.write(
           `  ${g.name.padEnd(width)}  ${String(g.vms).padStart(3)}  ${(g.rtoSeconds === undefined ? g.verdict : `${Math.round(g.rtoSeconds)} s`).padStart(17)}  ${band.padStart(17)}  ${at.padStart(11)}  ${g.rtoBudgetSeconds === undefined ? "-" : `${g.rtoBudgetSeconds} s`}  ${g.verdict === "within" ? "ok" : g.verdict}\n`,

@@ -14,7 +14,7 @@ import { duration, measuredAt } from "../../report/format";
 import type { StackSource } from "../../stack";
 import { exitCode } from "../exit-codes";
 import { createProgress, type Progress } from "../progress";
-import { plural } from "../../text";
+import { plural, predictedSeconds } from "../../text";
 
 interface DrillFlags {
   stack?: string;
@@ -148,7 +148,7 @@ async function drillWith(opts: DrillFlags, source: StackSource, store: RunStore)
     for (const a of r.report.assertions ?? []) out.write(`  ${a.passed ? "pass" : "FAIL"}  ${a.type}: ${a.message}\n`);
     for (const g of r.report.groups)
       out.write(
-        `  group ${g.name}: ${g.rtoSeconds === undefined ? g.verdict : `up at ${duration(g.rtoSeconds)}`}${g.rtoBudgetSeconds !== undefined ? ` (budget ${duration(g.rtoBudgetSeconds)})` : ""}${r.report.timeScale ? " simulated" : ""}${g.predictedRto ? `; predicted p50 ${duration(g.predictedRto.p50Seconds)}, p95 ${duration(g.predictedRto.p95Seconds)}${g.measuredQuantile !== undefined ? `, measured at ${measuredAt(g.measuredQuantile)}` : ""}` : ""}\n`,
+        `  group ${g.name}: ${g.rtoSeconds === undefined ? g.verdict : `up at ${duration(g.rtoSeconds)}`}${g.rtoBudgetSeconds !== undefined ? ` (budget ${duration(g.rtoBudgetSeconds)})` : ""}${r.report.timeScale ? " simulated" : ""}${g.predictedRto ? `; predicted p50 ${predictedSeconds(g.predictedRto.p50Seconds, duration)}, p95 ${predictedSeconds(g.predictedRto.p95Seconds, duration)}${g.measuredQuantile !== undefined ? `, measured at ${measuredAt(g.measuredQuantile)}` : ""}` : ""}\n`,
       );
     out.write(`report: ${r.reportFiles.html ?? r.reportFiles.md ?? r.reportFiles.json}\n`);
     if (opts.calibrate && r.report.stack !== undefined) out.write(`${await refreshProfile(r.report.stack, store)}\n`);

@@ -32,7 +32,7 @@ import {
 } from "./common";
 import { discoveryIssues, RULES } from "./group-rules";
 import { homesOf, recordHomes, type LparHome } from "./homes";
-import { plural } from "../../text";
+import { plural, predictedSeconds, unrecoveredPhrase } from "../../text";
 import type { ResolvedNetworkMapping } from "./network-mapping";
 import { networkReadiness } from "../../network/readiness";
 import { adaptersOf, needs } from "../../network/adapters";
@@ -307,9 +307,14 @@ export function assess(g: GroupInputs, compute: ComputeInventory, storage: Stora
   // `notReady` stays for what would stop a recovery; `vmr check` exits 1 on the breach.
   if (rto?.verdict === "over") {
     const p = rto.predictedRto;
+    const upAt = p.atConfidenceSeconds !== undefined ? p.atConfidenceSeconds : p.p95Seconds;
+    const band = `predicted p50 ${predictedSeconds(p.p50Seconds)}, p95 ${predictedSeconds(p.p95Seconds)}; ${p.samples} Monte Carlo runs, latency profile ${p.profile}${unrecoveredPhrase(p.unrecoveredShare)}`;
     notes.push({
       code: "rto",
-      message: `a failover of ${rto.failedHosts.join(", ")} would bring the group up in ${Math.round(p.atConfidenceSeconds ?? p.p95Seconds)} s at ${rto.confidence * 100}% confidence (predicted p50 ${Math.round(p.p50Seconds)} s, p95 ${Math.round(p.p95Seconds)} s; ${p.samples} Monte Carlo runs, latency profile ${p.profile}), over its budget of ${rto.rtoBudgetSeconds} s: raise the budget, add target systems or raise the restart limits`,
+      message:
+        upAt === null
+          ? `a failover of ${rto.failedHosts.join(", ")} would not bring the group up without an operator in more than ${+((1 - rto.confidence) * 100).toFixed(2)}% of runs (${band}). A step it needs fails every attempt the executor makes: fix what the latency profile measured failing (\`vmr calibrate\` lists the operations), or plan for an operator`
+          : `a failover of ${rto.failedHosts.join(", ")} would bring the group up in ${Math.round(upAt)} s at ${rto.confidence * 100}% confidence (${band}), over its budget of ${rto.rtoBudgetSeconds} s: raise the budget, add target systems or raise the restart limits`,
     });
   }
   const readiness: Readiness = { status: issues.length === 0 ? "ready" : "notReady", issues };

@@ -38,4 +38,17 @@ describe("predict/quantileWithin", () => {
     // WHEN values at known quantiles are placed THEN their quantile comes back, tails included
     for (const q of [0.1, 0.3, 0.5, 0.7, 0.92, 0.97, 0.995]) assert.ok(Math.abs(quantileWithin(band, at(q)) - q) < 1e-6, `q${q}`);
   });
+
+  it("reads a prediction whose top quantiles are null (runs not up without an operator) from the quantiles below, never past the share that came up", () => {
+    const at = (q: number): number => 100 * Math.exp(0.5 * inverseNormal(q));
+    // GIVEN 7% of runs not up: p95 and p99 null
+    const band = { p50Seconds: at(0.5), p90Seconds: at(0.9), p95Seconds: null, p99Seconds: null, unrecoveredShare: 0.07 };
+    // THEN below p90 it is read as before, and beyond it at most 0.93
+    for (const q of [0.2, 0.5, 0.8]) assert.ok(Math.abs(quantileWithin(band, at(q)) - q) < 1e-6, `q${q}`);
+    assert.ok(Math.abs(quantileWithin(band, at(0.999)) - 0.93) < 1e-12);
+    // AND with only a median known, or none, the measured run is placed at p50 or at the share that came up
+    assert.equal(quantileWithin({ ...band, p90Seconds: null, unrecoveredShare: 0.3 }, at(0.2)), 0.5);
+    assert.ok(Math.abs(quantileWithin({ ...band, p90Seconds: null, unrecoveredShare: 0.3 }, at(0.9)) - 0.7) < 1e-12);
+    assert.ok(Math.abs(quantileWithin({ p50Seconds: null, p90Seconds: null, p95Seconds: null, p99Seconds: null, unrecoveredShare: 0.6 }, 500) - 0.4) < 1e-12);
+  });
 });

@@ -39,12 +39,12 @@ describe("ProtectionGroup readiness: predicted RTO", () => {
     assert.equal(rto.verdict, "within");
     assert.equal(rto.confidence, 0.95);
     assert.equal(rto.predictedRto.samples, 400);
-    assert.ok(rto.predictedRto.p50Seconds > 0 && rto.predictedRto.p50Seconds <= rto.predictedRto.p99Seconds);
+    assert.ok(rto.predictedRto.p50Seconds! > 0 && rto.predictedRto.p50Seconds! <= rto.predictedRto.p99Seconds!);
   });
 
   it("calls a budget below the predicted quantile at the confidence a readiness note, with the figures and their basis", async () => {
     const generous = (await assessWith(36_000)).readiness.rto!.predictedRto;
-    const tight = Math.floor(generous.p50Seconds);
+    const tight = Math.floor(generous.p50Seconds!);
     const { readiness } = await assessWith(tight);
     assert.equal(readiness.status, "ready", "a budget at risk does not stop a recovery");
     assert.equal(readiness.rto!.verdict, "over");
@@ -65,6 +65,6 @@ describe("ProtectionGroup readiness: predicted RTO", () => {
     // THEN the prediction names the profile and its basis, and is slower
     assert.equal(withDefaults.profile, "defaults");
     assert.equal(calibrated.profile, "calibrated for drill-test from 5 runs (120 measured steps)");
-    assert.ok(calibrated.p50Seconds > withDefaults.p50Seconds * 1.3, `${calibrated.p50Seconds} against ${withDefaults.p50Seconds}`);
+    assert.ok(calibrated.p50Seconds! > withDefaults.p50Seconds! * 1.3, `${calibrated.p50Seconds} against ${withDefaults.p50Seconds}`);
   });
 });
