@@ -114,6 +114,19 @@ interface SystemState {
   assigned: number;
   readonly limit: number;
   readonly leaves: { state: PoolState; leaf: number }[];
+  /** Yielding LPARs claimed on it so far: tells a YieldingSlot its unclaimed room is stale. */
+  claimedHere: number;
+}
+
+/** A system of a pool that has yielding LPARs for some requests (one map of PlacementInput.yielding), with what of their room is not claimed yet. */
+interface YieldingSlot {
+  readonly system: string;
+  readonly st: SystemState;
+  readonly list: readonly YieldingRoom[];
+  /** st.claimedHere when leftPu / leftMem were summed. */
+  seen: number;
+  leftPu: number;
+  leftMem: number;
 }
 
 class PoolState {
@@ -122,7 +135,8 @@ class PoolState {
 
   constructor(
     readonly pool: Pool,
-    private readonly members: readonly SystemState[],
+    /** Each system's state, by leaf (pool.systems' order). */
+    readonly members: readonly SystemState[],
   ) {
     this.tree = new FitTree(pool.systems.length);
   }
@@ -198,7 +212,7 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
     let st = systems.get(s);
     if (st === undefined) {
       const c = input.capacity(s);
-      st = { freePu: c.pu, freeMem: c.mem, startPu: c.pu, startMem: c.mem, assigned: 0, limit: Math.max(1, c.restartLimit), leaves: [] };
+      st = { freePu: c.pu, freeMem: c.mem, startPu: c.pu, startMem: c.mem, assigned: 0, limit: Math.max(1, c.restartLimit), leaves: [], claimedHere: 0 };
       systems.set(s, st);
     }
     return st;
@@ -239,14 +253,6 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
   };
 
   const view: CapacityView = {
-    free: (s) => {
-      const st = systems.get(s) as SystemState;
-      return { pu: st.freePu, mem: st.freeMem };
-    },
-    start: (s) => {
-      const st = systems.get(s) as SystemState;
-      return { pu: st.startPu, mem: st.startMem };
-    },
     holders: (s) => holders.get(s) ?? [],
     levelOf: (l) => levelOf.get(l) as number,
   };
@@ -287,12 +293,12 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
     adjust(home, req.lpar, -req.processorUnits, -req.memoryGb, 1);
   }
 
-  /** The first pool's least-loaded system with room for `req`'s size, not `banned`. */
-  const pick = (req: PlacementRequest, banned: ReadonlySet<string>): string | undefined => {
+  /** The first of `req`'s pools' least-loaded system with room for `size` (its own by default), not `banned`. */
+  const pick = (req: PlacementRequest, banned: ReadonlySet<string>, size: { readonly processorUnits: number; readonly memoryGb: number } = req): string | undefined => {
     for (const pool of req.pools) {
       const state = stateOf(pool);
       const excludedLeaf = banned.size > 0 ? (leaf: number) => banned.has(pool.systems[leaf]) : undefined;
-      const leaf = state.tree.best(req.processorUnits, req.memoryGb, excludedLeaf);
+      const leaf = state.tree.best(size.processorUnits, size.memoryGb, excludedLeaf);
       if (leaf >= 0) return pool.systems[leaf];
     }
     return undefined;
@@ -324,35 +330,78 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
     const bySystem = input.yielding(req);
     if (bySystem.size === 0 || allClaimed(bySystem)) return undefined;
     for (const pool of req.pools) {
-      let best: { system: string; stops: YieldingRoom[]; level: number; room: number; load: number } | undefined;
-      for (const system of pool.systems) {
-        const list = bySystem.get(system);
-        if (list === undefined || banned.has(system)) continue;
-        const st = systemOf(system);
+      let best: { slot: YieldingSlot; count: number; level: number; room: number; load: number } | undefined;
+      for (const slot of slotsOf(bySystem, pool)) {
+        if (banned.size > 0 && banned.has(slot.system)) continue;
+        const st = slot.st;
         let shortPu = size.processorUnits - (st.freePu - pool.reservePu);
         let shortMem = size.memoryGb - (st.freeMem - pool.reserveMem);
-        const stops: YieldingRoom[] = [];
+        // Most systems cannot cover the need even with all their unclaimed room: skipped without a walk.
+        if (slot.seen !== st.claimedHere) refreshSlot(slot);
+        if (slot.leftPu < shortPu - 1e-6 || slot.leftMem < shortMem - 1e-6) continue;
+        let count = 0;
+        let level = -Infinity;
         let room = 0;
-        for (const y of list) {
+        for (const y of slot.list) {
           if (shortPu <= 1e-9 && shortMem <= 1e-9) break;
           if (stopped.has(y.lpar)) continue;
-          stops.push(y);
+          count++;
+          if (y.slaLevel > level) level = y.slaLevel;
           shortPu -= y.processorUnits;
           shortMem -= y.memoryGb;
           room += y.processorUnits / Math.max(size.processorUnits, 1e-9) + y.memoryGb / Math.max(size.memoryGb, 1e-9);
         }
-        if (shortPu > 1e-9 || shortMem > 1e-9 || stops.length === 0) continue;
-        const level = Math.max(...stops.map((y) => y.slaLevel));
+        if (shortPu > 1e-9 || shortMem > 1e-9 || count === 0) continue;
         const load = st.assigned / st.limit;
         const better =
           best === undefined ||
-          stops.length < best.stops.length ||
-          (stops.length === best.stops.length && (level < best.level || (level === best.level && (room < best.room - 1e-9 || (Math.abs(room - best.room) <= 1e-9 && load < best.load)))));
-        if (better) best = { system, stops, level, room, load };
+          count < best.count ||
+          (count === best.count && (level < best.level || (level === best.level && (room < best.room - 1e-9 || (Math.abs(room - best.room) <= 1e-9 && load < best.load)))));
+        if (better) best = { slot, count, level, room, load };
       }
-      if (best !== undefined) return { system: best.system, stops: best.stops };
+      if (best !== undefined) return { system: best.slot.system, stops: stopsFor(best.slot, size, pool) };
     }
     return undefined;
+  };
+  /** The yielding LPARs `yieldingFor` chose on `slot`'s system for `size`: the unclaimed ones, in order, until the need is covered. */
+  const stopsFor = (slot: YieldingSlot, size: { processorUnits: number; memoryGb: number }, pool: Pool): YieldingRoom[] => {
+    let shortPu = size.processorUnits - (slot.st.freePu - pool.reservePu);
+    let shortMem = size.memoryGb - (slot.st.freeMem - pool.reserveMem);
+    const stops: YieldingRoom[] = [];
+    for (const y of slot.list) {
+      if (shortPu <= 1e-9 && shortMem <= 1e-9) break;
+      if (stopped.has(y.lpar)) continue;
+      stops.push(y);
+      shortPu -= y.processorUnits;
+      shortMem -= y.memoryGb;
+    }
+    return stops;
+  };
+  /** Per yielding map, per pool: its systems that have yielding LPARs, in the pool's order. */
+  const slotCache = new Map<ReadonlyMap<string, readonly YieldingRoom[]>, Map<string, YieldingSlot[]>>();
+  const slotsOf = (bySystem: ReadonlyMap<string, readonly YieldingRoom[]>, pool: Pool): readonly YieldingSlot[] => {
+    let byPool = slotCache.get(bySystem);
+    if (byPool === undefined) slotCache.set(bySystem, (byPool = new Map()));
+    let slots = byPool.get(pool.key);
+    if (slots === undefined) {
+      slots = [];
+      for (const system of pool.systems) {
+        const list = bySystem.get(system);
+        if (list !== undefined) slots.push({ system, st: systemOf(system), list, seen: -1, leftPu: 0, leftMem: 0 });
+      }
+      byPool.set(pool.key, slots);
+    }
+    return slots;
+  };
+  const refreshSlot = (slot: YieldingSlot): void => {
+    slot.leftPu = 0;
+    slot.leftMem = 0;
+    for (const y of slot.list) {
+      if (stopped.has(y.lpar)) continue;
+      slot.leftPu += y.processorUnits;
+      slot.leftMem += y.memoryGb;
+    }
+    slot.seen = slot.st.claimedHere;
   };
   /**
    * Whether every LPAR of a yielding map is claimed: then no later request of its target and level
@@ -376,6 +425,7 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
       st.freePu += y.processorUnits;
       st.freeMem += y.memoryGb;
     }
+    st.claimedHere++;
     place(req, found.system, size, shrunk);
     claims.set(req.lpar, found);
     return true;
@@ -394,8 +444,12 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
    * of its own level that fitted without one.
    */
   const claimLater: { req: PlacementRequest; size: { processorUnits: number; memoryGb: number } }[] = [];
+  /** The LPARs another one waits for: a waiter's reason quotes theirs as soon as it is decided. */
+  const awaited = new Set(input.requests.flatMap((r) => r.waitsFor));
   const waitOrClaimLater = (req: PlacementRequest, size: { processorUnits: number; memoryGb: number }, banned: ReadonlySet<string>): void => {
-    outcomes.set(req.lpar, explain({ ...req, ...size }, req.pools.map(stateOf), banned, view));
+    if (input.yielding === undefined || awaited.has(req.lpar)) outcomes.set(req.lpar, explain({ ...req, ...size }, req.pools.map(stateOf), banned, view));
+    // Explained at the level's end unless it claims room then: no LPAR reads the reason before.
+    else outcomes.set(req.lpar, UNDECIDED);
     if (input.yielding !== undefined) claimLater.push({ req, size });
   };
   /** `retry`: a second chance once growth freed room: full size first, then the flexible start. */
@@ -438,7 +492,7 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
     const banned = bannedFor(req);
     const flex = req.flexible;
     if (flex !== undefined && !retry) {
-      const at = pick({ ...req, ...flex }, banned);
+      const at = pick(req, banned, flex);
       if (at !== undefined) {
         place(req, at, flex, true);
         shrunkInLevel.push(req);
@@ -454,7 +508,7 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
       waitOrClaimLater(req, req, banned);
       return;
     }
-    const at = pick({ ...req, ...flex }, banned);
+    const at = pick(req, banned, flex);
     if (at !== undefined) place(req, at, flex, true);
     else waitOrClaimLater(req, flex, banned);
   };
@@ -487,7 +541,7 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
       if (outcomes.get(req.lpar)?.system !== null) continue;
       const banned = bannedFor(req);
       const shrunk = size !== req;
-      const at = pick({ ...req, ...size }, banned);
+      const at = pick(req, banned, size);
       if (at !== undefined) place(req, at, size, shrunk);
       else if (claimYielding(req, size, banned, shrunk)) continue;
       else outcomes.set(req.lpar, explain({ ...req, ...size }, req.pools.map(stateOf), banned, view));
@@ -650,16 +704,15 @@ function dependencyDepths(requests: readonly PlacementRequest[]): Int32Array {
   return out;
 }
 
-/** Free capacity (before any pool's reserve) as one placement run sees it. */
+/** Who holds capacity as one placement run sees it (the capacity itself is in each pool's members). */
 interface CapacityView {
-  /** Free now, after the LPARs placed so far. */
-  readonly free: (system: string) => { pu: number; mem: number };
-  /** Free before any placement. */
-  readonly start: (system: string) => { pu: number; mem: number };
   /** The LPARs of this run given room there so far, in order. */
   readonly holders: (system: string) => readonly string[];
   readonly levelOf: (lpar: string) => number;
 }
+
+/** Not placed yet, to be explained once its level has claimed what room it could. */
+const UNDECIDED: PlacementOutcome = { system: null, waiting: false };
 
 /** Shortfalls below this are float noise (capacities are sums of decimals). */
 const EPS = 1e-9;
@@ -669,8 +722,8 @@ const NAMED = 3;
 const round = (n: number): number => Math.round(n * 1e6) / 1e6;
 
 /**
- * The best candidate for an LPAR that fits nowhere: among the systems of its pools (`room`
- * gives their free capacity; those in `banned` are skipped), the one with the smallest
+ * The best candidate for an LPAR that fits nowhere: among the systems of its pools (by their
+ * capacity free now, or at the `start` before any placement; those in `banned` are skipped), the one with the smallest
  * shortfall, compared by the larger of the relative shortfalls of the two dimensions (short /
  * needed), then by their sum, then in order of preference (pool, then system).
  */
@@ -678,15 +731,17 @@ function bestCandidate(
   req: PlacementRequest,
   states: readonly PoolState[],
   banned: ReadonlySet<string>,
-  room: (system: string) => { pu: number; mem: number },
+  room: "free" | "start",
 ): { system: string; pu: number; mem: number } | undefined {
   let best: { system: string; pu: number; mem: number; worst: number; sum: number } | undefined;
-  for (const { pool } of states) {
-    for (const system of pool.systems) {
-      if (banned.has(system)) continue;
-      const free = room(system);
-      const pu = Math.max(0, req.processorUnits - Math.max(0, free.pu - pool.reservePu));
-      const mem = Math.max(0, req.memoryGb - Math.max(0, free.mem - pool.reserveMem));
+  const now = room === "free";
+  for (const { pool, members } of states) {
+    for (let leaf = 0; leaf < members.length; leaf++) {
+      const system = pool.systems[leaf];
+      if (banned.size > 0 && banned.has(system)) continue;
+      const st = members[leaf];
+      const pu = Math.max(0, req.processorUnits - Math.max(0, (now ? st.freePu : st.startPu) - pool.reservePu));
+      const mem = Math.max(0, req.memoryGb - Math.max(0, (now ? st.freeMem : st.startMem) - pool.reserveMem));
       const rp = req.processorUnits > 0 ? pu / req.processorUnits : 0;
       const rm = req.memoryGb > 0 ? mem / req.memoryGb : 0;
       const worst = Math.max(rp, rm);
@@ -731,7 +786,7 @@ function explain(req: PlacementRequest, states: readonly PoolState[], banned: Re
     takenBy,
   });
   if (states.some((s) => s.initial.best(req.processorUnits, req.memoryGb) >= 0)) {
-    const best = bestCandidate(req, states, banned, view.free);
+    const best = bestCandidate(req, states, banned, "free");
     if (best === undefined) return { system: null, waiting: false, reason: `anti-affinity with ${members} rules out every allowed system` };
     const takenBy = view.holders(best.system).map((lpar): TakenBy => {
       const slaLevel = view.levelOf(lpar);
@@ -745,7 +800,7 @@ function explain(req: PlacementRequest, states: readonly PoolState[], banned: Re
     return { pu: Math.max(m.pu, f.pu), mem: Math.max(m.mem, f.mem) };
   }, { pu: -Infinity, mem: -Infinity });
   // Too big even before any recovery: no placement of this plan is to blame.
-  const shortfall = shortfallOf(bestCandidate(req, states, new Set(), view.start) as { system: string; pu: number; mem: number }, []);
+  const shortfall = shortfallOf(bestCandidate(req, states, new Set(), "start") as { system: string; pu: number; mem: number }, []);
   return {
     system: null,
     waiting: false,
