@@ -4,6 +4,7 @@ import { strict as assert } from "assert";
 import { checkSurvivability, planFailover } from "../../../provider/planner";
 import { formatPlan, formatSurvivability } from "../../../provider/planner/format";
 import { notSurvivable } from "../../../provider/live/planning";
+import { defaultProfile, predictRuns, withPrediction } from "../../../provider/predict";
 import { buildWorld, hostId, lparId } from "./world";
 
 const big = { pu: 64, mem: 1024 };
@@ -31,6 +32,22 @@ describe("plan and check text", () => {
       // AND the executor agrees: the highest level's LPAR restarts in the highest-level steps
       const restartLevel = (lpar: string) => plan.steps.find((s) => s.kind === "RestartLpar" && s.lpar === lpar)?.slaLevel;
       assert.equal(restartLevel(lparId(1)), 3);
+    });
+
+    it("says \"not up\" for a quantile past the runs that come up without an operator, how many do not, and why the verdict is over", () => {
+      // GIVEN a one-LPAR failover predicted with restarts failing 60% of their attempts: all 5 fail in 7.8% of runs
+      const world = buildWorld({ hosts: [{ site: "A", ...big }, { site: "B", ...big }], vms: [{ host: 0, pu: 1, mem: 8, level: 1 }] });
+      const planned = planFailover({ ...world, failure: { failedSite: "A" } });
+      const plan = { ...planned, groups: planned.groups.map((g) => ({ ...g, rtoBudgetSeconds: 100_000 })) };
+      const profile = { ...defaultProfile(), faults: { remoteRestart: { failureRate: 0.6, failedShare: 0.5 } } };
+      const predicted = withPrediction(plan, predictRuns(plan, { samples: 2000, seed: 3, profile }), 0.95);
+      const text = formatPlan(predicted);
+      // THEN the p50 and p90 are figures, the p95 and p99 "not up", with the share that is not
+      assert.match(text, /predicted RTO p50 \d+ s, p90 \d+ s, p95 not up, p99 not up; [\d.]+% of runs not up without an operator \(a step fails every attempt\)/);
+      // AND the verdict is over whatever the budget, saying why
+      assert.match(text, /of 100000 s -> over at 95% confidence \(fewer than 95% of runs up without an operator\)/);
+      // AND the predicted makespan says the same
+      assert.match(text, /predicted makespan .*: p50 \d+ s, .* p95 not up/);
     });
 
     it("says 1 replica, 1 LPAR, 1 step; and plurals otherwise", () => {
