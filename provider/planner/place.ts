@@ -334,24 +334,13 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
       for (const slot of slotsOf(bySystem, pool)) {
         if (banned.size > 0 && banned.has(slot.system)) continue;
         const st = slot.st;
-        let shortPu = size.processorUnits - (st.freePu - pool.reservePu);
-        let shortMem = size.memoryGb - (st.freeMem - pool.reserveMem);
+        const shortPu = size.processorUnits - (st.freePu - pool.reservePu);
+        const shortMem = size.memoryGb - (st.freeMem - pool.reserveMem);
         // Most systems cannot cover the need even with all their unclaimed room: skipped without a walk.
         if (slot.seen !== st.claimedHere) refreshSlot(slot);
         if (slot.leftPu < shortPu - 1e-6 || slot.leftMem < shortMem - 1e-6) continue;
-        let count = 0;
-        let level = -Infinity;
-        let room = 0;
-        for (const y of slot.list) {
-          if (shortPu <= 1e-9 && shortMem <= 1e-9) break;
-          if (stopped.has(y.lpar)) continue;
-          count++;
-          if (y.slaLevel > level) level = y.slaLevel;
-          shortPu -= y.processorUnits;
-          shortMem -= y.memoryGb;
-          room += y.processorUnits / Math.max(size.processorUnits, 1e-9) + y.memoryGb / Math.max(size.memoryGb, 1e-9);
-        }
-        if (shortPu > 1e-9 || shortMem > 1e-9 || count === 0) continue;
+        if (!cover(slot, size, pool)) continue;
+        const { count, level, room } = covered;
         const load = st.assigned / st.limit;
         const better =
           best === undefined ||
@@ -359,23 +348,38 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
           (count === best.count && (level < best.level || (level === best.level && (room < best.room - 1e-9 || (Math.abs(room - best.room) <= 1e-9 && load < best.load)))));
         if (better) best = { slot, count, level, room, load };
       }
-      if (best !== undefined) return { system: best.slot.system, stops: stopsFor(best.slot, size, pool) };
+      if (best !== undefined) {
+        const stops: YieldingRoom[] = [];
+        cover(best.slot, size, pool, stops);
+        return { system: best.slot.system, stops };
+      }
     }
     return undefined;
   };
-  /** The yielding LPARs `yieldingFor` chose on `slot`'s system for `size`: the unclaimed ones, in order, until the need is covered. */
-  const stopsFor = (slot: YieldingSlot, size: { processorUnits: number; memoryGb: number }, pool: Pool): YieldingRoom[] => {
+  /** What cover() found last: how many yielding LPARs, their highest level, the room they give over `size`. */
+  const covered = { count: 0, level: -Infinity, room: 0 };
+  /**
+   * Whether the unclaimed yielding LPARs of `slot`'s system, taken in order until the need is
+   * met, give `size` room there (at least one taken); their figures in `covered`, and each one
+   * pushed onto `stops` when given. No object per call: it runs for every candidate system.
+   */
+  const cover = (slot: YieldingSlot, size: { processorUnits: number; memoryGb: number }, pool: Pool, stops?: YieldingRoom[]): boolean => {
     let shortPu = size.processorUnits - (slot.st.freePu - pool.reservePu);
     let shortMem = size.memoryGb - (slot.st.freeMem - pool.reserveMem);
-    const stops: YieldingRoom[] = [];
+    covered.count = 0;
+    covered.level = -Infinity;
+    covered.room = 0;
     for (const y of slot.list) {
       if (shortPu <= 1e-9 && shortMem <= 1e-9) break;
       if (stopped.has(y.lpar)) continue;
-      stops.push(y);
+      covered.count++;
+      if (y.slaLevel > covered.level) covered.level = y.slaLevel;
       shortPu -= y.processorUnits;
       shortMem -= y.memoryGb;
+      covered.room += y.processorUnits / Math.max(size.processorUnits, 1e-9) + y.memoryGb / Math.max(size.memoryGb, 1e-9);
+      stops?.push(y);
     }
-    return stops;
+    return shortPu <= 1e-9 && shortMem <= 1e-9 && covered.count > 0;
   };
   /** Per yielding map, per pool: its systems that have yielding LPARs, in the pool's order. */
   const slotCache = new Map<ReadonlyMap<string, readonly YieldingRoom[]>, Map<string, YieldingSlot[]>>();
@@ -444,10 +448,10 @@ function placePass(input: PlacementInput, order: readonly PlacementRequest[], ex
    * of its own level that fitted without one.
    */
   const claimLater: { req: PlacementRequest; size: { processorUnits: number; memoryGb: number } }[] = [];
-  /** The LPARs another one waits for: a waiter's reason quotes theirs as soon as it is decided. */
-  const awaited = new Set(input.requests.flatMap((r) => r.waitsFor));
+  /** With yielding LPARs, those another LPAR waits for: a waiter's reason quotes theirs as soon as it is decided. */
+  const awaited = input.yielding !== undefined ? new Set(input.requests.flatMap((r) => r.waitsFor)) : undefined;
   const waitOrClaimLater = (req: PlacementRequest, size: { processorUnits: number; memoryGb: number }, banned: ReadonlySet<string>): void => {
-    if (input.yielding === undefined || awaited.has(req.lpar)) outcomes.set(req.lpar, explain({ ...req, ...size }, req.pools.map(stateOf), banned, view));
+    if (awaited === undefined || awaited.has(req.lpar)) outcomes.set(req.lpar, explain({ ...req, ...size }, req.pools.map(stateOf), banned, view));
     // Explained at the level's end unless it claims room then: no LPAR reads the reason before.
     else outcomes.set(req.lpar, UNDECIDED);
     if (input.yielding !== undefined) claimLater.push({ req, size });

@@ -4,7 +4,7 @@
 
 import type { Estimate, GroupEstimate, Plan, PredictedRto } from "../generated/plan";
 import type { Prediction } from "./predict";
-import { quantileOfSorted, rankOf, REPORTED_QUANTILES } from "./quantiles";
+import { quantileOfSorted, REPORTED_QUANTILES, unrecoveredShareOf } from "./quantiles";
 
 export const DEFAULT_CONFIDENCE = 0.95;
 
@@ -21,7 +21,7 @@ export function predictedRtoOf(sorted: Float64Array, prediction: Pick<Prediction
   const out = { samples: prediction.samples, profile: prediction.profile } as PredictedRto;
   for (const { q, field } of REPORTED_QUANTILES) out[field] = secondsOrNull(quantileOfSorted(sorted, q));
   out.atConfidenceSeconds = secondsOrNull(quantileOfSorted(sorted, confidence));
-  out.unrecoveredShare = 1 - rankOf(sorted, Number.MAX_VALUE);
+  out.unrecoveredShare = unrecoveredShareOf(sorted);
   return out;
 }
 

@@ -9,7 +9,7 @@ export { DEFAULT_CONFIDENCE, predictedRtoOf, withPrediction } from "./apply";
 export { countsTowardsRto, DEFAULT_SAMPLES, predictRuns, predictUntilSettled, type PredictOptions, type Prediction, type SettleUntil } from "./predict";
 export { scenarioPredictor, type ScenarioPredictOptions } from "./scenarios";
 export { defaultProfile, profileLabel, type LatencyProfile } from "./profile";
-export { checkConfidence, quantileOfSorted, rankOf, REPORTED_QUANTILES } from "./quantiles";
+export { checkConfidence, quantileOfSorted, rankOf, REPORTED_QUANTILES, unrecoveredShareOf } from "./quantiles";
 
 export interface PredictPlanOptions extends PredictOptions {
   /** @default 0.95 */

@@ -24,6 +24,11 @@ export function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
   return sorted[Math.min(n - 1, Math.max(0, rank - 1))];
 }
 
+/** The share of an ascending sample that is Infinity: the runs not up without an operator (a step failed every attempt). */
+export function unrecoveredShareOf(sorted: ArrayLike<number>): number {
+  return 1 - rankOf(sorted, Number.MAX_VALUE);
+}
+
 /** The share of an ascending sample at or below `value`: where a measurement falls in the prediction. */
 export function rankOf(sorted: ArrayLike<number>, value: number): number {
   let lo = 0;

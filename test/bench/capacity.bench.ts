@@ -16,6 +16,7 @@ import type { Plan } from "../../provider/generated/plan";
 import type { ResolvedTopology } from "../../provider/model";
 import type { NonCriticalSpec, ProtectionModel } from "../../provider/model/protection";
 import { planFailover, type Inventory } from "../../provider/planner";
+import { median } from "../../provider/report/format";
 import { protectTopology } from "../fixtures/protect";
 import type { BenchContext } from "./main";
 
@@ -56,7 +57,22 @@ function shorten(t: ResolvedTopology, failed: string): void {
     s.processorUnits = u.pu + cut.pu * (s.processorUnits - u.pu);
     s.memoryGb = u.mem + cut.mem * (s.memoryGb - u.mem);
   }
+  setMinimums(t);
+}
+
+/** Every LPAR's minimum, MINIMUM of its size: how far flexible capacity may shrink it. */
+function setMinimums(t: ResolvedTopology): void {
   for (const l of t.lpars) l.minimum = { processorUnits: Math.max(0.05, l.processorUnits * MINIMUM), memoryGb: Math.max(1, l.memoryGb * MINIMUM) };
+}
+
+/** `model` with flexible capacity (SHARE) on every group. */
+function declareFlexible(model: ProtectionModel): ProtectionModel {
+  return { ...model, groups: model.groups.map((g) => ({ ...g, flexibleCapacity: SHARE })) };
+}
+
+/** `model` with `nonCritical` declared on every target. */
+function declareNonCritical(model: ProtectionModel, nonCritical: NonCriticalSpec[]): ProtectionModel {
+  return { ...model, targets: model.targets.map((t) => ({ ...t, nonCritical })) };
 }
 
 /**
@@ -83,12 +99,7 @@ function pairedTimes(runs: number, variants: readonly (() => Plan)[]): { ms: num
     }
     ms.forEach((m, k) => ratios[k].push(m / ms[0]));
   }
-  const median = (values: number[]): number => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  };
-  return variants.map((_, k) => ({ ms: best[k], ratio: median(ratios[k]), plan: plans[k] }));
+  return variants.map((_, k) => ({ ms: best[k], ratio: median(ratios[k]) as number, plan: plans[k] }));
 }
 
 /** Per SLA level, highest first: placed at full size, shrunk, waiting (or unplaceable). */
@@ -138,7 +149,7 @@ function flexibleOnly(context: BenchContext): void {
   shorten(topology, failed);
   const inventory = inventoryAfter(topology, failed);
   const plain = protectTopology(topology);
-  const flexible: ProtectionModel = { ...plain, groups: plain.groups.map((g) => ({ ...g, flexibleCapacity: SHARE })) };
+  const flexible = declareFlexible(plain);
   const runs = context.quick ? 2 : 10;
   const failure = { failedSite: failed };
   const [without, withFlex] = pairedTimes(runs, [() => planFailover({ model: plain, inventory, failure }), () => planFailover({ model: flexible, inventory, failure })]);
@@ -162,7 +173,7 @@ function flexibleOnly(context: BenchContext): void {
   context.print(
     `planning time, ${runs} rounds, best: ${baseMs.toFixed(0)} ms without (${without.plan.steps.length} steps), ${withFlex.ms.toFixed(0)} ms with flexible capacity (${withFlex.plan.steps.length} steps); median of the paired ratios x${ratio.toFixed(2)} (goal <= ${GOAL}x: ${ratio <= GOAL ? "met" : "NOT met"}); per step x${perStep.toFixed(2)}`,
   );
-  notShort(context, roomy, failed, runs, (model) => ({ ...model, groups: model.groups.map((g) => ({ ...g, flexibleCapacity: SHARE })) }), "flexible capacity");
+  notShort(context, roomy, failed, runs, declareFlexible, "flexible capacity");
 }
 
 /**
@@ -171,7 +182,7 @@ function flexibleOnly(context: BenchContext): void {
  * costs there is its own overhead, not more LPARs placed.
  */
 function notShort(context: BenchContext, topology: ResolvedTopology, failed: string, runs: number, declare: (model: ProtectionModel) => ProtectionModel, what: string): void {
-  for (const l of topology.lpars) l.minimum = { processorUnits: Math.max(0.05, l.processorUnits * MINIMUM), memoryGb: Math.max(1, l.memoryGb * MINIMUM) };
+  setMinimums(topology);
   const inventory = inventoryAfter(topology, failed);
   const plain = protectTopology(topology);
   const failure = { failedSite: failed };
@@ -191,9 +202,9 @@ function withNonCritical(context: BenchContext): void {
   shorten(topology, failed);
   const inventory = inventoryAfter(topology, failed);
   const plain = protectTopology(topology);
-  const freeing: ProtectionModel = { ...plain, targets: plain.targets.map((t) => ({ ...t, nonCritical })) };
-  const both: ProtectionModel = { ...freeing, groups: freeing.groups.map((g) => ({ ...g, flexibleCapacity: SHARE })) };
-  // Eight rounds: three plans of 5,000 LPARs a round, about 2 s a round; the best of many, as one plan in a few lands on a collection or a busy core.
+  const freeing = declareNonCritical(plain, nonCritical);
+  const both = declareFlexible(freeing);
+  // Eight rounds: three plans of 5,000 LPARs a round, about 2 s a round.
   const runs = context.quick ? 1 : 8;
   const failure = { failedSite: failed };
   const [neither, freed, all] = pairedTimes(runs, [plain, freeing, both].map((model) => () => planFailover({ model, inventory, failure })));
@@ -219,5 +230,5 @@ function withNonCritical(context: BenchContext): void {
   context.print(
     `planning time, ${runs} rounds, best: ${neither.ms.toFixed(0)} ms with neither (${neither.plan.steps.length} steps), ${freed.ms.toFixed(0)} ms freeing non-critical VMs (${freed.plan.steps.length} steps: median paired ratio x${freed.ratio.toFixed(2)}, goal <= ${GOAL}x: ${freedMet}; per step x${freedPerStep.toFixed(2)}), ${all.ms.toFixed(0)} ms with both (${all.plan.steps.length} steps): x${ratio.toFixed(2)} (goal <= ${GOAL}x: ${ratio <= GOAL ? "met" : "NOT met"}); per step x${perStep.toFixed(2)}`,
   );
-  notShort(context, roomy, failed, runs, (model) => ({ ...model, targets: model.targets.map((t) => ({ ...t, nonCritical })), groups: model.groups.map((g) => ({ ...g, flexibleCapacity: SHARE })) }), "both features");
+  notShort(context, roomy, failed, runs, (model) => declareFlexible(declareNonCritical(model, nonCritical)), "both features");
 }

@@ -19,7 +19,7 @@ import { checkSurvivability, planDrill, planFailover, type SlaMode, type Surviva
 import { listSchedule, lowerBound } from "../../provider/planner/estimate";
 import { MemoryJournal } from "../../provider/executor/journal/file-journal";
 import type { JournalRecord } from "../../provider/executor/types";
-import { countsTowardsRto, defaultProfile, predictRuns, quantileOfSorted, rankOf, scenarioPredictor, type Prediction } from "../../provider/predict";
+import { countsTowardsRto, defaultProfile, predictRuns, quantileOfSorted, scenarioPredictor, unrecoveredShareOf, type Prediction } from "../../provider/predict";
 import { calibrate } from "../../provider/predict/calibrate";
 import { toLatencyProfile } from "../../provider/predict/profile-file";
 import { runRecordFromJournal } from "../../provider/report/journal";
@@ -117,7 +117,7 @@ function coverageOf(name: string, prediction: Prediction, measured: readonly Mea
     medianNoiseMax = Math.max(medianNoiseMax, medianNoise(values));
     rows.push(`| ${name} | ${group} | ${p50.toFixed(0)} | ${median.toFixed(0)} | ${p95.toFixed(0)} | ${share.toFixed(3)} |`);
   }
-  return { shareMin, shareMax, errorMax, medianNoiseMax, notUp: 1 - rankOf(prediction.makespan, Number.MAX_VALUE), rows };
+  return { shareMin, shareMax, errorMax, medianNoiseMax, notUp: unrecoveredShareOf(prediction.makespan), rows };
 }
 
 /** Coverage of `measured` by a 2,000-sample prediction of `s` with a fitted profile (the defaults without one). */
