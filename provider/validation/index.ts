@@ -320,7 +320,7 @@ function formatOne(e: ErrorObject, data: unknown, root: string): ValidationIssue
     case "type": {
       // A secret's type is still worth saying: it is the mistake.
       const kind = value === MASKED ? ` (${typeOf(e.data)})` : "";
-      return { path: p, message: `\`${p}\` must be of type ${String(params.type)}, got ${got}${kind}` };
+      return { path: p, message: `\`${p}\` must be of type ${Array.isArray(params.type) ? params.type.join(" or ") : String(params.type)}, got ${got}${kind}` };
     }
     case "pattern":
       return { path: p, message: `\`${p}\` must match ${String(params.pattern)}${hint}, got ${got}` };
